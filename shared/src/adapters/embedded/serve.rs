@@ -1,0 +1,202 @@
+//! Serves the embedded buckets' signed URLs over HTTP (the dev server's
+//! stand-in for S3). A PUT to the uploads bucket emits the same
+//! `ObjectCreated` notification S3 sends to SQS, so the import pipeline is
+//! exercised the same way locally and in the cloud.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::signing::{BLOB_PATH, Method, SignError, UrlSigner};
+use crate::adapters::aws::s3::content_disposition;
+use crate::ports::blobs::Blobs;
+use crate::ports::clock::Clock;
+use crate::ports::queue::{Queue, QueueRef};
+
+/// Largest upload the dev server accepts (photo zips included).
+pub const MAX_UPLOAD_BYTES: usize = 200 * 1024 * 1024;
+
+/// Where to announce new objects of a bucket.
+#[derive(Clone)]
+pub struct Notify {
+    pub bucket: String,
+    pub queue: Arc<dyn Queue>,
+    pub to: QueueRef,
+}
+
+#[derive(Clone)]
+pub struct BlobServer {
+    pub signer: UrlSigner,
+    pub buckets: HashMap<String, Arc<dyn Blobs>>,
+    pub clock: Arc<dyn Clock>,
+    pub notify: Option<Notify>,
+}
+
+const S3_KEY_KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.');
+
+/// The S3 event notification body for one created object (keys URL-encoded
+/// as S3 does, `+` for space).
+pub fn s3_created_event(bucket: &str, key: &str, size: usize) -> String {
+    let encoded: String = key
+        .split(' ')
+        .map(|part| percent_encoding::utf8_percent_encode(part, S3_KEY_KEEP).to_string())
+        .collect::<Vec<_>>()
+        .join("+");
+    serde_json::json!({
+        "Records": [{
+            "eventVersion": "2.1",
+            "eventSource": "aws:s3",
+            "eventName": "ObjectCreated:Put",
+            "s3": {"bucket": {"name": bucket}, "object": {"key": encoded, "size": size}}
+        }]
+    })
+    .to_string()
+}
+
+fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        axum::Json(serde_json::json!({"code": code, "message": message})),
+    )
+        .into_response()
+}
+
+fn sign_error(e: SignError) -> Response {
+    let code = match e {
+        SignError::Expired => "URL_EXPIRED",
+        SignError::BadSignature => "URL_SIGNATURE_INVALID",
+    };
+    refuse(StatusCode::FORBIDDEN, code, &e.to_string())
+}
+
+impl BlobServer {
+    pub fn router(self) -> Router {
+        Router::new()
+            .route(
+                &format!("{BLOB_PATH}/{{bucket}}/{{*key}}"),
+                get(download).put(upload),
+            )
+            .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+            .with_state(Arc::new(self))
+    }
+
+    fn bucket(&self, name: &str) -> Result<&Arc<dyn Blobs>, Response> {
+        self.buckets
+            .get(name)
+            .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "NOT_FOUND", "存储桶不存在"))
+    }
+}
+
+async fn upload(
+    State(s): State<Arc<BlobServer>>,
+    Path((bucket, key)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let now = s.clock.now().timestamp();
+    let grant = match s.signer.verify(Method::Put, &bucket, &key, &q, now) {
+        Ok(g) => g,
+        Err(e) => return sign_error(e),
+    };
+    let sent_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if grant.content_type.as_deref() != Some(sent_type) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "CONTENT_TYPE_MISMATCH",
+            "上传文件类型与申请时不一致",
+        );
+    }
+    let blobs = match s.bucket(&bucket) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let size = body.len();
+    if let Err(e) = blobs.put(&key, body.to_vec(), sent_type).await {
+        tracing::error!(error = ?e, %bucket, %key, "storing upload failed");
+        return refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL",
+            "文件保存失败，请重试",
+        );
+    }
+    if let Some(n) = s.notify.as_ref().filter(|n| n.bucket == bucket) {
+        let event = s3_created_event(&bucket, &key, size);
+        if let Err(e) = crate::ports::queue::send(n.queue.as_ref(), n.to, event).await {
+            tracing::error!(error = ?e, %key, "object-created notification not queued");
+            return refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "文件已保存，但处理任务未能排队，请重新上传",
+            );
+        }
+    }
+    StatusCode::OK.into_response()
+}
+
+async fn download(
+    State(s): State<Arc<BlobServer>>,
+    Path((bucket, key)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let now = s.clock.now().timestamp();
+    let grant = match s.signer.verify(Method::Get, &bucket, &key, &q, now) {
+        Ok(g) => g,
+        Err(e) => return sign_error(e),
+    };
+    let blobs = match s.bucket(&bucket) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    match blobs.get(&key).await {
+        Ok(Some(blob)) => {
+            let mut resp = Response::new(Body::from(blob.bytes));
+            if let Ok(v) = blob.content_type.parse() {
+                resp.headers_mut().insert(header::CONTENT_TYPE, v);
+            }
+            if let Some(Ok(v)) = grant
+                .file_name
+                .as_deref()
+                .map(|n| content_disposition(n).parse())
+            {
+                resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+            }
+            resp
+        }
+        Ok(None) => refuse(StatusCode::NOT_FOUND, "NOT_FOUND", "文件不存在或已删除"),
+        Err(e) => {
+            tracing::error!(error = ?e, %bucket, %key, "reading blob failed");
+            refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "文件读取失败，请重试",
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn event_keys_are_encoded_like_s3() {
+        let e = super::s3_created_event("uploads", "imports/a b/考.xlsx", 3);
+        let v: serde_json::Value = serde_json::from_str(&e).unwrap();
+        assert_eq!(
+            v["Records"][0]["s3"]["object"]["key"],
+            "imports/a+b/%E8%80%83.xlsx"
+        );
+    }
+}

@@ -1,0 +1,70 @@
+//! `Clock`: the time every derived status is computed from. Injectable so
+//! tests (and the demo) can move time.
+
+use std::sync::Mutex;
+
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+
+    /// Now in China Standard Time (UTC+8), the zone of every window shown.
+    fn now_cst(&self) -> DateTime<FixedOffset> {
+        self.now().with_timezone(&cst())
+    }
+}
+
+/// UTC+8.
+pub fn cst() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
+
+/// The system clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock that stands still until moved (tests, demos).
+#[derive(Debug)]
+pub struct ManualClock(Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    pub fn new(at: DateTime<Utc>) -> Self {
+        Self(Mutex::new(at))
+    }
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().expect("clock lock") = at;
+    }
+    pub fn advance(&self, by: Duration) {
+        let mut t = self.0.lock().expect("clock lock");
+        *t += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().expect("clock lock")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manual_clock_moves_only_when_told() {
+        let t0 = DateTime::parse_from_rfc3339("2026-03-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let c = ManualClock::new(t0);
+        assert_eq!(c.now(), t0);
+        c.advance(Duration::hours(1));
+        assert_eq!(c.now(), t0 + Duration::hours(1));
+        assert_eq!(c.now_cst().to_rfc3339(), "2026-03-01T09:00:00+08:00");
+    }
+}

@@ -1,0 +1,584 @@
+//! One conformance suite, two adapters: every case runs against the embedded
+//! adapters and against the AWS adapters talking to moto's server (started
+//! by `scripts/test.sh`, which sets `VSLC_MOTO_ENDPOINT`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use vslc_shared::adapters::aws::{self, DynamoTable, S3Blobs, SqsQueue};
+use vslc_shared::adapters::embedded::{
+    BlobServer, DirBlobs, EmbeddedQueue, EmbeddedStore, EmbeddedTable, UrlSigner,
+};
+use vslc_shared::ports::table::{
+    BatchOp, Condition, Index, Item, Key, Query, SkCond, Table, TableError, TableExt, TxOp, Update,
+};
+use vslc_shared::ports::{Blobs, Queue, QueueName, QueuePolicy, QueueRef, SystemClock};
+
+struct Backend {
+    name: &'static str,
+    table: Arc<dyn Table>,
+    blobs: Arc<dyn Blobs>,
+    queue: Arc<dyn Queue>,
+    /// Keeps the embedded data directory alive.
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn policies() -> HashMap<QueueName, QueuePolicy> {
+    // Imports: quick redelivery for the redelivery case; Identity: two
+    // receives before dead-lettering for the dead-letter case.
+    HashMap::from([
+        (
+            QueueName::Imports,
+            QueuePolicy {
+                visibility_timeout: Duration::from_secs(1),
+                max_receive_count: 5,
+            },
+        ),
+        (
+            QueueName::Identity,
+            QueuePolicy {
+                visibility_timeout: Duration::from_secs(1),
+                max_receive_count: 2,
+            },
+        ),
+        (
+            QueueName::Issuance,
+            QueuePolicy {
+                visibility_timeout: Duration::from_secs(1),
+                max_receive_count: 3,
+            },
+        ),
+    ])
+}
+
+async fn embedded() -> Backend {
+    let dir = tempfile::tempdir().unwrap();
+    let store = EmbeddedStore::open(dir.path()).unwrap();
+    let clock = Arc::new(SystemClock);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let signer = UrlSigner::new(b"conformance".to_vec(), base);
+    let blobs: Arc<dyn Blobs> = Arc::new(DirBlobs::new(
+        &dir.path().join("blobs"),
+        "uploads",
+        signer.clone(),
+        clock.clone(),
+    ));
+    let server = BlobServer {
+        signer,
+        buckets: HashMap::from([("uploads".to_owned(), blobs.clone())]),
+        clock: clock.clone(),
+        notify: None,
+    };
+    tokio::spawn(async move { axum::serve(listener, server.router()).await });
+    Backend {
+        name: "embedded",
+        table: Arc::new(EmbeddedTable::new(store.clone())),
+        blobs,
+        queue: Arc::new(EmbeddedQueue::new(store, clock, policies())),
+        _dir: Some(dir),
+    }
+}
+
+async fn moto() -> Option<Backend> {
+    let Ok(endpoint) = std::env::var("VSLC_MOTO_ENDPOINT") else {
+        assert!(
+            std::env::var("VSLC_REQUIRE_MOTO").is_err(),
+            "VSLC_REQUIRE_MOTO is set but VSLC_MOTO_ENDPOINT is not: moto did not start"
+        );
+        eprintln!("moto not running: AWS adapter cases skipped (scripts/test.sh runs them)");
+        return None;
+    };
+    let run = ulid::Ulid::new().to_string().to_lowercase();
+    let conf = aws::sdk_config(Some(&endpoint)).await;
+    let (ddb, s3, sqs) = aws::clients(&conf, true);
+    let table = DynamoTable::new(ddb, format!("vslc-{run}"));
+    table.create_table_if_missing().await.unwrap();
+    let blobs = S3Blobs::new(s3, format!("vslc-{run}"));
+    blobs.create_bucket_if_missing().await.unwrap();
+    let urls = SqsQueue::create_queues(&sqs, &format!("{run}-"), &policies())
+        .await
+        .unwrap();
+    Some(Backend {
+        name: "aws(moto)",
+        table: Arc::new(table),
+        blobs: Arc::new(blobs),
+        queue: Arc::new(SqsQueue::new(sqs, urls)),
+        _dir: None,
+    })
+}
+
+async fn backends() -> Vec<Backend> {
+    let mut all = vec![embedded().await];
+    all.extend(moto().await);
+    all
+}
+
+fn item(v: Value) -> Item {
+    v.as_object().unwrap().clone()
+}
+
+#[tokio::test]
+async fn conditional_writes_conflict_cleanly() {
+    for b in backends().await {
+        let t = &b.table;
+        let key = Key::new("SCHOOL#S1", "SITE#1");
+        t.put(
+            item(json!({"pk":"SCHOOL#S1","sk":"SITE#1","version":1,"status":"未提交"})),
+            Some(Condition::NotExists),
+        )
+        .await
+        .unwrap();
+        let again = t
+            .put(
+                item(json!({"pk":"SCHOOL#S1","sk":"SITE#1","version":1})),
+                Some(Condition::NotExists),
+            )
+            .await;
+        assert!(
+            matches!(again, Err(TableError::ConditionFailed)),
+            "{}: second create must fail",
+            b.name
+        );
+
+        // Ten concurrent transitions from version 1: exactly one wins.
+        let mut tasks = Vec::new();
+        for i in 0..10 {
+            let t = t.clone();
+            let key = key.clone();
+            tasks.push(tokio::spawn(async move {
+                t.update(
+                    &key,
+                    Update::new()
+                        .set("status", "待审核")
+                        .set("by", i)
+                        .bump_version(),
+                    Some(Condition::VersionIs(1)),
+                )
+                .await
+            }));
+        }
+        let mut won = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(after) => {
+                    won += 1;
+                    assert_eq!(after["version"], json!(2), "{}", b.name);
+                    assert_eq!(after["status"], json!("待审核"), "{}", b.name);
+                }
+                Err(e) => assert!(e.is_conflict(), "{}: {e:?}", b.name),
+            }
+        }
+        assert_eq!(
+            won, 1,
+            "{}: exactly one concurrent transition applies",
+            b.name
+        );
+
+        let eq = t
+            .delete(&key, Some(Condition::attr_equals("status", "未提交")))
+            .await;
+        assert!(matches!(eq, Err(TableError::ConditionFailed)), "{}", b.name);
+        t.delete(&key, Some(Condition::attr_equals("status", "待审核")))
+            .await
+            .unwrap();
+        assert_eq!(t.get(&key).await.unwrap(), None, "{}", b.name);
+        // Updating a missing item under VersionIs fails; without a condition it creates.
+        let missing = t
+            .update(
+                &key,
+                Update::new().set("a", 1),
+                Some(Condition::VersionIs(1)),
+            )
+            .await;
+        assert!(
+            matches!(missing, Err(TableError::ConditionFailed)),
+            "{}",
+            b.name
+        );
+        let created = t
+            .update(&key, Update::new().add("count", 3), None)
+            .await
+            .unwrap();
+        assert_eq!(created["count"], json!(3), "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn transactions_are_all_or_nothing() {
+    for b in backends().await {
+        let t = &b.table;
+        t.put(
+            item(json!({"pk":"C#1","sk":"GUARD#ID#110101","owner":"c1"})),
+            None,
+        )
+        .await
+        .unwrap();
+        let ops = vec![
+            TxOp::Put {
+                item: item(json!({"pk":"C#1","sk":"CAND#2","name":"李四"})),
+                condition: Some(Condition::NotExists),
+            },
+            TxOp::Update {
+                key: Key::new("C#1", "COUNTER"),
+                update: Update::new().add("n", 1),
+                condition: None,
+            },
+            TxOp::Put {
+                item: item(json!({"pk":"C#1","sk":"GUARD#ID#110101","owner":"c2"})),
+                condition: Some(Condition::NotExists),
+            },
+        ];
+        match t.transact(ops).await {
+            Err(TableError::TransactionCanceled { failed }) => {
+                assert_eq!(failed, vec![2], "{}", b.name)
+            }
+            other => panic!("{}: expected cancellation, got {other:?}", b.name),
+        }
+        assert_eq!(
+            t.get(&Key::new("C#1", "CAND#2")).await.unwrap(),
+            None,
+            "{}: rolled back",
+            b.name
+        );
+        assert_eq!(
+            t.get(&Key::new("C#1", "COUNTER")).await.unwrap(),
+            None,
+            "{}: rolled back",
+            b.name
+        );
+        assert_eq!(
+            t.get(&Key::new("C#1", "GUARD#ID#110101"))
+                .await
+                .unwrap()
+                .unwrap()["owner"],
+            json!("c1")
+        );
+
+        let ops = vec![
+            TxOp::Put {
+                item: item(json!({"pk":"C#1","sk":"CAND#2","name":"李四"})),
+                condition: Some(Condition::NotExists),
+            },
+            TxOp::Update {
+                key: Key::new("C#1", "COUNTER"),
+                update: Update::new().add("n", 1),
+                condition: None,
+            },
+            TxOp::Check {
+                key: Key::new("C#1", "GUARD#ID#110101"),
+                condition: Condition::attr_equals("owner", "c1"),
+            },
+            TxOp::Delete {
+                key: Key::new("C#1", "NOTHING"),
+                condition: None,
+            },
+        ];
+        t.transact(ops).await.unwrap();
+        assert_eq!(
+            t.get(&Key::new("C#1", "COUNTER")).await.unwrap().unwrap()["n"],
+            json!(1),
+            "{}",
+            b.name
+        );
+        assert!(
+            t.get(&Key::new("C#1", "CAND#2")).await.unwrap().is_some(),
+            "{}",
+            b.name
+        );
+
+        let too_many: Vec<_> = (0..101)
+            .map(|i| TxOp::Delete {
+                key: Key::new("C#1", format!("X{i}")),
+                condition: None,
+            })
+            .collect();
+        assert!(
+            matches!(t.transact(too_many).await, Err(TableError::Invalid(_))),
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn gsi_queries_page_in_order() {
+    for b in backends().await {
+        let t = &b.table;
+        let mut ops = Vec::new();
+        for i in 0..23 {
+            ops.push(BatchOp::Put(item(json!({
+                "pk": format!("SCHOOL#S{}", i % 3), "sk": format!("REG#{i:03}"),
+                "gsi1pk": "ORG#O1#PLAN#P1", "gsi1sk": format!("CERT#A#{i:03}"), "n": i
+            }))));
+        }
+        // Noise in a neighbouring index partition and one without index keys.
+        ops.push(BatchOp::Put(item(json!({"pk":"SCHOOL#S9","sk":"REG#900","gsi1pk":"ORG#O1#PLAN#P10","gsi1sk":"CERT#A#000"}))));
+        ops.push(BatchOp::Put(item(json!({"pk":"SCHOOL#S9","sk":"REG#901"}))));
+        t.batch_write(ops).await.unwrap();
+
+        let mut seen = Vec::new();
+        let mut q = Query::index(Index::Gsi1, "ORG#O1#PLAN#P1").limit(5);
+        let mut pages = 0;
+        loop {
+            let page = t.query(q.clone()).await.unwrap();
+            assert!(page.items.len() <= 5, "{}", b.name);
+            pages += 1;
+            seen.extend(page.items.iter().map(|i| i["n"].as_i64().unwrap()));
+            match page.next {
+                Some(c) => q.cursor = Some(c),
+                None => break,
+            }
+            assert!(pages < 20, "{}: paging does not end", b.name);
+        }
+        assert_eq!(
+            seen,
+            (0..23).collect::<Vec<_>>(),
+            "{}: every item once, in order",
+            b.name
+        );
+
+        let rev = t
+            .query_all(
+                Query::index(Index::Gsi1, "ORG#O1#PLAN#P1")
+                    .reverse()
+                    .limit(4),
+            )
+            .await
+            .unwrap();
+        let rev: Vec<_> = rev.iter().map(|i| i["n"].as_i64().unwrap()).collect();
+        assert_eq!(
+            rev,
+            (0..23).rev().collect::<Vec<_>>(),
+            "{}: reverse",
+            b.name
+        );
+
+        let between = t
+            .query_all(
+                Query::index(Index::Gsi1, "ORG#O1#PLAN#P1")
+                    .sk(SkCond::Between("CERT#A#005".into(), "CERT#A#009".into())),
+            )
+            .await
+            .unwrap();
+        assert_eq!(between.len(), 5, "{}: between is inclusive", b.name);
+        let prefix = t
+            .query_all(Query::partition("SCHOOL#S1").begins_with("REG#01"))
+            .await
+            .unwrap();
+        let got: Vec<_> = prefix.iter().map(|i| i["n"].as_i64().unwrap()).collect();
+        assert_eq!(
+            got,
+            vec![10, 13, 16, 19],
+            "{}: begins_with on the table",
+            b.name
+        );
+        let gt = t
+            .query_all(Query::partition("SCHOOL#S0").sk(SkCond::Gt("REG#018".into())))
+            .await
+            .unwrap();
+        assert_eq!(gt.len(), 1, "{}: only REG#021 is after REG#018", b.name);
+
+        // A cursor of another partition is refused.
+        let page = t
+            .query(Query::partition("SCHOOL#S0").limit(2))
+            .await
+            .unwrap();
+        let bad = t
+            .query(Query::partition("SCHOOL#S1").limit(2).after(page.next))
+            .await;
+        assert!(matches!(bad, Err(TableError::BadCursor)), "{}", b.name);
+
+        // Batch writes larger than 25 apply whole, deletes too.
+        let many: Vec<_> = (0..60)
+            .map(|i| BatchOp::Put(item(json!({"pk":"BULK","sk":format!("{i:02}")}))))
+            .collect();
+        t.batch_write(many).await.unwrap();
+        assert_eq!(
+            t.query_all(Query::partition("BULK")).await.unwrap().len(),
+            60,
+            "{}",
+            b.name
+        );
+        let gone: Vec<_> = (0..60)
+            .map(|i| BatchOp::Delete(Key::new("BULK", format!("{i:02}"))))
+            .collect();
+        t.batch_write(gone).await.unwrap();
+        assert!(
+            t.query_all(Query::partition("BULK"))
+                .await
+                .unwrap()
+                .is_empty(),
+            "{}",
+            b.name
+        );
+
+        // Moving an item out of an index partition removes it from the index.
+        t.update(
+            &Key::new("SCHOOL#S0", "REG#000"),
+            Update::new().set("gsi1pk", "ORG#O2"),
+            None,
+        )
+        .await
+        .unwrap();
+        let left = t
+            .query_all(Query::index(Index::Gsi1, "ORG#O1#PLAN#P1"))
+            .await
+            .unwrap();
+        assert_eq!(left.len(), 22, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn presigned_urls_round_trip_over_http() {
+    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let http = reqwest::Client::new();
+    for b in backends().await {
+        let key = "imports/school/S1/01TEST/考生 名单.xlsx";
+        let url = b
+            .blobs
+            .upload_url(key, XLSX, Duration::from_secs(300))
+            .await
+            .unwrap();
+        let bytes = b"PK\x03\x04 fake workbook bytes".to_vec();
+        let resp = http
+            .put(&url)
+            .header("content-type", XLSX)
+            .body(bytes.clone())
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            resp.status().is_success(),
+            "{}: upload answered {}",
+            b.name,
+            resp.status()
+        );
+        let got = b.blobs.get(key).await.unwrap().expect("uploaded object");
+        assert_eq!(got.bytes, bytes, "{}", b.name);
+        assert_eq!(got.content_type, XLSX, "{}", b.name);
+
+        let down = b
+            .blobs
+            .download_url(key, Some("导入失败数据.xlsx"), Duration::from_secs(300))
+            .await
+            .unwrap();
+        let resp = http.get(&down).send().await.unwrap();
+        assert!(resp.status().is_success(), "{}", b.name);
+        assert_eq!(resp.bytes().await.unwrap().to_vec(), bytes, "{}", b.name);
+
+        b.blobs
+            .put("imports/school/S2/x.xlsx", b"x".to_vec(), XLSX)
+            .await
+            .unwrap();
+        let listed = b.blobs.list("imports/school/S1/").await.unwrap();
+        assert_eq!(listed.len(), 1, "{}: list by prefix", b.name);
+        assert_eq!(listed[0].key, key, "{}", b.name);
+        assert_eq!(listed[0].size, bytes.len() as u64, "{}", b.name);
+        b.blobs.delete(key).await.unwrap();
+        assert!(b.blobs.get(key).await.unwrap().is_none(), "{}", b.name);
+        assert!(
+            b.blobs.get("nothing/here").await.unwrap().is_none(),
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn unacknowledged_messages_come_back_after_the_visibility_timeout() {
+    for b in backends().await {
+        let q = QueueRef::main(QueueName::Imports);
+        b.queue.send_batch(q, vec!["job-1".into()]).await.unwrap();
+        let first = b
+            .queue
+            .receive(q, 10, Duration::from_secs(1))
+            .await
+            .unwrap();
+        assert_eq!(first.len(), 1, "{}", b.name);
+        assert_eq!(first[0].body, "job-1");
+        assert_eq!(first[0].receive_count, 1, "{}", b.name);
+        let hidden = b.queue.receive(q, 10, Duration::ZERO).await.unwrap();
+        assert!(hidden.is_empty(), "{}: invisible while in flight", b.name);
+        tokio::time::sleep(Duration::from_millis(1600)).await;
+        let again = b
+            .queue
+            .receive(q, 10, Duration::from_secs(1))
+            .await
+            .unwrap();
+        assert_eq!(again.len(), 1, "{}: redelivered", b.name);
+        assert_eq!(again[0].id, first[0].id, "{}", b.name);
+        assert_eq!(again[0].receive_count, 2, "{}", b.name);
+        b.queue.delete(q, &again[0].receipt).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(1600)).await;
+        assert!(
+            b.queue
+                .receive(q, 10, Duration::ZERO)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{}: deleted for good",
+            b.name
+        );
+
+        // Released messages are visible again at once; batches over 10 send whole.
+        let bodies: Vec<String> = (0..12).map(|i| format!("m{i}")).collect();
+        assert_eq!(
+            b.queue.send_batch(q, bodies).await.unwrap().len(),
+            12,
+            "{}",
+            b.name
+        );
+        let mut got = Vec::new();
+        for _ in 0..10 {
+            for m in b
+                .queue
+                .receive(q, 10, Duration::from_secs(1))
+                .await
+                .unwrap()
+            {
+                b.queue.delete(q, &m.receipt).await.unwrap();
+                got.push(m.body);
+            }
+            if got.len() == 12 {
+                break;
+            }
+        }
+        got.sort();
+        let mut want: Vec<String> = (0..12).map(|i| format!("m{i}")).collect();
+        want.sort();
+        assert_eq!(got, want, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn messages_that_keep_failing_go_to_the_dead_letter_queue() {
+    for b in backends().await {
+        let q = QueueRef::main(QueueName::Identity);
+        b.queue.send_batch(q, vec!["poison".into()]).await.unwrap();
+        for attempt in 1..=2 {
+            let got = b.queue.receive(q, 1, Duration::from_secs(2)).await.unwrap();
+            assert_eq!(got.len(), 1, "{}: attempt {attempt}", b.name);
+            // Fail: release it at once instead of waiting out the timeout.
+            b.queue
+                .release(q, &got[0].receipt, Duration::ZERO)
+                .await
+                .unwrap();
+        }
+        let third = b.queue.receive(q, 1, Duration::from_secs(1)).await.unwrap();
+        assert!(third.is_empty(), "{}: not delivered a third time", b.name);
+        let dead = b
+            .queue
+            .receive(
+                QueueRef::dlq(QueueName::Identity),
+                10,
+                Duration::from_secs(2),
+            )
+            .await
+            .unwrap();
+        assert_eq!(dead.len(), 1, "{}: in the dead-letter queue", b.name);
+        assert_eq!(dead[0].body, "poison", "{}", b.name);
+    }
+}
