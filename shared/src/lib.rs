@@ -1,7 +1,17 @@
 //! vslc-shared: the common crate of vslc — ports and their AWS and embedded
 //! adapters, the HTTP layer shared by every area, the bulk-file pipeline,
-//! workers and the application state.
+//! workers, scheduled jobs and the application state.
 
+pub mod accounts;
 pub mod adapters;
+pub mod config;
+pub mod http;
+pub mod imports;
+pub mod jobs;
+pub mod lambda;
 pub mod mask;
 pub mod ports;
+pub mod state;
+pub mod worker;
+
+pub use state::AppState;

@@ -1,0 +1,119 @@
+//! Sessions: opaque bearer tokens; the table keeps only their SHA-256, so a
+//! leaked table does not leak logins. Every handler gets the tenant from here.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use base64::Engine;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::tenant::{Tenant, TenantKind};
+use super::user::{User, UserStatus};
+use crate::http::error::ApiError;
+use crate::ports::table::{Key, TableExt, to_item};
+use crate::state::AppState;
+
+/// What a valid token stands for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub user_id: String,
+    pub account: String,
+    pub name: String,
+    pub tenant: Tenant,
+    pub tenant_name: String,
+    pub roles: Vec<String>,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+fn token_key(token: &str) -> Key {
+    let digest = Sha256::digest(token.as_bytes());
+    Key::new(format!("SESSION#{}", hex::encode(digest)), "SESSION")
+}
+
+impl Session {
+    /// Starts a session for the user; returns the token (shown once).
+    pub async fn start(state: &AppState, user: &User) -> Result<(String, Session), ApiError> {
+        let mut raw = [0u8; 32];
+        rand::rng().fill_bytes(&mut raw);
+        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+        let session = Session {
+            user_id: user.id.clone(),
+            account: user.account.clone(),
+            name: user.name.clone(),
+            tenant: user.tenant.clone(),
+            tenant_name: user.tenant_name.clone(),
+            roles: user.roles.clone(),
+            expires_at: state.clock.now().timestamp() + state.config.session_ttl.as_secs() as i64,
+        };
+        let mut item = to_item(&token_key(&token), &session)?;
+        // The table's TTL removes expired sessions.
+        item.insert(
+            crate::ports::table::EXPIRES_AT.into(),
+            session.expires_at.into(),
+        );
+        state.table.put(item, None).await?;
+        Ok((token, session))
+    }
+
+    /// Ends the session of this token (logout).
+    pub async fn end(state: &AppState, token: &str) -> Result<(), ApiError> {
+        state.table.delete(&token_key(token), None).await?;
+        Ok(())
+    }
+
+    /// Resolves a token: unknown, expired, or of a stopped account → 401.
+    pub async fn resolve(state: &AppState, token: &str) -> Result<Session, ApiError> {
+        let expired = || ApiError::unauthorized("登录已过期，请重新登录");
+        let session: Session = state
+            .table
+            .get_as(&token_key(token))
+            .await?
+            .ok_or_else(expired)?;
+        if session.expires_at <= state.clock.now().timestamp() {
+            return Err(expired());
+        }
+        let user: Option<User> = state.table.get_as(&User::key(&session.account)).await?;
+        match user {
+            Some(u) if u.status == UserStatus::Active && u.id == session.user_id => Ok(session),
+            _ => Err(expired()),
+        }
+    }
+
+    /// 403 unless the session's tenant is of this kind.
+    pub fn require_kind(&self, kind: TenantKind) -> Result<&Tenant, ApiError> {
+        if self.tenant.kind == kind {
+            Ok(&self.tenant)
+        } else {
+            Err(ApiError::forbidden(format!(
+                "该功能仅供{}使用",
+                kind.label()
+            )))
+        }
+    }
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))?
+        .trim();
+    (!token.is_empty()).then_some(token)
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts).ok_or_else(|| ApiError::unauthorized("请先登录"))?;
+        Session::resolve(state, token).await
+    }
+}

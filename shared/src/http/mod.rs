@@ -1,0 +1,14 @@
+//! The HTTP layer shared by every area: errors, extractors, paging, batch
+//! actions, the area router with `/health`, and the common middleware.
+
+pub mod area;
+pub mod batch;
+pub mod error;
+pub mod extract;
+pub mod paging;
+
+pub use area::{Area, AreaRouter, mount};
+pub use batch::{BatchIds, BatchOutcome, run_batch};
+pub use error::{ApiError, ApiResult, ErrorBody};
+pub use extract::{Json, Path, Query};
+pub use paging::{PageParams, Paged};

@@ -1,0 +1,141 @@
+//! `demo-notes` (演示备注): the smallest real import kind. It exercises the
+//! whole pipeline — required columns, row rules, duplicates within the file
+//! and against stored data, idempotent saving — without any exam domain.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::{Column, ImportContext, ImportKind, Row};
+use crate::accounts::TenantKind;
+use crate::ports::table::{BatchOp, Query, TableExt, from_item, to_item};
+
+pub struct DemoNotes;
+
+/// A stored note.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Note {
+    pub code: String,
+    pub content: String,
+    #[serde(default)]
+    pub date: Option<String>,
+    pub import_id: String,
+}
+
+pub const NOTE_PREFIX: &str = "NOTE#";
+const CHUNK: usize = 500;
+
+fn check_row(row: &Row) -> Result<(String, String, Option<String>), String> {
+    let code = row.cell(0).trim();
+    let content = row.cell(1).trim();
+    let date = row.cell(2).trim();
+    if code.is_empty() {
+        return Err("编号不能为空".into());
+    }
+    if code.len() > 20 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err("编号须为不超过20位的字母或数字".into());
+    }
+    if content.is_empty() {
+        return Err("内容不能为空".into());
+    }
+    if content.chars().count() > 200 {
+        return Err("内容不能超过200个字符".into());
+    }
+    let date = if date.is_empty() {
+        None
+    } else {
+        chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+            .map_err(|_| "日期须为 YYYY-MM-DD 格式的真实日期".to_string())?;
+        Some(date.to_owned())
+    };
+    Ok((code.to_owned(), content.to_owned(), date))
+}
+
+#[async_trait]
+impl ImportKind for DemoNotes {
+    fn name(&self) -> &'static str {
+        "demo-notes"
+    }
+    fn title(&self) -> &'static str {
+        "演示备注"
+    }
+    fn tenants(&self) -> &'static [TenantKind] {
+        &[TenantKind::School, TenantKind::Org, TenantKind::Province]
+    }
+    fn columns(&self) -> Vec<Column> {
+        vec![
+            Column::required("编号", "不超过20位的字母或数字，不可重复"),
+            Column::required("内容", "不超过200个字符"),
+            Column::optional("日期", "YYYY-MM-DD，可不填"),
+        ]
+    }
+    fn sample(&self) -> Vec<&'static str> {
+        vec!["10001", "示例内容：第一次课", "2026-03-01"]
+    }
+    fn instructions(&self) -> Vec<String> {
+        vec![
+            "1. 带 * 的列为必填项；请勿修改表头。".into(),
+            "2. 第2行为示例数据，导入时会自动忽略，可直接覆盖填写。".into(),
+            "3. 编号在本单位内唯一；同一文件内编号不可重复。".into(),
+            "4. 导入完成后可在导入记录中下载失败数据，修改后重新导入。".into(),
+        ]
+    }
+
+    async fn apply(
+        &self,
+        ctx: &ImportContext<'_>,
+        rows: &[Row],
+    ) -> anyhow::Result<Vec<Result<(), String>>> {
+        let table = ctx.state.table.as_ref();
+        let existing: HashMap<String, Note> = table
+            .query_all(Query::partition(ctx.tenant_pk()).begins_with(NOTE_PREFIX))
+            .await?
+            .into_iter()
+            .filter_map(|i| from_item::<Note>(i).ok())
+            .map(|n| (n.code.clone(), n))
+            .collect();
+        let mut first_row: HashMap<String, usize> = HashMap::new();
+        let mut outcomes = Vec::with_capacity(rows.len());
+        let mut pending = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let outcome = check_row(row).and_then(|(code, content, date)| {
+                if let Some(first) = first_row.get(&code) {
+                    return Err(format!("与第{first}行编号重复"));
+                }
+                first_row.insert(code.clone(), row.number);
+                // Rows this import saved before a crash are its own, not duplicates.
+                if existing
+                    .get(&code)
+                    .is_some_and(|n| n.import_id != ctx.record.id)
+                {
+                    return Err("该编号已存在".into());
+                }
+                Ok(Note {
+                    code,
+                    content,
+                    date,
+                    import_id: ctx.record.id.clone(),
+                })
+            });
+            match outcome {
+                Ok(note) => {
+                    if !ctx.dry_run {
+                        pending.push(BatchOp::Put(to_item(
+                            &ctx.key(format!("{NOTE_PREFIX}{}", note.code)),
+                            &note,
+                        )?));
+                    }
+                    outcomes.push(Ok(()));
+                }
+                Err(e) => outcomes.push(Err(e)),
+            }
+            if pending.len() >= CHUNK || i + 1 == rows.len() {
+                table.batch_write(std::mem::take(&mut pending)).await?;
+                ctx.progress(i + 1).await?;
+            }
+        }
+        Ok(outcomes)
+    }
+}

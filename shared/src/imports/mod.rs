@@ -1,0 +1,155 @@
+//! The bulk-file pipeline (PLATFORM.md §5): template → `POST /api/imports`
+//! → PUT to the upload URL → object-created event → queue → `import-worker`
+//! → import record with counts, progress and the failed rows as xlsx.
+//!
+//! Each import type is an `ImportKind`; the pipeline does everything else.
+
+pub mod demo_notes;
+pub mod record;
+pub mod service;
+pub mod worker;
+pub mod xlsx;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::accounts::TenantKind;
+use crate::ports::table::{Key, Update};
+use crate::state::AppState;
+pub use record::{ImportRecord, ImportStatus};
+
+/// A column of an import template.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub header: &'static str,
+    pub required: bool,
+    /// Shown as a note on the header cell.
+    pub hint: &'static str,
+    /// Closed value set: a dropdown in the template.
+    pub choices: Option<Vec<String>>,
+}
+
+impl Column {
+    pub const fn required(header: &'static str, hint: &'static str) -> Self {
+        Self {
+            header,
+            required: true,
+            hint,
+            choices: None,
+        }
+    }
+    pub const fn optional(header: &'static str, hint: &'static str) -> Self {
+        Self {
+            header,
+            required: false,
+            hint,
+            choices: None,
+        }
+    }
+}
+
+/// One data row: its row number in the sheet (as Excel shows it) and its
+/// cells in the order of the kind's columns.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub number: usize,
+    pub cells: Vec<String>,
+}
+
+impl Row {
+    pub fn cell(&self, i: usize) -> &str {
+        self.cells.get(i).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// What an import kind sees while it works.
+pub struct ImportContext<'a> {
+    pub state: &'a AppState,
+    pub record: &'a ImportRecord,
+    /// 校验 only: report every row error, save nothing.
+    pub dry_run: bool,
+    total: usize,
+}
+
+impl ImportContext<'_> {
+    /// Reports how many rows are done (drives the progress bar).
+    pub async fn progress(&self, done: usize) -> anyhow::Result<()> {
+        let pct = if self.total == 0 {
+            100
+        } else {
+            (done * 100 / self.total).min(99) as u8
+        };
+        let key = ImportRecord::key(&self.record.tenant, &self.record.id);
+        // Progress is advisory: no version check, and no version bump.
+        self.state
+            .table
+            .update(&key, Update::new().set("progress", pct), None)
+            .await?;
+        Ok(())
+    }
+
+    /// Where the records this import owns start: the tenant's partition.
+    pub fn tenant_pk(&self) -> String {
+        self.record.tenant.pk()
+    }
+
+    pub fn key(&self, sk: String) -> Key {
+        Key::new(self.tenant_pk(), sk)
+    }
+}
+
+/// An import type.
+#[async_trait]
+pub trait ImportKind: Send + Sync {
+    /// `type` in the API (`candidates`, `rooms`, …).
+    fn name(&self) -> &'static str;
+    /// 中文名称 (template file and sheet names).
+    fn title(&self) -> &'static str;
+    /// Which tenants may use it.
+    fn tenants(&self) -> &'static [TenantKind];
+    fn columns(&self) -> Vec<Column>;
+    /// The template's sample row; an uploaded row equal to it is skipped.
+    fn sample(&self) -> Vec<&'static str>;
+    /// Lines of the 填写说明 sheet.
+    fn instructions(&self) -> Vec<String>;
+    /// Checks `params` when the import is created (400 with the message).
+    fn check_params(&self, _params: &serde_json::Value) -> Result<(), String> {
+        Ok(())
+    }
+    /// Validates every row and, unless dry run, saves the good ones.
+    /// Returns one outcome per row, in order: Ok, or the reason in Chinese.
+    /// Must be idempotent: run twice on the same import, it saves nothing twice.
+    async fn apply(
+        &self,
+        ctx: &ImportContext<'_>,
+        rows: &[Row],
+    ) -> anyhow::Result<Vec<Result<(), String>>>;
+}
+
+/// Every import kind, by type name.
+#[derive(Clone, Default)]
+pub struct Registry {
+    kinds: HashMap<&'static str, Arc<dyn ImportKind>>,
+}
+
+impl Registry {
+    pub fn with(mut self, kind: Arc<dyn ImportKind>) -> Self {
+        self.kinds.insert(kind.name(), kind);
+        self
+    }
+    pub fn get(&self, name: &str) -> Option<&Arc<dyn ImportKind>> {
+        self.kinds.get(name)
+    }
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut n: Vec<_> = self.kinds.keys().copied().collect();
+        n.sort();
+        n
+    }
+}
+
+/// The platform's import kinds. Areas add theirs here as they land.
+pub fn registry() -> Registry {
+    Registry::default().with(Arc::new(demo_notes::DemoNotes))
+}

@@ -1,0 +1,284 @@
+//! Reading uploaded workbooks (calamine) and writing templates and
+//! failed-row files (rust_xlsxwriter). Every cell is written as text, so
+//! ID numbers keep their digits and nothing is ever evaluated as a formula.
+
+use std::io::Cursor;
+
+use anyhow::Context;
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use rust_xlsxwriter::{DataValidation, Format, FormatAlign, Formula, Workbook, Worksheet};
+
+use super::Column;
+
+pub const XLSX_CONTENT_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Text that a spreadsheet would run as a formula gets a leading `'`
+/// (`=`, `+`, `-`, `@`, tab, CR): exports never carry live formulas.
+pub fn safe_text(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_owned(),
+    }
+}
+
+/// Excel serial day number → `YYYY-MM-DD` (`HH:MM:SS` when it has a time).
+fn excel_date(serial: f64) -> String {
+    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid date");
+    let days = serial.floor() as i64;
+    let secs = ((serial - serial.floor()) * 86_400.0).round() as i64;
+    let Some(date) = base.checked_add_signed(chrono::Duration::days(days)) else {
+        return serial.to_string();
+    };
+    if secs == 0 {
+        date.format("%Y-%m-%d").to_string()
+    } else {
+        let t = date.and_hms_opt(0, 0, 0).expect("midnight") + chrono::Duration::seconds(secs);
+        t.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+}
+
+/// A cell as the text a person typed: integers without `.0`, dates as dates.
+pub fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_owned(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
+        Data::DateTime(dt) => excel_date(dt.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// The first sheet as rows of text (row 0 is the header row).
+pub fn read_first_sheet(bytes: &[u8]) -> anyhow::Result<Vec<Vec<String>>> {
+    let mut wb: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(bytes)).context("not an xlsx workbook")?;
+    let range = wb
+        .worksheet_range_at(0)
+        .context("the workbook has no sheet")??;
+    Ok(range
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect())
+}
+
+fn header_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_background_color("#DDEBF7")
+        .set_border(rust_xlsxwriter::FormatBorder::Thin)
+}
+
+fn text_format() -> Format {
+    Format::new().set_num_format("@")
+}
+
+/// Writes the header row (required columns marked `*`) and text-formatted columns.
+fn write_header(ws: &mut Worksheet, columns: &[Column], extra: &[&str]) -> anyhow::Result<()> {
+    let head = header_format();
+    let text = text_format();
+    for (i, c) in columns.iter().enumerate() {
+        let label = if c.required {
+            format!("*{}", c.header)
+        } else {
+            c.header.to_owned()
+        };
+        let col = i as u16;
+        ws.write_string_with_format(0, col, &label, &head)?;
+        ws.set_column_width(col, (c.header.chars().count() as f64 * 2.2 + 6.0).max(14.0))?;
+        ws.set_column_format(col, &text)?;
+    }
+    for (j, h) in extra.iter().enumerate() {
+        let col = (columns.len() + j) as u16;
+        ws.write_string_with_format(0, col, *h, &head.clone().set_font_color("#C00000"))?;
+        ws.set_column_width(col, 40)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// The import template: headers, one sample row, dropdowns for closed value
+/// sets and a 填写说明 sheet.
+pub fn template(
+    title: &str,
+    columns: &[Column],
+    sample: &[&str],
+    instructions: &[String],
+) -> anyhow::Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let mut lists: Vec<(usize, Vec<String>)> = Vec::new();
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(title))?;
+        write_header(ws, columns, &[])?;
+        for (i, v) in sample.iter().enumerate() {
+            ws.write_string(1, i as u16, *v)?;
+        }
+        for (i, c) in columns.iter().enumerate() {
+            if let Some(choices) = &c.choices {
+                lists.push((i, choices.clone()));
+            }
+            if !c.hint.is_empty() {
+                ws.insert_note(
+                    0,
+                    i as u16,
+                    &rust_xlsxwriter::Note::new(c.hint).set_author("vslc"),
+                )?;
+            }
+        }
+    }
+    // Long lists do not fit a validation's 255 characters: keep them on a hidden sheet.
+    let mut hidden_col = 0u16;
+    let mut validations = Vec::new();
+    for (col, choices) in &lists {
+        let joined: usize = choices.iter().map(|c| c.chars().count() + 1).sum();
+        let dv = if joined <= 250 {
+            DataValidation::new()
+                .allow_list_strings(&choices.iter().map(String::as_str).collect::<Vec<_>>())?
+        } else {
+            let ws = match wb.worksheet_from_name("选项") {
+                Ok(ws) => ws,
+                Err(_) => {
+                    let ws = wb.add_worksheet();
+                    ws.set_name("选项")?;
+                    ws.set_hidden(true);
+                    ws
+                }
+            };
+            for (r, v) in choices.iter().enumerate() {
+                ws.write_string(r as u32, hidden_col, v)?;
+            }
+            let letter = rust_xlsxwriter::utility::column_number_to_name(hidden_col);
+            hidden_col += 1;
+            DataValidation::new().allow_list_formula(Formula::new(format!(
+                "=选项!${letter}$1:${letter}${}",
+                choices.len()
+            )))
+        };
+        validations.push((
+            *col as u16,
+            dv.set_error_title("输入值无效")?
+                .set_error_message("请从下拉列表中选择")?,
+        ));
+    }
+    {
+        let ws = wb.worksheet_from_index(0)?;
+        for (col, dv) in &validations {
+            ws.add_data_validation(1, *col, 50_000, *col, dv)?;
+        }
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name("填写说明")?;
+    ws.set_column_width(0, 100)?;
+    ws.write_string_with_format(
+        0,
+        0,
+        "填写说明",
+        &Format::new().set_bold().set_font_size(14),
+    )?;
+    for (i, line) in instructions.iter().enumerate() {
+        ws.write_string(i as u32 + 1, 0, line)?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
+/// The failed rows: the template's columns as uploaded, plus 失败原因.
+pub fn failed_rows(
+    title: &str,
+    columns: &[Column],
+    rows: &[(Vec<String>, String)],
+) -> anyhow::Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name(title))?;
+    write_header(ws, columns, &["失败原因"])?;
+    for (r, (cells, reason)) in rows.iter().enumerate() {
+        let row = r as u32 + 1;
+        for (c, v) in cells.iter().enumerate().take(columns.len()) {
+            ws.write_string(row, c as u16, safe_text(v))?;
+        }
+        ws.write_string(row, columns.len() as u16, safe_text(reason))?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
+/// A valid sheet name: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(title: &str) -> String {
+    title
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_is_escaped() {
+        assert_eq!(safe_text("=1+1"), "'=1+1");
+        assert_eq!(safe_text("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(safe_text("-5"), "'-5");
+        assert_eq!(safe_text("张三"), "张三");
+        assert_eq!(safe_text(""), "");
+    }
+
+    #[test]
+    fn cells_read_as_typed() {
+        assert_eq!(cell_text(&Data::Float(513321199.0)), "513321199");
+        assert_eq!(cell_text(&Data::Float(1.5)), "1.5");
+        assert_eq!(cell_text(&Data::String("  王强 ".into())), "王强");
+        assert_eq!(excel_date(45658.0), "2025-01-01");
+        assert_eq!(excel_date(45658.5), "2025-01-01 12:00:00");
+    }
+
+    #[test]
+    fn template_and_failed_rows_read_back() {
+        let cols = vec![
+            Column {
+                header: "编号",
+                required: true,
+                hint: "数字",
+                choices: None,
+            },
+            Column {
+                header: "类型",
+                required: false,
+                hint: "",
+                choices: Some(vec!["甲".into(), "乙".into()]),
+            },
+        ];
+        let t = template("演示", &cols, &["001", "甲"], &["第一条".into()]).unwrap();
+        let rows = read_first_sheet(&t).unwrap();
+        assert_eq!(rows[0], vec!["*编号", "类型"]);
+        assert_eq!(rows[1], vec!["001", "甲"]);
+        let f = failed_rows(
+            "演示",
+            &cols,
+            &[(vec!["=cmd".into(), "乙".into()], "编号须为数字".into())],
+        )
+        .unwrap();
+        let rows = read_first_sheet(&f).unwrap();
+        assert_eq!(rows[0], vec!["*编号", "类型", "失败原因"]);
+        assert_eq!(rows[1], vec!["'=cmd", "乙", "编号须为数字"]);
+    }
+
+    #[test]
+    fn long_choice_lists_go_to_a_hidden_sheet() {
+        let many: Vec<String> = (0..80).map(|i| format!("专业名称{i:03}")).collect();
+        let cols = vec![Column {
+            header: "专业",
+            required: true,
+            hint: "",
+            choices: Some(many),
+        }];
+        let t = template("演示", &cols, &["专业名称001"], &[]).unwrap();
+        assert_eq!(read_first_sheet(&t).unwrap()[1], vec!["专业名称001"]);
+    }
+}

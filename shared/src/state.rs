@@ -1,0 +1,149 @@
+//! The application state every handler and worker receives: the ports,
+//! built once per process (per Lambda cold start, or once by vslc-local).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::adapters::aws::{self, DynamoTable, S3Blobs, SqsQueue};
+use crate::adapters::embedded::{DirBlobs, EmbeddedQueue, EmbeddedStore, EmbeddedTable, UrlSigner};
+use crate::adapters::sms_outbox::OutboxSms;
+use crate::config::{Backend, Config};
+use crate::ports::{
+    Blobs, Clock, Queue, QueueName, QueuePolicy, QueueRef, Sms, SystemClock, Table,
+};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub table: Arc<dyn Table>,
+    /// Files users upload (imports); object-created events feed the workers.
+    pub uploads: Arc<dyn Blobs>,
+    /// Files the platform generates (failed rows, exports, certificates).
+    pub documents: Arc<dyn Blobs>,
+    pub queue: Arc<dyn Queue>,
+    pub clock: Arc<dyn Clock>,
+    pub sms: Arc<dyn Sms>,
+}
+
+/// The pieces only the embedded backend has: the dev server needs them to
+/// serve signed URLs and to recover the queue after a crash.
+#[derive(Clone)]
+pub struct EmbeddedParts {
+    pub store: EmbeddedStore,
+    pub queue: EmbeddedQueue,
+    pub signer: UrlSigner,
+}
+
+impl AppState {
+    /// Local queue policies: visibility and retries from the configuration.
+    pub fn queue_policies(config: &Config) -> HashMap<QueueName, QueuePolicy> {
+        let policy = QueuePolicy {
+            visibility_timeout: config.queue_visibility,
+            max_receive_count: config.queue_max_receives,
+        };
+        QueueName::ALL.into_iter().map(|q| (q, policy)).collect()
+    }
+
+    /// Ports on redb and a directory under `config.data_dir`; blob URLs
+    /// start with `public_url`.
+    pub fn embedded(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        public_url: &str,
+    ) -> anyhow::Result<(Self, EmbeddedParts)> {
+        let store = EmbeddedStore::open(&config.data_dir)?;
+        let signer = UrlSigner::new(url_secret(&config)?, public_url);
+        let blob_root = config.data_dir.join("blobs");
+        let table: Arc<dyn Table> = Arc::new(EmbeddedTable::new(store.clone()));
+        let queue = EmbeddedQueue::new(store.clone(), clock.clone(), Self::queue_policies(&config));
+        let state = Self {
+            uploads: Arc::new(DirBlobs::new(
+                &blob_root,
+                &config.upload_bucket,
+                signer.clone(),
+                clock.clone(),
+            )),
+            documents: Arc::new(DirBlobs::new(
+                &blob_root,
+                &config.document_bucket,
+                signer.clone(),
+                clock.clone(),
+            )),
+            queue: Arc::new(queue.clone()),
+            sms: Arc::new(OutboxSms::new(table.clone(), clock.clone())),
+            table,
+            clock,
+            config: Arc::new(config),
+        };
+        Ok((
+            state,
+            EmbeddedParts {
+                store,
+                queue,
+                signer,
+            },
+        ))
+    }
+
+    /// Ports on DynamoDB, S3 and SQS, named by the configuration.
+    pub async fn aws(config: Config) -> anyhow::Result<Self> {
+        let conf = aws::sdk_config(config.aws_endpoint.as_deref()).await;
+        let (ddb, s3, sqs) = aws::clients(&conf, config.aws_endpoint.is_some());
+        let mut urls = HashMap::new();
+        for name in QueueName::ALL {
+            let upper = name.as_str().to_uppercase();
+            for (var, queue) in [
+                (format!("VSLC_QUEUE_URL_{upper}"), QueueRef::main(name)),
+                (format!("VSLC_DLQ_URL_{upper}"), QueueRef::dlq(name)),
+            ] {
+                if let Some(url) = config.queue_url(&var) {
+                    urls.insert(queue, url.to_owned());
+                }
+            }
+        }
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let table: Arc<dyn Table> = Arc::new(DynamoTable::new(ddb, &config.table));
+        Ok(Self {
+            uploads: Arc::new(S3Blobs::new(s3.clone(), &config.upload_bucket)),
+            documents: Arc::new(S3Blobs::new(s3, &config.document_bucket)),
+            queue: Arc::new(SqsQueue::new(sqs, urls)),
+            sms: Arc::new(OutboxSms::new(table.clone(), clock.clone())),
+            table,
+            clock,
+            config: Arc::new(config),
+        })
+    }
+
+    /// For Lambda entry points: configuration from the environment, AWS adapters
+    /// unless `VSLC_BACKEND=embedded`.
+    pub async fn from_env() -> anyhow::Result<Self> {
+        let config = Config::from_env(Backend::Aws)?;
+        match config.backend {
+            Backend::Aws => Self::aws(config).await,
+            Backend::Embedded => {
+                let url = config
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{}:{}", config.bind, config.port));
+                Ok(Self::embedded(config, Arc::new(SystemClock), &url)?.0)
+            }
+        }
+    }
+}
+
+/// The secret of the embedded URL signer: created once, kept in the data dir.
+fn url_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
+    use rand::RngCore;
+    let path = config.data_dir.join("url-signing.key");
+    if let Ok(hex_key) = std::fs::read_to_string(&path) {
+        return hex::decode(hex_key.trim()).context("url-signing.key is not hex");
+    }
+    let mut key = [0u8; 32];
+    rand::rng().fill_bytes(&mut key);
+    std::fs::create_dir_all(&config.data_dir)?;
+    std::fs::write(&path, hex::encode(key))
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(key.to_vec())
+}
