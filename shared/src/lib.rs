@@ -7,10 +7,12 @@ pub mod adapters;
 pub mod config;
 pub mod http;
 pub mod imports;
+pub mod issuance;
 pub mod jobs;
 pub mod lambda;
 pub mod mask;
 pub mod ports;
+pub mod seed;
 pub mod state;
 pub mod worker;
 

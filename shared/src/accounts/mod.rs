@@ -1,5 +1,6 @@
 //! Accounts, tenants and sessions.
 
+pub mod login;
 pub mod password;
 pub mod session;
 pub mod tenant;

@@ -76,11 +76,9 @@ pub struct ImportContext<'a> {
 impl ImportContext<'_> {
     /// Reports how many rows are done (drives the progress bar).
     pub async fn progress(&self, done: usize) -> anyhow::Result<()> {
-        let pct = if self.total == 0 {
-            100
-        } else {
-            (done * 100 / self.total).min(99) as u8
-        };
+        let pct = (done * 100)
+            .checked_div(self.total)
+            .map_or(100, |p| p.min(99) as u8);
         let key = ImportRecord::key(&self.record.tenant, &self.record.id);
         // Progress is advisory: no version check, and no version bump.
         self.state

@@ -90,10 +90,8 @@ impl BlobServer {
             .with_state(Arc::new(self))
     }
 
-    fn bucket(&self, name: &str) -> Result<&Arc<dyn Blobs>, Response> {
-        self.buckets
-            .get(name)
-            .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "NOT_FOUND", "存储桶不存在"))
+    fn bucket(&self, name: &str) -> Option<&Arc<dyn Blobs>> {
+        self.buckets.get(name)
     }
 }
 
@@ -120,9 +118,8 @@ async fn upload(
             "上传文件类型与申请时不一致",
         );
     }
-    let blobs = match s.bucket(&bucket) {
-        Ok(b) => b,
-        Err(r) => return r,
+    let Some(blobs) = s.bucket(&bucket) else {
+        return refuse(StatusCode::NOT_FOUND, "NOT_FOUND", "存储桶不存在");
     };
     let size = body.len();
     if let Err(e) = blobs.put(&key, body.to_vec(), sent_type).await {
@@ -157,9 +154,8 @@ async fn download(
         Ok(g) => g,
         Err(e) => return sign_error(e),
     };
-    let blobs = match s.bucket(&bucket) {
-        Ok(b) => b,
-        Err(r) => return r,
+    let Some(blobs) = s.bucket(&bucket) else {
+        return refuse(StatusCode::NOT_FOUND, "NOT_FOUND", "存储桶不存在");
     };
     match blobs.get(&key).await {
         Ok(Some(blob)) => {

@@ -278,7 +278,7 @@ impl EmbeddedTable {
         T: Send + 'static,
     {
         let store = self.store.clone();
-        let res = blocking(move || {
+        blocking(move || {
             let txn = store.db.begin_write()?;
             // Dropping the transaction without commit rolls every write back.
             match f(&txn) {
@@ -290,8 +290,7 @@ impl EmbeddedTable {
             }
         })
         .await
-        .map_err(backend)?;
-        res
+        .map_err(backend)?
     }
 }
 

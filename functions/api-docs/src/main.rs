@@ -1,0 +1,7 @@
+//! Lambda entry point of `GET /api/openapi.json`: wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vslc_shared::lambda::init_tracing(true);
+    lambda_http::run(vslc_api_docs::router()).await
+}

@@ -1,0 +1,51 @@
+//! `/api/auth` — 登录认证: login, logout, the current user.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use utoipa_axum::routes;
+use vslc_shared::AppState;
+use vslc_shared::accounts::Session;
+use vslc_shared::accounts::login::{self, LoginRequest, LoginResponse, Me};
+use vslc_shared::accounts::session::bearer;
+use vslc_shared::http::{ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json};
+
+pub const AREA: Area = Area {
+    name: "auth",
+    prefix: "/api/auth",
+    title: "登录认证",
+};
+
+pub fn routes() -> AreaRouter {
+    AreaRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+}
+
+/// 登录: account and password → bearer token.
+#[utoipa::path(post, path = "/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn login(
+    State(state): State<AppState>,
+    Json(req): Json<LoginRequest>,
+) -> ApiResult<axum::Json<LoginResponse>> {
+    login::login(&state, req).await.map(axum::Json)
+}
+
+/// 退出登录: the token stops working at once.
+#[utoipa::path(post, path = "/logout", tag = "auth", responses((status = 204), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn logout(State(state): State<AppState>, parts: Parts) -> ApiResult<StatusCode> {
+    let token = bearer(&parts).ok_or_else(|| ApiError::unauthorized("请先登录"))?;
+    Session::resolve(&state, token).await?;
+    Session::end(&state, token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/me", tag = "auth", responses((status = 200, body = Me), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn me(session: Session) -> axum::Json<Me> {
+    axum::Json(Me::from(&session))
+}

@@ -1,0 +1,6 @@
+//! Lambda entry point of `/api/auth` (登录认证): wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vslc_shared::lambda::run_http(vslc_auth::AREA, vslc_auth::routes).await
+}

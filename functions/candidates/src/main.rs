@@ -1,0 +1,6 @@
+//! Lambda entry point of `/api/candidates` (考生管理): wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vslc_shared::lambda::run_http(vslc_candidates::AREA, vslc_candidates::routes).await
+}

@@ -1,0 +1,6 @@
+//! Lambda entry point of `/api/certificates` (证书信息管理): wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vslc_shared::lambda::run_http(vslc_certificates::AREA, vslc_certificates::routes).await
+}

@@ -1,0 +1,112 @@
+//! `/api/imports` — 批量导入: templates, upload URLs and 导入记录
+//! (PLATFORM.md §5). The work itself is done by `import-worker`.
+
+use std::sync::LazyLock;
+
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::routes;
+use vslc_shared::AppState;
+use vslc_shared::accounts::Session;
+use vslc_shared::adapters::aws::s3::content_disposition;
+use vslc_shared::http::{
+    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
+};
+use vslc_shared::imports::service::{self, CreatedImport, ImportView, NewImport};
+use vslc_shared::imports::xlsx::XLSX_CONTENT_TYPE;
+use vslc_shared::imports::{ImportRecord, Registry, registry};
+
+pub const AREA: Area = Area {
+    name: "imports",
+    prefix: "/api/imports",
+    title: "批量导入",
+};
+
+static KINDS: LazyLock<Registry> = LazyLock::new(registry);
+
+pub fn routes() -> AreaRouter {
+    AreaRouter::new()
+        .routes(routes!(template))
+        .routes(routes!(create, list))
+        .routes(routes!(get_one))
+}
+
+/// 下载模板.
+#[utoipa::path(get, path = "/templates/{type}", tag = "imports",
+    params(("type" = String, Path, description = "import type")),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn template(session: Session, Path(kind): Path<String>) -> ApiResult<Response> {
+    let (bytes, file_name) = service::template(&KINDS, &session, &kind)?;
+    let mut resp = (StatusCode::OK, bytes).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(XLSX_CONTENT_TYPE),
+    );
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(&file_name)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
+}
+
+/// 新建导入: returns the URL to PUT the file to.
+#[utoipa::path(post, path = "", tag = "imports", request_body = NewImport,
+    responses((status = 201, body = CreatedImport), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    Json(req): Json<NewImport>,
+) -> ApiResult<(StatusCode, axum::Json<CreatedImport>)> {
+    let created = service::create(&state, &KINDS, &session, req).await?;
+    Ok((StatusCode::CREATED, axum::Json(created)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ListFilter {
+    /// Only this import type.
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
+/// 导入记录, newest first.
+#[utoipa::path(get, path = "", tag = "imports", params(ListFilter, PageParams),
+    responses((status = 200, body = Paged<ImportView>)), security(("bearer" = [])))]
+async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(filter): Query<ListFilter>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Paged<ImportView>>> {
+    let mut all = ImportRecord::list(state.table.as_ref(), &session.tenant).await?;
+    if let Some(kind) = filter.kind.as_deref().filter(|k| !k.is_empty()) {
+        all.retain(|r| r.kind == kind);
+    }
+    let page = Paged::of(all, &page)?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for r in page.items {
+        items.push(service::view(&state, &KINDS, r).await?);
+    }
+    Ok(axum::Json(Paged {
+        items,
+        total: page.total,
+        page: page.page,
+        page_size: page.page_size,
+    }))
+}
+
+/// One import: status, counts, progress, failed-rows link.
+#[utoipa::path(get, path = "/{id}", tag = "imports", params(("id" = String, Path)),
+    responses((status = 200, body = ImportView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_one(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<ImportView>> {
+    let record = service::get(&state, &session, &id).await?;
+    Ok(axum::Json(service::view(&state, &KINDS, record).await?))
+}

@@ -1,0 +1,6 @@
+//! Lambda entry point of `/api/imports` (批量导入): wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vslc_shared::lambda::run_http(vslc_imports::AREA, vslc_imports::routes).await
+}

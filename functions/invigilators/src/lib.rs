@@ -1,0 +1,14 @@
+//! `/api/invigilators` — 监考人员. Its routes land with the issue that builds this area;
+//! until then it serves `/health` like every area.
+
+use vslc_shared::http::{Area, AreaRouter};
+
+pub const AREA: Area = Area {
+    name: "invigilators",
+    prefix: "/api/invigilators",
+    title: "监考人员",
+};
+
+pub fn routes() -> AreaRouter {
+    AreaRouter::new()
+}

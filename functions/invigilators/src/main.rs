@@ -1,0 +1,6 @@
+//! Lambda entry point of `/api/invigilators` (监考人员): wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vslc_shared::lambda::run_http(vslc_invigilators::AREA, vslc_invigilators::routes).await
+}

@@ -1,0 +1,191 @@
+//! `vslc-local`: every area's router, the signed blob URLs, the queue
+//! workers and the scheduled job in one process on embedded storage.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use utoipa_axum::router::OpenApiRouter;
+use vslc_shared::AppState;
+use vslc_shared::adapters::embedded::{BlobServer, Notify};
+use vslc_shared::adapters::sms_outbox::OutboxSms;
+use vslc_shared::config::Config;
+use vslc_shared::http::{ApiResult, area};
+use vslc_shared::imports::{registry, worker::ImportWorker};
+use vslc_shared::issuance::IssuanceWorker;
+use vslc_shared::jobs::{PeriodCloser, ScheduledJob, closers};
+use vslc_shared::ports::{Clock, QueueName, QueueRef, SmsMessage};
+use vslc_shared::worker::{Worker, consume};
+
+/// A running dev server.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub base_url: String,
+    pub state: AppState,
+    /// True when this start seeded the demo data into an empty store.
+    pub seeded: bool,
+    stop: watch::Sender<bool>,
+    server: JoinHandle<std::io::Result<()>>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops accepting requests, lets in-flight requests and messages finish,
+    /// and closes the store.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        self.server.await.context("server task")??;
+        for t in self.tasks {
+            let _ = t.await;
+        }
+        Ok(())
+    }
+
+    /// Resolves when the server stops (ctrl-c handling lives in `main`).
+    pub async fn wait_for(signal: impl std::future::Future<Output = ()>) {
+        signal.await
+    }
+}
+
+/// `GET /api/dev/sms`: the SMS outbox (local mode only).
+async fn dev_sms(State(sms): State<Arc<OutboxSms>>) -> ApiResult<axum::Json<Vec<SmsMessage>>> {
+    Ok(axum::Json(sms.recent(50).await?))
+}
+
+/// Where the built web front-end is, if it was built.
+fn web_dist() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var("VSLC_WEB_DIR").ok().map(PathBuf::from),
+        Some(PathBuf::from("web/dist")),
+        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web/dist")),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|p| p.join("index.html").is_file())
+}
+
+const LANDING: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>vslc</title>\
+<body style=\"font-family:sans-serif;max-width:40em;margin:3em auto\"><h1>职业技能等级证书信息管理服务平台 (vslc)</h1>\
+<p>后端已启动。网页前端尚未构建（<code>web/dist</code> 不存在）。</p>\
+<ul><li><a href=\"/api/openapi.json\">API 文档 /api/openapi.json</a></li><li><a href=\"/api/auth/health\">/api/auth/health</a></li></ul></body></html>";
+
+/// The whole platform's router on this state.
+pub fn router(state: &AppState, blobs: BlobServer) -> Router {
+    let mut api = OpenApiRouter::new();
+    for (a, routes) in vslc_api_docs::areas::all() {
+        api = api.merge(area::mount(a, routes()));
+    }
+    let (api, _) = area::finish(api, state.clone());
+    let sms = Arc::new(OutboxSms::new(state.table.clone(), state.clock.clone()));
+    let dev = Router::new()
+        .route("/api/dev/sms", get(dev_sms))
+        .with_state(sms);
+    let mut app = api
+        .merge(vslc_api_docs::router())
+        .merge(dev)
+        .merge(blobs.router());
+    app = app.route("/api/{*rest}", axum::routing::any(area::no_route));
+    app = match web_dist() {
+        Some(dir) => {
+            let index = dir.join("index.html");
+            app.fallback_service(
+                tower_http::services::ServeDir::new(dir)
+                    .fallback(tower_http::services::ServeFile::new(index)),
+            )
+        }
+        None => app.fallback(|| async { axum::response::Html(LANDING) }),
+    };
+    area::layers(app)
+}
+
+/// Starts the dev server: binds, opens the store, recovers the queue,
+/// seeds demo data into an empty store, starts workers and the timer.
+pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
+    let listener = tokio::net::TcpListener::bind((config.bind.as_str(), config.port))
+        .await
+        .with_context(|| format!("binding {}:{}", config.bind, config.port))?;
+    let addr = listener.local_addr()?;
+    let base_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let seed = config.seed_demo;
+    let (closer_every, workers) = (config.period_closer_interval, config.workers);
+    let (state, parts) = AppState::embedded(config, clock.clone(), &base_url)?;
+
+    let recovered = parts.queue.recover_in_flight().await?;
+    if recovered > 0 {
+        tracing::warn!(
+            recovered,
+            "messages in flight when the last process stopped are queued again"
+        );
+    }
+    let seeded = if seed {
+        vslc_shared::seed::seed_demo(&state).await?
+    } else {
+        false
+    };
+
+    let blobs = BlobServer {
+        signer: parts.signer.clone(),
+        buckets: [state.uploads.clone(), state.documents.clone()]
+            .into_iter()
+            .map(|b| (b.bucket().to_owned(), b))
+            .collect(),
+        clock,
+        notify: Some(Notify {
+            bucket: state.uploads.bucket().to_owned(),
+            queue: state.queue.clone(),
+            to: QueueRef::main(QueueName::Imports),
+        }),
+    };
+    let app = router(&state, blobs);
+
+    let (stop, stop_rx) = watch::channel(false);
+    let mut tasks = Vec::new();
+    let import_worker: Arc<dyn Worker> = Arc::new(ImportWorker::new(state.clone(), registry()));
+    for _ in 0..workers {
+        tasks.push(tokio::spawn(consume(
+            state.queue.clone(),
+            import_worker.clone(),
+            stop_rx.clone(),
+        )));
+    }
+    let issuance: Arc<dyn Worker> = Arc::new(IssuanceWorker::new(state.clone()));
+    tasks.push(tokio::spawn(consume(
+        state.queue.clone(),
+        issuance,
+        stop_rx.clone(),
+    )));
+    let closer: Arc<dyn ScheduledJob> = Arc::new(PeriodCloser::new(state.clone(), closers()));
+    tasks.push(tokio::spawn(vslc_shared::jobs::every(
+        closer,
+        closer_every,
+        stop_rx.clone(),
+    )));
+
+    let mut server_stop = stop_rx;
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = server_stop.changed().await;
+            })
+            .await
+    });
+    Ok(Running {
+        addr,
+        base_url,
+        state,
+        seeded,
+        stop,
+        server,
+        tasks,
+    })
+}

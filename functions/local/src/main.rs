@@ -1,0 +1,54 @@
+//! `vslc-local`: the whole platform on this machine. Wiring only.
+
+use std::sync::Arc;
+
+use vslc_shared::config::{Backend, Config};
+use vslc_shared::ports::SystemClock;
+use vslc_shared::seed::{DEMO_PASSWORD, demo_accounts};
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    vslc_shared::lambda::init_tracing(false);
+    let config = Config::from_env(Backend::Embedded)?;
+    anyhow::ensure!(
+        config.backend == Backend::Embedded,
+        "vslc-local runs on embedded storage only (unset VSLC_BACKEND)"
+    );
+    let data_dir = config.data_dir.clone();
+    let show_accounts = config.seed_demo;
+    let running = vslc_local::start(config, Arc::new(SystemClock)).await?;
+    println!("vslc-local listening on {}", running.base_url);
+    println!("  data directory: {}", data_dir.display());
+    println!("  API document:   {}/api/openapi.json", running.base_url);
+    if show_accounts {
+        println!(
+            "  demo accounts (password {DEMO_PASSWORD}){}:",
+            if running.seeded { ", just seeded" } else { "" }
+        );
+        for a in demo_accounts() {
+            println!(
+                "    {:<10} {}（{}，{}）",
+                a.account, a.name, a.tenant_name, a.role
+            );
+        }
+    }
+    vslc_local::Running::wait_for(shutdown_signal()).await;
+    println!("vslc-local stopping…");
+    running.shutdown().await
+}

@@ -1,0 +1,6 @@
+//! Lambda entry point of `/api/orgs` (培训评价组织): wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vslc_shared::lambda::run_http(vslc_orgs::AREA, vslc_orgs::routes).await
+}

@@ -1,0 +1,6 @@
+//! Lambda entry point of `/api/payments` (缴费管理): wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vslc_shared::lambda::run_http(vslc_payments::AREA, vslc_payments::routes).await
+}

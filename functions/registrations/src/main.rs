@@ -1,0 +1,6 @@
+//! Lambda entry point of `/api/registrations` (报考管理): wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vslc_shared::lambda::run_http(vslc_registrations::AREA, vslc_registrations::routes).await
+}

@@ -1,0 +1,14 @@
+//! `/api/results` — 考证结果. Its routes land with the issue that builds this area;
+//! until then it serves `/health` like every area.
+
+use vslc_shared::http::{Area, AreaRouter};
+
+pub const AREA: Area = Area {
+    name: "results",
+    prefix: "/api/results",
+    title: "考证结果",
+};
+
+pub fn routes() -> AreaRouter {
+    AreaRouter::new()
+}

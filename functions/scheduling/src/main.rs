@@ -1,0 +1,6 @@
+//! Lambda entry point of `/api/scheduling` (排考管理): wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vslc_shared::lambda::run_http(vslc_scheduling::AREA, vslc_scheduling::routes).await
+}

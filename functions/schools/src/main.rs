@@ -1,0 +1,6 @@
+//! Lambda entry point of `/api/schools` (试点院校): wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vslc_shared::lambda::run_http(vslc_schools::AREA, vslc_schools::routes).await
+}

@@ -1,0 +1,14 @@
+//! `/api/scores` — 科目成绩. Its routes land with the issue that builds this area;
+//! until then it serves `/health` like every area.
+
+use vslc_shared::http::{Area, AreaRouter};
+
+pub const AREA: Area = Area {
+    name: "scores",
+    prefix: "/api/scores",
+    title: "科目成绩",
+};
+
+pub fn routes() -> AreaRouter {
+    AreaRouter::new()
+}

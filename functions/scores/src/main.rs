@@ -1,0 +1,6 @@
+//! Lambda entry point of `/api/scores` (科目成绩): wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vslc_shared::lambda::run_http(vslc_scores::AREA, vslc_scores::routes).await
+}

@@ -1,0 +1,6 @@
+//! Lambda entry point of `/api/standards` (标准管理): wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vslc_shared::lambda::run_http(vslc_standards::AREA, vslc_standards::routes).await
+}

@@ -1,0 +1,6 @@
+//! Lambda entry point of `/api/users` (用户管理): wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vslc_shared::lambda::run_http(vslc_users::AREA, vslc_users::routes).await
+}

@@ -1,0 +1,240 @@
+use serde_json::json;
+use vslc_api_tests::{spawn_app, workbook};
+
+#[tokio::test]
+async fn template_downloads_as_xlsx_with_headers_and_instructions() {
+    let app = spawn_app().await;
+    let token = app.login("school1").await;
+    let r = app
+        .http
+        .get(app.url("/api/imports/templates/demo-notes"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename*=UTF-8''")
+    );
+    let rows = vslc_shared::imports::xlsx::read_first_sheet(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!(rows[0], vec!["*编号", "*内容", "日期"]);
+    let unknown = app
+        .get("/api/imports/templates/nothing", Some(&token))
+        .await;
+    assert_eq!(unknown.status, 400);
+    assert_eq!(unknown.body["code"], "UNKNOWN_IMPORT_TYPE");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_import_runs_end_to_end_and_offers_the_failed_rows() {
+    let app = spawn_app().await;
+    let token = app.login("school1").await;
+    let file = workbook(&[
+        vec!["*编号", "*内容", "日期"],
+        vec!["10001", "示例内容：第一次课", "2026-03-01"],
+        vec!["A1", "第一行", "2026-02-30"],
+        vec!["A2", "第二行", ""],
+        vec!["A2", "重复编号", ""],
+        vec!["", "没有编号", ""],
+        vec!["A3", "=HYPERLINK(\"x\")", "2026-03-02"],
+    ]);
+    let id = app
+        .upload_import(&token, "demo-notes", "备注.xlsx", file.clone(), false)
+        .await;
+    let done = app.wait_import(&token, &id).await;
+    assert_eq!(done["status"], "已完成", "{done}");
+    assert_eq!(
+        (
+            done["total"].as_u64(),
+            done["success"].as_u64(),
+            done["failed"].as_u64()
+        ),
+        (Some(5), Some(2), Some(3)),
+        "{done}"
+    );
+    assert_eq!(done["progress"], 100);
+
+    let url = done["failedRowsUrl"].as_str().expect("failed rows offered");
+    let bytes = app
+        .http
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let rows = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
+    assert_eq!(rows[0], vec!["*编号", "*内容", "日期", "失败原因"]);
+    assert_eq!(
+        rows[1],
+        vec![
+            "A1",
+            "第一行",
+            "2026-02-30",
+            "第3行：日期须为 YYYY-MM-DD 格式的真实日期"
+        ]
+    );
+    assert_eq!(rows[2][3], "第5行：与第4行编号重复");
+    assert_eq!(rows[3][3], "第6行：编号不能为空");
+
+    // The same file again: every row now exists, none is saved twice.
+    let again = app
+        .upload_import(&token, "demo-notes", "备注.xlsx", file, false)
+        .await;
+    let done = app.wait_import(&token, &again).await;
+    assert_eq!(done["success"], 0);
+    assert_eq!(done["failed"], 5);
+
+    let list = app
+        .get(
+            "/api/imports?type=demo-notes&page=1&pageSize=10",
+            Some(&token),
+        )
+        .await;
+    assert_eq!(list.body["total"], 2);
+    assert_eq!(list.body["items"][0]["id"], again.as_str(), "newest first");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn dry_run_reports_errors_and_saves_nothing() {
+    let app = spawn_app().await;
+    let token = app.login("school1").await;
+    let file = workbook(&[vec!["编号", "内容"], vec!["B1", "甲"], vec!["B1", "乙"]]);
+    let id = app
+        .upload_import(&token, "demo-notes", "校验.xlsx", file.clone(), true)
+        .await;
+    let done = app.wait_import(&token, &id).await;
+    assert_eq!(
+        (
+            done["success"].as_u64(),
+            done["failed"].as_u64(),
+            done["dryRun"].as_bool()
+        ),
+        (Some(1), Some(1), Some(true))
+    );
+    // Nothing was saved: a real import of the same rows succeeds for B1.
+    let id = app
+        .upload_import(&token, "demo-notes", "正式.xlsx", file, false)
+        .await;
+    let done = app.wait_import(&token, &id).await;
+    assert_eq!(done["success"], 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bad_files_fail_the_import_with_a_reason() {
+    let app = spawn_app().await;
+    let token = app.login("school1").await;
+    let id = app
+        .upload_import(
+            &token,
+            "demo-notes",
+            "坏文件.xlsx",
+            b"not a workbook".to_vec(),
+            false,
+        )
+        .await;
+    let done = app.wait_import(&token, &id).await;
+    assert_eq!(done["status"], "失败");
+    assert!(done["message"].as_str().unwrap().contains("文件无法读取"));
+    let id = app
+        .upload_import(
+            &token,
+            "demo-notes",
+            "缺列.xlsx",
+            workbook(&[vec!["内容"], vec!["x"]]),
+            false,
+        )
+        .await;
+    let done = app.wait_import(&token, &id).await;
+    assert_eq!(done["status"], "失败");
+    assert!(done["message"].as_str().unwrap().contains("编号"), "{done}");
+    let bad = app
+        .post(
+            "/api/imports",
+            Some(&token),
+            json!({"type": "demo-notes", "fileName": "a.csv"}),
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(
+        bad.body["message"],
+        "请上传 .xlsx 格式的文件（可先下载模板）"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_school_never_sees_another_schools_imports() {
+    let app = spawn_app().await;
+    let one = app.login("school1").await;
+    let two = app.login("school2").await;
+    let id = app
+        .upload_import(
+            &one,
+            "demo-notes",
+            "a.xlsx",
+            workbook(&[vec!["编号", "内容"], vec!["C1", "x"]]),
+            false,
+        )
+        .await;
+    app.wait_import(&one, &id).await;
+    let other = app.get(&format!("/api/imports/{id}"), Some(&two)).await;
+    assert_eq!(other.status, 404, "another tenant's record looks missing");
+    assert_eq!(other.body["message"], "导入记录不存在或无权访问");
+    let list = app.get("/api/imports", Some(&two)).await;
+    assert_eq!(list.body["total"], 0);
+    // The same code in another school is that school's own.
+    let id2 = app
+        .upload_import(
+            &two,
+            "demo-notes",
+            "b.xlsx",
+            workbook(&[vec!["编号", "内容"], vec!["C1", "y"]]),
+            false,
+        )
+        .await;
+    assert_eq!(app.wait_import(&two, &id2).await["success"], 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn upload_urls_refuse_tampering_and_other_content_types() {
+    let app = spawn_app().await;
+    let token = app.login("school1").await;
+    let r = app
+        .post(
+            "/api/imports",
+            Some(&token),
+            json!({"type": "demo-notes", "fileName": "x.xlsx"}),
+        )
+        .await;
+    let url = r.body["uploadUrl"].as_str().unwrap().to_owned();
+    let wrong_type = app
+        .http
+        .put(&url)
+        .header("content-type", "text/plain")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_type.status().as_u16(), 403);
+    let tampered = url.replace("school/10009", "school/14361");
+    let ct = r.body["contentType"].as_str().unwrap();
+    let t = app
+        .http
+        .put(&tampered)
+        .header("content-type", ct)
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(t.status().as_u16(), 403);
+    app.stop().await;
+}

@@ -1,0 +1,5 @@
+//! Black-box API tests over HTTP against the dev server.
+
+mod auth;
+mod imports;
+mod platform;

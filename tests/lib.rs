@@ -1,0 +1,156 @@
+//! `spawn_app()`: the dev server on port 0 over a fresh temporary data dir,
+//! and a small HTTP client that speaks the platform's conventions.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use vslc_shared::config::{Backend, Config};
+use vslc_shared::ports::SystemClock;
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub running: Option<vslc_local::Running>,
+    pub dir: tempfile::TempDir,
+}
+
+/// Configuration for a test server: embedded, port 0, its own data dir.
+pub fn test_config(dir: &std::path::Path) -> Config {
+    let mut c = Config::from_env(Backend::Embedded).expect("config");
+    c.backend = Backend::Embedded;
+    c.data_dir = dir.to_path_buf();
+    c.bind = "127.0.0.1".into();
+    c.port = 0;
+    c.public_url = None;
+    c.seed_demo = true;
+    c.period_closer_interval = Duration::from_secs(3600);
+    c
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let running = vslc_local::start(test_config(dir.path()), Arc::new(SystemClock))
+        .await
+        .expect("server starts");
+    TestApp {
+        base: running.base_url.clone(),
+        http: reqwest::Client::new(),
+        running: Some(running),
+        dir,
+    }
+}
+
+/// A response: status and JSON body (Null when the body is not JSON).
+pub struct Resp {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Resp {
+        let r = req.send().await.expect("request sent");
+        let status = r.status().as_u16();
+        let body = r.json::<Value>().await.unwrap_or(Value::Null);
+        Resp { status, body }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        let mut req = self.http.get(self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        self.send(req).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        let mut req = self.http.post(self.url(path)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        self.send(req).await
+    }
+
+    /// Logs a demo account in; returns its token.
+    pub async fn login(&self, account: &str) -> String {
+        let r = self
+            .post(
+                "/api/auth/login",
+                None,
+                json!({"account": account, "password": vslc_shared::seed::DEMO_PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "login {account}: {}", r.body);
+        r.body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Creates an import, uploads the bytes, and returns the import id.
+    pub async fn upload_import(
+        &self,
+        token: &str,
+        kind: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+        dry_run: bool,
+    ) -> String {
+        let r = self
+            .post(
+                "/api/imports",
+                Some(token),
+                json!({"type": kind, "fileName": file_name, "dryRun": dry_run}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "create import: {}", r.body);
+        let url = r.body["uploadUrl"].as_str().unwrap();
+        let ct = r.body["contentType"].as_str().unwrap();
+        let put = self
+            .http
+            .put(url)
+            .header("content-type", ct)
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            put.status().is_success(),
+            "upload answered {}",
+            put.status()
+        );
+        r.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Polls an import until it is finished (or 60 s pass).
+    pub async fn wait_import(&self, token: &str, id: &str) -> Value {
+        for _ in 0..600 {
+            let r = self.get(&format!("/api/imports/{id}"), Some(token)).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            if matches!(r.body["status"].as_str(), Some("已完成" | "失败")) {
+                return r.body;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("import {id} did not finish");
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            r.shutdown().await.expect("clean shutdown");
+        }
+    }
+}
+
+/// An xlsx with these rows (first row = headers), every cell as text.
+pub fn workbook(rows: &[Vec<&str>]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
