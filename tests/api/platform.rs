@@ -66,3 +66,23 @@ async fn sms_outbox_is_listed_in_local_mode() {
     assert!(r.body[0]["text"].as_str().unwrap().contains("123456"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_lambda_login_event_signs_in_through_the_auth_router() {
+    use tower::ServiceExt;
+    let app = spawn_app().await;
+    let state = app.running.as_ref().unwrap().state.clone();
+    let (router, _) = vslc_shared::http::area::finish(
+        vslc_shared::http::area::mount(vslc_auth::AREA, vslc_auth::routes()),
+        state,
+    );
+    let raw = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../events/apigw-v2-login.json"
+    ))
+    .unwrap();
+    let request = lambda_http::request::from_str(&raw).unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    app.stop().await;
+}
