@@ -61,6 +61,23 @@ fn prefix_operation_ids(api: &mut OpenApi, area: &str) {
     }
 }
 
+/// A router answering `GET /api/openapi.json`.
+pub fn router() -> Router {
+    let json = serde_json::to_string(&openapi()).expect("the OpenAPI document serialises");
+    Router::new().route(
+        OPENAPI_PATH,
+        get(move || {
+            let json = json.clone();
+            async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    json,
+                )
+            }
+        }),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -88,21 +105,4 @@ mod tests {
             }
         }
     }
-}
-
-/// A router answering `GET /api/openapi.json`.
-pub fn router() -> Router {
-    let json = serde_json::to_string(&openapi()).expect("the OpenAPI document serialises");
-    Router::new().route(
-        OPENAPI_PATH,
-        get(move || {
-            let json = json.clone();
-            async move {
-                (
-                    [(axum::http::header::CONTENT_TYPE, "application/json")],
-                    json,
-                )
-            }
-        }),
-    )
 }
