@@ -83,9 +83,7 @@ async fn list(
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<Paged<ImportView>>> {
     let mut all = ImportRecord::list(state.table.as_ref(), &session.tenant).await?;
-    if let Some(kind) = filter.kind.as_deref().filter(|k| !k.is_empty()) {
-        all.retain(|r| r.kind == kind);
-    }
+    all.retain(|r| vslc_shared::http::filter::exact(&r.kind, filter.kind.as_deref()));
     let page = Paged::of(all, &page)?;
     let mut items = Vec::with_capacity(page.items.len());
     for r in page.items {

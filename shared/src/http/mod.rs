@@ -5,6 +5,7 @@ pub mod area;
 pub mod batch;
 pub mod error;
 pub mod extract;
+pub mod filter;
 pub mod paging;
 
 pub use area::{Area, AreaRouter, mount};

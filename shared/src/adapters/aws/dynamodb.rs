@@ -184,6 +184,34 @@ impl Expr {
     }
 }
 
+/// Sets a rendered condition and the expression's placeholder maps on any
+/// SDK request builder that takes them.
+trait WithExpr: Sized {
+    fn expr(self, e: &Expr, condition: Option<String>) -> Self;
+}
+
+macro_rules! with_expr {
+    ($($builder:ty),* $(,)?) => {$(
+        impl WithExpr for $builder {
+            fn expr(self, e: &Expr, condition: Option<String>) -> Self {
+                self.set_condition_expression(condition)
+                    .set_expression_attribute_names(e.names())
+                    .set_expression_attribute_values(e.values())
+            }
+        }
+    )*};
+}
+
+with_expr!(
+    aws_sdk_dynamodb::types::builders::PutBuilder,
+    aws_sdk_dynamodb::types::builders::UpdateBuilder,
+    aws_sdk_dynamodb::types::builders::DeleteBuilder,
+    aws_sdk_dynamodb::types::builders::ConditionCheckBuilder,
+    aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder,
+    aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder,
+    aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder,
+);
+
 fn sk_expr(e: &mut Expr, attr: &str, c: &SkCond) -> String {
     let n = e.name(attr);
     let mut v = |s: &String| e.value(AttributeValue::S(s.clone()));
@@ -280,9 +308,7 @@ impl DynamoTable {
                 Put::builder()
                     .table_name(&self.table)
                     .set_item(Some(to_map(item)))
-                    .set_condition_expression(cond)
-                    .set_expression_attribute_names(e.names())
-                    .set_expression_attribute_values(e.values())
+                    .expr(&e, cond)
                     .build()
                     .map_err(backend)?,
             ),
@@ -293,9 +319,7 @@ impl DynamoTable {
                         .table_name(&self.table)
                         .set_key(Some(key_map(key)))
                         .update_expression(ue)
-                        .set_condition_expression(cond)
-                        .set_expression_attribute_names(e.names())
-                        .set_expression_attribute_values(e.values())
+                        .expr(&e, cond)
                         .build()
                         .map_err(backend)?,
                 )
@@ -304,9 +328,7 @@ impl DynamoTable {
                 Delete::builder()
                     .table_name(&self.table)
                     .set_key(Some(key_map(key)))
-                    .set_condition_expression(cond)
-                    .set_expression_attribute_names(e.names())
-                    .set_expression_attribute_values(e.values())
+                    .expr(&e, cond)
                     .build()
                     .map_err(backend)?,
             ),
@@ -314,9 +336,7 @@ impl DynamoTable {
                 ConditionCheck::builder()
                     .table_name(&self.table)
                     .set_key(Some(key_map(key)))
-                    .set_condition_expression(cond)
-                    .set_expression_attribute_names(e.names())
-                    .set_expression_attribute_values(e.values())
+                    .expr(&e, cond)
                     .build()
                     .map_err(backend)?,
             ),
@@ -349,9 +369,7 @@ impl Table for DynamoTable {
             .put_item()
             .table_name(&self.table)
             .set_item(Some(to_map(&item)))
-            .set_condition_expression(cond)
-            .set_expression_attribute_names(e.names())
-            .set_expression_attribute_values(e.values())
+            .expr(&e, cond)
             .send()
             .await;
         match res {
@@ -377,9 +395,7 @@ impl Table for DynamoTable {
             .table_name(&self.table)
             .set_key(Some(key_map(key)))
             .update_expression(ue)
-            .set_condition_expression(cond)
-            .set_expression_attribute_names(e.names())
-            .set_expression_attribute_values(e.values())
+            .expr(&e, cond)
             .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
             .send()
             .await;
@@ -398,9 +414,7 @@ impl Table for DynamoTable {
             .delete_item()
             .table_name(&self.table)
             .set_key(Some(key_map(key)))
-            .set_condition_expression(cond)
-            .set_expression_attribute_names(e.names())
-            .set_expression_attribute_values(e.values())
+            .expr(&e, cond)
             .send()
             .await;
         match res {
