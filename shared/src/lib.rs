@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod adapters;
 pub mod config;
+pub mod domain;
 pub mod http;
 pub mod imports;
 pub mod issuance;

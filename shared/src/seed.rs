@@ -1,8 +1,8 @@
 //! Demo data for a fresh local store: one organisation, two schools, one
 //! province, each with an administrator account.
 
-use crate::accounts::{Tenant, TenantKind, User, UserStatus, password};
-use crate::ports::table::{Condition, Key, TableExt, to_item};
+use crate::accounts::{Role, Tenant, TenantKind, User, UserStatus, password};
+use crate::ports::table::{Key, to_item};
 use crate::state::AppState;
 
 /// Password of every demo account.
@@ -15,38 +15,38 @@ pub struct DemoAccount {
     pub name: &'static str,
     pub tenant: Tenant,
     pub tenant_name: &'static str,
-    pub role: &'static str,
+    pub role: Role,
 }
 
 pub fn demo_accounts() -> Vec<DemoAccount> {
     vec![
         DemoAccount {
-            account: "school1",
+            account: "school-admin",
             name: "张老师",
             tenant: Tenant::new(TenantKind::School, "10009"),
             tenant_name: "北方工业大学",
-            role: "院校管理员",
+            role: Role::SchoolAdmin,
         },
         DemoAccount {
-            account: "school2",
+            account: "school2-admin",
             name: "李老师",
             tenant: Tenant::new(TenantKind::School, "14361"),
             tenant_name: "北京示范职业技术学院",
-            role: "院校管理员",
+            role: Role::SchoolAdmin,
         },
         DemoAccount {
-            account: "org1",
+            account: "org-admin",
             name: "王主任",
             tenant: Tenant::new(TenantKind::Org, "ORG001"),
             tenant_name: "北京示例培训评价组织有限公司",
-            role: "培训评价组织管理员",
+            role: Role::OrgAdmin,
         },
         DemoAccount {
-            account: "province1",
+            account: "province-admin",
             name: "赵处长",
             tenant: Tenant::new(TenantKind::Province, "110000"),
             tenant_name: "北京市教育委员会",
-            role: "省级管理员",
+            role: Role::ProvinceAdmin,
         },
     ]
 }
@@ -59,6 +59,11 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<bool> {
     if state.table.get(&mark).await?.is_some() {
         return Ok(false);
     }
+    let now = state
+        .clock
+        .now_cst()
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
     for a in demo_accounts() {
         let user = User {
             id: ulid::Ulid::new().to_string(),
@@ -66,22 +71,24 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<bool> {
             name: a.name.into(),
             tenant: a.tenant.clone(),
             tenant_name: a.tenant_name.into(),
-            roles: vec![a.role.into()],
+            role: a.role,
+            cert_lead: false,
+            certificates: Vec::new(),
+            phone: None,
             status: UserStatus::Active,
             password_hash: password::hash(DEMO_PASSWORD)?,
-            phone: None,
+            failed_logins: 0,
+            locked_until: None,
+            session_epoch: 0,
+            builtin: true,
+            created_at: now.clone(),
             version: 1,
         };
-        if state
-            .table
-            .get_as::<User>(&User::key(a.account))
+        if User::by_account(state.table.as_ref(), a.account)
             .await?
             .is_none()
         {
-            state
-                .table
-                .put(user.to_item()?, Some(Condition::NotExists))
-                .await?;
+            user.create(state.table.as_ref()).await?;
         }
     }
     let at = state.clock.now_cst().to_rfc3339();

@@ -4,13 +4,18 @@ use vslc_api_tests::spawn_app;
 #[tokio::test]
 async fn demo_accounts_log_in_and_out() {
     let app = spawn_app().await;
-    for account in ["school1", "school2", "org1", "province1"] {
+    for account in [
+        "school-admin",
+        "school2-admin",
+        "org-admin",
+        "province-admin",
+    ] {
         let token = app.login(account).await;
         let me = app.get("/api/auth/me", Some(&token)).await;
         assert_eq!(me.status, 200);
         assert_eq!(me.body["account"], account);
     }
-    let token = app.login("school1").await;
+    let token = app.login("school-admin").await;
     let me = app.get("/api/auth/me", Some(&token)).await;
     assert_eq!(me.body["tenant"], json!({"kind": "school", "id": "10009"}));
     assert_eq!(me.body["tenantName"], "北方工业大学");
@@ -34,7 +39,7 @@ async fn wrong_passwords_and_unknown_accounts_answer_alike() {
         .post(
             "/api/auth/login",
             None,
-            json!({"account": "school1", "password": "nope"}),
+            json!({"account": "school-admin", "password": "nope"}),
         )
         .await;
     let unknown = app
@@ -46,7 +51,10 @@ async fn wrong_passwords_and_unknown_accounts_answer_alike() {
         .await;
     assert_eq!((wrong.status, unknown.status), (401, 401));
     assert_eq!(wrong.body, unknown.body);
-    assert_eq!(wrong.body["message"], "账号或密码错误");
+    assert_eq!(
+        wrong.body["message"],
+        "账号或密码错误（连续输错5次将锁定账号15分钟）"
+    );
     let empty = app
         .post(
             "/api/auth/login",

@@ -4,7 +4,7 @@ use vslc_api_tests::{spawn_app, workbook};
 #[tokio::test]
 async fn template_downloads_as_xlsx_with_headers_and_instructions() {
     let app = spawn_app().await;
-    let token = app.login("school1").await;
+    let token = app.login("school-admin").await;
     let r = app
         .http
         .get(app.url("/api/imports/templates/demo-notes"))
@@ -32,7 +32,7 @@ async fn template_downloads_as_xlsx_with_headers_and_instructions() {
 #[tokio::test]
 async fn an_import_runs_end_to_end_and_offers_the_failed_rows() {
     let app = spawn_app().await;
-    let token = app.login("school1").await;
+    let token = app.login("school-admin").await;
     let file = workbook(&[
         vec!["*编号", "*内容", "日期"],
         vec!["10001", "示例内容：第一次课", "2026-03-01"],
@@ -104,7 +104,7 @@ async fn an_import_runs_end_to_end_and_offers_the_failed_rows() {
 #[tokio::test]
 async fn dry_run_reports_errors_and_saves_nothing() {
     let app = spawn_app().await;
-    let token = app.login("school1").await;
+    let token = app.login("school-admin").await;
     let file = workbook(&[vec!["编号", "内容"], vec!["B1", "甲"], vec!["B1", "乙"]]);
     let id = app
         .upload_import(&token, "demo-notes", "校验.xlsx", file.clone(), true)
@@ -130,7 +130,7 @@ async fn dry_run_reports_errors_and_saves_nothing() {
 #[tokio::test]
 async fn bad_files_fail_the_import_with_a_reason() {
     let app = spawn_app().await;
-    let token = app.login("school1").await;
+    let token = app.login("school-admin").await;
     let id = app
         .upload_import(
             &token,
@@ -173,8 +173,8 @@ async fn bad_files_fail_the_import_with_a_reason() {
 #[tokio::test]
 async fn a_school_never_sees_another_schools_imports() {
     let app = spawn_app().await;
-    let one = app.login("school1").await;
-    let two = app.login("school2").await;
+    let one = app.login("school-admin").await;
+    let two = app.login("school2-admin").await;
     let id = app
         .upload_import(
             &one,
@@ -207,7 +207,7 @@ async fn a_school_never_sees_another_schools_imports() {
 #[tokio::test]
 async fn upload_urls_refuse_tampering_and_other_content_types() {
     let app = spawn_app().await;
-    let token = app.login("school1").await;
+    let token = app.login("school-admin").await;
     let r = app
         .post(
             "/api/imports",

@@ -3,3 +3,4 @@
 mod auth;
 mod imports;
 mod platform;
+mod users;

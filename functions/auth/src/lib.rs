@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 use utoipa_axum::routes;
 use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
-use vslc_shared::accounts::login::{self, LoginRequest, LoginResponse, Me};
+use vslc_shared::accounts::login::{self, ChangePassword, LoginRequest, LoginResponse, Me};
 use vslc_shared::accounts::session::bearer;
 use vslc_shared::http::{ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json};
 
@@ -21,6 +21,7 @@ pub fn routes() -> AreaRouter {
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(me))
+        .routes(routes!(change_password))
 }
 
 /// 登录: account and password → bearer token.
@@ -48,4 +49,18 @@ async fn logout(State(state): State<AppState>, parts: Parts) -> ApiResult<Status
     security(("bearer" = [])))]
 async fn me(session: Session) -> axum::Json<Me> {
     axum::Json(Me::from(&session))
+}
+
+/// 修改密码: every session of the account ends; the answer carries a new token.
+#[utoipa::path(post, path = "/password", tag = "auth", request_body = ChangePassword,
+    responses((status = 200, body = LoginResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn change_password(
+    State(state): State<AppState>,
+    session: Session,
+    Json(req): Json<ChangePassword>,
+) -> ApiResult<axum::Json<LoginResponse>> {
+    login::change_password(&state, &session, req)
+        .await
+        .map(axum::Json)
 }

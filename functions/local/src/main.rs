@@ -43,8 +43,11 @@ async fn main() -> anyhow::Result<()> {
         );
         for a in demo_accounts() {
             println!(
-                "    {:<10} {}（{}，{}）",
-                a.account, a.name, a.tenant_name, a.role
+                "    {:<15} {}（{}，{}）",
+                a.account,
+                a.name,
+                a.tenant_name,
+                a.role.label()
             );
         }
     }

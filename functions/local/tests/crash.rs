@@ -65,7 +65,7 @@ async fn import_status(http: &reqwest::Client, base: &str, token: &str, id: &str
 async fn login(http: &reqwest::Client, base: &str) -> String {
     let r: Value = http
         .post(format!("{base}/api/auth/login"))
-        .json(&json!({"account": "school1", "password": vslc_shared::seed::DEMO_PASSWORD}))
+        .json(&json!({"account": "school-admin", "password": vslc_shared::seed::DEMO_PASSWORD}))
         .send()
         .await
         .unwrap()

@@ -1,7 +1,18 @@
-//! `/api/users` — 用户管理. Its routes land with the issue that builds this area;
-//! until then it serves `/health` like every area.
+//! `/api/users` — 用户管理 (manual §8.1): the tenant administrator manages
+//! the tenant's accounts.
 
-use vslc_shared::http::{Area, AreaRouter};
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::routes;
+use vslc_shared::AppState;
+use vslc_shared::accounts::manage::{
+    self, CodeRequest, EditUser, IssuedPassword, NewUser, UserFilter, UserView,
+};
+use vslc_shared::accounts::role::RoleInfo;
+use vslc_shared::accounts::{Role, Session};
+use vslc_shared::http::{
+    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
+};
 
 pub const AREA: Area = Area {
     name: "users",
@@ -11,4 +22,133 @@ pub const AREA: Area = Area {
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
+        .routes(routes!(roles))
+        .routes(routes!(list, create))
+        .routes(routes!(send_code))
+        .routes(routes!(get_one, edit, delete))
+        .routes(routes!(disable))
+        .routes(routes!(enable))
+        .routes(routes!(reset_password))
+}
+
+/// 角色: the roles of the session's tenant.
+#[utoipa::path(get, path = "/roles", tag = "users", responses((status = 200, body = Vec<RoleInfo>)), security(("bearer" = [])))]
+async fn roles(session: Session) -> axum::Json<Vec<RoleInfo>> {
+    axum::Json(Role::of(session.tenant.kind))
+}
+
+/// 用户列表 (phones masked).
+#[utoipa::path(get, path = "", tag = "users", params(UserFilter, PageParams),
+    responses((status = 200, body = Paged<UserView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(filter): Query<UserFilter>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Paged<UserView>>> {
+    manage::list(&state, &session, &filter, &page)
+        .await
+        .map(axum::Json)
+}
+
+/// 发送验证码 to the phone of the account being created or edited.
+#[utoipa::path(post, path = "/verification-code", tag = "users", request_body = CodeRequest,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn send_code(
+    State(state): State<AppState>,
+    session: Session,
+    Json(req): Json<CodeRequest>,
+) -> ApiResult<StatusCode> {
+    manage::send_code(&state, &session, req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 新增用户: answers the initial password once.
+#[utoipa::path(post, path = "", tag = "users", request_body = NewUser,
+    responses((status = 201, body = IssuedPassword), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    Json(req): Json<NewUser>,
+) -> ApiResult<(StatusCode, axum::Json<IssuedPassword>)> {
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(manage::create(&state, &session, req).await?),
+    ))
+}
+
+/// 查看用户.
+#[utoipa::path(get, path = "/{id}", tag = "users", params(("id" = String, Path)),
+    responses((status = 200, body = UserView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_one(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<UserView>> {
+    manage::get(&state, &session, &id).await.map(axum::Json)
+}
+
+/// 编辑用户 (only while 停用).
+#[utoipa::path(put, path = "/{id}", tag = "users", params(("id" = String, Path)), request_body = EditUser,
+    responses((status = 200, body = UserView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn edit(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Json(req): Json<EditUser>,
+) -> ApiResult<axum::Json<UserView>> {
+    manage::edit(&state, &session, &id, req)
+        .await
+        .map(axum::Json)
+}
+
+/// 删除用户 (only while 停用).
+#[utoipa::path(delete, path = "/{id}", tag = "users", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn delete(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    manage::delete(&state, &session, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 停用: the account cannot log in; its sessions end at once.
+#[utoipa::path(post, path = "/{id}/disable", tag = "users", params(("id" = String, Path)),
+    responses((status = 200, body = UserView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn disable(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<UserView>> {
+    manage::disable(&state, &session, &id).await.map(axum::Json)
+}
+
+/// 启用.
+#[utoipa::path(post, path = "/{id}/enable", tag = "users", params(("id" = String, Path)),
+    responses((status = 200, body = UserView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn enable(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<UserView>> {
+    manage::enable(&state, &session, &id).await.map(axum::Json)
+}
+
+/// 重置密码: answers the new password once.
+#[utoipa::path(post, path = "/{id}/reset-password", tag = "users", params(("id" = String, Path)),
+    responses((status = 200, body = IssuedPassword), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn reset_password(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<IssuedPassword>> {
+    manage::reset_password(&state, &session, &id)
+        .await
+        .map(axum::Json)
 }

@@ -1,11 +1,15 @@
-//! Accounts, tenants and sessions.
+//! Accounts, roles, tenants and sessions.
 
+pub mod code;
 pub mod login;
+pub mod manage;
 pub mod password;
+pub mod role;
 pub mod session;
 pub mod tenant;
 pub mod user;
 
+pub use role::Role;
 pub use session::Session;
 pub use tenant::{Tenant, TenantKind};
 pub use user::{User, UserStatus};

@@ -9,6 +9,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::role::Role;
 use super::tenant::{Tenant, TenantKind};
 use super::user::{User, UserStatus};
 use crate::http::error::ApiError;
@@ -24,7 +25,15 @@ pub struct Session {
     pub name: String,
     pub tenant: Tenant,
     pub tenant_name: String,
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
+    /// 证书负责人: the certificates this user may see and act on.
+    #[serde(default)]
+    pub cert_lead: bool,
+    #[serde(default)]
+    pub certificates: Vec<String>,
+    /// The user's session epoch when issued (see `User::session_epoch`).
+    #[serde(default)]
+    pub epoch: u64,
     /// Unix seconds.
     pub expires_at: i64,
 }
@@ -46,7 +55,10 @@ impl Session {
             name: user.name.clone(),
             tenant: user.tenant.clone(),
             tenant_name: user.tenant_name.clone(),
-            roles: user.roles.clone(),
+            roles: vec![user.role],
+            cert_lead: user.cert_lead,
+            certificates: user.certificates.clone(),
+            epoch: user.session_epoch,
             expires_at: state.clock.now().timestamp() + state.config.session_ttl.as_secs() as i64,
         };
         let mut item = to_item(&token_key(&token), &session)?;
@@ -65,7 +77,8 @@ impl Session {
         Ok(())
     }
 
-    /// Resolves a token: unknown, expired, or of a stopped account → 401.
+    /// Resolves a token: unknown, expired, of a stopped account, or issued
+    /// before the account's sessions were revoked → 401.
     pub async fn resolve(state: &AppState, token: &str) -> Result<Session, ApiError> {
         let expired = || ApiError::unauthorized("登录已过期，请重新登录");
         let session: Session = state
@@ -76,9 +89,13 @@ impl Session {
         if session.expires_at <= state.clock.now().timestamp() {
             return Err(expired());
         }
-        let user: Option<User> = state.table.get_as(&User::key(&session.account)).await?;
-        match user {
-            Some(u) if u.status == UserStatus::Active && u.id == session.user_id => Ok(session),
+        match User::load(state.table.as_ref(), &session.tenant, &session.user_id).await? {
+            Some(u) if u.status == UserStatus::Active && u.session_epoch == session.epoch => {
+                Ok(session)
+            }
+            Some(u) if u.status == UserStatus::Disabled => {
+                Err(ApiError::unauthorized("账号已停用，请联系本单位管理员"))
+            }
             _ => Err(expired()),
         }
     }
@@ -92,6 +109,15 @@ impl Session {
                 "该功能仅供{}使用",
                 kind.label()
             )))
+        }
+    }
+
+    /// 403 unless the session holds an administrator role.
+    pub fn require_admin(&self) -> Result<&Tenant, ApiError> {
+        if self.roles.iter().any(|r| r.is_admin()) {
+            Ok(&self.tenant)
+        } else {
+            Err(ApiError::forbidden("仅本单位管理员可以进行此操作"))
         }
     }
 }

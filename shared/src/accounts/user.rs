@@ -1,12 +1,19 @@
-//! Accounts (用户): stored under their globally unique account name.
+//! 用户: one login of one tenant. The record lives in the tenant's partition
+//! (`USER#<id>`); a guard item `ACCOUNT#<account>` keeps account names unique
+//! across the platform and finds the user at login.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
+use super::role::Role;
 use super::tenant::Tenant;
-use crate::ports::table::{Index, Item, Key, TableError, to_item};
+use crate::domain::Phone;
+use crate::ports::table::{
+    Condition, Item, Key, Table, TableError, TableExt, TxOp, from_item, to_item,
+};
 
 /// 用户状态.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub enum UserStatus {
     #[serde(rename = "启用")]
     Active,
@@ -14,7 +21,15 @@ pub enum UserStatus {
     Disabled,
 }
 
-/// 用户: one login of one tenant.
+impl UserStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            UserStatus::Active => "启用",
+            UserStatus::Disabled => "停用",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
@@ -24,27 +39,101 @@ pub struct User {
     pub tenant: Tenant,
     /// The tenant's display name (school, organisation or province).
     pub tenant_name: String,
-    pub roles: Vec<String>,
+    pub role: Role,
+    /// 证书负责人: limited to `certificates`.
+    #[serde(default)]
+    pub cert_lead: bool,
+    #[serde(default)]
+    pub certificates: Vec<String>,
+    #[serde(default)]
+    pub phone: Option<Phone>,
     pub status: UserStatus,
     pub password_hash: String,
+    /// Consecutive wrong passwords since the last success or lock.
     #[serde(default)]
-    pub phone: Option<String>,
+    pub failed_logins: u32,
+    /// Unix seconds until which login is refused.
+    #[serde(default)]
+    pub locked_until: Option<i64>,
+    /// Sessions carry the epoch they were issued in; bumping it (stop,
+    /// password reset or change) ends every session at once.
+    #[serde(default)]
+    pub session_epoch: u64,
+    /// The tenant's first administrator, created with the tenant.
+    #[serde(default)]
+    pub builtin: bool,
+    #[serde(default)]
+    pub created_at: String,
     pub version: u64,
 }
 
+/// The account guard: unique name → user.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountGuard {
+    pub user_id: String,
+    pub tenant: Tenant,
+}
+
 impl User {
-    pub fn key(account: &str) -> Key {
-        Key::new(format!("ACCOUNT#{account}"), "USER")
+    pub fn key(tenant: &Tenant, id: &str) -> Key {
+        Key::new(tenant.pk(), format!("USER#{id}"))
+    }
+    pub fn account_key(account: &str) -> Key {
+        Key::new(format!("ACCOUNT#{account}"), "ACCOUNT")
     }
 
-    /// The item, indexed under its tenant (GSI1) for the tenant's user list.
     pub fn to_item(&self) -> Result<Item, TableError> {
-        let mut item = to_item(&Self::key(&self.account), self)?;
-        item.insert(Index::Gsi1.pk_attr().into(), self.tenant.pk().into());
-        item.insert(
-            Index::Gsi1.sk_attr().into(),
-            format!("USER#{}", self.account).into(),
-        );
-        Ok(item)
+        to_item(&Self::key(&self.tenant, &self.id), self)
+    }
+
+    /// Writes a new user and its account guard in one transaction;
+    /// `ConditionFailed`-style cancellation when the account name is taken.
+    pub async fn create(&self, table: &dyn Table) -> Result<(), TableError> {
+        let guard = AccountGuard {
+            user_id: self.id.clone(),
+            tenant: self.tenant.clone(),
+        };
+        table
+            .transact(vec![
+                TxOp::Put {
+                    item: to_item(&Self::account_key(&self.account), &guard)?,
+                    condition: Some(Condition::NotExists),
+                },
+                TxOp::Put {
+                    item: self.to_item()?,
+                    condition: Some(Condition::NotExists),
+                },
+            ])
+            .await
+    }
+
+    pub async fn load(
+        table: &dyn Table,
+        tenant: &Tenant,
+        id: &str,
+    ) -> Result<Option<Self>, TableError> {
+        table.get_as(&Self::key(tenant, id)).await
+    }
+
+    /// The user an account name belongs to (login).
+    pub async fn by_account(table: &dyn Table, account: &str) -> Result<Option<Self>, TableError> {
+        let Some(guard) = table
+            .get_as::<AccountGuard>(&Self::account_key(account))
+            .await?
+        else {
+            return Ok(None);
+        };
+        Self::load(table, &guard.tenant, &guard.user_id).await
+    }
+
+    /// Every user of a tenant, in account order.
+    pub async fn list(table: &dyn Table, tenant: &Tenant) -> Result<Vec<Self>, TableError> {
+        let items = table
+            .query_all(crate::ports::table::Query::partition(tenant.pk()).begins_with("USER#"))
+            .await?;
+        let mut users: Vec<Self> = items.into_iter().map(from_item).collect::<Result<_, _>>()?;
+        users.sort_by(|a, b| a.account.cmp(&b.account));
+        Ok(users)
     }
 }

@@ -178,7 +178,11 @@ impl EmbeddedQueue {
                 let lo = [name.as_bytes(), &[SEP]].concat();
                 let hi = [name.as_bytes(), &[SEP], &now.to_be_bytes(), &[HIGH]].concat();
                 let mut ids = Vec::new();
-                for entry in vis.range::<&[u8]>(lo.as_slice()..hi.as_slice())? {
+                // Enough candidates for this receive, with room for redriven ones.
+                for entry in vis
+                    .range::<&[u8]>(lo.as_slice()..hi.as_slice())?
+                    .take(max + 64)
+                {
                     let (k, _) = entry?;
                     let id = &k.value()[lo.len() + 8..];
                     ids.push(String::from_utf8_lossy(id).into_owned());

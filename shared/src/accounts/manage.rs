@@ -1,0 +1,425 @@
+//! 用户管理 (manual §8.1): the tenant administrator's list, create (with an
+//! SMS code to the new user's phone), view, 停用/启用, edit and delete while
+//! 停用, and 重置密码.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::code;
+use super::login::hash_password;
+use super::role::Role;
+use super::session::Session;
+use super::user::{User, UserStatus};
+use crate::domain::{AccountName, NewPassword, PersonName, Phone};
+use crate::http::{ApiError, PageParams, Paged, filter};
+use crate::ports::table::{Condition, TableError, TxOp, Update, from_item};
+use crate::state::AppState;
+
+/// A user as lists and details show it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserView {
+    pub id: String,
+    pub account: String,
+    pub name: String,
+    pub role: Role,
+    pub cert_lead: bool,
+    pub certificates: Vec<String>,
+    /// Masked in lists (`185****0926`); in full in the detail view.
+    pub phone: Option<String>,
+    pub status: UserStatus,
+    /// The tenant's first administrator: cannot be stopped or deleted.
+    pub builtin: bool,
+    pub created_at: String,
+}
+
+impl UserView {
+    pub fn of(u: &User, full_phone: bool) -> Self {
+        Self {
+            id: u.id.clone(),
+            account: u.account.clone(),
+            name: u.name.clone(),
+            role: u.role,
+            cert_lead: u.cert_lead,
+            certificates: u.certificates.clone(),
+            phone: u.phone.as_ref().map(|p| {
+                if full_phone {
+                    p.to_string()
+                } else {
+                    p.masked()
+                }
+            }),
+            status: u.status,
+            builtin: u.builtin,
+            created_at: u.created_at.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserFilter {
+    /// 账号 (contains).
+    pub account: Option<String>,
+    /// 姓名 (contains).
+    pub name: Option<String>,
+    /// 启用 / 停用.
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CodeRequest {
+    pub phone: String,
+}
+
+/// 新增用户.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NewUser {
+    pub account: String,
+    pub name: String,
+    pub phone: String,
+    /// The SMS code sent to `phone`.
+    pub code: String,
+    pub role: Role,
+    #[serde(default)]
+    pub cert_lead: bool,
+    #[serde(default)]
+    pub certificates: Vec<String>,
+}
+
+/// 编辑用户 (only while 停用). A new phone needs its own SMS code.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EditUser {
+    pub name: String,
+    pub phone: String,
+    #[serde(default)]
+    pub code: Option<String>,
+    pub role: Role,
+    #[serde(default)]
+    pub cert_lead: bool,
+    #[serde(default)]
+    pub certificates: Vec<String>,
+}
+
+/// A password shown once (new account, reset).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuedPassword {
+    pub user: UserView,
+    pub password: String,
+}
+
+fn bad(code: &'static str) -> impl Fn(&'static str) -> ApiError {
+    move |m| ApiError::invalid(code, m)
+}
+
+/// Role and certificate scope checked against the tenant.
+fn check_role(
+    session: &Session,
+    role: Role,
+    cert_lead: bool,
+    certificates: &[String],
+) -> Result<(bool, Vec<String>), ApiError> {
+    let assignable = Role::of(session.tenant.kind)
+        .into_iter()
+        .any(|r| r.name == role && r.assignable);
+    if !assignable {
+        return Err(ApiError::invalid(
+            "BAD_ROLE",
+            format!("不能分配角色“{}”", role.label()),
+        ));
+    }
+    let cert_lead = cert_lead || role == Role::CertLead;
+    let mut certs: Vec<String> = certificates
+        .iter()
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .collect();
+    certs.sort();
+    certs.dedup();
+    if cert_lead && certs.is_empty() {
+        return Err(ApiError::invalid(
+            "NO_CERTIFICATES",
+            "证书负责人须选择其负责的证书",
+        ));
+    }
+    if !cert_lead {
+        certs.clear();
+    }
+    Ok((cert_lead, certs))
+}
+
+async fn load(state: &AppState, session: &Session, id: &str) -> Result<User, ApiError> {
+    User::load(state.table.as_ref(), &session.tenant, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("用户"))
+}
+
+fn now_text(state: &AppState) -> String {
+    state
+        .clock
+        .now_cst()
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+pub async fn list(
+    state: &AppState,
+    session: &Session,
+    f: &UserFilter,
+    page: &PageParams,
+) -> Result<Paged<UserView>, ApiError> {
+    session.require_admin()?;
+    let mut users = User::list(state.table.as_ref(), &session.tenant).await?;
+    users.retain(|u| {
+        filter::text(&u.account, f.account.as_deref())
+            && filter::text(&u.name, f.name.as_deref())
+            && filter::exact(u.status.label(), f.status.as_deref())
+    });
+    Ok(Paged::of(users, page)?.map(|u| UserView::of(&u, false)))
+}
+
+pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<UserView, ApiError> {
+    session.require_admin()?;
+    Ok(UserView::of(&load(state, session, id).await?, true))
+}
+
+pub async fn send_code(
+    state: &AppState,
+    session: &Session,
+    req: CodeRequest,
+) -> Result<(), ApiError> {
+    session.require_admin()?;
+    let phone = Phone::parse(&req.phone).map_err(bad("BAD_PHONE"))?;
+    code::send(state, &session.tenant, &session.tenant_name, &phone).await
+}
+
+pub async fn create(
+    state: &AppState,
+    session: &Session,
+    req: NewUser,
+) -> Result<IssuedPassword, ApiError> {
+    session.require_admin()?;
+    let account = AccountName::parse(&req.account).map_err(bad("BAD_ACCOUNT"))?;
+    let name = PersonName::parse(&req.name).map_err(bad("BAD_NAME"))?;
+    let phone = Phone::parse(&req.phone).map_err(bad("BAD_PHONE"))?;
+    let (cert_lead, certificates) =
+        check_role(session, req.role, req.cert_lead, &req.certificates)?;
+    let table = state.table.as_ref();
+    if User::by_account(table, account.as_str()).await?.is_some() {
+        return Err(ApiError::conflict(
+            "ACCOUNT_TAKEN",
+            "该账号已存在，请换一个账号",
+        ));
+    }
+    code::verify(state, &session.tenant, &phone, &req.code).await?;
+    let password = NewPassword::random();
+    let user = User {
+        id: ulid::Ulid::new().to_string(),
+        account: account.as_str().to_owned(),
+        name: name.as_str().to_owned(),
+        tenant: session.tenant.clone(),
+        tenant_name: session.tenant_name.clone(),
+        role: req.role,
+        cert_lead,
+        certificates,
+        phone: Some(phone),
+        status: UserStatus::Active,
+        password_hash: hash_password(password.as_str()).await?,
+        failed_logins: 0,
+        locked_until: None,
+        session_epoch: 0,
+        builtin: false,
+        created_at: now_text(state),
+        version: 1,
+    };
+    user.create(table).await.map_err(|e| match e {
+        TableError::TransactionCanceled { .. } => {
+            ApiError::conflict("ACCOUNT_TAKEN", "该账号已存在，请换一个账号")
+        }
+        other => other.into(),
+    })?;
+    Ok(IssuedPassword {
+        user: UserView::of(&user, true),
+        password: password.as_str().to_owned(),
+    })
+}
+
+/// Applies `update` if the user is still as read (version) and in `from`.
+async fn transition(
+    state: &AppState,
+    user: &User,
+    from: UserStatus,
+    update: Update,
+) -> Result<User, ApiError> {
+    let cond = Condition::And(vec![
+        Condition::VersionIs(user.version),
+        Condition::attr_equals("status", from.label()),
+    ]);
+    let after = state
+        .table
+        .update(
+            &User::key(&user.tenant, &user.id),
+            update.bump_version(),
+            Some(cond),
+        )
+        .await
+        .map_err(|e| match e {
+            TableError::ConditionFailed => {
+                ApiError::conflict("STATE_CONFLICT", "用户状态已变化，请刷新后重试")
+            }
+            other => other.into(),
+        })?;
+    Ok(from_item(after)?)
+}
+
+fn require_status(user: &User, status: UserStatus, action: &str) -> Result<(), ApiError> {
+    if user.status == status {
+        Ok(())
+    } else {
+        Err(ApiError::conflict(
+            "STATE_CONFLICT",
+            format!("只有{}的用户可以{action}", status.label()),
+        ))
+    }
+}
+
+fn not_self_or_builtin(session: &Session, user: &User, action: &str) -> Result<(), ApiError> {
+    if user.id == session.user_id {
+        return Err(ApiError::conflict(
+            "SELF",
+            format!("不能{action}当前登录的账号"),
+        ));
+    }
+    if user.builtin {
+        return Err(ApiError::conflict(
+            "BUILTIN",
+            format!("不能{action}本单位的管理员账号"),
+        ));
+    }
+    Ok(())
+}
+
+/// 停用: the user cannot log in and every session of it ends at once.
+pub async fn disable(state: &AppState, session: &Session, id: &str) -> Result<UserView, ApiError> {
+    session.require_admin()?;
+    let user = load(state, session, id).await?;
+    not_self_or_builtin(session, &user, "停用")?;
+    require_status(&user, UserStatus::Active, "停用")?;
+    let update = Update::new()
+        .set("status", UserStatus::Disabled.label())
+        .add("sessionEpoch", 1);
+    Ok(UserView::of(
+        &transition(state, &user, UserStatus::Active, update).await?,
+        true,
+    ))
+}
+
+pub async fn enable(state: &AppState, session: &Session, id: &str) -> Result<UserView, ApiError> {
+    session.require_admin()?;
+    let user = load(state, session, id).await?;
+    require_status(&user, UserStatus::Disabled, "启用")?;
+    let update = Update::new().set("status", UserStatus::Active.label());
+    Ok(UserView::of(
+        &transition(state, &user, UserStatus::Disabled, update).await?,
+        true,
+    ))
+}
+
+pub async fn edit(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    req: EditUser,
+) -> Result<UserView, ApiError> {
+    session.require_admin()?;
+    let user = load(state, session, id).await?;
+    require_status(&user, UserStatus::Disabled, "编辑")?;
+    let name = PersonName::parse(&req.name).map_err(bad("BAD_NAME"))?;
+    let phone = Phone::parse(&req.phone).map_err(bad("BAD_PHONE"))?;
+    let (cert_lead, certificates) =
+        check_role(session, req.role, req.cert_lead, &req.certificates)?;
+    if user.phone.as_ref() != Some(&phone) {
+        let code = req.code.as_deref().ok_or_else(|| {
+            ApiError::invalid("BAD_CODE", "更换手机号须填写发送到新手机号的验证码")
+        })?;
+        code::verify(state, &session.tenant, &phone, code).await?;
+    }
+    let update = Update::new()
+        .set("name", name.as_str())
+        .set("phone", phone.as_str())
+        .set(
+            "role",
+            serde_json::to_value(req.role).map_err(ApiError::internal)?,
+        )
+        .set("certLead", cert_lead)
+        .set("certificates", certificates);
+    Ok(UserView::of(
+        &transition(state, &user, UserStatus::Disabled, update).await?,
+        true,
+    ))
+}
+
+pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+    session.require_admin()?;
+    let user = load(state, session, id).await?;
+    not_self_or_builtin(session, &user, "删除")?;
+    require_status(&user, UserStatus::Disabled, "删除")?;
+    let cond = Condition::And(vec![
+        Condition::VersionIs(user.version),
+        Condition::attr_equals("status", UserStatus::Disabled.label()),
+    ]);
+    state
+        .table
+        .transact(vec![
+            TxOp::Delete {
+                key: User::key(&user.tenant, &user.id),
+                condition: Some(cond),
+            },
+            TxOp::Delete {
+                key: User::account_key(&user.account),
+                condition: Some(Condition::attr_equals("userId", user.id.clone())),
+            },
+        ])
+        .await
+        .map_err(|e| match e {
+            TableError::TransactionCanceled { .. } => {
+                ApiError::conflict("STATE_CONFLICT", "用户状态已变化，请刷新后重试")
+            }
+            other => other.into(),
+        })?;
+    Ok(())
+}
+
+/// 重置密码: a new random password, shown once; the user's sessions end and
+/// any lock is lifted.
+pub async fn reset_password(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<IssuedPassword, ApiError> {
+    session.require_admin()?;
+    let user = load(state, session, id).await?;
+    let password = NewPassword::random();
+    let update = Update::new()
+        .set("passwordHash", hash_password(password.as_str()).await?)
+        .set("failedLogins", 0)
+        .remove("lockedUntil")
+        .add("sessionEpoch", 1)
+        .bump_version();
+    let after = state
+        .table
+        .update(
+            &User::key(&user.tenant, &user.id),
+            update,
+            Some(Condition::VersionIs(user.version)),
+        )
+        .await?;
+    let user: User = from_item(after)?;
+    Ok(IssuedPassword {
+        user: UserView::of(&user, true),
+        password: password.as_str().to_owned(),
+    })
+}

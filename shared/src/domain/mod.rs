@@ -1,0 +1,9 @@
+//! Domain newtypes: parse, don't validate. Handlers turn request text into
+//! these at the edge; the error of `parse` is the Chinese message to show.
+
+pub mod account;
+pub mod phone;
+pub mod text;
+
+pub use account::{AccountName, NewPassword, PersonName};
+pub use phone::Phone;
