@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod adapters;
+pub mod catalogue;
 pub mod config;
 pub mod domain;
 pub mod http;
@@ -11,6 +12,7 @@ pub mod imports;
 pub mod issuance;
 pub mod jobs;
 pub mod lambda;
+pub mod ledger;
 pub mod mask;
 pub mod ports;
 pub mod seed;

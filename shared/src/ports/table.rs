@@ -156,6 +156,15 @@ impl Update {
         self.set.push((name.into(), value.into()));
         self
     }
+    /// SET to any serialisable value (lists, enums, nested records).
+    pub fn set_json<T: Serialize + ?Sized>(
+        self,
+        name: impl Into<String>,
+        value: &T,
+    ) -> Result<Self, TableError> {
+        let value = serde_json::to_value(value).map_err(|e| TableError::Invalid(e.to_string()))?;
+        Ok(self.set(name, value))
+    }
     pub fn add(mut self, name: impl Into<String>, by: i64) -> Self {
         self.add.push((name.into(), by));
         self

@@ -1,0 +1,11 @@
+//! The catalogue (PLATFORM.md §2): 培训评价组织, 证书 with levels and majors,
+//! and which certificates each school takes part in (已参与试点证书).
+//! Shared reference data, read by everyone, maintained by the owning org.
+
+pub mod certificate;
+pub mod org;
+pub mod pilot;
+
+pub use certificate::{Certificate, Level, Major};
+pub use org::Org;
+pub use pilot::Pilot;
