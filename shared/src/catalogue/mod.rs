@@ -5,6 +5,7 @@
 pub mod certificate;
 pub mod org;
 pub mod pilot;
+pub mod service;
 
 pub use certificate::{Certificate, Level, Major};
 pub use org::Org;

@@ -1,5 +1,7 @@
-//! Demo data for a fresh local store: one organisation, two schools, one
-//! province, each with an administrator account.
+//! Demo data for a fresh local store: the catalogue (orgs, certificates on
+//! the ledger, pilots) and an administrator account for each demo tenant.
+
+pub mod catalogue;
 
 use crate::accounts::{Role, Tenant, TenantKind, User, UserStatus, password};
 use crate::ports::table::{Key, to_item};
@@ -91,6 +93,7 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<bool> {
             user.create(state.table.as_ref()).await?;
         }
     }
+    catalogue::seed(state).await?;
     let at = state.clock.now_cst().to_rfc3339();
     state
         .table

@@ -1,0 +1,431 @@
+//! What the `/api/certificates` and `/api/orgs` areas do, independent of HTTP.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::certificate::{Certificate, Level, Major};
+use super::org::{Org, OrgNature};
+use super::pilot::Pilot;
+use crate::accounts::{Session, TenantKind};
+use crate::http::{ApiError, PageParams, Paged, filter};
+use crate::ledger::{self, ChainInfo, TxBody};
+use crate::ports::table::Condition;
+use crate::state::AppState;
+
+/// 证书范围.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// 已参与试点 (a school's default).
+    #[default]
+    Pilot,
+    /// 全部.
+    All,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct CertificateFilter {
+    /// `pilot` (default for schools) or `all`.
+    pub scope: Option<Scope>,
+    /// 证书名称 (contains).
+    pub name: Option<String>,
+    /// 颁证机构 name (contains).
+    pub org: Option<String>,
+    /// 证书等级: 初级 / 中级 / 高级.
+    pub level: Option<String>,
+    /// 证书类别.
+    pub category: Option<String>,
+}
+
+/// A certificate as the list shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateRow {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub levels: Vec<Level>,
+    pub category: String,
+    pub batch: String,
+    pub major_count: usize,
+    /// The session's school takes part in it (已参与试点).
+    pub pilot: bool,
+    /// Levels the school takes part in.
+    pub pilot_levels: Vec<Level>,
+}
+
+impl CertificateRow {
+    pub fn of(c: Certificate, pilot: Option<&Pilot>) -> Self {
+        Self {
+            major_count: c.majors.len(),
+            pilot: pilot.is_some(),
+            pilot_levels: pilot.map(|p| p.levels.clone()).unwrap_or_default(),
+            id: c.id,
+            code: c.code,
+            name: c.name,
+            org_id: c.org_id,
+            org_name: c.org_name,
+            levels: c.levels,
+            category: c.category,
+            batch: c.batch,
+        }
+    }
+}
+
+/// A certificate with its majors and 上链信息.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateDetail {
+    #[serde(flatten)]
+    pub certificate: Certificate,
+    pub pilot: bool,
+    pub pilot_levels: Vec<Level>,
+}
+
+/// 证书信息 as an org registers or edits it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateInput {
+    pub code: String,
+    pub name: String,
+    pub levels: Vec<Level>,
+    pub category: String,
+    pub batch: String,
+    pub majors: Vec<Major>,
+}
+
+/// 上链信息 with the block's time.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChainView {
+    #[serde(flatten)]
+    pub chain: ChainInfo,
+    pub block_time: String,
+    pub verify_url: String,
+}
+
+async fn pilots_of(
+    state: &AppState,
+    session: &Session,
+) -> Result<HashMap<String, Pilot>, ApiError> {
+    if session.tenant.kind != TenantKind::School {
+        return Ok(HashMap::new());
+    }
+    Ok(Pilot::of_school(state.table.as_ref(), &session.tenant)
+        .await?
+        .into_iter()
+        .map(|p| (p.certificate_id.clone(), p))
+        .collect())
+}
+
+fn level_matches(levels: &[Level], query: Option<&str>) -> bool {
+    query
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .is_none_or(|q| levels.iter().any(|l| l.label() == q))
+}
+
+pub async fn list(
+    state: &AppState,
+    session: &Session,
+    f: &CertificateFilter,
+    page: &PageParams,
+) -> Result<Paged<CertificateRow>, ApiError> {
+    let pilots = pilots_of(state, session).await?;
+    // Schools see their pilots by default; orgs and provinces see everything.
+    let scope = f
+        .scope
+        .unwrap_or(if session.tenant.kind == TenantKind::School {
+            Scope::Pilot
+        } else {
+            Scope::All
+        });
+    let mut certs = Certificate::all(state.table.as_ref()).await?;
+    certs.retain(|c| {
+        (scope == Scope::All || pilots.contains_key(&c.id))
+            && filter::text(&c.name, f.name.as_deref())
+            && filter::text(&c.org_name, f.org.as_deref())
+            && level_matches(&c.levels, f.level.as_deref())
+            && filter::exact(&c.category, f.category.as_deref())
+    });
+    certs.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(Paged::of(certs, page)?.map(|c| {
+        let pilot = pilots.get(&c.id);
+        CertificateRow::of(c, pilot)
+    }))
+}
+
+pub async fn detail(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<CertificateDetail, ApiError> {
+    let certificate = Certificate::load(state.table.as_ref(), id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("证书"))?;
+    let pilots = pilots_of(state, session).await?;
+    let pilot = pilots.get(id);
+    Ok(CertificateDetail {
+        pilot: pilot.is_some(),
+        pilot_levels: pilot.map(|p| p.levels.clone()).unwrap_or_default(),
+        certificate,
+    })
+}
+
+pub async fn chain(state: &AppState, id: &str) -> Result<ChainView, ApiError> {
+    let cert = Certificate::load(state.table.as_ref(), id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("证书"))?;
+    let chain = cert.chain.ok_or_else(|| ApiError::not_found("上链信息"))?;
+    let proof = ledger::prove(state.table.as_ref(), &chain.tx_hash)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::not_found("上链信息"))?;
+    Ok(ChainView {
+        verify_url: format!("/api/verify/tx/{}", chain.tx_hash),
+        block_time: proof.block.time,
+        chain,
+    })
+}
+
+fn check_input(input: &CertificateInput) -> Result<(), ApiError> {
+    let bad = |m: &str| ApiError::invalid("BAD_CERTIFICATE", m.to_owned());
+    if input.code.trim().is_empty() || input.code.len() > 20 {
+        return Err(bad("证书代码不能为空且不超过20个字符"));
+    }
+    if input.name.trim().is_empty() || input.name.chars().count() > 100 {
+        return Err(bad("证书名称不能为空且不超过100个字符"));
+    }
+    if input.levels.is_empty() {
+        return Err(bad("请至少选择一个证书等级"));
+    }
+    if input.category.trim().is_empty() || input.batch.trim().is_empty() {
+        return Err(bad("证书类别和批次不能为空"));
+    }
+    let mut codes = std::collections::HashSet::new();
+    for m in &input.majors {
+        if m.code.trim().is_empty() || m.name.trim().is_empty() || m.version.trim().is_empty() {
+            return Err(bad("专业代码、专业名称、专业版本不能为空"));
+        }
+        if !codes.insert((m.code.trim(), m.version.trim())) {
+            return Err(ApiError::invalid(
+                "BAD_CERTIFICATE",
+                format!("专业 {} 重复", m.code),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn org_session(session: &Session) -> Result<&str, ApiError> {
+    session.require_kind(TenantKind::Org).map(|t| t.id.as_str())
+}
+
+/// An org registers a certificate; it goes on the ledger.
+pub async fn create(
+    state: &AppState,
+    session: &Session,
+    input: CertificateInput,
+) -> Result<Certificate, ApiError> {
+    let org_id = org_session(session)?;
+    check_input(&input)?;
+    let table = state.table.as_ref();
+    let org = Org::load(table, org_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("培训评价组织"))?;
+    let all = Certificate::all(table).await?;
+    if all.iter().any(|c| c.code == input.code.trim()) {
+        return Err(ApiError::conflict("CODE_TAKEN", "证书代码已存在"));
+    }
+    let mut levels = input.levels;
+    levels.sort();
+    levels.dedup();
+    let cert = Certificate {
+        id: format!("CERT{}", input.code.trim()),
+        code: input.code.trim().into(),
+        name: input.name.trim().into(),
+        org_id: org.id,
+        org_name: org.name,
+        levels,
+        category: input.category.trim().into(),
+        batch: input.batch.trim().into(),
+        majors: input.majors,
+        chain: None,
+        version: 1,
+    };
+    let time = state.clock.now_cst().to_rfc3339();
+    let mut done = Certificate::register(table, vec![cert], &time)
+        .await
+        .map_err(|e| {
+            if e.downcast_ref::<crate::ports::TableError>()
+                .is_some_and(|t| t.is_conflict())
+            {
+                ApiError::conflict("CODE_TAKEN", "证书代码已存在")
+            } else {
+                ApiError::internal(e)
+            }
+        })?;
+    done.pop()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("registered nothing")))
+}
+
+/// The owning org edits name, levels, category, batch and majors; the new
+/// state is anchored on the ledger too.
+pub async fn update(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    input: CertificateInput,
+) -> Result<Certificate, ApiError> {
+    let org_id = org_session(session)?;
+    check_input(&input)?;
+    let table = state.table.as_ref();
+    let mut cert = Certificate::load(table, id)
+        .await?
+        .filter(|c| c.org_id == org_id)
+        .ok_or_else(|| ApiError::not_found("证书"))?;
+    if input.code.trim() != cert.code {
+        return Err(ApiError::invalid("CODE_FIXED", "证书代码登记后不能修改"));
+    }
+    let version = cert.version;
+    cert.name = input.name.trim().into();
+    let mut levels = input.levels;
+    levels.sort();
+    levels.dedup();
+    cert.levels = levels;
+    cert.category = input.category.trim().into();
+    cert.batch = input.batch.trim().into();
+    cert.majors = input.majors;
+    let time = state.clock.now_cst().to_rfc3339();
+    let mut payload = serde_json::to_value(&cert).map_err(ApiError::internal)?;
+    if let Some(o) = payload.as_object_mut() {
+        o.remove("chain");
+        o.remove("version");
+    }
+    let saved = cert.save(table, version).await?;
+    let info = ledger::append(
+        table,
+        vec![TxBody {
+            kind: "certificate.update".into(),
+            payload,
+            time: time.clone(),
+        }],
+        &time,
+    )
+    .await
+    .map_err(ApiError::internal)?;
+    let chain = info
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no chain info")))?;
+    let after = table
+        .update(
+            &Certificate::key(id),
+            crate::ports::table::Update::new().set_json("chain", &chain)?,
+            Some(Condition::VersionIs(saved.version)),
+        )
+        .await?;
+    Ok(crate::ports::table::from_item(after)?)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrgFilter {
+    /// 机构名称 (contains).
+    pub name: Option<String>,
+    /// 机构性质.
+    pub nature: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgRow {
+    pub id: String,
+    pub name: String,
+    pub nature: OrgNature,
+    pub contact: String,
+    pub phone: String,
+    pub certificate_count: usize,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgDetail {
+    #[serde(flatten)]
+    pub org: Org,
+    /// Its certificates (for a school: those it takes part in).
+    pub certificates: Vec<CertificateRow>,
+}
+
+fn nature_label(n: OrgNature) -> String {
+    serde_json::to_value(n)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The certificates a session may see of an org: a school only its pilots.
+async fn visible_certs(
+    state: &AppState,
+    session: &Session,
+) -> Result<(Vec<Certificate>, HashMap<String, Pilot>), ApiError> {
+    let pilots = pilots_of(state, session).await?;
+    let mut certs = Certificate::all(state.table.as_ref()).await?;
+    if session.tenant.kind == TenantKind::School {
+        certs.retain(|c| pilots.contains_key(&c.id));
+    }
+    Ok((certs, pilots))
+}
+
+pub async fn orgs(
+    state: &AppState,
+    session: &Session,
+    f: &OrgFilter,
+    page: &PageParams,
+) -> Result<Paged<OrgRow>, ApiError> {
+    let (certs, _) = visible_certs(state, session).await?;
+    let mut orgs = Org::all(state.table.as_ref()).await?;
+    orgs.retain(|o| {
+        // A school sees the orgs of the certificates it takes part in (§2.1).
+        (session.tenant.kind != TenantKind::School || certs.iter().any(|c| c.org_id == o.id))
+            && filter::text(&o.name, f.name.as_deref())
+            && filter::exact(&nature_label(o.nature), f.nature.as_deref())
+    });
+    Ok(Paged::of(orgs, page)?.map(|o| OrgRow {
+        certificate_count: certs.iter().filter(|c| c.org_id == o.id).count(),
+        id: o.id,
+        name: o.name,
+        nature: o.nature,
+        contact: o.contact,
+        phone: o.phone,
+    }))
+}
+
+pub async fn org_detail(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<OrgDetail, ApiError> {
+    let (certs, pilots) = visible_certs(state, session).await?;
+    let org = Org::load(state.table.as_ref(), id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("培训评价组织"))?;
+    let mine: Vec<Certificate> = certs.into_iter().filter(|c| c.org_id == org.id).collect();
+    if session.tenant.kind == TenantKind::School && mine.is_empty() {
+        return Err(ApiError::not_found("培训评价组织"));
+    }
+    let certificates = mine
+        .into_iter()
+        .map(|c| {
+            let pilot = pilots.get(&c.id);
+            CertificateRow::of(c, pilot)
+        })
+        .collect();
+    Ok(OrgDetail { org, certificates })
+}

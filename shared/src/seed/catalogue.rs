@@ -1,0 +1,326 @@
+//! The demo catalogue: three 培训评价组织, twelve certificates with levels
+//! and majors from the 2021 职业教育专业目录, and the pilots of the two demo
+//! schools. Local demo only; never created on AWS.
+
+use crate::accounts::{Tenant, TenantKind};
+use crate::catalogue::certificate::MajorLevel;
+use crate::catalogue::org::OrgNature;
+use crate::catalogue::{Certificate, Level, Major, Org, Pilot};
+use crate::state::AppState;
+
+fn major(code: &str, name: &str, level: MajorLevel) -> Major {
+    Major {
+        code: code.into(),
+        name: name.into(),
+        version: "2021".into(),
+        level,
+    }
+}
+
+pub fn orgs() -> Vec<Org> {
+    let org =
+        |id: &str, name: &str, nature, contact: &str, phone: &str, address: &str, intro: &str| {
+            Org {
+                id: id.into(),
+                name: name.into(),
+                nature,
+                contact: contact.into(),
+                phone: phone.into(),
+                address: address.into(),
+                introduction: intro.into(),
+                seal_key: None,
+                signature_key: None,
+                version: 1,
+            }
+        };
+    vec![
+        org(
+            "ORG001",
+            "北京示例培训评价组织有限公司",
+            OrgNature::Enterprise,
+            "王主任",
+            "010-62510001",
+            "北京市海淀区中关村大街1号",
+            "信息技术类职业技能等级证书的培训评价组织。",
+        ),
+        org(
+            "ORG002",
+            "中商示范电子商务教育科技有限公司",
+            OrgNature::Enterprise,
+            "陈经理",
+            "010-85120002",
+            "北京市朝阳区建国路88号",
+            "财经商贸类职业技能等级证书的培训评价组织。",
+        ),
+        org(
+            "ORG003",
+            "康养示范职业培训评价中心",
+            OrgNature::NonProfit,
+            "刘老师",
+            "010-63450003",
+            "北京市西城区广安门内大街6号",
+            "医药卫生与养老服务类职业技能等级证书的培训评价组织。",
+        ),
+    ]
+}
+
+pub fn certificates() -> Vec<Certificate> {
+    use MajorLevel::*;
+    let it = || {
+        vec![
+            major("710201", "计算机应用", Secondary),
+            major("710204", "软件与信息服务", Secondary),
+            major("510201", "计算机应用技术", Vocational),
+            major("510202", "计算机网络技术", Vocational),
+            major("510203", "软件技术", Vocational),
+            major("510204", "数字媒体技术", Vocational),
+            major("310203", "软件工程技术", VocationalBachelor),
+        ]
+    };
+    let data = || {
+        vec![
+            major("510205", "大数据技术", Vocational),
+            major("510206", "云计算技术应用", Vocational),
+            major("510209", "人工智能技术应用", Vocational),
+            major("510201", "计算机应用技术", Vocational),
+            major("310205", "大数据工程技术", VocationalBachelor),
+        ]
+    };
+    let commerce = || {
+        vec![
+            major("730701", "电子商务", Secondary),
+            major("530701", "电子商务", Vocational),
+            major("530702", "跨境电子商务", Vocational),
+            major("530704", "网络营销与直播电商", Vocational),
+            major("530605", "市场营销", Vocational),
+        ]
+    };
+    let finance = || {
+        vec![
+            major("730301", "会计事务", Secondary),
+            major("530302", "大数据与会计", Vocational),
+            major("530301", "大数据与财务管理", Vocational),
+            major("530303", "大数据与审计", Vocational),
+        ]
+    };
+    let care = || {
+        vec![
+            major("720601", "护理", Secondary),
+            major("520201", "护理", Vocational),
+            major("520801", "健康管理", Vocational),
+            major("590302", "智慧健康养老服务与管理", Vocational),
+        ]
+    };
+    let all_levels = vec![Level::Junior, Level::Intermediate, Level::Senior];
+    let cert = |id: &str,
+                code: &str,
+                name: &str,
+                org: (&str, &str),
+                category: &str,
+                batch: &str,
+                majors: Vec<Major>| Certificate {
+        id: id.into(),
+        code: code.into(),
+        name: name.into(),
+        org_id: org.0.into(),
+        org_name: org.1.into(),
+        levels: all_levels.clone(),
+        category: category.into(),
+        batch: batch.into(),
+        majors,
+        chain: None,
+        version: 1,
+    };
+    let o1 = ("ORG001", "北京示例培训评价组织有限公司");
+    let o2 = ("ORG002", "中商示范电子商务教育科技有限公司");
+    let o3 = ("ORG003", "康养示范职业培训评价中心");
+    vec![
+        cert(
+            "CERT0101",
+            "0101",
+            "Web前端开发职业技能等级证书",
+            o1,
+            "信息技术",
+            "第一批",
+            it(),
+        ),
+        cert(
+            "CERT0102",
+            "0102",
+            "云计算平台运维与开发职业技能等级证书",
+            o1,
+            "信息技术",
+            "第二批",
+            data(),
+        ),
+        cert(
+            "CERT0103",
+            "0103",
+            "大数据应用开发（Java）职业技能等级证书",
+            o1,
+            "信息技术",
+            "第三批",
+            data(),
+        ),
+        cert(
+            "CERT0104",
+            "0104",
+            "人工智能深度学习工程应用职业技能等级证书",
+            o1,
+            "信息技术",
+            "第三批",
+            data(),
+        ),
+        cert(
+            "CERT0105",
+            "0105",
+            "移动应用开发职业技能等级证书",
+            o1,
+            "信息技术",
+            "第二批",
+            it(),
+        ),
+        cert(
+            "CERT0201",
+            "0201",
+            "网店运营推广职业技能等级证书",
+            o2,
+            "财经商贸",
+            "第一批",
+            commerce(),
+        ),
+        cert(
+            "CERT0202",
+            "0202",
+            "电子商务数据分析职业技能等级证书",
+            o2,
+            "财经商贸",
+            "第二批",
+            commerce(),
+        ),
+        cert(
+            "CERT0203",
+            "0203",
+            "财务共享服务职业技能等级证书",
+            o2,
+            "财经商贸",
+            "第二批",
+            finance(),
+        ),
+        cert(
+            "CERT0204",
+            "0204",
+            "业财一体信息化应用职业技能等级证书",
+            o2,
+            "财经商贸",
+            "第三批",
+            finance(),
+        ),
+        cert(
+            "CERT0301",
+            "0301",
+            "老年照护职业技能等级证书",
+            o3,
+            "医药卫生",
+            "第一批",
+            care(),
+        ),
+        cert(
+            "CERT0302",
+            "0302",
+            "失智老年人照护职业技能等级证书",
+            o3,
+            "医药卫生",
+            "第三批",
+            care(),
+        ),
+        cert(
+            "CERT0303",
+            "0303",
+            "母婴护理职业技能等级证书",
+            o3,
+            "医药卫生",
+            "第二批",
+            care(),
+        ),
+    ]
+}
+
+/// (school, school name, certificate, levels): the demo schools' approved pilots.
+fn pilots() -> Vec<(Tenant, &'static str, &'static str, Vec<Level>)> {
+    let s1 = Tenant::new(TenantKind::School, "10009");
+    let s2 = Tenant::new(TenantKind::School, "14361");
+    vec![
+        (
+            s1.clone(),
+            "北方工业大学",
+            "CERT0101",
+            vec![Level::Junior, Level::Intermediate],
+        ),
+        (
+            s1.clone(),
+            "北方工业大学",
+            "CERT0103",
+            vec![Level::Intermediate],
+        ),
+        (
+            s1.clone(),
+            "北方工业大学",
+            "CERT0201",
+            vec![Level::Junior, Level::Intermediate],
+        ),
+        (s1, "北方工业大学", "CERT0203", vec![Level::Intermediate]),
+        (
+            s2.clone(),
+            "北京示范职业技术学院",
+            "CERT0101",
+            vec![Level::Junior],
+        ),
+        (
+            s2.clone(),
+            "北京示范职业技术学院",
+            "CERT0301",
+            vec![Level::Junior, Level::Intermediate],
+        ),
+        (s2, "北京示范职业技术学院", "CERT0302", vec![Level::Junior]),
+    ]
+}
+
+pub async fn seed(state: &AppState) -> anyhow::Result<()> {
+    let table = state.table.as_ref();
+    for org in orgs() {
+        org.put(table).await?;
+    }
+    let time = state.clock.now_cst().to_rfc3339();
+    // Idempotent: a start that died half-way registers only what is missing.
+    let mut certs = Certificate::all(table).await?;
+    let missing: Vec<Certificate> = certificates()
+        .into_iter()
+        .filter(|c| !certs.iter().any(|d| d.id == c.id))
+        .collect();
+    certs.extend(Certificate::register(table, missing, &time).await?);
+    let year = state
+        .clock
+        .now_cst()
+        .format("%Y")
+        .to_string()
+        .parse()
+        .unwrap_or(2026);
+    for (school, school_name, cert_id, levels) in pilots() {
+        let cert = certs
+            .iter()
+            .find(|c| c.id == cert_id)
+            .expect("seeded certificate");
+        let pilot = Pilot {
+            school_id: school.id.clone(),
+            school_name: school_name.into(),
+            certificate_id: cert.id.clone(),
+            org_id: cert.org_id.clone(),
+            year,
+            levels,
+            majors: Vec::new(),
+        };
+        pilot.put(table, &school).await?;
+    }
+    Ok(())
+}
