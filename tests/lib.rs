@@ -154,3 +154,38 @@ pub fn workbook(rows: &[Vec<&str>]) -> Vec<u8> {
     }
     wb.save_to_buffer().unwrap()
 }
+
+/// A w×h RGBA PNG (red, like a seal).
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgba);
+        let mut writer = enc.write_header().unwrap();
+        let data: Vec<u8> = (0..w * h).flat_map(|_| [220, 20, 20, 255]).collect();
+        writer.write_image_data(&data).unwrap();
+    }
+    out
+}
+
+impl TestApp {
+    /// PUT bytes to an upload URL the API handed out.
+    pub async fn put_upload(&self, answer: &Value, bytes: Vec<u8>) -> u16 {
+        let url = answer["uploadUrl"].as_str().expect("upload URL");
+        let ct = answer["contentType"].as_str().expect("content type");
+        self.http
+            .put(url)
+            .header("content-type", ct)
+            .body(bytes)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    pub async fn put_json(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.send(self.http.put(self.url(path)).bearer_auth(token).json(&body))
+            .await
+    }
+}

@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod images;
 pub mod imports;
 pub mod issuance;
 pub mod jobs;

@@ -3,5 +3,6 @@
 mod auth;
 mod catalogue;
 mod imports;
+mod institutions;
 mod platform;
 mod users;

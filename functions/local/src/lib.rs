@@ -142,6 +142,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
         clock,
         notify: Some(Notify {
             bucket: state.uploads.bucket().to_owned(),
+            prefix: "imports/".into(),
             queue: state.queue.clone(),
             to: QueueRef::main(QueueName::Imports),
         }),

@@ -5,8 +5,12 @@ use axum::extract::State;
 use utoipa_axum::routes;
 use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
+use vslc_shared::catalogue::org::{OrgInput, OrgProfile, profile as org_profile};
 use vslc_shared::catalogue::service::{self, OrgDetail, OrgFilter, OrgRow};
-use vslc_shared::http::{ApiResult, Area, AreaRouter, ErrorBody, PageParams, Paged, Path, Query};
+use vslc_shared::http::{
+    ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
+};
+use vslc_shared::images::{ImageUpload, Purpose};
 
 pub const AREA: Area = Area {
     name: "orgs",
@@ -17,7 +21,66 @@ pub const AREA: Area = Area {
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
         .routes(routes!(list))
+        .routes(routes!(profile, edit_profile))
+        .routes(routes!(begin_image))
+        .routes(routes!(confirm_image))
         .routes(routes!(detail))
+}
+
+fn purpose(image: &str) -> ApiResult<Purpose> {
+    match image {
+        "seal" => Ok(Purpose::OrgSeal),
+        "signature" => Ok(Purpose::OrgSignature),
+        _ => Err(ApiError::not_found("图片类型")),
+    }
+}
+
+/// 本机构信息 (培训评价组织 accounts), with links to its 公章 and 签名章.
+#[utoipa::path(get, path = "/profile", tag = "orgs", responses((status = 200, body = OrgProfile), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn profile(
+    State(state): State<AppState>,
+    session: Session,
+) -> ApiResult<axum::Json<OrgProfile>> {
+    org_profile::view(&state, &session).await.map(axum::Json)
+}
+
+/// 编辑本机构信息.
+#[utoipa::path(put, path = "/profile", tag = "orgs", request_body = OrgInput,
+    responses((status = 200, body = OrgProfile), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn edit_profile(
+    State(state): State<AppState>,
+    session: Session,
+    Json(input): Json<OrgInput>,
+) -> ApiResult<axum::Json<OrgProfile>> {
+    org_profile::edit(&state, &session, input)
+        .await
+        .map(axum::Json)
+}
+
+/// 上传公章 (`seal`) or 签名章 (`signature`): step 1, the PNG upload URL.
+#[utoipa::path(post, path = "/profile/images/{image}", tag = "orgs", params(("image" = String, Path, description = "seal | signature")),
+    responses((status = 200, body = ImageUpload), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn begin_image(
+    State(state): State<AppState>,
+    session: Session,
+    Path(image): Path<String>,
+) -> ApiResult<axum::Json<ImageUpload>> {
+    org_profile::begin_image(&state, &session, purpose(&image)?)
+        .await
+        .map(axum::Json)
+}
+
+/// Step 2: the uploaded PNG is checked (real image, ≤ 1 MB, 100–1000 px) and kept.
+#[utoipa::path(post, path = "/profile/images/{image}/confirm", tag = "orgs", params(("image" = String, Path, description = "seal | signature")),
+    responses((status = 200, body = OrgProfile), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn confirm_image(
+    State(state): State<AppState>,
+    session: Session,
+    Path(image): Path<String>,
+) -> ApiResult<axum::Json<OrgProfile>> {
+    org_profile::confirm_image(&state, &session, purpose(&image)?)
+        .await
+        .map(axum::Json)
 }
 
 /// 培训评价组织列表.

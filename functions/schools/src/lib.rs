@@ -1,7 +1,13 @@
-//! `/api/schools` — 试点院校. Its routes land with the issue that builds this area;
-//! until then it serves `/health` like every area.
+//! `/api/schools` — 试点院校管理 (manual §2.2): the school views and edits
+//! its own profile and uploads its 电子签章.
 
-use vslc_shared::http::{Area, AreaRouter};
+use axum::extract::State;
+use utoipa_axum::routes;
+use vslc_shared::AppState;
+use vslc_shared::accounts::Session;
+use vslc_shared::catalogue::school::{self, SchoolInput, SchoolView};
+use vslc_shared::http::{ApiResult, Area, AreaRouter, ErrorBody, Json};
+use vslc_shared::images::ImageUpload;
 
 pub const AREA: Area = Area {
     name: "schools",
@@ -11,4 +17,46 @@ pub const AREA: Area = Area {
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
+        .routes(routes!(view, edit))
+        .routes(routes!(begin_seal))
+        .routes(routes!(confirm_seal))
+}
+
+/// 查看院校详情, with 试点证书负责人 and a link to the 电子签章.
+#[utoipa::path(get, path = "/profile", tag = "schools", responses((status = 200, body = SchoolView), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn view(
+    State(state): State<AppState>,
+    session: Session,
+) -> ApiResult<axum::Json<SchoolView>> {
+    school::view(&state, &session).await.map(axum::Json)
+}
+
+/// 编辑院校信息 (院校管理员).
+#[utoipa::path(put, path = "/profile", tag = "schools", request_body = SchoolInput,
+    responses((status = 200, body = SchoolView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn edit(
+    State(state): State<AppState>,
+    session: Session,
+    Json(input): Json<SchoolInput>,
+) -> ApiResult<axum::Json<SchoolView>> {
+    school::edit(&state, &session, input).await.map(axum::Json)
+}
+
+/// 上传电子签章: step 1, the PNG upload URL.
+#[utoipa::path(post, path = "/profile/seal", tag = "schools", responses((status = 200, body = ImageUpload), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn begin_seal(
+    State(state): State<AppState>,
+    session: Session,
+) -> ApiResult<axum::Json<ImageUpload>> {
+    school::begin_seal(&state, &session).await.map(axum::Json)
+}
+
+/// Step 2: the uploaded PNG is checked (real image, ≤ 1 MB, 100–1000 px) and kept.
+#[utoipa::path(post, path = "/profile/seal/confirm", tag = "schools",
+    responses((status = 200, body = SchoolView), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn confirm_seal(
+    State(state): State<AppState>,
+    session: Session,
+) -> ApiResult<axum::Json<SchoolView>> {
+    school::confirm_seal(&state, &session).await.map(axum::Json)
 }

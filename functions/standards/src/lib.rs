@@ -1,7 +1,18 @@
-//! `/api/standards` — 标准管理. Its routes land with the issue that builds this area;
-//! until then it serves `/health` like every area.
+//! `/api/standards` — 标准管理 (manual §3): 职业技能等级标准 (`skill`) and
+//! 考核站点建设标准 (`site`). Schools see those of their pilot certificates;
+//! orgs maintain their own.
 
-use vslc_shared::http::{Area, AreaRouter};
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::routes;
+use vslc_shared::AppState;
+use vslc_shared::accounts::Session;
+use vslc_shared::catalogue::standard::{
+    self, Standard, StandardFilter, StandardInput, StandardKind, StandardStatus,
+};
+use vslc_shared::http::{
+    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
+};
 
 pub const AREA: Area = Area {
     name: "standards",
@@ -11,4 +22,109 @@ pub const AREA: Area = Area {
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(detail, edit))
+        .routes(routes!(enable))
+        .routes(routes!(disable))
+}
+
+/// 标准列表.
+#[utoipa::path(get, path = "/{kind}", tag = "standards", params(("kind" = StandardKind, Path), StandardFilter, PageParams),
+    responses((status = 200, body = Paged<Standard>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Path(kind): Path<String>,
+    Query(filter): Query<StandardFilter>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Paged<Standard>>> {
+    standard::list(
+        &state,
+        &session,
+        StandardKind::parse(&kind)?,
+        &filter,
+        &page,
+    )
+    .await
+    .map(axum::Json)
+}
+
+/// 查看标准.
+#[utoipa::path(get, path = "/{kind}/{id}", tag = "standards", params(("kind" = StandardKind, Path), ("id" = String, Path)),
+    responses((status = 200, body = Standard), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn detail(
+    State(state): State<AppState>,
+    session: Session,
+    Path((kind, id)): Path<(String, String)>,
+) -> ApiResult<axum::Json<Standard>> {
+    standard::detail(&state, &session, StandardKind::parse(&kind)?, &id)
+        .await
+        .map(axum::Json)
+}
+
+/// 新增标准 (培训评价组织, for its own certificates).
+#[utoipa::path(post, path = "/{kind}", tag = "standards", params(("kind" = StandardKind, Path)), request_body = StandardInput,
+    responses((status = 201, body = Standard), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    Path(kind): Path<String>,
+    Json(input): Json<StandardInput>,
+) -> ApiResult<(StatusCode, axum::Json<Standard>)> {
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(standard::create(&state, &session, StandardKind::parse(&kind)?, input).await?),
+    ))
+}
+
+/// 编辑标准 (the owning org).
+#[utoipa::path(put, path = "/{kind}/{id}", tag = "standards", params(("kind" = StandardKind, Path), ("id" = String, Path)), request_body = StandardInput,
+    responses((status = 200, body = Standard), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn edit(
+    State(state): State<AppState>,
+    session: Session,
+    Path((kind, id)): Path<(String, String)>,
+    Json(input): Json<StandardInput>,
+) -> ApiResult<axum::Json<Standard>> {
+    standard::edit(&state, &session, StandardKind::parse(&kind)?, &id, input)
+        .await
+        .map(axum::Json)
+}
+
+/// 启用.
+#[utoipa::path(post, path = "/{kind}/{id}/enable", tag = "standards", params(("kind" = StandardKind, Path), ("id" = String, Path)),
+    responses((status = 200, body = Standard), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn enable(
+    State(state): State<AppState>,
+    session: Session,
+    Path((kind, id)): Path<(String, String)>,
+) -> ApiResult<axum::Json<Standard>> {
+    standard::set_status(
+        &state,
+        &session,
+        StandardKind::parse(&kind)?,
+        &id,
+        StandardStatus::Enabled,
+    )
+    .await
+    .map(axum::Json)
+}
+
+/// 停用.
+#[utoipa::path(post, path = "/{kind}/{id}/disable", tag = "standards", params(("kind" = StandardKind, Path), ("id" = String, Path)),
+    responses((status = 200, body = Standard), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn disable(
+    State(state): State<AppState>,
+    session: Session,
+    Path((kind, id)): Path<(String, String)>,
+) -> ApiResult<axum::Json<Standard>> {
+    standard::set_status(
+        &state,
+        &session,
+        StandardKind::parse(&kind)?,
+        &id,
+        StandardStatus::Disabled,
+    )
+    .await
+    .map(axum::Json)
 }

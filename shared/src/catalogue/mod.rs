@@ -5,7 +5,9 @@
 pub mod certificate;
 pub mod org;
 pub mod pilot;
+pub mod school;
 pub mod service;
+pub mod standard;
 
 pub use certificate::{Certificate, Level, Major};
 pub use org::Org;

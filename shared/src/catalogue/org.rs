@@ -64,3 +64,123 @@ impl Org {
             .collect()
     }
 }
+
+/// The org's own profile with links to its 公章 and 签名章.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgProfile {
+    #[serde(flatten)]
+    pub org: Org,
+    pub seal_url: Option<String>,
+    pub signature_url: Option<String>,
+}
+
+/// What an org may edit of itself.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgInput {
+    pub contact: String,
+    pub phone: String,
+    pub address: String,
+    #[serde(default)]
+    pub introduction: String,
+}
+
+pub mod profile {
+    //! 培训评价组织 maintains its profile, 公章 and 签名章.
+
+    use super::{Org, OrgInput, OrgProfile};
+    use crate::accounts::{Session, TenantKind};
+    use crate::domain::PersonName;
+    use crate::http::ApiError;
+    use crate::images::{self, ImageUpload, Purpose};
+    use crate::ports::table::{Condition, Update, from_item};
+    use crate::state::AppState;
+
+    async fn own(state: &AppState, session: &Session) -> Result<Org, ApiError> {
+        let t = session.require_kind(TenantKind::Org)?;
+        Org::load(state.table.as_ref(), &t.id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("培训评价组织"))
+    }
+
+    async fn view_of(state: &AppState, org: Org) -> Result<OrgProfile, ApiError> {
+        let seal_url = images::url(state, org.seal_key.as_deref()).await?;
+        let signature_url = images::url(state, org.signature_key.as_deref()).await?;
+        Ok(OrgProfile {
+            org,
+            seal_url,
+            signature_url,
+        })
+    }
+
+    pub async fn view(state: &AppState, session: &Session) -> Result<OrgProfile, ApiError> {
+        let org = own(state, session).await?;
+        view_of(state, org).await
+    }
+
+    pub async fn edit(
+        state: &AppState,
+        session: &Session,
+        input: OrgInput,
+    ) -> Result<OrgProfile, ApiError> {
+        session.require_admin()?;
+        let org = own(state, session).await?;
+        let bad = |m: &str| ApiError::invalid("BAD_ORG", m.to_owned());
+        PersonName::parse(&input.contact).map_err(|_| bad("联系人不能为空且不超过50个字符"))?;
+        if input.phone.trim().is_empty() || input.address.trim().is_empty() {
+            return Err(bad("联系电话和地址不能为空"));
+        }
+        if input.introduction.chars().count() > 2000 {
+            return Err(bad("机构简介不能超过2000个字符"));
+        }
+        let update = Update::new()
+            .set("contact", input.contact.trim())
+            .set("phone", input.phone.trim())
+            .set("address", input.address.trim())
+            .set("introduction", input.introduction.trim())
+            .bump_version();
+        let after = state
+            .table
+            .update(
+                &Org::key(&org.id),
+                update,
+                Some(Condition::VersionIs(org.version)),
+            )
+            .await?;
+        view_of(state, from_item(after)?).await
+    }
+
+    pub async fn begin_image(
+        state: &AppState,
+        session: &Session,
+        purpose: Purpose,
+    ) -> Result<ImageUpload, ApiError> {
+        session.require_admin()?;
+        images::begin(state, session.require_kind(TenantKind::Org)?, purpose).await
+    }
+
+    pub async fn confirm_image(
+        state: &AppState,
+        session: &Session,
+        purpose: Purpose,
+    ) -> Result<OrgProfile, ApiError> {
+        session.require_admin()?;
+        let org = own(state, session).await?;
+        let key = images::confirm(state, &session.tenant, purpose).await?;
+        let attr = if purpose == Purpose::OrgSignature {
+            "signatureKey"
+        } else {
+            "sealKey"
+        };
+        let after = state
+            .table
+            .update(
+                &Org::key(&org.id),
+                Update::new().set(attr, key).bump_version(),
+                Some(Condition::Exists),
+            )
+            .await?;
+        view_of(state, from_item(after)?).await
+    }
+}

@@ -54,7 +54,11 @@ pub fn proof(leaves: &[Hash], mut index: usize) -> Vec<ProofStep> {
     let mut steps = Vec::new();
     let mut level = leaves.to_vec();
     while level.len() > 1 {
-        let sibling = if index.is_multiple_of(2) { index + 1 } else { index - 1 };
+        let sibling = if index.is_multiple_of(2) {
+            index + 1
+        } else {
+            index - 1
+        };
         let sib = level.get(sibling).unwrap_or(&level[index]);
         steps.push(ProofStep {
             hash: hex::encode(sib),

@@ -5,6 +5,8 @@
 use crate::accounts::{Tenant, TenantKind};
 use crate::catalogue::certificate::MajorLevel;
 use crate::catalogue::org::OrgNature;
+use crate::catalogue::school::{self, CertificateLead, School};
+use crate::catalogue::standard::{self, Standard, StandardKind, StandardStatus};
 use crate::catalogue::{Certificate, Level, Major, Org, Pilot};
 use crate::state::AppState;
 
@@ -286,6 +288,134 @@ fn pilots() -> Vec<(Tenant, &'static str, &'static str, Vec<Level>)> {
     ]
 }
 
+fn schools() -> Vec<(Tenant, School)> {
+    let school = |code: &str,
+                  name: &str,
+                  city: &str,
+                  address: &str,
+                  contact: &str,
+                  phone: &str,
+                  email: &str,
+                  leads: Vec<CertificateLead>| {
+        (
+            Tenant::new(TenantKind::School, code),
+            School {
+                code: code.into(),
+                name: name.into(),
+                province: "北京市".into(),
+                city: city.into(),
+                address: address.into(),
+                contact: contact.into(),
+                phone: phone.into(),
+                email: email.into(),
+                leads,
+                seal_key: None,
+                version: 1,
+            },
+        )
+    };
+    let lead = |id: &str, cert: &str, name: &str, phone: &str| CertificateLead {
+        certificate_id: id.into(),
+        certificate_name: cert.into(),
+        name: name.into(),
+        phone: phone.into(),
+    };
+    vec![
+        school(
+            "10009",
+            "北方工业大学",
+            "北京市",
+            "北京市石景山区晋元庄路5号",
+            "张老师",
+            "010-88800001",
+            "jwc@example.edu.cn",
+            vec![
+                lead(
+                    "CERT0101",
+                    "Web前端开发职业技能等级证书",
+                    "孙老师",
+                    "13811110001",
+                ),
+                lead(
+                    "CERT0201",
+                    "网店运营推广职业技能等级证书",
+                    "周老师",
+                    "13811110002",
+                ),
+            ],
+        ),
+        school(
+            "14361",
+            "北京示范职业技术学院",
+            "北京市",
+            "北京市昌平区回龙观西大街18号",
+            "李老师",
+            "010-69700002",
+            "zsb@example.edu.cn",
+            vec![lead(
+                "CERT0301",
+                "老年照护职业技能等级证书",
+                "吴老师",
+                "13911110003",
+            )],
+        ),
+    ]
+}
+
+fn standards(certs: &[Certificate], published: &str) -> Vec<Standard> {
+    let mut out = Vec::new();
+    for (i, c) in certs.iter().enumerate() {
+        let base =
+            |kind, id: String, name: String, level, content: String, code: String| Standard {
+                id,
+                kind,
+                certificate_id: c.id.clone(),
+                certificate_name: c.name.clone(),
+                org_id: c.org_id.clone(),
+                org_name: c.org_name.clone(),
+                code,
+                name,
+                standard_version: if kind == StandardKind::Skill {
+                    "2.0".into()
+                } else {
+                    String::new()
+                },
+                level,
+                content,
+                published_at: published.into(),
+                status: StandardStatus::Enabled,
+                version: 1,
+            };
+        let title = c.name.trim_end_matches("职业技能等级证书");
+        out.push(base(
+            StandardKind::Skill,
+            format!("SKILL{}", c.code),
+            format!("{title}职业技能等级标准"),
+            None,
+            format!("本标准规定了{title}职业技能等级对应的工作领域、工作任务及职业技能要求，适用于{title}职业技能培训、考核与评价。"),
+            format!("{}-{:03}-S", c.org_id, i + 1),
+        ));
+        for level in &c.levels {
+            out.push(base(
+                StandardKind::Site,
+                format!("SITE{}{}", c.code, *level as u8),
+                format!("{title}（{}）考核站点建设标准", level.label()),
+                Some(*level),
+                format!("考场面积不少于60平方米；配备满足{}级考核要求的计算机或实训设备不少于30套；具备网络、监控与消防条件；配备考评员不少于2名。", level.label()),
+                String::new(),
+            ));
+        }
+    }
+    // One standard out of use, to show both states.
+    if let Some(s) = out
+        .iter_mut()
+        .find(|s| s.kind == StandardKind::Site && s.level == Some(Level::Senior))
+    {
+        s.status = StandardStatus::Disabled;
+    }
+    out
+}
+
 pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     let table = state.table.as_ref();
     for org in orgs() {
@@ -299,6 +429,19 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         .filter(|c| !certs.iter().any(|d| d.id == c.id))
         .collect();
     certs.extend(Certificate::register(table, missing, &time).await?);
+    for (tenant, school) in schools() {
+        school::put(state, &tenant, &school)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    for s in standards(
+        &certs,
+        &state.clock.now_cst().format("%Y-%m-%d").to_string(),
+    ) {
+        standard::put(state, &s)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
     let year = state
         .clock
         .now_cst()

@@ -26,6 +26,8 @@ pub const MAX_UPLOAD_BYTES: usize = 200 * 1024 * 1024;
 #[derive(Clone)]
 pub struct Notify {
     pub bucket: String,
+    /// Only keys with this prefix are announced (S3's notification filter).
+    pub prefix: String,
     pub queue: Arc<dyn Queue>,
     pub to: QueueRef,
 }
@@ -130,7 +132,11 @@ async fn upload(
             "文件保存失败，请重试",
         );
     }
-    if let Some(n) = s.notify.as_ref().filter(|n| n.bucket == bucket) {
+    if let Some(n) = s
+        .notify
+        .as_ref()
+        .filter(|n| n.bucket == bucket && key.starts_with(&n.prefix))
+    {
         let event = s3_created_event(&bucket, &key, size);
         if let Err(e) = crate::ports::queue::send(n.queue.as_ref(), n.to, event).await {
             tracing::error!(error = ?e, %key, "object-created notification not queued");

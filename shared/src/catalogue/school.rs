@@ -1,0 +1,161 @@
+//! 试点院校: the school's own profile (manual §2.2) — contacts, 电子签章 and
+//! the 试点证书负责人 of each certificate.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::accounts::{Session, Tenant, TenantKind};
+use crate::domain::{PersonName, Phone};
+use crate::http::ApiError;
+use crate::images::{self, ImageUpload, Purpose};
+use crate::ports::table::{Condition, Key, TableExt, Update, from_item, to_item};
+use crate::state::AppState;
+
+/// 试点证书负责人.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateLead {
+    pub certificate_id: String,
+    pub certificate_name: String,
+    pub name: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct School {
+    /// 学校代码 (assigned by the platform, not editable).
+    pub code: String,
+    pub name: String,
+    pub province: String,
+    pub city: String,
+    pub address: String,
+    pub contact: String,
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub leads: Vec<CertificateLead>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal_key: Option<String>,
+    pub version: u64,
+}
+
+/// The profile as the school sees it, with a link to its 电子签章.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SchoolView {
+    #[serde(flatten)]
+    pub school: School,
+    pub seal_url: Option<String>,
+}
+
+/// What the school may edit.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SchoolInput {
+    pub address: String,
+    pub contact: String,
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub leads: Vec<CertificateLead>,
+}
+
+impl School {
+    pub fn key(tenant: &Tenant) -> Key {
+        Key::new(tenant.pk(), "PROFILE")
+    }
+}
+
+fn school_tenant(session: &Session) -> Result<&Tenant, ApiError> {
+    session.require_kind(TenantKind::School)
+}
+
+async fn load(state: &AppState, tenant: &Tenant) -> Result<School, ApiError> {
+    state
+        .table
+        .get_as(&School::key(tenant))
+        .await?
+        .ok_or_else(|| ApiError::not_found("院校信息"))
+}
+
+pub async fn view(state: &AppState, session: &Session) -> Result<SchoolView, ApiError> {
+    let school = load(state, school_tenant(session)?).await?;
+    let seal_url = images::url(state, school.seal_key.as_deref()).await?;
+    Ok(SchoolView { school, seal_url })
+}
+
+pub async fn edit(
+    state: &AppState,
+    session: &Session,
+    input: SchoolInput,
+) -> Result<SchoolView, ApiError> {
+    session.require_admin()?;
+    let tenant = school_tenant(session)?;
+    let school = load(state, tenant).await?;
+    let bad = |m: &str| ApiError::invalid("BAD_SCHOOL", m.to_owned());
+    if input.address.trim().is_empty() || input.address.chars().count() > 200 {
+        return Err(bad("地址不能为空且不超过200个字符"));
+    }
+    PersonName::parse(&input.contact).map_err(|_| bad("联系人不能为空且不超过50个字符"))?;
+    if input.phone.trim().is_empty() || input.phone.chars().count() > 20 {
+        return Err(bad("联系电话不能为空"));
+    }
+    if !input.email.trim().is_empty() && !input.email.contains('@') {
+        return Err(bad("电子邮箱格式不正确"));
+    }
+    for lead in &input.leads {
+        PersonName::parse(&lead.name).map_err(|_| bad("证书负责人姓名不能为空"))?;
+        Phone::parse(&lead.phone).map_err(&bad)?;
+    }
+    let update = Update::new()
+        .set("address", input.address.trim())
+        .set("contact", input.contact.trim())
+        .set("phone", input.phone.trim())
+        .set("email", input.email.trim())
+        .set_json("leads", &input.leads)?
+        .bump_version();
+    let after = state
+        .table
+        .update(
+            &School::key(tenant),
+            update,
+            Some(Condition::VersionIs(school.version)),
+        )
+        .await?;
+    let school: School = from_item(after)?;
+    let seal_url = images::url(state, school.seal_key.as_deref()).await?;
+    Ok(SchoolView { school, seal_url })
+}
+
+pub async fn begin_seal(state: &AppState, session: &Session) -> Result<ImageUpload, ApiError> {
+    session.require_admin()?;
+    images::begin(state, school_tenant(session)?, Purpose::SchoolSeal).await
+}
+
+pub async fn confirm_seal(state: &AppState, session: &Session) -> Result<SchoolView, ApiError> {
+    session.require_admin()?;
+    let tenant = school_tenant(session)?;
+    load(state, tenant).await?;
+    let key = images::confirm(state, tenant, Purpose::SchoolSeal).await?;
+    state
+        .table
+        .update(
+            &School::key(tenant),
+            Update::new().set("sealKey", key).bump_version(),
+            Some(Condition::Exists),
+        )
+        .await?;
+    view(state, session).await
+}
+
+/// Seeds or replaces a school's profile (demo data, platform onboarding).
+pub async fn put(state: &AppState, tenant: &Tenant, school: &School) -> Result<(), ApiError> {
+    state
+        .table
+        .put(to_item(&School::key(tenant), school)?, None)
+        .await?;
+    Ok(())
+}
