@@ -3,4 +3,11 @@
 # http://127.0.0.1:3000 (PORT and VSLC_DATA_DIR change port and data dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+echo "==> building the web front-end (web/dist)"
+(
+  cd web
+  [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
+  npm run -s build > /dev/null
+)
+echo "==> starting vslc-local"
 exec cargo run --quiet -p vslc-local --bin vslc-local

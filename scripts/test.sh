@@ -2,8 +2,9 @@
 # Runs every test: formatting and lints, the SAM template validation, unit
 # tests, the adapter conformance suite against the embedded adapters and
 # against moto's DynamoDB/S3/SQS server, the black-box API tests and the
-# crash test. Needs only Rust, Python 3 (and Node.js once the web lands);
-# installs the rest into .venv.
+# crash test, then the web front-end's type check, build and browser tests.
+# Needs only Rust, Python 3 and Node.js; installs the rest (Python tools into
+# .venv, npm packages into web/node_modules, Debian's Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -44,3 +45,36 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "cargo test (unit, conformance: embedded + moto, API, crash)"
 cargo test --workspace
+
+step "web: npm ci, typed API client up to date, type check and build"
+(
+  cd web
+  npm ci --no-audit --no-fund --loglevel=error
+  npm run -s gen:api
+  git diff --exit-code -- src/api/schema.d.ts \
+    || { echo "web/src/api/schema.d.ts is stale: run (cd web && npm run gen:api) and commit"; exit 1; }
+  npm run -s build
+)
+
+step "Chromium for the browser tests (Debian package)"
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -ne 0 ]; then echo "Chromium is missing: apt-get install chromium (as root)"; exit 1; fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > target/apt-chromium.log 2>&1 \
+    || { tail -20 target/apt-chromium.log; exit 1; }
+fi
+
+step "browser tests: Playwright → Chromium → vslc-local (fresh data dir)"
+cargo build --quiet -p vslc-local --bin vslc-local
+web_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+web_data=$(mktemp -d)
+VSLC_DATA_DIR="$web_data" PORT="$web_port" VSLC_WEB_DIR=web/dist RUST_LOG=warn \
+  target/debug/vslc-local > target/e2e-server.log 2>&1 &
+server_pid=$!
+trap 'kill "$moto_pid" "$server_pid" 2>/dev/null || true; rm -rf "$web_data"' EXIT
+for _ in $(seq 1 150); do
+  grep -q "listening on" target/e2e-server.log && break
+  sleep 0.2
+done
+grep -q "listening on" target/e2e-server.log || { echo "vslc-local did not start:"; cat target/e2e-server.log; exit 1; }
+(cd web && VSLC_BASE_URL="http://127.0.0.1:$web_port" npx playwright test)

@@ -61,6 +61,11 @@ fn prefix_operation_ids(api: &mut OpenApi, area: &str) {
     }
 }
 
+/// The document as pretty JSON (what `web/openapi.json` holds).
+pub fn openapi_json() -> String {
+    serde_json::to_string_pretty(&openapi()).expect("the OpenAPI document serialises")
+}
+
 /// A router answering `GET /api/openapi.json`.
 pub fn router() -> Router {
     let json = serde_json::to_string(&openapi()).expect("the OpenAPI document serialises");
@@ -92,6 +97,28 @@ mod tests {
             assert!(
                 doc.paths.paths.contains_key(&health),
                 "{health} missing from the document"
+            );
+        }
+        let committed = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../web/openapi.json"
+        ))
+        .unwrap_or_default();
+        assert!(
+            committed.trim() == super::openapi_json().trim(),
+            "web/openapi.json is stale: run `cargo run -q -p vslc-local -- --print-openapi > web/openapi.json && (cd web && npm run gen:api)`"
+        );
+        // Every $ref resolves to a schema in the document.
+        let text = serde_json::to_string(&json).unwrap();
+        let schemas = json["components"]["schemas"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+            let name = part.split('"').next().unwrap();
+            assert!(
+                schemas.contains_key(name),
+                "schema {name} is referenced but not in the document"
             );
         }
         let mut seen = HashSet::new();

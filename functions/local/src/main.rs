@@ -24,6 +24,11 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // `vslc-local --print-openapi`: the API document, for the web client's types.
+    if std::env::args().any(|a| a == "--print-openapi") {
+        println!("{}", vslc_api_docs::openapi_json());
+        return Ok(());
+    }
     vslc_shared::lambda::init_tracing(false);
     let config = Config::from_env(Backend::Embedded)?;
     anyhow::ensure!(

@@ -30,6 +30,7 @@ pub enum Scope {
 #[into_params(parameter_in = Query)]
 pub struct CertificateFilter {
     /// `pilot` (default for schools) or `all`.
+    #[param(inline)]
     pub scope: Option<Scope>,
     /// 证书名称 (contains).
     pub name: Option<String>,

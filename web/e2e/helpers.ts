@@ -1,0 +1,27 @@
+import { expect, type Page } from '@playwright/test'
+
+export const PASSWORD = 'Vslc@2026'
+
+export async function login(page: Page, account: string, password = PASSWORD) {
+  await page.goto('/login')
+  await page.getByPlaceholder('账号').fill(account)
+  await page.getByPlaceholder('密码').fill(password)
+  await page.getByRole('button', { name: '登 录' }).click()
+  await expect(page.getByText('欢迎，')).toBeVisible()
+}
+
+/** Picks an option of the Element Plus select inside the form item labelled `label`. */
+export async function choose(page: Page, label: string, option: string) {
+  await page.locator('.el-form-item').filter({ hasText: label }).locator('.el-select').first().click()
+  await page.locator('.el-select-dropdown:visible .el-select-dropdown__item').filter({ hasText: option }).first().click()
+}
+
+/** The newest SMS code sent to `phone`, from the dev outbox. */
+export async function smsCode(page: Page, phone: string): Promise<string> {
+  const r = await page.request.get('/api/dev/sms')
+  const messages = (await r.json()) as { phone: string; text: string }[]
+  const text = messages.find((m) => m.phone === phone)?.text ?? ''
+  const code = /验证码为(\d{6})/.exec(text)?.[1]
+  expect(code, `an SMS code for ${phone}`).toBeTruthy()
+  return code!
+}

@@ -1,0 +1,30 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { session } from './session'
+import Layout from './layout/Layout.vue'
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', component: () => import('./views/Login.vue') },
+    {
+      path: '/',
+      component: Layout,
+      children: [
+        { path: '', component: () => import('./views/Home.vue') },
+        { path: 'orgs', component: () => import('./views/OrgList.vue') },
+        { path: 'school', component: () => import('./views/SchoolProfile.vue') },
+        { path: 'org-profile', component: () => import('./views/OrgProfile.vue') },
+        { path: 'standards/:kind(skill|site)', component: () => import('./views/StandardList.vue'), props: true },
+        { path: 'certificates', component: () => import('./views/CertificateList.vue') },
+        { path: 'users', component: () => import('./views/UserList.vue') },
+      ],
+    },
+    { path: '/:rest(.*)*', redirect: '/' },
+  ],
+})
+
+router.beforeEach((to) => {
+  if (to.path !== '/login' && !session.token) return { path: '/login', query: { redirect: to.fullPath } }
+  if (to.path === '/login' && session.token) return { path: '/' }
+  return true
+})
