@@ -193,3 +193,67 @@ async fn an_org_registers_and_edits_its_own_certificates_on_the_ledger() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn tampering_with_the_ledger_is_reported_by_the_public_chain_check() {
+    use vslc_shared::ports::table::Key;
+    let app = spawn_app().await;
+    let ok = app.get("/api/verify/chain", None).await;
+    assert_eq!(
+        (ok.body["ok"].as_bool(), ok.body["blocks"].as_u64()),
+        (Some(true), Some(1))
+    );
+    let token = app.login("school-admin").await;
+    let chain = app
+        .get("/api/certificates/CERT0101/chain", Some(&token))
+        .await;
+    let tx = chain.body["txHash"].as_str().unwrap();
+    let state = app.running.as_ref().unwrap().state.clone();
+    let key = Key::new(format!("LEDGER#TX#{tx}"), "TX");
+    let mut forged = state.table.get(&key).await.unwrap().unwrap();
+    forged["body"]["payload"]["orgName"] = json!("冒名机构");
+    state.table.put(forged, None).await.unwrap();
+    let bad = app.get("/api/verify/chain", None).await;
+    assert_eq!(bad.body["ok"], false);
+    assert!(
+        bad.body["problem"].as_str().unwrap().contains(tx),
+        "{}",
+        bad.body
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_certificate_lead_can_only_lead_pilot_certificates() {
+    let app = spawn_app().await;
+    let admin = app.login("school-admin").await;
+    let phone = "13100131001";
+    app.post(
+        "/api/users/verification-code",
+        Some(&admin),
+        json!({"phone": phone}),
+    )
+    .await;
+    let outbox = app.get("/api/dev/sms", None).await;
+    let text = outbox.body[0]["text"].as_str().unwrap().to_owned();
+    let code: String = text[text.find("验证码为").unwrap() + "验证码为".len()..]
+        .chars()
+        .take(6)
+        .collect();
+    let body = |certs: serde_json::Value| json!({"account": "lead-a", "name": "负责人", "phone": phone, "code": code, "role": "证书负责人", "certificates": certs});
+    let r = app.post("/api/users", Some(&admin), body(json!([]))).await;
+    assert_eq!(
+        (r.status, r.body["message"].as_str()),
+        (400, Some("证书负责人须选择其负责的证书"))
+    );
+    let r = app
+        .post("/api/users", Some(&admin), body(json!(["CERT0301"])))
+        .await;
+    assert_eq!(r.status, 400, "not one of this school's pilots");
+    let r = app
+        .post("/api/users", Some(&admin), body(json!(["CERT0101"])))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["user"]["certLead"], true);
+    app.stop().await;
+}

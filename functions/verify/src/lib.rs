@@ -2,6 +2,8 @@
 //! block header and Merkle inclusion proof, checkable by anyone.
 
 use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::routes;
 use vslc_shared::AppState;
 use vslc_shared::http::{ApiError, ApiResult, Area, AreaRouter, ErrorBody, Path};
@@ -14,7 +16,38 @@ pub const AREA: Area = Area {
 };
 
 pub fn routes() -> AreaRouter {
-    AreaRouter::new().routes(routes!(transaction))
+    AreaRouter::new()
+        .routes(routes!(transaction))
+        .routes(routes!(chain))
+}
+
+/// The result of recomputing the whole chain.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChainCheck {
+    /// True when every transaction, Merkle root, block hash and link recomputes.
+    pub ok: bool,
+    pub blocks: u64,
+    /// What does not recompute, when not ok.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+/// 链完整性校验: recomputes every block from its transactions.
+#[utoipa::path(get, path = "/chain", tag = "verify", responses((status = 200, body = ChainCheck)))]
+async fn chain(State(state): State<AppState>) -> axum::Json<ChainCheck> {
+    axum::Json(match ledger::verify_chain(state.table.as_ref()).await {
+        Ok(blocks) => ChainCheck {
+            ok: true,
+            blocks,
+            problem: None,
+        },
+        Err(t) => ChainCheck {
+            ok: false,
+            blocks: 0,
+            problem: Some(t.to_string()),
+        },
+    })
 }
 
 /// 交易查验: the transaction, its block header and the proof from its hash to

@@ -115,8 +115,10 @@ fn bad(code: &'static str) -> impl Fn(&'static str) -> ApiError {
     move |m| ApiError::invalid(code, m)
 }
 
-/// Role and certificate scope checked against the tenant.
-fn check_role(
+/// Role and certificate scope checked against the tenant: a 证书负责人's
+/// certificates must be ones the school takes part in.
+async fn check_role(
+    state: &AppState,
     session: &Session,
     role: Role,
     cert_lead: bool,
@@ -147,6 +149,19 @@ fn check_role(
     }
     if !cert_lead {
         certs.clear();
+    }
+    if !certs.is_empty() {
+        let pilots =
+            crate::catalogue::Pilot::of_school(state.table.as_ref(), &session.tenant).await?;
+        if let Some(bad) = certs
+            .iter()
+            .find(|c| !pilots.iter().any(|p| &p.certificate_id == *c))
+        {
+            return Err(ApiError::invalid(
+                "BAD_CERTIFICATES",
+                format!("证书 {bad} 不是本校已参与试点的证书"),
+            ));
+        }
     }
     Ok((cert_lead, certs))
 }
@@ -206,7 +221,7 @@ pub async fn create(
     let name = PersonName::parse(&req.name).map_err(bad("BAD_NAME"))?;
     let phone = Phone::parse(&req.phone).map_err(bad("BAD_PHONE"))?;
     let (cert_lead, certificates) =
-        check_role(session, req.role, req.cert_lead, &req.certificates)?;
+        check_role(state, session, req.role, req.cert_lead, &req.certificates).await?;
     let table = state.table.as_ref();
     if User::by_account(table, account.as_str()).await?.is_some() {
         return Err(ApiError::conflict(
@@ -340,7 +355,7 @@ pub async fn edit(
     let name = PersonName::parse(&req.name).map_err(bad("BAD_NAME"))?;
     let phone = Phone::parse(&req.phone).map_err(bad("BAD_PHONE"))?;
     let (cert_lead, certificates) =
-        check_role(session, req.role, req.cert_lead, &req.certificates)?;
+        check_role(state, session, req.role, req.cert_lead, &req.certificates).await?;
     if user.phone.as_ref() != Some(&phone) {
         let code = req.code.as_deref().ok_or_else(|| {
             ApiError::invalid("BAD_CODE", "更换手机号须填写发送到新手机号的验证码")

@@ -847,6 +847,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/verify/chain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 链完整性校验: recomputes every block from its transactions. */
+        get: operations["verify_chain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/verify/health": {
         parameters: {
             query?: never;
@@ -973,6 +990,15 @@ export interface components {
             pilot: boolean;
             /** @description Levels the school takes part in. */
             pilotLevels: components["schemas"]["Level"][];
+        };
+        /** @description The result of recomputing the whole chain. */
+        ChainCheck: {
+            /** Format: int64 */
+            blocks: number;
+            /** @description True when every transaction, Merkle root, block hash and link recomputes. */
+            ok: boolean;
+            /** @description What does not recompute, when not ok. */
+            problem?: string | null;
         };
         /** @description Where a transaction landed: 区块高度, 块哈希, 交易哈希. */
         ChainInfo: {
@@ -3082,6 +3108,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    verify_chain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainCheck"];
                 };
             };
         };
