@@ -11,7 +11,7 @@ use vslc_shared::catalogue::standard::{
     self, Standard, StandardFilter, StandardInput, StandardKind, StandardStatus,
 };
 use vslc_shared::http::{
-    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
+    ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
 };
 
 pub const AREA: Area = Area {
@@ -24,8 +24,7 @@ pub fn routes() -> AreaRouter {
     AreaRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(detail, edit))
-        .routes(routes!(enable))
-        .routes(routes!(disable))
+        .routes(routes!(set_status))
 }
 
 /// 标准列表.
@@ -91,40 +90,21 @@ async fn edit(
         .map(axum::Json)
 }
 
-/// 启用.
-#[utoipa::path(post, path = "/{kind}/{id}/enable", tag = "standards", params(("kind" = StandardKind, Path), ("id" = String, Path)),
+/// 启用 (`enable`) or 停用 (`disable`).
+#[utoipa::path(post, path = "/{kind}/{id}/{action}", tag = "standards",
+    params(("kind" = StandardKind, Path), ("id" = String, Path), ("action" = String, Path, description = "enable | disable")),
     responses((status = 200, body = Standard), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn enable(
+async fn set_status(
     State(state): State<AppState>,
     session: Session,
-    Path((kind, id)): Path<(String, String)>,
+    Path((kind, id, action)): Path<(String, String, String)>,
 ) -> ApiResult<axum::Json<Standard>> {
-    standard::set_status(
-        &state,
-        &session,
-        StandardKind::parse(&kind)?,
-        &id,
-        StandardStatus::Enabled,
-    )
-    .await
-    .map(axum::Json)
-}
-
-/// 停用.
-#[utoipa::path(post, path = "/{kind}/{id}/disable", tag = "standards", params(("kind" = StandardKind, Path), ("id" = String, Path)),
-    responses((status = 200, body = Standard), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn disable(
-    State(state): State<AppState>,
-    session: Session,
-    Path((kind, id)): Path<(String, String)>,
-) -> ApiResult<axum::Json<Standard>> {
-    standard::set_status(
-        &state,
-        &session,
-        StandardKind::parse(&kind)?,
-        &id,
-        StandardStatus::Disabled,
-    )
-    .await
-    .map(axum::Json)
+    let to = match action.as_str() {
+        "enable" => StandardStatus::Enabled,
+        "disable" => StandardStatus::Disabled,
+        _ => return Err(ApiError::not_found("操作")),
+    };
+    standard::set_status(&state, &session, StandardKind::parse(&kind)?, &id, to)
+        .await
+        .map(axum::Json)
 }

@@ -657,7 +657,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/standards/{kind}/{id}/disable": {
+    "/api/standards/{kind}/{id}/{action}": {
         parameters: {
             query?: never;
             header?: never;
@@ -666,25 +666,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 停用. */
-        post: operations["standards_disable"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/standards/{kind}/{id}/enable": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 启用. */
-        post: operations["standards_enable"];
+        /** 启用 (`enable`) or 停用 (`disable`). */
+        post: operations["standards_set_status"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2657,51 +2640,15 @@ export interface operations {
             };
         };
     };
-    standards_disable: {
+    standards_set_status: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 kind: components["schemas"]["StandardKind"];
                 id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Standard"];
-                };
-            };
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    standards_enable: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                kind: components["schemas"]["StandardKind"];
-                id: string;
+                /** @description enable | disable */
+                action: string;
             };
             cookie?: never;
         };

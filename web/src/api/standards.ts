@@ -14,7 +14,7 @@ export const create = (kind: StandardKind, body: StandardInput) =>
   call(client.POST('/api/standards/{kind}', { params: { path: { kind } }, body }))
 export const edit = (kind: StandardKind, id: string, body: StandardInput) =>
   call(client.PUT('/api/standards/{kind}/{id}', { params: { path: { kind, id } }, body }))
-export const enable = (kind: StandardKind, id: string) =>
-  call(client.POST('/api/standards/{kind}/{id}/enable', { params: { path: { kind, id } } }))
-export const disable = (kind: StandardKind, id: string) =>
-  call(client.POST('/api/standards/{kind}/{id}/disable', { params: { path: { kind, id } } }))
+const setStatus = (kind: StandardKind, id: string, action: 'enable' | 'disable') =>
+  call(client.POST('/api/standards/{kind}/{id}/{action}', { params: { path: { kind, id, action } } }))
+export const enable = (kind: StandardKind, id: string) => setStatus(kind, id, 'enable')
+export const disable = (kind: StandardKind, id: string) => setStatus(kind, id, 'disable')
