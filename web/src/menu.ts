@@ -9,6 +9,8 @@ export interface MenuItem {
   kinds?: string[]
   /** Roles that see it (all of those kinds when absent). */
   roles?: string[]
+  /** In the manual's menu but not built yet: shown greyed out. */
+  pending?: boolean
 }
 
 export interface MenuGroup {
@@ -38,7 +40,38 @@ export const MENU: MenuGroup[] = [
   {
     title: '证书管理',
     icon: 'Medal',
-    items: [{ path: '/certificates', title: '证书信息管理' }],
+    items: [
+      { path: '/certificates', title: '证书信息管理' },
+      { path: '/issuance', title: '证书发放管理', pending: true },
+      { path: '/declarations', title: '证书试点申报', pending: true },
+    ],
+  },
+  {
+    title: '考务管理',
+    icon: 'Calendar',
+    items: [
+      { path: '/exam/subjects', title: '考试科目', pending: true },
+      { path: '/exam/plans', title: '考试计划', pending: true },
+      { path: '/candidates', title: '考生管理', kinds: ['school'], pending: true },
+      { path: '/sites', title: '考核站点', pending: true },
+      { path: '/rooms', title: '考场管理', pending: true },
+      { path: '/registrations', title: '报考管理', pending: true },
+      { path: '/payments', title: '缴费管理', pending: true },
+      { path: '/scheduling', title: '排考管理', pending: true },
+      { path: '/scores', title: '科目成绩', pending: true },
+      { path: '/results', title: '考证结果', pending: true },
+      { path: '/invigilators', title: '监考人员', pending: true },
+    ],
+  },
+  {
+    title: '周报管理',
+    icon: 'Notebook',
+    items: [{ path: '/weekly-reports', title: '提交周报', pending: true }],
+  },
+  {
+    title: '统计分析',
+    icon: 'DataAnalysis',
+    items: [{ path: '/statistics', title: '证书通过率统计', roles: ['院校管理员', '统计查看', '培训评价组织管理员', '省级管理员'], pending: true }],
   },
   {
     title: '系统管理',
