@@ -2,8 +2,10 @@
 //! these at the edge; the error of `parse` is the Chinese message to show.
 
 pub mod account;
+pub mod identity;
 pub mod phone;
 pub mod text;
 
 pub use account::{AccountName, NewPassword, PersonName};
+pub use identity::{Gender, IdDocument, IdType};
 pub use phone::Phone;
