@@ -189,3 +189,47 @@ impl TestApp {
             .await
     }
 }
+
+/// The code the dev SMS outbox holds for this phone (newest first).
+pub async fn sms_code(app: &TestApp, phone: &str) -> String {
+    let outbox = app.get("/api/dev/sms", None).await;
+    let text = outbox
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["phone"] == phone)
+        .expect("a code was sent")["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let start = text.find("验证码为").unwrap() + "验证码为".len();
+    text[start..].chars().take(6).collect()
+}
+
+/// Creates a sub-account through the SMS-code flow; returns (id, password).
+pub async fn create_user(
+    app: &TestApp,
+    admin: &str,
+    account: &str,
+    phone: &str,
+    role: &str,
+) -> (String, String) {
+    let sent = app
+        .post(
+            "/api/users/verification-code",
+            Some(admin),
+            json!({"phone": phone}),
+        )
+        .await;
+    assert_eq!(sent.status, 204, "{}", sent.body);
+    let code = sms_code(app, phone).await;
+    let r = app
+        .post("/api/users", Some(admin), json!({"account": account, "name": "测试用户", "phone": phone, "code": code, "role": role}))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    (
+        r.body["user"]["id"].as_str().unwrap().to_owned(),
+        r.body["password"].as_str().unwrap().to_owned(),
+    )
+}

@@ -1,7 +1,16 @@
-//! `/api/candidates` — 考生管理. Its routes land with the issue that builds this area;
-//! until then it serves `/health` like every area.
+//! `/api/candidates` — 考生管理 (manual §5.2.3): 院校考生 and 社会考生 of the
+//! session's school.
 
-use vslc_shared::http::{Area, AreaRouter};
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::routes;
+use vslc_shared::AppState;
+use vslc_shared::accounts::Session;
+use vslc_shared::candidates::service::{self, CandidateFilter, CandidateInput, CandidateView};
+use vslc_shared::http::{
+    ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
+    Query, run_batch,
+};
 
 pub const AREA: Area = Area {
     name: "candidates",
@@ -11,4 +20,104 @@ pub const AREA: Area = Area {
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(batch_delete))
+        .routes(routes!(get_one, edit, delete))
+        .routes(routes!(confirm))
+}
+
+/// 考生列表 (ID numbers and phones masked).
+#[utoipa::path(get, path = "", tag = "candidates", params(CandidateFilter, PageParams),
+    responses((status = 200, body = Paged<CandidateView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(filter): Query<CandidateFilter>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Paged<CandidateView>>> {
+    service::list(&state, &session, &filter, &page)
+        .await
+        .map(axum::Json)
+}
+
+/// 新增考生.
+#[utoipa::path(post, path = "", tag = "candidates", request_body = CandidateInput,
+    responses((status = 201, body = CandidateView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    Json(input): Json<CandidateInput>,
+) -> ApiResult<(StatusCode, axum::Json<CandidateView>)> {
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(service::create(&state, &session, input).await?),
+    ))
+}
+
+/// 查看考生 (full ID number and phone).
+#[utoipa::path(get, path = "/{no}", tag = "candidates", params(("no" = String, Path, description = "考生编号")),
+    responses((status = 200, body = CandidateView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_one(
+    State(state): State<AppState>,
+    session: Session,
+    Path(no): Path<String>,
+) -> ApiResult<axum::Json<CandidateView>> {
+    service::get(&state, &session, &no).await.map(axum::Json)
+}
+
+/// 编辑考生: after 信息准确, 姓名, 证件类型 and 证件号码 are frozen (409).
+#[utoipa::path(put, path = "/{no}", tag = "candidates", params(("no" = String, Path, description = "考生编号")), request_body = CandidateInput,
+    responses((status = 200, body = CandidateView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn edit(
+    State(state): State<AppState>,
+    session: Session,
+    Path(no): Path<String>,
+    Json(input): Json<CandidateInput>,
+) -> ApiResult<axum::Json<CandidateView>> {
+    service::edit(&state, &session, &no, input)
+        .await
+        .map(axum::Json)
+}
+
+/// 删除考生 (only with no registered certificate).
+#[utoipa::path(delete, path = "/{no}", tag = "candidates", params(("no" = String, Path, description = "考生编号")),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn delete(
+    State(state): State<AppState>,
+    session: Session,
+    Path(no): Path<String>,
+) -> ApiResult<StatusCode> {
+    service::delete(&state, &session, &no).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 批量删除: each id answers for itself.
+#[utoipa::path(post, path = "/batch-delete", tag = "candidates", request_body = BatchIds,
+    responses((status = 200, body = BatchOutcome), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn batch_delete(
+    State(state): State<AppState>,
+    session: Session,
+    Json(ids): Json<BatchIds>,
+) -> ApiResult<axum::Json<BatchOutcome>> {
+    session.school_exam_writer()?;
+    run_batch(ids, |no| {
+        let (state, session) = (state.clone(), session.clone());
+        async move { service::delete(&state, &session, &no).await }
+    })
+    .await
+    .map(axum::Json)
+}
+
+/// 人工确认: 需人工确认 → 信息准确.
+#[utoipa::path(post, path = "/{no}/confirm", tag = "candidates", params(("no" = String, Path, description = "考生编号")),
+    responses((status = 200, body = CandidateView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn confirm(
+    State(state): State<AppState>,
+    session: Session,
+    Path(no): Path<String>,
+) -> ApiResult<axum::Json<CandidateView>> {
+    service::confirm(&state, &session, &no)
+        .await
+        .map(axum::Json)
 }

@@ -112,6 +112,26 @@ impl Session {
         }
     }
 
+    /// A school session that may read exam affairs (every school role).
+    pub fn school_reader(&self) -> Result<&Tenant, ApiError> {
+        self.require_kind(TenantKind::School)
+    }
+
+    /// A school session that may change exam affairs (考务): 院校管理员,
+    /// 考务管理员 or 证书负责人 — not 统计查看.
+    pub fn school_exam_writer(&self) -> Result<&Tenant, ApiError> {
+        let tenant = self.require_kind(TenantKind::School)?;
+        if self
+            .roles
+            .iter()
+            .any(|r| matches!(r, Role::SchoolAdmin | Role::ExamAdmin | Role::CertLead))
+        {
+            Ok(tenant)
+        } else {
+            Err(ApiError::forbidden("当前角色只能查看，不能修改考务数据"))
+        }
+    }
+
     /// 403 unless the session holds an administrator role.
     pub fn require_admin(&self) -> Result<&Tenant, ApiError> {
         if self.roles.iter().any(|r| r.is_admin()) {

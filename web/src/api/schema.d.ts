@@ -89,6 +89,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 考生列表 (ID numbers and phones masked). */
+        get: operations["candidates_list"];
+        put?: never;
+        /** 新增考生. */
+        post: operations["candidates_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/candidates/batch-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量删除: each id answers for itself. */
+        post: operations["candidates_batch_delete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/candidates/health": {
         parameters: {
             query?: never;
@@ -100,6 +135,42 @@ export interface paths {
         get: operations["candidates_health"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/candidates/{no}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看考生 (full ID number and phone). */
+        get: operations["candidates_get_one"];
+        /** 编辑考生: after 信息准确, 姓名, 证件类型 and 证件号码 are frozen (409). */
+        put: operations["candidates_edit"];
+        post?: never;
+        /** 删除考生 (only with no registered certificate). */
+        delete: operations["candidates_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/candidates/{no}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 人工确认: 需人工确认 → 信息准确. */
+        post: operations["candidates_confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -905,6 +976,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        BatchIds: {
+            ids: string[];
+        };
+        BatchOutcome: {
+            failed: number;
+            results: components["schemas"]["ItemOutcome"][];
+            succeeded: number;
+        };
         /** @description A block header (what the block hash covers). */
         BlockHeader: {
             /**
@@ -918,6 +997,49 @@ export interface components {
             prevHash: string;
             time: string;
             txCount: number;
+        };
+        /** @description 新增 / 编辑考生. */
+        CandidateInput: {
+            /** Format: int32 */
+            enrolmentYear?: number | null;
+            gender?: components["schemas"]["Gender"] | null;
+            idNumber: string;
+            idType: components["schemas"]["IdType"];
+            kind: components["schemas"]["CandidateKind"];
+            /** @description 就读专业代码 (a major of the catalogue); required for 院校考生. */
+            majorCode?: string | null;
+            majorLevel?: components["schemas"]["MajorLevel"] | null;
+            name: string;
+            namePinyin: string;
+            phone?: string | null;
+            workUnit?: string | null;
+        };
+        /**
+         * @description 学生类型.
+         * @enum {string}
+         */
+        CandidateKind: "school" | "social";
+        /** @description A candidate as lists show it: ID number and phone masked. */
+        CandidateView: {
+            candidateNo: string;
+            createdAt: string;
+            /** Format: int32 */
+            enrolmentYear?: number | null;
+            gender: components["schemas"]["Gender"];
+            hasPhoto: boolean;
+            idNumber: string;
+            idType: components["schemas"]["IdType"];
+            kind: components["schemas"]["CandidateKind"];
+            major?: components["schemas"]["MajorRef"] | null;
+            majorLevel?: components["schemas"]["MajorLevel"] | null;
+            name: string;
+            namePinyin: string;
+            phone?: string | null;
+            /** Format: int32 */
+            registrations: number;
+            reviewReason?: string | null;
+            status: components["schemas"]["InfoStatus"];
+            workUnit?: string | null;
         };
         Certificate: {
             /** @description 批次 (第一批 … 第四批). */
@@ -1025,10 +1147,20 @@ export interface components {
             /** @description Chinese, for people. */
             message: string;
         };
+        /**
+         * @description 性别.
+         * @enum {string}
+         */
+        Gender: "男" | "女";
         Health: {
             area: string;
             status: string;
         };
+        /**
+         * @description 证件类型.
+         * @enum {string}
+         */
+        IdType: "身份证" | "港澳台居民居住证" | "港澳居民来往内地通行证" | "护照";
         ImageUpload: {
             contentType: string;
             uploadUrl: string;
@@ -1070,10 +1202,21 @@ export interface components {
             time: string;
             txHash: string;
         };
+        /**
+         * @description 考生信息状态.
+         * @enum {string}
+         */
+        InfoStatus: "无照片" | "信息待认证" | "信息准确" | "需人工确认";
         /** @description A password shown once (new account, reset). */
         IssuedPassword: {
             password: string;
             user: components["schemas"]["UserView"];
+        };
+        ItemOutcome: {
+            code?: string | null;
+            id: string;
+            message?: string | null;
+            ok: boolean;
         };
         /**
          * @description 证书等级.
@@ -1101,6 +1244,12 @@ export interface components {
          * @enum {string}
          */
         MajorLevel: "中职" | "高职专科" | "职业本科" | "普通本科";
+        /** @description 就读专业: a major of the catalogue. */
+        MajorRef: {
+            code: string;
+            name: string;
+            version: string;
+        };
         /** @description The signed-in user as the front-end shows it. */
         Me: {
             account: string;
@@ -1177,6 +1326,32 @@ export interface components {
             name: string;
             nature: components["schemas"]["OrgNature"];
             phone: string;
+        };
+        Paged_CandidateView: {
+            items: {
+                candidateNo: string;
+                createdAt: string;
+                /** Format: int32 */
+                enrolmentYear?: number | null;
+                gender: components["schemas"]["Gender"];
+                hasPhoto: boolean;
+                idNumber: string;
+                idType: components["schemas"]["IdType"];
+                kind: components["schemas"]["CandidateKind"];
+                major?: components["schemas"]["MajorRef"] | null;
+                majorLevel?: components["schemas"]["MajorLevel"] | null;
+                name: string;
+                namePinyin: string;
+                phone?: string | null;
+                /** Format: int32 */
+                registrations: number;
+                reviewReason?: string | null;
+                status: components["schemas"]["InfoStatus"];
+                workUnit?: string | null;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
         };
         Paged_CertificateRow: {
             items: {
@@ -1555,6 +1730,124 @@ export interface operations {
             };
         };
     };
+    candidates_list: {
+        parameters: {
+            query?: {
+                /** @description `school` (院校考生) or `social` (社会考生). */
+                kind?: "school" | "social";
+                /** @description 姓名 (contains). */
+                name?: string;
+                /** @description 证件号码 (full number or its last digits). */
+                idNumber?: string;
+                /** @description 就读专业 code or name (contains). */
+                major?: string;
+                /** @description 专业层次. */
+                level?: string;
+                /** @description 入学年份. */
+                enrolmentYear?: number;
+                /** @description 信息状态. */
+                status?: string;
+                /** @description 是否有照片. */
+                hasPhoto?: boolean;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_CandidateView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    candidates_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CandidateInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    candidates_batch_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIds"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOutcome"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     candidates_health: {
         parameters: {
             query?: never;
@@ -1570,6 +1863,160 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    candidates_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 考生编号 */
+                no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    candidates_edit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 考生编号 */
+                no: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CandidateInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    candidates_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 考生编号 */
+                no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    candidates_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 考生编号 */
+                no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

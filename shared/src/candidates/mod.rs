@@ -1,0 +1,7 @@
+//! 考生管理: candidates, their numbers, rules and state machine.
+
+pub mod model;
+pub mod number;
+pub mod service;
+
+pub use model::{Candidate, CandidateKind, InfoStatus, MajorRef};

@@ -1,0 +1,121 @@
+//! 考生: 院校考生 and 社会考生 of a school.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::accounts::Tenant;
+use crate::catalogue::certificate::MajorLevel;
+use crate::domain::{Gender, IdType};
+use crate::ports::table::{Item, Key, TableError, to_item};
+
+/// 学生类型.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CandidateKind {
+    /// 院校考生: the school's own students.
+    School,
+    /// 社会考生: trainees the school enrols with an org.
+    Social,
+}
+
+impl CandidateKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            CandidateKind::School => "院校考生",
+            CandidateKind::Social => "社会考生",
+        }
+    }
+}
+
+/// 考生信息状态.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum InfoStatus {
+    #[serde(rename = "无照片")]
+    NoPhoto,
+    #[serde(rename = "信息待认证")]
+    Pending,
+    #[serde(rename = "信息准确")]
+    Accurate,
+    #[serde(rename = "需人工确认")]
+    ManualReview,
+}
+
+impl InfoStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            InfoStatus::NoPhoto => "无照片",
+            InfoStatus::Pending => "信息待认证",
+            InfoStatus::Accurate => "信息准确",
+            InfoStatus::ManualReview => "需人工确认",
+        }
+    }
+}
+
+/// 就读专业: a major of the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MajorRef {
+    pub code: String,
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Candidate {
+    /// 考生编号 (26 digits), the candidate's id.
+    pub candidate_no: String,
+    pub kind: CandidateKind,
+    pub name: String,
+    /// 姓名拼音.
+    pub name_pinyin: String,
+    pub gender: Gender,
+    pub id_type: IdType,
+    pub id_number: String,
+    pub phone: Option<String>,
+    pub major: Option<MajorRef>,
+    /// 专业层次.
+    pub major_level: Option<MajorLevel>,
+    /// 入学年份.
+    pub enrolment_year: Option<i32>,
+    /// 工作单位 (社会考生).
+    #[serde(default)]
+    pub work_unit: Option<String>,
+    #[serde(default)]
+    pub photo_key: Option<String>,
+    pub status: InfoStatus,
+    /// Why the identity check asked for manual review.
+    #[serde(default)]
+    pub review_reason: Option<String>,
+    /// 已报考证书数: deletion needs 0.
+    #[serde(default)]
+    pub registrations: u32,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: u64,
+}
+
+impl Candidate {
+    pub fn key(school: &Tenant, candidate_no: &str) -> Key {
+        Key::new(school.pk(), format!("CAND#{candidate_no}"))
+    }
+
+    /// The uniqueness guard of (证件类型, 证件号码) within a school.
+    pub fn guard_key(school: &Tenant, id_type: IdType, id_number: &str) -> Key {
+        Key::new(
+            school.pk(),
+            format!("CANDID#{}#{id_number}", id_type.label()),
+        )
+    }
+
+    pub fn to_item(&self, school: &Tenant) -> Result<Item, TableError> {
+        to_item(&Self::key(school, &self.candidate_no), self)
+    }
+
+    pub fn guard_item(&self, school: &Tenant) -> Result<Item, TableError> {
+        to_item(
+            &Self::guard_key(school, self.id_type, &self.id_number),
+            &serde_json::json!({ "candidateNo": self.candidate_no }),
+        )
+    }
+}

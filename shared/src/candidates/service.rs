@@ -1,0 +1,560 @@
+//! 考生管理 (manual §5.2.3): the single-candidate operations. Bulk import,
+//! photos and identity checks build on these rules.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{Candidate, CandidateKind, InfoStatus, MajorRef};
+use super::number;
+use crate::accounts::{Session, Tenant};
+use crate::catalogue::Certificate;
+use crate::catalogue::certificate::MajorLevel;
+use crate::domain::{Gender, IdDocument, IdType, PersonName, Phone};
+use crate::http::{ApiError, PageParams, Paged, filter};
+use crate::ports::table::{Condition, Query, TableError, TableExt, TxOp, from_item};
+use crate::state::AppState;
+
+/// 新增 / 编辑考生.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CandidateInput {
+    pub kind: CandidateKind,
+    pub name: String,
+    pub name_pinyin: String,
+    /// Required unless the document tells it (身份证, 居住证).
+    #[serde(default)]
+    pub gender: Option<Gender>,
+    pub id_type: IdType,
+    pub id_number: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// 就读专业代码 (a major of the catalogue); required for 院校考生.
+    #[serde(default)]
+    pub major_code: Option<String>,
+    #[serde(default)]
+    pub major_level: Option<MajorLevel>,
+    #[serde(default)]
+    pub enrolment_year: Option<i32>,
+    #[serde(default)]
+    pub work_unit: Option<String>,
+}
+
+/// A candidate as lists show it: ID number and phone masked.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CandidateView {
+    pub candidate_no: String,
+    pub kind: CandidateKind,
+    pub name: String,
+    pub name_pinyin: String,
+    pub gender: Gender,
+    pub id_type: IdType,
+    pub id_number: String,
+    pub phone: Option<String>,
+    pub major: Option<MajorRef>,
+    pub major_level: Option<MajorLevel>,
+    pub enrolment_year: Option<i32>,
+    pub work_unit: Option<String>,
+    pub has_photo: bool,
+    pub status: InfoStatus,
+    pub review_reason: Option<String>,
+    pub registrations: u32,
+    pub created_at: String,
+}
+
+impl CandidateView {
+    pub fn of(c: &Candidate, full: bool) -> Self {
+        Self {
+            candidate_no: c.candidate_no.clone(),
+            kind: c.kind,
+            name: c.name.clone(),
+            name_pinyin: c.name_pinyin.clone(),
+            gender: c.gender,
+            id_type: c.id_type,
+            id_number: if full {
+                c.id_number.clone()
+            } else {
+                crate::mask::id_number(&c.id_number)
+            },
+            phone: c.phone.as_ref().map(|p| {
+                if full {
+                    p.clone()
+                } else {
+                    crate::mask::phone(p)
+                }
+            }),
+            major: c.major.clone(),
+            major_level: c.major_level,
+            enrolment_year: c.enrolment_year,
+            work_unit: c.work_unit.clone(),
+            has_photo: c.photo_key.is_some(),
+            status: c.status,
+            review_reason: c.review_reason.clone(),
+            registrations: c.registrations,
+            created_at: c.created_at.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct CandidateFilter {
+    /// `school` (院校考生) or `social` (社会考生).
+    #[param(inline)]
+    pub kind: Option<CandidateKind>,
+    /// 姓名 (contains).
+    pub name: Option<String>,
+    /// 证件号码 (full number or its last digits).
+    pub id_number: Option<String>,
+    /// 就读专业 code or name (contains).
+    pub major: Option<String>,
+    /// 专业层次.
+    pub level: Option<String>,
+    /// 入学年份.
+    pub enrolment_year: Option<i32>,
+    /// 信息状态.
+    pub status: Option<String>,
+    /// 是否有照片.
+    pub has_photo: Option<bool>,
+}
+
+/// The catalogue's majors by code (any certificate's).
+async fn major_by_code(
+    state: &AppState,
+    code: &str,
+) -> Result<Option<(MajorRef, MajorLevel)>, ApiError> {
+    let certs = Certificate::all(state.table.as_ref()).await?;
+    Ok(certs
+        .iter()
+        .flat_map(|c| c.majors.iter())
+        .find(|m| m.code == code)
+        .map(|m| {
+            (
+                MajorRef {
+                    code: m.code.clone(),
+                    name: m.name.clone(),
+                    version: m.version.clone(),
+                },
+                m.level,
+            )
+        }))
+}
+
+/// Checked fields of a candidate, shared by the form and the imports.
+pub struct Checked {
+    pub kind: CandidateKind,
+    pub name: String,
+    pub name_pinyin: String,
+    pub gender: Gender,
+    pub id: IdDocument,
+    pub phone: Option<String>,
+    pub major: Option<MajorRef>,
+    pub major_level: Option<MajorLevel>,
+    pub enrolment_year: Option<i32>,
+    pub work_unit: Option<String>,
+}
+
+/// Validates one candidate; the error is the first problem, in Chinese.
+/// `majors` resolves a 专业代码 against the catalogue.
+pub fn check(
+    input: &CandidateInput,
+    today: chrono::NaiveDate,
+    major: Option<(MajorRef, MajorLevel)>,
+) -> Result<Checked, String> {
+    let name = PersonName::parse(&input.name)?.as_str().to_owned();
+    let pinyin = crate::domain::text::normalise(&input.name_pinyin);
+    if pinyin.is_empty()
+        || pinyin.len() > 100
+        || !pinyin.chars().all(|c| c.is_ascii_alphabetic() || c == ' ')
+    {
+        return Err("姓名拼音须为字母（可含空格）".into());
+    }
+    let id = IdDocument::parse(input.id_type, &input.id_number, today)?;
+    let gender = match (id.gender, input.gender) {
+        (Some(from_id), Some(given)) if from_id != given => {
+            return Err("性别与证件号码不一致".into());
+        }
+        (Some(g), _) | (None, Some(g)) => g,
+        (None, None) => return Err("请选择性别".into()),
+    };
+    let phone = match input
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        Some(p) => Some(Phone::parse(p)?.as_str().to_owned()),
+        None if input.kind == CandidateKind::School => return Err("手机号不能为空".into()),
+        None => None,
+    };
+    let this_year: i32 = today.format("%Y").to_string().parse().unwrap_or(2026);
+    if let Some(y) = input.enrolment_year
+        && !(1990..=this_year).contains(&y)
+    {
+        return Err(format!("入学年份须在1990到{this_year}之间"));
+    }
+    let wants_major = input
+        .major_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let (major, major_level) = match (wants_major, major) {
+        (Some(_), Some((m, level))) => {
+            if input.major_level.is_some_and(|l| l != level) {
+                return Err("专业层次与就读专业不一致".into());
+            }
+            (Some(m), Some(level))
+        }
+        (Some(code), None) => return Err(format!("就读专业 {code} 不在证书专业目录中")),
+        (None, _) => (None, input.major_level),
+    };
+    if input.kind == CandidateKind::School {
+        if major.is_none() {
+            return Err("院校考生须填写就读专业".into());
+        }
+        if input.enrolment_year.is_none() {
+            return Err("院校考生须填写入学年份".into());
+        }
+    }
+    let work_unit = input
+        .work_unit
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned);
+    if work_unit.as_ref().is_some_and(|w| w.chars().count() > 100) {
+        return Err("工作单位不能超过100个字符".into());
+    }
+    Ok(Checked {
+        kind: input.kind,
+        name,
+        name_pinyin: pinyin.to_uppercase(),
+        gender,
+        id,
+        phone,
+        major,
+        major_level,
+        enrolment_year: input.enrolment_year,
+        work_unit,
+    })
+}
+
+fn bad(m: String) -> ApiError {
+    ApiError::invalid("BAD_CANDIDATE", m)
+}
+
+fn now_text(state: &AppState) -> String {
+    state
+        .clock
+        .now_cst()
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+fn taken() -> ApiError {
+    ApiError::conflict("CANDIDATE_EXISTS", "该考生已存在（证件类型和证件号码相同）")
+}
+
+async fn checked_input(state: &AppState, input: &CandidateInput) -> Result<Checked, ApiError> {
+    let major = match input
+        .major_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(code) => major_by_code(state, code).await?,
+        None => None,
+    };
+    check(input, state.clock.now_cst().date_naive(), major).map_err(bad)
+}
+
+/// Builds new candidates from checked fields, numbering them in one reservation.
+pub async fn new_candidates(
+    state: &AppState,
+    checked: Vec<Checked>,
+) -> Result<Vec<Candidate>, TableError> {
+    if checked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first = number::reserve(state.table.as_ref(), checked.len() as u64).await?;
+    let now = state.clock.now_cst();
+    let (secs, text) = (now.timestamp(), now.format("%Y-%m-%d %H:%M:%S").to_string());
+    let this_year: i32 = now.format("%Y").to_string().parse().unwrap_or(2026);
+    Ok(checked
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| Candidate {
+            candidate_no: number::format(
+                c.id.region_code(),
+                c.enrolment_year.unwrap_or(this_year),
+                secs,
+                first + i as u64,
+            ),
+            kind: c.kind,
+            name: c.name,
+            name_pinyin: c.name_pinyin,
+            gender: c.gender,
+            id_type: c.id.id_type,
+            id_number: c.id.number,
+            phone: c.phone,
+            major: c.major,
+            major_level: c.major_level,
+            enrolment_year: c.enrolment_year,
+            work_unit: c.work_unit,
+            photo_key: None,
+            status: InfoStatus::NoPhoto,
+            review_reason: None,
+            registrations: 0,
+            created_at: text.clone(),
+            updated_at: text.clone(),
+            version: 1,
+        })
+        .collect())
+}
+
+/// The two writes that create a candidate: its uniqueness guard and itself.
+pub fn create_ops(school: &Tenant, c: &Candidate) -> Result<Vec<TxOp>, TableError> {
+    Ok(vec![
+        TxOp::Put {
+            item: c.guard_item(school)?,
+            condition: Some(Condition::NotExists),
+        },
+        TxOp::Put {
+            item: c.to_item(school)?,
+            condition: Some(Condition::NotExists),
+        },
+    ])
+}
+
+pub async fn create(
+    state: &AppState,
+    session: &Session,
+    input: CandidateInput,
+) -> Result<CandidateView, ApiError> {
+    let school = session.school_exam_writer()?;
+    let checked = checked_input(state, &input).await?;
+    let c = new_candidates(state, vec![checked]).await?.remove(0);
+    state
+        .table
+        .transact(create_ops(school, &c)?)
+        .await
+        .map_err(|e| if e.is_conflict() { taken() } else { e.into() })?;
+    Ok(CandidateView::of(&c, true))
+}
+
+pub async fn load(state: &AppState, school: &Tenant, no: &str) -> Result<Candidate, ApiError> {
+    state
+        .table
+        .get_as(&Candidate::key(school, no))
+        .await?
+        .ok_or_else(|| ApiError::not_found("考生"))
+}
+
+pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Candidate>, ApiError> {
+    let items = state
+        .table
+        .query_all(Query::partition(school.pk()).begins_with("CAND#"))
+        .await?;
+    Ok(items.into_iter().map(from_item).collect::<Result<_, _>>()?)
+}
+
+pub fn matches(c: &Candidate, f: &CandidateFilter) -> bool {
+    let id_ok = f
+        .id_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .is_none_or(|q| {
+            let q = q.to_ascii_uppercase();
+            c.id_number == q || (q.len() >= 4 && c.id_number.ends_with(&q))
+        });
+    let major_ok = f
+        .major
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .is_none_or(|q| {
+            c.major
+                .as_ref()
+                .is_some_and(|m| m.code == q || m.name.contains(q))
+        });
+    let level = c
+        .major_level
+        .map(|l| {
+            serde_json::to_value(l)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    f.kind.is_none_or(|k| c.kind == k)
+        && filter::text(&c.name, f.name.as_deref())
+        && id_ok
+        && major_ok
+        && filter::exact(&level, f.level.as_deref())
+        && f.enrolment_year.is_none_or(|y| c.enrolment_year == Some(y))
+        && filter::exact(c.status.label(), f.status.as_deref())
+        && f.has_photo.is_none_or(|h| c.photo_key.is_some() == h)
+}
+
+pub async fn list(
+    state: &AppState,
+    session: &Session,
+    f: &CandidateFilter,
+    page: &PageParams,
+) -> Result<Paged<CandidateView>, ApiError> {
+    let school = session.school_reader()?;
+    let mut rows = all(state, school).await?;
+    rows.retain(|c| matches(c, f));
+    // Newest first; numbers carry their creation second.
+    rows.sort_by(|a, b| {
+        b.created_at
+            .cmp(&a.created_at)
+            .then_with(|| b.candidate_no.cmp(&a.candidate_no))
+    });
+    Ok(Paged::of(rows, page)?.map(|c| CandidateView::of(&c, false)))
+}
+
+pub async fn get(state: &AppState, session: &Session, no: &str) -> Result<CandidateView, ApiError> {
+    let school = session.school_reader()?;
+    Ok(CandidateView::of(&load(state, school, no).await?, true))
+}
+
+/// 编辑考生: all fields before 信息准确; afterwards name, ID type, ID number
+/// (and photo) are frozen.
+pub async fn edit(
+    state: &AppState,
+    session: &Session,
+    no: &str,
+    input: CandidateInput,
+) -> Result<CandidateView, ApiError> {
+    let school = session.school_exam_writer()?;
+    let old = load(state, school, no).await?;
+    let c = checked_input(state, &input).await?;
+    if c.kind != old.kind {
+        return Err(ApiError::invalid(
+            "KIND_FIXED",
+            format!("不能把{}改为{}", old.kind.label(), c.kind.label()),
+        ));
+    }
+    if old.status == InfoStatus::Accurate {
+        for (field, changed) in [
+            ("姓名", c.name != old.name),
+            ("证件类型", c.id.id_type != old.id_type),
+            ("证件号码", c.id.number != old.id_number),
+        ] {
+            if changed {
+                return Err(ApiError::conflict(
+                    "FIELD_FROZEN",
+                    format!("考生信息已准确，不能修改{field}"),
+                ));
+            }
+        }
+    }
+    let mut new = old.clone();
+    new.name = c.name;
+    new.name_pinyin = c.name_pinyin;
+    new.gender = c.gender;
+    new.id_type = c.id.id_type;
+    new.id_number = c.id.number;
+    new.phone = c.phone;
+    new.major = c.major;
+    new.major_level = c.major_level;
+    new.enrolment_year = c.enrolment_year;
+    new.work_unit = c.work_unit;
+    new.updated_at = now_text(state);
+    new.version = old.version + 1;
+    let mut ops = vec![TxOp::Put {
+        item: new.to_item(school)?,
+        condition: Some(Condition::VersionIs(old.version)),
+    }];
+    if (new.id_type, &new.id_number) != (old.id_type, &old.id_number) {
+        ops.push(TxOp::Delete {
+            key: Candidate::guard_key(school, old.id_type, &old.id_number),
+            condition: None,
+        });
+        ops.push(TxOp::Put {
+            item: new.guard_item(school)?,
+            condition: Some(Condition::NotExists),
+        });
+    }
+    state.table.transact(ops).await.map_err(|e| match e {
+        TableError::TransactionCanceled { failed } if failed.contains(&2) => taken(),
+        other => other.into(),
+    })?;
+    Ok(CandidateView::of(&new, true))
+}
+
+/// 删除: only a candidate with no registered certificate.
+pub async fn delete(state: &AppState, session: &Session, no: &str) -> Result<(), ApiError> {
+    let school = session.school_exam_writer()?;
+    let c = load(state, school, no).await?;
+    if c.registrations > 0 {
+        return Err(ApiError::conflict(
+            "HAS_REGISTRATIONS",
+            format!("该考生已报考{}个证书，不能删除", c.registrations),
+        ));
+    }
+    let cond = Condition::And(vec![
+        Condition::VersionIs(c.version),
+        Condition::attr_equals("registrations", 0),
+    ]);
+    state
+        .table
+        .transact(vec![
+            TxOp::Delete {
+                key: Candidate::key(school, no),
+                condition: Some(cond),
+            },
+            TxOp::Delete {
+                key: Candidate::guard_key(school, c.id_type, &c.id_number),
+                condition: None,
+            },
+        ])
+        .await
+        .map_err(|e| {
+            if e.is_conflict() {
+                ApiError::conflict(
+                    "STATE_CONFLICT",
+                    "考生信息已变化（可能刚被报考），请刷新后重试",
+                )
+            } else {
+                e.into()
+            }
+        })?;
+    Ok(())
+}
+
+/// 人工确认: 需人工确认 → 信息准确 (single only, as the manual says).
+pub async fn confirm(
+    state: &AppState,
+    session: &Session,
+    no: &str,
+) -> Result<CandidateView, ApiError> {
+    let school = session.school_exam_writer()?;
+    let c = load(state, school, no).await?;
+    if c.status != InfoStatus::ManualReview {
+        return Err(ApiError::conflict(
+            "STATE_CONFLICT",
+            format!(
+                "只有“需人工确认”的考生可以人工确认，当前为“{}”",
+                c.status.label()
+            ),
+        ));
+    }
+    let update = crate::ports::table::Update::new()
+        .set("status", InfoStatus::Accurate.label())
+        .remove("reviewReason")
+        .set("updatedAt", now_text(state))
+        .bump_version();
+    let cond = Condition::And(vec![
+        Condition::VersionIs(c.version),
+        Condition::attr_equals("status", InfoStatus::ManualReview.label()),
+    ]);
+    let after = state
+        .table
+        .update(&Candidate::key(school, no), update, Some(cond))
+        .await?;
+    Ok(CandidateView::of(&from_item(after)?, true))
+}

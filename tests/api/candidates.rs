@@ -1,0 +1,419 @@
+use serde_json::{Value, json};
+use vslc_api_tests::{TestApp, create_user, spawn_app};
+use vslc_shared::accounts::{Tenant, TenantKind};
+use vslc_shared::ports::table::{Key, Update};
+
+fn student(id: &str, name: &str) -> Value {
+    json!({"kind": "school", "name": name, "namePinyin": "Wang Qiang", "idType": "身份证", "idNumber": id,
+        "phone": "18512340926", "majorCode": "510201", "enrolmentYear": 2024})
+}
+
+async fn set(app: &TestApp, no: &str, update: Update) {
+    let school = Tenant::new(TenantKind::School, "10009");
+    let state = app.running.as_ref().unwrap().state.clone();
+    state
+        .table
+        .update(&Key::new(school.pk(), format!("CAND#{no}")), update, None)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_candidate_is_created_numbered_masked_and_unique() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    let r = app
+        .post(
+            "/api/candidates",
+            Some(&t),
+            student("513321200001010014", "王强"),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let no = r.body["candidateNo"].as_str().unwrap().to_owned();
+    assert_eq!(no.len(), 26);
+    assert!(
+        no.starts_with("5133212024"),
+        "{no}: region code and enrolment year"
+    );
+    assert_eq!(r.body["gender"], "男", "from the ID number");
+    assert_eq!(r.body["status"], "无照片");
+    assert_eq!(r.body["major"]["name"], "计算机应用技术");
+    assert_eq!(r.body["majorLevel"], "高职专科", "from the catalogue major");
+    assert_eq!(r.body["namePinyin"], "WANG QIANG");
+
+    let list = app.get("/api/candidates?kind=school", Some(&t)).await;
+    assert_eq!(list.body["total"], 1);
+    assert_eq!(list.body["items"][0]["idNumber"], "513*****0014");
+    assert_eq!(list.body["items"][0]["phone"], "185****0926");
+    let one = app.get(&format!("/api/candidates/{no}"), Some(&t)).await;
+    assert_eq!(one.body["idNumber"], "513321200001010014");
+
+    let again = app
+        .post(
+            "/api/candidates",
+            Some(&t),
+            student("513321200001010014", "王强强"),
+        )
+        .await;
+    assert_eq!(
+        (again.status, again.body["code"].as_str()),
+        (409, Some("CANDIDATE_EXISTS"))
+    );
+    // Lowercase and full-width input is the same person.
+    let fw = app
+        .post(
+            "/api/candidates",
+            Some(&t),
+            student("５１３３２１２００００１０１００１４", "王强"),
+        )
+        .await;
+    assert_eq!(fw.status, 409);
+    // Another school may have the same person.
+    let t2 = app.login("school2-admin").await;
+    assert_eq!(
+        app.post(
+            "/api/candidates",
+            Some(&t2),
+            student("513321200001010014", "王强")
+        )
+        .await
+        .status,
+        201
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bad_candidates_are_refused_with_the_reason() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    let cases = [
+        (
+            student("513321200001010013", "王强"),
+            "身份证号码校验位错误",
+        ),
+        (student("51332120000101001", "王强"), "身份证号码应为18位"),
+        (
+            json!({"kind": "school", "name": "王强", "namePinyin": "wang", "idType": "身份证", "idNumber": "11010519491231002X", "phone": "18512340926", "enrolmentYear": 2024}),
+            "院校考生须填写就读专业",
+        ),
+        (
+            json!({"kind": "school", "name": "王强", "namePinyin": "wang", "idType": "身份证", "idNumber": "11010519491231002X", "phone": "18512340926", "majorCode": "999999", "enrolmentYear": 2024}),
+            "就读专业 999999 不在证书专业目录中",
+        ),
+        (
+            json!({"kind": "school", "name": "王强", "namePinyin": "wang", "gender": "男", "idType": "身份证", "idNumber": "11010519491231002X", "phone": "18512340926", "majorCode": "510201", "enrolmentYear": 2024}),
+            "性别与证件号码不一致",
+        ),
+        (
+            json!({"kind": "social", "name": "John", "namePinyin": "JOHN", "idType": "护照", "idNumber": "E12345678"}),
+            "请选择性别",
+        ),
+        (
+            json!({"kind": "social", "name": "王", "namePinyin": "王", "idType": "护照", "idNumber": "E12345678", "gender": "男"}),
+            "姓名拼音须为字母（可含空格）",
+        ),
+    ];
+    for (body, message) in cases {
+        let r = app.post("/api/candidates", Some(&t), body).await;
+        assert_eq!((r.status, r.body["message"].as_str()), (400, Some(message)));
+    }
+    let social = json!({"kind": "social", "name": "John Smith", "namePinyin": "john smith", "idType": "护照", "idNumber": "e12345678", "gender": "男", "workUnit": "北京某科技公司"});
+    let r = app.post("/api/candidates", Some(&t), social).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(
+        r.body["candidateNo"]
+            .as_str()
+            .unwrap()
+            .starts_with("000000")
+    );
+    assert_eq!(
+        app.get("/api/candidates?kind=social", Some(&t)).await.body["total"],
+        1
+    );
+    assert_eq!(
+        app.get("/api/candidates?kind=school", Some(&t)).await.body["total"],
+        0
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn lists_filter_by_every_field() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    app.post(
+        "/api/candidates",
+        Some(&t),
+        student("513321200001010014", "王强"),
+    )
+    .await;
+    let mut li = student("11010519491231002X", "李娜");
+    li["majorCode"] = json!("530701");
+    li["enrolmentYear"] = json!(2023);
+    app.post("/api/candidates", Some(&t), li).await;
+    let q = |s: &str| format!("/api/candidates?{s}");
+    for (query, total) in [
+        ("name=李", 1),
+        ("idNumber=002X", 1),
+        ("idNumber=513321200001010014", 1),
+        ("idNumber=0014", 1),
+        ("major=电子商务", 1),
+        ("major=510201", 1),
+        ("level=高职专科", 2),
+        ("enrolmentYear=2023", 1),
+        ("status=无照片", 2),
+        ("status=信息准确", 0),
+        ("hasPhoto=false", 2),
+        ("hasPhoto=true", 0),
+    ] {
+        assert_eq!(
+            app.get(&q(query), Some(&t)).await.body["total"],
+            total,
+            "{query}"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn accurate_candidates_keep_their_identity_and_registered_ones_stay() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    let r = app
+        .post(
+            "/api/candidates",
+            Some(&t),
+            student("513321200001010014", "王强"),
+        )
+        .await;
+    let no = r.body["candidateNo"].as_str().unwrap().to_owned();
+
+    // Before 信息准确 everything may change; the old ID number is free again.
+    let moved = app
+        .put_json(
+            &format!("/api/candidates/{no}"),
+            &t,
+            student("320106199108171231", "王强"),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    assert_eq!(
+        app.post(
+            "/api/candidates",
+            Some(&t),
+            student("513321200001010014", "张三")
+        )
+        .await
+        .status,
+        201
+    );
+
+    set(&app, &no, Update::new().set("status", "信息准确")).await;
+    let renamed = app
+        .put_json(
+            &format!("/api/candidates/{no}"),
+            &t,
+            student("320106199108171231", "王小强"),
+        )
+        .await;
+    assert_eq!(
+        (renamed.status, renamed.body["message"].as_str()),
+        (409, Some("考生信息已准确，不能修改姓名"))
+    );
+    let reid = app
+        .put_json(
+            &format!("/api/candidates/{no}"),
+            &t,
+            student("11010519491231002X", "王强"),
+        )
+        .await;
+    assert_eq!(reid.body["message"], "考生信息已准确，不能修改证件号码");
+    let mut phone = student("320106199108171231", "王强");
+    phone["phone"] = json!("13900001111");
+    assert_eq!(
+        app.put_json(&format!("/api/candidates/{no}"), &t, phone)
+            .await
+            .status,
+        200,
+        "other fields stay editable"
+    );
+
+    set(&app, &no, Update::new().set("registrations", 1)).await;
+    let del = app
+        .send(
+            app.http
+                .delete(app.url(&format!("/api/candidates/{no}")))
+                .bearer_auth(&t),
+        )
+        .await;
+    assert_eq!(
+        (del.status, del.body["message"].as_str()),
+        (409, Some("该考生已报考1个证书，不能删除"))
+    );
+    let all = app.get("/api/candidates", Some(&t)).await;
+    let other = all.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["candidateNo"] != no.as_str())
+        .unwrap()["candidateNo"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let batch = app
+        .post(
+            "/api/candidates/batch-delete",
+            Some(&t),
+            json!({"ids": [no, other, "NOPE"]}),
+        )
+        .await;
+    assert_eq!(
+        (
+            batch.body["succeeded"].as_u64(),
+            batch.body["failed"].as_u64()
+        ),
+        (Some(1), Some(2))
+    );
+    assert_eq!(batch.body["results"][0]["code"], "HAS_REGISTRATIONS");
+    assert_eq!(batch.body["results"][2]["code"], "NOT_FOUND");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn manual_confirmation_applies_only_to_candidates_under_review() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    let no = app
+        .post(
+            "/api/candidates",
+            Some(&t),
+            student("513321200001010014", "王强"),
+        )
+        .await
+        .body["candidateNo"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let early = app
+        .post(
+            &format!("/api/candidates/{no}/confirm"),
+            Some(&t),
+            json!({}),
+        )
+        .await;
+    assert_eq!(early.status, 409);
+    assert!(early.body["message"].as_str().unwrap().contains("无照片"));
+    set(
+        &app,
+        &no,
+        Update::new()
+            .set("status", "需人工确认")
+            .set("reviewReason", "照片比对未通过"),
+    )
+    .await;
+    let ok = app
+        .post(
+            &format!("/api/candidates/{no}/confirm"),
+            Some(&t),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (ok.status, ok.body["status"].as_str()),
+        (200, Some("信息准确"))
+    );
+    assert!(ok.body["reviewReason"].is_null());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn another_schools_candidates_look_missing_and_viewers_cannot_write() {
+    let app = spawn_app().await;
+    let one = app.login("school-admin").await;
+    let two = app.login("school2-admin").await;
+    let no = app
+        .post(
+            "/api/candidates",
+            Some(&one),
+            student("513321200001010014", "王强"),
+        )
+        .await
+        .body["candidateNo"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.get(&format!("/api/candidates/{no}"), Some(&two))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.put_json(
+            &format!("/api/candidates/{no}"),
+            &two,
+            student("513321200001010014", "王强")
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        app.send(
+            app.http
+                .delete(app.url(&format!("/api/candidates/{no}")))
+                .bearer_auth(&two)
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/candidates/{no}/confirm"),
+            Some(&two),
+            json!({})
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        app.get("/api/candidates", Some(&two)).await.body["total"],
+        0
+    );
+    let org = app.login("org-admin").await;
+    assert_eq!(app.get("/api/candidates", Some(&org)).await.status, 403);
+
+    let (_, password) = create_user(&app, &one, "tj-view", "13700137009", "统计查看").await;
+    let viewer = app
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"account": "tj-view", "password": password}),
+        )
+        .await
+        .body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.get("/api/candidates", Some(&viewer)).await.body["total"],
+        1,
+        "viewers read"
+    );
+    let w = app
+        .post(
+            "/api/candidates",
+            Some(&viewer),
+            student("11010519491231002X", "李娜"),
+        )
+        .await;
+    assert_eq!(
+        (w.status, w.body["message"].as_str()),
+        (403, Some("当前角色只能查看，不能修改考务数据"))
+    );
+    app.stop().await;
+}
