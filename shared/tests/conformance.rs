@@ -582,3 +582,47 @@ async fn messages_that_keep_failing_go_to_the_dead_letter_queue() {
         assert_eq!(dead[0].body, "poison", "{}", b.name);
     }
 }
+
+#[tokio::test]
+async fn insert_new_writes_each_key_once_even_under_concurrency() {
+    for b in backends().await {
+        let t = &b.table;
+        t.put(item(json!({"pk":"G","sk":"taken","by":"earlier"})), None)
+            .await
+            .unwrap();
+        let items: Vec<Item> = ["a", "taken", "b"]
+            .iter()
+            .map(|k| item(json!({"pk":"G","sk":k,"by":"me"})))
+            .collect();
+        assert_eq!(
+            t.insert_new(items).await.unwrap(),
+            vec![true, false, true],
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            t.get(&Key::new("G", "taken")).await.unwrap().unwrap()["by"],
+            json!("earlier"),
+            "{}",
+            b.name
+        );
+
+        // Two writers racing over 150 overlapping keys: each key is won once.
+        let batch = |who: &str| -> Vec<Item> {
+            (0..150)
+                .map(|i| item(json!({"pk":"RACE","sk":format!("{i:03}"),"by":who})))
+                .collect()
+        };
+        let (x, y) = tokio::join!(t.insert_new(batch("x")), t.insert_new(batch("y")));
+        let (x, y) = (x.unwrap(), y.unwrap());
+        for i in 0..150 {
+            assert!(x[i] ^ y[i], "{}: key {i} written by exactly one", b.name);
+        }
+        assert_eq!(
+            t.query_all(Query::partition("RACE")).await.unwrap().len(),
+            150,
+            "{}",
+            b.name
+        );
+    }
+}

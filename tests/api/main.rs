@@ -1,6 +1,7 @@
 //! Black-box API tests over HTTP against the dev server.
 
 mod auth;
+mod candidate_imports;
 mod candidates;
 mod catalogue;
 mod imports;

@@ -13,7 +13,7 @@ use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
 use vslc_shared::adapters::aws::s3::content_disposition;
 use vslc_shared::http::{
-    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
+    ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
 };
 use vslc_shared::imports::service::{self, CreatedImport, ImportView, NewImport};
 use vslc_shared::imports::xlsx::XLSX_CONTENT_TYPE;
@@ -36,11 +36,17 @@ pub fn routes() -> AreaRouter {
 
 /// 下载模板.
 #[utoipa::path(get, path = "/templates/{type}", tag = "imports",
-    params(("type" = String, Path, description = "import type")),
+    params(("type" = String, Path, description = "import type"), ("kind" = Option<String>, Query, description = "candidates: school | social")),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn template(session: Session, Path(kind): Path<String>) -> ApiResult<Response> {
-    let (bytes, file_name) = service::template(&KINDS, &session, &kind)?;
+async fn template(
+    State(state): State<AppState>,
+    session: Session,
+    Path(kind): Path<String>,
+    axum::extract::Query(params): axum::extract::Query<std::collections::BTreeMap<String, String>>,
+) -> ApiResult<Response> {
+    let params = serde_json::to_value(params).map_err(ApiError::internal)?;
+    let (bytes, file_name) = service::template(&state, &KINDS, &session, &kind, &params).await?;
     let mut resp = (StatusCode::OK, bytes).into_response();
     let h = resp.headers_mut();
     h.insert(

@@ -64,17 +64,17 @@ impl ImportKind for DemoNotes {
     fn tenants(&self) -> &'static [TenantKind] {
         &[TenantKind::School, TenantKind::Org, TenantKind::Province]
     }
-    fn columns(&self) -> Vec<Column> {
+    fn columns(&self, _params: &serde_json::Value) -> Vec<Column> {
         vec![
             Column::required("编号", "不超过20位的字母或数字，不可重复"),
             Column::required("内容", "不超过200个字符"),
             Column::optional("日期", "YYYY-MM-DD，可不填"),
         ]
     }
-    fn sample(&self) -> Vec<&'static str> {
+    fn sample(&self, _params: &serde_json::Value) -> Vec<&'static str> {
         vec!["10001", "示例内容：第一次课", "2026-03-01"]
     }
-    fn instructions(&self) -> Vec<String> {
+    fn instructions(&self, _params: &serde_json::Value) -> Vec<String> {
         vec![
             "1. 带 * 的列为必填项；请勿修改表头。".into(),
             "2. 第2行为示例数据，导入时会自动忽略，可直接覆盖填写。".into(),

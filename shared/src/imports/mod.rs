@@ -107,11 +107,22 @@ pub trait ImportKind: Send + Sync {
     fn title(&self) -> &'static str;
     /// Which tenants may use it.
     fn tenants(&self) -> &'static [TenantKind];
-    fn columns(&self) -> Vec<Column>;
+    /// The template's columns; `params` are the import's (e.g. candidate kind).
+    fn columns(&self, params: &serde_json::Value) -> Vec<Column>;
     /// The template's sample row; an uploaded row equal to it is skipped.
-    fn sample(&self) -> Vec<&'static str>;
+    fn sample(&self, params: &serde_json::Value) -> Vec<&'static str>;
     /// Lines of the 填写说明 sheet.
-    fn instructions(&self) -> Vec<String>;
+    fn instructions(&self, params: &serde_json::Value) -> Vec<String>;
+    /// Dropdown values that depend on the tenant (e.g. the majors of a
+    /// school's certificates), by column header.
+    async fn choices(
+        &self,
+        _state: &AppState,
+        _tenant: &crate::accounts::Tenant,
+        _params: &serde_json::Value,
+    ) -> anyhow::Result<HashMap<&'static str, Vec<String>>> {
+        Ok(HashMap::new())
+    }
     /// Checks `params` when the import is created (400 with the message).
     fn check_params(&self, _params: &serde_json::Value) -> Result<(), String> {
         Ok(())
@@ -149,5 +160,7 @@ impl Registry {
 
 /// The platform's import kinds. Areas add theirs here as they land.
 pub fn registry() -> Registry {
-    Registry::default().with(Arc::new(demo_notes::DemoNotes))
+    Registry::default()
+        .with(Arc::new(demo_notes::DemoNotes))
+        .with(Arc::new(crate::candidates::import::CandidatesImport))
 }

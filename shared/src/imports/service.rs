@@ -82,18 +82,30 @@ fn kind_for<'r>(
     Ok(kind)
 }
 
-/// The template workbook of a type, with its download file name.
-pub fn template(
+/// The template workbook of a type, with its download file name; `params`
+/// shape it (e.g. `kind` of candidates) and the tenant fills its dropdowns.
+pub async fn template(
+    state: &AppState,
     registry: &Registry,
     session: &Session,
     name: &str,
+    params: &serde_json::Value,
 ) -> Result<(Vec<u8>, String), ApiError> {
     let kind = kind_for(registry, session, name)?;
+    kind.check_params(params)
+        .map_err(|m| ApiError::invalid("BAD_PARAMS", m))?;
+    let choices = kind.choices(state, &session.tenant, params).await?;
+    let mut columns = kind.columns(params);
+    for c in &mut columns {
+        if let Some(values) = choices.get(c.header).filter(|v| !v.is_empty()) {
+            c.choices = Some(values.clone());
+        }
+    }
     let bytes = super::xlsx::template(
         kind.title(),
-        &kind.columns(),
-        &kind.sample(),
-        &kind.instructions(),
+        &columns,
+        &kind.sample(params),
+        &kind.instructions(params),
     )?;
     Ok((bytes, format!("{}模板.xlsx", kind.title())))
 }

@@ -68,7 +68,11 @@ fn normalise_header(h: &str) -> String {
 
 /// Maps the sheet into rows in the kind's column order; Err names the
 /// missing required columns.
-pub fn rows_for(kind: &dyn ImportKind, sheet: Vec<Vec<String>>) -> Result<Vec<Row>, String> {
+pub fn rows_for(
+    kind: &dyn ImportKind,
+    params: &serde_json::Value,
+    sheet: Vec<Vec<String>>,
+) -> Result<Vec<Row>, String> {
     let mut iter = sheet.into_iter();
     let header: Vec<String> = iter
         .next()
@@ -76,7 +80,7 @@ pub fn rows_for(kind: &dyn ImportKind, sheet: Vec<Vec<String>>) -> Result<Vec<Ro
         .iter()
         .map(|h| normalise_header(h))
         .collect();
-    let columns = kind.columns();
+    let columns = kind.columns(params);
     let index: HashMap<&str, usize> = header
         .iter()
         .enumerate()
@@ -93,7 +97,7 @@ pub fn rows_for(kind: &dyn ImportKind, sheet: Vec<Vec<String>>) -> Result<Vec<Ro
             missing.join("、")
         ));
     }
-    let sample: Vec<String> = kind.sample().iter().map(|s| s.to_string()).collect();
+    let sample: Vec<String> = kind.sample(params).iter().map(|s| s.to_string()).collect();
     let mut rows = Vec::new();
     for (i, raw) in iter.enumerate() {
         let cells: Vec<String> = columns
@@ -193,7 +197,7 @@ impl ImportWorker {
                     .await;
             }
         };
-        let rows = match rows_for(kind.as_ref(), sheet) {
+        let rows = match rows_for(kind.as_ref(), &record.params, sheet) {
             Ok(r) => r,
             Err(message) => return self.fail(&mut record, message).await,
         };
@@ -232,7 +236,8 @@ impl ImportWorker {
             .set("progress", 100)
             .set("finishedAt", self.now());
         if !failed.is_empty() {
-            let bytes = super::xlsx::failed_rows(kind.title(), &kind.columns(), &failed)?;
+            let bytes =
+                super::xlsx::failed_rows(kind.title(), &kind.columns(&record.params), &failed)?;
             let key = format!("imports/{}/{}/failed-rows.xlsx", tenant.path(), id);
             self.state
                 .documents
@@ -291,11 +296,12 @@ mod tests {
             vec!["你好".into(), "7".into(), "".into()],
         ];
         // The sample row of this kind is (10001, 示例内容：第一次课, 2026-03-01); this one differs by date.
-        let rows = rows_for(&kind, sheet).unwrap();
+        let rows = rows_for(&kind, &serde_json::Value::Null, sheet).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].number, 4);
         assert_eq!(rows[1].cells, vec!["7", "你好", ""]);
-        let missing = rows_for(&kind, vec![vec!["内容".into()]]).unwrap_err();
+        let missing =
+            rows_for(&kind, &serde_json::Value::Null, vec![vec!["内容".into()]]).unwrap_err();
         assert!(missing.contains("编号"), "{missing}");
     }
 }

@@ -464,6 +464,10 @@ pub trait Table: Send + Sync {
     /// Unconditional puts and deletes, chunked by 25 and retried until all apply.
     async fn batch_write(&self, ops: Vec<BatchOp>) -> Result<(), TableError>;
     async fn query(&self, query: Query) -> Result<QueryPage, TableError>;
+    /// Puts each item unless an item with its key exists; answers, per item,
+    /// whether it was written. Each put is atomic on its own, not the batch:
+    /// concurrent callers putting the same key see exactly one `true`.
+    async fn insert_new(&self, items: Vec<Item>) -> Result<Vec<bool>, TableError>;
 }
 
 /// Checks every adapter applies before writing a transaction.

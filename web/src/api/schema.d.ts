@@ -2344,7 +2344,10 @@ export interface operations {
     };
     imports_template: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description candidates: school | social */
+                kind?: string;
+            };
             header?: never;
             path: {
                 /** @description import type */

@@ -513,6 +513,43 @@ impl Table for DynamoTable {
         Ok(())
     }
 
+    async fn insert_new(&self, items: Vec<Item>) -> Result<Vec<bool>, TableError> {
+        let mut written = vec![false; items.len()];
+        // Transactions of 100 conditional puts: one request per 100 items when
+        // nothing collides; a collision cancels the chunk, names the taken
+        // keys, and the rest is written again without them.
+        for (base, chunk) in items
+            .chunks(crate::ports::table::MAX_TRANSACT_ITEMS)
+            .enumerate()
+        {
+            let offset = base * crate::ports::table::MAX_TRANSACT_ITEMS;
+            let mut pending: Vec<usize> = (0..chunk.len()).collect();
+            while !pending.is_empty() {
+                let ops = pending
+                    .iter()
+                    .map(|&i| TxOp::Put {
+                        item: chunk[i].clone(),
+                        condition: Some(Condition::NotExists),
+                    })
+                    .collect();
+                match self.transact(ops).await {
+                    Ok(()) => {
+                        for &i in &pending {
+                            written[offset + i] = true;
+                        }
+                        pending.clear();
+                    }
+                    Err(TableError::TransactionCanceled { failed }) => {
+                        let taken: Vec<usize> = failed.iter().map(|&f| pending[f]).collect();
+                        pending.retain(|i| !taken.contains(i));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(written)
+    }
+
     async fn query(&self, q: Query) -> Result<QueryPage, TableError> {
         let mut e = Expr::default();
         let (pk_attr, sk_attr) = match q.index {

@@ -390,6 +390,29 @@ impl Table for EmbeddedTable {
         .await
     }
 
+    async fn insert_new(&self, items: Vec<Item>) -> Result<Vec<bool>, TableError> {
+        for item in &items {
+            check_item(item)?;
+        }
+        // One redb transaction checks and writes them all.
+        self.write(move |txn| {
+            let mut written = Vec::with_capacity(items.len());
+            for item in items {
+                let op = TxOp::Put {
+                    item,
+                    condition: Some(Condition::NotExists),
+                };
+                match apply(txn, &op) {
+                    Ok(()) => written.push(true),
+                    Err(TableError::ConditionFailed) => written.push(false),
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(written)
+        })
+        .await
+    }
+
     async fn query(&self, query: Query) -> Result<QueryPage, TableError> {
         let store = self.store.clone();
         blocking(move || Ok(run_query(&store, &query)))

@@ -1,0 +1,366 @@
+//! `candidates` (批量导入考生信息): one row per candidate, `params.kind` =
+//! `school` (院校考生) or `social` (社会考生).
+//!
+//! Safe under redelivery and concurrency: each candidate's uniqueness guard
+//! records the import that created it and is written with "only if absent";
+//! the candidate itself too. A re-run of the same import recognises its own
+//! guards (and writes any candidate a crash left unwritten); two imports of
+//! overlapping files race on the guards and exactly one wins each person.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use serde::Deserialize;
+
+use super::model::{Candidate, CandidateKind};
+use super::service::{CandidateInput, Checked, check, new_candidates};
+use crate::accounts::{Tenant, TenantKind};
+use crate::catalogue::certificate::MajorLevel;
+use crate::catalogue::{Certificate, Pilot};
+use crate::domain::{Gender, IdType};
+use crate::imports::{Column, ImportContext, ImportKind, Row};
+use crate::ports::table::{Item, Query, TableExt, to_item};
+use crate::state::AppState;
+
+pub struct CandidatesImport;
+
+/// Rows written per round (one progress step).
+const CHUNK: usize = 2000;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Guard {
+    candidate_no: String,
+    #[serde(default)]
+    import_id: Option<String>,
+}
+
+fn kind_of(params: &serde_json::Value) -> Option<CandidateKind> {
+    match params.get("kind").and_then(|k| k.as_str()) {
+        Some("school") => Some(CandidateKind::School),
+        Some("social") => Some(CandidateKind::Social),
+        _ => None,
+    }
+}
+
+const H_NAME: &str = "姓名";
+const H_PINYIN: &str = "姓名拼音";
+const H_GENDER: &str = "性别";
+const H_ID_TYPE: &str = "证件类型";
+const H_ID: &str = "证件号码";
+const H_PHONE: &str = "手机号";
+const H_MAJOR: &str = "就读专业";
+const H_LEVEL: &str = "专业层次";
+const H_YEAR: &str = "入学年份";
+const H_WORK: &str = "工作单位";
+
+fn choice(values: &[&str]) -> Option<Vec<String>> {
+    Some(values.iter().map(|v| v.to_string()).collect())
+}
+
+fn level_from(s: &str) -> Option<MajorLevel> {
+    serde_json::from_value(serde_json::Value::String(s.trim().to_owned())).ok()
+}
+
+/// One sheet row as the form's input; the error is the row's reason.
+fn input_of(kind: CandidateKind, row: &Row) -> Result<CandidateInput, String> {
+    let cell = |i: usize| row.cell(i).trim().to_owned();
+    let opt = |i: usize| Some(cell(i)).filter(|s| !s.is_empty());
+    let id_type = match opt(3) {
+        None => IdType::ResidentId,
+        Some(t) => IdType::from_label(&t).ok_or_else(|| format!("证件类型“{t}”无效"))?,
+    };
+    let gender = match opt(2) {
+        None => None,
+        Some(g) => {
+            Some(Gender::from_label(&g).ok_or_else(|| format!("性别“{g}”无效，应为男或女"))?)
+        }
+    };
+    // 就读专业 holds "510201 计算机应用技术" (from the dropdown) or just the code.
+    let major_code = opt(6).map(|m| m.split_whitespace().next().unwrap_or_default().to_owned());
+    let major_level = match opt(7) {
+        None => None,
+        Some(l) => Some(level_from(&l).ok_or_else(|| format!("专业层次“{l}”无效"))?),
+    };
+    let enrolment_year = match opt(8) {
+        None => None,
+        Some(y) => Some(
+            y.parse::<i32>()
+                .map_err(|_| format!("入学年份“{y}”应为四位年份"))?,
+        ),
+    };
+    Ok(CandidateInput {
+        kind,
+        name: cell(0),
+        name_pinyin: cell(1),
+        gender,
+        id_type,
+        id_number: cell(4),
+        phone: opt(5),
+        major_code,
+        major_level,
+        enrolment_year,
+        work_unit: if kind == CandidateKind::Social {
+            opt(9)
+        } else {
+            None
+        },
+    })
+}
+
+#[async_trait]
+impl ImportKind for CandidatesImport {
+    fn name(&self) -> &'static str {
+        "candidates"
+    }
+    fn title(&self) -> &'static str {
+        "批量导入考生信息"
+    }
+    fn tenants(&self) -> &'static [TenantKind] {
+        &[TenantKind::School]
+    }
+    fn check_params(&self, params: &serde_json::Value) -> Result<(), String> {
+        kind_of(params)
+            .map(|_| ())
+            .ok_or_else(|| "请选择考生类型（院校考生或社会考生）".into())
+    }
+    fn columns(&self, params: &serde_json::Value) -> Vec<Column> {
+        let school = kind_of(params) != Some(CandidateKind::Social);
+        let mut cols = vec![
+            Column::required(H_NAME, "与证件一致"),
+            Column::required(H_PINYIN, "大写字母，如 WANG QIANG"),
+            Column {
+                choices: choice(&["男", "女"]),
+                ..Column::optional(H_GENDER, "身份证、居住证可不填，按证件号码识别")
+            },
+            Column {
+                choices: choice(&[
+                    "身份证",
+                    "港澳台居民居住证",
+                    "港澳居民来往内地通行证",
+                    "护照",
+                ]),
+                ..Column::required(H_ID_TYPE, "不填默认为身份证")
+            },
+            Column::required(H_ID, "身份证号末位X请大写"),
+            if school {
+                Column::required(H_PHONE, "11位手机号")
+            } else {
+                Column::optional(H_PHONE, "11位手机号")
+            },
+            if school {
+                Column::required(H_MAJOR, "从下拉列表选择，或填写专业代码")
+            } else {
+                Column::optional(H_MAJOR, "专业代码")
+            },
+            Column {
+                choices: choice(&["中职", "高职专科", "职业本科", "普通本科"]),
+                ..Column::optional(H_LEVEL, "不填按专业目录")
+            },
+            if school {
+                Column::required(H_YEAR, "四位年份，如 2024")
+            } else {
+                Column::optional(H_YEAR, "四位年份")
+            },
+        ];
+        if !school {
+            cols.push(Column::optional(H_WORK, "不超过100个字符"));
+        }
+        cols
+    }
+    fn sample(&self, params: &serde_json::Value) -> Vec<&'static str> {
+        if kind_of(params) == Some(CandidateKind::Social) {
+            vec![
+                "李娜",
+                "LI NA",
+                "女",
+                "身份证",
+                "11010519491231002X",
+                "13800138000",
+                "",
+                "",
+                "",
+                "北京某科技有限公司",
+            ]
+        } else {
+            vec![
+                "王强",
+                "WANG QIANG",
+                "男",
+                "身份证",
+                "513321200001010014",
+                "18512340926",
+                "510201 计算机应用技术",
+                "高职专科",
+                "2024",
+            ]
+        }
+    }
+    fn instructions(&self, _params: &serde_json::Value) -> Vec<String> {
+        vec![
+            "1. 带 * 的列为必填项；请勿修改表头，第2行示例数据导入时自动忽略。".into(),
+            "2. 证件号码为身份证或港澳台居民居住证时，系统校验校验位和出生日期，并据此识别性别。".into(),
+            "3. 就读专业须为证书专业目录中的专业，可从下拉列表选择（列出本校已参与试点证书的专业）。".into(),
+            "4. 同一学校内证件类型和证件号码相同的考生只能有一个；已存在的考生会列入失败数据。".into(),
+            "5. 导入完成后可在导入记录中下载失败数据（含失败原因），修改后重新导入。".into(),
+            "6. 导入后考生为“无照片”状态，请再导入考生照片。".into(),
+        ]
+    }
+
+    async fn choices(
+        &self,
+        state: &AppState,
+        tenant: &Tenant,
+        _params: &serde_json::Value,
+    ) -> anyhow::Result<HashMap<&'static str, Vec<String>>> {
+        let pilots = Pilot::of_school(state.table.as_ref(), tenant).await?;
+        let certs = Certificate::all(state.table.as_ref()).await?;
+        let mut majors: Vec<String> = certs
+            .iter()
+            .filter(|c| pilots.iter().any(|p| p.certificate_id == c.id))
+            .flat_map(|c| c.majors.iter().map(|m| format!("{} {}", m.code, m.name)))
+            .collect();
+        majors.sort();
+        majors.dedup();
+        Ok(HashMap::from([(H_MAJOR, majors)]))
+    }
+
+    async fn apply(
+        &self,
+        ctx: &ImportContext<'_>,
+        rows: &[Row],
+    ) -> anyhow::Result<Vec<Result<(), String>>> {
+        let state = ctx.state;
+        let table = state.table.as_ref();
+        let school = &ctx.record.tenant;
+        let kind = kind_of(&ctx.record.params)
+            .ok_or_else(|| anyhow::anyhow!("candidates import without kind"))?;
+        let today = state.clock.now_cst().date_naive();
+
+        let majors: HashMap<String, (super::MajorRef, MajorLevel)> = Certificate::all(table)
+            .await?
+            .into_iter()
+            .flat_map(|c| c.majors)
+            .map(|m| {
+                (
+                    m.code.clone(),
+                    (
+                        super::MajorRef {
+                            code: m.code,
+                            name: m.name,
+                            version: m.version,
+                        },
+                        m.level,
+                    ),
+                )
+            })
+            .collect();
+        let guards: HashMap<String, Guard> = table
+            .query_all(Query::partition(school.pk()).begins_with("CANDID#"))
+            .await?
+            .into_iter()
+            .filter_map(|i| {
+                let sk = i
+                    .get("sk")?
+                    .as_str()?
+                    .trim_start_matches("CANDID#")
+                    .to_owned();
+                Some((
+                    sk,
+                    serde_json::from_value(serde_json::Value::Object(i)).ok()?,
+                ))
+            })
+            .collect();
+
+        let mut outcomes: Vec<Result<(), String>> = Vec::with_capacity(rows.len());
+        let mut first_row: HashMap<String, usize> = HashMap::new();
+        // Rows to write: new ones, and this import's own from an earlier attempt.
+        let mut fresh: Vec<(usize, Checked)> = Vec::new();
+        let mut own: Vec<(usize, Checked, String)> = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let checked = input_of(kind, row).and_then(|input| {
+                let major = input
+                    .major_code
+                    .as_ref()
+                    .and_then(|c| majors.get(c).cloned());
+                check(&input, today, major)
+            });
+            let c = match checked {
+                Ok(c) => c,
+                Err(e) => {
+                    outcomes.push(Err(e));
+                    continue;
+                }
+            };
+            let id_key = format!("{}#{}", c.id.id_type.label(), c.id.number);
+            if let Some(first) = first_row.get(&id_key) {
+                outcomes.push(Err(format!("与第{first}行证件号码重复")));
+                continue;
+            }
+            first_row.insert(id_key.clone(), row.number);
+            match guards.get(&id_key) {
+                Some(g) if g.import_id.as_deref() == Some(ctx.record.id.as_str()) => {
+                    own.push((i, c, g.candidate_no.clone()));
+                    outcomes.push(Ok(()));
+                }
+                Some(_) => outcomes.push(Err("该考生已存在".into())),
+                None => {
+                    fresh.push((i, c));
+                    outcomes.push(Ok(()));
+                }
+            }
+        }
+        if ctx.dry_run {
+            return Ok(outcomes);
+        }
+
+        // This import's own candidates a crash may have left unwritten.
+        if !own.is_empty() {
+            let nos: Vec<String> = own.iter().map(|(_, _, no)| no.clone()).collect();
+            let mut built =
+                new_candidates(state, own.into_iter().map(|(_, c, _)| c).collect()).await?;
+            for (c, no) in built.iter_mut().zip(nos) {
+                c.candidate_no = no;
+            }
+            let items = built
+                .iter()
+                .map(|c| c.to_item(school))
+                .collect::<Result<Vec<Item>, _>>()?;
+            table.insert_new(items).await?;
+        }
+
+        let mut done = 0;
+        let mut fresh = fresh.into_iter();
+        loop {
+            let (positions, checked): (Vec<usize>, Vec<Checked>) =
+                fresh.by_ref().take(CHUNK).unzip();
+            if positions.is_empty() {
+                break;
+            }
+            let candidates = new_candidates(state, checked).await?;
+            let guard_items = candidates
+                .iter()
+                .map(|c| {
+                    to_item(
+                        &Candidate::guard_key(school, c.id_type, &c.id_number),
+                        &serde_json::json!({ "candidateNo": c.candidate_no, "importId": ctx.record.id }),
+                    )
+                })
+                .collect::<Result<Vec<Item>, _>>()?;
+            let won = table.insert_new(guard_items).await?;
+            let mut items = Vec::with_capacity(candidates.len());
+            for ((pos, c), won) in positions.iter().zip(&candidates).zip(won) {
+                if won {
+                    items.push(c.to_item(school)?);
+                } else {
+                    // Another import created this person meanwhile.
+                    outcomes[*pos] = Err("该考生已存在".into());
+                }
+            }
+            table.insert_new(items).await?;
+            done += positions.len();
+            ctx.progress(done.min(rows.len())).await?;
+        }
+        Ok(outcomes)
+    }
+}

@@ -1,0 +1,322 @@
+use serde_json::{Value, json};
+use vslc_api_tests::{TestApp, spawn_app, workbook};
+use vslc_shared::ports::{QueueName, QueueRef};
+
+const HEAD: [&str; 9] = [
+    "*姓名",
+    "*姓名拼音",
+    "性别",
+    "*证件类型",
+    "*证件号码",
+    "*手机号",
+    "*就读专业",
+    "专业层次",
+    "*入学年份",
+];
+
+/// A valid 身份证 number for 1990-01-01 + n days, sequence `seq`.
+fn id_number(n: u32, seq: u32) -> String {
+    let date =
+        chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap() + chrono::Duration::days(n as i64);
+    let first = format!("110105{}{:03}", date.format("%Y%m%d"), seq % 1000);
+    let check = vslc_shared::domain::identity::check_char(first.as_bytes()) as char;
+    format!("{first}{check}")
+}
+
+fn roster(ids: &[String]) -> Vec<u8> {
+    let mut rows: Vec<Vec<String>> = vec![HEAD.iter().map(|s| s.to_string()).collect()];
+    for (i, id) in ids.iter().enumerate() {
+        rows.push(vec![
+            format!("学生{i}"),
+            "XUE SHENG".into(),
+            String::new(),
+            "身份证".into(),
+            id.clone(),
+            "18512340926".into(),
+            "510201 计算机应用技术".into(),
+            String::new(),
+            "2024".into(),
+        ]);
+    }
+    let refs: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    workbook(&refs)
+}
+
+async fn import(app: &TestApp, token: &str, bytes: Vec<u8>, dry_run: bool) -> Value {
+    let r = app.post("/api/imports", Some(token), json!({"type": "candidates", "fileName": "考生.xlsx", "params": {"kind": "school"}, "dryRun": dry_run})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(app.put_upload(&r.body, bytes).await, 200);
+    app.wait_import(token, r.body["id"].as_str().unwrap()).await
+}
+
+async fn count(app: &TestApp, token: &str) -> u64 {
+    app.get("/api/candidates?pageSize=1", Some(token))
+        .await
+        .body["total"]
+        .as_u64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_roster_with_bad_rows_saves_the_good_ones_and_explains_the_rest() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    let existing = json!({"kind": "school", "name": "已有", "namePinyin": "YI YOU", "idType": "身份证", "idNumber": id_number(9, 9),
+        "phone": "18512340926", "majorCode": "510201", "enrolmentYear": 2024});
+    assert_eq!(
+        app.post("/api/candidates", Some(&t), existing).await.status,
+        201
+    );
+    let good = id_number(1, 1);
+    let mut bad_check = id_number(2, 2);
+    bad_check.replace_range(17..18, if bad_check.ends_with('0') { "1" } else { "0" });
+    let s = |v: &str| v.to_string();
+    let rows: Vec<Vec<String>> = vec![
+        HEAD.iter().map(|h| s(h)).collect(),
+        vec![
+            s("王强"),
+            s("WANG QIANG"),
+            s(""),
+            s("身份证"),
+            good.clone(),
+            s("18512340926"),
+            s("510201 计算机应用技术"),
+            s(""),
+            s("2024"),
+        ],
+        vec![
+            s("李四"),
+            s("LI SI"),
+            s(""),
+            s("身份证"),
+            bad_check,
+            s("18512340926"),
+            s("510201"),
+            s(""),
+            s("2024"),
+        ],
+        vec![
+            s("王强"),
+            s("WANG QIANG"),
+            s(""),
+            s("身份证"),
+            good.clone(),
+            s("18512340926"),
+            s("510201"),
+            s(""),
+            s("2024"),
+        ],
+        vec![
+            s("赵六"),
+            s("ZHAO LIU"),
+            s(""),
+            s("身份证"),
+            id_number(3, 3),
+            s("18512340926"),
+            s("999999"),
+            s(""),
+            s("2024"),
+        ],
+        vec![
+            s("已有"),
+            s("YI YOU"),
+            s(""),
+            s(""),
+            id_number(9, 9),
+            s("18512340926"),
+            s("510201"),
+            s(""),
+            s("2024"),
+        ],
+        vec![
+            s("钱七"),
+            s("QIAN QI"),
+            s("男"),
+            s("护照"),
+            s("E12345678"),
+            s("13800000000"),
+            s("530701"),
+            s("高职专科"),
+            s("2023"),
+        ],
+    ];
+    let refs: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    let done = import(&app, &t, workbook(&refs), false).await;
+    assert_eq!(
+        (
+            done["total"].as_u64(),
+            done["success"].as_u64(),
+            done["failed"].as_u64()
+        ),
+        (Some(6), Some(2), Some(4)),
+        "{done}"
+    );
+    let bytes = app
+        .http
+        .get(done["failedRowsUrl"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let failed = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
+    let reasons: Vec<&str> = failed[1..]
+        .iter()
+        .map(|r| r.last().unwrap().as_str())
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            "第3行：身份证号码校验位错误",
+            "第4行：与第2行证件号码重复",
+            "第5行：就读专业 999999 不在证书专业目录中",
+            "第6行：该考生已存在"
+        ]
+    );
+    assert_eq!(count(&app, &t).await, 3);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn dry_runs_save_nothing_and_reimports_duplicate_nothing() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    let ids: Vec<String> = (0..50).map(|i| id_number(i, i)).collect();
+    let dry = import(&app, &t, roster(&ids), true).await;
+    assert_eq!(dry["success"], 50);
+    assert_eq!(count(&app, &t).await, 0, "校验 saves nothing");
+    let first = import(&app, &t, roster(&ids), false).await;
+    assert_eq!(first["success"], 50);
+    let again = import(&app, &t, roster(&ids), false).await;
+    assert_eq!(
+        (again["success"].as_u64(), again["failed"].as_u64()),
+        (Some(0), Some(50))
+    );
+    assert_eq!(count(&app, &t).await, 50);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_redelivered_or_interrupted_import_never_duplicates_a_candidate() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    let ids: Vec<String> = (0..120).map(|i| id_number(i, i)).collect();
+    let done = import(&app, &t, roster(&ids), false).await;
+    assert_eq!(done["success"], 120);
+    let id = done["id"].as_str().unwrap().to_owned();
+
+    // As if the worker had died before finishing: the record is 处理中 again
+    // and S3's event is delivered a second time.
+    let state = app.running.as_ref().unwrap().state.clone();
+    let tenant =
+        vslc_shared::accounts::Tenant::new(vslc_shared::accounts::TenantKind::School, "10009");
+    let key = vslc_shared::imports::ImportRecord::key(&tenant, &id);
+    state
+        .table
+        .update(
+            &key,
+            vslc_shared::ports::table::Update::new().set("status", "处理中"),
+            None,
+        )
+        .await
+        .unwrap();
+    let upload_key = format!("imports/school/10009/{id}.xlsx");
+    let event = vslc_shared::adapters::embedded::serve::s3_created_event("uploads", &upload_key, 1);
+    vslc_shared::ports::queue::send(
+        state.queue.as_ref(),
+        QueueRef::main(QueueName::Imports),
+        event.clone(),
+    )
+    .await
+    .unwrap();
+    let again = app.wait_import(&t, &id).await;
+    assert_eq!(
+        (again["success"].as_u64(), again["failed"].as_u64()),
+        (Some(120), Some(0)),
+        "its own rows are not duplicates of themselves"
+    );
+    assert_eq!(count(&app, &t).await, 120);
+    // A plain redelivery of a finished import changes nothing.
+    vslc_shared::ports::queue::send(
+        state.queue.as_ref(),
+        QueueRef::main(QueueName::Imports),
+        event,
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(count(&app, &t).await, 120);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn concurrent_overlapping_imports_create_each_candidate_once() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    let a: Vec<String> = (0..300).map(|i| id_number(i, i)).collect();
+    let b: Vec<String> = (150..450).map(|i| id_number(i, i)).collect();
+    let (x, y) = tokio::join!(
+        import(&app, &t, roster(&a), false),
+        import(&app, &t, roster(&b), false)
+    );
+    let won = x["success"].as_u64().unwrap() + y["success"].as_u64().unwrap();
+    assert_eq!(
+        won, 450,
+        "each of the 450 people created by exactly one import: {x} {y}"
+    );
+    assert_eq!(count(&app, &t).await, 450);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn templates_follow_the_candidate_kind() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    let get = |q: &str| {
+        app.http
+            .get(app.url(&format!("/api/imports/templates/candidates{q}")))
+            .bearer_auth(&t)
+            .send()
+    };
+    let school = get("?kind=school").await.unwrap().bytes().await.unwrap();
+    let rows = vslc_shared::imports::xlsx::read_first_sheet(&school).unwrap();
+    assert_eq!(rows[0], HEAD.to_vec());
+    let social = get("?kind=social").await.unwrap().bytes().await.unwrap();
+    assert_eq!(
+        vslc_shared::imports::xlsx::read_first_sheet(&social).unwrap()[0]
+            .last()
+            .unwrap(),
+        "工作单位"
+    );
+    assert_eq!(get("").await.unwrap().status().as_u16(), 400);
+    let no_kind = app
+        .post(
+            "/api/imports",
+            Some(&t),
+            json!({"type": "candidates", "fileName": "a.xlsx"}),
+        )
+        .await;
+    assert_eq!(
+        (no_kind.status, no_kind.body["message"].as_str()),
+        (400, Some("请选择考生类型（院校考生或社会考生）"))
+    );
+    let org = app.login("org-admin").await;
+    assert_eq!(
+        app.post(
+            "/api/imports",
+            Some(&org),
+            json!({"type": "candidates", "fileName": "a.xlsx", "params": {"kind": "school"}})
+        )
+        .await
+        .status,
+        403
+    );
+    app.stop().await;
+}
