@@ -417,3 +417,74 @@ async fn another_schools_candidates_look_missing_and_viewers_cannot_write() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn exports_mask_identities_escape_formulas_and_follow_the_selection() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    let a = app
+        .post(
+            "/api/candidates",
+            Some(&t),
+            student("513321200001010014", "王强"),
+        )
+        .await
+        .body["candidateNo"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let social = json!({"kind": "social", "name": "李娜", "namePinyin": "LI NA", "idType": "身份证", "idNumber": "11010519491231002X",
+        "phone": "13800138000", "workUnit": "=HYPERLINK(\"http://x\")"});
+    assert_eq!(
+        app.post("/api/candidates", Some(&t), social).await.status,
+        201
+    );
+
+    let all = app
+        .post("/api/candidates/export", Some(&t), json!({}))
+        .await;
+    assert_eq!(all.body["rows"], 2, "{}", all.body);
+    let bytes = app
+        .http
+        .get(all.body["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let sheet = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
+    assert_eq!(sheet[0][0], "考生编号");
+    let li = sheet.iter().find(|r| r[2] == "李娜").unwrap();
+    assert_eq!(li[6], "110*****002X", "ID numbers masked");
+    assert_eq!(li[7], "138****8000", "phones masked");
+    assert_eq!(li[11], "'=HYPERLINK(\"http://x\")", "formulas escaped");
+    assert!(
+        !sheet
+            .iter()
+            .flatten()
+            .any(|c| c.contains("513321200001010014"))
+    );
+
+    let picked = app
+        .post("/api/candidates/export", Some(&t), json!({"ids": [a]}))
+        .await;
+    assert_eq!(picked.body["rows"], 1);
+    let social_only = app
+        .post(
+            "/api/candidates/export",
+            Some(&t),
+            json!({"kind": "social"}),
+        )
+        .await;
+    assert_eq!(social_only.body["rows"], 1);
+    let two = app.login("school2-admin").await;
+    assert_eq!(
+        app.post("/api/candidates/export", Some(&two), json!({"ids": [a]}))
+            .await
+            .body["rows"],
+        0,
+        "another school's ids export nothing"
+    );
+    app.stop().await;
+}

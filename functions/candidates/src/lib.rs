@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use utoipa_axum::routes;
 use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
+use vslc_shared::candidates::export::{ExportFile, ExportRequest};
 use vslc_shared::candidates::service::{self, CandidateFilter, CandidateInput, CandidateView};
 use vslc_shared::http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
@@ -22,6 +23,7 @@ pub fn routes() -> AreaRouter {
     AreaRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(batch_delete))
+        .routes(routes!(export))
         .routes(routes!(get_one, edit, delete))
         .routes(routes!(confirm))
 }
@@ -118,6 +120,19 @@ async fn confirm(
     Path(no): Path<String>,
 ) -> ApiResult<axum::Json<CandidateView>> {
     service::confirm(&state, &session, &no)
+        .await
+        .map(axum::Json)
+}
+
+/// 批量导出考生信息: selected ids, or all matching the filter; masked.
+#[utoipa::path(post, path = "/export", tag = "candidates", request_body = ExportRequest,
+    responses((status = 200, body = ExportFile), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn export(
+    State(state): State<AppState>,
+    session: Session,
+    Json(req): Json<ExportRequest>,
+) -> ApiResult<axum::Json<ExportFile>> {
+    vslc_shared::candidates::export::export(&state, &session, req)
         .await
         .map(axum::Json)
 }

@@ -1,5 +1,6 @@
 //! 考生管理: candidates, their numbers, rules and state machine.
 
+pub mod export;
 pub mod import;
 pub mod model;
 pub mod number;

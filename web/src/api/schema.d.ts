@@ -124,6 +124,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/candidates/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量导出考生信息: selected ids, or all matching the filter; masked. */
+        post: operations["candidates_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/candidates/health": {
         parameters: {
             query?: never;
@@ -1147,6 +1164,27 @@ export interface components {
             /** @description Chinese, for people. */
             message: string;
         };
+        ExportFile: {
+            fileName: string;
+            rows: number;
+            url: string;
+        };
+        /**
+         * @description `POST /api/candidates/export`: `ids` when rows are selected, otherwise
+         *     the filter (kind first) chooses.
+         */
+        ExportRequest: {
+            /** Format: int32 */
+            enrolmentYear?: number | null;
+            hasPhoto?: boolean | null;
+            idNumber?: string | null;
+            ids?: string[];
+            kind?: ("school" | "social") | null;
+            level?: string | null;
+            major?: string | null;
+            name?: string | null;
+            status?: string | null;
+        };
         /**
          * @description 性别.
          * @enum {string}
@@ -1839,6 +1877,37 @@ export interface operations {
                 };
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    candidates_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
