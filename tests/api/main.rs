@@ -2,6 +2,7 @@
 
 mod auth;
 mod candidate_imports;
+mod candidate_photos;
 mod candidates;
 mod catalogue;
 mod imports;

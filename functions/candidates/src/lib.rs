@@ -7,6 +7,7 @@ use utoipa_axum::routes;
 use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
 use vslc_shared::candidates::export::{ExportFile, ExportRequest};
+use vslc_shared::candidates::photo::{self, PhotoUpload, PhotoUploadRequest};
 use vslc_shared::candidates::service::{self, CandidateFilter, CandidateInput, CandidateView};
 use vslc_shared::http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
@@ -26,6 +27,8 @@ pub fn routes() -> AreaRouter {
         .routes(routes!(export))
         .routes(routes!(get_one, edit, delete))
         .routes(routes!(confirm))
+        .routes(routes!(photo_url, begin_photo))
+        .routes(routes!(confirm_photo))
 }
 
 /// 考生列表 (ID numbers and phones masked).
@@ -135,4 +138,49 @@ async fn export(
     vslc_shared::candidates::export::export(&state, &session, req)
         .await
         .map(axum::Json)
+}
+
+/// 上传照片: step 1, where to PUT the JPG or PNG.
+#[utoipa::path(post, path = "/{no}/photo", tag = "candidates", params(("no" = String, Path, description = "考生编号")),
+    request_body = PhotoUploadRequest,
+    responses((status = 200, body = PhotoUpload), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn begin_photo(
+    State(state): State<AppState>,
+    session: Session,
+    Path(no): Path<String>,
+    Json(req): Json<PhotoUploadRequest>,
+) -> ApiResult<axum::Json<PhotoUpload>> {
+    photo::begin(&state, &session, &no, req)
+        .await
+        .map(axum::Json)
+}
+
+/// Step 2: the photo is checked (JPG/PNG, ≤ 5 MB, 295×413, red background);
+/// the candidate becomes 信息待认证.
+#[utoipa::path(post, path = "/{no}/photo/confirm", tag = "candidates", params(("no" = String, Path, description = "考生编号")),
+    responses((status = 200, body = CandidateView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn confirm_photo(
+    State(state): State<AppState>,
+    session: Session,
+    Path(no): Path<String>,
+) -> ApiResult<axum::Json<CandidateView>> {
+    photo::confirm(&state, &session, &no).await.map(axum::Json)
+}
+
+/// A short-lived link to the candidate's photo.
+#[utoipa::path(get, path = "/{no}/photo", tag = "candidates", params(("no" = String, Path, description = "考生编号")),
+    responses((status = 200, body = PhotoLink), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn photo_url(
+    State(state): State<AppState>,
+    session: Session,
+    Path(no): Path<String>,
+) -> ApiResult<axum::Json<PhotoLink>> {
+    Ok(axum::Json(PhotoLink {
+        url: photo::url(&state, &session, &no).await?,
+    }))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct PhotoLink {
+    url: String,
 }

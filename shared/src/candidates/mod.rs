@@ -4,6 +4,8 @@ pub mod export;
 pub mod import;
 pub mod model;
 pub mod number;
+pub mod photo;
+pub mod photo_import;
 pub mod service;
 
 pub use model::{Candidate, CandidateKind, InfoStatus, MajorRef};

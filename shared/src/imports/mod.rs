@@ -50,6 +50,33 @@ impl Column {
     }
 }
 
+/// What an import uploads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileType {
+    Xlsx,
+    /// A zip of files (candidate photos).
+    Zip,
+}
+
+impl FileType {
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileType::Xlsx => "xlsx",
+            FileType::Zip => "zip",
+        }
+    }
+    pub fn content_type(self) -> &'static str {
+        match self {
+            FileType::Xlsx => xlsx::XLSX_CONTENT_TYPE,
+            FileType::Zip => "application/zip",
+        }
+    }
+}
+
+/// Per-file or per-row results of a whole-file import: the cells to show in
+/// the failed-rows file, and the outcome.
+pub type FileOutcomes = Vec<(Vec<String>, Result<(), String>)>;
+
 /// One data row: its row number in the sheet (as Excel shows it) and its
 /// cells in the order of the kind's columns.
 #[derive(Debug, Clone)]
@@ -76,8 +103,13 @@ pub struct ImportContext<'a> {
 impl ImportContext<'_> {
     /// Reports how many rows are done (drives the progress bar).
     pub async fn progress(&self, done: usize) -> anyhow::Result<()> {
+        self.progress_of(done, self.total).await
+    }
+
+    /// Reports progress when the kind itself learns the total (zip entries).
+    pub async fn progress_of(&self, done: usize, total: usize) -> anyhow::Result<()> {
         let pct = (done * 100)
-            .checked_div(self.total)
+            .checked_div(total)
             .map_or(100, |p| p.min(99) as u8);
         let key = ImportRecord::key(&self.record.tenant, &self.record.id);
         // Progress is advisory: no version check, and no version bump.
@@ -127,6 +159,20 @@ pub trait ImportKind: Send + Sync {
     fn check_params(&self, _params: &serde_json::Value) -> Result<(), String> {
         Ok(())
     }
+    /// What the user uploads (xlsx unless said otherwise).
+    fn file_type(&self) -> FileType {
+        FileType::Xlsx
+    }
+    /// For `FileType::Zip` kinds: processes the whole file. `Err(message)`
+    /// inside fails the whole import with that message (not a zip, too many
+    /// entries, …); the outer error is a fault worth retrying.
+    async fn apply_file(
+        &self,
+        _ctx: &ImportContext<'_>,
+        _bytes: Vec<u8>,
+    ) -> anyhow::Result<Result<FileOutcomes, String>> {
+        Ok(Err("该导入类型只接受 .xlsx 文件".into()))
+    }
     /// Validates every row and, unless dry run, saves the good ones.
     /// Returns one outcome per row, in order: Ok, or the reason in Chinese.
     /// Must be idempotent: run twice on the same import, it saves nothing twice.
@@ -163,4 +209,5 @@ pub fn registry() -> Registry {
     Registry::default()
         .with(Arc::new(demo_notes::DemoNotes))
         .with(Arc::new(crate::candidates::import::CandidatesImport))
+        .with(Arc::new(crate::candidates::photo_import::PhotosImport))
 }

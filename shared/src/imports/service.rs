@@ -4,7 +4,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::record::{ImportRecord, ImportStatus};
-use super::xlsx::XLSX_CONTENT_TYPE;
 use super::{ImportKind, Registry};
 use crate::accounts::Session;
 use crate::http::ApiError;
@@ -125,16 +124,23 @@ pub async fn create(
             "文件名不能为空且不超过200个字符",
         ));
     }
-    if !file_name.to_lowercase().ends_with(".xlsx") {
+    let file_type = kind.file_type();
+    if !file_name
+        .to_lowercase()
+        .ends_with(&format!(".{}", file_type.extension()))
+    {
         return Err(ApiError::invalid(
             "BAD_FILE_TYPE",
-            "请上传 .xlsx 格式的文件（可先下载模板）",
+            match file_type {
+                super::FileType::Xlsx => "请上传 .xlsx 格式的文件（可先下载模板）",
+                super::FileType::Zip => "请上传 .zip 格式的压缩包",
+            },
         ));
     }
     kind.check_params(&req.params)
         .map_err(|m| ApiError::invalid("BAD_PARAMS", m))?;
     let id = ulid::Ulid::new().to_string();
-    let upload_key = ImportRecord::upload_key_for(&session.tenant, &id, "xlsx");
+    let upload_key = ImportRecord::upload_key_for(&session.tenant, &id, file_type.extension());
     let record = ImportRecord {
         id: id.clone(),
         kind: kind.name().into(),
@@ -164,12 +170,12 @@ pub async fn create(
     record.create(state.table.as_ref()).await?;
     let upload_url = state
         .uploads
-        .upload_url(&upload_key, XLSX_CONTENT_TYPE, state.config.url_ttl)
+        .upload_url(&upload_key, file_type.content_type(), state.config.url_ttl)
         .await?;
     Ok(CreatedImport {
         id,
         upload_url,
-        content_type: XLSX_CONTENT_TYPE.into(),
+        content_type: file_type.content_type().into(),
     })
 }
 

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use serde::Deserialize;
 
 use super::record::{ImportRecord, ImportStatus};
-use super::{ImportContext, ImportKind, Registry, Row};
+use super::{FileOutcomes, FileType, ImportContext, ImportKind, Registry, Row};
 use crate::adapters::embedded::signing::decode_component;
 use crate::ports::queue::QueueName;
 use crate::ports::table::Update;
@@ -125,6 +125,52 @@ pub fn rows_for(
 }
 
 impl ImportWorker {
+    /// Reads an xlsx upload and applies its rows; `Err(message)` fails the
+    /// whole import. Failed rows' reasons carry their row number.
+    async fn rows_of(
+        &self,
+        kind: &dyn ImportKind,
+        record: &ImportRecord,
+        bytes: &[u8],
+    ) -> anyhow::Result<Result<FileOutcomes, String>> {
+        let sheet = match super::xlsx::read_first_sheet(bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::info!(import = %record.id, error = %e, "unreadable upload");
+                return Ok(Err("文件无法读取，请上传由模板填写的 .xlsx 文件".into()));
+            }
+        };
+        let rows = match rows_for(kind, &record.params, sheet) {
+            Ok(r) if r.is_empty() => return Ok(Err("文件中没有数据行".into())),
+            Ok(r) => r,
+            Err(message) => return Ok(Err(message)),
+        };
+        let ctx = ImportContext {
+            state: &self.state,
+            record,
+            dry_run: record.dry_run,
+            total: rows.len(),
+        };
+        let outcomes = kind.apply(&ctx, &rows).await?;
+        anyhow::ensure!(
+            outcomes.len() == rows.len(),
+            "import kind {} returned {} outcomes for {} rows",
+            kind.name(),
+            outcomes.len(),
+            rows.len()
+        );
+        Ok(Ok(rows
+            .into_iter()
+            .zip(outcomes)
+            .map(|(row, o)| {
+                (
+                    row.cells,
+                    o.map_err(|reason| format!("第{}行：{reason}", row.number)),
+                )
+            })
+            .collect()))
+    }
+
     pub fn new(state: AppState, registry: Registry) -> Self {
         Self { state, registry }
     }
@@ -185,53 +231,36 @@ impl ImportWorker {
                 .fail(&mut record, "上传的文件不存在，请重新上传".into())
                 .await;
         };
-        let sheet = match super::xlsx::read_first_sheet(&blob.bytes) {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::info!(import = %id, error = %e, "unreadable upload");
-                return self
-                    .fail(
-                        &mut record,
-                        "文件无法读取，请上传由模板填写的 .xlsx 文件".into(),
-                    )
-                    .await;
+        let results = match kind.file_type() {
+            FileType::Xlsx => match self.rows_of(kind.as_ref(), &record, &blob.bytes).await? {
+                Ok(r) => r,
+                Err(message) => return self.fail(&mut record, message).await,
+            },
+            FileType::Zip => {
+                let ctx = ImportContext {
+                    state: &self.state,
+                    record: &record,
+                    dry_run: record.dry_run,
+                    total: 0,
+                };
+                match kind.apply_file(&ctx, blob.bytes).await? {
+                    Ok(r) if r.is_empty() => {
+                        return self.fail(&mut record, "压缩包中没有文件".into()).await;
+                    }
+                    Ok(r) => r,
+                    Err(message) => return self.fail(&mut record, message).await,
+                }
             }
         };
-        let rows = match rows_for(kind.as_ref(), &record.params, sheet) {
-            Ok(r) => r,
-            Err(message) => return self.fail(&mut record, message).await,
-        };
-        if rows.is_empty() {
-            return self.fail(&mut record, "文件中没有数据行".into()).await;
-        }
-        let ctx = ImportContext {
-            state: &self.state,
-            record: &record,
-            dry_run: record.dry_run,
-            total: rows.len(),
-        };
-        let outcomes = kind.apply(&ctx, &rows).await?;
-        anyhow::ensure!(
-            outcomes.len() == rows.len(),
-            "import kind {} returned {} outcomes for {} rows",
-            kind.name(),
-            outcomes.len(),
-            rows.len()
-        );
-
-        let failed: Vec<(Vec<String>, String)> = rows
-            .iter()
-            .zip(&outcomes)
-            .filter_map(|(row, o)| {
-                o.as_ref()
-                    .err()
-                    .map(|reason| (row.cells.clone(), format!("第{}行：{reason}", row.number)))
-            })
+        let total = results.len();
+        let failed: Vec<(Vec<String>, String)> = results
+            .into_iter()
+            .filter_map(|(cells, o)| o.err().map(|reason| (cells, reason)))
             .collect();
         let mut update = Update::new()
             .set("status", ImportStatus::Completed.label())
-            .set("total", rows.len())
-            .set("success", rows.len() - failed.len())
+            .set("total", total)
+            .set("success", total - failed.len())
             .set("failed", failed.len())
             .set("progress", 100)
             .set("finishedAt", self.now());
@@ -251,7 +280,7 @@ impl ImportWorker {
             .save_if_unchanged(table, update)
             .await
             .context("finishing the import")?;
-        tracing::info!(import = %id, total = rows.len(), failed = failed.len(), "import finished");
+        tracing::info!(import = %id, total, failed = failed.len(), "import finished");
         Ok(())
     }
 }

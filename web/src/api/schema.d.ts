@@ -194,6 +194,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/candidates/{no}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short-lived link to the candidate's photo. */
+        get: operations["candidates_photo_url"];
+        put?: never;
+        /** 上传照片: step 1, where to PUT the JPG or PNG. */
+        post: operations["candidates_begin_photo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/candidates/{no}/photo/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step 2: the photo is checked (JPG/PNG, ≤ 5 MB, 295×413, red background);
+         *     the candidate becomes 信息待认证.
+         */
+        post: operations["candidates_confirm_photo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/certificates": {
         parameters: {
             query?: never;
@@ -1493,6 +1531,17 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        PhotoLink: {
+            url: string;
+        };
+        PhotoUpload: {
+            contentType: string;
+            uploadUrl: string;
+        };
+        PhotoUploadRequest: {
+            /** @description `image/jpeg` or `image/png`. */
+            contentType: string;
+        };
         /** @description One step of an inclusion proof. */
         ProofStep: {
             /** @description Hex SHA-256 of the sibling. */
@@ -2073,6 +2122,116 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    candidates_photo_url: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 考生编号 */
+                no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoLink"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    candidates_begin_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 考生编号 */
+                no: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhotoUploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoUpload"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    candidates_confirm_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 考生编号 */
+                no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateView"];
+                };
+            };
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
