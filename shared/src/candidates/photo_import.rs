@@ -204,7 +204,7 @@ impl ImportKind for PhotosImport {
                 }
             };
             outcomes.push((vec![name], result));
-            if outcomes.len() % 200 == 0 {
+            if outcomes.len().is_multiple_of(200) {
                 ctx.progress_of(outcomes.len(), outcomes.len() + 200)
                     .await?;
             }
