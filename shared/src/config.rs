@@ -47,6 +47,10 @@ pub struct Config {
     pub queue_max_receives: u32,
     /// `VSLC_SEED_DEMO`: seed demo data into an empty store (default on locally).
     pub seed_demo: bool,
+    /// `VSLC_IDENTITY_URL` and `VSLC_IDENTITY_TOKEN`: the 公安 photo-comparison
+    /// service; without it the documented rule set decides.
+    pub identity_url: Option<String>,
+    pub identity_token: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -115,6 +119,8 @@ impl Config {
             ),
             queue_max_receives: parse("VSLC_QUEUE_MAX_RECEIVES", 5u32)?.max(1),
             seed_demo: parse("VSLC_SEED_DEMO", true)?,
+            identity_url: var("VSLC_IDENTITY_URL"),
+            identity_token: var("VSLC_IDENTITY_TOKEN"),
         })
     }
 

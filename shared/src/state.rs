@@ -8,10 +8,11 @@ use anyhow::Context;
 
 use crate::adapters::aws::{self, DynamoTable, S3Blobs, SqsQueue};
 use crate::adapters::embedded::{DirBlobs, EmbeddedQueue, EmbeddedStore, EmbeddedTable, UrlSigner};
+use crate::adapters::identity::{HttpIdentityCheck, RuleIdentityCheck};
 use crate::adapters::sms_outbox::OutboxSms;
 use crate::config::{Backend, Config};
 use crate::ports::{
-    Blobs, Clock, Queue, QueueName, QueuePolicy, QueueRef, Sms, SystemClock, Table,
+    Blobs, Clock, IdentityCheck, Queue, QueueName, QueuePolicy, QueueRef, Sms, SystemClock, Table,
 };
 
 #[derive(Clone)]
@@ -25,6 +26,8 @@ pub struct AppState {
     pub queue: Arc<dyn Queue>,
     pub clock: Arc<dyn Clock>,
     pub sms: Arc<dyn Sms>,
+    /// 公安 photo comparison for 认证.
+    pub identity: Arc<dyn IdentityCheck>,
 }
 
 /// The pieces only the embedded backend has: the dev server needs them to
@@ -73,6 +76,7 @@ impl AppState {
             )),
             queue: Arc::new(queue.clone()),
             sms: Arc::new(OutboxSms::new(table.clone(), clock.clone())),
+            identity: identity_check(&config, clock.clone())?,
             table,
             clock,
             config: Arc::new(config),
@@ -110,6 +114,7 @@ impl AppState {
             documents: Arc::new(S3Blobs::new(s3, &config.document_bucket)),
             queue: Arc::new(SqsQueue::new(sqs, urls)),
             sms: Arc::new(OutboxSms::new(table.clone(), clock.clone())),
+            identity: identity_check(&config, clock.clone())?,
             table,
             clock,
             config: Arc::new(config),
@@ -131,6 +136,27 @@ impl AppState {
             }
         }
     }
+}
+
+/// The configured identity service, or the documented rule set.
+fn identity_check(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Arc<dyn IdentityCheck>> {
+    Ok(match &config.identity_url {
+        Some(url) => Arc::new(HttpIdentityCheck::new(
+            url.clone(),
+            config.identity_token.clone(),
+        )?),
+        None => {
+            if config.backend == Backend::Aws {
+                tracing::warn!(
+                    "VSLC_IDENTITY_URL is not set: identity checks use the local rule set"
+                );
+            }
+            Arc::new(RuleIdentityCheck::new(clock))
+        }
+    })
 }
 
 /// The secret of the embedded URL signer: created once, kept in the data dir.

@@ -290,3 +290,89 @@ async fn a_single_photo_is_checked_and_frozen_once_accurate() {
     );
     app.stop().await;
 }
+
+async fn wait_status(app: &TestApp, token: &str, no: &str, want: &str) -> Value {
+    for _ in 0..100 {
+        let c = app.get(&format!("/api/candidates/{no}"), Some(token)).await;
+        if c.body["status"] == want && c.body["checking"] == false {
+            return c.body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{no} never became {want}");
+}
+
+#[tokio::test]
+async fn authentication_runs_through_the_identity_queue() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    let first17 = "11010519900101999";
+    let mismatch_id = format!(
+        "{first17}{}",
+        vslc_shared::domain::identity::check_char(first17.as_bytes()) as char
+    );
+    let good = candidate(&app, &t, "513321200001010014").await;
+    let mismatch = candidate(&app, &t, &mismatch_id).await;
+    let no_photo = candidate(&app, &t, "320106199108171231").await;
+    let early = app
+        .post(
+            &format!("/api/candidates/{no_photo}/authenticate"),
+            Some(&t),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (early.status, early.body["message"].as_str()),
+        (409, Some("只有“信息待认证”的考生可以认证，当前为“无照片”"))
+    );
+
+    let zip = zip_of(&[
+        (
+            "513321200001010014.jpg",
+            photo(295, 413, true, ImageFormat::Jpeg),
+        ),
+        (
+            &format!("{mismatch_id}.jpg"),
+            photo(295, 413, true, ImageFormat::Jpeg),
+        ),
+    ]);
+    assert_eq!(import_zip(&app, &t, zip).await["success"], 2);
+    let batch = app
+        .post(
+            "/api/candidates/authenticate",
+            Some(&t),
+            json!({"ids": [good, mismatch, no_photo]}),
+        )
+        .await;
+    assert_eq!(
+        (
+            batch.body["succeeded"].as_u64(),
+            batch.body["failed"].as_u64()
+        ),
+        (Some(2), Some(1)),
+        "{}",
+        batch.body
+    );
+
+    let ok = wait_status(&app, &t, &good, "信息准确").await;
+    assert!(ok["reviewReason"].is_null());
+    let review = wait_status(&app, &t, &mismatch, "需人工确认").await;
+    assert_eq!(review["reviewReason"], "公安照片比对不一致");
+    let confirmed = app
+        .post(
+            &format!("/api/candidates/{mismatch}/confirm"),
+            Some(&t),
+            json!({}),
+        )
+        .await;
+    assert_eq!(confirmed.body["status"], "信息准确");
+    let again = app
+        .post(
+            &format!("/api/candidates/{good}/authenticate"),
+            Some(&t),
+            json!({}),
+        )
+        .await;
+    assert_eq!(again.status, 409, "already 信息准确");
+    app.stop().await;
+}

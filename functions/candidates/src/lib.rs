@@ -27,6 +27,8 @@ pub fn routes() -> AreaRouter {
         .routes(routes!(export))
         .routes(routes!(get_one, edit, delete))
         .routes(routes!(confirm))
+        .routes(routes!(authenticate))
+        .routes(routes!(batch_authenticate))
         .routes(routes!(photo_url, begin_photo))
         .routes(routes!(confirm_photo))
 }
@@ -183,4 +185,33 @@ async fn photo_url(
 #[derive(serde::Serialize, utoipa::ToSchema)]
 struct PhotoLink {
     url: String,
+}
+
+/// 认证: queues the 公安 identity check of a 信息待认证 candidate.
+#[utoipa::path(post, path = "/{no}/authenticate", tag = "candidates", params(("no" = String, Path, description = "考生编号")),
+    responses((status = 202), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn authenticate(
+    State(state): State<AppState>,
+    session: Session,
+    Path(no): Path<String>,
+) -> ApiResult<StatusCode> {
+    vslc_shared::candidates::identity::request(&state, &session, &no).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// 批量认证: each id answers for itself.
+#[utoipa::path(post, path = "/authenticate", tag = "candidates", request_body = BatchIds,
+    responses((status = 200, body = BatchOutcome), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn batch_authenticate(
+    State(state): State<AppState>,
+    session: Session,
+    Json(ids): Json<BatchIds>,
+) -> ApiResult<axum::Json<BatchOutcome>> {
+    session.school_exam_writer()?;
+    run_batch(ids, |no| {
+        let (state, session) = (state.clone(), session.clone());
+        async move { vslc_shared::candidates::identity::request(&state, &session, &no).await }
+    })
+    .await
+    .map(axum::Json)
 }

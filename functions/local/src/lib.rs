@@ -159,6 +159,14 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
             stop_rx.clone(),
         )));
     }
+    let identity: Arc<dyn Worker> = Arc::new(
+        vslc_shared::candidates::identity::IdentityWorker::new(state.clone()),
+    );
+    tasks.push(tokio::spawn(consume(
+        state.queue.clone(),
+        identity,
+        stop_rx.clone(),
+    )));
     let issuance: Arc<dyn Worker> = Arc::new(IssuanceWorker::new(state.clone()));
     tasks.push(tokio::spawn(consume(
         state.queue.clone(),

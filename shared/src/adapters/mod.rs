@@ -3,4 +3,5 @@
 
 pub mod aws;
 pub mod embedded;
+pub mod identity;
 pub mod sms_outbox;

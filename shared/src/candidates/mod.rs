@@ -1,6 +1,7 @@
 //! 考生管理: candidates, their numbers, rules and state machine.
 
 pub mod export;
+pub mod identity;
 pub mod import;
 pub mod model;
 pub mod number;

@@ -84,6 +84,9 @@ pub struct Candidate {
     #[serde(default)]
     pub photo_key: Option<String>,
     pub status: InfoStatus,
+    /// 认证中: an identity check is queued or running.
+    #[serde(default)]
+    pub checking: bool,
     /// Why the identity check asked for manual review.
     #[serde(default)]
     pub review_reason: Option<String>,

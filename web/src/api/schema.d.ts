@@ -107,6 +107,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/candidates/authenticate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量认证: each id answers for itself. */
+        post: operations["candidates_batch_authenticate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/candidates/batch-delete": {
         parameters: {
             query?: never;
@@ -172,6 +189,23 @@ export interface paths {
         post?: never;
         /** 删除考生 (only with no registered certificate). */
         delete: operations["candidates_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/candidates/{no}/authenticate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 认证: queues the 公安 identity check of a 信息待认证 candidate. */
+        post: operations["candidates_authenticate"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1077,6 +1111,8 @@ export interface components {
         /** @description A candidate as lists show it: ID number and phone masked. */
         CandidateView: {
             candidateNo: string;
+            /** @description 认证中. */
+            checking: boolean;
             createdAt: string;
             /** Format: int32 */
             enrolmentYear?: number | null;
@@ -1406,6 +1442,8 @@ export interface components {
         Paged_CandidateView: {
             items: {
                 candidateNo: string;
+                /** @description 认证中. */
+                checking: boolean;
                 createdAt: string;
                 /** Format: int32 */
                 enrolmentYear?: number | null;
@@ -1904,6 +1942,37 @@ export interface operations {
             };
         };
     };
+    candidates_batch_authenticate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIds"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOutcome"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     candidates_batch_delete: {
         parameters: {
             query?: never;
@@ -2078,6 +2147,42 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    candidates_authenticate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 考生编号 */
+                no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,158 @@
+//! 认证 / 批量认证: a 信息待认证 candidate's name, document and photo go to
+//! the `IdentityCheck` port through the identity queue; the worker records
+//! 信息准确, or 需人工确认 with the reason. Redelivery is harmless: a
+//! candidate no longer 信息待认证 is left alone.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::model::{Candidate, InfoStatus};
+use super::service::load;
+use crate::accounts::{Session, Tenant};
+use crate::http::ApiError;
+use crate::ports::identity::{IdentityRequest, IdentityVerdict};
+use crate::ports::queue::{QueueName, QueueRef, send};
+use crate::ports::table::{Condition, TableExt, Update};
+use crate::state::AppState;
+use crate::worker::{Message, Worker};
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CheckMessage {
+    school_id: String,
+    candidate_no: String,
+}
+
+/// Queues the identity check of one candidate.
+pub async fn request(state: &AppState, session: &Session, no: &str) -> Result<(), ApiError> {
+    let school = session.school_exam_writer()?;
+    let c = load(state, school, no).await?;
+    if c.status != InfoStatus::Pending {
+        return Err(ApiError::conflict(
+            "STATE_CONFLICT",
+            format!(
+                "只有“信息待认证”的考生可以认证，当前为“{}”",
+                c.status.label()
+            ),
+        ));
+    }
+    if c.checking {
+        return Err(ApiError::conflict(
+            "ALREADY_CHECKING",
+            "该考生正在认证中，请稍候",
+        ));
+    }
+    let cond = Condition::And(vec![
+        Condition::VersionIs(c.version),
+        Condition::attr_equals("status", InfoStatus::Pending.label()),
+    ]);
+    state
+        .table
+        .update(
+            &Candidate::key(school, no),
+            Update::new().set("checking", true).bump_version(),
+            Some(cond),
+        )
+        .await?;
+    let body = serde_json::to_string(&CheckMessage {
+        school_id: school.id.clone(),
+        candidate_no: no.to_owned(),
+    })
+    .map_err(ApiError::internal)?;
+    if let Err(e) = send(
+        state.queue.as_ref(),
+        QueueRef::main(QueueName::Identity),
+        body,
+    )
+    .await
+    {
+        // Not queued: undo the flag so the user can try again.
+        let _ = state
+            .table
+            .update(
+                &Candidate::key(school, no),
+                Update::new().set("checking", false),
+                None,
+            )
+            .await;
+        return Err(e.into());
+    }
+    Ok(())
+}
+
+/// `identity-worker`.
+pub struct IdentityWorker {
+    state: AppState,
+}
+
+impl IdentityWorker {
+    pub fn new(state: AppState) -> Self {
+        Self { state }
+    }
+}
+
+#[async_trait]
+impl Worker for IdentityWorker {
+    fn queue(&self) -> QueueName {
+        QueueName::Identity
+    }
+
+    async fn handle(&self, message: &Message) -> anyhow::Result<()> {
+        let m: CheckMessage = serde_json::from_str(&message.body)?;
+        let school = Tenant::new(crate::accounts::TenantKind::School, m.school_id);
+        let table = self.state.table.as_ref();
+        let Some(c) = table
+            .get_as::<Candidate>(&Candidate::key(&school, &m.candidate_no))
+            .await?
+        else {
+            return Ok(()); // deleted meanwhile
+        };
+        if c.status != InfoStatus::Pending {
+            return Ok(());
+        }
+        let photo = match &c.photo_key {
+            Some(k) => self
+                .state
+                .documents
+                .get(k)
+                .await?
+                .map(|b| b.bytes)
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let request = IdentityRequest {
+            name: c.name.clone(),
+            id_type: c.id_type.label().into(),
+            id_number: c.id_number.clone(),
+            photo,
+        };
+        let verdict = self.state.identity.check(&request).await?;
+        let update = match verdict {
+            IdentityVerdict::Accurate => Update::new()
+                .set("status", InfoStatus::Accurate.label())
+                .remove("reviewReason"),
+            IdentityVerdict::NeedsManualReview { reason } => Update::new()
+                .set("status", InfoStatus::ManualReview.label())
+                .set("reviewReason", reason),
+        }
+        .set("checking", false)
+        .set(
+            "updatedAt",
+            self.state
+                .clock
+                .now_cst()
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+        )
+        .bump_version();
+        // A change since it was read (new photo) makes this result stale: retry.
+        table
+            .update(
+                &Candidate::key(&school, &c.candidate_no),
+                update,
+                Some(Condition::VersionIs(c.version)),
+            )
+            .await?;
+        Ok(())
+    }
+}
