@@ -320,3 +320,155 @@ async fn templates_follow_the_candidate_kind() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn batch_updates_follow_the_edit_rules() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    let ids: Vec<String> = (0..2).map(|i| id_number(i, i)).collect();
+    assert_eq!(import(&app, &t, roster(&ids), false).await["success"], 2);
+    let list = app.get("/api/candidates", Some(&t)).await;
+    let no_of = |id: &str| -> String {
+        let suffix = &id[14..];
+        list.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["idNumber"].as_str().unwrap().ends_with(suffix))
+            .unwrap()["candidateNo"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (a, b) = (no_of(&ids[0]), no_of(&ids[1]));
+    let state = app.running.as_ref().unwrap().state.clone();
+    let school =
+        vslc_shared::accounts::Tenant::new(vslc_shared::accounts::TenantKind::School, "10009");
+    state
+        .table
+        .update(
+            &vslc_shared::candidates::Candidate::key(&school, &b),
+            vslc_shared::ports::table::Update::new().set("status", "信息准确"),
+            None,
+        )
+        .await
+        .unwrap();
+
+    let head = [
+        "*考生编号",
+        "姓名",
+        "姓名拼音",
+        "性别",
+        "学生类型",
+        "证件类型",
+        "证件号码",
+        "手机号",
+        "就读专业",
+        "专业层次",
+        "入学年份",
+        "工作单位",
+    ];
+    let rows: Vec<Vec<&str>> = vec![
+        head.to_vec(),
+        vec![
+            &a,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "13900001111",
+            "530701",
+            "",
+            "",
+            "",
+        ],
+        vec![&b, "改名", "", "", "", "", "", "", "", "", "", ""],
+        vec![
+            "99999999999999999999999999",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "13900001111",
+            "",
+            "",
+            "",
+            "",
+        ],
+        vec![&a, "", "", "", "", "", "", "13900002222", "", "", "", ""],
+    ];
+    let r = app
+        .post(
+            "/api/imports",
+            Some(&t),
+            json!({"type": "candidates-update", "fileName": "修改.xlsx"}),
+        )
+        .await;
+    app.put_upload(&r.body, workbook(&rows)).await;
+    let done = app.wait_import(&t, r.body["id"].as_str().unwrap()).await;
+    assert_eq!(
+        (done["success"].as_u64(), done["failed"].as_u64()),
+        (Some(1), Some(3)),
+        "{done}"
+    );
+    let bytes = app
+        .http
+        .get(done["failedRowsUrl"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let failed = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
+    let reasons: Vec<&str> = failed[1..]
+        .iter()
+        .map(|r| r.last().unwrap().as_str())
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            "第3行：考生信息已准确，不能修改姓名",
+            "第4行：本校没有考生编号为 99999999999999999999999999 的考生",
+            "第5行：与第2行考生编号重复"
+        ]
+    );
+    let one = app.get(&format!("/api/candidates/{a}"), Some(&t)).await;
+    assert_eq!(
+        (
+            one.body["phone"].as_str(),
+            one.body["major"]["code"].as_str()
+        ),
+        (Some("13900001111"), Some("530701"))
+    );
+    assert_eq!(one.body["name"], "学生0", "blank cells change nothing");
+    let r = app
+        .post(
+            "/api/imports",
+            Some(&t),
+            json!({"type": "candidates-update", "fileName": "修改2.xlsx"}),
+        )
+        .await;
+    app.put_upload(
+        &r.body,
+        workbook(&[
+            head.to_vec(),
+            vec![&b, "", "", "", "", "", "", "13900003333", "", "", "", ""],
+        ]),
+    )
+    .await;
+    assert_eq!(
+        app.wait_import(&t, r.body["id"].as_str().unwrap()).await["success"],
+        1
+    );
+    let two = app.get(&format!("/api/candidates/{b}"), Some(&t)).await;
+    assert_eq!(
+        two.body["phone"], "13900003333",
+        "other fields of an accurate candidate still change"
+    );
+    app.stop().await;
+}

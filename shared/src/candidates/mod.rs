@@ -8,5 +8,6 @@ pub mod number;
 pub mod photo;
 pub mod photo_import;
 pub mod service;
+pub mod update_import;
 
 pub use model::{Candidate, CandidateKind, InfoStatus, MajorRef};

@@ -436,6 +436,18 @@ pub async fn edit(
     let school = session.school_exam_writer()?;
     let old = load(state, school, no).await?;
     let c = checked_input(state, &input).await?;
+    let new = apply_edit(state, school, &old, c).await?;
+    Ok(CandidateView::of(&new, true))
+}
+
+/// Writes checked fields over a candidate, enforcing the frozen fields and
+/// keeping the (证件类型, 证件号码) guard in step, conditional on the version read.
+pub async fn apply_edit(
+    state: &AppState,
+    school: &Tenant,
+    old: &Candidate,
+    c: Checked,
+) -> Result<Candidate, ApiError> {
     if c.kind != old.kind {
         return Err(ApiError::invalid(
             "KIND_FIXED",
@@ -484,10 +496,36 @@ pub async fn edit(
         });
     }
     state.table.transact(ops).await.map_err(|e| match e {
-        TableError::TransactionCanceled { failed } if failed.contains(&2) => taken(),
+        TableError::TransactionCanceled { failed } if failed.contains(&2) => {
+            ApiError::conflict("CANDIDATE_EXISTS", "证件号码与本校其他考生重复")
+        }
         other => other.into(),
     })?;
-    Ok(CandidateView::of(&new, true))
+    Ok(new)
+}
+
+/// The catalogue majors by code, for checking many rows at once.
+pub async fn majors(
+    state: &AppState,
+) -> Result<std::collections::HashMap<String, (MajorRef, MajorLevel)>, ApiError> {
+    Ok(Certificate::all(state.table.as_ref())
+        .await?
+        .into_iter()
+        .flat_map(|c| c.majors)
+        .map(|m| {
+            (
+                m.code.clone(),
+                (
+                    MajorRef {
+                        code: m.code,
+                        name: m.name,
+                        version: m.version,
+                    },
+                    m.level,
+                ),
+            )
+        })
+        .collect())
 }
 
 /// 删除: only a candidate with no registered certificate.

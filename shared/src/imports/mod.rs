@@ -210,4 +210,5 @@ pub fn registry() -> Registry {
         .with(Arc::new(demo_notes::DemoNotes))
         .with(Arc::new(crate::candidates::import::CandidatesImport))
         .with(Arc::new(crate::candidates::photo_import::PhotosImport))
+        .with(Arc::new(crate::candidates::update_import::CandidatesUpdate))
 }
