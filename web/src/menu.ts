@@ -52,7 +52,8 @@ export const MENU: MenuGroup[] = [
     items: [
       { path: '/exam/subjects', title: '考试科目', pending: true },
       { path: '/exam/plans', title: '考试计划', pending: true },
-      { path: '/candidates', title: '考生管理', kinds: ['school'], pending: true },
+      { path: '/candidates/school', title: '院校考生', kinds: ['school'] },
+      { path: '/candidates/social', title: '社会考生', kinds: ['school'] },
       { path: '/sites', title: '考核站点', pending: true },
       { path: '/rooms', title: '考场管理', pending: true },
       { path: '/registrations', title: '报考管理', pending: true },

@@ -17,6 +17,7 @@ export const router = createRouter({
         { path: 'standards/:kind(skill|site)', component: () => import('./views/StandardList.vue'), props: true },
         { path: 'certificates', component: () => import('./views/CertificateList.vue') },
         { path: 'users', component: () => import('./views/UserList.vue') },
+        { path: 'candidates/:kind(school|social)', component: () => import('./views/CandidateList.vue'), props: true },
       ],
     },
     { path: '/:rest(.*)*', redirect: '/' },
