@@ -84,13 +84,33 @@ fn roster() -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Each step runs in a fresh process, so its peak RSS is its own.
+fn main() -> anyhow::Result<()> {
+    let step = std::env::args()
+        .nth(1)
+        .filter(|a| a == "import" || a == "export");
+    if let Some(step) = step {
+        vslc_shared::lambda::init_tracing(false);
+        return tokio::runtime::Runtime::new()?.block_on(run(&step));
+    }
+    for step in ["import", "export"] {
+        let status = std::process::Command::new(std::env::current_exe()?)
+            .arg(step)
+            .status()?;
+        anyhow::ensure!(status.success(), "{step} step failed");
+    }
+    Ok(())
+}
+
+async fn run(step: &str) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let mut config = Config::from_env(Backend::Embedded)?;
     config.data_dir = dir.path().to_path_buf();
     let (state, _) = AppState::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")?;
     vslc_shared::seed::catalogue::seed(&state).await?;
+    if step == "export" {
+        return export(&state).await;
+    }
 
     let t = Instant::now();
     let bytes = roster();
@@ -149,9 +169,37 @@ async fn main() -> anyhow::Result<()> {
     );
     assert_eq!(done.status, ImportStatus::Completed);
 
-    let all = vslc_shared::candidates::service::all(&state, &school)
+    Ok(())
+}
+
+/// Exports 100,000 candidates built in memory (no import before it).
+async fn export(state: &AppState) -> anyhow::Result<()> {
+    use vslc_shared::candidates::service::{CandidateInput, check, new_candidates};
+    let today = state.clock.now_cst().date_naive();
+    let major = vslc_shared::candidates::service::majors(state)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .get("510201")
+        .cloned();
+    let checked = (0..ROWS)
+        .map(|i| {
+            let input = CandidateInput {
+                kind: vslc_shared::candidates::CandidateKind::School,
+                name: format!("学生{i}"),
+                name_pinyin: "XUE SHENG".into(),
+                gender: None,
+                id_type: vslc_shared::domain::IdType::ResidentId,
+                id_number: id_number(i),
+                phone: Some(format!("185{:08}", i)),
+                major_code: Some("510201".into()),
+                major_level: None,
+                enrolment_year: Some(2024),
+                work_unit: None,
+            };
+            check(&input, today, major.clone()).map_err(|e| anyhow::anyhow!(e))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let all = new_candidates(state, checked).await?;
     reset_peak();
     let t = Instant::now();
     let xlsx = vslc_shared::candidates::export::workbook(&all)?;

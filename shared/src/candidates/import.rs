@@ -25,7 +25,7 @@ use crate::state::AppState;
 pub struct CandidatesImport;
 
 /// Rows written per round (one progress step).
-const CHUNK: usize = 2000;
+const CHUNK: usize = 10_000;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -236,6 +236,7 @@ impl ImportKind for CandidatesImport {
         let kind = kind_of(&ctx.record.params)
             .ok_or_else(|| anyhow::anyhow!("candidates import without kind"))?;
         let today = state.clock.now_cst().date_naive();
+        let started = std::time::Instant::now();
 
         let majors: HashMap<String, (super::MajorRef, MajorLevel)> = Certificate::all(table)
             .await?
@@ -310,6 +311,12 @@ impl ImportKind for CandidatesImport {
                 }
             }
         }
+        tracing::info!(
+            rows = rows.len(),
+            new = fresh.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "candidates import: rows checked"
+        );
         if ctx.dry_run {
             return Ok(outcomes);
         }
@@ -361,6 +368,10 @@ impl ImportKind for CandidatesImport {
             done += positions.len();
             ctx.progress(done.min(rows.len())).await?;
         }
+        tracing::info!(
+            ms = started.elapsed().as_millis() as u64,
+            "candidates import: written"
+        );
         Ok(outcomes)
     }
 }

@@ -99,14 +99,15 @@ pub fn rows_for(
     }
     let sample: Vec<String> = kind.sample(params).iter().map(|s| s.to_string()).collect();
     let mut rows = Vec::new();
-    for (i, raw) in iter.enumerate() {
+    for (i, mut raw) in iter.enumerate() {
+        // Cells move out of the sheet: a large file is not held twice.
         let cells: Vec<String> = columns
             .iter()
             .map(|c| {
                 index
                     .get(c.header)
-                    .and_then(|&j| raw.get(j))
-                    .cloned()
+                    .and_then(|&j| raw.get_mut(j))
+                    .map(std::mem::take)
                     .unwrap_or_default()
             })
             .collect();

@@ -79,8 +79,7 @@ fn store(
         let mut items = txn.open_table(ITEMS).map_err(backend)?;
         match new {
             Some(item) => {
-                check_item(item)?;
-                let bytes = serde_json::to_vec(item).map_err(backend)?;
+                let bytes = encode(item)?;
                 items
                     .insert(k.as_slice(), bytes.as_slice())
                     .map_err(backend)?;
@@ -112,6 +111,15 @@ fn store(
         }
     }
     Ok(())
+}
+
+/// The stored form of an item, refused past the size limit (serialised once).
+fn encode(item: &Item) -> Result<Vec<u8>, TableError> {
+    let bytes = serde_json::to_vec(item).map_err(backend)?;
+    if bytes.len() > crate::ports::table::MAX_ITEM_BYTES {
+        return Err(TableError::TooLarge(bytes.len()));
+    }
+    Ok(bytes)
 }
 
 fn holds(condition: Option<&Condition>, current: Option<&Item>) -> bool {
@@ -391,22 +399,35 @@ impl Table for EmbeddedTable {
     }
 
     async fn insert_new(&self, items: Vec<Item>) -> Result<Vec<bool>, TableError> {
-        for item in &items {
-            check_item(item)?;
-        }
-        // One redb transaction checks and writes them all.
+        // One redb transaction checks and writes them all, with each table
+        // opened once: this is the bulk-import path.
         self.write(move |txn| {
+            let mut table = txn.open_table(ITEMS).map_err(backend)?;
+            let mut gsi1 = txn.open_table(GSI1).map_err(backend)?;
+            let mut gsi2 = txn.open_table(GSI2).map_err(backend)?;
             let mut written = Vec::with_capacity(items.len());
             for item in items {
-                let op = TxOp::Put {
-                    item,
-                    condition: Some(Condition::NotExists),
-                };
-                match apply(txn, &op) {
-                    Ok(()) => written.push(true),
-                    Err(TableError::ConditionFailed) => written.push(false),
-                    Err(e) => return Err(e),
+                let key = Key::of(&item)?;
+                let k = item_key(&key)?;
+                if table.get(k.as_slice()).map_err(backend)?.is_some() {
+                    written.push(false);
+                    continue;
                 }
+                table
+                    .insert(k.as_slice(), encode(&item)?.as_slice())
+                    .map_err(backend)?;
+                for (index, gsi) in [(Index::Gsi1, &mut gsi1), (Index::Gsi2, &mut gsi2)] {
+                    if let Some(ik) = index.key_of(&item) {
+                        check_text(&ik.pk)?;
+                        check_text(&ik.sk)?;
+                        gsi.insert(
+                            composite(&[&ik.pk, &ik.sk, &key.pk, &key.sk]).as_slice(),
+                            [].as_slice(),
+                        )
+                        .map_err(backend)?;
+                    }
+                }
+                written.push(true);
             }
             Ok(written)
         })
