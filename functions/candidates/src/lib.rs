@@ -99,6 +99,23 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Runs a per-candidate action for every id of a batch (考务 roles only).
+async fn each<F, Fut>(
+    state: AppState,
+    session: Session,
+    ids: BatchIds,
+    action: F,
+) -> ApiResult<axum::Json<BatchOutcome>>
+where
+    F: Fn(AppState, Session, String) -> Fut,
+    Fut: std::future::Future<Output = ApiResult<()>>,
+{
+    session.school_exam_writer()?;
+    run_batch(ids, |no| action(state.clone(), session.clone(), no))
+        .await
+        .map(axum::Json)
+}
+
 /// 批量删除: each id answers for itself.
 #[utoipa::path(post, path = "/batch-delete", tag = "candidates", request_body = BatchIds,
     responses((status = 200, body = BatchOutcome), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
@@ -107,13 +124,10 @@ async fn batch_delete(
     session: Session,
     Json(ids): Json<BatchIds>,
 ) -> ApiResult<axum::Json<BatchOutcome>> {
-    session.school_exam_writer()?;
-    run_batch(ids, |no| {
-        let (state, session) = (state.clone(), session.clone());
-        async move { service::delete(&state, &session, &no).await }
+    each(state, session, ids, |state, session, no| async move {
+        service::delete(&state, &session, &no).await
     })
     .await
-    .map(axum::Json)
 }
 
 /// 人工确认: 需人工确认 → 信息准确.
@@ -207,11 +221,8 @@ async fn batch_authenticate(
     session: Session,
     Json(ids): Json<BatchIds>,
 ) -> ApiResult<axum::Json<BatchOutcome>> {
-    session.school_exam_writer()?;
-    run_batch(ids, |no| {
-        let (state, session) = (state.clone(), session.clone());
-        async move { vslc_shared::candidates::identity::request(&state, &session, &no).await }
+    each(state, session, ids, |state, session, no| async move {
+        vslc_shared::candidates::identity::request(&state, &session, &no).await
     })
     .await
-    .map(axum::Json)
 }
