@@ -46,11 +46,6 @@ impl Running {
         }
         Ok(())
     }
-
-    /// Resolves when the server stops (ctrl-c handling lives in `main`).
-    pub async fn wait_for(signal: impl std::future::Future<Output = ()>) {
-        signal.await
-    }
 }
 
 /// `GET /api/dev/sms`: the SMS outbox (local mode only).

@@ -56,7 +56,7 @@ async fn main() -> anyhow::Result<()> {
             );
         }
     }
-    vslc_local::Running::wait_for(shutdown_signal()).await;
+    shutdown_signal().await;
     println!("vslc-local stopping…");
     running.shutdown().await
 }
