@@ -4,9 +4,12 @@
 //! roster (10 columns, about 1 % bad rows), imports it end to end through
 //! the import worker, then exports every candidate, printing wall time,
 //! rows per second and peak RSS for each step. Targets on 2 cores: import
-//! ≤ 0.8 s and ≤ 120 MB, export ≤ 1.0 s and ≤ 100 MB.
+//! ≤ 0.8 s and ≤ 120 MB, export ≤ 1.0 s and ≤ 100 MB. With
+//! `VSLC_MOTO_ENDPOINT` set (a moto server), a third step imports 1,000 rows
+//! into the DynamoDB adapter and counts its write requests per 1,000 rows.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use vslc_shared::AppState;
@@ -40,7 +43,7 @@ fn id_number(i: usize) -> String {
     format!("{first}{check}")
 }
 
-fn roster() -> Vec<u8> {
+fn roster(rows: usize) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet_with_constant_memory().unwrap();
     let head = [
@@ -58,7 +61,7 @@ fn roster() -> Vec<u8> {
     for (c, h) in head.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
-    for i in 0..ROWS {
+    for i in 0..rows {
         let mut id = id_number(i);
         if i % 100 == 7 {
             // About 1 % bad rows: a wrong check character.
@@ -88,12 +91,20 @@ fn roster() -> Vec<u8> {
 fn main() -> anyhow::Result<()> {
     let step = std::env::args()
         .nth(1)
-        .filter(|a| a == "import" || a == "export");
+        .filter(|a| ["import", "export", "dynamodb"].contains(&a.as_str()));
     if let Some(step) = step {
         vslc_shared::lambda::init_tracing(false);
         return tokio::runtime::Runtime::new()?.block_on(run(&step));
     }
-    for step in ["import", "export"] {
+    let mut steps = vec!["import", "export"];
+    if std::env::var("VSLC_MOTO_ENDPOINT").is_ok() {
+        steps.push("dynamodb");
+    } else {
+        println!(
+            "(set VSLC_MOTO_ENDPOINT to a moto server to count DynamoDB write requests per 1,000 rows)"
+        );
+    }
+    for step in steps {
         let status = std::process::Command::new(std::env::current_exe()?)
             .arg(step)
             .status()?;
@@ -111,11 +122,17 @@ async fn run(step: &str) -> anyhow::Result<()> {
     if step == "export" {
         return export(&state).await;
     }
+    let (state, requests, rows) = if step == "dynamodb" {
+        let (state, requests) = on_moto(state).await?;
+        (state, Some(requests), 1_000)
+    } else {
+        (state, None, ROWS)
+    };
 
     let t = Instant::now();
-    let bytes = roster();
+    let bytes = roster(rows);
     println!(
-        "generated {ROWS}-row roster: {:.1} MB in {:.2} s",
+        "generated {rows}-row roster: {:.1} MB in {:.2} s",
         bytes.len() as f64 / 1e6,
         t.elapsed().as_secs_f64()
     );
@@ -153,6 +170,7 @@ async fn run(step: &str) -> anyhow::Result<()> {
     let worker = ImportWorker::new(state.clone(), registry());
 
     reset_peak();
+    let before = requests.as_ref().map_or(0, |r| r.load(Ordering::Relaxed));
     let t = Instant::now();
     worker.process_key(&key).await?;
     let secs = t.elapsed().as_secs_f64();
@@ -168,6 +186,13 @@ async fn run(step: &str) -> anyhow::Result<()> {
         peak_mb()
     );
     assert_eq!(done.status, ImportStatus::Completed);
+    if let Some(r) = requests {
+        let writes = r.load(Ordering::Relaxed) - before;
+        println!(
+            "dynamodb (moto): {writes} write requests for {rows} rows = {:.1} per 1,000 rows (target ≤ 50)",
+            writes as f64 * 1000.0 / rows as f64
+        );
+    }
 
     Ok(())
 }
@@ -212,4 +237,51 @@ async fn export(state: &AppState) -> anyhow::Result<()> {
         peak_mb()
     );
     Ok(())
+}
+
+/// Counts DynamoDB requests other than reads as they are sent.
+#[derive(Debug)]
+struct WriteCounter(Arc<AtomicU64>);
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for WriteCounter {
+    fn name(&self) -> &'static str {
+        "write-counter"
+    }
+    fn read_before_transmit(
+        &self,
+        ctx: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
+        _rc: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        let target = ctx
+            .request()
+            .headers()
+            .get("x-amz-target")
+            .unwrap_or_default();
+        let read = ["GetItem", "Query", "Scan", "DescribeTable", "BatchGetItem"]
+            .iter()
+            .any(|op| target.ends_with(op));
+        if !read {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+/// The same state with its table on moto's DynamoDB, counting write requests.
+async fn on_moto(mut state: AppState) -> anyhow::Result<(AppState, Arc<AtomicU64>)> {
+    let endpoint = std::env::var("VSLC_MOTO_ENDPOINT")?;
+    let conf = vslc_shared::adapters::aws::sdk_config(Some(&endpoint)).await;
+    let counter = Arc::new(AtomicU64::new(0));
+    let ddb = aws_sdk_dynamodb::config::Builder::from(&conf)
+        .interceptor(WriteCounter(counter.clone()))
+        .build();
+    let table = vslc_shared::adapters::aws::DynamoTable::new(
+        aws_sdk_dynamodb::Client::from_conf(ddb),
+        format!("bench-{}", ulid::Ulid::new()),
+    );
+    table.create_table_if_missing().await?;
+    state.table = Arc::new(table);
+    vslc_shared::seed::catalogue::seed(&state).await?;
+    Ok((state, counter))
 }
