@@ -65,13 +65,6 @@ const HEADERS: [&str; 14] = [
     "已报考证书数",
 ];
 
-fn enum_label<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 /// The workbook of these candidates.
 pub fn workbook(rows: &[Candidate]) -> anyhow::Result<Vec<u8>> {
     let mut wb = Workbook::new();
@@ -100,7 +93,9 @@ pub fn workbook(rows: &[Candidate]) -> anyhow::Result<Vec<u8>> {
                 .as_ref()
                 .map(|m| format!("{} {}", m.code, m.name))
                 .unwrap_or_default(),
-            c.major_level.as_ref().map(enum_label).unwrap_or_default(),
+            c.major_level
+                .map(|l| l.label().to_owned())
+                .unwrap_or_default(),
             c.enrolment_year.map(|y| y.to_string()).unwrap_or_default(),
             c.work_unit.clone().unwrap_or_default(),
             c.status.label().to_owned(),

@@ -238,24 +238,9 @@ impl ImportKind for CandidatesImport {
         let today = state.clock.now_cst().date_naive();
         let started = std::time::Instant::now();
 
-        let majors: HashMap<String, (super::MajorRef, MajorLevel)> = Certificate::all(table)
-            .await?
-            .into_iter()
-            .flat_map(|c| c.majors)
-            .map(|m| {
-                (
-                    m.code.clone(),
-                    (
-                        super::MajorRef {
-                            code: m.code,
-                            name: m.name,
-                            version: m.version,
-                        },
-                        m.level,
-                    ),
-                )
-            })
-            .collect();
+        let majors = super::service::majors(state)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let guards: HashMap<String, Guard> = table
             .query_all(Query::partition(school.pk()).begins_with("CANDID#"))
             .await?

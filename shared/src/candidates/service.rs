@@ -122,28 +122,6 @@ pub struct CandidateFilter {
     pub has_photo: Option<bool>,
 }
 
-/// The catalogue's majors by code (any certificate's).
-async fn major_by_code(
-    state: &AppState,
-    code: &str,
-) -> Result<Option<(MajorRef, MajorLevel)>, ApiError> {
-    let certs = Certificate::all(state.table.as_ref()).await?;
-    Ok(certs
-        .iter()
-        .flat_map(|c| c.majors.iter())
-        .find(|m| m.code == code)
-        .map(|m| {
-            (
-                MajorRef {
-                    code: m.code.clone(),
-                    name: m.name.clone(),
-                    version: m.version.clone(),
-                },
-                m.level,
-            )
-        }))
-}
-
 /// Checked fields of a candidate, shared by the form and the imports.
 pub struct Checked {
     pub kind: CandidateKind,
@@ -266,7 +244,7 @@ async fn checked_input(state: &AppState, input: &CandidateInput) -> Result<Check
         .map(str::trim)
         .filter(|c| !c.is_empty())
     {
-        Some(code) => major_by_code(state, code).await?,
+        Some(code) => majors(state).await?.remove(code),
         None => None,
     };
     check(input, state.clock.now_cst().date_naive(), major).map_err(bad)
@@ -383,20 +361,12 @@ pub fn matches(c: &Candidate, f: &CandidateFilter) -> bool {
                 .as_ref()
                 .is_some_and(|m| m.code == q || m.name.contains(q))
         });
-    let level = c
-        .major_level
-        .map(|l| {
-            serde_json::to_value(l)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
-        })
-        .unwrap_or_default();
+    let level = c.major_level.map(MajorLevel::label).unwrap_or_default();
     f.kind.is_none_or(|k| c.kind == k)
         && filter::text(&c.name, f.name.as_deref())
         && id_ok
         && major_ok
-        && filter::exact(&level, f.level.as_deref())
+        && filter::exact(level, f.level.as_deref())
         && f.enrolment_year.is_none_or(|y| c.enrolment_year == Some(y))
         && filter::exact(c.status.label(), f.status.as_deref())
         && f.has_photo.is_none_or(|h| c.photo_key.is_some() == h)
@@ -508,24 +478,23 @@ pub async fn apply_edit(
 pub async fn majors(
     state: &AppState,
 ) -> Result<std::collections::HashMap<String, (MajorRef, MajorLevel)>, ApiError> {
-    Ok(Certificate::all(state.table.as_ref())
+    let mut out = std::collections::HashMap::new();
+    for m in Certificate::all(state.table.as_ref())
         .await?
         .into_iter()
         .flat_map(|c| c.majors)
-        .map(|m| {
-            (
-                m.code.clone(),
-                (
-                    MajorRef {
-                        code: m.code,
-                        name: m.name,
-                        version: m.version,
-                    },
-                    m.level,
-                ),
-            )
-        })
-        .collect())
+    {
+        // The first certificate that lists a code describes it.
+        out.entry(m.code.clone()).or_insert((
+            MajorRef {
+                code: m.code,
+                name: m.name,
+                version: m.version,
+            },
+            m.level,
+        ));
+    }
+    Ok(out)
 }
 
 /// 删除: only a candidate with no registered certificate.

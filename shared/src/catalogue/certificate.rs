@@ -46,6 +46,17 @@ pub enum MajorLevel {
     Bachelor,
 }
 
+impl MajorLevel {
+    pub fn label(self) -> &'static str {
+        match self {
+            MajorLevel::Secondary => "中职",
+            MajorLevel::Vocational => "高职专科",
+            MajorLevel::VocationalBachelor => "职业本科",
+            MajorLevel::Bachelor => "普通本科",
+        }
+    }
+}
+
 /// 专业: 专业代码, 专业名称, 专业版本, 专业层次.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -162,5 +173,25 @@ impl Certificate {
                 )
                 .await?,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MajorLevel;
+
+    #[test]
+    fn major_level_labels_are_their_serialised_names() {
+        for l in [
+            MajorLevel::Secondary,
+            MajorLevel::Vocational,
+            MajorLevel::VocationalBachelor,
+            MajorLevel::Bachelor,
+        ] {
+            assert_eq!(
+                serde_json::to_value(l).unwrap(),
+                serde_json::json!(l.label())
+            );
+        }
     }
 }
