@@ -341,18 +341,11 @@ async fn batch_updates_follow_the_edit_rules() {
             .to_owned()
     };
     let (a, b) = (no_of(&ids[0]), no_of(&ids[1]));
-    let state = app.running.as_ref().unwrap().state.clone();
-    let school =
-        vslc_shared::accounts::Tenant::new(vslc_shared::accounts::TenantKind::School, "10009");
-    state
-        .table
-        .update(
-            &vslc_shared::candidates::Candidate::key(&school, &b),
-            vslc_shared::ports::table::Update::new().set("status", "信息准确"),
-            None,
-        )
-        .await
-        .unwrap();
+    app.set_candidate(
+        &b,
+        vslc_shared::ports::table::Update::new().set("status", "信息准确"),
+    )
+    .await;
 
     let head = [
         "*考生编号",

@@ -257,19 +257,11 @@ async fn a_single_photo_is_checked_and_frozen_once_accurate() {
         (200, Some("信息待认证"), Some(true))
     );
 
-    let state = app.running.as_ref().unwrap().state.clone();
-    let school =
-        vslc_shared::accounts::Tenant::new(vslc_shared::accounts::TenantKind::School, "10009");
-    let key = vslc_shared::candidates::Candidate::key(&school, &no);
-    state
-        .table
-        .update(
-            &key,
-            vslc_shared::ports::table::Update::new().set("status", "信息准确"),
-            None,
-        )
-        .await
-        .unwrap();
+    app.set_candidate(
+        &no,
+        vslc_shared::ports::table::Update::new().set("status", "信息准确"),
+    )
+    .await;
     let frozen = app
         .post(
             &format!("/api/candidates/{no}/photo"),

@@ -1,21 +1,10 @@
 use serde_json::{Value, json};
-use vslc_api_tests::{TestApp, create_user, spawn_app};
-use vslc_shared::accounts::{Tenant, TenantKind};
-use vslc_shared::ports::table::{Key, Update};
+use vslc_api_tests::{create_user, spawn_app};
+use vslc_shared::ports::table::Update;
 
 fn student(id: &str, name: &str) -> Value {
     json!({"kind": "school", "name": name, "namePinyin": "Wang Qiang", "idType": "身份证", "idNumber": id,
         "phone": "18512340926", "majorCode": "510201", "enrolmentYear": 2024})
-}
-
-async fn set(app: &TestApp, no: &str, update: Update) {
-    let school = Tenant::new(TenantKind::School, "10009");
-    let state = app.running.as_ref().unwrap().state.clone();
-    state
-        .table
-        .update(&Key::new(school.pk(), format!("CAND#{no}")), update, None)
-        .await
-        .unwrap();
 }
 
 #[tokio::test]
@@ -210,7 +199,8 @@ async fn accurate_candidates_keep_their_identity_and_registered_ones_stay() {
         201
     );
 
-    set(&app, &no, Update::new().set("status", "信息准确")).await;
+    app.set_candidate(&no, Update::new().set("status", "信息准确"))
+        .await;
     let renamed = app
         .put_json(
             &format!("/api/candidates/{no}"),
@@ -240,7 +230,8 @@ async fn accurate_candidates_keep_their_identity_and_registered_ones_stay() {
         "other fields stay editable"
     );
 
-    set(&app, &no, Update::new().set("registrations", 1)).await;
+    app.set_candidate(&no, Update::new().set("registrations", 1))
+        .await;
     let del = app
         .send(
             app.http
@@ -305,8 +296,7 @@ async fn manual_confirmation_applies_only_to_candidates_under_review() {
         .await;
     assert_eq!(early.status, 409);
     assert!(early.body["message"].as_str().unwrap().contains("无照片"));
-    set(
-        &app,
+    app.set_candidate(
         &no,
         Update::new()
             .set("status", "需人工确认")
