@@ -10,22 +10,20 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+use super::model::MajorRef;
 use super::model::{Candidate, CandidateKind};
 use super::service::{CandidateInput, Checked, check, new_candidates};
 use crate::accounts::{Tenant, TenantKind};
 use crate::catalogue::certificate::MajorLevel;
 use crate::catalogue::{Certificate, Pilot};
 use crate::domain::{Gender, IdType};
-use crate::imports::{Column, ImportContext, ImportKind, Row};
-use crate::ports::table::{Item, Query, TableExt, to_item};
+use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink};
+use crate::ports::table::{EncodedItem, Guarded, Item, Query, TableError, TableExt};
 use crate::state::AppState;
 
 pub struct CandidatesImport;
-
-/// Rows written per round (one progress step).
-const CHUNK: usize = 10_000;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -225,24 +223,16 @@ impl ImportKind for CandidatesImport {
         Ok(HashMap::from([(H_MAJOR, majors)]))
     }
 
-    async fn apply(
-        &self,
-        ctx: &ImportContext<'_>,
-        rows: &[Row],
-    ) -> anyhow::Result<Vec<Result<(), String>>> {
+    async fn open(&self, ctx: &ImportContext<'_>) -> anyhow::Result<Box<dyn RowSink>> {
         let state = ctx.state;
-        let table = state.table.as_ref();
-        let school = &ctx.record.tenant;
         let kind = kind_of(&ctx.record.params)
             .ok_or_else(|| anyhow::anyhow!("candidates import without kind"))?;
-        let today = state.clock.now_cst().date_naive();
-        let started = std::time::Instant::now();
-
         let majors = super::service::majors(state)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let guards: HashMap<String, Guard> = table
-            .query_all(Query::partition(school.pk()).begins_with("CANDID#"))
+        let guards = state
+            .table
+            .query_all(Query::partition(ctx.tenant_pk()).begins_with("CANDID#"))
             .await?
             .into_iter()
             .filter_map(|i| {
@@ -257,19 +247,57 @@ impl ImportKind for CandidatesImport {
                 ))
             })
             .collect();
+        Ok(Box::new(CandidatesSink {
+            kind,
+            majors,
+            guards,
+            first_row: HashMap::new(),
+            today: state.clock.now_cst().date_naive(),
+        }))
+    }
+}
+
+struct CandidatesSink {
+    kind: CandidateKind,
+    majors: HashMap<String, (MajorRef, MajorLevel)>,
+    /// The school's uniqueness guards when the import started, by `证件类型#证件号码`.
+    guards: HashMap<String, Guard>,
+    /// Rows of this file so far, by `证件类型#证件号码`.
+    first_row: HashMap<String, usize>,
+    today: chrono::NaiveDate,
+}
+
+/// A guard as written: whose number, which import.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GuardRef<'a> {
+    candidate_no: &'a str,
+    import_id: &'a str,
+}
+
+#[async_trait]
+impl RowSink for CandidatesSink {
+    async fn apply(
+        &mut self,
+        ctx: &ImportContext<'_>,
+        rows: &[Row],
+    ) -> anyhow::Result<Vec<Result<(), String>>> {
+        let state = ctx.state;
+        let table = state.table.as_ref();
+        let school = &ctx.record.tenant;
+        let import_id = ctx.record.id.as_str();
 
         let mut outcomes: Vec<Result<(), String>> = Vec::with_capacity(rows.len());
-        let mut first_row: HashMap<String, usize> = HashMap::new();
         // Rows to write: new ones, and this import's own from an earlier attempt.
         let mut fresh: Vec<(usize, Checked)> = Vec::new();
-        let mut own: Vec<(usize, Checked, String)> = Vec::new();
+        let mut own: Vec<(Checked, String)> = Vec::new();
         for (i, row) in rows.iter().enumerate() {
-            let checked = input_of(kind, row).and_then(|input| {
+            let checked = input_of(self.kind, row).and_then(|input| {
                 let major = input
                     .major_code
                     .as_ref()
-                    .and_then(|c| majors.get(c).cloned());
-                check(&input, today, major)
+                    .and_then(|c| self.majors.get(c).cloned());
+                check(&input, self.today, major)
             });
             let c = match checked {
                 Ok(c) => c,
@@ -279,14 +307,13 @@ impl ImportKind for CandidatesImport {
                 }
             };
             let id_key = format!("{}#{}", c.id.id_type.label(), c.id.number);
-            if let Some(first) = first_row.get(&id_key) {
+            if let Some(first) = self.first_row.get(&id_key) {
                 outcomes.push(Err(format!("与第{first}行证件号码重复")));
                 continue;
             }
-            first_row.insert(id_key.clone(), row.number);
-            match guards.get(&id_key) {
-                Some(g) if g.import_id.as_deref() == Some(ctx.record.id.as_str()) => {
-                    own.push((i, c, g.candidate_no.clone()));
+            match self.guards.get(&id_key) {
+                Some(g) if g.import_id.as_deref() == Some(import_id) => {
+                    own.push((c, g.candidate_no.clone()));
                     outcomes.push(Ok(()));
                 }
                 Some(_) => outcomes.push(Err("该考生已存在".into())),
@@ -295,22 +322,16 @@ impl ImportKind for CandidatesImport {
                     outcomes.push(Ok(()));
                 }
             }
+            self.first_row.insert(id_key, row.number);
         }
-        tracing::info!(
-            rows = rows.len(),
-            new = fresh.len(),
-            ms = started.elapsed().as_millis() as u64,
-            "candidates import: rows checked"
-        );
         if ctx.dry_run {
             return Ok(outcomes);
         }
 
         // This import's own candidates a crash may have left unwritten.
         if !own.is_empty() {
-            let nos: Vec<String> = own.iter().map(|(_, _, no)| no.clone()).collect();
-            let mut built =
-                new_candidates(state, own.into_iter().map(|(_, c, _)| c).collect()).await?;
+            let (checked, nos): (Vec<Checked>, Vec<String>) = own.into_iter().unzip();
+            let mut built = new_candidates(state, checked).await?;
             for (c, no) in built.iter_mut().zip(nos) {
                 c.candidate_no = no;
             }
@@ -321,42 +342,34 @@ impl ImportKind for CandidatesImport {
             table.insert_new(items).await?;
         }
 
-        let mut done = 0;
-        let mut fresh = fresh.into_iter();
-        loop {
-            let (positions, checked): (Vec<usize>, Vec<Checked>) =
-                fresh.by_ref().take(CHUNK).unzip();
-            if positions.is_empty() {
-                break;
-            }
-            let candidates = new_candidates(state, checked).await?;
-            let guard_items = candidates
-                .iter()
-                .map(|c| {
-                    to_item(
-                        &Candidate::guard_key(school, c.id_type, &c.id_number),
-                        &serde_json::json!({ "candidateNo": c.candidate_no, "importId": ctx.record.id }),
-                    )
+        let (positions, checked): (Vec<usize>, Vec<Checked>) = fresh.into_iter().unzip();
+        let candidates = new_candidates(state, checked).await?;
+        let groups = candidates
+            .iter()
+            .map(|c| {
+                Ok(Guarded {
+                    guard: EncodedItem::new(
+                        Candidate::guard_key(school, c.id_type, &c.id_number),
+                        &GuardRef {
+                            candidate_no: &c.candidate_no,
+                            import_id,
+                        },
+                    )?,
+                    items: vec![EncodedItem::new(
+                        Candidate::key(school, &c.candidate_no),
+                        c,
+                    )?],
                 })
-                .collect::<Result<Vec<Item>, _>>()?;
-            let won = table.insert_new(guard_items).await?;
-            let mut items = Vec::with_capacity(candidates.len());
-            for ((pos, c), won) in positions.iter().zip(&candidates).zip(won) {
-                if won {
-                    items.push(c.to_item(school)?);
-                } else {
-                    // Another import created this person meanwhile.
-                    outcomes[*pos] = Err("该考生已存在".into());
-                }
+            })
+            .collect::<Result<Vec<Guarded>, TableError>>()?;
+        drop(candidates);
+        let won = table.insert_guarded(groups).await?;
+        for (pos, won) in positions.into_iter().zip(won) {
+            if !won {
+                // Another import created this person meanwhile.
+                outcomes[pos] = Err("该考生已存在".into());
             }
-            table.insert_new(items).await?;
-            done += positions.len();
-            ctx.progress(done.min(rows.len())).await?;
         }
-        tracing::info!(
-            ms = started.elapsed().as_millis() as u64,
-            "candidates import: written"
-        );
         Ok(outcomes)
     }
 }

@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use super::model::Candidate;
 use super::photo;
 use crate::accounts::TenantKind;
-use crate::imports::{Column, FileOutcomes, FileType, ImportContext, ImportKind, Row};
+use crate::imports::{Column, FileOutcomes, FileType, ImportContext, ImportKind, RowSink};
 use crate::ports::table::{Query, TableExt, from_item};
 
 pub struct PhotosImport;
@@ -142,15 +142,8 @@ impl ImportKind for PhotosImport {
         ]
     }
 
-    async fn apply(
-        &self,
-        _ctx: &ImportContext<'_>,
-        rows: &[Row],
-    ) -> anyhow::Result<Vec<Result<(), String>>> {
-        Ok(rows
-            .iter()
-            .map(|_| Err("请上传 .zip 压缩包".to_string()))
-            .collect())
+    async fn open(&self, _ctx: &ImportContext<'_>) -> anyhow::Result<Box<dyn RowSink>> {
+        anyhow::bail!("candidate photos come as a zip, not as sheet rows")
     }
 
     async fn apply_file(

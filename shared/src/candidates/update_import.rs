@@ -8,11 +8,12 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 
 use super::model::Candidate;
+use super::model::MajorRef;
 use super::service::{CandidateInput, all, apply_edit, check, majors};
 use crate::accounts::TenantKind;
 use crate::catalogue::certificate::MajorLevel;
 use crate::domain::{Gender, IdType};
-use crate::imports::{Column, ImportContext, ImportKind, Row};
+use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink};
 
 pub struct CandidatesUpdate;
 
@@ -133,38 +134,56 @@ impl ImportKind for CandidatesUpdate {
         ]
     }
 
+    async fn open(&self, ctx: &ImportContext<'_>) -> anyhow::Result<Box<dyn RowSink>> {
+        let state = ctx.state;
+        let majors = majors(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let by_no = all(state, &ctx.record.tenant)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .into_iter()
+            .map(|c| (c.candidate_no.clone(), c))
+            .collect();
+        Ok(Box::new(UpdateSink {
+            majors,
+            by_no,
+            first: HashMap::new(),
+        }))
+    }
+}
+
+struct UpdateSink {
+    majors: HashMap<String, (MajorRef, MajorLevel)>,
+    by_no: HashMap<String, Candidate>,
+    first: HashMap<String, usize>,
+}
+
+#[async_trait]
+impl RowSink for UpdateSink {
     async fn apply(
-        &self,
+        &mut self,
         ctx: &ImportContext<'_>,
         rows: &[Row],
     ) -> anyhow::Result<Vec<Result<(), String>>> {
         let state = ctx.state;
         let school = &ctx.record.tenant;
         let today = state.clock.now_cst().date_naive();
-        let majors = majors(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-        let mut by_no: HashMap<String, Candidate> = all(state, school)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .into_iter()
-            .map(|c| (c.candidate_no.clone(), c))
-            .collect();
-        let mut first: HashMap<String, usize> = HashMap::new();
         let mut outcomes = Vec::with_capacity(rows.len());
-        for (i, row) in rows.iter().enumerate() {
+        for row in rows {
             let no = row.cell(0).trim().to_owned();
             let outcome = async {
-                if let Some(f) = first.get(&no) {
+                if let Some(f) = self.first.get(&no) {
                     return Err(format!("与第{f}行考生编号重复"));
                 }
-                first.insert(no.clone(), row.number);
-                let c = by_no
+                self.first.insert(no.clone(), row.number);
+                let c = self
+                    .by_no
                     .get(&no)
                     .ok_or_else(|| format!("本校没有考生编号为 {no} 的考生"))?;
                 let input = merged(c, row)?;
                 let major = input
                     .major_code
                     .as_ref()
-                    .and_then(|m| majors.get(m).cloned());
+                    .and_then(|m| self.majors.get(m).cloned());
                 let checked = check(&input, today, major)?;
                 if ctx.dry_run {
                     return Ok(None);
@@ -177,14 +196,11 @@ impl ImportKind for CandidatesUpdate {
             .await;
             match outcome {
                 Ok(Some(updated)) => {
-                    by_no.insert(no, updated);
+                    self.by_no.insert(no, updated);
                     outcomes.push(Ok(()));
                 }
                 Ok(None) => outcomes.push(Ok(())),
                 Err(e) => outcomes.push(Err(e)),
-            }
-            if (i + 1) % 500 == 0 {
-                ctx.progress(i + 1).await?;
             }
         }
         Ok(outcomes)

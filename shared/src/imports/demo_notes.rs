@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::{Column, ImportContext, ImportKind, Row};
+use super::{Column, ImportContext, ImportKind, Row, RowSink};
 use crate::accounts::TenantKind;
 use crate::ports::table::{BatchOp, Query, TableExt, from_item, to_item};
 
@@ -25,7 +25,6 @@ pub struct Note {
 }
 
 pub const NOTE_PREFIX: &str = "NOTE#";
-const CHUNK: usize = 500;
 
 fn check_row(row: &Row) -> Result<(String, String, Option<String>), String> {
     let code = row.cell(0).trim();
@@ -83,32 +82,49 @@ impl ImportKind for DemoNotes {
         ]
     }
 
-    async fn apply(
-        &self,
-        ctx: &ImportContext<'_>,
-        rows: &[Row],
-    ) -> anyhow::Result<Vec<Result<(), String>>> {
-        let table = ctx.state.table.as_ref();
-        let existing: HashMap<String, Note> = table
+    async fn open(&self, ctx: &ImportContext<'_>) -> anyhow::Result<Box<dyn RowSink>> {
+        let existing: HashMap<String, String> = ctx
+            .state
+            .table
             .query_all(Query::partition(ctx.tenant_pk()).begins_with(NOTE_PREFIX))
             .await?
             .into_iter()
             .filter_map(|i| from_item::<Note>(i).ok())
-            .map(|n| (n.code.clone(), n))
+            .map(|n| (n.code, n.import_id))
             .collect();
-        let mut first_row: HashMap<String, usize> = HashMap::new();
+        Ok(Box::new(NotesSink {
+            existing,
+            first_row: HashMap::new(),
+        }))
+    }
+}
+
+struct NotesSink {
+    /// Stored notes: code → the import that saved it.
+    existing: HashMap<String, String>,
+    first_row: HashMap<String, usize>,
+}
+
+#[async_trait]
+impl RowSink for NotesSink {
+    async fn apply(
+        &mut self,
+        ctx: &ImportContext<'_>,
+        rows: &[Row],
+    ) -> anyhow::Result<Vec<Result<(), String>>> {
         let mut outcomes = Vec::with_capacity(rows.len());
         let mut pending = Vec::new();
-        for (i, row) in rows.iter().enumerate() {
+        for row in rows {
             let outcome = check_row(row).and_then(|(code, content, date)| {
-                if let Some(first) = first_row.get(&code) {
+                if let Some(first) = self.first_row.get(&code) {
                     return Err(format!("与第{first}行编号重复"));
                 }
-                first_row.insert(code.clone(), row.number);
+                self.first_row.insert(code.clone(), row.number);
                 // Rows this import saved before a crash are its own, not duplicates.
-                if existing
+                if self
+                    .existing
                     .get(&code)
-                    .is_some_and(|n| n.import_id != ctx.record.id)
+                    .is_some_and(|import| *import != ctx.record.id)
                 {
                     return Err("该编号已存在".into());
                 }
@@ -131,10 +147,9 @@ impl ImportKind for DemoNotes {
                 }
                 Err(e) => outcomes.push(Err(e)),
             }
-            if pending.len() >= CHUNK || i + 1 == rows.len() {
-                table.batch_write(std::mem::take(&mut pending)).await?;
-                ctx.progress(i + 1).await?;
-            }
+        }
+        if !pending.is_empty() {
+            ctx.state.table.batch_write(pending).await?;
         }
         Ok(outcomes)
     }

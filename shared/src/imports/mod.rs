@@ -97,16 +97,11 @@ pub struct ImportContext<'a> {
     pub record: &'a ImportRecord,
     /// 校验 only: report every row error, save nothing.
     pub dry_run: bool,
-    total: usize,
 }
 
 impl ImportContext<'_> {
-    /// Reports how many rows are done (drives the progress bar).
-    pub async fn progress(&self, done: usize) -> anyhow::Result<()> {
-        self.progress_of(done, self.total).await
-    }
-
-    /// Reports progress when the kind itself learns the total (zip entries).
+    /// Reports how far the import is (drives the progress bar); capped at
+    /// 99 % until the record is finished.
     pub async fn progress_of(&self, done: usize, total: usize) -> anyhow::Result<()> {
         let pct = (done * 100)
             .checked_div(total)
@@ -128,6 +123,19 @@ impl ImportContext<'_> {
     pub fn key(&self, sk: String) -> Key {
         Key::new(self.tenant_pk(), sk)
     }
+}
+
+/// An xlsx import under way: it sees every row once, chunk by chunk.
+#[async_trait]
+pub trait RowSink: Send {
+    /// Validates a chunk and, unless dry run, saves its good rows. Returns
+    /// one outcome per row, in order: Ok, or the reason in Chinese. Must be
+    /// idempotent: an import run twice saves nothing twice.
+    async fn apply(
+        &mut self,
+        ctx: &ImportContext<'_>,
+        rows: &[Row],
+    ) -> anyhow::Result<Vec<Result<(), String>>>;
 }
 
 /// An import type.
@@ -173,14 +181,9 @@ pub trait ImportKind: Send + Sync {
     ) -> anyhow::Result<Result<FileOutcomes, String>> {
         Ok(Err("该导入类型只接受 .xlsx 文件".into()))
     }
-    /// Validates every row and, unless dry run, saves the good ones.
-    /// Returns one outcome per row, in order: Ok, or the reason in Chinese.
-    /// Must be idempotent: run twice on the same import, it saves nothing twice.
-    async fn apply(
-        &self,
-        ctx: &ImportContext<'_>,
-        rows: &[Row],
-    ) -> anyhow::Result<Vec<Result<(), String>>>;
+    /// Starts an xlsx import: loads once what checking needs (existing
+    /// records, the catalogue); the rows then arrive in chunks, in file order.
+    async fn open(&self, ctx: &ImportContext<'_>) -> anyhow::Result<Box<dyn RowSink>>;
 }
 
 /// Every import kind, by type name.

@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use serde::Deserialize;
 
 use super::record::{ImportRecord, ImportStatus};
+use super::xlsx::SheetRows;
 use super::{FileOutcomes, FileType, ImportContext, ImportKind, Registry, Row};
 use crate::adapters::embedded::signing::decode_component;
 use crate::ports::queue::QueueName;
@@ -19,6 +20,10 @@ use crate::worker::{Message, Worker};
 
 /// Most data rows one file may hold.
 pub const MAX_ROWS: usize = 100_000;
+
+fn too_many() -> String {
+    format!("单个文件最多 {MAX_ROWS} 行数据，请拆分后分批导入")
+}
 
 pub struct ImportWorker {
     state: AppState,
@@ -66,110 +71,189 @@ fn normalise_header(h: &str) -> String {
         .to_owned()
 }
 
-/// Maps the sheet into rows in the kind's column order; Err names the
-/// missing required columns.
-pub fn rows_for(
-    kind: &dyn ImportKind,
-    params: &serde_json::Value,
-    sheet: Vec<Vec<String>>,
-) -> Result<Vec<Row>, String> {
-    let mut iter = sheet.into_iter();
-    let header: Vec<String> = iter
-        .next()
-        .unwrap_or_default()
-        .iter()
-        .map(|h| normalise_header(h))
-        .collect();
-    let columns = kind.columns(params);
-    let index: HashMap<&str, usize> = header
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.as_str(), i))
-        .collect();
-    let missing: Vec<&str> = columns
-        .iter()
-        .filter(|c| c.required && !index.contains_key(c.header))
-        .map(|c| c.header)
-        .collect();
-    if !missing.is_empty() {
-        return Err(format!(
-            "文件缺少必填列：{}。请使用最新模板填写",
-            missing.join("、")
-        ));
-    }
-    let sample: Vec<String> = kind.sample(params).iter().map(|s| s.to_string()).collect();
-    let mut rows = Vec::new();
-    for (i, mut raw) in iter.enumerate() {
-        // Cells move out of the sheet: a large file is not held twice.
-        let cells: Vec<String> = columns
+/// Where each of a kind's columns sits in the uploaded sheet.
+pub struct ColumnMap {
+    /// Sheet column of each kind column, in the kind's order.
+    positions: Vec<Option<usize>>,
+    sample: Vec<String>,
+}
+
+impl ColumnMap {
+    /// Maps the header row; Err names the missing required columns.
+    pub fn new(
+        kind: &dyn ImportKind,
+        params: &serde_json::Value,
+        header: &[String],
+    ) -> Result<Self, String> {
+        let index: HashMap<String, usize> = header
             .iter()
-            .map(|c| {
-                index
-                    .get(c.header)
-                    .and_then(|&j| raw.get_mut(j))
+            .enumerate()
+            .map(|(i, h)| (normalise_header(h), i))
+            .collect();
+        let columns = kind.columns(params);
+        let missing: Vec<&str> = columns
+            .iter()
+            .filter(|c| c.required && !index.contains_key(c.header))
+            .map(|c| c.header)
+            .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "文件缺少必填列：{}。请使用最新模板填写",
+                missing.join("、")
+            ));
+        }
+        Ok(Self {
+            positions: columns
+                .iter()
+                .map(|c| index.get(c.header).copied())
+                .collect(),
+            sample: kind.sample(params).iter().map(|s| s.to_string()).collect(),
+        })
+    }
+
+    /// A sheet row in the kind's column order; None for blank rows and the
+    /// template's sample row. Cells move out of the sheet row.
+    pub fn row(&self, number: usize, mut raw: Vec<String>) -> Option<Row> {
+        let cells: Vec<String> = self
+            .positions
+            .iter()
+            .map(|p| {
+                p.and_then(|j| raw.get_mut(j))
                     .map(std::mem::take)
                     .unwrap_or_default()
             })
             .collect();
-        if cells.iter().all(|c| c.is_empty()) || cells == sample {
-            continue;
+        if cells.iter().all(|c| c.is_empty()) || cells == self.sample {
+            return None;
         }
-        rows.push(Row {
-            number: i + 2,
-            cells,
-        });
+        Some(Row { number, cells })
     }
-    if rows.len() > MAX_ROWS {
-        return Err(format!("单个文件最多 {MAX_ROWS} 行数据，请拆分后分批导入"));
-    }
-    Ok(rows)
 }
 
+/// Rows read from the sheet per chunk handed to the import kind.
+const READ_CHUNK: usize = 5_000;
+
+/// What a file held: how many rows (or zip entries), and the failed ones
+/// with their reasons.
+struct Tally {
+    total: usize,
+    failed: Vec<(Vec<String>, String)>,
+}
+
+impl Tally {
+    fn of(outcomes: FileOutcomes) -> Self {
+        let total = outcomes.len();
+        let failed = outcomes
+            .into_iter()
+            .filter_map(|(cells, o)| o.err().map(|reason| (cells, reason)))
+            .collect();
+        Self { total, failed }
+    }
+}
+
+const UNREADABLE: &str = "文件无法读取，请上传由模板填写的 .xlsx 文件";
+
 impl ImportWorker {
-    /// Reads an xlsx upload and applies its rows; `Err(message)` fails the
-    /// whole import. Failed rows' reasons carry their row number.
-    async fn rows_of(
+    /// Streams an xlsx upload through the kind: a blocking thread parses the
+    /// sheet a chunk ahead while the kind checks and saves the chunk before,
+    /// so reading and writing overlap and the file is never held as cells
+    /// whole. `Err(message)` fails the import.
+    async fn stream_rows(
         &self,
         kind: &dyn ImportKind,
         record: &ImportRecord,
-        bytes: &[u8],
-    ) -> anyhow::Result<Result<FileOutcomes, String>> {
-        let sheet = match super::xlsx::read_first_sheet(bytes) {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::info!(import = %record.id, error = %e, "unreadable upload");
-                return Ok(Err("文件无法读取，请上传由模板填写的 .xlsx 文件".into()));
+        bytes: Vec<u8>,
+    ) -> anyhow::Result<Result<Tally, String>> {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<(usize, SheetRows), String>>(2);
+        let import = record.id.clone();
+        let reader = tokio::task::spawn_blocking(move || {
+            let sent = super::xlsx::stream_first_sheet(&bytes, READ_CHUNK, |declared, rows| {
+                tx.blocking_send(Ok((declared, rows))).is_ok()
+            });
+            if let Err(e) = sent {
+                tracing::info!(%import, error = %e, "unreadable upload");
+                let _ = tx.blocking_send(Err(e.to_string()));
             }
+        });
+        let result = self.consume(kind, record, &mut rx).await;
+        // Dropping the receiver stops a reader still going (a failed import).
+        drop(rx);
+        reader.await.context("sheet reader panicked")?;
+        result
+    }
+
+    async fn consume(
+        &self,
+        kind: &dyn ImportKind,
+        record: &ImportRecord,
+        rx: &mut tokio::sync::mpsc::Receiver<Result<(usize, SheetRows), String>>,
+    ) -> anyhow::Result<Result<Tally, String>> {
+        let Some(first) = rx.recv().await else {
+            return Ok(Err("文件中没有数据行".into()));
         };
-        let rows = match rows_for(kind, &record.params, sheet) {
-            Ok(r) if r.is_empty() => return Ok(Err("文件中没有数据行".into())),
-            Ok(r) => r,
+        let Ok((declared, first)) = first else {
+            return Ok(Err(UNREADABLE.into()));
+        };
+        // Header, sample row and data rows.
+        if declared > MAX_ROWS + 2 {
+            return Ok(Err(too_many()));
+        }
+        let mut first = first.into_iter();
+        let header = first.next().map(|(_, cells)| cells).unwrap_or_default();
+        let map = match ColumnMap::new(kind, &record.params, &header) {
+            Ok(m) => m,
             Err(message) => return Ok(Err(message)),
         };
         let ctx = ImportContext {
             state: &self.state,
             record,
             dry_run: record.dry_run,
-            total: rows.len(),
         };
-        let outcomes = kind.apply(&ctx, &rows).await?;
-        anyhow::ensure!(
-            outcomes.len() == rows.len(),
-            "import kind {} returned {} outcomes for {} rows",
-            kind.name(),
-            outcomes.len(),
-            rows.len()
-        );
-        Ok(Ok(rows
-            .into_iter()
-            .zip(outcomes)
-            .map(|(row, o)| {
-                (
-                    row.cells,
-                    o.map_err(|reason| format!("第{}行：{reason}", row.number)),
-                )
-            })
-            .collect()))
+        let mut sink = kind.open(&ctx).await?;
+        let mut tally = Tally {
+            total: 0,
+            failed: Vec::new(),
+        };
+        let mut chunk: SheetRows = first.collect();
+        let mut read = 0;
+        loop {
+            read += chunk.len();
+            let rows: Vec<Row> = chunk
+                .into_iter()
+                .filter_map(|(number, raw)| map.row(number, raw))
+                .collect();
+            tally.total += rows.len();
+            if tally.total > MAX_ROWS {
+                return Ok(Err(too_many()));
+            }
+            if !rows.is_empty() {
+                let outcomes = sink.apply(&ctx, &rows).await?;
+                anyhow::ensure!(
+                    outcomes.len() == rows.len(),
+                    "import kind {} returned {} outcomes for {} rows",
+                    kind.name(),
+                    outcomes.len(),
+                    rows.len()
+                );
+                for (row, outcome) in rows.into_iter().zip(outcomes) {
+                    if let Err(reason) = outcome {
+                        tally
+                            .failed
+                            .push((row.cells, format!("第{}行：{reason}", row.number)));
+                    }
+                }
+                ctx.progress_of(read, declared.max(read + 1)).await?;
+            }
+            chunk = match rx.recv().await {
+                None => break,
+                Some(Ok((_, rows))) => rows,
+                Some(Err(_)) => return Ok(Err(UNREADABLE.into())),
+            };
+        }
+        if tally.total == 0 {
+            return Ok(Err("文件中没有数据行".into()));
+        }
+        Ok(Ok(tally))
     }
 
     pub fn new(state: AppState, registry: Registry) -> Self {
@@ -232,9 +316,9 @@ impl ImportWorker {
                 .fail(&mut record, "上传的文件不存在，请重新上传".into())
                 .await;
         };
-        let results = match kind.file_type() {
-            FileType::Xlsx => match self.rows_of(kind.as_ref(), &record, &blob.bytes).await? {
-                Ok(r) => r,
+        let tally = match kind.file_type() {
+            FileType::Xlsx => match self.stream_rows(kind.as_ref(), &record, blob.bytes).await? {
+                Ok(t) => t,
                 Err(message) => return self.fail(&mut record, message).await,
             },
             FileType::Zip => {
@@ -242,22 +326,17 @@ impl ImportWorker {
                     state: &self.state,
                     record: &record,
                     dry_run: record.dry_run,
-                    total: 0,
                 };
                 match kind.apply_file(&ctx, blob.bytes).await? {
                     Ok(r) if r.is_empty() => {
                         return self.fail(&mut record, "压缩包中没有文件".into()).await;
                     }
-                    Ok(r) => r,
+                    Ok(r) => Tally::of(r),
                     Err(message) => return self.fail(&mut record, message).await,
                 }
             }
         };
-        let total = results.len();
-        let failed: Vec<(Vec<String>, String)> = results
-            .into_iter()
-            .filter_map(|(cells, o)| o.err().map(|reason| (cells, reason)))
-            .collect();
+        let Tally { total, failed } = tally;
         let mut update = Update::new()
             .set("status", ImportStatus::Completed.label())
             .set("total", total)
@@ -319,19 +398,24 @@ mod tests {
     #[test]
     fn rows_follow_headers_and_skip_blank_and_sample_rows() {
         let kind = super::super::demo_notes::DemoNotes;
-        let sheet = vec![
-            vec!["内容".into(), "*编号".into(), "多余".into()],
-            vec!["示例内容：第一次课".into(), "10001".into(), "".into()],
-            vec!["".into(), "".into(), "x".into()],
-            vec!["你好".into(), "7".into(), "".into()],
-        ];
-        // The sample row of this kind is (10001, 示例内容：第一次课, 2026-03-01); this one differs by date.
-        let rows = rows_for(&kind, &serde_json::Value::Null, sheet).unwrap();
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[1].number, 4);
-        assert_eq!(rows[1].cells, vec!["7", "你好", ""]);
-        let missing =
-            rows_for(&kind, &serde_json::Value::Null, vec![vec!["内容".into()]]).unwrap_err();
+        let params = serde_json::Value::Null;
+        let header = vec!["内容".into(), "*编号".into(), "多余".into()];
+        let map = ColumnMap::new(&kind, &params, &header).unwrap();
+        let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        // The sample row of this kind is (10001, 示例内容：第一次课, 2026-03-01).
+        assert!(map.row(2, row(&["示例内容：第一次课", "10001"])).is_some());
+        assert!(map.row(3, row(&["", "", "x"])).is_none());
+        let got = map.row(4, row(&["你好", "7"])).unwrap();
+        assert_eq!(got.number, 4);
+        assert_eq!(got.cells, vec!["7", "你好", ""]);
+        let mut with_date = header.clone();
+        with_date.push("日期".into());
+        let map = ColumnMap::new(&kind, &params, &with_date).unwrap();
+        let sample = row(&["示例内容：第一次课", "10001", "", "2026-03-01"]);
+        assert!(map.row(2, sample).is_none());
+        let missing = ColumnMap::new(&kind, &params, &["内容".into()])
+            .err()
+            .unwrap();
         assert!(missing.contains("编号"), "{missing}");
     }
 }

@@ -5,7 +5,7 @@
 use std::io::Cursor;
 
 use anyhow::Context;
-use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use calamine::{Data, DataRef, Reader, Xlsx, open_workbook_from_rs};
 use rust_xlsxwriter::{DataValidation, Format, FormatAlign, Formula, Workbook, Worksheet};
 
 use super::Column;
@@ -44,26 +44,117 @@ pub fn cell_text(d: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) => s.trim().to_owned(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
+        Data::Float(f) => float_text(*f),
+        Data::Bool(b) => bool_text(*b),
         Data::DateTime(dt) => excel_date(dt.as_f64()),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
     }
 }
 
-/// The first sheet as rows of text (row 0 is the header row).
-pub fn read_first_sheet(bytes: &[u8]) -> anyhow::Result<Vec<Vec<String>>> {
+/// `cell_text` for the streaming reader's borrowed cells.
+fn ref_text(d: &DataRef<'_>) -> String {
+    match d {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.trim().to_owned(),
+        DataRef::SharedString(s) => s.trim().to_owned(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => float_text(*f),
+        DataRef::Bool(b) => bool_text(*b),
+        DataRef::DateTime(dt) => excel_date(dt.as_f64()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => format!("#{e:?}"),
+    }
+}
+
+fn float_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        f.to_string()
+    }
+}
+
+fn bool_text(b: bool) -> String {
+    if b { "是" } else { "否" }.to_owned()
+}
+
+/// Cells past this column are ignored: no template is that wide, and a
+/// stray cell in column XFD must not widen every row.
+pub const MAX_COLUMNS: u32 = 256;
+
+/// Rows of a sheet: each its row number as Excel shows it (1-based) and its
+/// cells from column A. Rows without any text are left out.
+pub type SheetRows = Vec<(usize, Vec<String>)>;
+
+/// Streams the first sheet in chunks of up to `chunk` rows without loading
+/// it whole. `each` gets the row count the sheet declares (its dimension; 0
+/// when it declares none) and a chunk, and returns false to stop reading.
+/// Blocking work: run it off the async executor.
+pub fn stream_first_sheet(
+    bytes: &[u8],
+    chunk: usize,
+    mut each: impl FnMut(usize, SheetRows) -> bool,
+) -> anyhow::Result<()> {
     let mut wb: Xlsx<_> =
         open_workbook_from_rs(Cursor::new(bytes)).context("not an xlsx workbook")?;
-    let range = wb
-        .worksheet_range_at(0)
-        .context("the workbook has no sheet")??;
-    Ok(range
-        .rows()
-        .map(|r| r.iter().map(cell_text).collect())
-        .collect())
+    let name = wb
+        .sheet_names()
+        .first()
+        .cloned()
+        .context("the workbook has no sheet")?;
+    let mut cells = wb.worksheet_cells_reader(&name)?;
+    let dims = cells.dimensions();
+    let declared = (dims.end.0 + 1).saturating_sub(dims.start.0) as usize;
+    let declared = if dims.end == (0, 0) { 0 } else { declared };
+    let chunk = chunk.max(1);
+    let mut rows: SheetRows = Vec::with_capacity(chunk);
+    let mut current: Option<(u32, Vec<String>)> = None;
+    while let Some(cell) = cells.next_cell()? {
+        let (r, c) = cell.get_position();
+        if c >= MAX_COLUMNS {
+            continue;
+        }
+        let text = ref_text(cell.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        if current.as_ref().is_some_and(|(cr, _)| *cr != r) {
+            let (cr, cells) = current.take().expect("checked");
+            rows.push((cr as usize + 1, cells));
+            if rows.len() >= chunk
+                && !each(
+                    declared,
+                    std::mem::replace(&mut rows, Vec::with_capacity(chunk)),
+                )
+            {
+                return Ok(());
+            }
+        }
+        let (_, row) = current.get_or_insert_with(|| (r, Vec::new()));
+        let c = c as usize;
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = text;
+    }
+    if let Some((cr, cells)) = current {
+        rows.push((cr as usize + 1, cells));
+    }
+    if !rows.is_empty() {
+        each(declared, rows);
+    }
+    Ok(())
+}
+
+/// The first sheet's rows of text, whole (small files: templates, tests).
+pub fn read_first_sheet(bytes: &[u8]) -> anyhow::Result<Vec<Vec<String>>> {
+    let mut out = Vec::new();
+    stream_first_sheet(bytes, 1024, |_, rows| {
+        out.extend(rows.into_iter().map(|(_, cells)| cells));
+        true
+    })?;
+    Ok(out)
 }
 
 fn header_format() -> Format {

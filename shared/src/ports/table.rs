@@ -468,6 +468,84 @@ pub trait Table: Send + Sync {
     /// whether it was written. Each put is atomic on its own, not the batch:
     /// concurrent callers putting the same key see exactly one `true`.
     async fn insert_new(&self, items: Vec<Item>) -> Result<Vec<bool>, TableError>;
+    /// The bulk-import write. Each group's guard is put only if its key is
+    /// absent; when it is, the group's items are put too (each only if
+    /// absent). Answers, per group, whether its guard was written; racing
+    /// callers see exactly one `true` per guard key. The embedded adapter
+    /// writes the whole call in one transaction; DynamoDB writes the guards,
+    /// then the winners' items, in transactions of 100 — a crash between
+    /// leaves guards whose items a re-run of the same import writes.
+    async fn insert_guarded(&self, groups: Vec<Guarded>) -> Result<Vec<bool>, TableError>;
+}
+
+/// An item serialised once, for bulk writes: its key and its JSON text (an
+/// object holding `pk` and `sk`, like every stored item). The record must
+/// not hold key or index attributes itself: items on a GSI go as `Item`.
+#[derive(Debug, Clone)]
+pub struct EncodedItem {
+    key: Key,
+    json: Vec<u8>,
+}
+
+impl EncodedItem {
+    pub fn new<T: Serialize>(key: Key, record: &T) -> Result<Self, TableError> {
+        let invalid = |m: String| TableError::Invalid(m);
+        let body = serde_json::to_vec(record).map_err(|e| invalid(e.to_string()))?;
+        if body.first() != Some(&b'{') {
+            return Err(invalid("record is not an object".into()));
+        }
+        if key.pk.is_empty() || key.sk.is_empty() {
+            return Err(invalid("empty key".into()));
+        }
+        let mut json = Vec::with_capacity(body.len() + key.pk.len() + key.sk.len() + 16);
+        json.extend_from_slice(b"{\"pk\":");
+        serde_json::to_writer(&mut json, &key.pk).map_err(|e| invalid(e.to_string()))?;
+        json.extend_from_slice(b",\"sk\":");
+        serde_json::to_writer(&mut json, &key.sk).map_err(|e| invalid(e.to_string()))?;
+        if body.len() > 2 {
+            json.push(b',');
+        }
+        json.extend_from_slice(&body[1..]);
+        if json.len() > MAX_ITEM_BYTES {
+            return Err(TableError::TooLarge(json.len()));
+        }
+        let encoded = Self { key, json };
+        debug_assert!(
+            encoded.to_item().is_ok_and(|item| {
+                item.len() == body_attrs(&body) + 2
+                    && Index::ALL.iter().all(|i| i.key_of(&item).is_none())
+            }),
+            "an encoded record holds key or index attributes"
+        );
+        Ok(encoded)
+    }
+
+    pub fn key(&self) -> &Key {
+        &self.key
+    }
+
+    /// The stored JSON text.
+    pub fn json(&self) -> &[u8] {
+        &self.json
+    }
+
+    /// The item as a map, for adapters that need one.
+    pub fn to_item(&self) -> Result<Item, TableError> {
+        serde_json::from_slice(&self.json).map_err(|e| TableError::Invalid(e.to_string()))
+    }
+}
+
+/// How many attributes a serialised record has (debug checks only).
+fn body_attrs(body: &[u8]) -> usize {
+    serde_json::from_slice::<Item>(body).map_or(0, |m| m.len())
+}
+
+/// One group of `Table::insert_guarded`: a uniqueness guard and the items
+/// written with it.
+#[derive(Debug, Clone)]
+pub struct Guarded {
+    pub guard: EncodedItem,
+    pub items: Vec<EncodedItem>,
 }
 
 /// Checks every adapter applies before writing a transaction.

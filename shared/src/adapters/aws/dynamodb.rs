@@ -17,8 +17,9 @@ use aws_sdk_dynamodb::types::{
 use serde_json::{Number, Value};
 
 use crate::ports::table::{
-    BATCH_WRITE_CHUNK, BatchOp, Condition, Cursor, CursorPos, Index, Item, Key, PK, Query,
-    QueryPage, SK, SkCond, Table, TableError, TxOp, Update, VERSION, check_item, check_transaction,
+    BATCH_WRITE_CHUNK, BatchOp, Condition, Cursor, CursorPos, EncodedItem, Guarded, Index, Item,
+    Key, PK, Query, QueryPage, SK, SkCond, Table, TableError, TxOp, Update, VERSION, check_item,
+    check_transaction,
 };
 
 /// The DynamoDB table adapter.
@@ -548,6 +549,22 @@ impl Table for DynamoTable {
             }
         }
         Ok(written)
+    }
+
+    async fn insert_guarded(&self, groups: Vec<Guarded>) -> Result<Vec<bool>, TableError> {
+        let guards = groups
+            .iter()
+            .map(|g| g.guard.to_item())
+            .collect::<Result<Vec<_>, _>>()?;
+        let won = self.insert_new(guards).await?;
+        let items = groups
+            .iter()
+            .zip(&won)
+            .filter(|(_, won)| **won)
+            .flat_map(|(g, _)| g.items.iter().map(EncodedItem::to_item))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.insert_new(items).await?;
+        Ok(won)
     }
 
     async fn query(&self, q: Query) -> Result<QueryPage, TableError> {

@@ -21,6 +21,10 @@ pub(crate) const SEP: u8 = 0;
 /// Larger than any byte of UTF-8 text: `prefix + HIGH` bounds a prefix range.
 pub(crate) const HIGH: u8 = 0xFF;
 
+/// redb's page cache (reads and the write buffer). redb's default is 1 GiB,
+/// which a bulk import would fill with pages it never reads again.
+const CACHE_BYTES: usize = 32 * 1024 * 1024;
+
 /// The redb database; cheap to clone.
 #[derive(Clone)]
 pub struct EmbeddedStore {
@@ -33,12 +37,15 @@ impl EmbeddedStore {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating data directory {}", dir.display()))?;
         let path = dir.join("vslc.redb");
-        let db = Database::create(&path).with_context(|| {
-            format!(
-                "opening {} (is another vslc-local running?)",
-                path.display()
-            )
-        })?;
+        let db = Database::builder()
+            .set_cache_size(CACHE_BYTES)
+            .create(&path)
+            .with_context(|| {
+                format!(
+                    "opening {} (is another vslc-local running?)",
+                    path.display()
+                )
+            })?;
         let txn = db.begin_write()?;
         for def in [ITEMS, GSI1, GSI2, QUEUE_MESSAGES, QUEUE_VISIBLE] {
             txn.open_table(def)?;

@@ -10,8 +10,8 @@ use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
 
 use super::store::{EmbeddedStore, GSI1, GSI2, HIGH, ITEMS, SEP, blocking, composite, split};
 use crate::ports::table::{
-    BatchOp, Condition, Cursor, CursorPos, Index, Item, Key, Query, QueryPage, SkCond, Table,
-    TableError, TxOp, Update, check_item, check_transaction,
+    BatchOp, Condition, Cursor, CursorPos, Guarded, Index, Item, Key, Query, QueryPage, SkCond,
+    Table, TableError, TxOp, Update, check_item, check_transaction,
 };
 
 /// The embedded table adapter.
@@ -425,6 +425,33 @@ impl Table for EmbeddedTable {
                             [].as_slice(),
                         )
                         .map_err(backend)?;
+                    }
+                }
+                written.push(true);
+            }
+            Ok(written)
+        })
+        .await
+    }
+
+    async fn insert_guarded(&self, groups: Vec<Guarded>) -> Result<Vec<bool>, TableError> {
+        // Encoded items carry no index attributes: only the item table changes.
+        self.write(move |txn| {
+            let mut table = txn.open_table(ITEMS).map_err(backend)?;
+            let mut written = Vec::with_capacity(groups.len());
+            for group in groups {
+                let k = item_key(group.guard.key())?;
+                if table.get(k.as_slice()).map_err(backend)?.is_some() {
+                    written.push(false);
+                    continue;
+                }
+                table
+                    .insert(k.as_slice(), group.guard.json())
+                    .map_err(backend)?;
+                for item in &group.items {
+                    let k = item_key(item.key())?;
+                    if table.get(k.as_slice()).map_err(backend)?.is_none() {
+                        table.insert(k.as_slice(), item.json()).map_err(backend)?;
                     }
                 }
                 written.push(true);
