@@ -30,6 +30,21 @@ fn peak_mb() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+/// CPU seconds (user + system) this process has used (Linux).
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which is in parentheses.
+    let rest = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 /// Resets the peak to the current RSS, so a step's own peak is measured.
 fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
@@ -171,14 +186,15 @@ async fn run(step: &str) -> anyhow::Result<()> {
 
     reset_peak();
     let before = requests.as_ref().map_or(0, |r| r.load(Ordering::Relaxed));
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_secs());
     worker.process_key(&key).await?;
     let secs = t.elapsed().as_secs_f64();
+    let cpu = cpu_secs() - cpu;
     let done = ImportRecord::load(state.table.as_ref(), &school, &id)
         .await?
         .expect("record");
     println!(
-        "import: {} rows ({} saved, {} failed) in {secs:.3} s = {:.0} rows/s, peak RSS {:.0} MB",
+        "import: {} rows ({} saved, {} failed) in {secs:.3} s = {:.0} rows/s, CPU {cpu:.2} s, peak RSS {:.0} MB",
         done.total,
         done.success,
         done.failed,

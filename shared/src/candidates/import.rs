@@ -19,7 +19,7 @@ use crate::accounts::{Tenant, TenantKind};
 use crate::catalogue::certificate::MajorLevel;
 use crate::catalogue::{Certificate, Pilot};
 use crate::domain::{Gender, IdType};
-use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink};
+use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saving, saved};
 use crate::ports::table::{EncodedItem, Guarded, Item, Query, TableError, TableExt};
 use crate::state::AppState;
 
@@ -277,13 +277,8 @@ struct GuardRef<'a> {
 
 #[async_trait]
 impl RowSink for CandidatesSink {
-    async fn apply(
-        &mut self,
-        ctx: &ImportContext<'_>,
-        rows: &[Row],
-    ) -> anyhow::Result<Vec<Result<(), String>>> {
+    async fn apply(&mut self, ctx: &ImportContext<'_>, rows: &[Row]) -> anyhow::Result<Saving> {
         let state = ctx.state;
-        let table = state.table.as_ref();
         let school = &ctx.record.tenant;
         let import_id = ctx.record.id.as_str();
 
@@ -325,21 +320,21 @@ impl RowSink for CandidatesSink {
             self.first_row.insert(id_key, row.number);
         }
         if ctx.dry_run {
-            return Ok(outcomes);
+            return Ok(saved(outcomes));
         }
 
         // This import's own candidates a crash may have left unwritten.
+        let mut repairs = Vec::new();
         if !own.is_empty() {
             let (checked, nos): (Vec<Checked>, Vec<String>) = own.into_iter().unzip();
             let mut built = new_candidates(state, checked).await?;
             for (c, no) in built.iter_mut().zip(nos) {
                 c.candidate_no = no;
             }
-            let items = built
+            repairs = built
                 .iter()
                 .map(|c| c.to_item(school))
                 .collect::<Result<Vec<Item>, _>>()?;
-            table.insert_new(items).await?;
         }
 
         let (positions, checked): (Vec<usize>, Vec<Checked>) = fresh.into_iter().unzip();
@@ -363,13 +358,19 @@ impl RowSink for CandidatesSink {
             })
             .collect::<Result<Vec<Guarded>, TableError>>()?;
         drop(candidates);
-        let won = table.insert_guarded(groups).await?;
-        for (pos, won) in positions.into_iter().zip(won) {
-            if !won {
-                // Another import created this person meanwhile.
-                outcomes[pos] = Err("该考生已存在".into());
+        let table = state.table.clone();
+        Ok(Box::pin(async move {
+            if !repairs.is_empty() {
+                table.insert_new(repairs).await?;
             }
-        }
-        Ok(outcomes)
+            let won = table.insert_guarded(groups).await?;
+            for (pos, won) in positions.into_iter().zip(won) {
+                if !won {
+                    // Another import created this person meanwhile.
+                    outcomes[pos] = Err("该考生已存在".into());
+                }
+            }
+            Ok(outcomes)
+        }))
     }
 }

@@ -72,23 +72,27 @@ pub struct Candidate {
     pub gender: Gender,
     pub id_type: IdType,
     pub id_number: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub major: Option<MajorRef>,
     /// 专业层次.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub major_level: Option<MajorLevel>,
     /// 入学年份.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enrolment_year: Option<i32>,
     /// 工作单位 (社会考生).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_unit: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo_key: Option<String>,
     pub status: InfoStatus,
     /// 认证中: an identity check is queued or running.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub checking: bool,
     /// Why the identity check asked for manual review.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_reason: Option<String>,
     /// 已报考证书数: deletion needs 0.
     #[serde(default)]

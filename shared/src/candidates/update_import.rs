@@ -13,7 +13,7 @@ use super::service::{CandidateInput, all, apply_edit, check, majors};
 use crate::accounts::TenantKind;
 use crate::catalogue::certificate::MajorLevel;
 use crate::domain::{Gender, IdType};
-use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink};
+use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saving, saved};
 
 pub struct CandidatesUpdate;
 
@@ -159,11 +159,7 @@ struct UpdateSink {
 
 #[async_trait]
 impl RowSink for UpdateSink {
-    async fn apply(
-        &mut self,
-        ctx: &ImportContext<'_>,
-        rows: &[Row],
-    ) -> anyhow::Result<Vec<Result<(), String>>> {
+    async fn apply(&mut self, ctx: &ImportContext<'_>, rows: &[Row]) -> anyhow::Result<Saving> {
         let state = ctx.state;
         let school = &ctx.record.tenant;
         let today = state.clock.now_cst().date_naive();
@@ -203,6 +199,7 @@ impl RowSink for UpdateSink {
                 Err(e) => outcomes.push(Err(e)),
             }
         }
-        Ok(outcomes)
+        // Edits are saved row by row above: each is a checked state transition.
+        Ok(saved(outcomes))
     }
 }

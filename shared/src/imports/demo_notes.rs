@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::{Column, ImportContext, ImportKind, Row, RowSink};
+use super::{Column, ImportContext, ImportKind, Row, RowSink, Saving};
 use crate::accounts::TenantKind;
 use crate::ports::table::{BatchOp, Query, TableExt, from_item, to_item};
 
@@ -107,11 +107,7 @@ struct NotesSink {
 
 #[async_trait]
 impl RowSink for NotesSink {
-    async fn apply(
-        &mut self,
-        ctx: &ImportContext<'_>,
-        rows: &[Row],
-    ) -> anyhow::Result<Vec<Result<(), String>>> {
+    async fn apply(&mut self, ctx: &ImportContext<'_>, rows: &[Row]) -> anyhow::Result<Saving> {
         let mut outcomes = Vec::with_capacity(rows.len());
         let mut pending = Vec::new();
         for row in rows {
@@ -148,9 +144,12 @@ impl RowSink for NotesSink {
                 Err(e) => outcomes.push(Err(e)),
             }
         }
-        if !pending.is_empty() {
-            ctx.state.table.batch_write(pending).await?;
-        }
-        Ok(outcomes)
+        let table = ctx.state.table.clone();
+        Ok(Box::pin(async move {
+            if !pending.is_empty() {
+                table.batch_write(pending).await?;
+            }
+            Ok(outcomes)
+        }))
     }
 }

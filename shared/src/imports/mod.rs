@@ -11,6 +11,8 @@ pub mod worker;
 pub mod xlsx;
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -125,17 +127,27 @@ impl ImportContext<'_> {
     }
 }
 
-/// An xlsx import under way: it sees every row once, chunk by chunk.
+/// A chunk's writes, resolving to one outcome per row of the chunk, in
+/// order: Ok, or the reason in Chinese. The worker runs it while the next
+/// chunk is checked, so it owns what it needs (`'static`).
+pub type Saving = Pin<Box<dyn Future<Output = anyhow::Result<Outcomes>> + Send + 'static>>;
+
+/// One outcome per row.
+pub type Outcomes = Vec<Result<(), String>>;
+
+/// A `Saving` for a chunk whose work is already done.
+pub fn saved(outcomes: Outcomes) -> Saving {
+    Box::pin(std::future::ready(Ok(outcomes)))
+}
+
+/// An xlsx import under way: it sees every row once, chunk by chunk, in
+/// file order.
 #[async_trait]
 pub trait RowSink: Send {
-    /// Validates a chunk and, unless dry run, saves its good rows. Returns
-    /// one outcome per row, in order: Ok, or the reason in Chinese. Must be
-    /// idempotent: an import run twice saves nothing twice.
-    async fn apply(
-        &mut self,
-        ctx: &ImportContext<'_>,
-        rows: &[Row],
-    ) -> anyhow::Result<Vec<Result<(), String>>>;
+    /// Validates a chunk against the rows before it and returns its saving
+    /// (unless dry run, the good rows' writes). Must be idempotent: an
+    /// import run twice saves nothing twice.
+    async fn apply(&mut self, ctx: &ImportContext<'_>, rows: &[Row]) -> anyhow::Result<Saving>;
 }
 
 /// An import type.

@@ -11,12 +11,13 @@ use serde::Deserialize;
 
 use super::record::{ImportRecord, ImportStatus};
 use super::xlsx::SheetRows;
-use super::{FileOutcomes, FileType, ImportContext, ImportKind, Registry, Row};
+use super::{FileOutcomes, FileType, ImportContext, ImportKind, Outcomes, Registry, Row};
 use crate::adapters::embedded::signing::decode_component;
 use crate::ports::queue::QueueName;
 use crate::ports::table::Update;
 use crate::state::AppState;
 use crate::worker::{Message, Worker};
+use tokio::task::JoinHandle;
 
 /// Most data rows one file may hold.
 pub const MAX_ROWS: usize = 100_000;
@@ -132,6 +133,8 @@ impl ColumnMap {
 
 /// Rows read from the sheet per chunk handed to the import kind.
 const READ_CHUNK: usize = 5_000;
+/// Progress is written at most this often.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// What a file held: how many rows (or zip entries), and the failed ones
 /// with their reasons.
@@ -141,6 +144,29 @@ struct Tally {
 }
 
 impl Tally {
+    /// Takes a saved chunk's outcomes; failed rows keep their cells.
+    fn settle(
+        &mut self,
+        kind: &dyn ImportKind,
+        rows: Vec<Row>,
+        outcomes: Outcomes,
+    ) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            outcomes.len() == rows.len(),
+            "import kind {} returned {} outcomes for {} rows",
+            kind.name(),
+            outcomes.len(),
+            rows.len()
+        );
+        for (row, outcome) in rows.into_iter().zip(outcomes) {
+            if let Err(reason) = outcome {
+                self.failed
+                    .push((row.cells, format!("第{}行：{reason}", row.number)));
+            }
+        }
+        Ok(())
+    }
+
     fn of(outcomes: FileOutcomes) -> Self {
         let total = outcomes.len();
         let failed = outcomes
@@ -216,7 +242,10 @@ impl ImportWorker {
         };
         let mut chunk: SheetRows = first.collect();
         let mut read = 0;
-        loop {
+        let mut reported = std::time::Instant::now();
+        // The chunk being saved while the next one is checked.
+        let mut saving: Option<(Vec<Row>, JoinHandle<anyhow::Result<Outcomes>>)> = None;
+        let failure = loop {
             read += chunk.len();
             let rows: Vec<Row> = chunk
                 .into_iter()
@@ -224,31 +253,30 @@ impl ImportWorker {
                 .collect();
             tally.total += rows.len();
             if tally.total > MAX_ROWS {
-                return Ok(Err(too_many()));
+                break Some(too_many());
             }
             if !rows.is_empty() {
-                let outcomes = sink.apply(&ctx, &rows).await?;
-                anyhow::ensure!(
-                    outcomes.len() == rows.len(),
-                    "import kind {} returned {} outcomes for {} rows",
-                    kind.name(),
-                    outcomes.len(),
-                    rows.len()
-                );
-                for (row, outcome) in rows.into_iter().zip(outcomes) {
-                    if let Err(reason) = outcome {
-                        tally
-                            .failed
-                            .push((row.cells, format!("第{}行：{reason}", row.number)));
-                    }
+                let next = tokio::spawn(sink.apply(&ctx, &rows).await?);
+                if let Some((rows, done)) = saving.replace((rows, next)) {
+                    tally.settle(kind, rows, done.await??)?;
                 }
-                ctx.progress_of(read, declared.max(read + 1)).await?;
+                if reported.elapsed() >= PROGRESS_EVERY {
+                    ctx.progress_of(read, declared.max(read + 1)).await?;
+                    reported = std::time::Instant::now();
+                }
             }
             chunk = match rx.recv().await {
-                None => break,
+                None => break None,
                 Some(Ok((_, rows))) => rows,
-                Some(Err(_)) => return Ok(Err(UNREADABLE.into())),
+                Some(Err(_)) => break Some(UNREADABLE.into()),
             };
+        };
+        // Whatever happens next, the last chunk's writes finish first.
+        if let Some((rows, done)) = saving {
+            tally.settle(kind, rows, done.await??)?;
+        }
+        if let Some(message) = failure {
+            return Ok(Err(message));
         }
         if tally.total == 0 {
             return Ok(Err("文件中没有数据行".into()));
