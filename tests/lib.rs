@@ -29,8 +29,14 @@ pub fn test_config(dir: &std::path::Path) -> Config {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Arc::new(SystemClock)).await
+}
+
+/// A test server on this clock (a `ManualClock` lets a test move time
+/// across an exam plan's windows).
+pub async fn spawn_app_with(clock: Arc<dyn vslc_shared::ports::Clock>) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let running = vslc_local::start(test_config(dir.path()), Arc::new(SystemClock))
+    let running = vslc_local::start(test_config(dir.path()), clock)
         .await
         .expect("server starts");
     TestApp {
@@ -97,11 +103,25 @@ impl TestApp {
         bytes: Vec<u8>,
         dry_run: bool,
     ) -> String {
+        self.upload_import_with(token, kind, file_name, bytes, dry_run, Value::Null)
+            .await
+    }
+
+    /// `upload_import` with the import's `params`.
+    pub async fn upload_import_with(
+        &self,
+        token: &str,
+        kind: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+        dry_run: bool,
+        params: Value,
+    ) -> String {
         let r = self
             .post(
                 "/api/imports",
                 Some(token),
-                json!({"type": kind, "fileName": file_name, "dryRun": dry_run}),
+                json!({"type": kind, "fileName": file_name, "dryRun": dry_run, "params": params}),
             )
             .await;
         assert_eq!(r.status, 201, "create import: {}", r.body);
@@ -200,6 +220,11 @@ impl TestApp {
             )
             .await
             .expect("candidate updated");
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Resp {
+        self.send(self.http.delete(self.url(path)).bearer_auth(token))
+            .await
     }
 
     pub async fn put_json(&self, path: &str, token: &str, body: Value) -> Resp {

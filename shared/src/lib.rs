@@ -8,6 +8,8 @@ pub mod candidates;
 pub mod catalogue;
 pub mod config;
 pub mod domain;
+pub mod exam;
+pub mod export;
 pub mod http;
 pub mod images;
 pub mod imports;
@@ -17,7 +19,9 @@ pub mod lambda;
 pub mod ledger;
 pub mod mask;
 pub mod ports;
+pub mod rooms;
 pub mod seed;
+pub mod sites;
 pub mod state;
 pub mod worker;
 

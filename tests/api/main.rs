@@ -5,6 +5,7 @@ mod candidate_imports;
 mod candidate_photos;
 mod candidates;
 mod catalogue;
+mod exam;
 mod imports;
 mod institutions;
 mod platform;

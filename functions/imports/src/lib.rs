@@ -36,7 +36,7 @@ pub fn routes() -> AreaRouter {
 
 /// 下载模板.
 #[utoipa::path(get, path = "/templates/{type}", tag = "imports",
-    params(("type" = String, Path, description = "import type"), ("kind" = Option<String>, Query, description = "candidates: school | social")),
+    params(("type" = String, Path, description = "import type"), ("kind" = Option<String>, Query, description = "candidates: school | social"), ("planId" = Option<String>, Query, description = "rooms: 考试计划 id")),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn template(

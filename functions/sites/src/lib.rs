@@ -1,7 +1,23 @@
-//! `/api/sites` — 考核站点. Its routes land with the issue that builds this area;
-//! until then it serves `/health` like every area.
+//! `/api/sites` — 考核站点 (manual §5.2.4): a school's declarations, the
+//! org's review, and 考核站点分配 (借考) per plan.
 
-use vslc_shared::http::{Area, AreaRouter};
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::routes;
+use vslc_shared::AppState;
+use vslc_shared::accounts::Session;
+use vslc_shared::catalogue::certificate::Level;
+use vslc_shared::catalogue::standard::Standard;
+use vslc_shared::http::{
+    ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
+    Query, run_batch,
+};
+use vslc_shared::sites::Site;
+use vslc_shared::sites::allocation::{self, Allocation, AllocationFilter, AllocationInput};
+use vslc_shared::sites::review::{self, ReturnInput};
+use vslc_shared::sites::service::{self, SiteFilter, SiteInput};
 
 pub const AREA: Area = Area {
     name: "sites",
@@ -11,4 +27,237 @@ pub const AREA: Area = Area {
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(standards))
+        .routes(routes!(batch_delete))
+        .routes(routes!(get_one, edit, delete))
+        .routes(routes!(submit))
+        .routes(routes!(withdraw))
+        .routes(routes!(review_list))
+        .routes(routes!(review_get))
+        .routes(routes!(approve))
+        .routes(routes!(return_site))
+        .routes(routes!(allocations, allocate))
+        .routes(routes!(delete_allocation))
+}
+
+/// 考核站点申报列表 (the school's own).
+#[utoipa::path(get, path = "", tag = "sites", params(SiteFilter, PageParams),
+    responses((status = 200, body = Paged<Site>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(f): Query<SiteFilter>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Paged<Site>>> {
+    service::list(&state, &session, &f, &page)
+        .await
+        .map(axum::Json)
+}
+
+/// 申报考核站点: 保存 (未提交) or 保存并提交 (待审核); one per certificate level.
+#[utoipa::path(post, path = "", tag = "sites", request_body = SiteInput,
+    responses((status = 201, body = Site), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    Json(input): Json<SiteInput>,
+) -> ApiResult<(StatusCode, axum::Json<Site>)> {
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(service::create(&state, &session, input).await?),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+struct StandardsQuery {
+    certificate_id: String,
+    level: Level,
+}
+
+/// The 考核站点建设标准 a declaration answers.
+#[utoipa::path(get, path = "/standards", tag = "sites", params(StandardsQuery),
+    responses((status = 200, body = Vec<Standard>)), security(("bearer" = [])))]
+async fn standards(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<StandardsQuery>,
+) -> ApiResult<axum::Json<Vec<Standard>>> {
+    service::standards_for(&state, &session, &q.certificate_id, q.level)
+        .await
+        .map(axum::Json)
+}
+
+/// 批量删除考核站点 (未提交 / 审核退回), per id.
+#[utoipa::path(post, path = "/batch-delete", tag = "sites", request_body = BatchIds,
+    responses((status = 200, body = BatchOutcome), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn batch_delete(
+    State(state): State<AppState>,
+    session: Session,
+    Json(ids): Json<BatchIds>,
+) -> ApiResult<axum::Json<BatchOutcome>> {
+    session.school_exam_writer()?;
+    run_batch(ids, |id| {
+        let (state, session) = (state.clone(), session.clone());
+        async move { service::delete(&state, &session, &id).await }
+    })
+    .await
+    .map(axum::Json)
+}
+
+/// 查看考核站点.
+#[utoipa::path(get, path = "/{id}", tag = "sites", params(("id" = String, Path)),
+    responses((status = 200, body = Site), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_one(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Site>> {
+    service::get(&state, &session, &id).await.map(axum::Json)
+}
+
+/// 编辑考核站点 (未提交 / 审核退回).
+#[utoipa::path(put, path = "/{id}", tag = "sites", params(("id" = String, Path)), request_body = SiteInput,
+    responses((status = 200, body = Site), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn edit(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Json(input): Json<SiteInput>,
+) -> ApiResult<axum::Json<Site>> {
+    service::edit(&state, &session, &id, input)
+        .await
+        .map(axum::Json)
+}
+
+/// 删除考核站点 (未提交 / 审核退回).
+#[utoipa::path(delete, path = "/{id}", tag = "sites", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn delete(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    service::delete(&state, &session, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 提交 (未提交 / 审核退回 → 待审核).
+#[utoipa::path(post, path = "/{id}/submit", tag = "sites", params(("id" = String, Path)),
+    responses((status = 200, body = Site), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn submit(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Site>> {
+    service::submit(&state, &session, &id).await.map(axum::Json)
+}
+
+/// 撤销 (待审核 → 未提交).
+#[utoipa::path(post, path = "/{id}/withdraw", tag = "sites", params(("id" = String, Path)),
+    responses((status = 200, body = Site), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn withdraw(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Site>> {
+    service::withdraw(&state, &session, &id)
+        .await
+        .map(axum::Json)
+}
+
+/// 考核站点审核列表 (org): submitted sites of its certificates.
+#[utoipa::path(get, path = "/review", tag = "sites", params(SiteFilter, PageParams),
+    responses((status = 200, body = Paged<Site>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn review_list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(f): Query<SiteFilter>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Paged<Site>>> {
+    review::list(&state, &session, &f, &page)
+        .await
+        .map(axum::Json)
+}
+
+/// 查看申报的考核站点 (org).
+#[utoipa::path(get, path = "/review/{id}", tag = "sites", params(("id" = String, Path)),
+    responses((status = 200, body = Site), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn review_get(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Site>> {
+    review::get(&state, &session, &id).await.map(axum::Json)
+}
+
+/// 审核通过 (org).
+#[utoipa::path(post, path = "/review/{id}/approve", tag = "sites", params(("id" = String, Path)),
+    responses((status = 200, body = Site), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn approve(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Site>> {
+    review::approve(&state, &session, &id).await.map(axum::Json)
+}
+
+/// 审核退回 with the reason (org).
+#[utoipa::path(post, path = "/review/{id}/return", tag = "sites", params(("id" = String, Path)), request_body = ReturnInput,
+    responses((status = 200, body = Site), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn return_site(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Json(input): Json<ReturnInput>,
+) -> ApiResult<axum::Json<Site>> {
+    review::return_site(&state, &session, &id, input)
+        .await
+        .map(axum::Json)
+}
+
+/// 考核站点分配: an org its plans' allocations; a school 考核站点分配查询
+/// (where it borrows or lends).
+#[utoipa::path(get, path = "/allocations", tag = "sites", params(AllocationFilter, PageParams),
+    responses((status = 200, body = Paged<Allocation>)), security(("bearer" = [])))]
+async fn allocations(
+    State(state): State<AppState>,
+    session: Session,
+    Query(f): Query<AllocationFilter>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Paged<Allocation>>> {
+    allocation::list(&state, &session, &f, &page)
+        .await
+        .map(axum::Json)
+}
+
+/// 分配考核站点 (借考, org).
+#[utoipa::path(post, path = "/allocations", tag = "sites", request_body = AllocationInput,
+    responses((status = 201, body = Allocation), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn allocate(
+    State(state): State<AppState>,
+    session: Session,
+    Json(input): Json<AllocationInput>,
+) -> ApiResult<(StatusCode, axum::Json<Allocation>)> {
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(allocation::create(&state, &session, input).await?),
+    ))
+}
+
+/// 取消分配 (org).
+#[utoipa::path(delete, path = "/allocations/{id}", tag = "sites", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn delete_allocation(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    allocation::delete(&state, &session, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

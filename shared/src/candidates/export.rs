@@ -2,15 +2,15 @@
 //! filter, as xlsx — ID numbers and phones masked, formula-like text escaped,
 //! written row by row in rust_xlsxwriter's constant-memory mode.
 
-use rust_xlsxwriter::{Format, FormatAlign, Workbook};
-use serde::{Deserialize, Serialize};
+use rust_xlsxwriter::Workbook;
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::model::{Candidate, CandidateKind};
 use super::service::{CandidateFilter, all, matches};
 use crate::accounts::Session;
 use crate::http::ApiError;
-use crate::imports::xlsx::{XLSX_CONTENT_TYPE, safe_text};
+use crate::imports::xlsx::safe_text;
 use crate::mask;
 use crate::state::AppState;
 
@@ -40,13 +40,7 @@ pub struct ExportRequest {
     pub has_photo: Option<bool>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportFile {
-    pub url: String,
-    pub file_name: String,
-    pub rows: usize,
-}
+pub use crate::export::ExportFile;
 
 const HEADERS: [&str; 14] = [
     "考生编号",
@@ -68,10 +62,7 @@ const HEADERS: [&str; 14] = [
 /// The workbook of these candidates.
 pub fn workbook(rows: &[Candidate]) -> anyhow::Result<Vec<u8>> {
     let mut wb = Workbook::new();
-    let head = Format::new()
-        .set_bold()
-        .set_align(FormatAlign::Center)
-        .set_background_color("#DDEBF7");
+    let head = crate::export::header_format();
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("考生信息")?;
     for (i, h) in HEADERS.iter().enumerate() {
@@ -138,21 +129,5 @@ pub async fn export(
     let bytes = tokio::task::spawn_blocking(move || workbook(&rows))
         .await
         .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
-    let stamp = state.clock.now_cst().format("%Y%m%d%H%M%S").to_string();
-    let key = format!(
-        "exports/{}/candidates-{}.xlsx",
-        school.path(),
-        ulid::Ulid::new()
-    );
-    state.documents.put(&key, bytes, XLSX_CONTENT_TYPE).await?;
-    let file_name = format!("考生信息_{stamp}.xlsx");
-    let url = state
-        .documents
-        .download_url(&key, Some(&file_name), state.config.url_ttl)
-        .await?;
-    Ok(ExportFile {
-        url,
-        file_name,
-        rows: count,
-    })
+    crate::export::deliver(state, school, "candidates", "考生信息", count, bytes).await
 }

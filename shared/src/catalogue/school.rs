@@ -73,7 +73,7 @@ fn school_tenant(session: &Session) -> Result<&Tenant, ApiError> {
     session.require_kind(TenantKind::School)
 }
 
-async fn load(state: &AppState, tenant: &Tenant) -> Result<School, ApiError> {
+pub async fn load(state: &AppState, tenant: &Tenant) -> Result<School, ApiError> {
     state
         .table
         .get_as(&School::key(tenant))

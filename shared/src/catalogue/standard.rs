@@ -132,6 +132,23 @@ async fn all(state: &AppState, kind: StandardKind) -> Result<Vec<Standard>, ApiE
         .collect::<Result<_, _>>()?)
 }
 
+/// The enabled 考核站点建设标准 of a certificate level: what a site
+/// declaration answers.
+pub async fn site_standards(
+    state: &AppState,
+    certificate_id: &str,
+    level: Level,
+) -> Result<Vec<Standard>, ApiError> {
+    let mut rows = all(state, StandardKind::Site).await?;
+    rows.retain(|s| {
+        s.certificate_id == certificate_id
+            && s.status == StandardStatus::Enabled
+            && s.level.is_none_or(|l| l == level)
+    });
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(rows)
+}
+
 /// Whether the session may see a standard: schools those of their pilots,
 /// orgs their own, provinces all.
 async fn visibility(

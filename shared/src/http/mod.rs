@@ -9,7 +9,7 @@ pub mod filter;
 pub mod paging;
 
 pub use area::{Area, AreaRouter, mount};
-pub use batch::{BatchIds, BatchOutcome, run_batch};
+pub use batch::{BatchIds, BatchOutcome, ItemOutcome, run_batch};
 pub use error::{ApiError, ApiResult, ErrorBody};
 pub use extract::{Json, Path, Query};
 pub use paging::{PageParams, Paged};

@@ -224,6 +224,7 @@ pub fn registry() -> Registry {
     Registry::default()
         .with(Arc::new(demo_notes::DemoNotes))
         .with(Arc::new(crate::candidates::import::CandidatesImport))
+        .with(Arc::new(crate::rooms::import::RoomsImport))
         .with(Arc::new(crate::candidates::photo_import::PhotosImport))
         .with(Arc::new(crate::candidates::update_import::CandidatesUpdate))
 }

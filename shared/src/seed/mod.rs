@@ -2,6 +2,7 @@
 //! the ledger, pilots) and an administrator account for each demo tenant.
 
 pub mod catalogue;
+pub mod exam;
 
 use crate::accounts::{Role, Tenant, TenantKind, User, UserStatus, password};
 use crate::ports::table::{Key, to_item};
@@ -41,6 +42,13 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
             name: "王主任",
             tenant: Tenant::new(TenantKind::Org, "ORG001"),
             tenant_name: "北京示例培训评价组织有限公司",
+            role: Role::OrgAdmin,
+        },
+        DemoAccount {
+            account: "org2-admin",
+            name: "陈主任",
+            tenant: Tenant::new(TenantKind::Org, "ORG002"),
+            tenant_name: "中商示范电子商务教育科技有限公司",
             role: Role::OrgAdmin,
         },
         DemoAccount {
@@ -94,6 +102,7 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<bool> {
         }
     }
     catalogue::seed(state).await?;
+    exam::seed(state).await?;
     let at = state.clock.now_cst().to_rfc3339();
     state
         .table

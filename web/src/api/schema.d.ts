@@ -370,6 +370,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exam/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 考试计划列表, with the derived 计划状态. */
+        get: operations["exam_list_plans"];
+        put?: never;
+        /** 新增考试计划 (org; 未发布). */
+        post: operations["exam_create_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exam/plans/eligible-schools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可选参考院校: schools taking part in the org's certificates. */
+        get: operations["exam_eligible_schools"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exam/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看考试计划. */
+        get: operations["exam_get_plan"];
+        /** 编辑考试计划 (未发布 only). */
+        put: operations["exam_edit_plan"];
+        post?: never;
+        /** 删除考试计划 (未发布 only). */
+        delete: operations["exam_delete_plan"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exam/plans/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 发布考试计划: the 参考院校 see it; it no longer changes. */
+        post: operations["exam_publish_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exam/subjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 考试科目列表: an org its own; a school the published subjects of its certificates. */
+        get: operations["exam_list_subjects"];
+        put?: never;
+        /** 新增考试科目 (org; 未发布). */
+        post: operations["exam_create_subject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exam/subjects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看考试科目. */
+        get: operations["exam_get_subject"];
+        /** 编辑考试科目 (未发布 only). */
+        put: operations["exam_edit_subject"];
+        post?: never;
+        /** 删除考试科目 (未发布 only). */
+        delete: operations["exam_delete_subject"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exam/subjects/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 发布考试科目. */
+        post: operations["exam_publish_subject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/imports": {
         parameters: {
             query?: never;
@@ -627,6 +752,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 考场列表 with the derived 考场状态. */
+        get: operations["rooms_list"];
+        put?: never;
+        /** 设置考场: the 考场类型 follows the subjects' 考试方式. */
+        post: operations["rooms_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rooms/batch-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量删除考场 (未排考), per id. */
+        post: operations["rooms_batch_delete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rooms/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量导出考场信息: selected ids, or all matching the filter. */
+        post: operations["rooms_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rooms/health": {
         parameters: {
             query?: never;
@@ -639,6 +816,59 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rooms/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 设置考场 choices for a plan: usable sites, their certificate level and subjects. */
+        get: operations["rooms_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rooms/reuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 沿用: copy a previous plan's rooms; answers per room. */
+        post: operations["rooms_reuse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rooms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看考场. */
+        get: operations["rooms_get_one"];
+        /** 编辑考场: 未排考 everything; 排考中 only more seats; 已结束 read only. */
+        put: operations["rooms_edit"];
+        post?: never;
+        /** 删除考场 (未排考 only). */
+        delete: operations["rooms_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -747,6 +977,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 考核站点申报列表 (the school's own). */
+        get: operations["sites_list"];
+        put?: never;
+        /** 申报考核站点: 保存 (未提交) or 保存并提交 (待审核); one per certificate level. */
+        post: operations["sites_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/allocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 考核站点分配: an org its plans' allocations; a school 考核站点分配查询
+         *     (where it borrows or lends).
+         */
+        get: operations["sites_allocations"];
+        put?: never;
+        /** 分配考核站点 (借考, org). */
+        post: operations["sites_allocate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/allocations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 取消分配 (org). */
+        delete: operations["sites_delete_allocation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/batch-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量删除考核站点 (未提交 / 审核退回), per id. */
+        post: operations["sites_batch_delete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sites/health": {
         parameters: {
             query?: never;
@@ -758,6 +1061,144 @@ export interface paths {
         get: operations["sites_health"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 考核站点审核列表 (org): submitted sites of its certificates. */
+        get: operations["sites_review_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/review/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看申报的考核站点 (org). */
+        get: operations["sites_review_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/review/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审核通过 (org). */
+        post: operations["sites_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/review/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审核退回 with the reason (org). */
+        post: operations["sites_return_site"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/standards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The 考核站点建设标准 a declaration answers. */
+        get: operations["sites_standards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看考核站点. */
+        get: operations["sites_get_one"];
+        /** 编辑考核站点 (未提交 / 审核退回). */
+        put: operations["sites_edit"];
+        post?: never;
+        /** 删除考核站点 (未提交 / 审核退回). */
+        delete: operations["sites_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 提交 (未提交 / 审核退回 → 待审核). */
+        post: operations["sites_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤销 (待审核 → 未提交). */
+        post: operations["sites_withdraw"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1065,6 +1506,40 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Allocation: {
+            certificateId: string;
+            certificateName: string;
+            createdAt: string;
+            hostSchoolId: string;
+            hostSchoolName: string;
+            /** @description `<计划 id>.<ULID>`. */
+            id: string;
+            level: components["schemas"]["Level"];
+            planId: string;
+            planName: string;
+            /** @description 借考院校. */
+            schoolId: string;
+            schoolName: string;
+            /** @description 分配的考核站点 and the school that hosts it. */
+            siteId: string;
+            siteName: string;
+        };
+        /** @description 分配考核站点. */
+        AllocationInput: {
+            certificateId: string;
+            level: components["schemas"]["Level"];
+            planId: string;
+            /** @description 借考院校 (学校代码). */
+            schoolId: string;
+            /** @description An approved site of another participating school. */
+            siteId: string;
+        };
+        /**
+         * @description 参考对象: who sits a subject. Anything but 所有考生 makes registration
+         *     ask for the candidate's 参考对象 type.
+         * @enum {string}
+         */
+        Audience: "所有考生" | "院校考生" | "社会考生";
         BatchIds: {
             ids: string[];
         };
@@ -1231,6 +1706,20 @@ export interface components {
             phone: string;
             role: components["schemas"]["Role"];
         };
+        EligibleCertificate: {
+            certificateId: string;
+            levels: components["schemas"]["Level"][];
+        };
+        /**
+         * @description A school an org may name as 参考院校: it takes part in some of the
+         *     org's certificates.
+         */
+        EligibleSchool: {
+            /** @description Certificates it takes part in, with the levels. */
+            certificates: components["schemas"]["EligibleCertificate"][];
+            schoolId: string;
+            schoolName: string;
+        };
         /** @description The error body every endpoint answers with. */
         ErrorBody: {
             /** @description Stable, English, for programs (`NOT_FOUND`, `STATE_CONFLICT`, …). */
@@ -1238,6 +1727,11 @@ export interface components {
             /** @description Chinese, for people. */
             message: string;
         };
+        /**
+         * @description 考试方式: decides the 考场类型 a subject needs.
+         * @enum {string}
+         */
+        ExamMethod: "笔试" | "机考" | "实操" | "面试";
         ExportFile: {
             fileName: string;
             rows: number;
@@ -1439,6 +1933,29 @@ export interface components {
             nature: components["schemas"]["OrgNature"];
             phone: string;
         };
+        Paged_Allocation: {
+            items: {
+                certificateId: string;
+                certificateName: string;
+                createdAt: string;
+                hostSchoolId: string;
+                hostSchoolName: string;
+                /** @description `<计划 id>.<ULID>`. */
+                id: string;
+                level: components["schemas"]["Level"];
+                planId: string;
+                planName: string;
+                /** @description 借考院校. */
+                schoolId: string;
+                schoolName: string;
+                /** @description 分配的考核站点 and the school that hosts it. */
+                siteId: string;
+                siteName: string;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
         Paged_CandidateView: {
             items: {
                 candidateNo: string;
@@ -1524,6 +2041,68 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        Paged_PlanView: {
+            items: (components["schemas"]["Plan"] & {
+                /** @description 计划状态 (derived). */
+                phase: components["schemas"]["PlanPhase"];
+            })[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        Paged_RoomView: {
+            items: (components["schemas"]["Room"] & {
+                /** @description 考场状态 (derived from the plan's 排考时间). */
+                status: components["schemas"]["RoomStatus"];
+            })[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        Paged_Site: {
+            items: {
+                /** @description 站点地址. */
+                address: string;
+                /**
+                 * Format: int32
+                 * @description 可容纳考生数 (工位/座位).
+                 */
+                capacity: number;
+                certificateId: string;
+                certificateName: string;
+                /** @description 联系人. */
+                contact: string;
+                createdAt: string;
+                /** @description 设备设施与考核条件. */
+                equipment: string;
+                /**
+                 * @description `<学校代码>-<ULID>`: the school is part of the id, so the org side
+                 *     finds the record from the id alone.
+                 */
+                id: string;
+                level: components["schemas"]["Level"];
+                /** @description 考核站点名称: 学校名称+证书名称+证书等级+考核站点, generated. */
+                name: string;
+                orgId: string;
+                /** @description 联系电话. */
+                phone: string;
+                /** @description 退回原因. */
+                reviewReason?: string | null;
+                reviewedAt?: string | null;
+                reviewedBy?: string | null;
+                schoolId: string;
+                schoolName: string;
+                /** @description The org's 考核站点建设标准, answered. */
+                standards?: components["schemas"]["StandardCheck"][];
+                status: components["schemas"]["SiteStatus"];
+                submittedAt?: string | null;
+                /** Format: int64 */
+                version: number;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
         Paged_Standard: {
             items: {
                 certificateId: string;
@@ -1543,6 +2122,45 @@ export interface components {
                 /** @description 版本 of the standard (skill standards), e.g. `1.0`. */
                 standardVersion?: string;
                 status: components["schemas"]["StandardStatus"];
+                /** Format: int64 */
+                version: number;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        Paged_Subject: {
+            items: {
+                /** @description 参考对象. */
+                audience: components["schemas"]["Audience"];
+                certificateId: string;
+                certificateName: string;
+                /** @description 科目代码, unique per certificate and level. */
+                code: string;
+                createdAt: string;
+                /**
+                 * Format: int32
+                 * @description 考试时长 (minutes).
+                 */
+                durationMinutes: number;
+                /**
+                 * Format: int32
+                 * @description 满分.
+                 */
+                fullMark: number;
+                id: string;
+                level: components["schemas"]["Level"];
+                /** @description 考试方式. */
+                method: components["schemas"]["ExamMethod"];
+                name: string;
+                orgId: string;
+                orgName: string;
+                /**
+                 * Format: int32
+                 * @description 合格分.
+                 */
+                passMark: number;
+                status: components["schemas"]["PublishStatus"];
                 /** Format: int64 */
                 version: number;
             }[];
@@ -1580,11 +2198,124 @@ export interface components {
             /** @description `image/jpeg` or `image/png`. */
             contentType: string;
         };
+        Plan: {
+            certificates: components["schemas"]["PlanCertificate"][];
+            createdAt: string;
+            id: string;
+            mode: components["schemas"]["RegistrationMode"];
+            name: string;
+            orgId: string;
+            orgName: string;
+            /** @description 公示期. */
+            publicity: components["schemas"]["Window"];
+            publishedAt?: string | null;
+            /** @description 报名时间. */
+            registration: components["schemas"]["Window"];
+            remark?: string;
+            /** @description 排考时间. */
+            scheduling: components["schemas"]["Window"];
+            /** @description 参考院校. */
+            schools: components["schemas"]["PlanSchool"][];
+            /** @description 成绩登记时间. */
+            scoreEntry: components["schemas"]["Window"];
+            status: components["schemas"]["PublishStatus"];
+            subjects: components["schemas"]["PlanSubject"][];
+            /** Format: int64 */
+            version: number;
+        };
+        PlanCertificate: {
+            certificateId: string;
+            certificateName: string;
+            /**
+             * Format: int64
+             * @description 报考费 per certificate and level (分); used when 按证书.
+             */
+            feeCents: number;
+            levels: components["schemas"]["Level"][];
+        };
+        PlanCertificateInput: {
+            certificateId: string;
+            /** Format: int64 */
+            feeCents?: number;
+            levels: components["schemas"]["Level"][];
+        };
+        /** @description 新增 / 编辑考试计划. */
+        PlanInput: {
+            certificates: components["schemas"]["PlanCertificateInput"][];
+            mode: components["schemas"]["RegistrationMode"];
+            name: string;
+            publicity: components["schemas"]["Window"];
+            registration: components["schemas"]["Window"];
+            remark?: string;
+            scheduling: components["schemas"]["Window"];
+            /** @description 参考院校 (学校代码). */
+            schoolIds: string[];
+            scoreEntry: components["schemas"]["Window"];
+            subjects: components["schemas"]["PlanSubjectInput"][];
+        };
+        /**
+         * @description 考试计划状态, derived from the clock and the plan's windows.
+         * @enum {string}
+         */
+        PlanPhase: "未发布" | "未开始" | "报名中" | "排考中" | "考试中" | "成绩登记中" | "公示中" | "已结束";
+        PlanSchool: {
+            schoolId: string;
+            schoolName: string;
+        };
+        PlanSubject: {
+            audience: components["schemas"]["Audience"];
+            certificateId: string;
+            code: string;
+            /** Format: int32 */
+            durationMinutes: number;
+            /** @description 考试时间. */
+            exam: components["schemas"]["Window"];
+            /**
+             * Format: int64
+             * @description 报考费 per subject (分); used when 按科目.
+             */
+            feeCents: number;
+            level: components["schemas"]["Level"];
+            method: components["schemas"]["ExamMethod"];
+            name: string;
+            subjectId: string;
+        };
+        PlanSubjectInput: {
+            exam: components["schemas"]["Window"];
+            /** Format: int64 */
+            feeCents?: number;
+            subjectId: string;
+        };
+        /** @description A plan as lists and details show it: with its derived status. */
+        PlanView: components["schemas"]["Plan"] & {
+            /** @description 计划状态 (derived). */
+            phase: components["schemas"]["PlanPhase"];
+        };
         /** @description One step of an inclusion proof. */
         ProofStep: {
             /** @description Hex SHA-256 of the sibling. */
             hash: string;
             side: components["schemas"]["Side"];
+        };
+        /**
+         * @description 发布状态 of subjects and plans: a draft is the org's own; published is
+         *     read-only and visible to schools.
+         * @enum {string}
+         */
+        PublishStatus: "未发布" | "已发布";
+        /**
+         * @description 报考方式.
+         * @enum {string}
+         */
+        RegistrationMode: "按证书" | "按科目";
+        /** @description 审核退回 needs a reason. */
+        ReturnInput: {
+            reason: string;
+        };
+        /** @description 沿用: copy a previous plan's rooms into another plan. */
+        ReuseInput: {
+            fromPlanId: string;
+            toPlanId: string;
         };
         /** @enum {string} */
         Role: "院校管理员" | "考务管理员" | "证书负责人" | "统计查看" | "培训评价组织管理员" | "省级管理员";
@@ -1594,6 +2325,76 @@ export interface components {
             assignable: boolean;
             description: string;
             name: components["schemas"]["Role"];
+        };
+        Room: {
+            certificateId: string;
+            certificateName: string;
+            createdAt: string;
+            id: string;
+            /** @description The import that created it, if any (re-runs recognise their own). */
+            importId?: string | null;
+            level: components["schemas"]["Level"];
+            /** @description 考场地址 (building, floor, room number). */
+            location?: string;
+            /** @description 考场名称, unique per (plan, site, certificate). */
+            name: string;
+            planId: string;
+            planName: string;
+            /** @description 考场类型 (derived from the subjects). */
+            roomType: components["schemas"]["RoomType"];
+            schoolId: string;
+            /**
+             * Format: int32
+             * @description 座位数.
+             */
+            seats: number;
+            siteId: string;
+            siteName: string;
+            subjects: components["schemas"]["RoomSubject"][];
+            updatedAt: string;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description Export request: selected ids, or the filter. */
+        RoomExportRequest: {
+            certificateId?: string | null;
+            ids?: string[];
+            name?: string | null;
+            planId?: string | null;
+            siteId?: string | null;
+            status?: string | null;
+        };
+        /** @description 设置 / 编辑考场. */
+        RoomInput: {
+            certificateId: string;
+            location?: string;
+            name: string;
+            planId: string;
+            /** Format: int32 */
+            seats: number;
+            siteId: string;
+            subjectIds: string[];
+        };
+        /**
+         * @description 考场状态, derived from the plan's 排考时间.
+         * @enum {string}
+         */
+        RoomStatus: "未排考" | "排考中" | "已结束";
+        RoomSubject: {
+            code: string;
+            method: components["schemas"]["ExamMethod"];
+            name: string;
+            subjectId: string;
+        };
+        /**
+         * @description 考场类型, derived from the subjects' 考试方式 (never typed).
+         * @enum {string}
+         */
+        RoomType: "笔试考场" | "机考考场" | "实操考场" | "面试考场";
+        /** @description A room with its derived status. */
+        RoomView: components["schemas"]["Room"] & {
+            /** @description 考场状态 (derived from the plan's 排考时间). */
+            status: components["schemas"]["RoomStatus"];
         };
         School: {
             address: string;
@@ -1627,6 +2428,79 @@ export interface components {
          * @enum {string}
          */
         Side: "left" | "right";
+        Site: {
+            /** @description 站点地址. */
+            address: string;
+            /**
+             * Format: int32
+             * @description 可容纳考生数 (工位/座位).
+             */
+            capacity: number;
+            certificateId: string;
+            certificateName: string;
+            /** @description 联系人. */
+            contact: string;
+            createdAt: string;
+            /** @description 设备设施与考核条件. */
+            equipment: string;
+            /**
+             * @description `<学校代码>-<ULID>`: the school is part of the id, so the org side
+             *     finds the record from the id alone.
+             */
+            id: string;
+            level: components["schemas"]["Level"];
+            /** @description 考核站点名称: 学校名称+证书名称+证书等级+考核站点, generated. */
+            name: string;
+            orgId: string;
+            /** @description 联系电话. */
+            phone: string;
+            /** @description 退回原因. */
+            reviewReason?: string | null;
+            reviewedAt?: string | null;
+            reviewedBy?: string | null;
+            schoolId: string;
+            schoolName: string;
+            /** @description The org's 考核站点建设标准, answered. */
+            standards?: components["schemas"]["StandardCheck"][];
+            status: components["schemas"]["SiteStatus"];
+            submittedAt?: string | null;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description 申报 / 编辑考核站点. The name is never typed: it is generated. */
+        SiteInput: {
+            address: string;
+            /** Format: int32 */
+            capacity: number;
+            certificateId: string;
+            contact: string;
+            equipment?: string;
+            level: components["schemas"]["Level"];
+            phone: string;
+            /** @description Answers to every enabled 考核站点建设标准 of the certificate level. */
+            standards?: components["schemas"]["StandardAnswer"][];
+            /** @description 保存并提交 (true) or 保存 (false). */
+            submit?: boolean;
+        };
+        /**
+         * @description What the 设置考场 form may choose for a plan: each usable site with its
+         *     certificate level and the plan's subjects there.
+         */
+        SiteOption: {
+            /** @description 本校 or 借考 (assigned by the org). */
+            borrowed: boolean;
+            certificateId: string;
+            certificateName: string;
+            level: components["schemas"]["Level"];
+            siteId: string;
+            siteName: string;
+            subjects: components["schemas"]["SubjectOption"][];
+        };
+        /**
+         * @description 考核站点状态.
+         * @enum {string}
+         */
+        SiteStatus: "未提交" | "待审核" | "审核通过" | "审核退回";
         Standard: {
             certificateId: string;
             certificateName: string;
@@ -1648,6 +2522,17 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        StandardAnswer: {
+            met: boolean;
+            standardId: string;
+        };
+        /** @description One 考核站点建设标准 and whether the site meets it. */
+        StandardCheck: {
+            /** @description 是否满足. */
+            met: boolean;
+            standardId: string;
+            standardName: string;
+        };
         StandardInput: {
             certificateId: string;
             code?: string;
@@ -1667,6 +2552,62 @@ export interface components {
          * @enum {string}
          */
         StandardStatus: "已启用" | "已停用";
+        Subject: {
+            /** @description 参考对象. */
+            audience: components["schemas"]["Audience"];
+            certificateId: string;
+            certificateName: string;
+            /** @description 科目代码, unique per certificate and level. */
+            code: string;
+            createdAt: string;
+            /**
+             * Format: int32
+             * @description 考试时长 (minutes).
+             */
+            durationMinutes: number;
+            /**
+             * Format: int32
+             * @description 满分.
+             */
+            fullMark: number;
+            id: string;
+            level: components["schemas"]["Level"];
+            /** @description 考试方式. */
+            method: components["schemas"]["ExamMethod"];
+            name: string;
+            orgId: string;
+            orgName: string;
+            /**
+             * Format: int32
+             * @description 合格分.
+             */
+            passMark: number;
+            status: components["schemas"]["PublishStatus"];
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description 新增 / 编辑科目. */
+        SubjectInput: {
+            audience: components["schemas"]["Audience"];
+            certificateId: string;
+            code: string;
+            /** Format: int32 */
+            durationMinutes: number;
+            /** Format: int32 */
+            fullMark?: number;
+            level: components["schemas"]["Level"];
+            method: components["schemas"]["ExamMethod"];
+            name: string;
+            /** Format: int32 */
+            passMark: number;
+        };
+        SubjectOption: {
+            code: string;
+            method: components["schemas"]["ExamMethod"];
+            name: string;
+            roomType: components["schemas"]["RoomType"];
+            subjectId: string;
+        };
         /** @description A tenant: kind and id (学校代码, organisation id, province code). */
         Tenant: {
             id: string;
@@ -1696,6 +2637,12 @@ export interface components {
             phone?: string | null;
             role: components["schemas"]["Role"];
             status: components["schemas"]["UserStatus"];
+        };
+        /** @description A start and an end, start strictly before end. */
+        Window: {
+            end: string;
+            /** @description `YYYY-MM-DD HH:MM:SS` (seconds may be left out). */
+            start: string;
         };
     };
     responses: never;
@@ -2599,6 +3546,481 @@ export interface operations {
             };
         };
     };
+    exam_list_plans: {
+        parameters: {
+            query?: {
+                /** @description 计划名称 (contains). */
+                name?: string;
+                /** @description 计划状态 (未发布/未开始/报名中/排考中/考试中/成绩登记中/公示中/已结束). */
+                phase?: string;
+                certificateId?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_PlanView"];
+                };
+            };
+        };
+    };
+    exam_create_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exam_eligible_schools: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EligibleSchool"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exam_get_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exam_edit_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exam_delete_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exam_publish_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exam_list_subjects: {
+        parameters: {
+            query?: {
+                certificateId?: string;
+                /** @description 证书等级 (初级/中级/高级). */
+                level?: string;
+                /** @description 科目名称或代码 (contains). */
+                name?: string;
+                /** @description 考试方式. */
+                method?: string;
+                /** @description 未发布 / 已发布 (org only; schools see published subjects). */
+                status?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_Subject"];
+                };
+            };
+        };
+    };
+    exam_create_subject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubjectInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subject"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exam_get_subject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subject"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exam_edit_subject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubjectInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subject"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exam_delete_subject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exam_publish_subject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subject"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     imports_list: {
         parameters: {
             query?: {
@@ -2680,6 +4102,8 @@ export interface operations {
             query?: {
                 /** @description candidates: school | social */
                 kind?: string;
+                /** @description rooms: 考试计划 id */
+                planId?: string;
             };
             header?: never;
             path: {
@@ -3034,6 +4458,154 @@ export interface operations {
             };
         };
     };
+    rooms_list: {
+        parameters: {
+            query?: {
+                planId?: string;
+                siteId?: string;
+                certificateId?: string;
+                /** @description 考场名称 (contains). */
+                name?: string;
+                /** @description 未排考 / 排考中 / 已结束. */
+                status?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_RoomView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rooms_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoomInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rooms_batch_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIds"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOutcome"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rooms_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoomExportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     rooms_health: {
         parameters: {
             query?: never;
@@ -3049,6 +4621,195 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    rooms_options: {
+        parameters: {
+            query: {
+                planId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteOption"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rooms_reuse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReuseInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOutcome"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rooms_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rooms_edit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoomInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rooms_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3230,6 +4991,219 @@ export interface operations {
             };
         };
     };
+    sites_list: {
+        parameters: {
+            query?: {
+                /** @description 考核站点名称 (contains). */
+                name?: string;
+                certificateId?: string;
+                /** @description 证书等级. */
+                level?: string;
+                /** @description 状态. */
+                status?: string;
+                /** @description 学校名称 (contains; the org's review list). */
+                school?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_Site"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sites_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Site"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sites_allocations: {
+        parameters: {
+            query?: {
+                planId?: string;
+                certificateId?: string;
+                /** @description 院校名称 (contains; either side). */
+                school?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_Allocation"];
+                };
+            };
+        };
+    };
+    sites_allocate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AllocationInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Allocation"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sites_delete_allocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sites_batch_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIds"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOutcome"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     sites_health: {
         parameters: {
             query?: never;
@@ -3245,6 +5219,371 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    sites_review_list: {
+        parameters: {
+            query?: {
+                /** @description 考核站点名称 (contains). */
+                name?: string;
+                certificateId?: string;
+                /** @description 证书等级. */
+                level?: string;
+                /** @description 状态. */
+                status?: string;
+                /** @description 学校名称 (contains; the org's review list). */
+                school?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_Site"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sites_review_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Site"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sites_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Site"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sites_return_site: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Site"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sites_standards: {
+        parameters: {
+            query: {
+                certificateId: string;
+                level: components["schemas"]["Level"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Standard"][];
+                };
+            };
+        };
+    };
+    sites_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Site"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sites_edit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Site"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sites_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sites_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Site"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sites_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Site"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

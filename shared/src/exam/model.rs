@@ -1,0 +1,145 @@
+//! The closed value sets of exam setup, with the manual's Chinese names.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// 考试方式: decides the 考场类型 a subject needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+pub enum ExamMethod {
+    #[serde(rename = "笔试")]
+    Written,
+    #[serde(rename = "机考")]
+    Computer,
+    #[serde(rename = "实操")]
+    Practical,
+    #[serde(rename = "面试")]
+    Interview,
+}
+
+impl ExamMethod {
+    pub const ALL: [ExamMethod; 4] = [
+        ExamMethod::Written,
+        ExamMethod::Computer,
+        ExamMethod::Practical,
+        ExamMethod::Interview,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ExamMethod::Written => "笔试",
+            ExamMethod::Computer => "机考",
+            ExamMethod::Practical => "实操",
+            ExamMethod::Interview => "面试",
+        }
+    }
+
+    pub fn room_type(self) -> RoomType {
+        match self {
+            ExamMethod::Written => RoomType::Written,
+            ExamMethod::Computer => RoomType::Computer,
+            ExamMethod::Practical => RoomType::Practical,
+            ExamMethod::Interview => RoomType::Interview,
+        }
+    }
+}
+
+/// 考场类型, derived from the subjects' 考试方式 (never typed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+pub enum RoomType {
+    #[serde(rename = "笔试考场")]
+    Written,
+    #[serde(rename = "机考考场")]
+    Computer,
+    #[serde(rename = "实操考场")]
+    Practical,
+    #[serde(rename = "面试考场")]
+    Interview,
+}
+
+impl RoomType {
+    pub fn label(self) -> &'static str {
+        match self {
+            RoomType::Written => "笔试考场",
+            RoomType::Computer => "机考考场",
+            RoomType::Practical => "实操考场",
+            RoomType::Interview => "面试考场",
+        }
+    }
+}
+
+/// 参考对象: who sits a subject. Anything but 所有考生 makes registration
+/// ask for the candidate's 参考对象 type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+pub enum Audience {
+    #[serde(rename = "所有考生")]
+    All,
+    #[serde(rename = "院校考生")]
+    School,
+    #[serde(rename = "社会考生")]
+    Social,
+}
+
+impl Audience {
+    pub fn label(self) -> &'static str {
+        match self {
+            Audience::All => "所有考生",
+            Audience::School => "院校考生",
+            Audience::Social => "社会考生",
+        }
+    }
+}
+
+/// 发布状态 of subjects and plans: a draft is the org's own; published is
+/// read-only and visible to schools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum PublishStatus {
+    #[serde(rename = "未发布")]
+    Draft,
+    #[serde(rename = "已发布")]
+    Published,
+}
+
+impl PublishStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            PublishStatus::Draft => "未发布",
+            PublishStatus::Published => "已发布",
+        }
+    }
+}
+
+/// 考试计划状态, derived from the clock and the plan's windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum PlanPhase {
+    #[serde(rename = "未发布")]
+    Draft,
+    #[serde(rename = "未开始")]
+    NotStarted,
+    #[serde(rename = "报名中")]
+    Registration,
+    #[serde(rename = "排考中")]
+    Scheduling,
+    #[serde(rename = "考试中")]
+    Examining,
+    #[serde(rename = "成绩登记中")]
+    ScoreEntry,
+    #[serde(rename = "公示中")]
+    Publicity,
+    #[serde(rename = "已结束")]
+    Ended,
+}
+
+impl PlanPhase {
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanPhase::Draft => "未发布",
+            PlanPhase::NotStarted => "未开始",
+            PlanPhase::Registration => "报名中",
+            PlanPhase::Scheduling => "排考中",
+            PlanPhase::Examining => "考试中",
+            PlanPhase::ScoreEntry => "成绩登记中",
+            PlanPhase::Publicity => "公示中",
+            PlanPhase::Ended => "已结束",
+        }
+    }
+}

@@ -1,0 +1,666 @@
+//! 考试计划 (manual §5.2.2): an org's plan names its certificates and
+//! levels, the subjects with their exam times, the 参考院校, the 报考方式 and
+//! fees, and the windows every later step obeys. Drafts are the org's own;
+//! a published plan is read-only and visible to its schools.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{Audience, ExamMethod, PlanPhase, PublishStatus};
+use super::subjects::Subject;
+use super::window::{TIME_FORMAT, Window};
+use crate::accounts::{Session, Tenant, TenantKind};
+use crate::catalogue::certificate::{Certificate, Level};
+use crate::catalogue::pilot::Pilot;
+use crate::http::{ApiError, PageParams, Paged, filter};
+use crate::ports::table::{Condition, Index, Key, Query, TableExt, Update, from_item, to_item};
+use crate::state::AppState;
+
+const PK: &str = "EXAM#PLANS";
+
+/// 报考方式.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum RegistrationMode {
+    #[serde(rename = "按证书")]
+    ByCertificate,
+    #[serde(rename = "按科目")]
+    BySubject,
+}
+
+impl RegistrationMode {
+    pub fn label(self) -> &'static str {
+        match self {
+            RegistrationMode::ByCertificate => "按证书",
+            RegistrationMode::BySubject => "按科目",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanCertificate {
+    pub certificate_id: String,
+    pub certificate_name: String,
+    pub levels: Vec<Level>,
+    /// 报考费 per certificate and level (分); used when 按证书.
+    pub fee_cents: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanSubject {
+    pub subject_id: String,
+    pub code: String,
+    pub name: String,
+    pub certificate_id: String,
+    pub level: Level,
+    pub method: ExamMethod,
+    pub audience: Audience,
+    pub duration_minutes: u32,
+    /// 考试时间.
+    pub exam: Window,
+    /// 报考费 per subject (分); used when 按科目.
+    pub fee_cents: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanSchool {
+    pub school_id: String,
+    pub school_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub id: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub name: String,
+    pub mode: RegistrationMode,
+    pub certificates: Vec<PlanCertificate>,
+    pub subjects: Vec<PlanSubject>,
+    /// 参考院校.
+    pub schools: Vec<PlanSchool>,
+    /// 报名时间.
+    pub registration: Window,
+    /// 排考时间.
+    pub scheduling: Window,
+    /// 成绩登记时间.
+    pub score_entry: Window,
+    /// 公示期.
+    pub publicity: Window,
+    #[serde(default)]
+    pub remark: String,
+    pub status: PublishStatus,
+    pub created_at: String,
+    #[serde(default)]
+    pub published_at: Option<String>,
+    pub version: u64,
+}
+
+impl Plan {
+    pub fn key(id: &str) -> Key {
+        Key::new(PK, id)
+    }
+
+    pub async fn all(state: &AppState) -> Result<Vec<Plan>, ApiError> {
+        Ok(state
+            .table
+            .query_all(Query::partition(PK))
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect::<Result<_, _>>()?)
+    }
+
+    pub async fn load(state: &AppState, id: &str) -> Result<Option<Plan>, ApiError> {
+        Ok(state.table.get_as(&Self::key(id)).await?)
+    }
+
+    /// (first exam start, last exam end).
+    pub fn exam_span(&self) -> (NaiveDateTime, NaiveDateTime) {
+        let starts = self.subjects.iter().map(|s| s.exam.bounds().0);
+        let ends = self.subjects.iter().map(|s| s.exam.bounds().1);
+        (
+            starts.min().unwrap_or_default(),
+            ends.max().unwrap_or_default(),
+        )
+    }
+
+    /// The plan's status at `now` (China time).
+    pub fn phase(&self, now: NaiveDateTime) -> PlanPhase {
+        if self.status == PublishStatus::Draft {
+            return PlanPhase::Draft;
+        }
+        let (first_exam, last_exam) = self.exam_span();
+        let steps = [
+            (self.registration.bounds().0, PlanPhase::NotStarted),
+            (self.registration.bounds().1, PlanPhase::Registration),
+            (first_exam, PlanPhase::Scheduling),
+            (last_exam, PlanPhase::Examining),
+            (self.publicity.bounds().0, PlanPhase::ScoreEntry),
+            (self.publicity.bounds().1, PlanPhase::Publicity),
+        ];
+        steps
+            .into_iter()
+            .find(|(until, _)| now < *until)
+            .map_or(PlanPhase::Ended, |(_, phase)| phase)
+    }
+
+    pub fn includes_school(&self, school_id: &str) -> bool {
+        self.schools.iter().any(|s| s.school_id == school_id)
+    }
+
+    pub fn subject(&self, id: &str) -> Option<&PlanSubject> {
+        self.subjects.iter().find(|s| s.subject_id == id)
+    }
+
+    pub fn certificate(&self, id: &str) -> Option<&PlanCertificate> {
+        self.certificates.iter().find(|c| c.certificate_id == id)
+    }
+
+    /// The published plans a school takes part in.
+    pub async fn of_school(state: &AppState, school: &Tenant) -> Result<Vec<Plan>, ApiError> {
+        let mut all = Self::all(state).await?;
+        all.retain(|p| p.status == PublishStatus::Published && p.includes_school(&school.id));
+        Ok(all)
+    }
+}
+
+/// A plan as lists and details show it: with its derived status.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanView {
+    #[serde(flatten)]
+    pub plan: Plan,
+    /// 计划状态 (derived).
+    pub phase: PlanPhase,
+}
+
+fn now(state: &AppState) -> NaiveDateTime {
+    state.clock.now_cst().naive_local()
+}
+
+/// A school sees only itself among the 参考院校.
+fn view(state: &AppState, session: &Session, mut plan: Plan) -> PlanView {
+    if session.tenant.kind == TenantKind::School {
+        plan.schools.retain(|s| s.school_id == session.tenant.id);
+    }
+    let phase = plan.phase(now(state));
+    PlanView { plan, phase }
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanCertificateInput {
+    pub certificate_id: String,
+    pub levels: Vec<Level>,
+    #[serde(default)]
+    pub fee_cents: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanSubjectInput {
+    pub subject_id: String,
+    pub exam: Window,
+    #[serde(default)]
+    pub fee_cents: u64,
+}
+
+/// 新增 / 编辑考试计划.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanInput {
+    pub name: String,
+    pub mode: RegistrationMode,
+    pub certificates: Vec<PlanCertificateInput>,
+    pub subjects: Vec<PlanSubjectInput>,
+    /// 参考院校 (学校代码).
+    pub school_ids: Vec<String>,
+    pub registration: Window,
+    pub scheduling: Window,
+    pub score_entry: Window,
+    pub publicity: Window,
+    #[serde(default)]
+    pub remark: String,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct PlanFilter {
+    /// 计划名称 (contains).
+    pub name: Option<String>,
+    /// 计划状态 (未发布/未开始/报名中/排考中/考试中/成绩登记中/公示中/已结束).
+    pub phase: Option<String>,
+    pub certificate_id: Option<String>,
+}
+
+/// A school an org may name as 参考院校: it takes part in some of the
+/// org's certificates.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EligibleSchool {
+    pub school_id: String,
+    pub school_name: String,
+    /// Certificates it takes part in, with the levels.
+    pub certificates: Vec<EligibleCertificate>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EligibleCertificate {
+    pub certificate_id: String,
+    pub levels: Vec<Level>,
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::invalid("BAD_PLAN", message.into())
+}
+
+/// The org's pilots: which schools take part in which of its certificates.
+async fn org_pilots(state: &AppState, org_id: &str) -> Result<Vec<Pilot>, ApiError> {
+    Ok(state
+        .table
+        .query_all(Query::index(Index::Gsi1, format!("ORG#{org_id}#PILOT")))
+        .await?
+        .into_iter()
+        .map(from_item)
+        .collect::<Result<_, _>>()?)
+}
+
+pub async fn eligible_schools(
+    state: &AppState,
+    session: &Session,
+) -> Result<Vec<EligibleSchool>, ApiError> {
+    let org = session.require_kind(TenantKind::Org)?;
+    let mut by_school: HashMap<String, EligibleSchool> = HashMap::new();
+    for p in org_pilots(state, &org.id).await? {
+        by_school
+            .entry(p.school_id.clone())
+            .or_insert_with(|| EligibleSchool {
+                school_id: p.school_id.clone(),
+                school_name: p.school_name.clone(),
+                certificates: Vec::new(),
+            })
+            .certificates
+            .push(EligibleCertificate {
+                certificate_id: p.certificate_id,
+                levels: p.levels,
+            });
+    }
+    let mut out: Vec<EligibleSchool> = by_school.into_values().collect();
+    out.sort_by(|a, b| a.school_id.cmp(&b.school_id));
+    Ok(out)
+}
+
+/// The parts of a plan checked from its input.
+struct Checked {
+    certificates: Vec<PlanCertificate>,
+    subjects: Vec<PlanSubject>,
+    schools: Vec<PlanSchool>,
+    registration: Window,
+    scheduling: Window,
+    score_entry: Window,
+    publicity: Window,
+}
+
+async fn checked(state: &AppState, org_id: &str, input: &PlanInput) -> Result<Checked, ApiError> {
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(bad("计划名称不能为空，且不超过100个字符"));
+    }
+    if input.remark.chars().count() > 500 {
+        return Err(bad("备注不能超过500个字符"));
+    }
+    if input.certificates.is_empty() {
+        return Err(bad("请至少选择一个考试证书"));
+    }
+    let mut certificates = Vec::new();
+    for c in &input.certificates {
+        let cert = Certificate::load(state.table.as_ref(), &c.certificate_id)
+            .await?
+            .filter(|cert| cert.org_id == org_id)
+            .ok_or_else(|| bad("考试证书须为本机构的证书"))?;
+        if certificates
+            .iter()
+            .any(|p: &PlanCertificate| p.certificate_id == cert.id)
+        {
+            return Err(bad(format!("{}重复选择", cert.name)));
+        }
+        if c.levels.is_empty() {
+            return Err(bad(format!("请选择{}的证书等级", cert.name)));
+        }
+        let mut levels = c.levels.clone();
+        levels.sort_by_key(|l| *l as u8);
+        levels.dedup();
+        if let Some(l) = levels.iter().find(|l| !cert.levels.contains(l)) {
+            return Err(bad(format!("{}没有{}等级", cert.name, l.label())));
+        }
+        if input.mode == RegistrationMode::ByCertificate && c.fee_cents == 0 {
+            return Err(bad(format!("按证书报考须填写{}的报考费", cert.name)));
+        }
+        certificates.push(PlanCertificate {
+            certificate_id: cert.id,
+            certificate_name: cert.name,
+            levels,
+            fee_cents: c.fee_cents,
+        });
+    }
+
+    let registration = input.registration.checked("报名时间").map_err(bad)?;
+    let scheduling = input.scheduling.checked("排考时间").map_err(bad)?;
+    let score_entry = input.score_entry.checked("成绩登记时间").map_err(bad)?;
+    let publicity = input.publicity.checked("公示期").map_err(bad)?;
+
+    if input.subjects.is_empty() {
+        return Err(bad("请至少选择一个考试科目"));
+    }
+    let catalogue: HashMap<String, Subject> = Subject::all(state)
+        .await?
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
+    let mut subjects = Vec::new();
+    for s in &input.subjects {
+        let subject = catalogue
+            .get(&s.subject_id)
+            .filter(|x| x.org_id == org_id && x.status == PublishStatus::Published)
+            .ok_or_else(|| bad("考试科目须为本机构已发布的科目"))?;
+        let in_plan = certificates.iter().any(|c| {
+            c.certificate_id == subject.certificate_id && c.levels.contains(&subject.level)
+        });
+        if !in_plan {
+            return Err(bad(format!(
+                "科目“{}”不属于计划中的证书等级（{}{}）",
+                subject.name,
+                subject.certificate_name,
+                subject.level.label()
+            )));
+        }
+        if subjects
+            .iter()
+            .any(|p: &PlanSubject| p.subject_id == subject.id)
+        {
+            return Err(bad(format!("科目“{}”重复选择", subject.name)));
+        }
+        let exam = s
+            .exam
+            .checked(&format!("科目“{}”的考试时间", subject.name))
+            .map_err(bad)?;
+        if input.mode == RegistrationMode::BySubject && s.fee_cents == 0 {
+            return Err(bad(format!(
+                "按科目报考须填写科目“{}”的报考费",
+                subject.name
+            )));
+        }
+        subjects.push(PlanSubject {
+            subject_id: subject.id.clone(),
+            code: subject.code.clone(),
+            name: subject.name.clone(),
+            certificate_id: subject.certificate_id.clone(),
+            level: subject.level,
+            method: subject.method,
+            audience: subject.audience,
+            duration_minutes: subject.duration_minutes,
+            exam,
+            fee_cents: s.fee_cents,
+        });
+    }
+    for c in &certificates {
+        for l in &c.levels {
+            if !subjects
+                .iter()
+                .any(|s| s.certificate_id == c.certificate_id && s.level == *l)
+            {
+                return Err(bad(format!(
+                    "{}{}还没有选择考试科目",
+                    c.certificate_name,
+                    l.label()
+                )));
+            }
+        }
+    }
+
+    // The windows follow one another: 报名 → 排考 → 考试 → 成绩登记 → 公示.
+    let first_exam = subjects
+        .iter()
+        .map(|s| s.exam.bounds().0)
+        .min()
+        .unwrap_or_default();
+    let last_exam = subjects
+        .iter()
+        .map(|s| s.exam.bounds().1)
+        .max()
+        .unwrap_or_default();
+    let order = [
+        (
+            registration.bounds().1,
+            scheduling.bounds().0,
+            "报名结束时间不能晚于排考开始时间",
+        ),
+        (
+            scheduling.bounds().1,
+            first_exam,
+            "排考结束时间不能晚于最早的科目考试开始时间",
+        ),
+        (
+            last_exam,
+            score_entry.bounds().0,
+            "成绩登记开始时间不能早于最晚的科目考试结束时间",
+        ),
+        (
+            score_entry.bounds().1,
+            publicity.bounds().0,
+            "公示期开始时间不能早于成绩登记结束时间",
+        ),
+    ];
+    if let Some((_, _, message)) = order.iter().find(|(before, after, _)| before > after) {
+        return Err(bad(*message));
+    }
+
+    if input.school_ids.is_empty() {
+        return Err(bad("请至少选择一所参考院校"));
+    }
+    let pilots = org_pilots(state, org_id).await?;
+    let mut schools = Vec::new();
+    let mut seen = HashSet::new();
+    for id in &input.school_ids {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let takes_part = pilots.iter().find(|p| {
+            p.school_id == *id
+                && certificates.iter().any(|c| {
+                    c.certificate_id == p.certificate_id
+                        && c.levels.iter().any(|l| p.levels.contains(l))
+                })
+        });
+        let Some(p) = takes_part else {
+            return Err(bad(format!(
+                "学校 {id} 未参与计划中任何证书等级的试点，不能作为参考院校"
+            )));
+        };
+        schools.push(PlanSchool {
+            school_id: p.school_id.clone(),
+            school_name: p.school_name.clone(),
+        });
+    }
+    Ok(Checked {
+        certificates,
+        subjects,
+        schools,
+        registration,
+        scheduling,
+        score_entry,
+        publicity,
+    })
+}
+
+fn now_text(state: &AppState) -> String {
+    state.clock.now_cst().format(TIME_FORMAT).to_string()
+}
+
+pub async fn create(
+    state: &AppState,
+    session: &Session,
+    input: PlanInput,
+) -> Result<PlanView, ApiError> {
+    let org = session.require_kind(TenantKind::Org)?;
+    let c = checked(state, &org.id, &input).await?;
+    let org_name = crate::catalogue::Org::load(state.table.as_ref(), &org.id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let plan = Plan {
+        id: ulid::Ulid::new().to_string(),
+        org_id: org.id.clone(),
+        org_name,
+        name: input.name.trim().into(),
+        mode: input.mode,
+        certificates: c.certificates,
+        subjects: c.subjects,
+        schools: c.schools,
+        registration: c.registration,
+        scheduling: c.scheduling,
+        score_entry: c.score_entry,
+        publicity: c.publicity,
+        remark: input.remark.trim().into(),
+        status: PublishStatus::Draft,
+        created_at: now_text(state),
+        published_at: None,
+        version: 1,
+    };
+    state
+        .table
+        .put(
+            to_item(&Plan::key(&plan.id), &plan)?,
+            Some(Condition::NotExists),
+        )
+        .await?;
+    Ok(view(state, session, plan))
+}
+
+/// The plans a session may see: an org its own, a school the published
+/// plans it takes part in.
+pub async fn visible(state: &AppState, session: &Session) -> Result<Vec<Plan>, ApiError> {
+    match session.tenant.kind {
+        TenantKind::Org => {
+            let mut all = Plan::all(state).await?;
+            all.retain(|p| p.org_id == session.tenant.id);
+            Ok(all)
+        }
+        TenantKind::School => Plan::of_school(state, &session.tenant).await,
+        TenantKind::Province => {
+            let mut all = Plan::all(state).await?;
+            all.retain(|p| p.status == PublishStatus::Published);
+            Ok(all)
+        }
+    }
+}
+
+pub async fn list(
+    state: &AppState,
+    session: &Session,
+    f: &PlanFilter,
+    page: &PageParams,
+) -> Result<Paged<PlanView>, ApiError> {
+    let now = now(state);
+    let mut rows = visible(state, session).await?;
+    rows.retain(|p| {
+        filter::text(&p.name, f.name.as_deref())
+            && filter::exact(p.phase(now).label(), f.phase.as_deref())
+            && f.certificate_id
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .is_none_or(|c| p.certificate(c).is_some())
+    });
+    rows.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+    Ok(Paged::of(rows, page)?.map(|p| view(state, session, p)))
+}
+
+pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<PlanView, ApiError> {
+    let plan = visible(state, session)
+        .await?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| ApiError::not_found("考试计划"))?;
+    Ok(view(state, session, plan))
+}
+
+async fn own_draft(state: &AppState, session: &Session, id: &str) -> Result<Plan, ApiError> {
+    let org = session.require_kind(TenantKind::Org)?;
+    let plan = Plan::load(state, id)
+        .await?
+        .filter(|p| p.org_id == org.id)
+        .ok_or_else(|| ApiError::not_found("考试计划"))?;
+    if plan.status == PublishStatus::Published {
+        return Err(ApiError::conflict(
+            "PLAN_PUBLISHED",
+            "考试计划已发布，不能修改或删除",
+        ));
+    }
+    Ok(plan)
+}
+
+pub async fn edit(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    input: PlanInput,
+) -> Result<PlanView, ApiError> {
+    let plan = own_draft(state, session, id).await?;
+    let c = checked(state, &plan.org_id, &input).await?;
+    let update = Update::new()
+        .set("name", input.name.trim())
+        .set_json("mode", &input.mode)?
+        .set_json("certificates", &c.certificates)?
+        .set_json("subjects", &c.subjects)?
+        .set_json("schools", &c.schools)?
+        .set_json("registration", &c.registration)?
+        .set_json("scheduling", &c.scheduling)?
+        .set_json("scoreEntry", &c.score_entry)?
+        .set_json("publicity", &c.publicity)?
+        .set("remark", input.remark.trim())
+        .bump_version();
+    let after = state
+        .table
+        .update(
+            &Plan::key(id),
+            update,
+            Some(Condition::VersionIs(plan.version)),
+        )
+        .await?;
+    Ok(view(state, session, from_item(after)?))
+}
+
+pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+    let plan = own_draft(state, session, id).await?;
+    state
+        .table
+        .delete(&Plan::key(id), Some(Condition::VersionIs(plan.version)))
+        .await?;
+    Ok(())
+}
+
+/// 发布: schools see the plan; it no longer changes.
+pub async fn publish(state: &AppState, session: &Session, id: &str) -> Result<PlanView, ApiError> {
+    let plan = own_draft(state, session, id).await?;
+    let after = state
+        .table
+        .update(
+            &Plan::key(id),
+            Update::new()
+                .set("status", PublishStatus::Published.label())
+                .set("publishedAt", now_text(state))
+                .bump_version(),
+            Some(Condition::VersionIs(plan.version)),
+        )
+        .await?;
+    Ok(view(state, session, from_item(after)?))
+}

@@ -1,0 +1,330 @@
+//! 考试科目 (manual §5.2.1): an org defines the subjects of its
+//! certificates per level and publishes them; schools see the published
+//! subjects of the certificates they take part in.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{Audience, ExamMethod, PublishStatus};
+use crate::accounts::{Session, TenantKind};
+use crate::catalogue::certificate::{Certificate, Level};
+use crate::catalogue::pilot::Pilot;
+use crate::http::{ApiError, PageParams, Paged, filter};
+use crate::ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
+use crate::state::AppState;
+
+const PK: &str = "EXAM#SUBJECTS";
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Subject {
+    pub id: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub certificate_id: String,
+    pub certificate_name: String,
+    pub level: Level,
+    /// 科目代码, unique per certificate and level.
+    pub code: String,
+    pub name: String,
+    /// 考试方式.
+    pub method: ExamMethod,
+    /// 考试时长 (minutes).
+    pub duration_minutes: u32,
+    /// 参考对象.
+    pub audience: Audience,
+    /// 满分.
+    pub full_mark: u32,
+    /// 合格分.
+    pub pass_mark: u32,
+    pub status: PublishStatus,
+    pub created_at: String,
+    pub version: u64,
+}
+
+impl Subject {
+    pub fn key(id: &str) -> Key {
+        Key::new(PK, id)
+    }
+
+    pub async fn all(state: &AppState) -> Result<Vec<Subject>, ApiError> {
+        Ok(state
+            .table
+            .query_all(Query::partition(PK))
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect::<Result<_, _>>()?)
+    }
+
+    pub async fn load(state: &AppState, id: &str) -> Result<Option<Subject>, ApiError> {
+        Ok(state.table.get_as(&Self::key(id)).await?)
+    }
+}
+
+/// 新增 / 编辑科目.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SubjectInput {
+    pub certificate_id: String,
+    pub level: Level,
+    pub code: String,
+    pub name: String,
+    pub method: ExamMethod,
+    pub duration_minutes: u32,
+    pub audience: Audience,
+    #[serde(default = "hundred")]
+    pub full_mark: u32,
+    pub pass_mark: u32,
+}
+
+fn hundred() -> u32 {
+    100
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct SubjectFilter {
+    pub certificate_id: Option<String>,
+    /// 证书等级 (初级/中级/高级).
+    pub level: Option<String>,
+    /// 科目名称或代码 (contains).
+    pub name: Option<String>,
+    /// 考试方式.
+    pub method: Option<String>,
+    /// 未发布 / 已发布 (org only; schools see published subjects).
+    pub status: Option<String>,
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::invalid("BAD_SUBJECT", message.into())
+}
+
+async fn checked(
+    state: &AppState,
+    org_id: &str,
+    input: &SubjectInput,
+) -> Result<Certificate, ApiError> {
+    let cert = Certificate::load(state.table.as_ref(), &input.certificate_id)
+        .await?
+        .filter(|c| c.org_id == org_id)
+        .ok_or_else(|| bad("请选择本机构的证书"))?;
+    if !cert.levels.contains(&input.level) {
+        return Err(bad(format!("{}没有{}等级", cert.name, input.level.label())));
+    }
+    let code = input.code.trim();
+    if code.is_empty() || code.len() > 20 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(bad("科目代码须为不超过20位的字母或数字"));
+    }
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(bad("科目名称不能为空，且不超过50个字符"));
+    }
+    if !(10..=600).contains(&input.duration_minutes) {
+        return Err(bad("考试时长须在10到600分钟之间"));
+    }
+    if input.full_mark == 0 || input.full_mark > 1000 {
+        return Err(bad("满分须在1到1000之间"));
+    }
+    if input.pass_mark == 0 || input.pass_mark > input.full_mark {
+        return Err(bad("合格分须大于0且不超过满分"));
+    }
+    Ok(cert)
+}
+
+fn now_text(state: &AppState) -> String {
+    state
+        .clock
+        .now_cst()
+        .format(super::window::TIME_FORMAT)
+        .to_string()
+}
+
+/// The certificates whose subjects a school sees: those it takes part in.
+async fn school_certificates(state: &AppState, session: &Session) -> Result<Vec<String>, ApiError> {
+    let school = session.school_reader()?;
+    Ok(Pilot::of_school(state.table.as_ref(), school)
+        .await?
+        .into_iter()
+        .map(|p| p.certificate_id)
+        .collect())
+}
+
+/// The subjects a session may see: an org its own, a school the published
+/// subjects of its certificates.
+pub async fn visible(state: &AppState, session: &Session) -> Result<Vec<Subject>, ApiError> {
+    let mut all = Subject::all(state).await?;
+    match session.tenant.kind {
+        TenantKind::Org => all.retain(|s| s.org_id == session.tenant.id),
+        TenantKind::School => {
+            let certs = school_certificates(state, session).await?;
+            all.retain(|s| {
+                s.status == PublishStatus::Published && certs.contains(&s.certificate_id)
+            });
+        }
+        TenantKind::Province => all.retain(|s| s.status == PublishStatus::Published),
+    }
+    Ok(all)
+}
+
+pub async fn list(
+    state: &AppState,
+    session: &Session,
+    f: &SubjectFilter,
+    page: &PageParams,
+) -> Result<Paged<Subject>, ApiError> {
+    let mut rows = visible(state, session).await?;
+    rows.retain(|s| {
+        filter::exact(&s.certificate_id, f.certificate_id.as_deref())
+            && filter::exact(s.level.label(), f.level.as_deref())
+            && (filter::text(&s.name, f.name.as_deref())
+                || filter::text(&s.code, f.name.as_deref()))
+            && filter::exact(s.method.label(), f.method.as_deref())
+            && filter::exact(s.status.label(), f.status.as_deref())
+    });
+    rows.sort_by(|a, b| {
+        (&a.certificate_id, a.level as u8, &a.code).cmp(&(
+            &b.certificate_id,
+            b.level as u8,
+            &b.code,
+        ))
+    });
+    Paged::of(rows, page)
+}
+
+pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<Subject, ApiError> {
+    visible(state, session)
+        .await?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| ApiError::not_found("考试科目"))
+}
+
+fn code_taken(all: &[Subject], input: &SubjectInput, except: Option<&str>) -> bool {
+    all.iter().any(|s| {
+        Some(s.id.as_str()) != except
+            && s.certificate_id == input.certificate_id
+            && s.level == input.level
+            && s.code == input.code.trim()
+    })
+}
+
+pub async fn create(
+    state: &AppState,
+    session: &Session,
+    input: SubjectInput,
+) -> Result<Subject, ApiError> {
+    let org = session.require_kind(TenantKind::Org)?;
+    let cert = checked(state, &org.id, &input).await?;
+    if code_taken(&Subject::all(state).await?, &input, None) {
+        return Err(ApiError::conflict(
+            "SUBJECT_EXISTS",
+            "该证书等级下已有相同代码的科目",
+        ));
+    }
+    let s = Subject {
+        id: ulid::Ulid::new().to_string(),
+        org_id: cert.org_id,
+        org_name: cert.org_name,
+        certificate_id: cert.id,
+        certificate_name: cert.name,
+        level: input.level,
+        code: input.code.trim().into(),
+        name: input.name.trim().into(),
+        method: input.method,
+        duration_minutes: input.duration_minutes,
+        audience: input.audience,
+        full_mark: input.full_mark,
+        pass_mark: input.pass_mark,
+        status: PublishStatus::Draft,
+        created_at: now_text(state),
+        version: 1,
+    };
+    state
+        .table
+        .put(
+            to_item(&Subject::key(&s.id), &s)?,
+            Some(Condition::NotExists),
+        )
+        .await?;
+    Ok(s)
+}
+
+/// The org's own draft subject (others look missing; published → 409).
+async fn own_draft(state: &AppState, session: &Session, id: &str) -> Result<Subject, ApiError> {
+    let org = session.require_kind(TenantKind::Org)?;
+    let s = Subject::load(state, id)
+        .await?
+        .filter(|s| s.org_id == org.id)
+        .ok_or_else(|| ApiError::not_found("考试科目"))?;
+    if s.status == PublishStatus::Published {
+        return Err(ApiError::conflict(
+            "SUBJECT_PUBLISHED",
+            "科目已发布，不能修改或删除",
+        ));
+    }
+    Ok(s)
+}
+
+pub async fn edit(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    input: SubjectInput,
+) -> Result<Subject, ApiError> {
+    let s = own_draft(state, session, id).await?;
+    let cert = checked(state, &s.org_id, &input).await?;
+    if code_taken(&Subject::all(state).await?, &input, Some(id)) {
+        return Err(ApiError::conflict(
+            "SUBJECT_EXISTS",
+            "该证书等级下已有相同代码的科目",
+        ));
+    }
+    let update = Update::new()
+        .set("certificateId", cert.id)
+        .set("certificateName", cert.name)
+        .set_json("level", &input.level)?
+        .set("code", input.code.trim())
+        .set("name", input.name.trim())
+        .set_json("method", &input.method)?
+        .set("durationMinutes", input.duration_minutes)
+        .set_json("audience", &input.audience)?
+        .set("fullMark", input.full_mark)
+        .set("passMark", input.pass_mark)
+        .bump_version();
+    let after = state
+        .table
+        .update(
+            &Subject::key(id),
+            update,
+            Some(Condition::VersionIs(s.version)),
+        )
+        .await?;
+    Ok(from_item(after)?)
+}
+
+pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+    let s = own_draft(state, session, id).await?;
+    state
+        .table
+        .delete(&Subject::key(id), Some(Condition::VersionIs(s.version)))
+        .await?;
+    Ok(())
+}
+
+/// 发布: the subject becomes read-only and visible to schools.
+pub async fn publish(state: &AppState, session: &Session, id: &str) -> Result<Subject, ApiError> {
+    let s = own_draft(state, session, id).await?;
+    let after = state
+        .table
+        .update(
+            &Subject::key(id),
+            Update::new()
+                .set("status", PublishStatus::Published.label())
+                .bump_version(),
+            Some(Condition::VersionIs(s.version)),
+        )
+        .await?;
+    Ok(from_item(after)?)
+}

@@ -1,0 +1,365 @@
+//! 考核站点申报 (school side): declare, edit, submit, withdraw, delete.
+
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{Site, SiteStatus, StandardCheck};
+use crate::accounts::{Session, Tenant};
+use crate::catalogue::certificate::{Certificate, Level};
+use crate::catalogue::pilot::Pilot;
+use crate::catalogue::standard::site_standards;
+use crate::exam::window::TIME_FORMAT;
+use crate::http::{ApiError, PageParams, Paged, filter};
+use crate::ports::table::{Condition, Query, TableExt, TxOp, Update, from_item};
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StandardAnswer {
+    pub standard_id: String,
+    pub met: bool,
+}
+
+/// 申报 / 编辑考核站点. The name is never typed: it is generated.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SiteInput {
+    pub certificate_id: String,
+    pub level: Level,
+    pub address: String,
+    pub contact: String,
+    pub phone: String,
+    pub capacity: u32,
+    #[serde(default)]
+    pub equipment: String,
+    /// Answers to every enabled 考核站点建设标准 of the certificate level.
+    #[serde(default)]
+    pub standards: Vec<StandardAnswer>,
+    /// 保存并提交 (true) or 保存 (false).
+    #[serde(default)]
+    pub submit: bool,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct SiteFilter {
+    /// 考核站点名称 (contains).
+    pub name: Option<String>,
+    pub certificate_id: Option<String>,
+    /// 证书等级.
+    pub level: Option<String>,
+    /// 状态.
+    pub status: Option<String>,
+    /// 学校名称 (contains; the org's review list).
+    pub school: Option<String>,
+}
+
+pub fn matches(s: &Site, f: &SiteFilter) -> bool {
+    filter::text(&s.name, f.name.as_deref())
+        && filter::exact(&s.certificate_id, f.certificate_id.as_deref())
+        && filter::exact(s.level.label(), f.level.as_deref())
+        && filter::exact(s.status.label(), f.status.as_deref())
+        && filter::text(&s.school_name, f.school.as_deref())
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::invalid("BAD_SITE", message.into())
+}
+
+pub fn now_text(state: &AppState) -> String {
+    state.clock.now_cst().format(TIME_FORMAT).to_string()
+}
+
+/// The details every declaration needs, checked.
+struct Details {
+    address: String,
+    contact: String,
+    phone: String,
+    equipment: String,
+    standards: Vec<StandardCheck>,
+}
+
+async fn details(state: &AppState, input: &SiteInput) -> Result<Details, ApiError> {
+    let address = input.address.trim();
+    if address.is_empty() || address.chars().count() > 200 {
+        return Err(bad("站点地址不能为空，且不超过200个字符"));
+    }
+    let contact = input.contact.trim();
+    if contact.is_empty() || contact.chars().count() > 50 {
+        return Err(bad("联系人不能为空，且不超过50个字符"));
+    }
+    let phone = crate::domain::text::normalise(&input.phone);
+    let phone_ok =
+        (7..=20).contains(&phone.len()) && phone.chars().all(|c| c.is_ascii_digit() || c == '-');
+    if !phone_ok {
+        return Err(bad("联系电话须为手机号或带区号的固定电话"));
+    }
+    if !(1..=100_000).contains(&input.capacity) {
+        return Err(bad("可容纳考生数须在1到100000之间"));
+    }
+    if input.equipment.chars().count() > 2000 {
+        return Err(bad("设备设施说明不能超过2000个字符"));
+    }
+    let required = site_standards(state, &input.certificate_id, input.level).await?;
+    if let Some(a) = input
+        .standards
+        .iter()
+        .find(|a| !required.iter().any(|r| r.id == a.standard_id))
+    {
+        return Err(bad(format!("建设标准 {} 不属于该证书等级", a.standard_id)));
+    }
+    let mut standards = Vec::new();
+    for r in required {
+        let answer = input
+            .standards
+            .iter()
+            .find(|a| a.standard_id == r.id)
+            .ok_or_else(|| bad(format!("请逐项确认建设标准“{}”", r.name)))?;
+        standards.push(StandardCheck {
+            standard_id: r.id,
+            standard_name: r.name,
+            met: answer.met,
+        });
+    }
+    Ok(Details {
+        address: address.into(),
+        contact: contact.into(),
+        phone,
+        equipment: input.equipment.trim().into(),
+        standards,
+    })
+}
+
+fn exists() -> ApiError {
+    ApiError::conflict(
+        "SITE_EXISTS",
+        "该证书等级已申报过考核站点，为保证考核站点唯一性，不允许再次申报",
+    )
+}
+
+pub async fn create(
+    state: &AppState,
+    session: &Session,
+    input: SiteInput,
+) -> Result<Site, ApiError> {
+    let school = session.school_exam_writer()?;
+    let pilot = Pilot::of_school(state.table.as_ref(), school)
+        .await?
+        .into_iter()
+        .find(|p| p.certificate_id == input.certificate_id);
+    if !pilot.is_some_and(|p| p.levels.contains(&input.level)) {
+        return Err(bad("本校未参与该证书等级的试点，不能申报考核站点"));
+    }
+    let cert = Certificate::load(state.table.as_ref(), &input.certificate_id)
+        .await?
+        .ok_or_else(|| bad("证书不存在"))?;
+    let profile = crate::catalogue::school::load(state, school).await?;
+    let d = details(state, &input).await?;
+    let now = now_text(state);
+    let site = Site {
+        id: format!("{}-{}", school.id, ulid::Ulid::new()),
+        school_id: school.id.clone(),
+        school_name: profile.name.clone(),
+        org_id: cert.org_id.clone(),
+        certificate_id: cert.id.clone(),
+        certificate_name: cert.name.clone(),
+        level: input.level,
+        name: Site::generated_name(&profile.name, &cert.name, input.level),
+        address: d.address,
+        contact: d.contact,
+        phone: d.phone,
+        capacity: input.capacity,
+        equipment: d.equipment,
+        standards: d.standards,
+        status: if input.submit {
+            SiteStatus::Pending
+        } else {
+            SiteStatus::Draft
+        },
+        review_reason: None,
+        submitted_at: input.submit.then(|| now.clone()),
+        reviewed_at: None,
+        reviewed_by: None,
+        created_at: now,
+        version: 1,
+    };
+    let guard = crate::ports::table::to_item(
+        &Site::guard_key(school, &site.certificate_id, site.level),
+        &serde_json::json!({ "siteId": site.id }),
+    )?;
+    state
+        .table
+        .transact(vec![
+            TxOp::Put {
+                item: guard,
+                condition: Some(Condition::NotExists),
+            },
+            TxOp::Put {
+                item: site.to_item()?,
+                condition: Some(Condition::NotExists),
+            },
+        ])
+        .await
+        .map_err(|e| if e.is_conflict() { exists() } else { e.into() })?;
+    Ok(site)
+}
+
+pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Site>, ApiError> {
+    Ok(state
+        .table
+        .query_all(Query::partition(school.pk()).begins_with("SITE#"))
+        .await?
+        .into_iter()
+        .map(from_item)
+        .collect::<Result<_, _>>()?)
+}
+
+pub async fn list(
+    state: &AppState,
+    session: &Session,
+    f: &SiteFilter,
+    page: &PageParams,
+) -> Result<Paged<Site>, ApiError> {
+    let school = session.school_reader()?;
+    let mut rows = all(state, school).await?;
+    rows.retain(|s| matches(s, f));
+    rows.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+    Paged::of(rows, page)
+}
+
+/// The school's own site (another school's id looks missing).
+pub async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<Site, ApiError> {
+    state
+        .table
+        .get_as(&Site::key(school, id))
+        .await?
+        .ok_or_else(|| ApiError::not_found("考核站点"))
+}
+
+pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<Site, ApiError> {
+    own(state, session.school_reader()?, id).await
+}
+
+fn not_editable(s: &Site, action: &str) -> ApiError {
+    ApiError::conflict(
+        "STATE_CONFLICT",
+        format!(
+            "考核站点当前为“{}”状态，只有未提交、审核退回的考核站点可以{action}",
+            s.status.label()
+        ),
+    )
+}
+
+/// Writes an update conditional on the version read.
+pub async fn save(state: &AppState, s: &Site, update: Update) -> Result<Site, ApiError> {
+    let after = state
+        .table
+        .update(
+            &Site::key(&s.school(), &s.id),
+            update.bump_version(),
+            Some(Condition::VersionIs(s.version)),
+        )
+        .await?;
+    Ok(from_item(after)?)
+}
+
+pub async fn edit(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    input: SiteInput,
+) -> Result<Site, ApiError> {
+    let school = session.school_exam_writer()?;
+    let s = own(state, school, id).await?;
+    if !s.status.editable() {
+        return Err(not_editable(&s, "编辑"));
+    }
+    if input.certificate_id != s.certificate_id || input.level != s.level {
+        return Err(bad("考核证书和等级不能修改；如需更换请删除后重新申报"));
+    }
+    let d = details(state, &input).await?;
+    let mut update = Update::new()
+        .set("address", d.address)
+        .set("contact", d.contact)
+        .set("phone", d.phone)
+        .set("capacity", input.capacity)
+        .set("equipment", d.equipment)
+        .set_json("standards", &d.standards)?;
+    if input.submit {
+        update = update
+            .set("status", SiteStatus::Pending.label())
+            .set("submittedAt", now_text(state));
+    }
+    save(state, &s, update).await
+}
+
+/// 提交 (未提交 / 审核退回 → 待审核).
+pub async fn submit(state: &AppState, session: &Session, id: &str) -> Result<Site, ApiError> {
+    let s = own(state, session.school_exam_writer()?, id).await?;
+    if !s.status.editable() {
+        return Err(not_editable(&s, "提交"));
+    }
+    save(
+        state,
+        &s,
+        Update::new()
+            .set("status", SiteStatus::Pending.label())
+            .set("submittedAt", now_text(state)),
+    )
+    .await
+}
+
+/// 撤销 (待审核 → 未提交), before the org reviews it.
+pub async fn withdraw(state: &AppState, session: &Session, id: &str) -> Result<Site, ApiError> {
+    let s = own(state, session.school_exam_writer()?, id).await?;
+    if s.status != SiteStatus::Pending {
+        return Err(ApiError::conflict(
+            "STATE_CONFLICT",
+            format!(
+                "考核站点当前为“{}”状态，只有已提交且未审核的考核站点可以撤销",
+                s.status.label()
+            ),
+        ));
+    }
+    save(
+        state,
+        &s,
+        Update::new().set("status", SiteStatus::Draft.label()),
+    )
+    .await
+}
+
+/// 删除 (未提交 / 审核退回), with its uniqueness guard.
+pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+    let school = session.school_exam_writer()?;
+    let s = own(state, school, id).await?;
+    if !s.status.editable() {
+        return Err(not_editable(&s, "删除"));
+    }
+    state
+        .table
+        .transact(vec![
+            TxOp::Delete {
+                key: Site::key(school, &s.id),
+                condition: Some(Condition::VersionIs(s.version)),
+            },
+            TxOp::Delete {
+                key: Site::guard_key(school, &s.certificate_id, s.level),
+                condition: None,
+            },
+        ])
+        .await?;
+    Ok(())
+}
+
+/// The 考核站点建设标准 a declaration answers.
+pub async fn standards_for(
+    state: &AppState,
+    session: &Session,
+    certificate_id: &str,
+    level: Level,
+) -> Result<Vec<crate::catalogue::standard::Standard>, ApiError> {
+    session.school_reader()?;
+    site_standards(state, certificate_id, level).await
+}
