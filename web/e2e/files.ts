@@ -74,3 +74,12 @@ export async function zipOf(files: Record<string, Buffer>): Promise<Buffer> {
   for (const [name, bytes] of Object.entries(files)) zip.file(name, bytes)
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })
 }
+
+/** A downloaded import template with these rows added under its sample row. */
+export async function fillTemplate(template: Buffer, rows: string[][]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook()
+  await wb.xlsx.load(template as unknown as ArrayBuffer)
+  const ws = wb.worksheets[0]
+  for (const r of rows) ws.addRow(r)
+  return Buffer.from(await wb.xlsx.writeBuffer())
+}

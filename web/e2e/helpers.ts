@@ -1,8 +1,11 @@
-import { expect, type Page } from '@playwright/test'
+import { expect, type Locator, type Page } from '@playwright/test'
 
 export const PASSWORD = 'Vslc@2026'
 
+/** Signs in (signing out whoever was signed in first). */
 export async function login(page: Page, account: string, password = PASSWORD) {
+  await page.goto('/login')
+  await page.evaluate(() => localStorage.clear())
   await page.goto('/login')
   await page.getByPlaceholder('账号').fill(account)
   await page.getByPlaceholder('密码').fill(password)
@@ -10,9 +13,10 @@ export async function login(page: Page, account: string, password = PASSWORD) {
   await expect(page.getByText('欢迎，')).toBeVisible()
 }
 
-/** Picks an option of the Element Plus select inside the form item labelled `label`. */
-export async function choose(page: Page, label: string, option: string) {
-  await page.locator('.el-form-item').filter({ hasText: label }).locator('.el-select').first().click()
+/** Picks an option of the Element Plus select inside the form item labelled
+ *  `label`, within `scope` (a dialog) when given. */
+export async function choose(page: Page, label: string, option: string, scope?: Locator) {
+  await (scope ?? page).locator('.el-form-item').filter({ hasText: label }).locator('.el-select').first().click()
   await page.locator('.el-select-dropdown:visible .el-select-dropdown__item').filter({ hasText: option }).first().click()
 }
 

@@ -50,12 +50,15 @@ export const MENU: MenuGroup[] = [
     title: '考务管理',
     icon: 'Calendar',
     items: [
-      { path: '/exam/subjects', title: '考试科目', pending: true },
-      { path: '/exam/plans', title: '考试计划', pending: true },
+      { path: '/exam/subjects', title: '考试科目' },
+      { path: '/exam/plans', title: '考试计划' },
       { path: '/candidates/school', title: '院校考生', kinds: ['school'] },
       { path: '/candidates/social', title: '社会考生', kinds: ['school'] },
-      { path: '/sites', title: '考核站点', pending: true },
-      { path: '/rooms', title: '考场管理', pending: true },
+      { path: '/sites', title: '考核站点申报', kinds: ['school'] },
+      { path: '/sites/review', title: '考核站点审核', kinds: ['org'] },
+      { path: '/sites/allocations', title: '考核站点分配', kinds: ['org'] },
+      { path: '/sites/allocations', title: '考核站点分配查询', kinds: ['school'] },
+      { path: '/rooms', title: '考场管理', kinds: ['school'] },
       { path: '/registrations', title: '报考管理', pending: true },
       { path: '/payments', title: '缴费管理', pending: true },
       { path: '/scheduling', title: '排考管理', pending: true },
@@ -92,7 +95,12 @@ export function menu(): MenuGroup[] {
   return MENU.map((g) => ({ ...g, items: g.items.filter(visible) })).filter((g) => g.items.length > 0)
 }
 
+/** The breadcrumb of a path: the longest menu path it starts with, among
+ *  the entries this session sees. */
 export function titleOf(path: string): [string, string] | null {
-  for (const g of MENU) for (const i of g.items) if (path.startsWith(i.path)) return [g.title, i.title]
-  return null
+  let best: [string, string, number] | null = null
+  for (const g of MENU)
+    for (const i of g.items.filter(visible))
+      if ((path === i.path || path.startsWith(i.path + '/')) && (!best || i.path.length > best[2])) best = [g.title, i.title, i.path.length]
+  return best && [best[0], best[1]]
 }

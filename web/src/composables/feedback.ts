@@ -1,0 +1,24 @@
+// Confirmations and per-id batch results, the same on every page.
+import { ElMessage, ElMessageBox } from 'element-plus'
+
+export async function confirmAction(message: string): Promise<boolean> {
+  try {
+    await ElMessageBox.confirm(message, '提示', { type: 'warning' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+export interface BatchResult {
+  succeeded: number
+  failed: number
+  results: { ok: boolean; message?: string | null }[]
+}
+
+/** "删除成功 3 条，失败 1 条：原因…" */
+export function report(what: string, r: BatchResult) {
+  const reasons = [...new Set(r.results.filter((x) => !x.ok).map((x) => x.message))].join('；')
+  if (r.failed) ElMessage.warning(`${what}成功 ${r.succeeded} 条，失败 ${r.failed} 条：${reasons}`)
+  else ElMessage.success(`${what}成功 ${r.succeeded} 条`)
+}
