@@ -222,6 +222,36 @@ impl TestApp {
             .expect("candidate updated");
     }
 
+    /// Sets a school's finished import back to 处理中 and delivers its S3
+    /// event again, as if the worker had died before finishing.
+    pub async fn redeliver_import(&self, school_id: &str, id: &str) {
+        use vslc_shared::ports::queue::{QueueName, QueueRef};
+        let state = self.running.as_ref().expect("running").state.clone();
+        let tenant = vslc_shared::accounts::Tenant::new(
+            vslc_shared::accounts::TenantKind::School,
+            school_id,
+        );
+        state
+            .table
+            .update(
+                &vslc_shared::imports::ImportRecord::key(&tenant, id),
+                vslc_shared::ports::table::Update::new().set("status", "处理中"),
+                None,
+            )
+            .await
+            .expect("record reset");
+        let upload_key = format!("imports/school/{school_id}/{id}.xlsx");
+        let event =
+            vslc_shared::adapters::embedded::serve::s3_created_event("uploads", &upload_key, 1);
+        vslc_shared::ports::queue::send(
+            state.queue.as_ref(),
+            QueueRef::main(QueueName::Imports),
+            event,
+        )
+        .await
+        .expect("event sent");
+    }
+
     pub async fn delete(&self, path: &str, token: &str) -> Resp {
         self.send(self.http.delete(self.url(path)).bearer_auth(token))
             .await

@@ -212,30 +212,8 @@ async fn a_redelivered_or_interrupted_import_never_duplicates_a_candidate() {
     assert_eq!(done["success"], 120);
     let id = done["id"].as_str().unwrap().to_owned();
 
-    // As if the worker had died before finishing: the record is 处理中 again
-    // and S3's event is delivered a second time.
-    let state = app.running.as_ref().unwrap().state.clone();
-    let tenant =
-        vslc_shared::accounts::Tenant::new(vslc_shared::accounts::TenantKind::School, "10009");
-    let key = vslc_shared::imports::ImportRecord::key(&tenant, &id);
-    state
-        .table
-        .update(
-            &key,
-            vslc_shared::ports::table::Update::new().set("status", "处理中"),
-            None,
-        )
-        .await
-        .unwrap();
-    let upload_key = format!("imports/school/10009/{id}.xlsx");
-    let event = vslc_shared::adapters::embedded::serve::s3_created_event("uploads", &upload_key, 1);
-    vslc_shared::ports::queue::send(
-        state.queue.as_ref(),
-        QueueRef::main(QueueName::Imports),
-        event.clone(),
-    )
-    .await
-    .unwrap();
+    // As if the worker had died before finishing.
+    app.redeliver_import("10009", &id).await;
     let again = app.wait_import(&t, &id).await;
     assert_eq!(
         (again["success"].as_u64(), again["failed"].as_u64()),
@@ -244,6 +222,12 @@ async fn a_redelivered_or_interrupted_import_never_duplicates_a_candidate() {
     );
     assert_eq!(count(&app, &t).await, 120);
     // A plain redelivery of a finished import changes nothing.
+    let state = app.running.as_ref().unwrap().state.clone();
+    let event = vslc_shared::adapters::embedded::serve::s3_created_event(
+        "uploads",
+        &format!("imports/school/10009/{id}.xlsx"),
+        1,
+    );
     vslc_shared::ports::queue::send(
         state.queue.as_ref(),
         QueueRef::main(QueueName::Imports),

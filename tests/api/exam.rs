@@ -842,6 +842,16 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
     assert!(reasons[2].contains("不是本校可用的站点"), "{reasons:?}");
     assert!(reasons[3].contains("座位数须为整数"), "{reasons:?}");
 
+    // Redelivered (the worker died before finishing): its own rooms are not
+    // duplicates of themselves, and none is created twice.
+    app.redeliver_import("10009", &id).await;
+    let rec = app.wait_import(&school, &id).await;
+    assert_eq!(
+        (rec["success"].as_u64(), rec["failed"].as_u64()),
+        (Some(3), Some(4)),
+        "{rec}"
+    );
+
     // The same file again: every good row's room exists already.
     let again = app
         .upload_import_with(&school, "rooms", "考场.xlsx", file, false, params)
