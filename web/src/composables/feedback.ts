@@ -22,3 +22,16 @@ export function report(what: string, r: BatchResult) {
   if (r.failed) ElMessage.warning(`${what}成功 ${r.succeeded} 条，失败 ${r.failed} 条：${reasons}`)
   else ElMessage.success(`${what}成功 ${r.succeeded} 条`)
 }
+
+/** Runs an action; on success says `done` and runs `then` (a reload). A
+ *  failure was already shown by the API client. */
+export async function perform(action: () => Promise<unknown>, done: string, then?: () => unknown): Promise<boolean> {
+  try {
+    await action()
+  } catch {
+    return false
+  }
+  ElMessage.success(done)
+  await then?.()
+  return true
+}
