@@ -342,19 +342,19 @@ impl RowSink for CandidatesSink {
         let groups = candidates
             .iter()
             .map(|c| {
-                Ok(Guarded {
-                    guard: EncodedItem::new(
+                Ok(Guarded::new(
+                    EncodedItem::new(
                         Candidate::guard_key(school, c.id_type, &c.id_number),
                         &GuardRef {
                             candidate_no: &c.candidate_no,
                             import_id,
                         },
                     )?,
-                    items: vec![EncodedItem::new(
+                    vec![EncodedItem::new(
                         Candidate::key(school, &c.candidate_no),
                         c,
                     )?],
-                })
+                ))
             })
             .collect::<Result<Vec<Guarded>, TableError>>()?;
         drop(candidates);

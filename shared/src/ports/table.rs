@@ -468,13 +468,15 @@ pub trait Table: Send + Sync {
     /// whether it was written. Each put is atomic on its own, not the batch:
     /// concurrent callers putting the same key see exactly one `true`.
     async fn insert_new(&self, items: Vec<Item>) -> Result<Vec<bool>, TableError>;
-    /// The bulk-import write. Each group's guard is put only if its key is
-    /// absent; when it is, the group's items are put too (each only if
-    /// absent). Answers, per group, whether its guard was written; racing
-    /// callers see exactly one `true` per guard key. The embedded adapter
-    /// writes the whole call in one transaction; DynamoDB writes the guards,
-    /// then the winners' items, in transactions of 100 — a crash between
-    /// leaves guards whose items a re-run of the same import writes.
+    /// The bulk-import write. A group is written, all of it at once, only
+    /// if none of its guard keys exists and every update's condition holds:
+    /// guards and items put (items only if absent), updates applied.
+    /// Answers, per group, whether it was written; racing callers see
+    /// exactly one `true` per guard key. The embedded adapter writes the
+    /// whole call in one transaction; DynamoDB packs whole groups into
+    /// transactions of up to 100 operations on distinct keys, retrying
+    /// without the groups a cancellation names. Updates must not move an
+    /// item's index keys.
     async fn insert_guarded(&self, groups: Vec<Guarded>) -> Result<Vec<bool>, TableError>;
 }
 
@@ -540,12 +542,43 @@ fn body_attrs(body: &[u8]) -> usize {
     serde_json::from_slice::<Item>(body).map_or(0, |m| m.len())
 }
 
-/// One group of `Table::insert_guarded`: a uniqueness guard and the items
-/// written with it.
+/// One group of `Table::insert_guarded`: uniqueness guards, the items
+/// written with them, and conditional updates (a counter) applied with them.
 #[derive(Debug, Clone)]
 pub struct Guarded {
-    pub guard: EncodedItem,
+    pub guards: Vec<EncodedItem>,
     pub items: Vec<EncodedItem>,
+    pub updates: Vec<(Key, Update, Condition)>,
+}
+
+impl Guarded {
+    /// One guard and the items it guards.
+    pub fn new(guard: EncodedItem, items: Vec<EncodedItem>) -> Self {
+        Self {
+            guards: vec![guard],
+            items,
+            updates: Vec::new(),
+        }
+    }
+
+    /// The group as transaction operations (for adapters without a bulk path).
+    pub fn ops(&self) -> Result<Vec<TxOp>, TableError> {
+        let mut ops = Vec::with_capacity(self.guards.len() + self.items.len() + self.updates.len());
+        for item in self.guards.iter().chain(&self.items) {
+            ops.push(TxOp::Put {
+                item: item.to_item()?,
+                condition: Some(Condition::NotExists),
+            });
+        }
+        for (key, update, condition) in &self.updates {
+            ops.push(TxOp::Update {
+                key: key.clone(),
+                update: update.clone(),
+                condition: Some(condition.clone()),
+            });
+        }
+        Ok(ops)
+    }
 }
 
 /// Checks every adapter applies before writing a transaction.

@@ -17,9 +17,8 @@ use aws_sdk_dynamodb::types::{
 use serde_json::{Number, Value};
 
 use crate::ports::table::{
-    BATCH_WRITE_CHUNK, BatchOp, Condition, Cursor, CursorPos, EncodedItem, Guarded, Index, Item,
-    Key, PK, Query, QueryPage, SK, SkCond, Table, TableError, TxOp, Update, VERSION, check_item,
-    check_transaction,
+    BATCH_WRITE_CHUNK, BatchOp, Condition, Cursor, CursorPos, Guarded, Index, Item, Key, PK, Query,
+    QueryPage, SK, SkCond, Table, TableError, TxOp, Update, VERSION, check_item, check_transaction,
 };
 
 /// The DynamoDB table adapter.
@@ -552,19 +551,53 @@ impl Table for DynamoTable {
     }
 
     async fn insert_guarded(&self, groups: Vec<Guarded>) -> Result<Vec<bool>, TableError> {
-        let guards = groups
-            .iter()
-            .map(|g| g.guard.to_item())
-            .collect::<Result<Vec<_>, _>>()?;
-        let won = self.insert_new(guards).await?;
-        let items = groups
-            .iter()
-            .zip(&won)
-            .filter(|(_, won)| **won)
-            .flat_map(|(g, _)| g.items.iter().map(EncodedItem::to_item))
-            .collect::<Result<Vec<_>, _>>()?;
-        self.insert_new(items).await?;
-        Ok(won)
+        let mut written = vec![false; groups.len()];
+        let ops: Vec<Vec<TxOp>> = groups.iter().map(Guarded::ops).collect::<Result<_, _>>()?;
+        let mut next = 0;
+        while next < groups.len() {
+            // Whole groups, up to 100 operations on distinct keys.
+            let mut batch: Vec<usize> = Vec::new();
+            let mut keys = std::collections::HashSet::new();
+            let mut size = 0;
+            while next < groups.len() {
+                let group_keys: Vec<Key> =
+                    ops[next].iter().map(TxOp::key).collect::<Result<_, _>>()?;
+                let fits = size + ops[next].len() <= crate::ports::table::MAX_TRANSACT_ITEMS
+                    && group_keys.iter().all(|k| !keys.contains(k));
+                if !fits && !batch.is_empty() {
+                    break;
+                }
+                size += ops[next].len();
+                keys.extend(group_keys);
+                batch.push(next);
+                next += 1;
+            }
+            let mut pending = batch;
+            while !pending.is_empty() {
+                let mut owner = Vec::new();
+                let mut tx = Vec::new();
+                for &g in &pending {
+                    for op in &ops[g] {
+                        owner.push(g);
+                        tx.push(op.clone());
+                    }
+                }
+                match self.transact(tx).await {
+                    Ok(()) => {
+                        for &g in &pending {
+                            written[g] = true;
+                        }
+                        pending.clear();
+                    }
+                    Err(TableError::TransactionCanceled { failed }) => {
+                        let refused: Vec<usize> = failed.iter().map(|&f| owner[f]).collect();
+                        pending.retain(|g| !refused.contains(g));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(written)
     }
 
     async fn query(&self, q: Query) -> Result<QueryPage, TableError> {

@@ -435,24 +435,65 @@ impl Table for EmbeddedTable {
     }
 
     async fn insert_guarded(&self, groups: Vec<Guarded>) -> Result<Vec<bool>, TableError> {
-        // Encoded items carry no index attributes: only the item table changes.
+        for g in &groups {
+            for (_, update, _) in &g.updates {
+                update.check()?;
+            }
+        }
+        // Encoded items carry no index attributes, and updates may not move
+        // index keys: only the item table changes.
         self.write(move |txn| {
             let mut table = txn.open_table(ITEMS).map_err(backend)?;
             let mut written = Vec::with_capacity(groups.len());
-            for group in groups {
-                let k = item_key(group.guard.key())?;
-                if table.get(k.as_slice()).map_err(backend)?.is_some() {
-                    written.push(false);
-                    continue;
+            'group: for group in groups {
+                for guard in &group.guards {
+                    if table
+                        .get(item_key(guard.key())?.as_slice())
+                        .map_err(backend)?
+                        .is_some()
+                    {
+                        written.push(false);
+                        continue 'group;
+                    }
                 }
-                table
-                    .insert(k.as_slice(), group.guard.json())
-                    .map_err(backend)?;
+                let mut updated = Vec::with_capacity(group.updates.len());
+                for (key, update, condition) in &group.updates {
+                    let k = item_key(key)?;
+                    let old = table
+                        .get(k.as_slice())
+                        .map_err(backend)?
+                        .map(|v| decode(v.value()))
+                        .transpose()?;
+                    if !condition.holds(old.as_ref()) {
+                        written.push(false);
+                        continue 'group;
+                    }
+                    let new = update.apply(key, old.clone())?;
+                    if Index::ALL
+                        .iter()
+                        .any(|i| i.key_of(&new) != old.as_ref().and_then(|o| i.key_of(o)))
+                    {
+                        return Err(TableError::Invalid(
+                            "insert_guarded updates may not move index keys".into(),
+                        ));
+                    }
+                    updated.push((k, encode(&new)?));
+                }
+                for guard in &group.guards {
+                    table
+                        .insert(item_key(guard.key())?.as_slice(), guard.json())
+                        .map_err(backend)?;
+                }
                 for item in &group.items {
                     let k = item_key(item.key())?;
                     if table.get(k.as_slice()).map_err(backend)?.is_none() {
                         table.insert(k.as_slice(), item.json()).map_err(backend)?;
                     }
+                }
+                for (k, bytes) in updated {
+                    table
+                        .insert(k.as_slice(), bytes.as_slice())
+                        .map_err(backend)?;
                 }
                 written.push(true);
             }
