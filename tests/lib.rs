@@ -306,3 +306,12 @@ pub async fn create_user(
         r.body["password"].as_str().unwrap().to_owned(),
     )
 }
+
+/// A valid 身份证 number: Beijing, born 1990-01-01 + n days, sequence `seq`.
+pub fn id_number(n: u32, seq: u32) -> String {
+    let date =
+        chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap() + chrono::Duration::days(n as i64);
+    let first = format!("110105{}{:03}", date.format("%Y%m%d"), seq % 1000);
+    let check = vslc_shared::domain::identity::check_char(first.as_bytes()) as char;
+    format!("{first}{check}")
+}

@@ -1,5 +1,5 @@
 use serde_json::{Value, json};
-use vslc_api_tests::{TestApp, spawn_app, workbook};
+use vslc_api_tests::{TestApp, id_number, spawn_app, workbook};
 use vslc_shared::ports::{QueueName, QueueRef};
 
 const HEAD: [&str; 9] = [
@@ -15,14 +15,6 @@ const HEAD: [&str; 9] = [
 ];
 
 /// A valid 身份证 number for 1990-01-01 + n days, sequence `seq`.
-fn id_number(n: u32, seq: u32) -> String {
-    let date =
-        chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap() + chrono::Duration::days(n as i64);
-    let first = format!("110105{}{:03}", date.format("%Y%m%d"), seq % 1000);
-    let check = vslc_shared::domain::identity::check_char(first.as_bytes()) as char;
-    format!("{first}{check}")
-}
-
 fn roster(ids: &[String]) -> Vec<u8> {
     let mut rows: Vec<Vec<String>> = vec![HEAD.iter().map(|s| s.to_string()).collect()];
     for (i, id) in ids.iter().enumerate() {

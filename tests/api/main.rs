@@ -9,4 +9,5 @@ mod exam;
 mod imports;
 mod institutions;
 mod platform;
+mod registrations;
 mod users;

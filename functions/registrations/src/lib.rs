@@ -1,7 +1,20 @@
-//! `/api/registrations` — 报考管理. Its routes land with the issue that builds this area;
-//! until then it serves `/health` like every area.
+//! `/api/registrations` — 报考管理 (manual §5.2.6): the school's
+//! registrations, delete and export. 批量导入报考 goes through
+//! `/api/imports` (types `registrations-cert` and `registrations-subject`).
 
-use vslc_shared::http::{Area, AreaRouter};
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::routes;
+use vslc_shared::AppState;
+use vslc_shared::accounts::Session;
+use vslc_shared::export::ExportFile;
+use vslc_shared::http::{
+    ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
+    Query, run_batch,
+};
+use vslc_shared::registrations::service::{
+    self, RegistrationExportRequest, RegistrationFilter, RegistrationView,
+};
 
 pub const AREA: Area = Area {
     name: "registrations",
@@ -11,4 +24,73 @@ pub const AREA: Area = Area {
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(export))
+        .routes(routes!(batch_delete))
+        .routes(routes!(get_one, delete))
+}
+
+/// 报考列表 (ID numbers and phones masked) with 报考状态 and 缴费状态.
+#[utoipa::path(get, path = "", tag = "registrations", params(RegistrationFilter, PageParams),
+    responses((status = 200, body = Paged<RegistrationView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(f): Query<RegistrationFilter>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Paged<RegistrationView>>> {
+    service::list(&state, &session, &f, &page)
+        .await
+        .map(axum::Json)
+}
+
+/// 批量导出报考数据: selected ids, or all matching the filter; masked.
+#[utoipa::path(post, path = "/export", tag = "registrations", request_body = RegistrationExportRequest,
+    responses((status = 200, body = ExportFile), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn export(
+    State(state): State<AppState>,
+    session: Session,
+    Json(req): Json<RegistrationExportRequest>,
+) -> ApiResult<axum::Json<ExportFile>> {
+    service::export(&state, &session, req).await.map(axum::Json)
+}
+
+/// 批量删除报考数据 (未排考 and unpaid), per id.
+#[utoipa::path(post, path = "/batch-delete", tag = "registrations", request_body = BatchIds,
+    responses((status = 200, body = BatchOutcome), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn batch_delete(
+    State(state): State<AppState>,
+    session: Session,
+    Json(ids): Json<BatchIds>,
+) -> ApiResult<axum::Json<BatchOutcome>> {
+    session.school_exam_writer()?;
+    run_batch(ids, |id| {
+        let (state, session) = (state.clone(), session.clone());
+        async move { service::delete(&state, &session, &id).await }
+    })
+    .await
+    .map(axum::Json)
+}
+
+/// 查看报考记录 (full candidate snapshot).
+#[utoipa::path(get, path = "/{id}", tag = "registrations", params(("id" = String, Path, description = "<计划 id>.<ULID>")),
+    responses((status = 200, body = RegistrationView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_one(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<RegistrationView>> {
+    service::get(&state, &session, &id).await.map(axum::Json)
+}
+
+/// 删除报考数据 (未排考 and unpaid).
+#[utoipa::path(delete, path = "/{id}", tag = "registrations", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn delete(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    service::delete(&state, &session, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

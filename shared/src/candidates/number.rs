@@ -6,21 +6,11 @@
 //! an atomic ADD, so two numbers can only meet if a million were issued within
 //! the same second: numbers are unique and never reused.
 
-use crate::ports::table::{Key, Table, TableError, Update};
-
-const COUNTER: (&str, &str) = ("SEQ#CANDIDATE", "SEQ");
+use crate::ports::table::{Table, TableError};
 
 /// Reserves `n` sequence values; returns the first.
 pub async fn reserve(table: &dyn Table, n: u64) -> Result<u64, TableError> {
-    let after = table
-        .update(
-            &Key::new(COUNTER.0, COUNTER.1),
-            Update::new().add("value", n as i64),
-            None,
-        )
-        .await?;
-    let last = after.get("value").and_then(|v| v.as_u64()).unwrap_or(n);
-    Ok(last + 1 - n)
+    crate::sequence::reserve(table, "CANDIDATE", n).await
 }
 
 /// The number from its parts.

@@ -181,6 +181,11 @@ pub struct PlanView {
     pub phase: PlanPhase,
 }
 
+/// 分 → "120.00" (元).
+pub fn yuan(cents: u64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
 fn now(state: &AppState) -> NaiveDateTime {
     state.clock.now_cst().naive_local()
 }

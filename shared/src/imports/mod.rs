@@ -225,6 +225,16 @@ pub fn registry() -> Registry {
         .with(Arc::new(demo_notes::DemoNotes))
         .with(Arc::new(crate::candidates::import::CandidatesImport))
         .with(Arc::new(crate::rooms::import::RoomsImport))
+        .with(Arc::new(
+            crate::registrations::import::RegistrationsImport {
+                mode: crate::exam::plans::RegistrationMode::ByCertificate,
+            },
+        ))
+        .with(Arc::new(
+            crate::registrations::import::RegistrationsImport {
+                mode: crate::exam::plans::RegistrationMode::BySubject,
+            },
+        ))
         .with(Arc::new(crate::candidates::photo_import::PhotosImport))
         .with(Arc::new(crate::candidates::update_import::CandidatesUpdate))
 }

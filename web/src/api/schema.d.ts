@@ -701,6 +701,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 缴费申请单列表 (the school's). */
+        get: operations["payments_list"];
+        put?: never;
+        /** 按证书 / 按科目报考生生成缴费申请单. */
+        post: operations["payments_generate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量导出缴费申请单: selected numbers, or all matching the filter. */
+        post: operations["payments_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/health": {
         parameters: {
             query?: never;
@@ -712,6 +747,143 @@ export interface paths {
         get: operations["payments_health"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 缴费申请单 of the org's certificates. */
+        get: operations["payments_review_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/review/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量确认缴费 (org), per 缴费单号. */
+        post: operations["payments_batch_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/review/{no}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看缴费申请单 (org). */
+        get: operations["payments_review_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/review/{no}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认缴费 (org): 未确认 → 已确认; its registrations are then 已缴费. */
+        post: operations["payments_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/{no}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看缴费申请单 with its registrations. */
+        get: operations["payments_get_one"];
+        put?: never;
+        post?: never;
+        /** 删除缴费申请单 (未确认 only); its registrations become free again. */
+        delete: operations["payments_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 报考列表 (ID numbers and phones masked) with 报考状态 and 缴费状态. */
+        get: operations["registrations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registrations/batch-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量删除报考数据 (未排考 and unpaid), per id. */
+        post: operations["registrations_batch_delete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registrations/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量导出报考数据: selected ids, or all matching the filter; masked. */
+        post: operations["registrations_export"];
         delete?: never;
         options?: never;
         head?: never;
@@ -730,6 +902,24 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看报考记录 (full candidate snapshot). */
+        get: operations["registrations_get_one"];
+        put?: never;
+        post?: never;
+        /** 删除报考数据 (未排考 and unpaid). */
+        delete: operations["registrations_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1583,6 +1773,23 @@ export interface components {
          * @enum {string}
          */
         CandidateKind: "school" | "social";
+        /**
+         * @description The candidate as registered: later edits of the candidate do not
+         *     change it (manual §5.2.3).
+         */
+        CandidateSnapshot: {
+            candidateNo: string;
+            gender: components["schemas"]["Gender"];
+            idNumber: string;
+            idType: components["schemas"]["IdType"];
+            kind: components["schemas"]["CandidateKind"];
+            major?: components["schemas"]["MajorRef"] | null;
+            majorLevel?: components["schemas"]["MajorLevel"] | null;
+            name: string;
+            namePinyin: string;
+            phone?: string | null;
+            photoKey?: string | null;
+        };
         /** @description A candidate as lists show it: ID number and phone masked. */
         CandidateView: {
             candidateNo: string;
@@ -1758,6 +1965,12 @@ export interface components {
          * @enum {string}
          */
         Gender: "男" | "女";
+        /** @description 按证书 / 按科目报考生生成缴费申请单. */
+        GenerateInput: {
+            certificateId: string;
+            mode: components["schemas"]["RegistrationMode"];
+            planId: string;
+        };
         Health: {
             area: string;
             status: string;
@@ -1889,6 +2102,48 @@ export interface components {
             phone: string;
             role: components["schemas"]["Role"];
         };
+        Order: {
+            certificateId: string;
+            certificateName: string;
+            confirmedAt?: string | null;
+            confirmedBy?: string | null;
+            /**
+             * Format: int64
+             * @description 报考人次 and 总费用 (分) of its registrations.
+             */
+            count: number;
+            createdAt: string;
+            createdBy: string;
+            mode: components["schemas"]["RegistrationMode"];
+            /** @description 缴费单号: `JF<日期>-<学校代码>-<序号>`, unique and never reused. */
+            no: string;
+            orgId: string;
+            planId: string;
+            planName: string;
+            schoolId: string;
+            schoolName: string;
+            status: components["schemas"]["OrderStatus"];
+            /** Format: int64 */
+            totalCents: number;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description An order with its registrations (查看). */
+        OrderDetail: {
+            lines: components["schemas"]["RegistrationView"][];
+            order: components["schemas"]["Order"];
+        };
+        /** @description Export request: selected numbers, or the filter. */
+        OrderExportRequest: {
+            ids?: string[];
+            planId?: string | null;
+            status?: string | null;
+        };
+        /**
+         * @description 缴费状态.
+         * @enum {string}
+         */
+        OrderStatus: "未确认" | "已确认";
         Org: {
             address: string;
             contact: string;
@@ -2028,6 +2283,37 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        Paged_Order: {
+            items: {
+                certificateId: string;
+                certificateName: string;
+                confirmedAt?: string | null;
+                confirmedBy?: string | null;
+                /**
+                 * Format: int64
+                 * @description 报考人次 and 总费用 (分) of its registrations.
+                 */
+                count: number;
+                createdAt: string;
+                createdBy: string;
+                mode: components["schemas"]["RegistrationMode"];
+                /** @description 缴费单号: `JF<日期>-<学校代码>-<序号>`, unique and never reused. */
+                no: string;
+                orgId: string;
+                planId: string;
+                planName: string;
+                schoolId: string;
+                schoolName: string;
+                status: components["schemas"]["OrderStatus"];
+                /** Format: int64 */
+                totalCents: number;
+                /** Format: int64 */
+                version: number;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
         Paged_OrgRow: {
             items: {
                 certificateCount: number;
@@ -2045,6 +2331,18 @@ export interface components {
             items: (components["schemas"]["Plan"] & {
                 /** @description 计划状态 (derived). */
                 phase: components["schemas"]["PlanPhase"];
+            })[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        Paged_RegistrationView: {
+            items: (components["schemas"]["Registration"] & {
+                /** @description The live 缴费申请单 it is in, if any. */
+                order?: string | null;
+                /** @description 已缴费: its 缴费申请单 is 已确认. */
+                paid: boolean;
+                status: components["schemas"]["RegistrationStatus"];
             })[];
             page: number;
             pageSize: number;
@@ -2303,11 +2601,73 @@ export interface components {
          * @enum {string}
          */
         PublishStatus: "未发布" | "已发布";
+        RegSubject: {
+            code: string;
+            /** @description 考试时间. */
+            exam: components["schemas"]["Window"];
+            method: components["schemas"]["ExamMethod"];
+            name: string;
+            subjectId: string;
+        };
+        Registration: {
+            candidate: components["schemas"]["CandidateSnapshot"];
+            certificateId: string;
+            certificateName: string;
+            createdAt: string;
+            /**
+             * Format: int64
+             * @description 报考费 (分) by the plan's fee standard.
+             */
+            feeCents: number;
+            /** @description A ULID; views show it as `<计划 id>.<ULID>`. */
+            id: string;
+            importId?: string | null;
+            level: components["schemas"]["Level"];
+            mode: components["schemas"]["RegistrationMode"];
+            /** @description The 缴费申请单 it is in, if any (paid when that order is 已确认). */
+            orderNo?: string | null;
+            orgId: string;
+            planId: string;
+            planName: string;
+            /** @description Seated by 排考. */
+            scheduled?: boolean;
+            schoolId: string;
+            /** @description The subjects sat: all of the level's (按证书) or one (按科目). */
+            subjects: components["schemas"]["RegSubject"][];
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description Export request: selected ids, or the filter. */
+        RegistrationExportRequest: {
+            candidate?: string | null;
+            certificateId?: string | null;
+            ids?: string[];
+            paid?: boolean | null;
+            planId?: string | null;
+            status?: string | null;
+            subjectId?: string | null;
+        };
         /**
          * @description 报考方式.
          * @enum {string}
          */
         RegistrationMode: "按证书" | "按科目";
+        /**
+         * @description 报考状态 (derived).
+         * @enum {string}
+         */
+        RegistrationStatus: "未排考" | "待考试" | "考试中" | "已结束";
+        /**
+         * @description A registration as lists show it: candidate ID and phone masked, with the
+         *     derived 报考状态 and 缴费状态.
+         */
+        RegistrationView: components["schemas"]["Registration"] & {
+            /** @description The live 缴费申请单 it is in, if any. */
+            order?: string | null;
+            /** @description 已缴费: its 缴费申请单 is 已确认. */
+            paid: boolean;
+            status: components["schemas"]["RegistrationStatus"];
+        };
         /** @description 审核退回 needs a reason. */
         ReturnInput: {
             reason: string;
@@ -4401,6 +4761,124 @@ export interface operations {
             };
         };
     };
+    payments_list: {
+        parameters: {
+            query?: {
+                /** @description 缴费单号 (contains). */
+                no?: string;
+                planId?: string;
+                certificateId?: string;
+                /** @description 未确认 / 已确认. */
+                status?: string;
+                /** @description 院校名称 (contains; the org's list). */
+                school?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_Order"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payments_generate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payments_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderExportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     payments_health: {
         parameters: {
             query?: never;
@@ -4420,6 +4898,322 @@ export interface operations {
             };
         };
     };
+    payments_review_list: {
+        parameters: {
+            query?: {
+                /** @description 缴费单号 (contains). */
+                no?: string;
+                planId?: string;
+                certificateId?: string;
+                /** @description 未确认 / 已确认. */
+                status?: string;
+                /** @description 院校名称 (contains; the org's list). */
+                school?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_Order"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payments_batch_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIds"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOutcome"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payments_review_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 缴费单号 */
+                no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payments_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 缴费单号 */
+                no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payments_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 缴费单号 */
+                no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payments_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 缴费单号 */
+                no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    registrations_list: {
+        parameters: {
+            query?: {
+                planId?: string;
+                certificateId?: string;
+                subjectId?: string;
+                /** @description 考生姓名、考生编号或证件号码末位 (contains). */
+                candidate?: string;
+                /** @description 未排考 / 待考试 / 考试中 / 已结束. */
+                status?: string;
+                /** @description 是否已缴费. */
+                paid?: boolean;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_RegistrationView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    registrations_batch_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIds"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOutcome"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    registrations_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationExportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     registrations_health: {
         parameters: {
             query?: never;
@@ -4435,6 +5229,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    registrations_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <计划 id>.<ULID> */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    registrations_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -1,0 +1,392 @@
+//! 生成缴费申请单, list, view, delete and export (school); list, view and
+//! 批量确认缴费 (org).
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{Order, OrderStatus};
+use crate::accounts::{Session, Tenant, TenantKind};
+use crate::exam::Plan;
+use crate::exam::plans::{RegistrationMode, yuan};
+use crate::exam::window::TIME_FORMAT;
+use crate::export::ExportFile;
+use crate::http::{ApiError, PageParams, Paged, filter};
+use crate::ports::table::{Condition, Guarded, Index, Query, TableExt, Update, from_item};
+use crate::registrations::Registration;
+use crate::registrations::eligibility::plan_open;
+use crate::registrations::service::{RegistrationView, live_order, of_plan, orders, view};
+use crate::state::AppState;
+
+/// 按证书 / 按科目报考生生成缴费申请单.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GenerateInput {
+    pub plan_id: String,
+    pub certificate_id: String,
+    pub mode: RegistrationMode,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct OrderFilter {
+    /// 缴费单号 (contains).
+    pub no: Option<String>,
+    pub plan_id: Option<String>,
+    pub certificate_id: Option<String>,
+    /// 未确认 / 已确认.
+    pub status: Option<String>,
+    /// 院校名称 (contains; the org's list).
+    pub school: Option<String>,
+}
+
+/// An order with its registrations (查看).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderDetail {
+    pub order: Order,
+    pub lines: Vec<RegistrationView>,
+}
+
+/// Export request: selected numbers, or the filter.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderExportRequest {
+    #[serde(default)]
+    pub ids: Vec<String>,
+    #[serde(default)]
+    pub plan_id: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+fn now_text(state: &AppState) -> String {
+    state.clock.now_cst().format(TIME_FORMAT).to_string()
+}
+
+fn matches(o: &Order, f: &OrderFilter) -> bool {
+    filter::text(&o.no, f.no.as_deref())
+        && filter::exact(&o.plan_id, f.plan_id.as_deref())
+        && filter::exact(&o.certificate_id, f.certificate_id.as_deref())
+        && filter::exact(o.status.label(), f.status.as_deref())
+        && filter::text(&o.school_name, f.school.as_deref())
+}
+
+fn newest_first(rows: &mut [Order]) {
+    rows.sort_by(|a, b| (&b.created_at, &b.no).cmp(&(&a.created_at, &a.no)));
+}
+
+/// Claims registrations for an order, each only if unchanged since read;
+/// answers which were claimed.
+async fn claim(
+    state: &AppState,
+    school: &Tenant,
+    regs: &[Registration],
+    no: &str,
+) -> Result<Vec<bool>, ApiError> {
+    let groups = regs
+        .iter()
+        .map(|r| Guarded {
+            guards: Vec::new(),
+            items: Vec::new(),
+            updates: vec![(
+                Registration::key(school, &r.plan_id, &r.id),
+                Update::new().set("orderNo", no).bump_version(),
+                Condition::VersionIs(r.version),
+            )],
+        })
+        .collect();
+    Ok(state.table.insert_guarded(groups).await?)
+}
+
+pub async fn generate(
+    state: &AppState,
+    session: &Session,
+    input: GenerateInput,
+) -> Result<Order, ApiError> {
+    let school = session.school_exam_writer()?;
+    let plan = Plan::of_school(state, school)
+        .await?
+        .into_iter()
+        .find(|p| p.id == input.plan_id)
+        .ok_or_else(|| ApiError::not_found("考试计划"))?;
+    plan_open(&plan, input.mode, state.clock.now_cst().naive_local())
+        .map_err(|m| ApiError::conflict("PLAN_NOT_OPEN", m))?;
+    let cert = plan
+        .certificate(&input.certificate_id)
+        .ok_or_else(|| ApiError::invalid("BAD_CERTIFICATE", "考核证书不在该考试计划中"))?
+        .clone();
+    let existing = orders(state, school).await?;
+    let mut regs = of_plan(state, school, &plan.id).await?;
+    regs.retain(|r| r.certificate_id == cert.certificate_id && live_order(r, &existing).is_none());
+    let nothing = || {
+        ApiError::conflict(
+            "NOTHING_TO_PAY",
+            "没有可生成缴费申请单的报考记录（须为本计划该证书下未缴费且未生成缴费申请单的报考记录）",
+        )
+    };
+    if regs.is_empty() {
+        return Err(nothing());
+    }
+    let profile = crate::catalogue::school::load(state, school).await?;
+    let seq = crate::sequence::reserve(state.table.as_ref(), "ORDER", 1).await?;
+    let date = state.clock.now_cst().format("%Y%m%d").to_string();
+    let mut order = Order {
+        no: Order::number(&date, &school.id, seq),
+        school_id: school.id.clone(),
+        school_name: profile.name,
+        org_id: plan.org_id.clone(),
+        plan_id: plan.id.clone(),
+        plan_name: plan.name.clone(),
+        mode: plan.mode,
+        certificate_id: cert.certificate_id.clone(),
+        certificate_name: cert.certificate_name.clone(),
+        count: 0,
+        total_cents: 0,
+        status: OrderStatus::Unconfirmed,
+        created_at: now_text(state),
+        created_by: session.name.clone(),
+        confirmed_at: None,
+        confirmed_by: None,
+        version: 1,
+    };
+    // The order first: a crash before the totals are written leaves an
+    // order whose lines (the registrations naming it) are still exact.
+    state
+        .table
+        .put(order.to_item()?, Some(Condition::NotExists))
+        .await?;
+    let claimed = claim(state, school, &regs, &order.no).await?;
+    let (count, total) = regs
+        .iter()
+        .zip(&claimed)
+        .filter(|(_, won)| **won)
+        .fold((0u64, 0u64), |(n, t), (r, _)| (n + 1, t + r.fee_cents));
+    let key = Order::key(school, &order.no);
+    if count == 0 {
+        // Another order took them all meanwhile.
+        state.table.delete(&key, None).await?;
+        return Err(nothing());
+    }
+    let after = state
+        .table
+        .update(
+            &key,
+            Update::new()
+                .set("count", count)
+                .set("totalCents", total)
+                .bump_version(),
+            Some(Condition::VersionIs(order.version)),
+        )
+        .await?;
+    order = from_item(after)?;
+    Ok(order)
+}
+
+pub async fn list(
+    state: &AppState,
+    session: &Session,
+    f: &OrderFilter,
+    page: &PageParams,
+) -> Result<Paged<Order>, ApiError> {
+    let school = session.school_reader()?;
+    let mut rows: Vec<Order> = orders(state, school).await?.into_values().collect();
+    rows.retain(|o| matches(o, f));
+    newest_first(&mut rows);
+    Paged::of(rows, page)
+}
+
+/// An order and its lines; `full` shows unmasked candidate details.
+async fn detail(state: &AppState, order: Order, full: bool) -> Result<OrderDetail, ApiError> {
+    let school = order.school();
+    let all_orders = orders(state, &school).await?;
+    let now = state.clock.now_cst().naive_local();
+    let mut lines: Vec<RegistrationView> = of_plan(state, &school, &order.plan_id)
+        .await?
+        .into_iter()
+        .filter(|r| r.order_no.as_deref() == Some(order.no.as_str()))
+        .map(|r| view(r, &all_orders, now, full))
+        .collect();
+    lines.sort_by(|a, b| {
+        a.registration
+            .candidate
+            .candidate_no
+            .cmp(&b.registration.candidate.candidate_no)
+    });
+    Ok(OrderDetail { order, lines })
+}
+
+async fn own(state: &AppState, school: &Tenant, no: &str) -> Result<Order, ApiError> {
+    state
+        .table
+        .get_as(&Order::key(school, no))
+        .await?
+        .ok_or_else(|| ApiError::not_found("缴费申请单"))
+}
+
+pub async fn get(state: &AppState, session: &Session, no: &str) -> Result<OrderDetail, ApiError> {
+    let school = session.school_reader()?;
+    detail(state, own(state, school, no).await?, false).await
+}
+
+/// 删除 (未确认 only): the order goes, then its registrations are freed
+/// (one left pointing at it is free anyway: its order no longer exists).
+pub async fn delete(state: &AppState, session: &Session, no: &str) -> Result<(), ApiError> {
+    let school = session.school_exam_writer()?;
+    let order = own(state, school, no).await?;
+    if order.status != OrderStatus::Unconfirmed {
+        return Err(ApiError::conflict(
+            "ORDER_CONFIRMED",
+            "缴费申请单已确认，不能删除",
+        ));
+    }
+    state
+        .table
+        .delete(
+            &Order::key(school, no),
+            Some(Condition::VersionIs(order.version)),
+        )
+        .await?;
+    let regs: Vec<Registration> = of_plan(state, school, &order.plan_id)
+        .await?
+        .into_iter()
+        .filter(|r| r.order_no.as_deref() == Some(no))
+        .collect();
+    let groups = regs
+        .iter()
+        .map(|r| Guarded {
+            guards: Vec::new(),
+            items: Vec::new(),
+            updates: vec![(
+                Registration::key(school, &r.plan_id, &r.id),
+                Update::new().remove("orderNo").bump_version(),
+                Condition::AttrEquals("orderNo".into(), no.into()),
+            )],
+        })
+        .collect();
+    state.table.insert_guarded(groups).await?;
+    Ok(())
+}
+
+const HEADERS: [&str; 9] = [
+    "缴费单号",
+    "考试计划",
+    "考核证书",
+    "报考方式",
+    "报考人次",
+    "总费用（元）",
+    "状态",
+    "生成时间",
+    "确认时间",
+];
+
+/// 批量导出缴费申请单.
+pub async fn export(
+    state: &AppState,
+    session: &Session,
+    req: OrderExportRequest,
+) -> Result<ExportFile, ApiError> {
+    let school = session.school_reader()?;
+    let mut rows: Vec<Order> = orders(state, school).await?.into_values().collect();
+    if req.ids.is_empty() {
+        let f = OrderFilter {
+            plan_id: req.plan_id,
+            status: req.status,
+            ..OrderFilter::default()
+        };
+        rows.retain(|o| matches(o, &f));
+    } else {
+        let wanted: HashSet<&str> = req.ids.iter().map(String::as_str).collect();
+        rows.retain(|o| wanted.contains(o.no.as_str()));
+    }
+    newest_first(&mut rows);
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|o| {
+            vec![
+                o.no.clone(),
+                o.plan_name.clone(),
+                o.certificate_name.clone(),
+                o.mode.label().into(),
+                o.count.to_string(),
+                yuan(o.total_cents),
+                o.status.label().into(),
+                o.created_at.clone(),
+                o.confirmed_at.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let count = cells.len();
+    let bytes =
+        tokio::task::spawn_blocking(move || crate::export::sheet("缴费申请单", &HEADERS, &cells))
+            .await
+            .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
+    crate::export::deliver(state, school, "orders", "缴费申请单", count, bytes).await
+}
+
+/// The orders for the org's certificates.
+pub async fn org_list(
+    state: &AppState,
+    session: &Session,
+    f: &OrderFilter,
+    page: &PageParams,
+) -> Result<Paged<Order>, ApiError> {
+    let org = session.require_kind(TenantKind::Org)?;
+    let mut rows: Vec<Order> = state
+        .table
+        .query_all(Query::index(Index::Gsi1, format!("ORG#{}#ORDERS", org.id)))
+        .await?
+        .into_iter()
+        .map(from_item)
+        .collect::<Result<_, _>>()?;
+    rows.retain(|o| matches(o, f));
+    newest_first(&mut rows);
+    Paged::of(rows, page)
+}
+
+/// An order of the org's certificates; anything else looks missing.
+async fn org_order(state: &AppState, session: &Session, no: &str) -> Result<Order, ApiError> {
+    let org = session.require_kind(TenantKind::Org)?;
+    let missing = || ApiError::not_found("缴费申请单");
+    let school = Order::school_of(no).ok_or_else(missing)?;
+    own(state, &school, no)
+        .await
+        .ok()
+        .filter(|o| o.org_id == org.id)
+        .ok_or_else(missing)
+}
+
+pub async fn org_get(
+    state: &AppState,
+    session: &Session,
+    no: &str,
+) -> Result<OrderDetail, ApiError> {
+    detail(state, org_order(state, session, no).await?, false).await
+}
+
+/// 确认缴费: 未确认 → 已确认, and with it every registration of the order is
+/// paid. Confirming again changes nothing (409).
+pub async fn confirm(state: &AppState, session: &Session, no: &str) -> Result<Order, ApiError> {
+    let order = org_order(state, session, no).await?;
+    if order.status == OrderStatus::Confirmed {
+        return Err(ApiError::conflict(
+            "ORDER_CONFIRMED",
+            format!("缴费申请单 {no} 已确认"),
+        ));
+    }
+    let after = state
+        .table
+        .update(
+            &Order::key(&order.school(), no),
+            Update::new()
+                .set("status", OrderStatus::Confirmed.label())
+                .set("confirmedAt", now_text(state))
+                .set("confirmedBy", session.name.clone())
+                .bump_version(),
+            Some(Condition::VersionIs(order.version)),
+        )
+        .await?;
+    Ok(from_item(after)?)
+}

@@ -1,0 +1,467 @@
+//! 批量导入报考: `registrations-cert` (按证书导入, `params.planId`) and
+//! `registrations-subject` (按科目导入, `params.planId` and
+//! `params.certificateId`). Each row is one registration, written with its
+//! per-subject guards and the candidate's counter in one group; a re-run of
+//! the same import recognises its own guards.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use serde::Serialize;
+
+use super::eligibility::{
+    candidate_ready, certificate_subjects, major_allowed, plan_open, subject_fits,
+};
+use super::model::{CandidateSnapshot, RegSubject, Registration};
+use crate::accounts::{Tenant, TenantKind};
+use crate::candidates::{Candidate, InfoStatus};
+use crate::catalogue::certificate::{Certificate, Level};
+use crate::catalogue::pilot::Pilot;
+use crate::exam::Plan;
+use crate::exam::plans::RegistrationMode;
+use crate::exam::window::TIME_FORMAT;
+use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saving, saved};
+use crate::ports::table::{Condition, EncodedItem, Guarded, Query, TableError, TableExt, Update};
+use crate::state::AppState;
+
+pub struct RegistrationsImport {
+    pub mode: RegistrationMode,
+}
+
+const H_WHO: &str = "考生编号或证件号码";
+const H_NAME: &str = "姓名";
+const H_CERT: &str = "考试证书";
+const H_LEVEL: &str = "证书等级";
+const H_SUBJECT: &str = "考试科目";
+
+fn param<'a>(params: &'a serde_json::Value, name: &str) -> Option<&'a str> {
+    params
+        .get(name)
+        .and_then(|p| p.as_str())
+        .filter(|p| !p.is_empty())
+}
+
+/// A published plan the school takes part in.
+async fn school_plan(state: &AppState, school: &Tenant, id: &str) -> anyhow::Result<Option<Plan>> {
+    Ok(Plan::of_school(state, school)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .into_iter()
+        .find(|p| p.id == id))
+}
+
+#[async_trait]
+impl ImportKind for RegistrationsImport {
+    fn name(&self) -> &'static str {
+        match self.mode {
+            RegistrationMode::ByCertificate => "registrations-cert",
+            RegistrationMode::BySubject => "registrations-subject",
+        }
+    }
+    fn title(&self) -> &'static str {
+        match self.mode {
+            RegistrationMode::ByCertificate => "批量导入报考-按证书导入",
+            RegistrationMode::BySubject => "批量导入报考-按科目导入",
+        }
+    }
+    fn tenants(&self) -> &'static [TenantKind] {
+        &[TenantKind::School]
+    }
+    fn check_params(&self, params: &serde_json::Value) -> Result<(), String> {
+        if param(params, "planId").is_none() {
+            return Err("请先选择考试计划".into());
+        }
+        if self.mode == RegistrationMode::BySubject && param(params, "certificateId").is_none() {
+            return Err("请先选择考核证书".into());
+        }
+        Ok(())
+    }
+    fn columns(&self, _params: &serde_json::Value) -> Vec<Column> {
+        let mut cols = vec![
+            Column::required(H_WHO, "26位考生编号，或考生的证件号码"),
+            Column::optional(H_NAME, "填写时须与考生信息一致"),
+        ];
+        match self.mode {
+            RegistrationMode::ByCertificate => {
+                cols.push(Column::required(H_CERT, "从下拉列表选择"));
+                cols.push(Column {
+                    choices: Some(vec!["初级".into(), "中级".into(), "高级".into()]),
+                    ..Column::required(H_LEVEL, "初级、中级或高级")
+                });
+            }
+            RegistrationMode::BySubject => {
+                cols.push(Column::required(
+                    H_SUBJECT,
+                    "从下拉列表选择，或填写科目代码",
+                ));
+            }
+        }
+        cols
+    }
+    fn sample(&self, _params: &serde_json::Value) -> Vec<&'static str> {
+        match self.mode {
+            RegistrationMode::ByCertificate => vec![
+                "51332120211635871875143006",
+                "王强",
+                "Web前端开发职业技能等级证书",
+                "初级",
+            ],
+            RegistrationMode::BySubject => {
+                vec!["51332120211635871875143006", "王强", "WEB01 理论知识"]
+            }
+        }
+    }
+    fn instructions(&self, _params: &serde_json::Value) -> Vec<String> {
+        vec![
+            "1. 带 * 的列为必填项；请勿修改表头，第2行示例数据导入时自动忽略。".into(),
+            "2. 考试计划须处于报名时间内，且参考院校包含本校。".into(),
+            "3. 考生须为本校考生且信息状态为“信息准确”；院校考生的就读专业须在证书对应的专业之内（见“证书信息管理”）。".into(),
+            "4. 科目的参考对象不是“所有考生”时，按考生类型（院校考生/社会考生）确定可报考的科目。".into(),
+            "5. 同一考生在同一考试计划中不能重复报考同一科目；导入后可在导入记录中下载失败数据。".into(),
+        ]
+    }
+
+    async fn choices(
+        &self,
+        state: &AppState,
+        tenant: &Tenant,
+        params: &serde_json::Value,
+    ) -> anyhow::Result<HashMap<&'static str, Vec<String>>> {
+        let Some(plan) = (match param(params, "planId") {
+            Some(id) => school_plan(state, tenant, id).await?,
+            None => None,
+        }) else {
+            return Ok(HashMap::new());
+        };
+        Ok(match self.mode {
+            RegistrationMode::ByCertificate => HashMap::from([(
+                H_CERT,
+                plan.certificates
+                    .iter()
+                    .map(|c| c.certificate_name.clone())
+                    .collect(),
+            )]),
+            RegistrationMode::BySubject => {
+                let cert = param(params, "certificateId").unwrap_or_default();
+                HashMap::from([(
+                    H_SUBJECT,
+                    plan.subjects
+                        .iter()
+                        .filter(|s| s.certificate_id == cert)
+                        .map(|s| format!("{} {}", s.code, s.name))
+                        .collect(),
+                )])
+            }
+        })
+    }
+
+    async fn open(&self, ctx: &ImportContext<'_>) -> anyhow::Result<Box<dyn RowSink>> {
+        let state = ctx.state;
+        let school = ctx.record.tenant.clone();
+        let params = &ctx.record.params;
+        let plan = school_plan(state, &school, param(params, "planId").unwrap_or_default()).await?;
+        let candidates = crate::candidates::service::all(state, &school)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, c) in candidates.iter().enumerate() {
+            by_id.entry(c.id_number.clone()).or_default().push(i);
+        }
+        let by_no = candidates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.candidate_no.clone(), i))
+            .collect();
+        let pilots = Pilot::of_school(state.table.as_ref(), &school)
+            .await?
+            .into_iter()
+            .map(|p| (p.certificate_id.clone(), p))
+            .collect();
+        let mut certificates = HashMap::new();
+        let mut guards = HashMap::new();
+        if let Some(plan) = &plan {
+            for c in &plan.certificates {
+                if let Some(cert) =
+                    Certificate::load(state.table.as_ref(), &c.certificate_id).await?
+                {
+                    certificates.insert(cert.id.clone(), cert);
+                }
+            }
+            let prefix = format!("REGKEY#{}#", plan.id);
+            for g in state
+                .table
+                .query_all(Query::partition(school.pk()).begins_with(prefix.clone()))
+                .await?
+            {
+                let sk = g.get("sk").and_then(|v| v.as_str()).unwrap_or_default();
+                let import = g
+                    .get("importId")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned);
+                guards.insert(sk.trim_start_matches(&prefix).to_owned(), import);
+            }
+        }
+        Ok(Box::new(RegistrationsSink {
+            mode: self.mode,
+            school,
+            certificate_id: param(params, "certificateId").map(str::to_owned),
+            plan,
+            candidates,
+            by_no,
+            by_id,
+            pilots,
+            certificates,
+            guards,
+            first_row: HashMap::new(),
+        }))
+    }
+}
+
+struct RegistrationsSink {
+    mode: RegistrationMode,
+    school: Tenant,
+    /// 按科目: the certificate chosen for the import.
+    certificate_id: Option<String>,
+    plan: Option<Plan>,
+    candidates: Vec<Candidate>,
+    by_no: HashMap<String, usize>,
+    by_id: HashMap<String, Vec<usize>>,
+    pilots: HashMap<String, Pilot>,
+    certificates: HashMap<String, Certificate>,
+    /// Registration guards of this plan when the import started: `<考生编号>#<subject>` → import.
+    guards: HashMap<String, Option<String>>,
+    /// `<考生编号>#<subject>` → first row of this file.
+    first_row: HashMap<String, usize>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GuardRef<'a> {
+    registration_id: &'a str,
+    import_id: &'a str,
+}
+
+/// What a row asks for, once checked.
+struct Wanted {
+    candidate: usize,
+    certificate: Certificate,
+    level: Level,
+    subjects: Vec<RegSubject>,
+    fee_cents: u64,
+}
+
+enum Verdict {
+    New(Box<Wanted>),
+    /// Saved by this import before (a redelivery).
+    Own,
+}
+
+impl RegistrationsSink {
+    fn candidate(&self, who: &str) -> Result<usize, String> {
+        let who = crate::domain::text::normalise(who).to_uppercase();
+        if who.is_empty() {
+            return Err("请填写考生编号或证件号码".into());
+        }
+        if let Some(&i) = self.by_no.get(&who) {
+            return Ok(i);
+        }
+        match self.by_id.get(&who).map(Vec::as_slice) {
+            Some([i]) => Ok(*i),
+            Some(_) => Err("该证件号码对应多名考生，请填写考生编号".into()),
+            None => Err(format!("本校没有考生编号或证件号码为 {who} 的考生")),
+        }
+    }
+
+    fn check(&mut self, plan: &Plan, row: &Row, import_id: &str) -> Result<Verdict, String> {
+        let i = self.candidate(row.cell(0))?;
+        let c = &self.candidates[i];
+        let name = row.cell(1).trim();
+        if !name.is_empty() && name != c.name {
+            return Err(format!("姓名与考生信息不一致（系统中为{}）", c.name));
+        }
+        candidate_ready(c)?;
+        let (cert_id, level, subjects, fee) = match self.mode {
+            RegistrationMode::ByCertificate => {
+                let cell = row.cell(2).trim();
+                let pc = plan
+                    .certificates
+                    .iter()
+                    .find(|p| p.certificate_name == cell || p.certificate_id == cell)
+                    .ok_or_else(|| format!("考试证书“{cell}”不在本考试计划中"))?;
+                let level_cell = row.cell(3).trim();
+                let level = [Level::Junior, Level::Intermediate, Level::Senior]
+                    .into_iter()
+                    .find(|l| l.label() == level_cell)
+                    .ok_or_else(|| format!("证书等级“{level_cell}”无效，应为初级、中级或高级"))?;
+                if !pc.levels.contains(&level) {
+                    return Err(format!(
+                        "本考试计划不含{}({})",
+                        pc.certificate_name,
+                        level.label()
+                    ));
+                }
+                let subjects = certificate_subjects(plan, &pc.certificate_id, level, c.kind)?;
+                (pc.certificate_id.clone(), level, subjects, pc.fee_cents)
+            }
+            RegistrationMode::BySubject => {
+                let cert = self.certificate_id.clone().unwrap_or_default();
+                let cell = row.cell(2).trim();
+                let code = cell.split_whitespace().next().unwrap_or(cell);
+                let s = plan
+                    .subjects
+                    .iter()
+                    .filter(|s| s.certificate_id == cert)
+                    .find(|s| s.code == code || s.name == cell)
+                    .ok_or_else(|| format!("考试科目“{cell}”不是本考试计划中该证书的科目"))?;
+                let subject = subject_fits(s, c.kind)?;
+                (cert, s.level, vec![subject], s.fee_cents)
+            }
+        };
+        let certificate = self
+            .certificates
+            .get(&cert_id)
+            .cloned()
+            .ok_or_else(|| "考试证书不存在".to_string())?;
+        major_allowed(c, &certificate, level, self.pilots.get(&cert_id))?;
+
+        let keys: Vec<String> = subjects
+            .iter()
+            .map(|s| format!("{}#{}", c.candidate_no, s.subject_id))
+            .collect();
+        if let Some(first) = keys.iter().find_map(|k| self.first_row.get(k)) {
+            return Err(format!("与第{first}行重复报考"));
+        }
+        for k in &keys {
+            self.first_row.insert(k.clone(), row.number);
+        }
+        let existing: Vec<Option<&str>> = keys
+            .iter()
+            .filter_map(|k| self.guards.get(k))
+            .map(Option::as_deref)
+            .collect();
+        if !existing.is_empty() {
+            if existing.len() == keys.len() && existing.iter().all(|i| *i == Some(import_id)) {
+                return Ok(Verdict::Own);
+            }
+            let taken = subjects
+                .iter()
+                .zip(&keys)
+                .filter(|(_, k)| self.guards.contains_key(*k))
+                .map(|(s, _)| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、");
+            return Err(format!("该考生已报考本计划的科目：{taken}"));
+        }
+        Ok(Verdict::New(Box::new(Wanted {
+            candidate: i,
+            certificate,
+            level,
+            subjects,
+            fee_cents: fee,
+        })))
+    }
+}
+
+#[async_trait]
+impl RowSink for RegistrationsSink {
+    async fn apply(&mut self, ctx: &ImportContext<'_>, rows: &[Row]) -> anyhow::Result<Saving> {
+        let state = ctx.state;
+        let Some(plan) = self.plan.clone() else {
+            return Ok(saved(
+                rows.iter()
+                    .map(|_| Err("考试计划不存在或本校不是该计划的参考院校".to_string()))
+                    .collect(),
+            ));
+        };
+        let now = state.clock.now_cst().naive_local();
+        if let Err(reason) = plan_open(&plan, self.mode, now) {
+            return Ok(saved(rows.iter().map(|_| Err(reason.clone())).collect()));
+        }
+        let created = state.clock.now_cst().format(TIME_FORMAT).to_string();
+        let import_id = ctx.record.id.as_str();
+        let mut outcomes = Vec::with_capacity(rows.len());
+        let mut groups = Vec::new();
+        let mut positions = Vec::new();
+        for (pos, row) in rows.iter().enumerate() {
+            match self.check(&plan, row, import_id) {
+                Err(reason) => outcomes.push(Err(reason)),
+                Ok(Verdict::Own) => outcomes.push(Ok(())),
+                Ok(Verdict::New(w)) => {
+                    outcomes.push(Ok(()));
+                    if ctx.dry_run {
+                        continue;
+                    }
+                    let c = &self.candidates[w.candidate];
+                    let reg = Registration {
+                        id: ulid::Ulid::new().to_string(),
+                        school_id: self.school.id.clone(),
+                        plan_id: plan.id.clone(),
+                        plan_name: plan.name.clone(),
+                        org_id: plan.org_id.clone(),
+                        mode: self.mode,
+                        certificate_id: w.certificate.id.clone(),
+                        certificate_name: w.certificate.name.clone(),
+                        level: w.level,
+                        subjects: w.subjects,
+                        candidate: CandidateSnapshot::of(c),
+                        fee_cents: w.fee_cents,
+                        order_no: None,
+                        scheduled: false,
+                        import_id: Some(import_id.to_owned()),
+                        created_at: created.clone(),
+                        version: 1,
+                    };
+                    let guard_ref = GuardRef {
+                        registration_id: &reg.id,
+                        import_id,
+                    };
+                    let guards = reg
+                        .subjects
+                        .iter()
+                        .map(|s| {
+                            EncodedItem::new(
+                                Registration::guard_key(
+                                    &self.school,
+                                    &plan.id,
+                                    &c.candidate_no,
+                                    &s.subject_id,
+                                ),
+                                &guard_ref,
+                            )
+                        })
+                        .collect::<Result<Vec<_>, TableError>>()?;
+                    groups.push(Guarded {
+                        guards,
+                        items: vec![EncodedItem::new(
+                            Registration::key(&self.school, &plan.id, &reg.id),
+                            &reg,
+                        )?],
+                        updates: vec![(
+                            Candidate::key(&self.school, &c.candidate_no),
+                            Update::new().add("registrations", 1),
+                            Condition::AttrEquals(
+                                "status".into(),
+                                InfoStatus::Accurate.label().into(),
+                            ),
+                        )],
+                    });
+                    positions.push(pos);
+                }
+            }
+        }
+        if groups.is_empty() {
+            return Ok(saved(outcomes));
+        }
+        let table = state.table.clone();
+        Ok(Box::pin(async move {
+            let won = table.insert_guarded(groups).await?;
+            for (pos, won) in positions.into_iter().zip(won) {
+                if !won {
+                    outcomes[pos] =
+                        Err("该考生已报考该科目，或考生信息已变化，请刷新后重试".into());
+                }
+            }
+            Ok(outcomes)
+        }))
+    }
+}

@@ -1,0 +1,150 @@
+//! The stored registration.
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::accounts::Tenant;
+use crate::candidates::{Candidate, CandidateKind, MajorRef};
+use crate::catalogue::certificate::{Level, MajorLevel};
+use crate::domain::{Gender, IdType};
+use crate::exam::plans::RegistrationMode;
+use crate::exam::{ExamMethod, Window};
+use crate::ports::table::Key;
+
+/// 报考状态 (derived).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum RegistrationStatus {
+    #[serde(rename = "未排考")]
+    NotScheduled,
+    #[serde(rename = "待考试")]
+    Scheduled,
+    #[serde(rename = "考试中")]
+    Examining,
+    #[serde(rename = "已结束")]
+    Ended,
+}
+
+impl RegistrationStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            RegistrationStatus::NotScheduled => "未排考",
+            RegistrationStatus::Scheduled => "待考试",
+            RegistrationStatus::Examining => "考试中",
+            RegistrationStatus::Ended => "已结束",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RegSubject {
+    pub subject_id: String,
+    pub code: String,
+    pub name: String,
+    pub method: ExamMethod,
+    /// 考试时间.
+    pub exam: Window,
+}
+
+/// The candidate as registered: later edits of the candidate do not
+/// change it (manual §5.2.3).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CandidateSnapshot {
+    pub candidate_no: String,
+    pub kind: CandidateKind,
+    pub name: String,
+    pub name_pinyin: String,
+    pub gender: Gender,
+    pub id_type: IdType,
+    pub id_number: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub major: Option<MajorRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub major_level: Option<MajorLevel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo_key: Option<String>,
+}
+
+impl CandidateSnapshot {
+    pub fn of(c: &Candidate) -> Self {
+        Self {
+            candidate_no: c.candidate_no.clone(),
+            kind: c.kind,
+            name: c.name.clone(),
+            name_pinyin: c.name_pinyin.clone(),
+            gender: c.gender,
+            id_type: c.id_type,
+            id_number: c.id_number.clone(),
+            phone: c.phone.clone(),
+            major: c.major.clone(),
+            major_level: c.major_level,
+            photo_key: c.photo_key.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Registration {
+    /// A ULID; views show it as `<计划 id>.<ULID>`.
+    pub id: String,
+    pub school_id: String,
+    pub plan_id: String,
+    pub plan_name: String,
+    pub org_id: String,
+    pub mode: RegistrationMode,
+    pub certificate_id: String,
+    pub certificate_name: String,
+    pub level: Level,
+    /// The subjects sat: all of the level's (按证书) or one (按科目).
+    pub subjects: Vec<RegSubject>,
+    pub candidate: CandidateSnapshot,
+    /// 报考费 (分) by the plan's fee standard.
+    pub fee_cents: u64,
+    /// The 缴费申请单 it is in, if any (paid when that order is 已确认).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_no: Option<String>,
+    /// Seated by 排考.
+    #[serde(default)]
+    pub scheduled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<String>,
+    pub created_at: String,
+    pub version: u64,
+}
+
+impl Registration {
+    pub fn key(school: &Tenant, plan_id: &str, id: &str) -> Key {
+        Key::new(school.pk(), format!("REG#{plan_id}#{id}"))
+    }
+
+    /// One per (plan, candidate, subject): a candidate sits a subject once.
+    pub fn guard_key(school: &Tenant, plan_id: &str, candidate_no: &str, subject_id: &str) -> Key {
+        Key::new(
+            school.pk(),
+            format!("REGKEY#{plan_id}#{candidate_no}#{subject_id}"),
+        )
+    }
+
+    /// The public id names its plan: `<计划 id>.<ULID>`.
+    pub fn public_id(&self) -> String {
+        format!("{}.{}", self.plan_id, self.id)
+    }
+
+    pub fn status(&self, now: NaiveDateTime) -> RegistrationStatus {
+        if !self.scheduled {
+            return RegistrationStatus::NotScheduled;
+        }
+        let first = self.subjects.iter().map(|s| s.exam.bounds().0).min();
+        let last = self.subjects.iter().map(|s| s.exam.bounds().1).max();
+        match (first, last) {
+            (Some(f), _) if now < f => RegistrationStatus::Scheduled,
+            (_, Some(l)) if now < l => RegistrationStatus::Examining,
+            _ => RegistrationStatus::Ended,
+        }
+    }
+}

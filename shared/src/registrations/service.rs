@@ -1,0 +1,337 @@
+//! 报考列表, 删除 and 批量导出报考数据 (school side).
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{CandidateSnapshot, Registration, RegistrationStatus};
+use crate::accounts::{Session, Tenant};
+use crate::candidates::Candidate;
+use crate::export::ExportFile;
+use crate::http::{ApiError, PageParams, Paged, filter};
+use crate::payments::{Order, OrderStatus};
+use crate::ports::table::{Condition, Query, TableExt, TxOp, Update, from_item};
+use crate::state::AppState;
+
+/// A registration as lists show it: candidate ID and phone masked, with the
+/// derived 报考状态 and 缴费状态.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationView {
+    /// Its `id` here is the public one, `<计划 id>.<ULID>`.
+    #[serde(flatten)]
+    pub registration: Registration,
+    pub status: RegistrationStatus,
+    /// 已缴费: its 缴费申请单 is 已确认.
+    pub paid: bool,
+    /// The live 缴费申请单 it is in, if any.
+    pub order: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct RegistrationFilter {
+    pub plan_id: Option<String>,
+    pub certificate_id: Option<String>,
+    pub subject_id: Option<String>,
+    /// 考生姓名、考生编号或证件号码末位 (contains).
+    pub candidate: Option<String>,
+    /// 未排考 / 待考试 / 考试中 / 已结束.
+    pub status: Option<String>,
+    /// 是否已缴费.
+    pub paid: Option<bool>,
+}
+
+/// Export request: selected ids, or the filter.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationExportRequest {
+    #[serde(default)]
+    pub ids: Vec<String>,
+    #[serde(default)]
+    pub plan_id: Option<String>,
+    #[serde(default)]
+    pub certificate_id: Option<String>,
+    #[serde(default)]
+    pub subject_id: Option<String>,
+    #[serde(default)]
+    pub candidate: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub paid: Option<bool>,
+}
+
+pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Registration>, ApiError> {
+    of_prefix(state, school, "REG#").await
+}
+
+pub async fn of_plan(
+    state: &AppState,
+    school: &Tenant,
+    plan_id: &str,
+) -> Result<Vec<Registration>, ApiError> {
+    of_prefix(state, school, &format!("REG#{plan_id}#")).await
+}
+
+async fn of_prefix(
+    state: &AppState,
+    school: &Tenant,
+    prefix: &str,
+) -> Result<Vec<Registration>, ApiError> {
+    Ok(state
+        .table
+        .query_all(Query::partition(school.pk()).begins_with(prefix))
+        .await?
+        .into_iter()
+        .map(from_item)
+        .collect::<Result<_, _>>()?)
+}
+
+/// The school's orders by number.
+pub async fn orders(state: &AppState, school: &Tenant) -> Result<HashMap<String, Order>, ApiError> {
+    Ok(state
+        .table
+        .query_all(Query::partition(school.pk()).begins_with("ORDER#"))
+        .await?
+        .into_iter()
+        .map(from_item::<Order>)
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|o| (o.no.clone(), o))
+        .collect())
+}
+
+/// The live order a registration is in (an order deleted half-way frees it).
+pub fn live_order<'a>(r: &Registration, orders: &'a HashMap<String, Order>) -> Option<&'a Order> {
+    r.order_no.as_ref().and_then(|no| orders.get(no))
+}
+
+pub fn view(
+    r: Registration,
+    orders: &HashMap<String, Order>,
+    now: chrono::NaiveDateTime,
+    full: bool,
+) -> RegistrationView {
+    let order = live_order(&r, orders);
+    let paid = order.is_some_and(|o| o.status == OrderStatus::Confirmed);
+    let order = order.map(|o| o.no.clone());
+    let status = r.status(now);
+    let mut registration = r;
+    if !full {
+        let c = &mut registration.candidate;
+        c.id_number = crate::mask::id_number(&c.id_number);
+        c.phone = c.phone.as_deref().map(crate::mask::phone);
+    }
+    registration.id = registration.public_id();
+    RegistrationView {
+        registration,
+        status,
+        paid,
+        order,
+    }
+}
+
+fn matches(v: &RegistrationView, f: &RegistrationFilter) -> bool {
+    let r = &v.registration;
+    let c: &CandidateSnapshot = &r.candidate;
+    let who = f
+        .candidate
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .is_none_or(|q| {
+            c.name.contains(q)
+                || c.candidate_no == q
+                || (q.len() >= 4 && c.id_number.ends_with(&q.to_ascii_uppercase()))
+        });
+    filter::exact(&r.plan_id, f.plan_id.as_deref())
+        && filter::exact(&r.certificate_id, f.certificate_id.as_deref())
+        && f.subject_id
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .is_none_or(|s| r.subjects.iter().any(|x| x.subject_id == s))
+        && who
+        && filter::exact(v.status.label(), f.status.as_deref())
+        && f.paid.is_none_or(|p| v.paid == p)
+}
+
+async fn views(
+    state: &AppState,
+    school: &Tenant,
+    f: &RegistrationFilter,
+) -> Result<Vec<RegistrationView>, ApiError> {
+    let regs = match f.plan_id.as_deref().filter(|p| !p.is_empty()) {
+        Some(plan) => of_plan(state, school, plan).await?,
+        None => all(state, school).await?,
+    };
+    let orders = orders(state, school).await?;
+    let now = state.clock.now_cst().naive_local();
+    let mut rows: Vec<RegistrationView> = regs
+        .into_iter()
+        .map(|r| view(r, &orders, now, false))
+        .filter(|v| matches(v, f))
+        .collect();
+    rows.sort_by(|a, b| {
+        (&b.registration.created_at, &b.registration.id)
+            .cmp(&(&a.registration.created_at, &a.registration.id))
+    });
+    Ok(rows)
+}
+
+pub async fn list(
+    state: &AppState,
+    session: &Session,
+    f: &RegistrationFilter,
+    page: &PageParams,
+) -> Result<Paged<RegistrationView>, ApiError> {
+    let school = session.school_reader()?;
+    Paged::of(views(state, school, f).await?, page)
+}
+
+async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<Registration, ApiError> {
+    let missing = || ApiError::not_found("报考记录");
+    let (plan, reg) = id.split_once('.').ok_or_else(missing)?;
+    state
+        .table
+        .get_as(&Registration::key(school, plan, reg))
+        .await?
+        .ok_or_else(missing)
+}
+
+pub async fn get(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<RegistrationView, ApiError> {
+    let school = session.school_reader()?;
+    let r = own(state, school, id).await?;
+    let orders = orders(state, school).await?;
+    Ok(view(r, &orders, state.clock.now_cst().naive_local(), true))
+}
+
+/// 删除: only 未排考 and unpaid, and not in a live 缴费申请单; the guards go
+/// and the candidate's counter goes down, in one transaction.
+pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+    let school = session.school_exam_writer()?;
+    let r = own(state, school, id).await?;
+    let orders = orders(state, school).await?;
+    let conflict = |m: String| ApiError::conflict("REGISTRATION_STATE", m);
+    if let Some(o) = live_order(&r, &orders) {
+        return Err(conflict(if o.status == OrderStatus::Confirmed {
+            "已缴费的报考记录不能删除".into()
+        } else {
+            format!("该报考记录已在缴费申请单 {} 中，请先删除缴费申请单", o.no)
+        }));
+    }
+    let status = r.status(state.clock.now_cst().naive_local());
+    if status != RegistrationStatus::NotScheduled {
+        return Err(conflict(format!(
+            "报考记录为“{}”状态，只能删除未排考且未缴费的报考记录",
+            status.label()
+        )));
+    }
+    let mut ops = vec![TxOp::Delete {
+        key: Registration::key(school, &r.plan_id, &r.id),
+        condition: Some(Condition::VersionIs(r.version)),
+    }];
+    for s in &r.subjects {
+        ops.push(TxOp::Delete {
+            key: Registration::guard_key(
+                school,
+                &r.plan_id,
+                &r.candidate.candidate_no,
+                &s.subject_id,
+            ),
+            condition: None,
+        });
+    }
+    ops.push(TxOp::Update {
+        key: Candidate::key(school, &r.candidate.candidate_no),
+        update: Update::new().add("registrations", -1),
+        condition: Some(Condition::Exists),
+    });
+    state.table.transact(ops).await?;
+    Ok(())
+}
+
+const HEADERS: [&str; 14] = [
+    "考生编号",
+    "考生姓名",
+    "考生类型",
+    "证件类型",
+    "证件号码",
+    "手机号",
+    "就读专业",
+    "考试计划",
+    "考试证书",
+    "证书等级",
+    "考试科目",
+    "报考费（元）",
+    "报考状态",
+    "缴费状态",
+];
+
+/// 批量导出报考数据 (masked).
+pub async fn export(
+    state: &AppState,
+    session: &Session,
+    req: RegistrationExportRequest,
+) -> Result<ExportFile, ApiError> {
+    let school = session.school_reader()?;
+    let f = RegistrationFilter {
+        plan_id: req.plan_id,
+        certificate_id: req.certificate_id,
+        subject_id: req.subject_id,
+        candidate: req.candidate,
+        status: req.status,
+        paid: req.paid,
+    };
+    let mut rows = if req.ids.is_empty() {
+        views(state, school, &f).await?
+    } else {
+        views(state, school, &RegistrationFilter::default()).await?
+    };
+    if !req.ids.is_empty() {
+        let wanted: HashSet<&str> = req.ids.iter().map(String::as_str).collect();
+        rows.retain(|v| wanted.contains(v.registration.id.as_str()));
+    }
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|v| {
+            let r = &v.registration;
+            let c = &r.candidate;
+            vec![
+                c.candidate_no.clone(),
+                c.name.clone(),
+                c.kind.label().into(),
+                c.id_type.label().into(),
+                c.id_number.clone(),
+                c.phone.clone().unwrap_or_default(),
+                c.major
+                    .as_ref()
+                    .map(|m| format!("{} {}", m.code, m.name))
+                    .unwrap_or_default(),
+                r.plan_name.clone(),
+                r.certificate_name.clone(),
+                r.level.label().into(),
+                r.subjects
+                    .iter()
+                    .map(|s| format!("{} {}", s.code, s.name))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                crate::exam::plans::yuan(r.fee_cents),
+                v.status.label().into(),
+                if v.paid { "已缴费" } else { "未缴费" }.into(),
+            ]
+        })
+        .collect();
+    let count = cells.len();
+    let bytes =
+        tokio::task::spawn_blocking(move || crate::export::sheet("报考数据", &HEADERS, &cells))
+            .await
+            .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
+    crate::export::deliver(state, school, "registrations", "报考数据", count, bytes).await
+}
