@@ -83,3 +83,12 @@ export async function fillTemplate(template: Buffer, rows: string[][]): Promise<
   for (const r of rows) ws.addRow(r)
   return Buffer.from(await wb.xlsx.writeBuffer())
 }
+
+/** A workbook with this header row and these rows. */
+export async function sheet(header: string[], rows: string[][]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook()
+  const ws = wb.addWorksheet('数据')
+  ws.addRow(header)
+  for (const r of rows) ws.addRow(r)
+  return Buffer.from(await wb.xlsx.writeBuffer())
+}

@@ -18,6 +18,8 @@ export async function login(page: Page, account: string, password = PASSWORD) {
 export async function choose(page: Page, label: string, option: string, scope?: Locator) {
   await (scope ?? page).locator('.el-form-item').filter({ hasText: label }).locator('.el-select').first().click()
   await page.locator('.el-select-dropdown:visible .el-select-dropdown__item').filter({ hasText: option }).first().click()
+  // The next select opens only after this dropdown is gone.
+  await expect(page.locator('.el-select-dropdown:visible')).toHaveCount(0)
 }
 
 /** The newest SMS code sent to `phone`, from the dev outbox. */

@@ -24,6 +24,8 @@ export const router = createRouter({
         { path: 'sites/review', component: () => import('./views/SiteReview.vue') },
         { path: 'sites/allocations', component: () => import('./views/SiteAllocation.vue') },
         { path: 'rooms', component: () => import('./views/RoomList.vue') },
+        { path: 'registrations', component: () => import('./views/RegistrationList.vue') },
+        { path: 'payments', component: () => import('./views/PaymentList.vue') },
       ],
     },
     { path: '/:rest(.*)*', redirect: '/' },
