@@ -18,45 +18,10 @@ use vslc_shared::config::{Backend, Config};
 use vslc_shared::imports::{ImportRecord, ImportStatus, registry, worker::ImportWorker};
 use vslc_shared::ports::SystemClock;
 
+mod common;
+use common::{cpu_secs, id_number, peak_mb, reset_peak};
+
 const ROWS: usize = 100_000;
-
-/// Peak resident set size in MB since the last reset (Linux).
-fn peak_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
-/// CPU seconds (user + system) this process has used (Linux).
-fn cpu_secs() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name, which is in parentheses.
-    let rest = stat.rsplit(')').next().unwrap_or_default();
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-/// Resets the peak to the current RSS, so a step's own peak is measured.
-fn reset_peak() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-fn id_number(i: usize) -> String {
-    let date = chrono::NaiveDate::from_ymd_opt(1995, 1, 1).unwrap()
-        + chrono::Duration::days((i / 1000) as i64);
-    let first = format!("110105{}{:03}", date.format("%Y%m%d"), i % 1000);
-    let check = vslc_shared::domain::identity::check_char(first.as_bytes()) as char;
-    format!("{first}{check}")
-}
 
 fn roster(rows: usize) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
@@ -104,28 +69,18 @@ fn roster(rows: usize) -> Vec<u8> {
 
 /// Each step runs in a fresh process, so its peak RSS is its own.
 fn main() -> anyhow::Result<()> {
-    let step = std::env::args()
-        .nth(1)
-        .filter(|a| ["import", "export", "dynamodb"].contains(&a.as_str()));
-    if let Some(step) = step {
-        vslc_shared::lambda::init_tracing(false);
-        return tokio::runtime::Runtime::new()?.block_on(run(&step));
-    }
-    let mut steps = vec!["import", "export"];
+    let mut all = vec!["import", "export"];
     if std::env::var("VSLC_MOTO_ENDPOINT").is_ok() {
-        steps.push("dynamodb");
-    } else {
+        all.push("dynamodb");
+    } else if std::env::args().nth(1).is_none() {
         println!(
             "(set VSLC_MOTO_ENDPOINT to a moto server to count DynamoDB write requests per 1,000 rows)"
         );
     }
-    for step in steps {
-        let status = std::process::Command::new(std::env::current_exe()?)
-            .arg(step)
-            .status()?;
-        anyhow::ensure!(status.success(), "{step} step failed");
+    match common::steps(&all)? {
+        Some(step) => tokio::runtime::Runtime::new()?.block_on(run(&step)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 async fn run(step: &str) -> anyhow::Result<()> {

@@ -802,3 +802,30 @@ async fn guarded_groups_count_what_they_write_and_nothing_else() {
         assert_eq!(count, Some(2 + 90), "{}", b.name);
     }
 }
+
+#[tokio::test]
+async fn bulk_reads_see_what_queries_see() {
+    for b in backends().await {
+        let t = &b.table;
+        for i in 0..5 {
+            t.put(item(json!({"pk":"BJ","sk":format!("R#{i}"),"n":i,"gsi1pk":"BJI","gsi1sk":format!("{i}")})), None)
+                .await
+                .unwrap();
+        }
+        for q in [
+            Query::partition("BJ").begins_with("R#").limit(2),
+            Query::index(Index::Gsi1, "BJI").limit(2),
+        ] {
+            let items = t.query_all(q.clone()).await.unwrap();
+            let json: Vec<Item> = t
+                .query_all_json(q)
+                .await
+                .unwrap()
+                .iter()
+                .map(|b| serde_json::from_slice(b).unwrap())
+                .collect();
+            assert_eq!(json, items, "{}", b.name);
+            assert_eq!(json.len(), 5, "{}", b.name);
+        }
+    }
+}

@@ -334,11 +334,10 @@ pub async fn load(state: &AppState, school: &Tenant, no: &str) -> Result<Candida
 }
 
 pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Candidate>, ApiError> {
-    let items = state
+    Ok(state
         .table
-        .query_all(Query::partition(school.pk()).begins_with("CAND#"))
-        .await?;
-    Ok(items.into_iter().map(from_item).collect::<Result<_, _>>()?)
+        .query_all_as(Query::partition(school.pk()).begins_with("CAND#"))
+        .await?)
 }
 
 pub fn matches(c: &Candidate, f: &CandidateFilter) -> bool {

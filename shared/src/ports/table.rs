@@ -478,6 +478,22 @@ pub trait Table: Send + Sync {
     /// without the groups a cancellation names. Updates must not move an
     /// item's index keys.
     async fn insert_guarded(&self, groups: Vec<Guarded>) -> Result<Vec<bool>, TableError>;
+    /// Every item of a query as JSON text, following cursors, for bulk
+    /// readers that deserialise straight into their records. The embedded
+    /// adapter hands out the stored bytes; the default re-serialises items.
+    async fn query_all_json(&self, mut query: Query) -> Result<Vec<Vec<u8>>, TableError> {
+        let mut out = Vec::new();
+        loop {
+            let page = self.query(query.clone()).await?;
+            for item in &page.items {
+                out.push(serde_json::to_vec(item).map_err(|e| TableError::Backend(e.into()))?);
+            }
+            match page.next {
+                Some(next) => query.cursor = Some(next),
+                None => return Ok(out),
+            }
+        }
+    }
 }
 
 /// An item serialised once, for bulk writes: its key and its JSON text (an
@@ -632,6 +648,19 @@ pub trait TableExt: Table {
                 None => return Ok(out),
             }
         }
+    }
+
+    /// Every item of a query as a record, without building maps on the way.
+    async fn query_all_as<T: DeserializeOwned>(&self, query: Query) -> Result<Vec<T>, TableError> {
+        self.query_all_json(query)
+            .await?
+            .iter()
+            .map(|bytes| {
+                serde_json::from_slice(bytes).map_err(|e| {
+                    TableError::Backend(anyhow::anyhow!("stored item does not parse: {e}"))
+                })
+            })
+            .collect()
     }
 
     async fn get_as<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, TableError> {

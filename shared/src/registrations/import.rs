@@ -324,9 +324,9 @@ impl RegistrationsSink {
             .ok_or_else(|| "考试证书不存在".to_string())?;
         major_allowed(c, &certificate, level, self.pilots.get(&cert_id))?;
 
-        let keys: Vec<String> = subjects
-            .iter()
-            .map(|s| format!("{}#{}", c.candidate_no, s.subject_id))
+        let keys: Vec<String> = Registration::guard_parts(self.mode, &cert_id, level, &subjects)
+            .into_iter()
+            .map(|part| format!("{}#{part}", c.candidate_no))
             .collect();
         if let Some(first) = keys.iter().find_map(|k| self.first_row.get(k)) {
             return Err(format!("与第{first}行重复报考"));
@@ -343,14 +343,18 @@ impl RegistrationsSink {
             if existing.len() == keys.len() && existing.iter().all(|i| *i == Some(import_id)) {
                 return Ok(Verdict::Own);
             }
-            let taken = subjects
-                .iter()
-                .zip(&keys)
-                .filter(|(_, k)| self.guards.contains_key(*k))
-                .map(|(s, _)| s.name.as_str())
-                .collect::<Vec<_>>()
-                .join("、");
-            return Err(format!("该考生已报考本计划的科目：{taken}"));
+            let taken: Vec<&str> = match self.mode {
+                RegistrationMode::ByCertificate => {
+                    subjects.iter().map(|s| s.name.as_str()).collect()
+                }
+                RegistrationMode::BySubject => subjects
+                    .iter()
+                    .zip(&keys)
+                    .filter(|(_, k)| self.guards.contains_key(*k))
+                    .map(|(s, _)| s.name.as_str())
+                    .collect(),
+            };
+            return Err(format!("该考生已报考本计划的科目：{}", taken.join("、")));
         }
         Ok(Verdict::New(Box::new(Wanted {
             candidate: i,
@@ -416,15 +420,15 @@ impl RowSink for RegistrationsSink {
                         import_id,
                     };
                     let guards = reg
-                        .subjects
+                        .guards()
                         .iter()
-                        .map(|s| {
+                        .map(|part| {
                             EncodedItem::new(
                                 Registration::guard_key(
                                     &self.school,
                                     &plan.id,
                                     &c.candidate_no,
-                                    &s.subject_id,
+                                    part,
                                 ),
                                 &guard_ref,
                             )

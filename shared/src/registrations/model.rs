@@ -122,12 +122,33 @@ impl Registration {
         Key::new(school.pk(), format!("REG#{plan_id}#{id}"))
     }
 
-    /// One per (plan, candidate, subject): a candidate sits a subject once.
-    pub fn guard_key(school: &Tenant, plan_id: &str, candidate_no: &str, subject_id: &str) -> Key {
+    /// A candidate sits a subject once per plan. A plan takes registrations
+    /// one way only, so 按证书 guards (certificate, level) — which names its
+    /// subjects — and 按科目 guards each subject.
+    pub fn guard_key(school: &Tenant, plan_id: &str, candidate_no: &str, part: &str) -> Key {
         Key::new(
             school.pk(),
-            format!("REGKEY#{plan_id}#{candidate_no}#{subject_id}"),
+            format!("REGKEY#{plan_id}#{candidate_no}#{part}"),
         )
+    }
+
+    /// What its guards name: see `guard_key`.
+    pub fn guard_parts(
+        mode: RegistrationMode,
+        certificate_id: &str,
+        level: Level,
+        subjects: &[RegSubject],
+    ) -> Vec<String> {
+        match mode {
+            RegistrationMode::ByCertificate => {
+                vec![format!("{certificate_id}#{}", level.label())]
+            }
+            RegistrationMode::BySubject => subjects.iter().map(|s| s.subject_id.clone()).collect(),
+        }
+    }
+
+    pub fn guards(&self) -> Vec<String> {
+        Self::guard_parts(self.mode, &self.certificate_id, self.level, &self.subjects)
     }
 
     /// The public id names its plan: `<计划 id>.<ULID>`.

@@ -11,7 +11,7 @@ use crate::candidates::Candidate;
 use crate::export::ExportFile;
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::payments::{Order, OrderStatus};
-use crate::ports::table::{Condition, Query, TableExt, TxOp, Update, from_item};
+use crate::ports::table::{Condition, Query, TableExt, TxOp, Update};
 use crate::state::AppState;
 
 /// A registration as lists show it: candidate ID and phone masked, with the
@@ -83,22 +83,16 @@ async fn of_prefix(
 ) -> Result<Vec<Registration>, ApiError> {
     Ok(state
         .table
-        .query_all(Query::partition(school.pk()).begins_with(prefix))
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect::<Result<_, _>>()?)
+        .query_all_as(Query::partition(school.pk()).begins_with(prefix))
+        .await?)
 }
 
 /// The school's orders by number.
 pub async fn orders(state: &AppState, school: &Tenant) -> Result<HashMap<String, Order>, ApiError> {
     Ok(state
         .table
-        .query_all(Query::partition(school.pk()).begins_with("ORDER#"))
+        .query_all_as::<Order>(Query::partition(school.pk()).begins_with("ORDER#"))
         .await?
-        .into_iter()
-        .map(from_item::<Order>)
-        .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .map(|o| (o.no.clone(), o))
         .collect())
@@ -237,14 +231,9 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
         key: Registration::key(school, &r.plan_id, &r.id),
         condition: Some(Condition::VersionIs(r.version)),
     }];
-    for s in &r.subjects {
+    for part in r.guards() {
         ops.push(TxOp::Delete {
-            key: Registration::guard_key(
-                school,
-                &r.plan_id,
-                &r.candidate.candidate_no,
-                &s.subject_id,
-            ),
+            key: Registration::guard_key(school, &r.plan_id, &r.candidate.candidate_no, &part),
             condition: None,
         });
     }

@@ -163,6 +163,16 @@ fn bounds(base: &[u8], sk: Option<&SkCond>) -> (Vec<u8>, Vec<u8>) {
 }
 
 fn run_query(store: &EmbeddedStore, q: &Query) -> Result<QueryPage, TableError> {
+    let (items, next) = scan(store, q, decode)?;
+    Ok(QueryPage { items, next })
+}
+
+/// Walks a query's range, turning each stored value into `T`.
+fn scan<T>(
+    store: &EmbeddedStore,
+    q: &Query,
+    decode: impl Fn(&[u8]) -> Result<T, TableError>,
+) -> Result<(Vec<T>, Option<Cursor>), TableError> {
     check_text(&q.pk)?;
     let txn = store.db.begin_read().map_err(backend)?;
     let items = txn.open_table(ITEMS).map_err(backend)?;
@@ -194,7 +204,7 @@ fn run_query(store: &EmbeddedStore, q: &Query) -> Result<QueryPage, TableError> 
         ),
     };
     if lower_after_upper(&lower, &upper) {
-        return Ok(QueryPage::default());
+        return Ok((Vec::new(), None));
     }
     let limit = q.limit.unwrap_or(usize::MAX).max(1);
     let mut out = Vec::new();
@@ -260,14 +270,12 @@ fn run_query(store: &EmbeddedStore, q: &Query) -> Result<QueryPage, TableError> 
         out.push(item);
         last = Some(pos);
     }
-    Ok(QueryPage {
-        items: out,
-        next: if more {
-            last.as_ref().map(Cursor::encode)
-        } else {
-            None
-        },
-    })
+    let next = if more {
+        last.as_ref().map(Cursor::encode)
+    } else {
+        None
+    };
+    Ok((out, next))
 }
 
 fn lower_after_upper(lower: &Bound<&[u8]>, upper: &Bound<&[u8]>) -> bool {
@@ -505,6 +513,15 @@ impl Table for EmbeddedTable {
     async fn query(&self, query: Query) -> Result<QueryPage, TableError> {
         let store = self.store.clone();
         blocking(move || Ok(run_query(&store, &query)))
+            .await
+            .map_err(backend)?
+    }
+
+    async fn query_all_json(&self, mut query: Query) -> Result<Vec<Vec<u8>>, TableError> {
+        // One read transaction, no page limit, the stored bytes as they are.
+        query.limit = None;
+        let store = self.store.clone();
+        blocking(move || Ok(scan(&store, &query, |v| Ok(v.to_vec())).map(|(all, _)| all)))
             .await
             .map_err(backend)?
     }

@@ -1,0 +1,59 @@
+//! What every bench prints: peak RSS and CPU time of the step's own process.
+
+/// Peak resident set size in MB since the last reset (Linux).
+pub fn peak_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// Resets the peak to the current RSS, so a step's own peak is measured.
+pub fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// CPU seconds (user + system) this process has used (Linux).
+pub fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which is in parentheses.
+    let rest = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// A valid 身份证 number for row `i`.
+pub fn id_number(i: usize) -> String {
+    let date = chrono::NaiveDate::from_ymd_opt(1995, 1, 1).unwrap()
+        + chrono::Duration::days((i / 1000) as i64);
+    let first = format!("110105{}{:03}", date.format("%Y%m%d"), i % 1000);
+    let check = vslc_shared::domain::identity::check_char(first.as_bytes()) as char;
+    format!("{first}{check}")
+}
+
+/// Runs each step in a fresh process (its peak RSS is its own); a step name
+/// as the first argument runs that step here.
+pub fn steps(all: &[&str]) -> anyhow::Result<Option<String>> {
+    if let Some(step) = std::env::args()
+        .nth(1)
+        .filter(|a| all.contains(&a.as_str()))
+    {
+        vslc_shared::lambda::init_tracing(false);
+        return Ok(Some(step));
+    }
+    for step in all {
+        let status = std::process::Command::new(std::env::current_exe()?)
+            .arg(step)
+            .status()?;
+        anyhow::ensure!(status.success(), "{step} step failed");
+    }
+    Ok(None)
+}

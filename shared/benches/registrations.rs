@@ -1,0 +1,218 @@
+//! Registration import and payment order at full size on the embedded
+//! backend.
+//!
+//! `cargo bench -p vslc-shared --bench registrations` stores 50,000
+//! candidates (信息准确) of the first demo school, imports a 50,000-row
+//! 按证书 registration file for the demo plan (whose 报名 is open) through
+//! the import worker, then generates one payment order over all of them,
+//! printing wall time, CPU time and peak RSS of each. Targets on 2 cores:
+//! import ≤ 1.0 s, order ≤ 0.3 s.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use vslc_shared::AppState;
+use vslc_shared::accounts::{Role, Session, Tenant, TenantKind};
+use vslc_shared::candidates::service::{CandidateInput, check, new_candidates};
+use vslc_shared::candidates::{Candidate, CandidateKind, InfoStatus};
+use vslc_shared::config::{Backend, Config};
+use vslc_shared::exam::plans::RegistrationMode;
+use vslc_shared::imports::{ImportRecord, ImportStatus, registry, worker::ImportWorker};
+use vslc_shared::ports::SystemClock;
+use vslc_shared::ports::table::{EncodedItem, Guarded};
+use vslc_shared::seed::exam::DEMO_PLAN_ID;
+
+mod common;
+use common::{cpu_secs, id_number, peak_mb, reset_peak};
+
+const ROWS: usize = 50_000;
+
+fn main() -> anyhow::Result<()> {
+    match common::steps(&["registrations"])? {
+        Some(_) => tokio::runtime::Runtime::new()?.block_on(run()),
+        None => Ok(()),
+    }
+}
+
+/// 50,000 candidates, 信息准确, stored directly (their import has its own bench).
+async fn candidates(state: &AppState, school: &Tenant) -> anyhow::Result<Vec<String>> {
+    let today = state.clock.now_cst().date_naive();
+    let major = vslc_shared::candidates::service::majors(state)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .get("510201")
+        .cloned();
+    let checked = (0..ROWS)
+        .map(|i| {
+            let input = CandidateInput {
+                kind: CandidateKind::School,
+                name: format!("学生{i}"),
+                name_pinyin: "XUE SHENG".into(),
+                gender: None,
+                id_type: vslc_shared::domain::IdType::ResidentId,
+                id_number: id_number(i),
+                phone: Some(format!("185{:08}", i)),
+                major_code: Some("510201".into()),
+                major_level: None,
+                enrolment_year: Some(2024),
+                work_unit: None,
+            };
+            check(&input, today, major.clone()).map_err(|e| anyhow::anyhow!(e))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut all = new_candidates(state, checked).await?;
+    for c in &mut all {
+        c.status = InfoStatus::Accurate;
+    }
+    let nos = all.iter().map(|c| c.candidate_no.clone()).collect();
+    for chunk in all.chunks(10_000) {
+        let groups = chunk
+            .iter()
+            .map(|c| {
+                Ok(Guarded::new(
+                    EncodedItem::new(
+                        Candidate::guard_key(school, c.id_type, &c.id_number),
+                        &serde_json::json!({"candidateNo": c.candidate_no}),
+                    )?,
+                    vec![EncodedItem::new(
+                        Candidate::key(school, &c.candidate_no),
+                        c,
+                    )?],
+                ))
+            })
+            .collect::<Result<Vec<_>, vslc_shared::ports::TableError>>()?;
+        state.table.insert_guarded(groups).await?;
+    }
+    Ok(nos)
+}
+
+fn file(nos: &[String]) -> anyhow::Result<Vec<u8>> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    for (c, h) in ["*考生编号或证件号码", "姓名", "*考试证书", "*证书等级"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h)?;
+    }
+    for (i, no) in nos.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string(row, 0, no)?;
+        ws.write_string(row, 1, format!("学生{i}"))?;
+        ws.write_string(row, 2, "Web前端开发职业技能等级证书")?;
+        ws.write_string(row, 3, "初级")?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
+async fn run() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let mut config = Config::from_env(Backend::Embedded)?;
+    config.data_dir = dir.path().to_path_buf();
+    let (state, _) = AppState::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")?;
+    vslc_shared::seed::seed_demo(&state).await?;
+    let school = Tenant::new(TenantKind::School, "10009");
+    let t = Instant::now();
+    let nos = candidates(&state, &school).await?;
+    let bytes = file(&nos)?;
+    println!(
+        "set up {ROWS} candidates and a {:.1} MB registration file in {:.2} s",
+        bytes.len() as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+
+    let id = ulid::Ulid::new().to_string();
+    let key = ImportRecord::upload_key_for(&school, &id, "xlsx");
+    state
+        .uploads
+        .put(&key, bytes, vslc_shared::imports::xlsx::XLSX_CONTENT_TYPE)
+        .await?;
+    ImportRecord {
+        id: id.clone(),
+        kind: "registrations-cert".into(),
+        tenant: school.clone(),
+        file_name: "bench.xlsx".into(),
+        upload_key: key.clone(),
+        params: serde_json::json!({"planId": DEMO_PLAN_ID}),
+        dry_run: false,
+        status: ImportStatus::Queued,
+        total: 0,
+        success: 0,
+        failed: 0,
+        progress: 0,
+        message: None,
+        failed_rows_key: None,
+        created_by: "bench".into(),
+        created_by_name: "bench".into(),
+        created_at: String::new(),
+        finished_at: None,
+        attempts: 0,
+        version: 1,
+    }
+    .create(state.table.as_ref())
+    .await?;
+    let worker = ImportWorker::new(state.clone(), registry());
+    reset_peak();
+    let (t, cpu) = (Instant::now(), cpu_secs());
+    worker.process_key(&key).await?;
+    let secs = t.elapsed().as_secs_f64();
+    let cpu = cpu_secs() - cpu;
+    let done = ImportRecord::load(state.table.as_ref(), &school, &id)
+        .await?
+        .expect("record");
+    println!(
+        "import: {} registrations ({} saved, {} failed) in {secs:.3} s = {:.0} rows/s, CPU {cpu:.2} s, peak RSS {:.0} MB (target ≤ 1.0 s)",
+        done.total,
+        done.success,
+        done.failed,
+        done.total as f64 / secs,
+        peak_mb()
+    );
+    anyhow::ensure!(
+        done.status == ImportStatus::Completed && done.success as usize == ROWS,
+        "import did not register everyone: {:?} {} {:?}",
+        done.status,
+        done.success,
+        done.message
+    );
+
+    let session = Session {
+        user_id: "bench".into(),
+        account: "bench".into(),
+        name: "bench".into(),
+        tenant: school.clone(),
+        tenant_name: "北方工业大学".into(),
+        roles: vec![Role::SchoolAdmin],
+        cert_lead: false,
+        certificates: Vec::new(),
+        epoch: 0,
+        expires_at: i64::MAX,
+    };
+    reset_peak();
+    let (t, cpu) = (Instant::now(), cpu_secs());
+    let order = vslc_shared::payments::service::generate(
+        &state,
+        &session,
+        vslc_shared::payments::service::GenerateInput {
+            plan_id: DEMO_PLAN_ID.into(),
+            certificate_id: "CERT0101".into(),
+            mode: RegistrationMode::ByCertificate,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "order: {} with {} registrations, {} 元, in {secs:.3} s, CPU {:.2} s, peak RSS {:.0} MB (target ≤ 0.3 s)",
+        order.no,
+        order.count,
+        vslc_shared::exam::plans::yuan(order.total_cents),
+        cpu_secs() - cpu,
+        peak_mb()
+    );
+    anyhow::ensure!(
+        order.count as usize == ROWS,
+        "the order missed registrations"
+    );
+    Ok(())
+}
