@@ -14,6 +14,10 @@ pub enum OrderStatus {
     Unconfirmed,
     #[serde(rename = "已确认")]
     Confirmed,
+    /// 删除 leaves a tombstone: the number is never reused, and claims that
+    /// still name the order free their registrations.
+    #[serde(rename = "已删除")]
+    Deleted,
 }
 
 impl OrderStatus {
@@ -21,6 +25,7 @@ impl OrderStatus {
         match self {
             OrderStatus::Unconfirmed => "未确认",
             OrderStatus::Confirmed => "已确认",
+            OrderStatus::Deleted => "已删除",
         }
     }
 }

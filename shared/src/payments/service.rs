@@ -13,10 +13,13 @@ use crate::exam::plans::{RegistrationMode, yuan};
 use crate::exam::window::TIME_FORMAT;
 use crate::export::ExportFile;
 use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Condition, Guarded, Index, Query, TableExt, Update, from_item};
+use crate::ports::table::{
+    Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, Update, from_item,
+};
 use crate::registrations::Registration;
 use crate::registrations::eligibility::plan_open;
-use crate::registrations::service::{RegistrationView, live_order, of_plan, orders, view};
+use crate::registrations::model::ClaimBody;
+use crate::registrations::service::{Payments, RegistrationView, of_plan, orders, view};
 use crate::state::AppState;
 
 /// 按证书 / 按科目报考生生成缴费申请单.
@@ -67,7 +70,8 @@ fn now_text(state: &AppState) -> String {
 }
 
 fn matches(o: &Order, f: &OrderFilter) -> bool {
-    filter::text(&o.no, f.no.as_deref())
+    o.status != OrderStatus::Deleted
+        && filter::text(&o.no, f.no.as_deref())
         && filter::exact(&o.plan_id, f.plan_id.as_deref())
         && filter::exact(&o.certificate_id, f.certificate_id.as_deref())
         && filter::exact(o.status.label(), f.status.as_deref())
@@ -78,26 +82,50 @@ fn newest_first(rows: &mut [Order]) {
     rows.sort_by(|a, b| (&b.created_at, &b.no).cmp(&(&a.created_at, &a.no)));
 }
 
-/// Claims registrations for an order, each only if unchanged since read;
-/// answers which were claimed.
+/// What generation reads of a registration (the rest of it is skipped).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Line {
+    id: String,
+    certificate_id: String,
+    fee_cents: u64,
+}
+
+/// Claims registrations for an order: a new claim where none exists, or
+/// one still naming a deleted order taken over; answers which were claimed.
 async fn claim(
     state: &AppState,
     school: &Tenant,
-    regs: &[Registration],
+    plan_id: &str,
+    lines: &[(&Line, Option<&String>)],
     no: &str,
 ) -> Result<Vec<bool>, ApiError> {
-    let groups = regs
+    let groups = lines
         .iter()
-        .map(|r| Guarded {
-            guards: Vec::new(),
-            items: Vec::new(),
-            updates: vec![(
-                Registration::key(school, &r.plan_id, &r.id),
-                Update::new().set("orderNo", no).bump_version(),
-                Condition::VersionIs(r.version),
-            )],
+        .map(|(line, stale)| {
+            let key = Registration::claim_key(school, plan_id, &line.id);
+            Ok(match stale {
+                None => Guarded::new(
+                    EncodedItem::new(
+                        key,
+                        &ClaimBody {
+                            order_no: no.into(),
+                        },
+                    )?,
+                    Vec::new(),
+                ),
+                Some(old) => Guarded {
+                    guards: Vec::new(),
+                    items: Vec::new(),
+                    updates: vec![(
+                        key,
+                        Update::new().set("orderNo", no),
+                        Condition::AttrEquals("orderNo".into(), old.as_str().into()),
+                    )],
+                },
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, TableError>>()?;
     Ok(state.table.insert_guarded(groups).await?)
 }
 
@@ -118,16 +146,24 @@ pub async fn generate(
         .certificate(&input.certificate_id)
         .ok_or_else(|| ApiError::invalid("BAD_CERTIFICATE", "考核证书不在该考试计划中"))?
         .clone();
-    let existing = orders(state, school).await?;
-    let mut regs = of_plan(state, school, &plan.id).await?;
-    regs.retain(|r| r.certificate_id == cert.certificate_id && live_order(r, &existing).is_none());
+    let payments = Payments::load(state, school, Some(&plan.id)).await?;
+    let all: Vec<Line> = state
+        .table
+        .query_all_as(Query::partition(school.pk()).begins_with(format!("REG#{}#", plan.id)))
+        .await?;
+    // Free: never claimed, or claimed by an order since deleted.
+    let free: Vec<(&Line, Option<&String>)> = all
+        .iter()
+        .filter(|l| l.certificate_id == cert.certificate_id && payments.live_order(&l.id).is_none())
+        .map(|l| (l, payments.claims.get(&l.id)))
+        .collect();
     let nothing = || {
         ApiError::conflict(
             "NOTHING_TO_PAY",
             "没有可生成缴费申请单的报考记录（须为本计划该证书下未缴费且未生成缴费申请单的报考记录）",
         )
     };
-    if regs.is_empty() {
+    if free.is_empty() {
         return Err(nothing());
     }
     let profile = crate::catalogue::school::load(state, school).await?;
@@ -158,16 +194,23 @@ pub async fn generate(
         .table
         .put(order.to_item()?, Some(Condition::NotExists))
         .await?;
-    let claimed = claim(state, school, &regs, &order.no).await?;
-    let (count, total) = regs
+    let claimed = claim(state, school, &plan.id, &free, &order.no).await?;
+    let (count, total) = free
         .iter()
         .zip(&claimed)
         .filter(|(_, won)| **won)
-        .fold((0u64, 0u64), |(n, t), (r, _)| (n + 1, t + r.fee_cents));
+        .fold((0u64, 0u64), |(n, t), ((l, _), _)| (n + 1, t + l.fee_cents));
     let key = Order::key(school, &order.no);
     if count == 0 {
-        // Another order took them all meanwhile.
-        state.table.delete(&key, None).await?;
+        // Another order took them all meanwhile: this one never existed.
+        state
+            .table
+            .update(
+                &key,
+                Update::new().set("status", OrderStatus::Deleted.label()),
+                None,
+            )
+            .await?;
         return Err(nothing());
     }
     let after = state
@@ -201,13 +244,13 @@ pub async fn list(
 /// An order and its lines; `full` shows unmasked candidate details.
 async fn detail(state: &AppState, order: Order, full: bool) -> Result<OrderDetail, ApiError> {
     let school = order.school();
-    let all_orders = orders(state, &school).await?;
+    let payments = Payments::load(state, &school, Some(&order.plan_id)).await?;
     let now = state.clock.now_cst().naive_local();
     let mut lines: Vec<RegistrationView> = of_plan(state, &school, &order.plan_id)
         .await?
         .into_iter()
-        .filter(|r| r.order_no.as_deref() == Some(order.no.as_str()))
-        .map(|r| view(r, &all_orders, now, full))
+        .filter(|r| payments.claims.get(&r.id) == Some(&order.no))
+        .map(|r| view(r, &payments, now, full))
         .collect();
     lines.sort_by(|a, b| {
         a.registration
@@ -218,11 +261,13 @@ async fn detail(state: &AppState, order: Order, full: bool) -> Result<OrderDetai
     Ok(OrderDetail { order, lines })
 }
 
+/// A school's order; deleted ones look missing.
 async fn own(state: &AppState, school: &Tenant, no: &str) -> Result<Order, ApiError> {
     state
         .table
-        .get_as(&Order::key(school, no))
+        .get_as::<Order>(&Order::key(school, no))
         .await?
+        .filter(|o| o.status != OrderStatus::Deleted)
         .ok_or_else(|| ApiError::not_found("缴费申请单"))
 }
 
@@ -231,8 +276,8 @@ pub async fn get(state: &AppState, session: &Session, no: &str) -> Result<OrderD
     detail(state, own(state, school, no).await?, false).await
 }
 
-/// 删除 (未确认 only): the order goes, then its registrations are freed
-/// (one left pointing at it is free anyway: its order no longer exists).
+/// 删除 (未确认 only): the order becomes a tombstone, which frees its
+/// registrations in one write (their claims name a deleted order).
 pub async fn delete(state: &AppState, session: &Session, no: &str) -> Result<(), ApiError> {
     let school = session.school_exam_writer()?;
     let order = own(state, school, no).await?;
@@ -244,29 +289,14 @@ pub async fn delete(state: &AppState, session: &Session, no: &str) -> Result<(),
     }
     state
         .table
-        .delete(
+        .update(
             &Order::key(school, no),
+            Update::new()
+                .set("status", OrderStatus::Deleted.label())
+                .bump_version(),
             Some(Condition::VersionIs(order.version)),
         )
         .await?;
-    let regs: Vec<Registration> = of_plan(state, school, &order.plan_id)
-        .await?
-        .into_iter()
-        .filter(|r| r.order_no.as_deref() == Some(no))
-        .collect();
-    let groups = regs
-        .iter()
-        .map(|r| Guarded {
-            guards: Vec::new(),
-            items: Vec::new(),
-            updates: vec![(
-                Registration::key(school, &r.plan_id, &r.id),
-                Update::new().remove("orderNo").bump_version(),
-                Condition::AttrEquals("orderNo".into(), no.into()),
-            )],
-        })
-        .collect();
-    state.table.insert_guarded(groups).await?;
     Ok(())
 }
 
@@ -299,7 +329,7 @@ pub async fn export(
         rows.retain(|o| matches(o, &f));
     } else {
         let wanted: HashSet<&str> = req.ids.iter().map(String::as_str).collect();
-        rows.retain(|o| wanted.contains(o.no.as_str()));
+        rows.retain(|o| o.status != OrderStatus::Deleted && wanted.contains(o.no.as_str()));
     }
     newest_first(&mut rows);
     let cells: Vec<Vec<String>> = rows

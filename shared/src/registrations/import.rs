@@ -409,7 +409,6 @@ impl RowSink for RegistrationsSink {
                         subjects: w.subjects,
                         candidate: CandidateSnapshot::of(c),
                         fee_cents: w.fee_cents,
-                        order_no: None,
                         scheduled: false,
                         import_id: Some(import_id.to_owned()),
                         created_at: created.clone(),

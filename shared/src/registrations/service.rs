@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{CandidateSnapshot, Registration, RegistrationStatus};
+use super::model::{CandidateSnapshot, ClaimRow, Registration, RegistrationStatus};
 use crate::accounts::{Session, Tenant};
 use crate::candidates::Candidate;
 use crate::export::ExportFile;
@@ -98,18 +98,61 @@ pub async fn orders(state: &AppState, school: &Tenant) -> Result<HashMap<String,
         .collect())
 }
 
-/// The live order a registration is in (an order deleted half-way frees it).
-pub fn live_order<'a>(r: &Registration, orders: &'a HashMap<String, Order>) -> Option<&'a Order> {
-    r.order_no.as_ref().and_then(|no| orders.get(no))
+/// The claims of a school's registrations (of one plan): registration id →
+/// 缴费单号.
+pub async fn claims(
+    state: &AppState,
+    school: &Tenant,
+    plan_id: Option<&str>,
+) -> Result<HashMap<String, String>, ApiError> {
+    let prefix = match plan_id {
+        Some(p) => format!("REGORDER#{p}#"),
+        None => "REGORDER#".into(),
+    };
+    Ok(state
+        .table
+        .query_all_as::<ClaimRow>(Query::partition(school.pk()).begins_with(prefix))
+        .await?
+        .into_iter()
+        .map(|c| (c.registration_id().to_owned(), c.order_no))
+        .collect())
+}
+
+/// What a school's registrations are paid with: its orders and the claims.
+pub struct Payments {
+    pub orders: HashMap<String, Order>,
+    pub claims: HashMap<String, String>,
+}
+
+impl Payments {
+    pub async fn load(
+        state: &AppState,
+        school: &Tenant,
+        plan_id: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        Ok(Self {
+            orders: orders(state, school).await?,
+            claims: claims(state, school, plan_id).await?,
+        })
+    }
+
+    /// The live order a registration is in; a claim naming a deleted order
+    /// frees it.
+    pub fn live_order(&self, registration_id: &str) -> Option<&Order> {
+        self.claims
+            .get(registration_id)
+            .and_then(|no| self.orders.get(no))
+            .filter(|o| o.status != OrderStatus::Deleted)
+    }
 }
 
 pub fn view(
     r: Registration,
-    orders: &HashMap<String, Order>,
+    payments: &Payments,
     now: chrono::NaiveDateTime,
     full: bool,
 ) -> RegistrationView {
-    let order = live_order(&r, orders);
+    let order = payments.live_order(&r.id);
     let paid = order.is_some_and(|o| o.status == OrderStatus::Confirmed);
     let order = order.map(|o| o.no.clone());
     let status = r.status(now);
@@ -157,15 +200,16 @@ async fn views(
     school: &Tenant,
     f: &RegistrationFilter,
 ) -> Result<Vec<RegistrationView>, ApiError> {
-    let regs = match f.plan_id.as_deref().filter(|p| !p.is_empty()) {
+    let plan = f.plan_id.as_deref().filter(|p| !p.is_empty());
+    let regs = match plan {
         Some(plan) => of_plan(state, school, plan).await?,
         None => all(state, school).await?,
     };
-    let orders = orders(state, school).await?;
+    let payments = Payments::load(state, school, plan).await?;
     let now = state.clock.now_cst().naive_local();
     let mut rows: Vec<RegistrationView> = regs
         .into_iter()
-        .map(|r| view(r, &orders, now, false))
+        .map(|r| view(r, &payments, now, false))
         .filter(|v| matches(v, f))
         .collect();
     rows.sort_by(|a, b| {
@@ -202,8 +246,13 @@ pub async fn get(
 ) -> Result<RegistrationView, ApiError> {
     let school = session.school_reader()?;
     let r = own(state, school, id).await?;
-    let orders = orders(state, school).await?;
-    Ok(view(r, &orders, state.clock.now_cst().naive_local(), true))
+    let payments = Payments::load(state, school, Some(&r.plan_id)).await?;
+    Ok(view(
+        r,
+        &payments,
+        state.clock.now_cst().naive_local(),
+        true,
+    ))
 }
 
 /// 删除: only 未排考 and unpaid, and not in a live 缴费申请单; the guards go
@@ -211,9 +260,9 @@ pub async fn get(
 pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
     let school = session.school_exam_writer()?;
     let r = own(state, school, id).await?;
-    let orders = orders(state, school).await?;
+    let payments = Payments::load(state, school, Some(&r.plan_id)).await?;
     let conflict = |m: String| ApiError::conflict("REGISTRATION_STATE", m);
-    if let Some(o) = live_order(&r, &orders) {
+    if let Some(o) = payments.live_order(&r.id) {
         return Err(conflict(if o.status == OrderStatus::Confirmed {
             "已缴费的报考记录不能删除".into()
         } else {
@@ -237,6 +286,15 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
             condition: None,
         });
     }
+    // No order may claim it meanwhile: the claim must still be absent (or
+    // still name the deleted order, and go with it).
+    ops.push(TxOp::Delete {
+        key: Registration::claim_key(school, &r.plan_id, &r.id),
+        condition: Some(match payments.claims.get(&r.id) {
+            Some(stale) => Condition::AttrEquals("orderNo".into(), stale.as_str().into()),
+            None => Condition::NotExists,
+        }),
+    });
     ops.push(TxOp::Update {
         key: Candidate::key(school, &r.candidate.candidate_no),
         update: Update::new().add("registrations", -1),
