@@ -257,6 +257,23 @@ impl TestApp {
             .await
     }
 
+    /// Sets a demo-school candidate's registration count directly, for
+    /// states reached only through registrations.
+    pub async fn set_registrations(&self, no: &str, count: i64) {
+        let school =
+            vslc_shared::accounts::Tenant::new(vslc_shared::accounts::TenantKind::School, "10009");
+        let state = self.running.as_ref().expect("running").state.clone();
+        state
+            .table
+            .update(
+                &vslc_shared::candidates::Candidate::count_key(&school, no),
+                vslc_shared::ports::table::Update::new().set("count", count),
+                None,
+            )
+            .await
+            .expect("count set");
+    }
+
     pub async fn put_json(&self, path: &str, token: &str, body: Value) -> Resp {
         self.send(self.http.put(self.url(path)).bearer_auth(token).json(&body))
             .await

@@ -829,3 +829,56 @@ async fn bulk_reads_see_what_queries_see() {
         }
     }
 }
+
+#[tokio::test]
+async fn either_condition_lets_a_write_through() {
+    for b in backends().await {
+        let t = &b.table;
+        let key = Key::new("OR", "C");
+        let not_deleted = || {
+            Condition::Or(vec![
+                Condition::NotExists,
+                Condition::attr_equals("deleted", false),
+            ])
+        };
+        // Absent: the first branch holds, and the update creates the item.
+        t.update(&key, Update::new().add("count", 1), Some(not_deleted()))
+            .await
+            .unwrap();
+        t.update(&key, Update::new().set("deleted", false), None)
+            .await
+            .unwrap();
+        t.update(&key, Update::new().add("count", 1), Some(not_deleted()))
+            .await
+            .unwrap();
+        assert_eq!(
+            t.get(&key).await.unwrap().unwrap()["count"],
+            json!(2),
+            "{}",
+            b.name
+        );
+        t.update(&key, Update::new().set("deleted", true), None)
+            .await
+            .unwrap();
+        let refused = t
+            .update(&key, Update::new().add("count", 1), Some(not_deleted()))
+            .await;
+        assert!(
+            matches!(refused, Err(TableError::ConditionFailed)),
+            "{}: {refused:?}",
+            b.name
+        );
+        assert!(
+            matches!(
+                t.put(
+                    item(json!({"pk":"OR","sk":"D"})),
+                    Some(Condition::Or(Vec::new()))
+                )
+                .await,
+                Err(TableError::ConditionFailed)
+            ),
+            "{}: an empty Or never holds",
+            b.name
+        );
+    }
+}

@@ -230,8 +230,7 @@ async fn accurate_candidates_keep_their_identity_and_registered_ones_stay() {
         "other fields stay editable"
     );
 
-    app.set_candidate(&no, Update::new().set("registrations", 1))
-        .await;
+    app.set_registrations(&no, 1).await;
     let del = app
         .send(
             app.http

@@ -94,8 +94,10 @@ pub struct Candidate {
     /// Why the identity check asked for manual review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_reason: Option<String>,
-    /// 已报考证书数: deletion needs 0.
-    #[serde(default)]
+    /// 已报考数: deletion needs 0. Kept in the candidate's counter item
+    /// (`count_key`), not in the candidate, so registering rewrites no
+    /// candidate; loaders fill it in.
+    #[serde(default, skip_serializing)]
     pub registrations: u32,
     pub created_at: String,
     pub updated_at: String,
@@ -119,10 +121,45 @@ impl Candidate {
         to_item(&Self::key(school, &self.candidate_no), self)
     }
 
+    /// The counter of its registrations: made by the first registration,
+    /// left as a tombstone (`deleted`) when the candidate goes, so a
+    /// registration racing the delete fails its condition instead of
+    /// counting for nobody.
+    pub fn count_key(school: &Tenant, candidate_no: &str) -> Key {
+        Key::new(school.pk(), format!("CANDREG#{candidate_no}"))
+    }
+
+    /// The condition a registration's +1 needs: the candidate not deleted.
+    pub fn countable() -> crate::ports::table::Condition {
+        use crate::ports::table::Condition;
+        Condition::Or(vec![
+            Condition::NotExists,
+            Condition::attr_equals("deleted", false),
+        ])
+    }
+
     pub fn guard_item(&self, school: &Tenant) -> Result<Item, TableError> {
         to_item(
             &Self::guard_key(school, self.id_type, &self.id_number),
             &serde_json::json!({ "candidateNo": self.candidate_no }),
         )
     }
+}
+
+/// A candidate's registration counter.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegCount {
+    #[serde(default)]
+    pub count: i64,
+    #[serde(default)]
+    pub deleted: bool,
+}
+
+/// A counter as read back with its key (the candidate is its last part).
+#[derive(Debug, Clone, Deserialize)]
+pub struct RegCountRow {
+    pub sk: String,
+    #[serde(default)]
+    pub count: i64,
 }

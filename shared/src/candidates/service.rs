@@ -4,14 +4,14 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{Candidate, CandidateKind, InfoStatus, MajorRef};
+use super::model::{Candidate, CandidateKind, InfoStatus, MajorRef, RegCount, RegCountRow};
 use super::number;
 use crate::accounts::{Session, Tenant};
 use crate::catalogue::Certificate;
 use crate::catalogue::certificate::MajorLevel;
 use crate::domain::{Gender, IdDocument, IdType, PersonName, Phone};
 use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Condition, Query, TableError, TableExt, TxOp, from_item};
+use crate::ports::table::{Condition, Query, TableError, TableExt, TxOp, Update, from_item};
 use crate::state::AppState;
 
 /// 新增 / 编辑考生.
@@ -309,6 +309,23 @@ pub fn create_ops(school: &Tenant, c: &Candidate) -> Result<Vec<TxOp>, TableErro
     ])
 }
 
+/// The registration counts of a school's candidates.
+async fn counts(
+    state: &AppState,
+    school: &Tenant,
+) -> Result<std::collections::HashMap<String, u32>, ApiError> {
+    Ok(state
+        .table
+        .query_all_as::<RegCountRow>(Query::partition(school.pk()).begins_with("CANDREG#"))
+        .await?
+        .into_iter()
+        .map(|r| {
+            let no = r.sk.trim_start_matches("CANDREG#").to_owned();
+            (no, r.count.max(0) as u32)
+        })
+        .collect())
+}
+
 pub async fn create(
     state: &AppState,
     session: &Session,
@@ -326,18 +343,29 @@ pub async fn create(
 }
 
 pub async fn load(state: &AppState, school: &Tenant, no: &str) -> Result<Candidate, ApiError> {
-    state
+    let mut c: Candidate = state
         .table
         .get_as(&Candidate::key(school, no))
         .await?
-        .ok_or_else(|| ApiError::not_found("考生"))
+        .ok_or_else(|| ApiError::not_found("考生"))?;
+    let count: Option<RegCount> = state
+        .table
+        .get_as(&Candidate::count_key(school, no))
+        .await?;
+    c.registrations = count.map_or(0, |n| n.count.max(0) as u32);
+    Ok(c)
 }
 
 pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Candidate>, ApiError> {
-    Ok(state
+    let mut all: Vec<Candidate> = state
         .table
         .query_all_as(Query::partition(school.pk()).begins_with("CAND#"))
-        .await?)
+        .await?;
+    let counts = counts(state, school).await?;
+    for c in &mut all {
+        c.registrations = counts.get(&c.candidate_no).copied().unwrap_or(0);
+    }
+    Ok(all)
 }
 
 pub fn matches(c: &Candidate, f: &CandidateFilter) -> bool {
@@ -506,20 +534,26 @@ pub async fn delete(state: &AppState, session: &Session, no: &str) -> Result<(),
             format!("该考生已报考{}个证书，不能删除", c.registrations),
         ));
     }
-    let cond = Condition::And(vec![
-        Condition::VersionIs(c.version),
-        Condition::attr_equals("registrations", 0),
-    ]);
     state
         .table
         .transact(vec![
             TxOp::Delete {
                 key: Candidate::key(school, no),
-                condition: Some(cond),
+                condition: Some(Condition::VersionIs(c.version)),
             },
             TxOp::Delete {
                 key: Candidate::guard_key(school, c.id_type, &c.id_number),
                 condition: None,
+            },
+            // Still no registration, and none can count for it afterwards:
+            // the counter stays behind as a tombstone.
+            TxOp::Update {
+                key: Candidate::count_key(school, no),
+                update: Update::new().set("deleted", true),
+                condition: Some(Condition::Or(vec![
+                    Condition::NotExists,
+                    Condition::attr_equals("count", 0),
+                ])),
             },
         ])
         .await

@@ -103,6 +103,8 @@ pub enum Condition {
     AttrEquals(String, Value),
     /// All of the conditions hold.
     And(Vec<Condition>),
+    /// At least one of the conditions holds (none given: never).
+    Or(Vec<Condition>),
 }
 
 impl Condition {
@@ -124,6 +126,7 @@ impl Condition {
                 .and_then(|i| i.get(name))
                 .is_some_and(|v| json_eq(v, value)),
             Condition::And(all) => all.iter().all(|c| c.holds(current)),
+            Condition::Or(any) => any.iter().any(|c| c.holds(current)),
         }
     }
 }

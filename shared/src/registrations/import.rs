@@ -14,14 +14,14 @@ use super::eligibility::{
 };
 use super::model::{CandidateSnapshot, RegSubject, Registration};
 use crate::accounts::{Tenant, TenantKind};
-use crate::candidates::{Candidate, InfoStatus};
+use crate::candidates::Candidate;
 use crate::catalogue::certificate::{Certificate, Level};
 use crate::catalogue::pilot::Pilot;
 use crate::exam::Plan;
 use crate::exam::plans::RegistrationMode;
 use crate::exam::window::TIME_FORMAT;
 use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saving, saved};
-use crate::ports::table::{Condition, EncodedItem, Guarded, Query, TableError, TableExt, Update};
+use crate::ports::table::{EncodedItem, Guarded, Query, TableError, TableExt, Update};
 use crate::state::AppState;
 
 pub struct RegistrationsImport {
@@ -244,7 +244,8 @@ struct GuardRef<'a> {
 /// What a row asks for, once checked.
 struct Wanted {
     candidate: usize,
-    certificate: Certificate,
+    certificate_id: String,
+    certificate_name: String,
     level: Level,
     subjects: Vec<RegSubject>,
     fee_cents: u64,
@@ -320,9 +321,8 @@ impl RegistrationsSink {
         let certificate = self
             .certificates
             .get(&cert_id)
-            .cloned()
             .ok_or_else(|| "考试证书不存在".to_string())?;
-        major_allowed(c, &certificate, level, self.pilots.get(&cert_id))?;
+        major_allowed(c, certificate, level, self.pilots.get(&cert_id))?;
 
         let keys: Vec<String> = Registration::guard_parts(self.mode, &cert_id, level, &subjects)
             .into_iter()
@@ -358,7 +358,8 @@ impl RegistrationsSink {
         }
         Ok(Verdict::New(Box::new(Wanted {
             candidate: i,
-            certificate,
+            certificate_id: certificate.id.clone(),
+            certificate_name: certificate.name.clone(),
             level,
             subjects,
             fee_cents: fee,
@@ -403,8 +404,8 @@ impl RowSink for RegistrationsSink {
                         plan_name: plan.name.clone(),
                         org_id: plan.org_id.clone(),
                         mode: self.mode,
-                        certificate_id: w.certificate.id.clone(),
-                        certificate_name: w.certificate.name.clone(),
+                        certificate_id: w.certificate_id,
+                        certificate_name: w.certificate_name,
                         level: w.level,
                         subjects: w.subjects,
                         candidate: CandidateSnapshot::of(c),
@@ -439,13 +440,11 @@ impl RowSink for RegistrationsSink {
                             Registration::key(&self.school, &plan.id, &reg.id),
                             &reg,
                         )?],
+                        // The candidate's counter, unless it was deleted meanwhile.
                         updates: vec![(
-                            Candidate::key(&self.school, &c.candidate_no),
-                            Update::new().add("registrations", 1),
-                            Condition::AttrEquals(
-                                "status".into(),
-                                InfoStatus::Accurate.label().into(),
-                            ),
+                            Candidate::count_key(&self.school, &c.candidate_no),
+                            Update::new().add("count", 1).set("deleted", false),
+                            Candidate::countable(),
                         )],
                     });
                     positions.push(pos);

@@ -296,8 +296,8 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
         }),
     });
     ops.push(TxOp::Update {
-        key: Candidate::key(school, &r.candidate.candidate_no),
-        update: Update::new().add("registrations", -1),
+        key: Candidate::count_key(school, &r.candidate.candidate_no),
+        update: Update::new().add("count", -1),
         condition: Some(Condition::Exists),
     });
     state.table.transact(ops).await?;

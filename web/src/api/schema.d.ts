@@ -2143,7 +2143,7 @@ export interface components {
          * @description 缴费状态.
          * @enum {string}
          */
-        OrderStatus: "未确认" | "已确认";
+        OrderStatus: "未确认" | "已确认" | "已删除";
         Org: {
             address: string;
             contact: string;
@@ -2624,8 +2624,6 @@ export interface components {
             importId?: string | null;
             level: components["schemas"]["Level"];
             mode: components["schemas"]["RegistrationMode"];
-            /** @description The 缴费申请单 it is in, if any (paid when that order is 已确认). */
-            orderNo?: string | null;
             orgId: string;
             planId: string;
             planName: string;

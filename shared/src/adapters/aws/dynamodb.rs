@@ -142,6 +142,16 @@ impl Expr {
                 .map(|c| format!("({})", self.condition(c)))
                 .collect::<Vec<_>>()
                 .join(" AND "),
+            Condition::Or(any) if any.is_empty() => format!(
+                "attribute_exists({}) AND attribute_not_exists({})",
+                self.name(PK),
+                self.name(PK)
+            ),
+            Condition::Or(any) => any
+                .iter()
+                .map(|c| format!("({})", self.condition(c)))
+                .collect::<Vec<_>>()
+                .join(" OR "),
         }
     }
 
@@ -687,6 +697,12 @@ mod tests {
             Condition::attr_equals("status", "未提交"),
         ]));
         assert_eq!(c, "(#n0 = :v0) AND (#n1 = :v1)");
+        let mut o = Expr::default();
+        let c = o.condition(&Condition::Or(vec![
+            Condition::NotExists,
+            Condition::attr_equals("count", 0),
+        ]));
+        assert_eq!(c, "(attribute_not_exists(#n0)) OR (#n1 = :v0)");
         assert_eq!(e.names.get("#n1").map(String::as_str), Some("status"));
         let u = e.update(
             &Update::new()
