@@ -132,7 +132,7 @@ impl ColumnMap {
 }
 
 /// Rows read from the sheet per chunk handed to the import kind.
-const READ_CHUNK: usize = 5_000;
+const READ_CHUNK: usize = 1_000;
 /// Progress is written at most this often.
 const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 

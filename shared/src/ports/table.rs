@@ -653,17 +653,13 @@ pub trait TableExt: Table {
         }
     }
 
-    /// Every item of a query as a record, without building maps on the way.
-    async fn query_all_as<T: DeserializeOwned>(&self, query: Query) -> Result<Vec<T>, TableError> {
-        self.query_all_json(query)
-            .await?
-            .iter()
-            .map(|bytes| {
-                serde_json::from_slice(bytes).map_err(|e| {
-                    TableError::Backend(anyhow::anyhow!("stored item does not parse: {e}"))
-                })
-            })
-            .collect()
+    /// Every item of a query as a record, without building maps on the way;
+    /// large results are parsed on every core.
+    async fn query_all_as<T: DeserializeOwned + Send>(
+        &self,
+        query: Query,
+    ) -> Result<Vec<T>, TableError> {
+        Ok(parse_all(&self.query_all_json(query).await?)?)
     }
 
     async fn get_as<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, TableError> {
@@ -672,6 +668,46 @@ pub trait TableExt: Table {
 }
 
 impl<T: Table + ?Sized> TableExt for T {}
+
+/// Parses stored JSON items into records, in parallel past a few thousand.
+pub fn parse_all<T: DeserializeOwned + Send>(items: &[Vec<u8>]) -> Result<Vec<T>, TableError> {
+    fn parse<T: DeserializeOwned>(chunk: &[Vec<u8>]) -> Result<Vec<T>, TableError> {
+        chunk
+            .iter()
+            .map(|bytes| {
+                serde_json::from_slice(bytes).map_err(|e| {
+                    TableError::Backend(anyhow::anyhow!("stored item does not parse: {e}"))
+                })
+            })
+            .collect()
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if items.len() < 4096 || cores == 1 {
+        return parse(items);
+    }
+    let size = items.len().div_ceil(cores);
+    let parts: Vec<Result<Vec<T>, TableError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(size)
+            .map(|chunk| s.spawn(move || parse::<T>(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(TableError::Backend(anyhow::anyhow!(
+                        "a parser thread panicked"
+                    )))
+                })
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for part in parts {
+        out.extend(part?);
+    }
+    Ok(out)
+}
 
 /// A record as an item under the given key.
 pub fn to_item<T: Serialize>(key: &Key, record: &T) -> Result<Item, TableError> {
