@@ -156,6 +156,28 @@ impl TestApp {
         panic!("import {id} did not finish");
     }
 
+    /// The 失败原因 column of a finished import's failed-rows file (none
+    /// when every row passed).
+    pub async fn failure_reasons(&self, record: &Value) -> Vec<String> {
+        let Some(url) = record["failedRowsUrl"].as_str() else {
+            return Vec::new();
+        };
+        let bytes = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let rows = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
+        rows[1..]
+            .iter()
+            .map(|r| r.last().cloned().unwrap_or_default())
+            .collect()
+    }
+
     pub async fn stop(mut self) {
         if let Some(r) = self.running.take() {
             r.shutdown().await.expect("clean shutdown");

@@ -170,32 +170,7 @@ async fn run(step: &str) -> anyhow::Result<()> {
 
 /// Exports 100,000 candidates built in memory (no import before it).
 async fn export(state: &AppState) -> anyhow::Result<()> {
-    use vslc_shared::candidates::service::{CandidateInput, check, new_candidates};
-    let today = state.clock.now_cst().date_naive();
-    let major = vslc_shared::candidates::service::majors(state)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .get("510201")
-        .cloned();
-    let checked = (0..ROWS)
-        .map(|i| {
-            let input = CandidateInput {
-                kind: vslc_shared::candidates::CandidateKind::School,
-                name: format!("学生{i}"),
-                name_pinyin: "XUE SHENG".into(),
-                gender: None,
-                id_type: vslc_shared::domain::IdType::ResidentId,
-                id_number: id_number(i),
-                phone: Some(format!("185{:08}", i)),
-                major_code: Some("510201".into()),
-                major_level: None,
-                enrolment_year: Some(2024),
-                work_unit: None,
-            };
-            check(&input, today, major.clone()).map_err(|e| anyhow::anyhow!(e))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let all = new_candidates(state, checked).await?;
+    let all = common::candidates(state, ROWS).await?;
     reset_peak();
     let t = Instant::now();
     let xlsx = vslc_shared::candidates::export::workbook(&all)?;

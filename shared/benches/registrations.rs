@@ -13,8 +13,7 @@ use std::time::Instant;
 
 use vslc_shared::AppState;
 use vslc_shared::accounts::{Role, Session, Tenant, TenantKind};
-use vslc_shared::candidates::service::{CandidateInput, check, new_candidates};
-use vslc_shared::candidates::{Candidate, CandidateKind, InfoStatus};
+use vslc_shared::candidates::{Candidate, InfoStatus};
 use vslc_shared::config::{Backend, Config};
 use vslc_shared::exam::plans::RegistrationMode;
 use vslc_shared::imports::{ImportRecord, ImportStatus, registry, worker::ImportWorker};
@@ -23,7 +22,7 @@ use vslc_shared::ports::table::{EncodedItem, Guarded};
 use vslc_shared::seed::exam::DEMO_PLAN_ID;
 
 mod common;
-use common::{cpu_secs, id_number, peak_mb, reset_peak};
+use common::{cpu_secs, peak_mb, reset_peak};
 
 const ROWS: usize = 50_000;
 
@@ -36,31 +35,7 @@ fn main() -> anyhow::Result<()> {
 
 /// 50,000 candidates, 信息准确, stored directly (their import has its own bench).
 async fn candidates(state: &AppState, school: &Tenant) -> anyhow::Result<Vec<String>> {
-    let today = state.clock.now_cst().date_naive();
-    let major = vslc_shared::candidates::service::majors(state)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .get("510201")
-        .cloned();
-    let checked = (0..ROWS)
-        .map(|i| {
-            let input = CandidateInput {
-                kind: CandidateKind::School,
-                name: format!("学生{i}"),
-                name_pinyin: "XUE SHENG".into(),
-                gender: None,
-                id_type: vslc_shared::domain::IdType::ResidentId,
-                id_number: id_number(i),
-                phone: Some(format!("185{:08}", i)),
-                major_code: Some("510201".into()),
-                major_level: None,
-                enrolment_year: Some(2024),
-                work_unit: None,
-            };
-            check(&input, today, major.clone()).map_err(|e| anyhow::anyhow!(e))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let mut all = new_candidates(state, checked).await?;
+    let mut all = common::candidates(state, ROWS).await?;
     for c in &mut all {
         c.status = InfoStatus::Accurate;
     }

@@ -828,15 +828,7 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
     assert_eq!(rec["status"], "已完成", "{rec}");
     assert_eq!(rec["success"], 3, "{rec}");
     assert_eq!(rec["failed"], 4, "{rec}");
-    let failed = app
-        .http
-        .get(rec["failedRowsUrl"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
-    let failed =
-        vslc_shared::imports::xlsx::read_first_sheet(&failed.bytes().await.unwrap()).unwrap();
-    let reasons: Vec<&str> = failed[1..].iter().map(|r| r[5].as_str()).collect();
+    let reasons = app.failure_reasons(&rec).await;
     assert!(reasons[0].contains("考试方式"), "{reasons:?}");
     assert!(reasons[1].contains("与第2行考场名称重复"), "{reasons:?}");
     assert!(reasons[2].contains("不是本校可用的站点"), "{reasons:?}");

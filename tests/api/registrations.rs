@@ -66,26 +66,6 @@ async fn import(
     app.wait_import(token, &id).await
 }
 
-async fn reasons(app: &TestApp, rec: &Value) -> Vec<String> {
-    let Some(url) = rec["failedRowsUrl"].as_str() else {
-        return Vec::new();
-    };
-    let bytes = app
-        .http
-        .get(url)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let rows = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
-    rows[1..]
-        .iter()
-        .map(|r| r.last().unwrap().clone())
-        .collect()
-}
-
 async fn registrations(app: &TestApp, token: &str, query: &str) -> Value {
     let r = app
         .get(
@@ -155,7 +135,7 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
         (Some(2), Some(7)),
         "{rec}"
     );
-    let why = reasons(&app, &rec).await;
+    let why = app.failure_reasons(&rec).await;
     let expect = [
         "第3行：与第2行重复报考",
         "第4行：考生信息状态为“无照片”，须为“信息准确”才能报考",
@@ -228,7 +208,7 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
     )
     .await;
     assert_eq!(
-        reasons(&app, &rec).await,
+        app.failure_reasons(&rec).await,
         ["第2行：该考生已报考本计划的科目：理论知识、实操技能"]
     );
     assert_eq!(registrations(&app, &school, "").await["total"], 2);
@@ -243,7 +223,7 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
         json!({"planId": DEMO_PLAN_ID, "certificateId": "CERT0101"}),
     )
     .await;
-    assert!(reasons(&app, &rec).await[0].contains("为按证书报考，请使用按证书导入"));
+    assert!(app.failure_reasons(&rec).await[0].contains("为按证书报考，请使用按证书导入"));
 
     // Another school sees and touches none of it.
     assert_eq!(registrations(&app, &school2, "").await["total"], 0);
@@ -340,7 +320,7 @@ async fn the_registration_window_and_the_fee_standard_apply_by_subject() {
     )
     .await;
     assert!(
-        reasons(&app, &rec).await[0].contains("当前不在报名时间内"),
+        app.failure_reasons(&rec).await[0].contains("当前不在报名时间内"),
         "{rec}"
     );
 
@@ -361,7 +341,7 @@ async fn the_registration_window_and_the_fee_standard_apply_by_subject() {
     .await;
     assert_eq!(rec["success"], 2, "{rec}");
     assert_eq!(
-        reasons(&app, &rec).await,
+        app.failure_reasons(&rec).await,
         [
             "第4行：与第2行重复报考",
             "第5行：考试科目“WEBM01”不是本考试计划中该证书的科目"
@@ -405,7 +385,7 @@ async fn the_registration_window_and_the_fee_standard_apply_by_subject() {
         params,
     )
     .await;
-    assert!(reasons(&app, &rec).await[0].contains("当前不在报名时间内"));
+    assert!(app.failure_reasons(&rec).await[0].contains("当前不在报名时间内"));
     let r = app
         .post(
             "/api/payments",

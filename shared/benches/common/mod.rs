@@ -57,3 +57,36 @@ pub fn steps(all: &[&str]) -> anyhow::Result<Option<String>> {
     }
     Ok(None)
 }
+
+/// `n` checked, numbered 院校考生 (major 510201), not stored.
+pub async fn candidates(
+    state: &vslc_shared::AppState,
+    n: usize,
+) -> anyhow::Result<Vec<vslc_shared::candidates::Candidate>> {
+    use vslc_shared::candidates::service::{CandidateInput, check, majors, new_candidates};
+    let today = state.clock.now_cst().date_naive();
+    let major = majors(state)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .get("510201")
+        .cloned();
+    let checked = (0..n)
+        .map(|i| {
+            let input = CandidateInput {
+                kind: vslc_shared::candidates::CandidateKind::School,
+                name: format!("学生{i}"),
+                name_pinyin: "XUE SHENG".into(),
+                gender: None,
+                id_type: vslc_shared::domain::IdType::ResidentId,
+                id_number: id_number(i),
+                phone: Some(format!("185{:08}", i)),
+                major_code: Some("510201".into()),
+                major_level: None,
+                enrolment_year: Some(2024),
+                work_unit: None,
+            };
+            check(&input, today, major.clone()).map_err(|e| anyhow::anyhow!(e))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(new_candidates(state, checked).await?)
+}
