@@ -238,6 +238,15 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
         )
         .await;
     assert_eq!(r.body["rows"], 0);
+    let r = app
+        .post(
+            "/api/registrations/batch-delete",
+            Some(&school2),
+            json!({"ids": [reg_id]}),
+        )
+        .await;
+    assert_eq!(r.body["failed"], 1, "{}", r.body);
+    assert_eq!(r.body["results"][0]["code"], "NOT_FOUND");
 
     // Export masks; delete gives the count back.
     let r = app
@@ -503,6 +512,32 @@ async fn orders_gather_unpaid_registrations_once_and_the_org_confirms_them() {
     assert_eq!(
         app.get("/api/payments/review", Some(&org2)).await.body["total"],
         0
+    );
+    assert_eq!(
+        app.delete(&format!("/api/payments/{no}"), &school2)
+            .await
+            .status,
+        404
+    );
+    let r = app
+        .post("/api/payments/export", Some(&school2), json!({"ids": [no]}))
+        .await;
+    assert_eq!(r.body["rows"], 0);
+    let r = app
+        .post(
+            "/api/payments/review/confirm",
+            Some(&org2),
+            json!({"ids": [no]}),
+        )
+        .await;
+    assert_eq!(r.body["failed"], 1, "{}", r.body);
+    assert_eq!(
+        app.get("/api/payments", Some(&school2)).await.body["total"],
+        0
+    );
+    assert_eq!(
+        app.get("/api/payments/review", Some(&school)).await.status,
+        403
     );
     assert_eq!(
         app.post(
