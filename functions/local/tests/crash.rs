@@ -12,8 +12,19 @@ use vslc_shared::ports::table::{Query, TableExt};
 const IMPORTS: usize = 4;
 const ROWS: usize = 20_000;
 
+/// The server process; killed when dropped, so a failing test leaves none
+/// running behind it.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts the binary on port 0 and returns it with its base URL.
-fn start(data: &std::path::Path) -> (Child, String) {
+fn start(data: &std::path::Path) -> (Server, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_vslc-local"))
         .env("VSLC_DATA_DIR", data)
         .env("PORT", "0")
@@ -34,7 +45,7 @@ fn start(data: &std::path::Path) -> (Child, String) {
     };
     // Keep draining stdout so the child never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    (child, base)
+    (Server(child), base)
 }
 
 fn workbook(file: usize) -> Vec<u8> {
@@ -126,8 +137,8 @@ async fn kill_9_mid_batch_loses_no_queued_work_and_repeats_none() {
         assert!(Instant::now() < deadline, "no import ever started");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    child.0.kill().unwrap(); // SIGKILL
+    child.0.wait().unwrap();
 
     let (mut child, base) = start(dir.path());
     let token = login(&http, &base).await;
@@ -157,10 +168,13 @@ async fn kill_9_mid_batch_loses_no_queued_work_and_repeats_none() {
     // Stop gracefully and count what was stored: each row exactly once.
     Command::new("kill")
         .arg("-TERM")
-        .arg(child.id().to_string())
+        .arg(child.0.id().to_string())
         .status()
         .unwrap();
-    assert!(child.wait().unwrap().success(), "graceful shutdown exits 0");
+    assert!(
+        child.0.wait().unwrap().success(),
+        "graceful shutdown exits 0"
+    );
     let table = EmbeddedTable::new(EmbeddedStore::open(dir.path()).unwrap());
     let notes = table
         .query_all(Query::partition("T#school#10009").begins_with("NOTE#"))

@@ -82,10 +82,12 @@ fn newest_first(rows: &mut [Order]) {
     rows.sort_by(|a, b| (&b.created_at, &b.no).cmp(&(&a.created_at, &a.no)));
 }
 
-/// What generation reads of a registration (the rest of it is skipped).
+/// What generation reads of a registration: its guard, which names it and
+/// carries its certificate and fee (one guard per registration).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Line {
+    #[serde(rename = "registrationId")]
     id: String,
     certificate_id: String,
     fee_cents: u64,
@@ -149,7 +151,7 @@ pub async fn generate(
     let payments = Payments::load(state, school, Some(&plan.id)).await?;
     let all: Vec<Line> = state
         .table
-        .query_all_as(Query::partition(school.pk()).begins_with(format!("REG#{}#", plan.id)))
+        .query_all_as(Query::partition(school.pk()).begins_with(format!("REGKEY#{}#", plan.id)))
         .await?;
     // Free: never claimed, or claimed by an order since deleted.
     let free: Vec<(&Line, Option<&String>)> = all

@@ -239,6 +239,10 @@ struct RegistrationsSink {
 struct GuardRef<'a> {
     registration_id: &'a str,
     import_id: &'a str,
+    /// What a payment order needs, so it reads the small guards instead of
+    /// the registrations (one guard per registration in either mode).
+    certificate_id: &'a str,
+    fee_cents: u64,
 }
 
 /// What a row asks for, once checked.
@@ -418,6 +422,8 @@ impl RowSink for RegistrationsSink {
                     let guard_ref = GuardRef {
                         registration_id: &reg.id,
                         import_id,
+                        certificate_id: &reg.certificate_id,
+                        fee_cents: reg.fee_cents,
                     };
                     let guards = reg
                         .guards()

@@ -6,7 +6,7 @@ use std::ops::Bound;
 
 use anyhow::Context;
 use async_trait::async_trait;
-use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
+use redb::{Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 
 use super::store::{EmbeddedStore, GSI1, GSI2, HIGH, ITEMS, SEP, blocking, composite, split};
 use crate::ports::table::{
@@ -293,9 +293,20 @@ impl EmbeddedTable {
         F: FnOnce(&WriteTransaction) -> Result<T, TableError> + Send + 'static,
         T: Send + 'static,
     {
+        self.write_with(Durability::Immediate, f).await
+    }
+
+    /// A write transaction; `Durability::None` skips the fsync, and the next
+    /// `Immediate` commit makes it durable along with everything before it.
+    async fn write_with<T, F>(&self, durability: Durability, f: F) -> Result<T, TableError>
+    where
+        F: FnOnce(&WriteTransaction) -> Result<T, TableError> + Send + 'static,
+        T: Send + 'static,
+    {
         let store = self.store.clone();
         blocking(move || {
-            let txn = store.db.begin_write()?;
+            let mut txn = store.db.begin_write()?;
+            txn.set_durability(durability)?;
             // Dropping the transaction without commit rolls every write back.
             match f(&txn) {
                 Ok(v) => {
@@ -449,8 +460,11 @@ impl Table for EmbeddedTable {
             }
         }
         // Encoded items carry no index attributes, and updates may not move
-        // index keys: only the item table changes.
-        self.write(move |txn| {
+        // index keys: only the item table changes. Bulk writes skip the
+        // fsync: their callers finish with an ordinary write (the import
+        // record, the order's totals) that makes them durable, and a crash
+        // before it re-runs work that is idempotent.
+        self.write_with(Durability::None, move |txn| {
             let mut table = txn.open_table(ITEMS).map_err(backend)?;
             let mut written = Vec::with_capacity(groups.len());
             'group: for group in groups {
