@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::MajorRef;
 use super::model::{Candidate, CandidateKind};
-use super::service::{CandidateInput, Checked, check, new_candidates};
+use super::service::{CandidateInput, Checked, check, new_candidates, numbered};
 use crate::accounts::{Tenant, TenantKind};
 use crate::catalogue::certificate::MajorLevel;
 use crate::catalogue::{Certificate, Pilot};
@@ -253,6 +253,7 @@ impl ImportKind for CandidatesImport {
             guards,
             first_row: HashMap::new(),
             today: state.clock.now_cst().date_naive(),
+            pool: 0..0,
         }))
     }
 }
@@ -265,6 +266,8 @@ struct CandidatesSink {
     /// Rows of this file so far, by `证件类型#证件号码`.
     first_row: HashMap<String, usize>,
     today: chrono::NaiveDate,
+    /// Reserved 考生编号 sequence numbers not handed out yet.
+    pool: std::ops::Range<u64>,
 }
 
 /// A guard as written: whose number, which import.
@@ -273,6 +276,24 @@ struct CandidatesSink {
 struct GuardRef<'a> {
     candidate_no: &'a str,
     import_id: &'a str,
+}
+
+/// 考生编号 are reserved this many at a time during an import (one counter
+/// write per block, not per chunk; numbers left over are never used).
+const NUMBER_BLOCK: u64 = 10_000;
+
+impl CandidatesSink {
+    /// `n` consecutive sequence numbers from the import's reserved block.
+    async fn numbers(&mut self, state: &AppState, n: u64) -> Result<u64, TableError> {
+        if self.pool.end - self.pool.start < n {
+            let size = n.max(NUMBER_BLOCK);
+            let first = super::number::reserve(state.table.as_ref(), size).await?;
+            self.pool = first..first + size;
+        }
+        let first = self.pool.start;
+        self.pool.start += n;
+        Ok(first)
+    }
 }
 
 #[async_trait]
@@ -338,7 +359,8 @@ impl RowSink for CandidatesSink {
         }
 
         let (positions, checked): (Vec<usize>, Vec<Checked>) = fresh.into_iter().unzip();
-        let candidates = new_candidates(state, checked).await?;
+        let first = self.numbers(state, checked.len() as u64).await?;
+        let candidates = numbered(state, checked, first);
         let groups = candidates
             .iter()
             .map(|c| {

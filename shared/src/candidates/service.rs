@@ -259,10 +259,15 @@ pub async fn new_candidates(
         return Ok(Vec::new());
     }
     let first = number::reserve(state.table.as_ref(), checked.len() as u64).await?;
+    Ok(numbered(state, checked, first))
+}
+
+/// Builds new candidates numbered from `first` on (reserved by the caller).
+pub fn numbered(state: &AppState, checked: Vec<Checked>, first: u64) -> Vec<Candidate> {
     let now = state.clock.now_cst();
     let (secs, text) = (now.timestamp(), now.format("%Y-%m-%d %H:%M:%S").to_string());
     let this_year: i32 = now.format("%Y").to_string().parse().unwrap_or(2026);
-    Ok(checked
+    checked
         .into_iter()
         .enumerate()
         .map(|(i, c)| Candidate {
@@ -292,7 +297,7 @@ pub async fn new_candidates(
             updated_at: text.clone(),
             version: 1,
         })
-        .collect())
+        .collect()
 }
 
 /// The two writes that create a candidate: its uniqueness guard and itself.
