@@ -172,14 +172,6 @@ async fn load(state: &AppState, session: &Session, id: &str) -> Result<User, Api
         .ok_or_else(|| ApiError::not_found("用户"))
 }
 
-fn now_text(state: &AppState) -> String {
-    state
-        .clock
-        .now_cst()
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
-}
-
 pub async fn list(
     state: &AppState,
     session: &Session,
@@ -247,7 +239,7 @@ pub async fn create(
         locked_until: None,
         session_epoch: 0,
         builtin: false,
-        created_at: now_text(state),
+        created_at: state.clock.now_text(),
         version: 1,
     };
     user.create(table).await.map_err(|e| match e {

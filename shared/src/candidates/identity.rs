@@ -136,14 +136,7 @@ impl Worker for IdentityWorker {
                 .set("reviewReason", reason),
         }
         .set("checking", false)
-        .set(
-            "updatedAt",
-            self.state
-                .clock
-                .now_cst()
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string(),
-        )
+        .set("updatedAt", self.state.clock.now_text())
         .bump_version();
         // A change since it was read (new photo) makes this result stale: retry.
         table

@@ -108,14 +108,7 @@ pub async fn attach(
         .set("photoKey", key)
         .set("status", InfoStatus::Pending.label())
         .remove("reviewReason")
-        .set(
-            "updatedAt",
-            state
-                .clock
-                .now_cst()
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string(),
-        )
+        .set("updatedAt", state.clock.now_text())
         .bump_version();
     // Not once it became 信息准确 meanwhile.
     let cond = Condition::VersionIs(c.version);

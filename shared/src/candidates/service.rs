@@ -225,14 +225,6 @@ fn bad(m: String) -> ApiError {
     ApiError::invalid("BAD_CANDIDATE", m)
 }
 
-fn now_text(state: &AppState) -> String {
-    state
-        .clock
-        .now_cst()
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
-}
-
 fn taken() -> ApiError {
     ApiError::conflict("CANDIDATE_EXISTS", "该考生已存在（证件类型和证件号码相同）")
 }
@@ -481,7 +473,7 @@ pub async fn apply_edit(
     new.major_level = c.major_level;
     new.enrolment_year = c.enrolment_year;
     new.work_unit = c.work_unit;
-    new.updated_at = now_text(state);
+    new.updated_at = state.clock.now_text();
     new.version = old.version + 1;
     let mut ops = vec![TxOp::Put {
         item: new.to_item(school)?,
@@ -595,7 +587,7 @@ pub async fn confirm(
     let update = crate::ports::table::Update::new()
         .set("status", InfoStatus::Accurate.label())
         .remove("reviewReason")
-        .set("updatedAt", now_text(state))
+        .set("updatedAt", state.clock.now_text())
         .bump_version();
     let cond = Condition::And(vec![
         Condition::VersionIs(c.version),

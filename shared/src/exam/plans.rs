@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Audience, ExamMethod, PlanPhase, PublishStatus};
 use super::subjects::Subject;
-use super::window::{TIME_FORMAT, Window};
+use super::window::Window;
 use crate::accounts::{Session, Tenant, TenantKind};
 use crate::catalogue::certificate::{Certificate, Level};
 use crate::catalogue::pilot::Pilot;
@@ -161,6 +161,18 @@ impl Plan {
 
     pub fn certificate(&self, id: &str) -> Option<&PlanCertificate> {
         self.certificates.iter().find(|c| c.certificate_id == id)
+    }
+
+    /// A published plan the school takes part in, by id (others: None).
+    pub async fn for_school(
+        state: &AppState,
+        school: &Tenant,
+        id: &str,
+    ) -> Result<Option<Plan>, ApiError> {
+        Ok(Self::of_school(state, school)
+            .await?
+            .into_iter()
+            .find(|p| p.id == id))
     }
 
     /// The published plans a school takes part in.
@@ -507,10 +519,6 @@ async fn checked(state: &AppState, org_id: &str, input: &PlanInput) -> Result<Ch
     })
 }
 
-fn now_text(state: &AppState) -> String {
-    state.clock.now_cst().format(TIME_FORMAT).to_string()
-}
-
 pub async fn create(
     state: &AppState,
     session: &Session,
@@ -537,7 +545,7 @@ pub async fn create(
         publicity: c.publicity,
         remark: input.remark.trim().into(),
         status: PublishStatus::Draft,
-        created_at: now_text(state),
+        created_at: state.clock.now_text(),
         published_at: None,
         version: 1,
     };
@@ -662,7 +670,7 @@ pub async fn publish(state: &AppState, session: &Session, id: &str) -> Result<Pl
             &Plan::key(id),
             Update::new()
                 .set("status", PublishStatus::Published.label())
-                .set("publishedAt", now_text(state))
+                .set("publishedAt", state.clock.now_text())
                 .bump_version(),
             Some(Condition::VersionIs(plan.version)),
         )

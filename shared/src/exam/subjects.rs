@@ -133,14 +133,6 @@ async fn checked(
     Ok(cert)
 }
 
-fn now_text(state: &AppState) -> String {
-    state
-        .clock
-        .now_cst()
-        .format(super::window::TIME_FORMAT)
-        .to_string()
-}
-
 /// The certificates whose subjects a school sees: those it takes part in.
 async fn school_certificates(state: &AppState, session: &Session) -> Result<Vec<String>, ApiError> {
     let school = session.school_reader()?;
@@ -238,7 +230,7 @@ pub async fn create(
         full_mark: input.full_mark,
         pass_mark: input.pass_mark,
         status: PublishStatus::Draft,
-        created_at: now_text(state),
+        created_at: state.clock.now_text(),
         version: 1,
     };
     state

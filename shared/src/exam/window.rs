@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+pub use crate::ports::clock::TIME_FORMAT;
 
 /// A start and an end, start strictly before end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

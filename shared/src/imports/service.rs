@@ -158,11 +158,7 @@ pub async fn create(
         failed_rows_key: None,
         created_by: session.user_id.clone(),
         created_by_name: session.name.clone(),
-        created_at: state
-            .clock
-            .now_cst()
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string(),
+        created_at: state.clock.now_text(),
         finished_at: None,
         attempts: 0,
         version: 1,

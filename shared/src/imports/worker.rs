@@ -288,20 +288,12 @@ impl ImportWorker {
         Self { state, registry }
     }
 
-    fn now(&self) -> String {
-        self.state
-            .clock
-            .now_cst()
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string()
-    }
-
     async fn fail(&self, record: &mut ImportRecord, message: String) -> anyhow::Result<()> {
         let update = Update::new()
             .set("status", ImportStatus::Failed.label())
             .set("message", message)
             .set("progress", 100)
-            .set("finishedAt", self.now());
+            .set("finishedAt", self.state.clock.now_text());
         record
             .save_if_unchanged(self.state.table.as_ref(), update)
             .await?;
@@ -371,7 +363,7 @@ impl ImportWorker {
             .set("success", total - failed.len())
             .set("failed", failed.len())
             .set("progress", 100)
-            .set("finishedAt", self.now());
+            .set("finishedAt", self.state.clock.now_text());
         if !failed.is_empty() {
             let bytes =
                 super::xlsx::failed_rows(kind.title(), &kind.columns(&record.params), &failed)?;

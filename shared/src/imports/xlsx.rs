@@ -5,7 +5,7 @@
 use std::io::Cursor;
 
 use anyhow::Context;
-use calamine::{Data, DataRef, Reader, Xlsx, open_workbook_from_rs};
+use calamine::{DataRef, Reader, Xlsx, open_workbook_from_rs};
 use rust_xlsxwriter::{DataValidation, Format, FormatAlign, Formula, Workbook, Worksheet};
 
 use super::Column;
@@ -39,20 +39,6 @@ fn excel_date(serial: f64) -> String {
 }
 
 /// A cell as the text a person typed: integers without `.0`, dates as dates.
-pub fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_owned(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => float_text(*f),
-        Data::Bool(b) => bool_text(*b),
-        Data::DateTime(dt) => excel_date(dt.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
-    }
-}
-
-/// `cell_text` for the streaming reader's borrowed cells.
 fn ref_text(d: &DataRef<'_>) -> String {
     match d {
         DataRef::Empty => String::new(),
@@ -322,9 +308,10 @@ mod tests {
 
     #[test]
     fn cells_read_as_typed() {
-        assert_eq!(cell_text(&Data::Float(513321199.0)), "513321199");
-        assert_eq!(cell_text(&Data::Float(1.5)), "1.5");
-        assert_eq!(cell_text(&Data::String("  王强 ".into())), "王强");
+        assert_eq!(ref_text(&DataRef::Float(513321199.0)), "513321199");
+        assert_eq!(ref_text(&DataRef::Float(1.5)), "1.5");
+        assert_eq!(ref_text(&DataRef::SharedString("  王强 ")), "王强");
+        assert_eq!(ref_text(&DataRef::String("  王强 ".into())), "王强");
         assert_eq!(excel_date(45658.0), "2025-01-01");
         assert_eq!(excel_date(45658.5), "2025-01-01 12:00:00");
     }

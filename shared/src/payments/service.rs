@@ -10,7 +10,6 @@ use super::model::{Order, OrderStatus};
 use crate::accounts::{Session, Tenant, TenantKind};
 use crate::exam::Plan;
 use crate::exam::plans::{RegistrationMode, yuan};
-use crate::exam::window::TIME_FORMAT;
 use crate::export::ExportFile;
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::ports::table::{
@@ -63,10 +62,6 @@ pub struct OrderExportRequest {
     pub plan_id: Option<String>,
     #[serde(default)]
     pub status: Option<String>,
-}
-
-fn now_text(state: &AppState) -> String {
-    state.clock.now_cst().format(TIME_FORMAT).to_string()
 }
 
 fn matches(o: &Order, f: &OrderFilter) -> bool {
@@ -137,10 +132,8 @@ pub async fn generate(
     input: GenerateInput,
 ) -> Result<Order, ApiError> {
     let school = session.school_exam_writer()?;
-    let plan = Plan::of_school(state, school)
+    let plan = Plan::for_school(state, school, &input.plan_id)
         .await?
-        .into_iter()
-        .find(|p| p.id == input.plan_id)
         .ok_or_else(|| ApiError::not_found("考试计划"))?;
     plan_open(&plan, input.mode, state.clock.now_cst().naive_local())
         .map_err(|m| ApiError::conflict("PLAN_NOT_OPEN", m))?;
@@ -184,7 +177,7 @@ pub async fn generate(
         count: 0,
         total_cents: 0,
         status: OrderStatus::Unconfirmed,
-        created_at: now_text(state),
+        created_at: state.clock.now_text(),
         created_by: session.name.clone(),
         confirmed_at: None,
         confirmed_by: None,
@@ -414,7 +407,7 @@ pub async fn confirm(state: &AppState, session: &Session, no: &str) -> Result<Or
             &Order::key(&order.school(), no),
             Update::new()
                 .set("status", OrderStatus::Confirmed.label())
-                .set("confirmedAt", now_text(state))
+                .set("confirmedAt", state.clock.now_text())
                 .set("confirmedBy", session.name.clone())
                 .bump_version(),
             Some(Condition::VersionIs(order.version)),

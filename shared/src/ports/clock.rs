@@ -12,7 +12,15 @@ pub trait Clock: Send + Sync {
     fn now_cst(&self) -> DateTime<FixedOffset> {
         self.now().with_timezone(&cst())
     }
+
+    /// Now as every record and list shows it: `YYYY-MM-DD HH:MM:SS`, China time.
+    fn now_text(&self) -> String {
+        self.now_cst().format(TIME_FORMAT).to_string()
+    }
 }
+
+/// How times are written in records, lists and windows.
+pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
 /// UTC+8.
 pub fn cst() -> FixedOffset {

@@ -19,7 +19,6 @@ use crate::catalogue::certificate::{Certificate, Level};
 use crate::catalogue::pilot::Pilot;
 use crate::exam::Plan;
 use crate::exam::plans::RegistrationMode;
-use crate::exam::window::TIME_FORMAT;
 use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saving, saved};
 use crate::ports::table::{EncodedItem, Guarded, Query, TableError, TableExt, Update};
 use crate::state::AppState;
@@ -43,11 +42,9 @@ fn param<'a>(params: &'a serde_json::Value, name: &str) -> Option<&'a str> {
 
 /// A published plan the school takes part in.
 async fn school_plan(state: &AppState, school: &Tenant, id: &str) -> anyhow::Result<Option<Plan>> {
-    Ok(Plan::of_school(state, school)
+    Plan::for_school(state, school, id)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .into_iter()
-        .find(|p| p.id == id))
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 #[async_trait]
@@ -386,7 +383,7 @@ impl RowSink for RegistrationsSink {
         if let Err(reason) = plan_open(&plan, self.mode, now) {
             return Ok(saved(rows.iter().map(|_| Err(reason.clone())).collect()));
         }
-        let created = state.clock.now_cst().format(TIME_FORMAT).to_string();
+        let created = state.clock.now_text();
         let import_id = ctx.record.id.as_str();
         let mut outcomes = Vec::with_capacity(rows.len());
         let mut groups = Vec::new();

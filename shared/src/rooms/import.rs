@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 
 use super::model::{Room, RoomStatus};
-use super::service::{create_ops, new_room, room_fields, room_subjects, school_plan};
+use super::service::{create_ops, new_room, room_fields, room_subjects};
 use crate::accounts::{Tenant, TenantKind};
 use crate::exam::Plan;
 use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saving, saved};
@@ -101,7 +101,10 @@ impl ImportKind for RoomsImport {
         let Some(id) = plan_id(params) else {
             return Ok(HashMap::new());
         };
-        let Ok(plan) = school_plan(state, tenant, id).await else {
+        let Some(plan) = Plan::for_school(state, tenant, id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+        else {
             return Ok(HashMap::new());
         };
         let mut names: Vec<String> = sites_by_name(state, tenant, &plan)
@@ -115,7 +118,9 @@ impl ImportKind for RoomsImport {
     async fn open(&self, ctx: &ImportContext<'_>) -> anyhow::Result<Box<dyn RowSink>> {
         let school = ctx.record.tenant.clone();
         let id = plan_id(&ctx.record.params).unwrap_or_default();
-        let plan = school_plan(ctx.state, &school, id).await.ok();
+        let plan = Plan::for_school(ctx.state, &school, id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let sites = match &plan {
             Some(p) => sites_by_name(ctx.state, &school, p).await?,
             None => HashMap::new(),

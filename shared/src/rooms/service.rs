@@ -9,7 +9,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{Room, RoomStatus, RoomSubject};
 use crate::accounts::{Session, Tenant};
 use crate::catalogue::certificate::Level;
-use crate::exam::window::TIME_FORMAT;
 use crate::exam::{Plan, RoomType};
 use crate::export::ExportFile;
 use crate::http::{ApiError, BatchOutcome, ItemOutcome, PageParams, Paged, filter};
@@ -114,20 +113,10 @@ fn now(state: &AppState) -> chrono::NaiveDateTime {
     state.clock.now_cst().naive_local()
 }
 
-fn now_text(state: &AppState) -> String {
-    state.clock.now_cst().format(TIME_FORMAT).to_string()
-}
-
 /// A published plan the school takes part in (others look missing).
-pub async fn school_plan(
-    state: &AppState,
-    school: &Tenant,
-    plan_id: &str,
-) -> Result<Plan, ApiError> {
-    Plan::of_school(state, school)
+async fn school_plan(state: &AppState, school: &Tenant, plan_id: &str) -> Result<Plan, ApiError> {
+    Plan::for_school(state, school, plan_id)
         .await?
-        .into_iter()
-        .find(|p| p.id == plan_id)
         .ok_or_else(|| ApiError::not_found("考试计划"))
 }
 
@@ -236,7 +225,7 @@ pub fn new_room(
     location: &str,
     import_id: Option<String>,
 ) -> Room {
-    let now = now_text(state);
+    let now = state.clock.now_text();
     Room {
         id: ulid::Ulid::new().to_string(),
         school_id: school.id.clone(),
@@ -462,7 +451,7 @@ pub async fn edit(
             new.location = input.location.trim().into();
         }
     }
-    new.updated_at = now_text(state);
+    new.updated_at = state.clock.now_text();
     new.version = old.version + 1;
     let mut ops = vec![TxOp::Put {
         item: to_item(&Room::key(school, id), &new)?,

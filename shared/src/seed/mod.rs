@@ -69,11 +69,7 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<bool> {
     if state.table.get(&mark).await?.is_some() {
         return Ok(false);
     }
-    let now = state
-        .clock
-        .now_cst()
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string();
+    let now = state.clock.now_text();
     for a in demo_accounts() {
         let user = User {
             id: ulid::Ulid::new().to_string(),

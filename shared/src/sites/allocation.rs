@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Site, SiteStatus};
-use super::service::now_text;
 use crate::accounts::{Session, Tenant, TenantKind};
 use crate::catalogue::certificate::Level;
 use crate::exam::Plan;
@@ -185,7 +184,7 @@ pub async fn create(
         site_name: site.name.clone(),
         host_school_id: site.school_id.clone(),
         host_school_name: site.school_name.clone(),
-        created_at: now_text(state),
+        created_at: state.clock.now_text(),
     };
     state
         .table

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::model::{Site, SiteStatus};
-use super::service::{SiteFilter, matches, now_text, save};
+use super::service::{SiteFilter, matches, save};
 use crate::accounts::{Session, TenantKind};
 use crate::http::{ApiError, PageParams, Paged};
 use crate::ports::table::{Index, Query, TableExt, Update, from_item};
@@ -89,7 +89,7 @@ pub async fn approve(state: &AppState, session: &Session, id: &str) -> Result<Si
         Update::new()
             .set("status", SiteStatus::Approved.label())
             .remove("reviewReason")
-            .set("reviewedAt", now_text(state))
+            .set("reviewedAt", state.clock.now_text())
             .set("reviewedBy", reviewer(session)),
     )
     .await
@@ -119,7 +119,7 @@ pub async fn return_site(
         Update::new()
             .set("status", SiteStatus::Returned.label())
             .set("reviewReason", reason)
-            .set("reviewedAt", now_text(state))
+            .set("reviewedAt", state.clock.now_text())
             .set("reviewedBy", reviewer(session)),
     )
     .await

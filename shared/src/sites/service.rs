@@ -8,7 +8,6 @@ use crate::accounts::{Session, Tenant};
 use crate::catalogue::certificate::{Certificate, Level};
 use crate::catalogue::pilot::Pilot;
 use crate::catalogue::standard::site_standards;
-use crate::exam::window::TIME_FORMAT;
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::ports::table::{Condition, Query, TableExt, TxOp, Update, from_item};
 use crate::state::AppState;
@@ -65,10 +64,6 @@ pub fn matches(s: &Site, f: &SiteFilter) -> bool {
 
 fn bad(message: impl Into<String>) -> ApiError {
     ApiError::invalid("BAD_SITE", message.into())
-}
-
-pub fn now_text(state: &AppState) -> String {
-    state.clock.now_cst().format(TIME_FORMAT).to_string()
 }
 
 /// The details every declaration needs, checked.
@@ -156,7 +151,7 @@ pub async fn create(
         .ok_or_else(|| bad("证书不存在"))?;
     let profile = crate::catalogue::school::load(state, school).await?;
     let d = details(state, &input).await?;
-    let now = now_text(state);
+    let now = state.clock.now_text();
     let site = Site {
         id: format!("{}-{}", school.id, ulid::Ulid::new()),
         school_id: school.id.clone(),
@@ -289,7 +284,7 @@ pub async fn edit(
     if input.submit {
         update = update
             .set("status", SiteStatus::Pending.label())
-            .set("submittedAt", now_text(state));
+            .set("submittedAt", state.clock.now_text());
     }
     save(state, &s, update).await
 }
@@ -305,7 +300,7 @@ pub async fn submit(state: &AppState, session: &Session, id: &str) -> Result<Sit
         &s,
         Update::new()
             .set("status", SiteStatus::Pending.label())
-            .set("submittedAt", now_text(state)),
+            .set("submittedAt", state.clock.now_text()),
     )
     .await
 }
