@@ -296,6 +296,40 @@ impl TestApp {
             .expect("count set");
     }
 
+    /// Adds an account (demo password) for a tenant the demo data lacks,
+    /// such as a second province.
+    pub async fn add_account(
+        &self,
+        account: &'static str,
+        tenant: vslc_shared::accounts::Tenant,
+        tenant_name: &'static str,
+        role: vslc_shared::accounts::Role,
+    ) {
+        let state = self.running.as_ref().expect("running").state.clone();
+        let a = vslc_shared::seed::DemoAccount {
+            account,
+            name: "测试用户",
+            tenant,
+            tenant_name,
+            role,
+        };
+        vslc_shared::seed::add_account(&state, &a)
+            .await
+            .expect("account added");
+    }
+
+    /// Runs the period closer once, as its schedule would; returns what it
+    /// reported.
+    pub async fn run_period_closer(&self) -> Vec<String> {
+        use vslc_shared::jobs::ScheduledJob;
+        let state = self.running.as_ref().expect("running").state.clone();
+        vslc_shared::jobs::PeriodCloser::new(state, vslc_shared::jobs::closers())
+            .run()
+            .await
+            .expect("closer ran")
+            .steps
+    }
+
     pub async fn put_json(&self, path: &str, token: &str, body: Value) -> Resp {
         self.send(self.http.put(self.url(path)).bearer_auth(token).json(&body))
             .await

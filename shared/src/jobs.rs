@@ -51,10 +51,10 @@ impl PeriodCloser {
 
 pub const JOB_PK: &str = "JOB#period-closer";
 
-/// The closers of this version. Weekly-report periods and score publicity
-/// periods add theirs when those areas land.
+/// The closers of this version (score publicity periods add theirs when
+/// that area lands).
 pub fn closers() -> Vec<Arc<dyn Closer>> {
-    Vec::new()
+    vec![Arc::new(crate::weekly::closer::WeeklyReportCloser)]
 }
 
 #[async_trait]

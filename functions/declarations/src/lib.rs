@@ -1,7 +1,24 @@
-//! `/api/declarations` — 证书试点申报. Its routes land with the issue that builds this area;
-//! until then it serves `/health` like every area.
+//! `/api/declarations` — 证书试点申报 (manual §4.3): the province's 申报计划,
+//! the schools' declarations, the city and province reviews, and the
+//! 按证书导出申报明细 export.
 
-use vslc_shared::http::{Area, AreaRouter};
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::routes;
+use vslc_shared::AppState;
+use vslc_shared::accounts::Session;
+use vslc_shared::declarations::Declaration;
+use vslc_shared::declarations::export;
+use vslc_shared::declarations::plan::{self, PlanFilter, PlanInput, PlanView};
+use vslc_shared::declarations::review::{self, ApproveInput};
+use vslc_shared::declarations::service::{
+    self, DeclarableCertificate, DeclarationDetail, DeclarationFilter, DeclarationInput,
+};
+use vslc_shared::export::ExportFile;
+use vslc_shared::http::{
+    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
+};
+use vslc_shared::review_log::ReturnInput;
 
 pub const AREA: Area = Area {
     name: "declarations",
@@ -11,4 +28,241 @@ pub const AREA: Area = Area {
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
+        .routes(routes!(plans, create_plan))
+        .routes(routes!(get_plan, edit_plan, delete_plan))
+        .routes(routes!(plan_certificates))
+        .routes(routes!(list, create))
+        .routes(routes!(export_details))
+        .routes(routes!(review_list))
+        .routes(routes!(review_get))
+        .routes(routes!(approve))
+        .routes(routes!(return_declaration))
+        .routes(routes!(get_one, edit, delete))
+        .routes(routes!(submit))
+}
+
+/// 查看申报计划: a school its province's plans, a province its own.
+#[utoipa::path(get, path = "/plans", tag = "declarations", params(PlanFilter, PageParams),
+    responses((status = 200, body = Paged<PlanView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn plans(
+    State(state): State<AppState>,
+    session: Session,
+    Query(f): Query<PlanFilter>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Paged<PlanView>>> {
+    plan::list(&state, &session, &f, &page)
+        .await
+        .map(axum::Json)
+}
+
+/// 发布申报计划 (省级管理员).
+#[utoipa::path(post, path = "/plans", tag = "declarations", request_body = PlanInput,
+    responses((status = 201, body = PlanView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn create_plan(
+    State(state): State<AppState>,
+    session: Session,
+    Json(input): Json<PlanInput>,
+) -> ApiResult<(StatusCode, axum::Json<PlanView>)> {
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(plan::create(&state, &session, input).await?),
+    ))
+}
+
+/// 查看申报计划.
+#[utoipa::path(get, path = "/plans/{id}", tag = "declarations", params(("id" = String, Path)),
+    responses((status = 200, body = PlanView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_plan(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<PlanView>> {
+    let p = plan::get(&state, &session, &id).await?;
+    Ok(axum::Json(p.view(plan::now(&state))))
+}
+
+/// 修改申报计划 (未开始).
+#[utoipa::path(put, path = "/plans/{id}", tag = "declarations", params(("id" = String, Path)), request_body = PlanInput,
+    responses((status = 200, body = PlanView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn edit_plan(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Json(input): Json<PlanInput>,
+) -> ApiResult<axum::Json<PlanView>> {
+    plan::edit(&state, &session, &id, input)
+        .await
+        .map(axum::Json)
+}
+
+/// 删除申报计划 (未开始).
+#[utoipa::path(delete, path = "/plans/{id}", tag = "declarations", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn delete_plan(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    plan::delete(&state, &session, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The certificates a plan opens, with levels and majors (立即申报's form).
+#[utoipa::path(get, path = "/plans/{id}/certificates", tag = "declarations", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<DeclarableCertificate>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn plan_certificates(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Vec<DeclarableCertificate>>> {
+    service::options(&state, &session, &id)
+        .await
+        .map(axum::Json)
+}
+
+/// 证书试点申报列表 (the school's own).
+#[utoipa::path(get, path = "", tag = "declarations", params(DeclarationFilter, PageParams),
+    responses((status = 200, body = Paged<Declaration>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(f): Query<DeclarationFilter>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Paged<Declaration>>> {
+    service::list(&state, &session, &f, &page)
+        .await
+        .map(axum::Json)
+}
+
+/// 申报证书试点: 保存 (未提交) or 保存并提交; one per year, certificate and level.
+#[utoipa::path(post, path = "", tag = "declarations", request_body = DeclarationInput,
+    responses((status = 201, body = Declaration), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    Json(input): Json<DeclarationInput>,
+) -> ApiResult<(StatusCode, axum::Json<Declaration>)> {
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(service::create(&state, &session, input).await?),
+    ))
+}
+
+/// 按证书导出申报明细 (the school's own, or the province's schools').
+#[utoipa::path(post, path = "/export", tag = "declarations", request_body = DeclarationFilter,
+    responses((status = 200, body = ExportFile), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn export_details(
+    State(state): State<AppState>,
+    session: Session,
+    Json(f): Json<DeclarationFilter>,
+) -> ApiResult<axum::Json<ExportFile>> {
+    export::export(&state, &session, &f).await.map(axum::Json)
+}
+
+/// 试点申报审核列表 (province and city reviewers): submitted declarations of
+/// the province's schools.
+#[utoipa::path(get, path = "/review", tag = "declarations", params(DeclarationFilter, PageParams),
+    responses((status = 200, body = Paged<Declaration>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn review_list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(f): Query<DeclarationFilter>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Paged<Declaration>>> {
+    review::list(&state, &session, &f, &page)
+        .await
+        .map(axum::Json)
+}
+
+/// 查看试点申报 (province).
+#[utoipa::path(get, path = "/review/{id}", tag = "declarations", params(("id" = String, Path)),
+    responses((status = 200, body = DeclarationDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn review_get(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<DeclarationDetail>> {
+    review::get(&state, &session, &id).await.map(axum::Json)
+}
+
+/// 审核通过: the 市级审核员 passes 待市级审核 on to the province; the
+/// 省级管理员 approves 待初审 with 审核人数.
+#[utoipa::path(post, path = "/review/{id}/approve", tag = "declarations", params(("id" = String, Path)), request_body = ApproveInput,
+    responses((status = 200, body = Declaration), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn approve(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Json(input): Json<ApproveInput>,
+) -> ApiResult<axum::Json<Declaration>> {
+    review::approve(&state, &session, &id, input)
+        .await
+        .map(axum::Json)
+}
+
+/// 审核退回 with the reason (the reviewer of the current step).
+#[utoipa::path(post, path = "/review/{id}/return", tag = "declarations", params(("id" = String, Path)), request_body = ReturnInput,
+    responses((status = 200, body = Declaration), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn return_declaration(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Json(input): Json<ReturnInput>,
+) -> ApiResult<axum::Json<Declaration>> {
+    review::return_declaration(&state, &session, &id, input)
+        .await
+        .map(axum::Json)
+}
+
+/// 查看试点申报: school information, contacts, lines and 审核记录.
+#[utoipa::path(get, path = "/{id}", tag = "declarations", params(("id" = String, Path)),
+    responses((status = 200, body = DeclarationDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_one(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<DeclarationDetail>> {
+    service::get(&state, &session, &id).await.map(axum::Json)
+}
+
+/// 编辑试点申报 (未提交 / 审核退回).
+#[utoipa::path(put, path = "/{id}", tag = "declarations", params(("id" = String, Path)), request_body = DeclarationInput,
+    responses((status = 200, body = Declaration), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn edit(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Json(input): Json<DeclarationInput>,
+) -> ApiResult<axum::Json<Declaration>> {
+    service::edit(&state, &session, &id, input)
+        .await
+        .map(axum::Json)
+}
+
+/// 删除 (未提交).
+#[utoipa::path(delete, path = "/{id}", tag = "declarations", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn delete(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    service::delete(&state, &session, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 提交 (未提交 / 审核退回).
+#[utoipa::path(post, path = "/{id}/submit", tag = "declarations", params(("id" = String, Path)),
+    responses((status = 200, body = Declaration), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn submit(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Declaration>> {
+    service::submit(&state, &session, &id).await.map(axum::Json)
 }

@@ -1,7 +1,20 @@
-//! `/api/weekly-reports` — 周报管理. Its routes land with the issue that builds this area;
-//! until then it serves `/health` like every area.
+//! `/api/weekly-reports` — 周报管理 (manual §6): the school's reports for
+//! each period, the province's reporting cycle and review.
 
-use vslc_shared::http::{Area, AreaRouter};
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::routes;
+use vslc_shared::AppState;
+use vslc_shared::accounts::Session;
+use vslc_shared::http::{
+    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
+};
+use vslc_shared::review_log::ReturnInput;
+use vslc_shared::weekly::WeeklyReport;
+use vslc_shared::weekly::review;
+use vslc_shared::weekly::service::{
+    self, CurrentPeriod, CycleInput, CycleView, ReportFilter, ReportInput,
+};
 
 pub const AREA: Area = Area {
     name: "weekly-reports",
@@ -11,4 +24,189 @@ pub const AREA: Area = Area {
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
+        .routes(routes!(cycle, set_cycle))
+        .routes(routes!(current))
+        .routes(routes!(list, create))
+        .routes(routes!(review_list))
+        .routes(routes!(review_get))
+        .routes(routes!(approve))
+        .routes(routes!(return_report))
+        .routes(routes!(get_one, edit, delete))
+        .routes(routes!(submit))
+        .routes(routes!(withdraw))
+}
+
+/// 上报周期 (周报 / 半月报) of the session's province and the current period.
+#[utoipa::path(get, path = "/cycle", tag = "weekly-reports",
+    responses((status = 200, body = CycleView), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn cycle(
+    State(state): State<AppState>,
+    session: Session,
+) -> ApiResult<axum::Json<CycleView>> {
+    service::cycle(&state, &session).await.map(axum::Json)
+}
+
+/// 设置上报周期 (省级管理员): in force when the current period ends.
+#[utoipa::path(put, path = "/cycle", tag = "weekly-reports", request_body = CycleInput,
+    responses((status = 200, body = CycleView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn set_cycle(
+    State(state): State<AppState>,
+    session: Session,
+    Json(input): Json<CycleInput>,
+) -> ApiResult<axum::Json<CycleView>> {
+    service::set_cycle(&state, &session, input)
+        .await
+        .map(axum::Json)
+}
+
+/// 提交周报's start: the current period, its deadline, live figures and the
+/// report already written for it.
+#[utoipa::path(get, path = "/current", tag = "weekly-reports",
+    responses((status = 200, body = CurrentPeriod), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn current(
+    State(state): State<AppState>,
+    session: Session,
+) -> ApiResult<axum::Json<CurrentPeriod>> {
+    service::current(&state, &session).await.map(axum::Json)
+}
+
+/// 周报列表 (the school's own).
+#[utoipa::path(get, path = "", tag = "weekly-reports", params(ReportFilter, PageParams),
+    responses((status = 200, body = Paged<WeeklyReport>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(f): Query<ReportFilter>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Paged<WeeklyReport>>> {
+    service::list(&state, &session, &f, &page)
+        .await
+        .map(axum::Json)
+}
+
+/// 提交周报 for the current period: 保存 (未提交) or 提交 (待审核).
+#[utoipa::path(post, path = "", tag = "weekly-reports", request_body = ReportInput,
+    responses((status = 201, body = WeeklyReport), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    Json(input): Json<ReportInput>,
+) -> ApiResult<(StatusCode, axum::Json<WeeklyReport>)> {
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(service::create(&state, &session, input).await?),
+    ))
+}
+
+/// 周报审核列表 (province): its schools' reports by period and status.
+#[utoipa::path(get, path = "/review", tag = "weekly-reports", params(ReportFilter, PageParams),
+    responses((status = 200, body = Paged<WeeklyReport>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn review_list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(f): Query<ReportFilter>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Paged<WeeklyReport>>> {
+    review::list(&state, &session, &f, &page)
+        .await
+        .map(axum::Json)
+}
+
+/// 查看周报 (province).
+#[utoipa::path(get, path = "/review/{id}", tag = "weekly-reports", params(("id" = String, Path)),
+    responses((status = 200, body = WeeklyReport), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn review_get(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<WeeklyReport>> {
+    review::get(&state, &session, &id).await.map(axum::Json)
+}
+
+/// 审核通过 (省级管理员).
+#[utoipa::path(post, path = "/review/{id}/approve", tag = "weekly-reports", params(("id" = String, Path)),
+    responses((status = 200, body = WeeklyReport), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn approve(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<WeeklyReport>> {
+    review::approve(&state, &session, &id).await.map(axum::Json)
+}
+
+/// 审核退回 with the reason (省级管理员).
+#[utoipa::path(post, path = "/review/{id}/return", tag = "weekly-reports", params(("id" = String, Path)), request_body = ReturnInput,
+    responses((status = 200, body = WeeklyReport), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn return_report(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Json(input): Json<ReturnInput>,
+) -> ApiResult<axum::Json<WeeklyReport>> {
+    review::return_report(&state, &session, &id, input)
+        .await
+        .map(axum::Json)
+}
+
+/// 查看周报 with its 审核记录.
+#[utoipa::path(get, path = "/{id}", tag = "weekly-reports", params(("id" = String, Path)),
+    responses((status = 200, body = WeeklyReport), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_one(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<WeeklyReport>> {
+    service::get(&state, &session, &id).await.map(axum::Json)
+}
+
+/// 编辑 (未提交 / 审核退回, within the period): 保存 or 提交.
+#[utoipa::path(put, path = "/{id}", tag = "weekly-reports", params(("id" = String, Path)), request_body = ReportInput,
+    responses((status = 200, body = WeeklyReport), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn edit(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Json(input): Json<ReportInput>,
+) -> ApiResult<axum::Json<WeeklyReport>> {
+    service::edit(&state, &session, &id, input)
+        .await
+        .map(axum::Json)
+}
+
+/// 删除 (未提交).
+#[utoipa::path(delete, path = "/{id}", tag = "weekly-reports", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn delete(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    service::delete(&state, &session, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 提交 (未提交 / 审核退回 → 待审核) before the next period starts.
+#[utoipa::path(post, path = "/{id}/submit", tag = "weekly-reports", params(("id" = String, Path)),
+    responses((status = 200, body = WeeklyReport), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn submit(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<WeeklyReport>> {
+    service::submit(&state, &session, &id).await.map(axum::Json)
+}
+
+/// 撤回 (待审核 → 未提交).
+#[utoipa::path(post, path = "/{id}/withdraw", tag = "weekly-reports", params(("id" = String, Path)),
+    responses((status = 200, body = WeeklyReport), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn withdraw(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<WeeklyReport>> {
+    service::withdraw(&state, &session, &id)
+        .await
+        .map(axum::Json)
 }

@@ -24,6 +24,9 @@ pub enum Role {
     OrgAdmin,
     #[serde(rename = "省级管理员")]
     ProvinceAdmin,
+    /// 地市级教育局审批 of pilot declarations, under the province tenant.
+    #[serde(rename = "市级审核员")]
+    CityReviewer,
 }
 
 /// A role as `GET /api/users/roles` lists it.
@@ -43,7 +46,7 @@ impl Role {
                 TenantKind::School
             }
             Role::OrgAdmin => TenantKind::Org,
-            Role::ProvinceAdmin => TenantKind::Province,
+            Role::ProvinceAdmin | Role::CityReviewer => TenantKind::Province,
         }
     }
 
@@ -63,6 +66,7 @@ impl Role {
             Role::StatsViewer => "统计查看",
             Role::OrgAdmin => "培训评价组织管理员",
             Role::ProvinceAdmin => "省级管理员",
+            Role::CityReviewer => "市级审核员",
         }
     }
 
@@ -74,6 +78,7 @@ impl Role {
             Role::StatsViewer => "只读查看与统计分析",
             Role::OrgAdmin => "培训评价组织全部功能",
             Role::ProvinceAdmin => "省级教育行政部门全部功能",
+            Role::CityReviewer => "地市级教育局审批：证书试点申报的市级审核",
         }
     }
 
@@ -86,6 +91,7 @@ impl Role {
             Role::StatsViewer,
             Role::OrgAdmin,
             Role::ProvinceAdmin,
+            Role::CityReviewer,
         ]
         .into_iter()
         .filter(|r| r.tenant_kind() == kind)

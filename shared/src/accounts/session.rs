@@ -112,6 +112,27 @@ impl Session {
         }
     }
 
+    /// A province session with the 省级管理员 role (plans, final reviews,
+    /// reporting cycle).
+    pub fn province_admin(&self) -> Result<&Tenant, ApiError> {
+        let tenant = self.require_kind(TenantKind::Province)?;
+        if self.roles.contains(&Role::ProvinceAdmin) {
+            Ok(tenant)
+        } else {
+            Err(ApiError::forbidden("仅省级管理员可以进行此操作"))
+        }
+    }
+
+    /// A province session with the 市级审核员 role (地市级教育局审批).
+    pub fn city_reviewer(&self) -> Result<&Tenant, ApiError> {
+        let tenant = self.require_kind(TenantKind::Province)?;
+        if self.roles.contains(&Role::CityReviewer) {
+            Ok(tenant)
+        } else {
+            Err(ApiError::forbidden("仅市级审核员可以进行市级审核"))
+        }
+    }
+
     /// A school session that may read exam affairs (every school role).
     pub fn school_reader(&self) -> Result<&Tenant, ApiError> {
         self.require_kind(TenantKind::School)

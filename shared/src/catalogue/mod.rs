@@ -5,6 +5,7 @@
 pub mod certificate;
 pub mod org;
 pub mod pilot;
+pub mod province;
 pub mod school;
 pub mod service;
 pub mod standard;

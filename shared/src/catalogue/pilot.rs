@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::Tenant;
-use crate::ports::table::{Index, Key, Query, Table, TableError, TableExt, from_item, to_item};
+use crate::ports::table::{
+    Index, Item, Key, Query, Table, TableError, TableExt, from_item, to_item,
+};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -18,7 +20,22 @@ pub struct Pilot {
     pub year: i32,
     /// Levels approved.
     pub levels: Vec<super::Level>,
-    /// Majors named by the approved declaration (empty: no restriction).
+    /// The approved declarations behind the levels (empty for pilots the
+    /// platform recorded before declarations existed).
+    #[serde(default)]
+    pub declared: Vec<PilotLevel>,
+    #[serde(default)]
+    pub version: u64,
+}
+
+/// One approved declaration: a level and the majors it named (empty: every
+/// major of the certificate may register).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PilotLevel {
+    pub level: super::Level,
+    pub year: i32,
+    pub declaration_id: String,
     #[serde(default)]
     pub majors: Vec<String>,
 }
@@ -29,6 +46,11 @@ impl Pilot {
     }
 
     pub async fn put(&self, table: &dyn Table, school: &Tenant) -> Result<(), TableError> {
+        table.put(self.to_item(school)?, None).await
+    }
+
+    /// The stored item, on the org's index of its pilot schools.
+    pub fn to_item(&self, school: &Tenant) -> Result<Item, TableError> {
         let mut item = to_item(&Self::key(school, &self.certificate_id), self)?;
         item.insert(
             Index::Gsi1.pk_attr().into(),
@@ -38,7 +60,17 @@ impl Pilot {
             Index::Gsi1.sk_attr().into(),
             format!("{}#{}", self.certificate_id, self.school_id).into(),
         );
-        table.put(item, None).await
+        Ok(item)
+    }
+
+    /// The majors the approved declaration of a level named; empty when it
+    /// named none (or the pilot predates declarations): no restriction.
+    pub fn declared_majors(&self, level: super::Level) -> &[String] {
+        self.declared
+            .iter()
+            .find(|d| d.level == level)
+            .map(|d| d.majors.as_slice())
+            .unwrap_or_default()
     }
 
     /// The certificates a school takes part in.

@@ -8,7 +8,7 @@ use crate::accounts::{Session, Tenant, TenantKind};
 use crate::domain::{PersonName, Phone};
 use crate::http::ApiError;
 use crate::images::{self, ImageUpload, Purpose};
-use crate::ports::table::{Condition, Key, TableExt, Update, from_item, to_item};
+use crate::ports::table::{Condition, Index, Key, Query, TableExt, Update, from_item, to_item};
 use crate::state::AppState;
 
 /// 试点证书负责人.
@@ -66,6 +66,20 @@ pub struct SchoolInput {
 impl School {
     pub fn key(tenant: &Tenant) -> Key {
         Key::new(tenant.pk(), "PROFILE")
+    }
+
+    pub fn tenant(&self) -> Tenant {
+        Tenant::new(TenantKind::School, &self.code)
+    }
+
+    /// The province tenant that oversees this school (declarations, weekly
+    /// reports), from the profile's province.
+    pub fn province(&self) -> Option<Tenant> {
+        super::province::code_of(&self.province).map(|c| Tenant::new(TenantKind::Province, c))
+    }
+
+    fn directory_pk(province: &Tenant) -> String {
+        format!("{}#SCHOOLS", province.pk())
     }
 }
 
@@ -151,11 +165,38 @@ pub async fn confirm_seal(state: &AppState, session: &Session) -> Result<SchoolV
     view(state, session).await
 }
 
-/// Seeds or replaces a school's profile (demo data, platform onboarding).
+/// Seeds or replaces a school's profile (demo data, platform onboarding),
+/// listed in its province's directory (GSI1).
 pub async fn put(state: &AppState, tenant: &Tenant, school: &School) -> Result<(), ApiError> {
-    state
-        .table
-        .put(to_item(&School::key(tenant), school)?, None)
-        .await?;
+    let mut item = to_item(&School::key(tenant), school)?;
+    if let Some(province) = school.province() {
+        item.insert(
+            Index::Gsi1.pk_attr().into(),
+            School::directory_pk(&province).into(),
+        );
+        item.insert(Index::Gsi1.sk_attr().into(), school.code.clone().into());
+    }
+    state.table.put(item, None).await?;
     Ok(())
+}
+
+/// The schools a province oversees.
+pub async fn of_province(state: &AppState, province: &Tenant) -> Result<Vec<School>, ApiError> {
+    Ok(state
+        .table
+        .query_all(Query::index(Index::Gsi1, School::directory_pk(province)))
+        .await?
+        .into_iter()
+        .map(from_item)
+        .collect::<Result<_, _>>()?)
+}
+
+/// The province tenant of a school (from its profile).
+pub async fn province_of(state: &AppState, school: &Tenant) -> Result<Tenant, ApiError> {
+    load(state, school).await?.province().ok_or_else(|| {
+        ApiError::conflict(
+            "NO_PROVINCE",
+            "院校信息中的所在省份无法识别，请联系平台管理员",
+        )
+    })
 }

@@ -4,8 +4,10 @@
 pub mod account;
 pub mod identity;
 pub mod phone;
+pub mod rich_text;
 pub mod text;
 
 pub use account::{AccountName, NewPassword, PersonName};
 pub use identity::{Gender, IdDocument, IdType};
 pub use phone::Phone;
+pub use rich_text::RichText;

@@ -40,12 +40,6 @@ pub fn candidate_ready(c: &Candidate) -> Result<(), String> {
     Ok(())
 }
 
-/// The majors a school's approved declaration named for a certificate; an
-/// empty list (or no declaration data yet) restricts nothing.
-pub fn declared_majors(pilot: &Pilot) -> &[String] {
-    &pilot.majors
-}
-
 /// The school takes part in the certificate level; a 院校考生's major is
 /// among the certificate's majors and, when the declaration named majors,
 /// among those. 社会考生 have no 就读专业 to check.
@@ -70,7 +64,7 @@ pub fn major_allowed(
             major.code, major.name
         ));
     }
-    let declared = declared_majors(pilot);
+    let declared = pilot.declared_majors(level);
     if !declared.is_empty() && !declared.contains(&major.code) {
         return Err(format!(
             "考生就读专业 {} {} 不在本校试点申报的专业之内",

@@ -461,7 +461,8 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             org_id: cert.org_id.clone(),
             year,
             levels,
-            majors: Vec::new(),
+            declared: Vec::new(),
+            version: 1,
         };
         pilot.put(table, &school).await?;
     }

@@ -2,6 +2,7 @@
 //! the ledger, pilots) and an administrator account for each demo tenant.
 
 pub mod catalogue;
+pub mod declarations;
 pub mod exam;
 
 use crate::accounts::{Role, Tenant, TenantKind, User, UserStatus, password};
@@ -58,10 +59,48 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
             tenant_name: "北京市教育委员会",
             role: Role::ProvinceAdmin,
         },
+        DemoAccount {
+            account: "city-reviewer",
+            name: "孙科长",
+            tenant: Tenant::new(TenantKind::Province, "110000"),
+            tenant_name: "北京市教育委员会",
+            role: Role::CityReviewer,
+        },
     ]
 }
 
 const SEED_MARK: (&str, &str) = ("META#SEED", "DEMO");
+
+/// Adds a built-in account with the demo password, unless its name is taken.
+pub async fn add_account(state: &AppState, a: &DemoAccount) -> anyhow::Result<()> {
+    if User::by_account(state.table.as_ref(), a.account)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let user = User {
+        id: ulid::Ulid::new().to_string(),
+        account: a.account.into(),
+        name: a.name.into(),
+        tenant: a.tenant.clone(),
+        tenant_name: a.tenant_name.into(),
+        role: a.role,
+        cert_lead: false,
+        certificates: Vec::new(),
+        phone: None,
+        status: UserStatus::Active,
+        password_hash: password::hash(DEMO_PASSWORD)?,
+        failed_logins: 0,
+        locked_until: None,
+        session_epoch: 0,
+        builtin: true,
+        created_at: state.clock.now_text(),
+        version: 1,
+    };
+    user.create(state.table.as_ref()).await?;
+    Ok(())
+}
 
 /// Seeds the demo data once. Returns false when the store was seeded before.
 pub async fn seed_demo(state: &AppState) -> anyhow::Result<bool> {
@@ -69,36 +108,12 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<bool> {
     if state.table.get(&mark).await?.is_some() {
         return Ok(false);
     }
-    let now = state.clock.now_text();
     for a in demo_accounts() {
-        let user = User {
-            id: ulid::Ulid::new().to_string(),
-            account: a.account.into(),
-            name: a.name.into(),
-            tenant: a.tenant.clone(),
-            tenant_name: a.tenant_name.into(),
-            role: a.role,
-            cert_lead: false,
-            certificates: Vec::new(),
-            phone: None,
-            status: UserStatus::Active,
-            password_hash: password::hash(DEMO_PASSWORD)?,
-            failed_logins: 0,
-            locked_until: None,
-            session_epoch: 0,
-            builtin: true,
-            created_at: now.clone(),
-            version: 1,
-        };
-        if User::by_account(state.table.as_ref(), a.account)
-            .await?
-            .is_none()
-        {
-            user.create(state.table.as_ref()).await?;
-        }
+        add_account(state, &a).await?;
     }
     catalogue::seed(state).await?;
     exam::seed(state).await?;
+    declarations::seed(state).await?;
     let at = state.clock.now_cst().to_rfc3339();
     state
         .table

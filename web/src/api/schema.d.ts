@@ -336,6 +336,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/declarations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 证书试点申报列表 (the school's own). */
+        get: operations["declarations_list"];
+        put?: never;
+        /** 申报证书试点: 保存 (未提交) or 保存并提交; one per year, certificate and level. */
+        post: operations["declarations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/declarations/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 按证书导出申报明细 (the school's own, or the province's schools'). */
+        post: operations["declarations_export_details"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/declarations/health": {
         parameters: {
             query?: never;
@@ -347,6 +382,170 @@ export interface paths {
         get: operations["declarations_health"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/declarations/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看申报计划: a school its province's plans, a province its own. */
+        get: operations["declarations_plans"];
+        put?: never;
+        /** 发布申报计划 (省级管理员). */
+        post: operations["declarations_create_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/declarations/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看申报计划. */
+        get: operations["declarations_get_plan"];
+        /** 修改申报计划 (未开始). */
+        put: operations["declarations_edit_plan"];
+        post?: never;
+        /** 删除申报计划 (未开始). */
+        delete: operations["declarations_delete_plan"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/declarations/plans/{id}/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The certificates a plan opens, with levels and majors (立即申报's form). */
+        get: operations["declarations_plan_certificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/declarations/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 试点申报审核列表 (province and city reviewers): submitted declarations of
+         *     the province's schools.
+         */
+        get: operations["declarations_review_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/declarations/review/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看试点申报 (province). */
+        get: operations["declarations_review_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/declarations/review/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 审核通过: the 市级审核员 passes 待市级审核 on to the province; the
+         *     省级管理员 approves 待初审 with 审核人数.
+         */
+        post: operations["declarations_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/declarations/review/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审核退回 with the reason (the reviewer of the current step). */
+        post: operations["declarations_return_declaration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/declarations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看试点申报: school information, contacts, lines and 审核记录. */
+        get: operations["declarations_get_one"];
+        /** 编辑试点申报 (未提交 / 审核退回). */
+        put: operations["declarations_edit"];
+        post?: never;
+        /** 删除 (未提交). */
+        delete: operations["declarations_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/declarations/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 提交 (未提交 / 审核退回). */
+        post: operations["declarations_submit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1675,6 +1874,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/weekly-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 周报列表 (the school's own). */
+        get: operations["weekly_reports_list"];
+        put?: never;
+        /** 提交周报 for the current period: 保存 (未提交) or 提交 (待审核). */
+        post: operations["weekly_reports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/weekly-reports/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 提交周报's start: the current period, its deadline, live figures and the
+         *     report already written for it.
+         */
+        get: operations["weekly_reports_current"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/weekly-reports/cycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 上报周期 (周报 / 半月报) of the session's province and the current period. */
+        get: operations["weekly_reports_cycle"];
+        /** 设置上报周期 (省级管理员): in force when the current period ends. */
+        put: operations["weekly_reports_set_cycle"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/weekly-reports/health": {
         parameters: {
             query?: never;
@@ -1686,6 +1941,127 @@ export interface paths {
         get: operations["weekly_reports_health"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/weekly-reports/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 周报审核列表 (province): its schools' reports by period and status. */
+        get: operations["weekly_reports_review_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/weekly-reports/review/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看周报 (province). */
+        get: operations["weekly_reports_review_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/weekly-reports/review/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审核通过 (省级管理员). */
+        post: operations["weekly_reports_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/weekly-reports/review/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审核退回 with the reason (省级管理员). */
+        post: operations["weekly_reports_return_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/weekly-reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看周报 with its 审核记录. */
+        get: operations["weekly_reports_get_one"];
+        /** 编辑 (未提交 / 审核退回, within the period): 保存 or 提交. */
+        put: operations["weekly_reports_edit"];
+        post?: never;
+        /** 删除 (未提交). */
+        delete: operations["weekly_reports_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/weekly-reports/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 提交 (未提交 / 审核退回 → 待审核) before the next period starts. */
+        post: operations["weekly_reports_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/weekly-reports/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤回 (待审核 → 未提交). */
+        post: operations["weekly_reports_withdraw"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1723,6 +2099,21 @@ export interface components {
             schoolId: string;
             /** @description An approved site of another participating school. */
             siteId: string;
+        };
+        /**
+         * @description 审核通过: 审核人数 per major line, or the total when no major was named.
+         *     Without numbers the applied ones are approved as they are.
+         */
+        ApproveInput: {
+            /** Format: int32 */
+            approvedTotal?: number | null;
+            lines?: components["schemas"]["ApprovedLine"][];
+        };
+        /** @description 审核人数 of one major line. */
+        ApprovedLine: {
+            /** Format: int32 */
+            approved: number;
+            code: string;
         };
         /**
          * @description 参考对象: who sits a subject. Anything but 所有考生 makes registration
@@ -1904,6 +2295,200 @@ export interface components {
             id: string;
             uploadUrl: string;
         };
+        /**
+         * @description 提交周报's starting point: the current period, its deadline, the figures
+         *     from live data and the report already written for it, if any.
+         */
+        CurrentPeriod: {
+            /** @description 提交截止时间 (the next period's start). */
+            deadline: string;
+            figures: components["schemas"]["Figures"];
+            period: components["schemas"]["Period"];
+            periodLabel: string;
+            report?: components["schemas"]["WeeklyReport"] | null;
+        };
+        /**
+         * @description 上报周期.
+         * @enum {string}
+         */
+        Cycle: "周报" | "半月报";
+        /** @description A cycle in force from a day on. */
+        CycleChange: {
+            cycle: components["schemas"]["Cycle"];
+            /** Format: date */
+            from: string;
+        };
+        CycleInput: {
+            cycle: components["schemas"]["Cycle"];
+        };
+        /** @description 上报周期 as the pages show it. */
+        CycleView: {
+            current: components["schemas"]["Period"];
+            currentLabel: string;
+            /** @description The cycle in force. */
+            cycle: components["schemas"]["Cycle"];
+            pending?: components["schemas"]["CycleChange"] | null;
+        };
+        /** @description A certificate a plan opens, with what the form needs. */
+        DeclarableCertificate: {
+            category: string;
+            id: string;
+            levels: components["schemas"]["Level"][];
+            majors: components["schemas"]["Major"][];
+            name: string;
+            orgName: string;
+        };
+        Declaration: {
+            /**
+             * Format: int32
+             * @description 申请培训总人数: the sum of the lines when majors are named.
+             */
+            appliedTotal: number;
+            /**
+             * Format: int32
+             * @description 审核总人数.
+             */
+            approvedTotal?: number | null;
+            /** Format: int32 */
+            batch: number;
+            /** @description 第七批. */
+            batchLabel: string;
+            byMajor: boolean;
+            /** @description 证书类别. */
+            category: string;
+            certificateId: string;
+            certificateName: string;
+            cityReview: boolean;
+            createdAt: string;
+            /** @description 申报情况 (sanitised HTML). */
+            description: components["schemas"]["RichText"];
+            /** @description 场地情况. */
+            facilities: string;
+            /** @description 审核记录. */
+            history?: components["schemas"]["ReviewRecord"][];
+            /** @description `<学校代码>-<ULID>`. */
+            id: string;
+            level: components["schemas"]["Level"];
+            /** @description 拟申报专业. */
+            majors?: components["schemas"]["DeclaredMajor"][];
+            orgId: string;
+            /** @description 颁证机构. */
+            orgName: string;
+            planId: string;
+            provinceId: string;
+            /** @description The last 退回原因. */
+            reviewReason?: string | null;
+            schoolId: string;
+            schoolName: string;
+            status: components["schemas"]["DeclarationStatus"];
+            submittedAt?: string | null;
+            /** @description 师资情况. */
+            teachers: string;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: int32
+             * @description 申报年度.
+             */
+            year: number;
+        };
+        DeclarationDetail: components["schemas"]["Declaration"] & {
+            school: components["schemas"]["SchoolInfo"];
+        };
+        DeclarationFilter: {
+            certificateId?: string | null;
+            /** @description 学校名称 (contains; the province's lists). */
+            school?: string | null;
+            /** @description 审核状态. */
+            status?: string | null;
+            /**
+             * Format: int32
+             * @description 年份.
+             */
+            year?: number | null;
+        };
+        /**
+         * @description 申报证书试点 / 编辑. 申请培训总人数 is typed only when no major is named;
+         *     otherwise the server sums the lines.
+         */
+        DeclarationInput: {
+            /** Format: int32 */
+            appliedTotal?: number | null;
+            certificateId: string;
+            /** @description 申报情况 (HTML from the editor; sanitised on save). */
+            description?: string;
+            /** @description 场地情况. */
+            facilities?: string;
+            level: components["schemas"]["Level"];
+            majors?: components["schemas"]["MajorLineInput"][];
+            planId: string;
+            /** @description 保存并提交 (true) or 保存 (false). */
+            submit?: boolean;
+            /** @description 师资情况. */
+            teachers?: string;
+        };
+        DeclarationPlan: {
+            /** @description 开放证书范围: 全部 (true) or the listed ones. */
+            allCertificates: boolean;
+            /**
+             * Format: int32
+             * @description 申报批次 (第N批).
+             */
+            batch: number;
+            /** @description 是否要求按专业填报. */
+            byMajor: boolean;
+            certificates?: components["schemas"]["ScopeCertificate"][];
+            /** @description 是否要求地市级教育局审批. */
+            cityReview: boolean;
+            createdAt: string;
+            id: string;
+            provinceId: string;
+            provinceName: string;
+            /** Format: int64 */
+            version: number;
+            /** @description 申报时间. */
+            window: components["schemas"]["Window"];
+            /**
+             * Format: int32
+             * @description 申报年度.
+             */
+            year: number;
+        };
+        /**
+         * @description 审核状态. With 地市级教育局审批 a submitted declaration waits for the
+         *     city (待市级审核) and then for the province (待初审); without, it goes
+         *     straight to the province.
+         * @enum {string}
+         */
+        DeclarationStatus: "未提交" | "待市级审核" | "待初审" | "审核通过" | "审核退回";
+        /** @description One 拟申报专业 line. */
+        DeclaredMajor: {
+            /**
+             * Format: int32
+             * @description 申请培训人数.
+             */
+            applied: number;
+            /**
+             * Format: int32
+             * @description 审核人数 (set by the province on approval).
+             */
+            approved?: number | null;
+            /** @description 专业代码. */
+            code: string;
+            name: string;
+            /**
+             * Format: int32
+             * @description 本专业在校学生数.
+             */
+            students: number;
+            /**
+             * Format: int32
+             * @description 本专业专任教师数.
+             */
+            teachers: number;
+            /** @description 专业版本. */
+            version: string;
+        };
         /** @description 编辑用户 (only while 停用). A new phone needs its own SMS code. */
         EditUser: {
             certLead?: boolean;
@@ -1959,6 +2544,29 @@ export interface components {
             major?: string | null;
             name?: string | null;
             status?: string | null;
+        };
+        /** @description The period's figures, filled in from live data and editable before 提交. */
+        Figures: {
+            /**
+             * Format: int32
+             * @description 新增考生数.
+             */
+            candidates: number;
+            /**
+             * Format: int32
+             * @description 发放证书数.
+             */
+            certificates: number;
+            /**
+             * Format: int32
+             * @description 考试场次 (科目考试人次).
+             */
+            exams: number;
+            /**
+             * Format: int32
+             * @description 新增报考数.
+             */
+            registrations: number;
         };
         /**
          * @description 性别.
@@ -2063,6 +2671,17 @@ export interface components {
          * @enum {string}
          */
         MajorLevel: "中职" | "高职专科" | "职业本科" | "普通本科";
+        /** @description One 拟申报专业 line as typed. */
+        MajorLineInput: {
+            /** Format: int32 */
+            applied: number;
+            /** @description 专业代码 (one of the certificate's majors). */
+            code: string;
+            /** Format: int32 */
+            students: number;
+            /** Format: int32 */
+            teachers: number;
+        };
         /** @description 就读专业: a major of the catalogue. */
         MajorRef: {
             code: string;
@@ -2259,6 +2878,65 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        Paged_Declaration: {
+            items: {
+                /**
+                 * Format: int32
+                 * @description 申请培训总人数: the sum of the lines when majors are named.
+                 */
+                appliedTotal: number;
+                /**
+                 * Format: int32
+                 * @description 审核总人数.
+                 */
+                approvedTotal?: number | null;
+                /** Format: int32 */
+                batch: number;
+                /** @description 第七批. */
+                batchLabel: string;
+                byMajor: boolean;
+                /** @description 证书类别. */
+                category: string;
+                certificateId: string;
+                certificateName: string;
+                cityReview: boolean;
+                createdAt: string;
+                /** @description 申报情况 (sanitised HTML). */
+                description: components["schemas"]["RichText"];
+                /** @description 场地情况. */
+                facilities: string;
+                /** @description 审核记录. */
+                history?: components["schemas"]["ReviewRecord"][];
+                /** @description `<学校代码>-<ULID>`. */
+                id: string;
+                level: components["schemas"]["Level"];
+                /** @description 拟申报专业. */
+                majors?: components["schemas"]["DeclaredMajor"][];
+                orgId: string;
+                /** @description 颁证机构. */
+                orgName: string;
+                planId: string;
+                provinceId: string;
+                /** @description The last 退回原因. */
+                reviewReason?: string | null;
+                schoolId: string;
+                schoolName: string;
+                status: components["schemas"]["DeclarationStatus"];
+                submittedAt?: string | null;
+                /** @description 师资情况. */
+                teachers: string;
+                /** Format: int64 */
+                version: number;
+                /**
+                 * Format: int32
+                 * @description 申报年度.
+                 */
+                year: number;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
         Paged_ImportView: {
             items: {
                 createdAt: string;
@@ -2328,9 +3006,12 @@ export interface components {
             total: number;
         };
         Paged_PlanView: {
-            items: (components["schemas"]["Plan"] & {
-                /** @description 计划状态 (derived). */
-                phase: components["schemas"]["PlanPhase"];
+            items: (components["schemas"]["DeclarationPlan"] & {
+                /** @description 第七批. */
+                batchLabel: string;
+                /** @description 全部 / 部分. */
+                scopeLabel: string;
+                status: components["schemas"]["PlanStatus"];
             })[];
             page: number;
             pageSize: number;
@@ -2485,6 +3166,40 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        Paged_WeeklyReport: {
+            items: {
+                /** @description 周报内容 (sanitised HTML). */
+                content: components["schemas"]["RichText"];
+                createdAt: string;
+                figures: components["schemas"]["Figures"];
+                /** @description 审核记录. */
+                history?: components["schemas"]["ReviewRecord"][];
+                /** @description `<学校代码>-<period id>`. */
+                id: string;
+                period: components["schemas"]["Period"];
+                /** @description 2026-11-23 至 2026-11-29. */
+                periodLabel: string;
+                provinceId: string;
+                reviewReason?: string | null;
+                schoolId: string;
+                schoolName: string;
+                status: components["schemas"]["ReportStatus"];
+                submittedAt?: string | null;
+                /** Format: int64 */
+                version: number;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        /** @description A reporting period: first and last day, inclusive. */
+        Period: {
+            cycle: components["schemas"]["Cycle"];
+            /** Format: date */
+            end: string;
+            /** Format: date */
+            start: string;
+        };
         PhotoLink: {
             url: string;
         };
@@ -2537,19 +3252,18 @@ export interface components {
             feeCents?: number;
             levels: components["schemas"]["Level"][];
         };
-        /** @description 新增 / 编辑考试计划. */
+        /** @description 发布 / 修改申报计划. */
         PlanInput: {
-            certificates: components["schemas"]["PlanCertificateInput"][];
-            mode: components["schemas"]["RegistrationMode"];
-            name: string;
-            publicity: components["schemas"]["Window"];
-            registration: components["schemas"]["Window"];
-            remark?: string;
-            scheduling: components["schemas"]["Window"];
-            /** @description 参考院校 (学校代码). */
-            schoolIds: string[];
-            scoreEntry: components["schemas"]["Window"];
-            subjects: components["schemas"]["PlanSubjectInput"][];
+            allCertificates: boolean;
+            /** Format: int32 */
+            batch: number;
+            byMajor: boolean;
+            /** @description The certificate ids, when not all are open. */
+            certificateIds?: string[];
+            cityReview: boolean;
+            window: components["schemas"]["Window"];
+            /** Format: int32 */
+            year: number;
         };
         /**
          * @description 考试计划状态, derived from the clock and the plan's windows.
@@ -2560,6 +3274,11 @@ export interface components {
             schoolId: string;
             schoolName: string;
         };
+        /**
+         * @description 状态, from the clock.
+         * @enum {string}
+         */
+        PlanStatus: "未开始" | "进行中" | "已结束";
         PlanSubject: {
             audience: components["schemas"]["Audience"];
             certificateId: string;
@@ -2584,10 +3303,13 @@ export interface components {
             feeCents?: number;
             subjectId: string;
         };
-        /** @description A plan as lists and details show it: with its derived status. */
-        PlanView: components["schemas"]["Plan"] & {
-            /** @description 计划状态 (derived). */
-            phase: components["schemas"]["PlanPhase"];
+        /** @description A plan as the lists show it. */
+        PlanView: components["schemas"]["DeclarationPlan"] & {
+            /** @description 第七批. */
+            batchLabel: string;
+            /** @description 全部 / 部分. */
+            scopeLabel: string;
+            status: components["schemas"]["PlanStatus"];
         };
         /** @description One step of an inclusion proof. */
         ProofStep: {
@@ -2666,7 +3388,20 @@ export interface components {
             paid: boolean;
             status: components["schemas"]["RegistrationStatus"];
         };
-        /** @description 审核退回 needs a reason. */
+        /** @description 填写周报. */
+        ReportInput: {
+            /** @description 周报内容 (HTML from the editor; sanitised on save). */
+            content: string;
+            figures: components["schemas"]["Figures"];
+            /** @description 提交 (true) or 保存 (false). */
+            submit?: boolean;
+        };
+        /**
+         * @description 审核状态. 逾期未提交 is set by the period closer.
+         * @enum {string}
+         */
+        ReportStatus: "未提交" | "待审核" | "审核通过" | "审核退回" | "逾期未提交";
+        /** @description Input of every 退回. */
         ReturnInput: {
             reason: string;
         };
@@ -2675,8 +3410,24 @@ export interface components {
             fromPlanId: string;
             toPlanId: string;
         };
+        ReviewRecord: {
+            /** @description 操作: 提交 / 撤回 / 市级审核通过 / 审核通过 / 审核退回. */
+            action: string;
+            /** @description 操作时间. */
+            at: string;
+            /** @description 操作人. */
+            by: string;
+            /** @description 退回原因. */
+            reason?: string | null;
+            /** @description 操作后的状态. */
+            status: string;
+            /** @description 操作单位. */
+            unit: string;
+        };
+        /** @description Sanitised HTML, at most `MAX_CHARS` characters of input. */
+        RichText: string;
         /** @enum {string} */
-        Role: "院校管理员" | "考务管理员" | "证书负责人" | "统计查看" | "培训评价组织管理员" | "省级管理员";
+        Role: "院校管理员" | "考务管理员" | "证书负责人" | "统计查看" | "培训评价组织管理员" | "省级管理员" | "市级审核员";
         /** @description A role as `GET /api/users/roles` lists it. */
         RoleInfo: {
             /** @description Whether a new sub-account may be given this role. */
@@ -2769,6 +3520,17 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /** @description 院校基本信息 and 联系人 on the detail view. */
+        SchoolInfo: {
+            address: string;
+            city: string;
+            code: string;
+            contact: string;
+            email: string;
+            name: string;
+            phone: string;
+            province: string;
+        };
         /** @description What the school may edit. */
         SchoolInput: {
             address: string;
@@ -2780,6 +3542,11 @@ export interface components {
         /** @description The profile as the school sees it, with a link to its 电子签章. */
         SchoolView: components["schemas"]["School"] & {
             sealUrl?: string | null;
+        };
+        /** @description A certificate the plan opens. */
+        ScopeCertificate: {
+            id: string;
+            name: string;
         };
         /**
          * @description Which side the sibling sits on.
@@ -2995,6 +3762,27 @@ export interface components {
             phone?: string | null;
             role: components["schemas"]["Role"];
             status: components["schemas"]["UserStatus"];
+        };
+        WeeklyReport: {
+            /** @description 周报内容 (sanitised HTML). */
+            content: components["schemas"]["RichText"];
+            createdAt: string;
+            figures: components["schemas"]["Figures"];
+            /** @description 审核记录. */
+            history?: components["schemas"]["ReviewRecord"][];
+            /** @description `<学校代码>-<period id>`. */
+            id: string;
+            period: components["schemas"]["Period"];
+            /** @description 2026-11-23 至 2026-11-29. */
+            periodLabel: string;
+            provinceId: string;
+            reviewReason?: string | null;
+            schoolId: string;
+            schoolName: string;
+            status: components["schemas"]["ReportStatus"];
+            submittedAt?: string | null;
+            /** Format: int64 */
+            version: number;
         };
         /** @description A start and an end, start strictly before end. */
         Window: {
@@ -3866,6 +4654,115 @@ export interface operations {
             };
         };
     };
+    declarations_list: {
+        parameters: {
+            query?: {
+                /** @description 年份. */
+                year?: number;
+                certificateId?: string;
+                /** @description 审核状态. */
+                status?: string;
+                /** @description 学校名称 (contains; the province's lists). */
+                school?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_Declaration"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declarations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclarationInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Declaration"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declarations_export_details: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclarationFilter"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     declarations_health: {
         parameters: {
             query?: never;
@@ -3881,6 +4778,547 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    declarations_plans: {
+        parameters: {
+            query?: {
+                /** @description 申报年度. */
+                year?: number;
+                /** @description 状态. */
+                status?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_PlanView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declarations_create_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declarations_get_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declarations_edit_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declarations_delete_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declarations_plan_certificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarableCertificate"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declarations_review_list: {
+        parameters: {
+            query?: {
+                /** @description 年份. */
+                year?: number;
+                certificateId?: string;
+                /** @description 审核状态. */
+                status?: string;
+                /** @description 学校名称 (contains; the province's lists). */
+                school?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_Declaration"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declarations_review_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declarations_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Declaration"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declarations_return_declaration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Declaration"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declarations_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declarations_edit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclarationInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Declaration"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declarations_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declarations_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Declaration"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7106,6 +8544,176 @@ export interface operations {
             };
         };
     };
+    weekly_reports_list: {
+        parameters: {
+            query?: {
+                /** @description 审核状态. */
+                status?: string;
+                /** @description A day inside the period (`YYYY-MM-DD`). */
+                date?: string;
+                /** @description 学校名称 (contains; the province's list). */
+                school?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_WeeklyReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    weekly_reports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    weekly_reports_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentPeriod"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    weekly_reports_cycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    weekly_reports_set_cycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CycleInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     weekly_reports_health: {
         parameters: {
             query?: never;
@@ -7121,6 +8729,346 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    weekly_reports_review_list: {
+        parameters: {
+            query?: {
+                /** @description 审核状态. */
+                status?: string;
+                /** @description A day inside the period (`YYYY-MM-DD`). */
+                date?: string;
+                /** @description 学校名称 (contains; the province's list). */
+                school?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_WeeklyReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    weekly_reports_review_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyReport"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    weekly_reports_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyReport"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    weekly_reports_return_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    weekly_reports_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyReport"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    weekly_reports_edit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    weekly_reports_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    weekly_reports_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyReport"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    weekly_reports_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyReport"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

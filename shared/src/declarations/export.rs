@@ -1,0 +1,110 @@
+//! 按证书导出申报明细: one row per declared major (or one per declaration
+//! that named none), for the school's own declarations or the province's.
+
+use super::model::Declaration;
+use super::review;
+use super::service::{self, DeclarationFilter, matches};
+use crate::accounts::{Session, TenantKind};
+use crate::export::{ExportFile, deliver, sheet};
+use crate::http::ApiError;
+use crate::state::AppState;
+
+const HEADERS: [&str; 17] = [
+    "申报年度",
+    "申报批次",
+    "学校代码",
+    "学校名称",
+    "证书名称",
+    "证书等级",
+    "颁证机构",
+    "专业代码",
+    "专业名称",
+    "专业版本",
+    "本专业在校学生数",
+    "本专业专任教师数",
+    "申请培训人数",
+    "审核人数",
+    "申请总人数",
+    "审核总人数",
+    "审核状态",
+];
+
+fn rows(declarations: &[Declaration]) -> Vec<Vec<String>> {
+    let opt = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    let mut out = Vec::new();
+    for d in declarations {
+        let head = vec![
+            d.year.to_string(),
+            d.batch_label.clone(),
+            d.school_id.clone(),
+            d.school_name.clone(),
+            d.certificate_name.clone(),
+            d.level.label().to_owned(),
+            d.org_name.clone(),
+        ];
+        let tail = [
+            d.applied_total.to_string(),
+            opt(d.approved_total),
+            d.status.label().to_owned(),
+        ];
+        if d.majors.is_empty() {
+            let mut r = head.clone();
+            r.extend(vec![String::new(); 6]);
+            r.extend(tail.iter().cloned());
+            out.push(r);
+        }
+        for m in &d.majors {
+            let mut r = head.clone();
+            r.extend([
+                m.code.clone(),
+                m.name.clone(),
+                m.version.clone(),
+                m.students.to_string(),
+                m.teachers.to_string(),
+                m.applied.to_string(),
+                opt(m.approved),
+            ]);
+            r.extend(tail.iter().cloned());
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// The school's own declarations or, for a province, its schools'; sorted
+/// by certificate so that each certificate's rows stand together.
+pub async fn export(
+    state: &AppState,
+    session: &Session,
+    f: &DeclarationFilter,
+) -> Result<ExportFile, ApiError> {
+    let mut all = match session.tenant.kind {
+        TenantKind::School => service::all(state, &session.tenant).await?,
+        TenantKind::Province => review::of_province(state, &session.tenant.id).await?,
+        TenantKind::Org => {
+            return Err(ApiError::forbidden(
+                "申报明细仅供试点院校和省级教育行政部门导出",
+            ));
+        }
+    };
+    all.retain(|d| matches(d, f));
+    all.sort_by(|a, b| {
+        (&a.certificate_name, a.level.label(), a.year, &a.school_id).cmp(&(
+            &b.certificate_name,
+            b.level.label(),
+            b.year,
+            &b.school_id,
+        ))
+    });
+    let rows = rows(&all);
+    let bytes = sheet("申报明细", &HEADERS, &rows).map_err(ApiError::internal)?;
+    deliver(
+        state,
+        &session.tenant,
+        "declarations",
+        "证书试点申报明细",
+        rows.len(),
+        bytes,
+    )
+    .await
+}

@@ -1,0 +1,197 @@
+//! The stored declaration (证书试点申报).
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::accounts::{Tenant, TenantKind};
+use crate::catalogue::certificate::Level;
+use crate::domain::RichText;
+use crate::ports::table::{Index, Item, Key, TableError, to_item};
+use crate::review_log::ReviewRecord;
+
+/// 审核状态. With 地市级教育局审批 a submitted declaration waits for the
+/// city (待市级审核) and then for the province (待初审); without, it goes
+/// straight to the province.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum DeclarationStatus {
+    #[serde(rename = "未提交")]
+    Draft,
+    #[serde(rename = "待市级审核")]
+    CityPending,
+    #[serde(rename = "待初审")]
+    Pending,
+    #[serde(rename = "审核通过")]
+    Approved,
+    #[serde(rename = "审核退回")]
+    Returned,
+}
+
+impl DeclarationStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            DeclarationStatus::Draft => "未提交",
+            DeclarationStatus::CityPending => "待市级审核",
+            DeclarationStatus::Pending => "待初审",
+            DeclarationStatus::Approved => "审核通过",
+            DeclarationStatus::Returned => "审核退回",
+        }
+    }
+
+    /// 编辑 (and 提交) are allowed.
+    pub fn editable(self) -> bool {
+        matches!(self, DeclarationStatus::Draft | DeclarationStatus::Returned)
+    }
+
+    /// Where 保存并提交 leads.
+    pub fn submitted(city_review: bool) -> Self {
+        if city_review {
+            DeclarationStatus::CityPending
+        } else {
+            DeclarationStatus::Pending
+        }
+    }
+}
+
+/// One 拟申报专业 line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeclaredMajor {
+    /// 专业代码.
+    pub code: String,
+    pub name: String,
+    /// 专业版本.
+    pub version: String,
+    /// 本专业在校学生数.
+    pub students: u32,
+    /// 本专业专任教师数.
+    pub teachers: u32,
+    /// 申请培训人数.
+    pub applied: u32,
+    /// 审核人数 (set by the province on approval).
+    #[serde(default)]
+    pub approved: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Declaration {
+    /// `<学校代码>-<ULID>`.
+    pub id: String,
+    pub school_id: String,
+    pub school_name: String,
+    pub province_id: String,
+    pub plan_id: String,
+    /// 申报年度.
+    pub year: i32,
+    pub batch: u32,
+    /// 第七批.
+    pub batch_label: String,
+    pub by_major: bool,
+    pub city_review: bool,
+    pub certificate_id: String,
+    pub certificate_name: String,
+    /// 证书类别.
+    pub category: String,
+    pub org_id: String,
+    /// 颁证机构.
+    pub org_name: String,
+    pub level: Level,
+    /// 拟申报专业.
+    #[serde(default)]
+    pub majors: Vec<DeclaredMajor>,
+    /// 申请培训总人数: the sum of the lines when majors are named.
+    pub applied_total: u32,
+    /// 审核总人数.
+    #[serde(default)]
+    pub approved_total: Option<u32>,
+    /// 师资情况.
+    pub teachers: String,
+    /// 场地情况.
+    pub facilities: String,
+    /// 申报情况 (sanitised HTML).
+    pub description: RichText,
+    pub status: DeclarationStatus,
+    /// The last 退回原因.
+    #[serde(default)]
+    pub review_reason: Option<String>,
+    /// 审核记录.
+    #[serde(default)]
+    pub history: Vec<ReviewRecord>,
+    pub created_at: String,
+    #[serde(default)]
+    pub submitted_at: Option<String>,
+    pub version: u64,
+}
+
+impl Declaration {
+    pub fn school(&self) -> Tenant {
+        Tenant::new(TenantKind::School, &self.school_id)
+    }
+
+    pub fn province(&self) -> Tenant {
+        Tenant::new(TenantKind::Province, &self.province_id)
+    }
+
+    pub fn key(school: &Tenant, id: &str) -> Key {
+        Key::new(school.pk(), format!("DECL#{id}"))
+    }
+
+    /// One declaration per (year, certificate, level) within the school.
+    pub fn guard_key(school: &Tenant, year: i32, certificate_id: &str, level: Level) -> Key {
+        Key::new(
+            school.pk(),
+            format!("DECLKEY#{year}#{certificate_id}#{}", level.label()),
+        )
+    }
+
+    /// The school an id names (the part before the first `-`).
+    pub fn school_of_id(id: &str) -> Option<Tenant> {
+        let (school, rest) = id.split_once('-')?;
+        let ok = !school.is_empty()
+            && !rest.is_empty()
+            && school.chars().all(|c| c.is_ascii_alphanumeric());
+        ok.then(|| Tenant::new(TenantKind::School, school))
+    }
+
+    pub fn province_index(province_id: &str) -> String {
+        format!("T#province#{province_id}#DECL")
+    }
+
+    /// The stored item, on its province's index.
+    pub fn to_item(&self) -> Result<Item, TableError> {
+        let mut item = to_item(&Self::key(&self.school(), &self.id), self)?;
+        item.insert(
+            Index::Gsi1.pk_attr().into(),
+            Self::province_index(&self.province_id).into(),
+        );
+        item.insert(
+            Index::Gsi1.sk_attr().into(),
+            format!("{}#{}", self.created_at, self.id).into(),
+        );
+        Ok(item)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_name_their_school_and_statuses_follow_the_plan() {
+        assert_eq!(
+            Declaration::school_of_id("10009-01ABC").unwrap().id,
+            "10009"
+        );
+        assert!(Declaration::school_of_id("01ABC").is_none());
+        assert!(Declaration::school_of_id("T#x-1").is_none());
+        assert_eq!(
+            DeclarationStatus::submitted(true),
+            DeclarationStatus::CityPending
+        );
+        assert_eq!(
+            DeclarationStatus::submitted(false),
+            DeclarationStatus::Pending
+        );
+        assert!(DeclarationStatus::Returned.editable() && !DeclarationStatus::Pending.editable());
+    }
+}

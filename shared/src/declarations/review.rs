@@ -1,0 +1,296 @@
+//! 试点申报审核 (province side): the 市级审核员 passes declarations of plans
+//! that need 地市级教育局审批 on to the province; the 省级管理员 approves
+//! (with 审核人数 per line) or returns them. Approval makes the certificate
+//! level one of the school's 已参与试点证书.
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::model::{Declaration, DeclarationStatus};
+use super::service::{self, DeclarationDetail, DeclarationFilter, bad, matches, sort};
+use crate::accounts::{Session, TenantKind};
+use crate::catalogue::pilot::{Pilot, PilotLevel};
+use crate::http::{ApiError, PageParams, Paged};
+use crate::ports::table::{Condition, Index, Query, TableExt, TxOp, Update, from_item};
+use crate::review_log::{ReturnInput, ReviewRecord, appended};
+use crate::state::AppState;
+
+/// 审核人数 of one major line.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovedLine {
+    pub code: String,
+    pub approved: u32,
+}
+
+/// 审核通过: 审核人数 per major line, or the total when no major was named.
+/// Without numbers the applied ones are approved as they are.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApproveInput {
+    #[serde(default)]
+    pub lines: Vec<ApprovedLine>,
+    #[serde(default)]
+    pub approved_total: Option<u32>,
+}
+
+/// Every declaration a province's schools submitted (drafts stay theirs).
+pub async fn of_province(
+    state: &AppState,
+    province_id: &str,
+) -> Result<Vec<Declaration>, ApiError> {
+    let mut rows: Vec<Declaration> = state
+        .table
+        .query_all(Query::index(
+            Index::Gsi1,
+            Declaration::province_index(province_id),
+        ))
+        .await?
+        .into_iter()
+        .map(from_item)
+        .collect::<Result<_, _>>()?;
+    rows.retain(|d| d.status != DeclarationStatus::Draft);
+    Ok(rows)
+}
+
+pub async fn list(
+    state: &AppState,
+    session: &Session,
+    f: &DeclarationFilter,
+    page: &PageParams,
+) -> Result<Paged<Declaration>, ApiError> {
+    let province = session.require_kind(TenantKind::Province)?;
+    let mut rows = of_province(state, &province.id).await?;
+    rows.retain(|d| matches(d, f));
+    sort(&mut rows);
+    Paged::of(rows, page)
+}
+
+/// A submitted declaration of one of the province's schools; anything else
+/// looks missing.
+async fn load(state: &AppState, session: &Session, id: &str) -> Result<Declaration, ApiError> {
+    let province = session.require_kind(TenantKind::Province)?;
+    let missing = || ApiError::not_found("试点申报");
+    let school = Declaration::school_of_id(id).ok_or_else(missing)?;
+    let d: Declaration = state
+        .table
+        .get_as(&Declaration::key(&school, id))
+        .await?
+        .ok_or_else(missing)?;
+    if d.province_id != province.id || d.status == DeclarationStatus::Draft {
+        return Err(missing());
+    }
+    Ok(d)
+}
+
+pub async fn get(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<DeclarationDetail, ApiError> {
+    let d = load(state, session, id).await?;
+    service::detail(state, d).await
+}
+
+fn not_waiting(d: &Declaration, who: &str, waiting: DeclarationStatus) -> ApiError {
+    ApiError::conflict(
+        "STATE_CONFLICT",
+        format!(
+            "试点申报当前为“{}”状态，{who}只能审核“{}”的申报",
+            d.status.label(),
+            waiting.label()
+        ),
+    )
+}
+
+/// The status this session may decide on.
+fn waiting_for(session: &Session) -> Result<DeclarationStatus, ApiError> {
+    if session.city_reviewer().is_ok() {
+        Ok(DeclarationStatus::CityPending)
+    } else {
+        session.province_admin()?;
+        Ok(DeclarationStatus::Pending)
+    }
+}
+
+/// The lines with their 审核人数, and the 审核总人数.
+fn approved(
+    d: &Declaration,
+    input: &ApproveInput,
+) -> Result<(Vec<super::model::DeclaredMajor>, u32), ApiError> {
+    if d.majors.is_empty() {
+        let total = input.approved_total.unwrap_or(d.applied_total);
+        if total > d.applied_total {
+            return Err(bad("审核总人数不能超过申请培训总人数"));
+        }
+        return Ok((Vec::new(), total));
+    }
+    if let Some(l) = input
+        .lines
+        .iter()
+        .find(|l| !d.majors.iter().any(|m| m.code == l.code))
+    {
+        return Err(bad(format!("专业 {} 不在该申报中", l.code)));
+    }
+    let mut majors = d.majors.clone();
+    for m in &mut majors {
+        let n = input
+            .lines
+            .iter()
+            .find(|l| l.code == m.code)
+            .map_or(m.applied, |l| l.approved);
+        if n > m.applied {
+            return Err(bad(format!(
+                "专业“{} {}”的审核人数不能超过申请培训人数{}",
+                m.code, m.name, m.applied
+            )));
+        }
+        m.approved = Some(n);
+    }
+    let total = majors.iter().filter_map(|m| m.approved).sum();
+    Ok((majors, total))
+}
+
+/// 审核通过: the city passes it to the province; the province approves it
+/// and the school takes part in the certificate level.
+pub async fn approve(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    input: ApproveInput,
+) -> Result<Declaration, ApiError> {
+    let waiting = waiting_for(session)?;
+    // The pilot record is shared by the levels of a certificate: a
+    // concurrent approval of another level makes this one retry.
+    for _ in 0..5 {
+        let d = load(state, session, id).await?;
+        if d.status != waiting {
+            let who = if waiting == DeclarationStatus::CityPending {
+                "市级审核员"
+            } else {
+                "省级管理员"
+            };
+            return Err(not_waiting(&d, who, waiting));
+        }
+        let now = state.clock.now_text();
+        if waiting == DeclarationStatus::CityPending {
+            let next = DeclarationStatus::Pending;
+            let record = ReviewRecord::new(session, now, "市级审核通过", next.label());
+            return service::save(
+                state,
+                &d,
+                Update::new()
+                    .set("status", next.label())
+                    .set_json("history", &appended(&d.history, record))?,
+            )
+            .await;
+        }
+        let (majors, total) = approved(&d, &input)?;
+        let next = DeclarationStatus::Approved;
+        let record = ReviewRecord::new(session, now, "审核通过", next.label());
+        let update = Update::new()
+            .set("status", next.label())
+            .set_json("majors", &majors)?
+            .set("approvedTotal", total)
+            .remove("reviewReason")
+            .set_json("history", &appended(&d.history, record))?
+            .bump_version();
+        let school = d.school();
+        let existing: Option<Pilot> = state
+            .table
+            .get_as(&Pilot::key(&school, &d.certificate_id))
+            .await?;
+        let condition = match &existing {
+            Some(p) => Condition::VersionIs(p.version),
+            None => Condition::NotExists,
+        };
+        let pilot = pilot_with(existing, &d, &majors);
+        let result = state
+            .table
+            .transact(vec![
+                TxOp::Update {
+                    key: Declaration::key(&school, &d.id),
+                    update,
+                    condition: Some(Condition::VersionIs(d.version)),
+                },
+                TxOp::Put {
+                    item: pilot.to_item(&school)?,
+                    condition: Some(condition),
+                },
+            ])
+            .await;
+        match result {
+            Ok(()) => return load(state, session, id).await,
+            Err(e) if e.is_conflict() => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::conflict(
+        "BUSY",
+        "该申报正在被其他操作修改，请稍后重试",
+    ))
+}
+
+/// The school's pilot of the certificate with this declaration's level.
+fn pilot_with(
+    existing: Option<Pilot>,
+    d: &Declaration,
+    majors: &[super::model::DeclaredMajor],
+) -> Pilot {
+    let mut p = existing.unwrap_or_else(|| Pilot {
+        school_id: d.school_id.clone(),
+        school_name: d.school_name.clone(),
+        certificate_id: d.certificate_id.clone(),
+        org_id: d.org_id.clone(),
+        year: d.year,
+        levels: Vec::new(),
+        declared: Vec::new(),
+        version: 0,
+    });
+    if !p.levels.contains(&d.level) {
+        p.levels.push(d.level);
+        p.levels.sort();
+    }
+    p.year = p.year.max(d.year);
+    p.declared.retain(|l| l.level != d.level);
+    p.declared.push(PilotLevel {
+        level: d.level,
+        year: d.year,
+        declaration_id: d.id.clone(),
+        majors: majors.iter().map(|m| m.code.clone()).collect(),
+    });
+    p.version += 1;
+    p
+}
+
+/// 审核退回 with the reason (the city or the province, at its own step).
+pub async fn return_declaration(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    input: ReturnInput,
+) -> Result<Declaration, ApiError> {
+    let waiting = waiting_for(session)?;
+    let reason = input.checked()?;
+    let d = load(state, session, id).await?;
+    if d.status != waiting {
+        let who = if waiting == DeclarationStatus::CityPending {
+            "市级审核员"
+        } else {
+            "省级管理员"
+        };
+        return Err(not_waiting(&d, who, waiting));
+    }
+    let next = DeclarationStatus::Returned;
+    let record = ReviewRecord::new(session, state.clock.now_text(), "审核退回", next.label())
+        .with_reason(reason);
+    service::save(
+        state,
+        &d,
+        Update::new()
+            .set("status", next.label())
+            .set("reviewReason", reason)
+            .set_json("history", &appended(&d.history, record))?,
+    )
+    .await
+}

@@ -1,0 +1,510 @@
+//! 周报管理 (school side, manual §6.1) and the province's reporting cycle.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{Figures, ReportStatus, WeeklyReport};
+use super::period::{Cycle, CycleChange, Period, Schedule};
+use crate::accounts::{Session, Tenant, TenantKind};
+use crate::catalogue::school;
+use crate::domain::RichText;
+use crate::exam::window::Window;
+use crate::http::{ApiError, PageParams, Paged, filter};
+use crate::ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
+use crate::review_log::{ReviewRecord, appended};
+use crate::state::AppState;
+
+pub const DUPLICATE: &str = "本周周报已提交，请勿重复提交";
+pub const TOO_LATE: &str = "提交时间已过，该周报目前不能提交，谢谢";
+
+/// The stored cycle of a province.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CycleSetting {
+    #[serde(default)]
+    changes: Vec<CycleChange>,
+    #[serde(default)]
+    version: u64,
+}
+
+fn cycle_key(province: &Tenant) -> Key {
+    Key::new(province.pk(), "REPORTCYCLE")
+}
+
+pub fn now(state: &AppState) -> NaiveDateTime {
+    state.clock.now_cst().naive_local()
+}
+
+fn today(state: &AppState) -> NaiveDate {
+    now(state).date()
+}
+
+/// A province's cycles over time.
+pub async fn schedule(state: &AppState, province: &Tenant) -> Result<Schedule, ApiError> {
+    Ok(Schedule {
+        changes: load_setting(state, province).await?.changes,
+    })
+}
+
+async fn load_setting(state: &AppState, province: &Tenant) -> Result<CycleSetting, ApiError> {
+    Ok(state
+        .table
+        .get_as(&cycle_key(province))
+        .await?
+        .unwrap_or_default())
+}
+
+/// 上报周期 as the pages show it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CycleView {
+    /// The cycle in force.
+    pub cycle: Cycle,
+    /// A change that starts when the current period ends.
+    pub pending: Option<CycleChange>,
+    pub current: Period,
+    pub current_label: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct CycleInput {
+    pub cycle: Cycle,
+}
+
+async fn viewer_province(state: &AppState, session: &Session) -> Result<Tenant, ApiError> {
+    match session.tenant.kind {
+        TenantKind::Province => Ok(session.tenant.clone()),
+        TenantKind::School => school::province_of(state, &session.tenant).await,
+        TenantKind::Org => Err(ApiError::forbidden(
+            "周报仅供试点院校和省级教育行政部门使用",
+        )),
+    }
+}
+
+pub async fn cycle(state: &AppState, session: &Session) -> Result<CycleView, ApiError> {
+    let province = viewer_province(state, session).await?;
+    let s = schedule(state, &province).await?;
+    let day = today(state);
+    let current = s.period(day);
+    Ok(CycleView {
+        cycle: current.cycle,
+        pending: s.pending(day),
+        current_label: current.label(),
+        current,
+    })
+}
+
+/// 设置上报周期 (省级管理员): in force from the end of the current period.
+pub async fn set_cycle(
+    state: &AppState,
+    session: &Session,
+    input: CycleInput,
+) -> Result<CycleView, ApiError> {
+    let province = session.province_admin()?;
+    let setting = load_setting(state, province).await?;
+    let mut s = Schedule {
+        changes: setting.changes,
+    };
+    s.switch(input.cycle, today(state));
+    let item = to_item(
+        &cycle_key(province),
+        &CycleSetting {
+            changes: s.changes,
+            version: setting.version + 1,
+        },
+    )?;
+    let condition = if setting.version == 0 {
+        Condition::NotExists
+    } else {
+        Condition::VersionIs(setting.version)
+    };
+    state.table.put(item, Some(condition)).await?;
+    cycle(state, session).await
+}
+
+/// 提交周报's starting point: the current period, its deadline, the figures
+/// from live data and the report already written for it, if any.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CurrentPeriod {
+    pub period: Period,
+    pub period_label: String,
+    /// 提交截止时间 (the next period's start).
+    pub deadline: String,
+    pub figures: Figures,
+    pub report: Option<WeeklyReport>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Stamped {
+    created_at: String,
+}
+
+#[derive(Deserialize)]
+struct SubjectExam {
+    exam: Window,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RegistrationRow {
+    created_at: String,
+    #[serde(default)]
+    subjects: Vec<SubjectExam>,
+}
+
+fn in_period(p: &Period, time: &str) -> bool {
+    NaiveDate::parse_from_str(time.get(..10).unwrap_or(""), "%Y-%m-%d").is_ok_and(|d| p.contains(d))
+}
+
+/// The period's figures from the school's records: candidates added,
+/// registrations made, subject sittings held. 发放证书数 counts nothing
+/// until certificate issuance lands and is typed by the school meanwhile.
+pub async fn live_figures(
+    state: &AppState,
+    school: &Tenant,
+    p: &Period,
+) -> Result<Figures, ApiError> {
+    let candidates: Vec<Stamped> = state
+        .table
+        .query_all_as(Query::partition(school.pk()).begins_with("CAND#"))
+        .await?;
+    let registrations: Vec<RegistrationRow> = state
+        .table
+        .query_all_as(Query::partition(school.pk()).begins_with("REG#"))
+        .await?;
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(Figures {
+        candidates: count(
+            candidates
+                .iter()
+                .filter(|c| in_period(p, &c.created_at))
+                .count(),
+        ),
+        registrations: count(
+            registrations
+                .iter()
+                .filter(|r| in_period(p, &r.created_at))
+                .count(),
+        ),
+        exams: count(
+            registrations
+                .iter()
+                .flat_map(|r| &r.subjects)
+                .filter(|s| in_period(p, &s.exam.start))
+                .count(),
+        ),
+        certificates: 0,
+    })
+}
+
+async fn current_period(state: &AppState, school: &Tenant) -> Result<Period, ApiError> {
+    let province = school::province_of(state, school).await?;
+    Ok(schedule(state, &province).await?.period(today(state)))
+}
+
+pub async fn current(state: &AppState, session: &Session) -> Result<CurrentPeriod, ApiError> {
+    let school = session.school_reader()?;
+    let period = current_period(state, school).await?;
+    let report = state
+        .table
+        .get_as(&WeeklyReport::key(school, &period.id()))
+        .await?;
+    Ok(CurrentPeriod {
+        period_label: period.label(),
+        deadline: period
+            .deadline()
+            .format(crate::ports::clock::TIME_FORMAT)
+            .to_string(),
+        figures: live_figures(state, school, &period).await?,
+        report,
+        period,
+    })
+}
+
+/// 填写周报.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportInput {
+    /// 周报内容 (HTML from the editor; sanitised on save).
+    pub content: String,
+    pub figures: Figures,
+    /// 提交 (true) or 保存 (false).
+    #[serde(default)]
+    pub submit: bool,
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::invalid("BAD_REPORT", message.into())
+}
+
+fn content(input: &ReportInput) -> Result<RichText, ApiError> {
+    let c = RichText::parse(&input.content, "周报内容").map_err(bad)?;
+    if c.is_blank() {
+        return Err(bad("请填写周报内容"));
+    }
+    Ok(c)
+}
+
+fn submit_record(session: &Session, at: String) -> ReviewRecord {
+    ReviewRecord::new(session, at, "提交", ReportStatus::Pending.label())
+}
+
+/// 提交周报 for the current period: 保存 (未提交) or 提交 (待审核). A report
+/// for a past period cannot be created: the period is always today's.
+pub async fn create(
+    state: &AppState,
+    session: &Session,
+    input: ReportInput,
+) -> Result<WeeklyReport, ApiError> {
+    let school = session.school_exam_writer()?;
+    let profile = school::load(state, school).await?;
+    let province = profile
+        .province()
+        .ok_or_else(|| bad("院校信息中的所在省份无法识别"))?;
+    let period = schedule(state, &province).await?.period(today(state));
+    let content = content(&input)?;
+    let at = state.clock.now_text();
+    let status = if input.submit {
+        ReportStatus::Pending
+    } else {
+        ReportStatus::Draft
+    };
+    let report = WeeklyReport {
+        id: WeeklyReport::id_of(school, &period),
+        school_id: school.id.clone(),
+        school_name: profile.name,
+        province_id: province.id,
+        period_label: period.label(),
+        period,
+        content,
+        figures: input.figures,
+        status,
+        review_reason: None,
+        history: if input.submit {
+            vec![submit_record(session, at.clone())]
+        } else {
+            Vec::new()
+        },
+        submitted_at: input.submit.then(|| at.clone()),
+        created_at: at,
+        version: 1,
+    };
+    state
+        .table
+        .put(report.to_item()?, Some(Condition::NotExists))
+        .await
+        .map_err(|e| {
+            if e.is_conflict() {
+                ApiError::conflict("REPORT_EXISTS", DUPLICATE)
+            } else {
+                e.into()
+            }
+        })?;
+    Ok(report)
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ReportFilter {
+    /// 审核状态.
+    pub status: Option<String>,
+    /// A day inside the period (`YYYY-MM-DD`).
+    pub date: Option<String>,
+    /// 学校名称 (contains; the province's list).
+    pub school: Option<String>,
+}
+
+pub fn matches(r: &WeeklyReport, f: &ReportFilter) -> bool {
+    let date_ok = match f.date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => true,
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok_and(|d| r.period.contains(d)),
+    };
+    date_ok
+        && filter::exact(r.status.label(), f.status.as_deref())
+        && filter::text(&r.school_name, f.school.as_deref())
+}
+
+/// Newest period first.
+pub fn sort(rows: &mut [WeeklyReport]) {
+    rows.sort_by(|a, b| {
+        b.period
+            .start
+            .cmp(&a.period.start)
+            .then(a.school_id.cmp(&b.school_id))
+    });
+}
+
+pub async fn list(
+    state: &AppState,
+    session: &Session,
+    f: &ReportFilter,
+    page: &PageParams,
+) -> Result<Paged<WeeklyReport>, ApiError> {
+    let school = session.school_reader()?;
+    let mut rows: Vec<WeeklyReport> = state
+        .table
+        .query_all_as(Query::partition(school.pk()).begins_with("WREPORT#"))
+        .await?;
+    rows.retain(|r| matches(r, f));
+    sort(&mut rows);
+    Paged::of(rows, page)
+}
+
+/// The school's own report (another school's id looks missing).
+pub async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<WeeklyReport, ApiError> {
+    let missing = || ApiError::not_found("周报");
+    let (owner, period) = WeeklyReport::parse_id(id).ok_or_else(missing)?;
+    if &owner != school {
+        return Err(missing());
+    }
+    state
+        .table
+        .get_as(&WeeklyReport::key(school, period))
+        .await?
+        .ok_or_else(missing)
+}
+
+pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<WeeklyReport, ApiError> {
+    own(state, session.school_reader()?, id).await
+}
+
+/// Writes an update conditional on the version read.
+pub async fn save(
+    state: &AppState,
+    r: &WeeklyReport,
+    update: Update,
+) -> Result<WeeklyReport, ApiError> {
+    let after = state
+        .table
+        .update(
+            &WeeklyReport::key(&r.school(), &r.period.id()),
+            update.bump_version(),
+            Some(Condition::VersionIs(r.version)),
+        )
+        .await?;
+    Ok(from_item(after)?)
+}
+
+fn state_conflict(r: &WeeklyReport, allowed: &str, action: &str) -> ApiError {
+    ApiError::conflict(
+        "STATE_CONFLICT",
+        format!(
+            "周报当前为“{}”状态，只有{allowed}的周报可以{action}",
+            r.status.label()
+        ),
+    )
+}
+
+fn too_late() -> ApiError {
+    ApiError::conflict("PERIOD_ENDED", TOO_LATE)
+}
+
+fn editable(r: &WeeklyReport) -> bool {
+    matches!(r.status, ReportStatus::Draft | ReportStatus::Returned)
+}
+
+fn submit_update(session: &Session, r: &WeeklyReport, at: String) -> Result<Update, ApiError> {
+    Ok(Update::new()
+        .set("status", ReportStatus::Pending.label())
+        .set("submittedAt", at.clone())
+        .set_json("history", &appended(&r.history, submit_record(session, at)))?)
+}
+
+/// 编辑 (未提交 / 审核退回) before the period ends: 保存 or 提交.
+pub async fn edit(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    input: ReportInput,
+) -> Result<WeeklyReport, ApiError> {
+    let r = own(state, session.school_exam_writer()?, id).await?;
+    if !editable(&r) {
+        return Err(state_conflict(&r, "未提交、审核退回", "编辑"));
+    }
+    if r.period.has_ended(now(state)) {
+        return Err(if input.submit {
+            too_late()
+        } else {
+            ApiError::conflict("PERIOD_ENDED", "该周报所属周期已结束，不能再修改")
+        });
+    }
+    let mut update = Update::new()
+        .set_json("content", &content(&input)?)?
+        .set_json("figures", &input.figures)?;
+    if input.submit {
+        update
+            .set
+            .extend(submit_update(session, &r, state.clock.now_text())?.set);
+    }
+    save(state, &r, update).await
+}
+
+/// 提交 (未提交 / 审核退回 → 待审核), before the next period starts.
+pub async fn submit(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<WeeklyReport, ApiError> {
+    let r = own(state, session.school_exam_writer()?, id).await?;
+    if !editable(&r) {
+        return Err(state_conflict(&r, "未提交、审核退回", "提交"));
+    }
+    if r.period.has_ended(now(state)) {
+        return Err(too_late());
+    }
+    let update = submit_update(session, &r, state.clock.now_text())?;
+    save(state, &r, update).await
+}
+
+/// 撤回 (待审核 → 未提交), before review and before the period ends (a
+/// report withdrawn later could never be submitted again).
+pub async fn withdraw(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<WeeklyReport, ApiError> {
+    let r = own(state, session.school_exam_writer()?, id).await?;
+    if r.status != ReportStatus::Pending {
+        return Err(state_conflict(&r, "待审核", "撤回"));
+    }
+    if r.period.has_ended(now(state)) {
+        return Err(ApiError::conflict(
+            "PERIOD_ENDED",
+            "提交时间已过，该周报目前不能撤回",
+        ));
+    }
+    let record = ReviewRecord::new(
+        session,
+        state.clock.now_text(),
+        "撤回",
+        ReportStatus::Draft.label(),
+    );
+    save(
+        state,
+        &r,
+        Update::new()
+            .set("status", ReportStatus::Draft.label())
+            .set_json("history", &appended(&r.history, record))?,
+    )
+    .await
+}
+
+/// 删除 (未提交).
+pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+    let r = own(state, session.school_exam_writer()?, id).await?;
+    if r.status != ReportStatus::Draft {
+        return Err(state_conflict(&r, "未提交", "删除"));
+    }
+    state
+        .table
+        .delete(
+            &WeeklyReport::key(&r.school(), &r.period.id()),
+            Some(Condition::VersionIs(r.version)),
+        )
+        .await?;
+    Ok(())
+}
