@@ -12,6 +12,7 @@ export default defineConfig({
   use: {
     baseURL: process.env.VSLC_BASE_URL ?? 'http://127.0.0.1:3000',
     locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

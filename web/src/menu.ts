@@ -43,7 +43,9 @@ export const MENU: MenuGroup[] = [
     items: [
       { path: '/certificates', title: '证书信息管理' },
       { path: '/issuance', title: '证书发放管理', pending: true },
-      { path: '/declarations', title: '证书试点申报', pending: true },
+      { path: '/declarations', title: '证书试点申报', kinds: ['school'] },
+      { path: '/declarations/plans', title: '申报计划', kinds: ['province'] },
+      { path: '/declarations/review', title: '试点申报审核', kinds: ['province'] },
     ],
   },
   {
@@ -70,7 +72,10 @@ export const MENU: MenuGroup[] = [
   {
     title: '周报管理',
     icon: 'Notebook',
-    items: [{ path: '/weekly-reports', title: '提交周报', pending: true }],
+    items: [
+      { path: '/weekly-reports', title: '提交周报', kinds: ['school'] },
+      { path: '/weekly-reports/review', title: '周报审核', kinds: ['province'] },
+    ],
   },
   {
     title: '统计分析',

@@ -9,7 +9,9 @@ use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
 use vslc_shared::declarations::Declaration;
 use vslc_shared::declarations::export;
-use vslc_shared::declarations::plan::{self, PlanFilter, PlanInput, PlanView};
+use vslc_shared::declarations::plan::{
+    self, DeclarationPlanFilter, DeclarationPlanInput, DeclarationPlanView,
+};
 use vslc_shared::declarations::review::{self, ApproveInput};
 use vslc_shared::declarations::service::{
     self, DeclarableCertificate, DeclarationDetail, DeclarationFilter, DeclarationInput,
@@ -42,28 +44,28 @@ pub fn routes() -> AreaRouter {
 }
 
 /// 查看申报计划: a school its province's plans, a province its own.
-#[utoipa::path(get, path = "/plans", tag = "declarations", params(PlanFilter, PageParams),
-    responses((status = 200, body = Paged<PlanView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/plans", tag = "declarations", params(DeclarationPlanFilter, PageParams),
+    responses((status = 200, body = Paged<DeclarationPlanView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn plans(
     State(state): State<AppState>,
     session: Session,
-    Query(f): Query<PlanFilter>,
+    Query(f): Query<DeclarationPlanFilter>,
     Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<Paged<PlanView>>> {
+) -> ApiResult<axum::Json<Paged<DeclarationPlanView>>> {
     plan::list(&state, &session, &f, &page)
         .await
         .map(axum::Json)
 }
 
 /// 发布申报计划 (省级管理员).
-#[utoipa::path(post, path = "/plans", tag = "declarations", request_body = PlanInput,
-    responses((status = 201, body = PlanView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
+#[utoipa::path(post, path = "/plans", tag = "declarations", request_body = DeclarationPlanInput,
+    responses((status = 201, body = DeclarationPlanView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn create_plan(
     State(state): State<AppState>,
     session: Session,
-    Json(input): Json<PlanInput>,
-) -> ApiResult<(StatusCode, axum::Json<PlanView>)> {
+    Json(input): Json<DeclarationPlanInput>,
+) -> ApiResult<(StatusCode, axum::Json<DeclarationPlanView>)> {
     Ok((
         StatusCode::CREATED,
         axum::Json(plan::create(&state, &session, input).await?),
@@ -72,26 +74,26 @@ async fn create_plan(
 
 /// 查看申报计划.
 #[utoipa::path(get, path = "/plans/{id}", tag = "declarations", params(("id" = String, Path)),
-    responses((status = 200, body = PlanView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = DeclarationPlanView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_plan(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
-) -> ApiResult<axum::Json<PlanView>> {
+) -> ApiResult<axum::Json<DeclarationPlanView>> {
     let p = plan::get(&state, &session, &id).await?;
     Ok(axum::Json(p.view(plan::now(&state))))
 }
 
 /// 修改申报计划 (未开始).
-#[utoipa::path(put, path = "/plans/{id}", tag = "declarations", params(("id" = String, Path)), request_body = PlanInput,
-    responses((status = 200, body = PlanView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+#[utoipa::path(put, path = "/plans/{id}", tag = "declarations", params(("id" = String, Path)), request_body = DeclarationPlanInput,
+    responses((status = 200, body = DeclarationPlanView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn edit_plan(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
-    Json(input): Json<PlanInput>,
-) -> ApiResult<axum::Json<PlanView>> {
+    Json(input): Json<DeclarationPlanInput>,
+) -> ApiResult<axum::Json<DeclarationPlanView>> {
     plan::edit(&state, &session, &id, input)
         .await
         .map(axum::Json)

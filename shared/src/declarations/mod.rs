@@ -9,4 +9,4 @@ pub mod review;
 pub mod service;
 
 pub use model::{Declaration, DeclarationStatus, DeclaredMajor};
-pub use plan::{DeclarationPlan, PlanStatus};
+pub use plan::{DeclarationPlan, DeclarationPlanStatus};

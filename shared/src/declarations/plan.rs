@@ -15,7 +15,7 @@ use crate::state::AppState;
 
 /// 状态, from the clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub enum PlanStatus {
+pub enum DeclarationPlanStatus {
     #[serde(rename = "未开始")]
     NotStarted,
     #[serde(rename = "进行中")]
@@ -24,12 +24,12 @@ pub enum PlanStatus {
     Ended,
 }
 
-impl PlanStatus {
+impl DeclarationPlanStatus {
     pub fn label(self) -> &'static str {
         match self {
-            PlanStatus::NotStarted => "未开始",
-            PlanStatus::Open => "进行中",
-            PlanStatus::Ended => "已结束",
+            DeclarationPlanStatus::NotStarted => "未开始",
+            DeclarationPlanStatus::Open => "进行中",
+            DeclarationPlanStatus::Ended => "已结束",
         }
     }
 }
@@ -69,20 +69,20 @@ pub struct DeclarationPlan {
 /// A plan as the lists show it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct PlanView {
+pub struct DeclarationPlanView {
     #[serde(flatten)]
     pub plan: DeclarationPlan,
     /// 第七批.
     pub batch_label: String,
     /// 全部 / 部分.
     pub scope_label: &'static str,
-    pub status: PlanStatus,
+    pub status: DeclarationPlanStatus,
 }
 
 /// 发布 / 修改申报计划.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct PlanInput {
+pub struct DeclarationPlanInput {
     pub year: i32,
     pub batch: u32,
     pub window: Window,
@@ -97,7 +97,7 @@ pub struct PlanInput {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
-pub struct PlanFilter {
+pub struct DeclarationPlanFilter {
     /// 申报年度.
     pub year: Option<i32>,
     /// 状态.
@@ -136,11 +136,11 @@ impl DeclarationPlan {
         Tenant::new(TenantKind::Province, &self.province_id)
     }
 
-    pub fn status(&self, now: NaiveDateTime) -> PlanStatus {
+    pub fn status(&self, now: NaiveDateTime) -> DeclarationPlanStatus {
         match self.window.position(now) {
-            Position::Before => PlanStatus::NotStarted,
-            Position::Inside => PlanStatus::Open,
-            Position::After => PlanStatus::Ended,
+            Position::Before => DeclarationPlanStatus::NotStarted,
+            Position::Inside => DeclarationPlanStatus::Open,
+            Position::After => DeclarationPlanStatus::Ended,
         }
     }
 
@@ -148,8 +148,8 @@ impl DeclarationPlan {
         self.all_certificates || self.certificates.iter().any(|c| c.id == certificate_id)
     }
 
-    pub fn view(self, now: NaiveDateTime) -> PlanView {
-        PlanView {
+    pub fn view(self, now: NaiveDateTime) -> DeclarationPlanView {
+        DeclarationPlanView {
             batch_label: batch_label(self.batch),
             scope_label: if self.all_certificates {
                 "全部"
@@ -201,12 +201,12 @@ async fn viewer_province(state: &AppState, session: &Session) -> Result<Tenant, 
 pub async fn list(
     state: &AppState,
     session: &Session,
-    f: &PlanFilter,
+    f: &DeclarationPlanFilter,
     page: &PageParams,
-) -> Result<Paged<PlanView>, ApiError> {
+) -> Result<Paged<DeclarationPlanView>, ApiError> {
     let province = viewer_province(state, session).await?;
     let now = now(state);
-    let rows: Vec<PlanView> = of_province(state, &province)
+    let rows: Vec<DeclarationPlanView> = of_province(state, &province)
         .await?
         .into_iter()
         .filter(|p| f.year.is_none_or(|y| p.year == y))
@@ -247,7 +247,7 @@ struct Checked {
     certificates: Vec<ScopeCertificate>,
 }
 
-async fn check(state: &AppState, input: &PlanInput) -> Result<Checked, ApiError> {
+async fn check(state: &AppState, input: &DeclarationPlanInput) -> Result<Checked, ApiError> {
     if !(2000..=2100).contains(&input.year) {
         return Err(bad("申报年度须为2000到2100之间的年份"));
     }
@@ -281,7 +281,7 @@ async fn check(state: &AppState, input: &PlanInput) -> Result<Checked, ApiError>
     })
 }
 
-fn batch_taken(input: &PlanInput) -> ApiError {
+fn batch_taken(input: &DeclarationPlanInput) -> ApiError {
     ApiError::conflict(
         "PLAN_EXISTS",
         format!(
@@ -296,8 +296,8 @@ fn batch_taken(input: &PlanInput) -> ApiError {
 pub async fn create(
     state: &AppState,
     session: &Session,
-    input: PlanInput,
-) -> Result<PlanView, ApiError> {
+    input: DeclarationPlanInput,
+) -> Result<DeclarationPlanView, ApiError> {
     let province = session.province_admin()?;
     let c = check(state, &input).await?;
     let plan = DeclarationPlan {
@@ -355,12 +355,12 @@ pub async fn edit(
     state: &AppState,
     session: &Session,
     id: &str,
-    input: PlanInput,
-) -> Result<PlanView, ApiError> {
+    input: DeclarationPlanInput,
+) -> Result<DeclarationPlanView, ApiError> {
     let province = session.province_admin()?;
     let plan = load(state, province, id).await?;
     let now = now(state);
-    if plan.status(now) != PlanStatus::NotStarted {
+    if plan.status(now) != DeclarationPlanStatus::NotStarted {
         return Err(started(&plan, now, "修改"));
     }
     let c = check(state, &input).await?;
@@ -412,7 +412,7 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
     let province = session.province_admin()?;
     let plan = load(state, province, id).await?;
     let now = now(state);
-    if plan.status(now) != PlanStatus::NotStarted {
+    if plan.status(now) != DeclarationPlanStatus::NotStarted {
         return Err(started(&plan, now, "删除"));
     }
     state

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Declaration, DeclarationStatus, DeclaredMajor};
-use super::plan::{self, DeclarationPlan, PlanStatus, batch_label};
+use super::plan::{self, DeclarationPlan, DeclarationPlanStatus, batch_label};
 use crate::accounts::{Session, Tenant};
 use crate::catalogue::certificate::{Certificate, Level, Major};
 use crate::catalogue::school::{self, School};
@@ -230,14 +230,14 @@ fn lines(
 
 fn plan_open(plan: &DeclarationPlan, state: &AppState) -> Result<(), ApiError> {
     let status = plan.status(plan::now(state));
-    if status != PlanStatus::Open {
+    if status != DeclarationPlanStatus::Open {
         return Err(ApiError::conflict(
             "PLAN_CLOSED",
             format!(
                 "{}年度{}申报计划{}，不能申报或提交",
                 plan.year,
                 batch_label(plan.batch),
-                if status == PlanStatus::NotStarted {
+                if status == DeclarationPlanStatus::NotStarted {
                     "尚未开始"
                 } else {
                     "已结束"

@@ -1,9 +1,6 @@
 //! 考核站点审核 (org side): the sites declared for the org's certificates.
 //! Drafts (未提交) stay the school's own.
 
-use serde::Deserialize;
-use utoipa::ToSchema;
-
 use super::model::{Site, SiteStatus};
 use super::service::{SiteFilter, matches, save};
 use crate::accounts::{Session, TenantKind};
@@ -11,11 +8,7 @@ use crate::http::{ApiError, PageParams, Paged};
 use crate::ports::table::{Index, Query, TableExt, Update, from_item};
 use crate::state::AppState;
 
-/// 审核退回 needs a reason.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct ReturnInput {
-    pub reason: String,
-}
+pub use crate::review_log::ReturnInput;
 
 /// Every submitted site of the org's certificates.
 pub async fn of_org(state: &AppState, org_id: &str) -> Result<Vec<Site>, ApiError> {
@@ -102,13 +95,7 @@ pub async fn return_site(
     id: &str,
     input: ReturnInput,
 ) -> Result<Site, ApiError> {
-    let reason = input.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(ApiError::invalid(
-            "BAD_REASON",
-            "请填写退回原因（不超过500个字符）",
-        ));
-    }
+    let reason = input.checked()?;
     let s = get(state, session, id).await?;
     if s.status != SiteStatus::Pending {
         return Err(not_pending(&s));

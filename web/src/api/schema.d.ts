@@ -2454,6 +2454,32 @@ export interface components {
              */
             year: number;
         };
+        /** @description 发布 / 修改申报计划. */
+        DeclarationPlanInput: {
+            allCertificates: boolean;
+            /** Format: int32 */
+            batch: number;
+            byMajor: boolean;
+            /** @description The certificate ids, when not all are open. */
+            certificateIds?: string[];
+            cityReview: boolean;
+            window: components["schemas"]["Window"];
+            /** Format: int32 */
+            year: number;
+        };
+        /**
+         * @description 状态, from the clock.
+         * @enum {string}
+         */
+        DeclarationPlanStatus: "未开始" | "进行中" | "已结束";
+        /** @description A plan as the lists show it. */
+        DeclarationPlanView: components["schemas"]["DeclarationPlan"] & {
+            /** @description 第七批. */
+            batchLabel: string;
+            /** @description 全部 / 部分. */
+            scopeLabel: string;
+            status: components["schemas"]["DeclarationPlanStatus"];
+        };
         /**
          * @description 审核状态. With 地市级教育局审批 a submitted declaration waits for the
          *     city (待市级审核) and then for the province (待初审); without, it goes
@@ -2937,6 +2963,18 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        Paged_DeclarationPlanView: {
+            items: (components["schemas"]["DeclarationPlan"] & {
+                /** @description 第七批. */
+                batchLabel: string;
+                /** @description 全部 / 部分. */
+                scopeLabel: string;
+                status: components["schemas"]["DeclarationPlanStatus"];
+            })[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
         Paged_ImportView: {
             items: {
                 createdAt: string;
@@ -3006,12 +3044,9 @@ export interface components {
             total: number;
         };
         Paged_PlanView: {
-            items: (components["schemas"]["DeclarationPlan"] & {
-                /** @description 第七批. */
-                batchLabel: string;
-                /** @description 全部 / 部分. */
-                scopeLabel: string;
-                status: components["schemas"]["PlanStatus"];
+            items: (components["schemas"]["Plan"] & {
+                /** @description 计划状态 (derived). */
+                phase: components["schemas"]["PlanPhase"];
             })[];
             page: number;
             pageSize: number;
@@ -3252,18 +3287,19 @@ export interface components {
             feeCents?: number;
             levels: components["schemas"]["Level"][];
         };
-        /** @description 发布 / 修改申报计划. */
+        /** @description 新增 / 编辑考试计划. */
         PlanInput: {
-            allCertificates: boolean;
-            /** Format: int32 */
-            batch: number;
-            byMajor: boolean;
-            /** @description The certificate ids, when not all are open. */
-            certificateIds?: string[];
-            cityReview: boolean;
-            window: components["schemas"]["Window"];
-            /** Format: int32 */
-            year: number;
+            certificates: components["schemas"]["PlanCertificateInput"][];
+            mode: components["schemas"]["RegistrationMode"];
+            name: string;
+            publicity: components["schemas"]["Window"];
+            registration: components["schemas"]["Window"];
+            remark?: string;
+            scheduling: components["schemas"]["Window"];
+            /** @description 参考院校 (学校代码). */
+            schoolIds: string[];
+            scoreEntry: components["schemas"]["Window"];
+            subjects: components["schemas"]["PlanSubjectInput"][];
         };
         /**
          * @description 考试计划状态, derived from the clock and the plan's windows.
@@ -3274,11 +3310,6 @@ export interface components {
             schoolId: string;
             schoolName: string;
         };
-        /**
-         * @description 状态, from the clock.
-         * @enum {string}
-         */
-        PlanStatus: "未开始" | "进行中" | "已结束";
         PlanSubject: {
             audience: components["schemas"]["Audience"];
             certificateId: string;
@@ -3303,13 +3334,10 @@ export interface components {
             feeCents?: number;
             subjectId: string;
         };
-        /** @description A plan as the lists show it. */
-        PlanView: components["schemas"]["DeclarationPlan"] & {
-            /** @description 第七批. */
-            batchLabel: string;
-            /** @description 全部 / 部分. */
-            scopeLabel: string;
-            status: components["schemas"]["PlanStatus"];
+        /** @description A plan as lists and details show it: with its derived status. */
+        PlanView: components["schemas"]["Plan"] & {
+            /** @description 计划状态 (derived). */
+            phase: components["schemas"]["PlanPhase"];
         };
         /** @description One step of an inclusion proof. */
         ProofStep: {
@@ -4805,7 +4833,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Paged_PlanView"];
+                    "application/json": components["schemas"]["Paged_DeclarationPlanView"];
                 };
             };
             403: {
@@ -4827,7 +4855,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PlanInput"];
+                "application/json": components["schemas"]["DeclarationPlanInput"];
             };
         };
         responses: {
@@ -4836,7 +4864,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PlanView"];
+                    "application/json": components["schemas"]["DeclarationPlanView"];
                 };
             };
             400: {
@@ -4881,7 +4909,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PlanView"];
+                    "application/json": components["schemas"]["DeclarationPlanView"];
                 };
             };
             404: {
@@ -4905,7 +4933,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PlanInput"];
+                "application/json": components["schemas"]["DeclarationPlanInput"];
             };
         };
         responses: {
@@ -4914,7 +4942,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PlanView"];
+                    "application/json": components["schemas"]["DeclarationPlanView"];
                 };
             };
             400: {

@@ -35,3 +35,16 @@ export async function perform(action: () => Promise<unknown>, done: string, then
   await then?.()
   return true
 }
+
+/** Asks for a 退回原因 (required, ≤ 500 characters); null when cancelled. */
+export async function askReason(hint: string): Promise<string | null> {
+  try {
+    const r = await ElMessageBox.prompt(hint, '审核退回', {
+      inputType: 'textarea',
+      inputValidator: (v) => (!!v && v.trim().length > 0 && v.length <= 500) || '请填写退回原因（不超过500个字符）',
+    })
+    return r.value
+  } catch {
+    return null
+  }
+}
