@@ -669,6 +669,32 @@ async fn declarations_stay_within_their_school_and_province() {
             .status,
         404
     );
+    let plan_path = format!("/api/declarations/plans/{DEMO}");
+    let plan_body = second_plan();
+    assert_eq!(
+        app.put_json(&plan_path, &sh, plan_body.clone())
+            .await
+            .status,
+        404
+    );
+    assert_eq!(app.delete(&plan_path, &sh).await.status, 404);
+    assert_eq!(
+        app.put_json(&plan_path, &school, plan_body).await.status,
+        403
+    );
+    assert_eq!(app.delete(&plan_path, &school).await.status, 403);
+    assert_eq!(
+        app.get(&format!("{plan_path}/certificates"), Some(&sh_school))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.get(&format!("{plan_path}/certificates"), Some(&org))
+            .await
+            .status,
+        403
+    );
     let r = app
         .post(
             "/api/declarations",

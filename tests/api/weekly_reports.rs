@@ -445,6 +445,13 @@ async fn reports_stay_within_their_school_and_province() {
         .status,
         404
     );
+    // Its reporting cycle is its own.
+    let r = app
+        .put_json("/api/weekly-reports/cycle", &sh, json!({"cycle": "半月报"}))
+        .await;
+    assert_eq!(r.body["pending"]["cycle"], "半月报", "{}", r.body);
+    let beijing = app.get("/api/weekly-reports/cycle", Some(&school)).await;
+    assert!(beijing.body["pending"].is_null(), "{}", beijing.body);
     // The city reviewer is no 省级管理员 for reports.
     let city = app.login("city-reviewer").await;
     assert_eq!(
