@@ -274,51 +274,26 @@ async fn by_major_declarations_sum_their_lines_and_are_returned_and_resubmitted(
         .await;
     assert_eq!(r.status, 400);
     assert_eq!(message(&r), "本批次要求按专业填报，请选择拟申报专业");
-    let r = app
-        .post(
-            "/api/declarations",
-            Some(&school),
-            declaration(
-                DEMO,
-                "CERT0101",
-                "初级",
-                vec![line("530701", 10, 1, 5)],
-                false,
-            ),
-        )
-        .await;
-    assert_eq!(r.status, 400);
-    assert!(message(&r).contains("不是Web前端开发职业技能等级证书的对应专业"));
-    let r = app
-        .post(
-            "/api/declarations",
-            Some(&school),
-            declaration(
-                DEMO,
-                "CERT0101",
-                "初级",
-                vec![line("510201", 10, 1, 50)],
-                false,
-            ),
-        )
-        .await;
-    assert_eq!(r.status, 400);
-    assert!(message(&r).contains("申请培训人数不能超过本专业在校学生数"));
-    let r = app
-        .post(
-            "/api/declarations",
-            Some(&school),
-            declaration(
-                DEMO,
-                "CERT0101",
-                "初级",
-                vec![line("510201", 100, 5, 40), line("510201", 80, 4, 30)],
-                false,
-            ),
-        )
-        .await;
-    assert_eq!(r.status, 400);
-    assert!(message(&r).contains("重复"));
+    let refused = [
+        (
+            vec![line("530701", 10, 1, 5)],
+            "不是Web前端开发职业技能等级证书的对应专业",
+        ),
+        (
+            vec![line("510201", 10, 1, 50)],
+            "申请培训人数不能超过本专业在校学生数",
+        ),
+        (
+            vec![line("510201", 100, 5, 40), line("510201", 80, 4, 30)],
+            "重复",
+        ),
+    ];
+    for (lines, why) in refused {
+        let input = declaration(DEMO, "CERT0101", "初级", lines, false);
+        let r = app.post("/api/declarations", Some(&school), input).await;
+        assert_eq!(r.status, 400, "{why}");
+        assert!(message(&r).contains(why), "{}", r.body);
+    }
 
     // 保存: the total is the sum of the lines, whatever was typed.
     let mut input = declaration(

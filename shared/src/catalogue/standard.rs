@@ -298,15 +298,10 @@ async fn save(
     s: &Standard,
     update: Update,
 ) -> Result<Standard, ApiError> {
-    let after = state
+    Ok(state
         .table
-        .update(
-            &key(kind, &s.id),
-            update.bump_version(),
-            Some(Condition::VersionIs(s.version)),
-        )
-        .await?;
-    Ok(from_item(after)?)
+        .update_versioned(&key(kind, &s.id), s.version, update)
+        .await?)
 }
 
 pub async fn edit(

@@ -427,15 +427,10 @@ pub async fn save(
     d: &Declaration,
     update: Update,
 ) -> Result<Declaration, ApiError> {
-    let after = state
+    Ok(state
         .table
-        .update(
-            &Declaration::key(&d.school(), &d.id),
-            update.bump_version(),
-            Some(Condition::VersionIs(d.version)),
-        )
-        .await?;
-    Ok(from_item(after)?)
+        .update_versioned(&Declaration::key(&d.school(), &d.id), d.version, update)
+        .await?)
 }
 
 /// A draft is submitted only while its plan is open; a returned

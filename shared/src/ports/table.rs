@@ -662,6 +662,25 @@ pub trait TableExt: Table {
         Ok(parse_all(&self.query_all_json(query).await?)?)
     }
 
+    /// Applies an update only while the item is still at `version` (and
+    /// bumps it): the optimistic write of every state transition. Returns
+    /// the record as it is afterwards.
+    async fn update_versioned<T: DeserializeOwned>(
+        &self,
+        key: &Key,
+        version: u64,
+        update: Update,
+    ) -> Result<T, TableError> {
+        let after = self
+            .update(
+                key,
+                update.bump_version(),
+                Some(Condition::VersionIs(version)),
+            )
+            .await?;
+        from_item(after)
+    }
+
     async fn get_as<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, TableError> {
         self.get(key).await?.map(from_item).transpose()
     }

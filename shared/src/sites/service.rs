@@ -248,15 +248,10 @@ fn not_editable(s: &Site, action: &str) -> ApiError {
 
 /// Writes an update conditional on the version read.
 pub async fn save(state: &AppState, s: &Site, update: Update) -> Result<Site, ApiError> {
-    let after = state
+    Ok(state
         .table
-        .update(
-            &Site::key(&s.school(), &s.id),
-            update.bump_version(),
-            Some(Condition::VersionIs(s.version)),
-        )
-        .await?;
-    Ok(from_item(after)?)
+        .update_versioned(&Site::key(&s.school(), &s.id), s.version, update)
+        .await?)
 }
 
 pub async fn edit(

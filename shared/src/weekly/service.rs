@@ -11,7 +11,7 @@ use crate::catalogue::school;
 use crate::domain::RichText;
 use crate::exam::window::Window;
 use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
+use crate::ports::table::{Condition, Key, Query, TableExt, Update, to_item};
 use crate::review_log::{ReviewRecord, appended};
 use crate::state::AppState;
 
@@ -378,15 +378,14 @@ pub async fn save(
     r: &WeeklyReport,
     update: Update,
 ) -> Result<WeeklyReport, ApiError> {
-    let after = state
+    Ok(state
         .table
-        .update(
+        .update_versioned(
             &WeeklyReport::key(&r.school(), &r.period.id()),
-            update.bump_version(),
-            Some(Condition::VersionIs(r.version)),
+            r.version,
+            update,
         )
-        .await?;
-    Ok(from_item(after)?)
+        .await?)
 }
 
 fn state_conflict(r: &WeeklyReport, allowed: &str, action: &str) -> ApiError {
