@@ -13,16 +13,17 @@ use std::time::Instant;
 
 use vslc_shared::AppState;
 use vslc_shared::accounts::{Role, Session, Tenant, TenantKind};
-use vslc_shared::candidates::{Candidate, InfoStatus};
+use vslc_shared::candidates::InfoStatus;
 use vslc_shared::config::{Backend, Config};
 use vslc_shared::exam::plans::RegistrationMode;
 use vslc_shared::imports::{ImportRecord, ImportStatus, registry, worker::ImportWorker};
 use vslc_shared::ports::SystemClock;
-use vslc_shared::ports::table::{EncodedItem, Guarded};
 use vslc_shared::seed::exam::DEMO_PLAN_ID;
 
 mod common;
 use common::{cpu_secs, peak_mb, reset_peak};
+
+vslc_shared::global_allocator!();
 
 const ROWS: usize = 50_000;
 
@@ -40,24 +41,7 @@ async fn candidates(state: &AppState, school: &Tenant) -> anyhow::Result<Vec<Str
         c.status = InfoStatus::Accurate;
     }
     let nos = all.iter().map(|c| c.candidate_no.clone()).collect();
-    for chunk in all.chunks(10_000) {
-        let groups = chunk
-            .iter()
-            .map(|c| {
-                Ok(Guarded::new(
-                    EncodedItem::new(
-                        Candidate::guard_key(school, c.id_type, &c.id_number),
-                        &serde_json::json!({"candidateNo": c.candidate_no}),
-                    )?,
-                    vec![EncodedItem::new(
-                        Candidate::key(school, &c.candidate_no),
-                        c,
-                    )?],
-                ))
-            })
-            .collect::<Result<Vec<_>, vslc_shared::ports::TableError>>()?;
-        state.table.insert_guarded(groups).await?;
-    }
+    common::store_candidates(state, school, &all).await?;
     Ok(nos)
 }
 

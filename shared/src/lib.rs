@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod adapters;
+pub mod alloc;
 pub mod candidates;
 pub mod catalogue;
 pub mod config;

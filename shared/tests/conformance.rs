@@ -818,7 +818,7 @@ async fn bulk_reads_see_what_queries_see() {
         ] {
             let items = t.query_all(q.clone()).await.unwrap();
             let json: Vec<Item> = t
-                .query_all_json(q)
+                .query_all_json(q.clone())
                 .await
                 .unwrap()
                 .iter()
@@ -826,6 +826,26 @@ async fn bulk_reads_see_what_queries_see() {
                 .collect();
             assert_eq!(json, items, "{}", b.name);
             assert_eq!(json.len(), 5, "{}", b.name);
+            // Page by page, as streaming readers go: the same items, 2 at a time.
+            let (mut paged, mut sizes, mut q) = (Vec::<Item>::new(), Vec::new(), q);
+            loop {
+                let (page, next) = t.query_json(q.clone()).await.unwrap();
+                sizes.push(page.len());
+                paged.extend(
+                    page.iter()
+                        .map(|b| serde_json::from_slice::<Item>(b).unwrap()),
+                );
+                match next {
+                    Some(cursor) => q.cursor = Some(cursor),
+                    None => break,
+                }
+            }
+            assert_eq!(paged, items, "{}", b.name);
+            assert!(
+                sizes.iter().all(|&n| n <= 2) && sizes.len() >= 3,
+                "{} {sizes:?}",
+                b.name
+            );
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Lambda entry point of `GET /api/openapi.json`: wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::init_tracing(true);

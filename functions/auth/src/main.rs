@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/auth` (登录认证): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_auth::AREA, vslc_auth::routes).await

@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/candidates` (考生管理): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_candidates::AREA, vslc_candidates::routes).await

@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/certificates` (证书信息管理): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_certificates::AREA, vslc_certificates::routes).await

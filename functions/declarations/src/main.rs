@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/declarations` (证书试点申报): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_declarations::AREA, vslc_declarations::routes).await

@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/exam` (考试科目与考试计划): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_exam::AREA, vslc_exam::routes).await

@@ -1,6 +1,8 @@
 //! Lambda entry point of `import-worker`: S3 object-created events arrive
 //! through the imports queue; wiring only.
 
+vslc_shared::global_allocator!();
+
 use vslc_shared::imports::{registry, worker::ImportWorker};
 
 #[tokio::main]

@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/imports` (批量导入): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_imports::AREA, vslc_imports::routes).await

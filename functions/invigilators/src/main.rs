@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/invigilators` (监考人员): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_invigilators::AREA, vslc_invigilators::routes).await

@@ -1,5 +1,7 @@
 //! `vslc-local`: the whole platform on this machine. Wiring only.
 
+vslc_shared::global_allocator!();
+
 use std::sync::Arc;
 
 use vslc_shared::config::{Backend, Config};

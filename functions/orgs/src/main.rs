@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/orgs` (培训评价组织): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_orgs::AREA, vslc_orgs::routes).await

@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/payments` (缴费管理): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_payments::AREA, vslc_payments::routes).await

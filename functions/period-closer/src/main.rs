@@ -1,6 +1,8 @@
 //! Lambda entry point of `period-closer`: runs on the EventBridge
 //! schedule; wiring only.
 
+vslc_shared::global_allocator!();
+
 use vslc_shared::jobs::{PeriodCloser, closers};
 
 #[tokio::main]

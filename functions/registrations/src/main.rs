@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/registrations` (报考管理): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_registrations::AREA, vslc_registrations::routes).await

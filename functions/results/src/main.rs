@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/results` (考证结果): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_results::AREA, vslc_results::routes).await

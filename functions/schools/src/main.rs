@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/schools` (试点院校): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_schools::AREA, vslc_schools::routes).await

@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/sites` (考核站点): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_sites::AREA, vslc_sites::routes).await

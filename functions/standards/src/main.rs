@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/standards` (标准管理): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_standards::AREA, vslc_standards::routes).await

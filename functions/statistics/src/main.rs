@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/statistics` (统计分析): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_statistics::AREA, vslc_statistics::routes).await

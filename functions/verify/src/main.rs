@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/verify` (证书查验): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_verify::AREA, vslc_verify::routes).await

@@ -1,5 +1,7 @@
 //! Lambda entry point of `/api/weekly-reports` (周报管理): wiring only.
 
+vslc_shared::global_allocator!();
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vslc_shared::lambda::run_http(vslc_weekly_reports::AREA, vslc_weekly_reports::routes).await

@@ -90,3 +90,33 @@ pub async fn candidates(
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(new_candidates(state, checked).await?)
 }
+
+/// Stores candidates directly, with their uniqueness guards (their import
+/// has its own bench).
+pub async fn store_candidates(
+    state: &vslc_shared::AppState,
+    school: &vslc_shared::accounts::Tenant,
+    all: &[vslc_shared::candidates::Candidate],
+) -> anyhow::Result<()> {
+    use vslc_shared::candidates::Candidate;
+    use vslc_shared::ports::table::{EncodedItem, Guarded};
+    for chunk in all.chunks(10_000) {
+        let groups = chunk
+            .iter()
+            .map(|c| {
+                Ok(Guarded::new(
+                    EncodedItem::new(
+                        Candidate::guard_key(school, c.id_type, &c.id_number),
+                        &serde_json::json!({"candidateNo": c.candidate_no}),
+                    )?,
+                    vec![EncodedItem::new(
+                        Candidate::key(school, &c.candidate_no),
+                        c,
+                    )?],
+                ))
+            })
+            .collect::<Result<Vec<_>, vslc_shared::ports::TableError>>()?;
+        state.table.insert_guarded(groups).await?;
+    }
+    Ok(())
+}

@@ -2,16 +2,19 @@
 //! filter, as xlsx — ID numbers and phones masked, formula-like text escaped,
 //! written row by row in rust_xlsxwriter's constant-memory mode.
 
+use std::collections::HashSet;
+
 use rust_xlsxwriter::Workbook;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::model::{Candidate, CandidateKind};
-use super::service::{CandidateFilter, all, matches};
+use super::service::{CandidateFilter, counts, matches};
 use crate::accounts::Session;
 use crate::http::ApiError;
 use crate::imports::xlsx::safe_text;
 use crate::mask;
+use crate::ports::table::{Query, parse_all};
 use crate::state::AppState;
 
 /// `POST /api/candidates/export`: `ids` when rows are selected, otherwise
@@ -59,18 +62,28 @@ const HEADERS: [&str; 14] = [
     "已报考证书数",
 ];
 
-/// The workbook of these candidates.
-pub fn workbook(rows: &[Candidate]) -> anyhow::Result<Vec<u8>> {
-    let mut wb = Workbook::new();
-    let head = crate::export::header_format();
-    let ws = wb.add_worksheet_with_constant_memory()?;
-    ws.set_name("考生信息")?;
-    for (i, h) in HEADERS.iter().enumerate() {
-        ws.set_column_width(i as u16, if i == 0 { 30 } else { 14 })?;
-        ws.write_string_with_format(0, i as u16, *h, &head)?;
+/// The 考生信息 sheet, written a row at a time (constant memory).
+pub struct Sheet {
+    wb: Workbook,
+    rows: u32,
+}
+
+impl Sheet {
+    pub fn new() -> anyhow::Result<Self> {
+        let mut wb = Workbook::new();
+        let head = crate::export::header_format();
+        let ws = wb.add_worksheet_with_constant_memory()?;
+        ws.set_name("考生信息")?;
+        for (i, h) in HEADERS.iter().enumerate() {
+            ws.set_column_width(i as u16, if i == 0 { 30 } else { 14 })?;
+            ws.write_string_with_format(0, i as u16, *h, &head)?;
+        }
+        Ok(Self { wb, rows: 0 })
     }
-    for (r, c) in rows.iter().enumerate() {
-        let row = r as u32 + 1;
+
+    pub fn push(&mut self, c: &Candidate) -> anyhow::Result<()> {
+        self.rows += 1;
+        let row = self.rows;
         let cells = [
             c.candidate_no.clone(),
             c.kind.label().to_owned(),
@@ -92,14 +105,41 @@ pub fn workbook(rows: &[Candidate]) -> anyhow::Result<Vec<u8>> {
             c.status.label().to_owned(),
             c.registrations.to_string(),
         ];
+        let ws = self.wb.worksheet_from_index(0)?;
         for (col, v) in cells.iter().enumerate() {
             if !v.is_empty() {
                 ws.write_string(row, col as u16, safe_text(v))?;
             }
         }
+        Ok(())
     }
-    Ok(wb.save_to_buffer()?)
+
+    /// The rows written so far.
+    pub fn len(&self) -> usize {
+        self.rows as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    pub fn finish(mut self) -> anyhow::Result<Vec<u8>> {
+        Ok(self.wb.save_to_buffer()?)
+    }
 }
+
+/// The workbook of these candidates.
+pub fn workbook(rows: &[Candidate]) -> anyhow::Result<Vec<u8>> {
+    let mut sheet = Sheet::new()?;
+    for c in rows {
+        sheet.push(c)?;
+    }
+    sheet.finish()
+}
+
+/// Candidates are read this many at a time, so that an export of a whole
+/// school never holds the school in memory.
+const PAGE: usize = 2_000;
 
 pub async fn export(
     state: &AppState,
@@ -107,27 +147,61 @@ pub async fn export(
     req: ExportRequest,
 ) -> Result<ExportFile, ApiError> {
     let school = session.school_reader()?;
-    let mut rows = all(state, school).await?;
-    if req.ids.is_empty() {
-        let f = CandidateFilter {
-            kind: req.kind,
-            name: req.name,
-            id_number: req.id_number,
-            major: req.major,
-            level: req.level,
-            enrolment_year: req.enrolment_year,
-            status: req.status,
-            has_photo: req.has_photo,
-        };
-        rows.retain(|c| matches(c, &f));
-    } else {
-        let wanted: std::collections::HashSet<&str> = req.ids.iter().map(String::as_str).collect();
-        rows.retain(|c| wanted.contains(c.candidate_no.as_str()));
+    let f = CandidateFilter {
+        kind: req.kind,
+        name: req.name,
+        id_number: req.id_number,
+        major: req.major,
+        level: req.level,
+        enrolment_year: req.enrolment_year,
+        status: req.status,
+        has_photo: req.has_photo,
+    };
+    let wanted: HashSet<String> = req.ids.into_iter().collect();
+    let keep = |c: &Candidate| {
+        if wanted.is_empty() {
+            matches(c, &f)
+        } else {
+            wanted.contains(&c.candidate_no)
+        }
+    };
+    let counts = counts(state, school).await?;
+    // Pages are read here and written on a blocking thread, in 考生编号
+    // order (the order of the keys).
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Candidate>>(2);
+    let writer = tokio::task::spawn_blocking(move || -> anyhow::Result<(Vec<u8>, usize)> {
+        let mut sheet = Sheet::new()?;
+        while let Some(page) = rx.blocking_recv() {
+            for c in &page {
+                sheet.push(c)?;
+            }
+        }
+        let n = sheet.len();
+        Ok((sheet.finish()?, n))
+    });
+    let mut query = Query::partition(school.pk())
+        .begins_with("CAND#")
+        .limit(PAGE);
+    loop {
+        let (items, next) = state.table.query_json(query.clone()).await?;
+        let mut page: Vec<Candidate> = parse_all(&items)?;
+        drop(items);
+        page.retain(|c| keep(c));
+        for c in &mut page {
+            c.registrations = counts.get(&c.candidate_no).copied().unwrap_or(0);
+        }
+        if !page.is_empty() && tx.send(page).await.is_err() {
+            break; // the writer failed; its error is reported below
+        }
+        match next {
+            Some(cursor) => query.cursor = Some(cursor),
+            None => break,
+        }
     }
-    rows.sort_by(|a, b| a.candidate_no.cmp(&b.candidate_no));
-    let count = rows.len();
-    let bytes = tokio::task::spawn_blocking(move || workbook(&rows))
+    drop(tx);
+    let (bytes, count) = writer
         .await
-        .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
+        .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?
+        .map_err(ApiError::internal)?;
     crate::export::deliver(state, school, "candidates", "考生信息", count, bytes).await
 }

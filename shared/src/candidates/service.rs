@@ -1,6 +1,7 @@
 //! 考生管理 (manual §5.2.3): the single-candidate operations. Bulk import,
 //! photos and identity checks build on these rules.
 
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -169,7 +170,7 @@ pub fn check(
         None if input.kind == CandidateKind::School => return Err("手机号不能为空".into()),
         None => None,
     };
-    let this_year: i32 = today.format("%Y").to_string().parse().unwrap_or(2026);
+    let this_year = today.year();
     if let Some(y) = input.enrolment_year
         && !(1990..=this_year).contains(&y)
     {
@@ -258,7 +259,7 @@ pub async fn new_candidates(
 pub fn numbered(state: &AppState, checked: Vec<Checked>, first: u64) -> Vec<Candidate> {
     let now = state.clock.now_cst();
     let (secs, text) = (now.timestamp(), now.format("%Y-%m-%d %H:%M:%S").to_string());
-    let this_year: i32 = now.format("%Y").to_string().parse().unwrap_or(2026);
+    let this_year = now.year();
     checked
         .into_iter()
         .enumerate()
@@ -307,7 +308,8 @@ pub fn create_ops(school: &Tenant, c: &Candidate) -> Result<Vec<TxOp>, TableErro
 }
 
 /// The registration counts of a school's candidates.
-async fn counts(
+/// Each candidate's registration count, by 考生编号.
+pub(crate) async fn counts(
     state: &AppState,
     school: &Tenant,
 ) -> Result<std::collections::HashMap<String, u32>, ApiError> {

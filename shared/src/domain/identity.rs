@@ -119,8 +119,11 @@ fn parse_eighteen(s: &str, label: &str, today: NaiveDate) -> Result<(NaiveDate, 
     if !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
         return Err(format!("{label}号码只能由数字和末位的X组成"));
     }
-    let date =
-        NaiveDate::parse_from_str(&s[6..14], "%Y%m%d").map_err(|_| "出生日期不存在".to_string())?;
+    // The digits are checked above; read them without a format parser.
+    let num =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    let date = NaiveDate::from_ymd_opt(num(6..10) as i32, num(10..12), num(12..14))
+        .ok_or_else(|| "出生日期不存在".to_string())?;
     if date > today || date < NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid") {
         return Err("出生日期不存在".into());
     }

@@ -190,7 +190,7 @@ impl ImportWorker {
         record: &ImportRecord,
         bytes: Vec<u8>,
     ) -> anyhow::Result<Result<Tally, String>> {
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<(usize, SheetRows), String>>(2);
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<(usize, SheetRows), String>>(4);
         let import = record.id.clone();
         let reader = tokio::task::spawn_blocking(move || {
             let sent = super::xlsx::stream_first_sheet(&bytes, READ_CHUNK, |declared, rows| {

@@ -481,6 +481,18 @@ pub trait Table: Send + Sync {
     /// without the groups a cancellation names. Updates must not move an
     /// item's index keys.
     async fn insert_guarded(&self, groups: Vec<Guarded>) -> Result<Vec<bool>, TableError>;
+    /// One page of a query as JSON text (and the cursor of the next), for
+    /// readers that stream a large partition page by page.
+    async fn query_json(&self, query: Query) -> Result<(Vec<Vec<u8>>, Option<Cursor>), TableError> {
+        let page = self.query(query).await?;
+        let items = page
+            .items
+            .iter()
+            .map(|item| serde_json::to_vec(item).map_err(|e| TableError::Backend(e.into())))
+            .collect::<Result<_, _>>()?;
+        Ok((items, page.next))
+    }
+
     /// Every item of a query as JSON text, following cursors, for bulk
     /// readers that deserialise straight into their records. The embedded
     /// adapter hands out the stored bytes; the default re-serialises items.

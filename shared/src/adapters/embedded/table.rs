@@ -531,6 +531,13 @@ impl Table for EmbeddedTable {
             .map_err(backend)?
     }
 
+    async fn query_json(&self, query: Query) -> Result<(Vec<Vec<u8>>, Option<Cursor>), TableError> {
+        let store = self.store.clone();
+        blocking(move || Ok(scan(&store, &query, |v| Ok(v.to_vec()))))
+            .await
+            .map_err(backend)?
+    }
+
     async fn query_all_json(&self, mut query: Query) -> Result<Vec<Vec<u8>>, TableError> {
         // One read transaction, no page limit, the stored bytes as they are.
         query.limit = None;
