@@ -246,6 +246,25 @@ async fn plans_follow_their_window_and_the_city_reviews_before_the_province() {
         .expect("CERT0102 is now a pilot certificate");
     assert_eq!(cloud["pilotLevels"], json!(["中级"]));
 
+    // Not by major, majors named anyway: the total is still their sum, and
+    // 申请培训人数 typed alongside is ignored.
+    let mut with_majors = declaration(
+        &plan,
+        "CERT0102",
+        "初级",
+        vec![line("510206", 60, 3, 12), line("510205", 40, 2, 8)],
+        false,
+    );
+    with_majors["appliedTotal"] = json!(500);
+    let r = app
+        .post("/api/declarations", Some(&school), with_majors)
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        (r.body["status"].as_str(), r.body["appliedTotal"].as_u64()),
+        (Some("未提交"), Some(20))
+    );
+
     // Ended: no more declaring against it.
     clock.set(at("2026-03-20T08:00:00"));
     school = app.login("school-admin").await;

@@ -57,6 +57,20 @@ async fn a_report_is_written_once_per_week_submitted_withdrawn_returned_and_appr
     assert_eq!(cur.body["deadline"], "2026-03-09 00:00:00");
     assert_eq!(cur.body["period"]["cycle"], "周报");
     assert!(cur.body["report"].is_null());
+    assert_eq!(cur.body["figures"]["candidates"], 0);
+    // Figures come from live data: a candidate added this week counts.
+    let r = app
+        .post(
+            "/api/candidates",
+            Some(&school),
+            json!({"kind": "school", "name": "周报考生", "namePinyin": "ZHOU BAO", "idType": "身份证",
+                   "idNumber": vslc_api_tests::id_number(9, 9), "phone": "18512340926",
+                   "majorCode": "510201", "enrolmentYear": 2024}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let cur = app.get("/api/weekly-reports/current", Some(&school)).await;
+    assert_eq!(cur.body["figures"]["candidates"], 1);
 
     let r = app
         .post(
