@@ -314,29 +314,18 @@ pub async fn create(
         created_at: state.clock.now_text(),
         version: 1,
     };
-    state
-        .table
-        .transact(vec![
-            TxOp::Put {
-                item: to_item(
-                    &DeclarationPlan::guard_key(province, plan.year, plan.batch),
-                    &serde_json::json!({ "planId": plan.id }),
-                )?,
-                condition: Some(Condition::NotExists),
-            },
-            TxOp::Put {
-                item: to_item(&DeclarationPlan::key(province, &plan.id), &plan)?,
-                condition: Some(Condition::NotExists),
-            },
-        ])
-        .await
-        .map_err(|e| {
-            if e.is_conflict() {
-                batch_taken(&input)
-            } else {
-                e.into()
-            }
-        })?;
+    let guard = to_item(
+        &DeclarationPlan::guard_key(province, plan.year, plan.batch),
+        &serde_json::json!({ "planId": plan.id }),
+    )?;
+    let item = to_item(&DeclarationPlan::key(province, &plan.id), &plan)?;
+    state.table.put_guarded(guard, item).await.map_err(|e| {
+        if e.is_conflict() {
+            batch_taken(&input)
+        } else {
+            e.into()
+        }
+    })?;
     Ok(plan.view(now(state)))
 }
 
@@ -417,16 +406,11 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
     }
     state
         .table
-        .transact(vec![
-            TxOp::Delete {
-                key: DeclarationPlan::key(province, id),
-                condition: Some(Condition::VersionIs(plan.version)),
-            },
-            TxOp::Delete {
-                key: DeclarationPlan::guard_key(province, plan.year, plan.batch),
-                condition: None,
-            },
-        ])
+        .delete_guarded(
+            DeclarationPlan::key(province, id),
+            plan.version,
+            DeclarationPlan::guard_key(province, plan.year, plan.batch),
+        )
         .await?;
     Ok(())
 }

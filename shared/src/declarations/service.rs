@@ -11,7 +11,7 @@ use crate::catalogue::certificate::{Certificate, Level, Major};
 use crate::catalogue::school::{self, School};
 use crate::domain::RichText;
 use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Condition, Query, TableExt, TxOp, Update, from_item, to_item};
+use crate::ports::table::{Query, TableExt, Update, from_item, to_item};
 use crate::review_log::{ReviewRecord, appended};
 use crate::state::AppState;
 
@@ -330,16 +330,7 @@ pub async fn create(
     )?;
     state
         .table
-        .transact(vec![
-            TxOp::Put {
-                item: guard,
-                condition: Some(Condition::NotExists),
-            },
-            TxOp::Put {
-                item: d.to_item()?,
-                condition: Some(Condition::NotExists),
-            },
-        ])
+        .put_guarded(guard, d.to_item()?)
         .await
         .map_err(|e| {
             if e.is_conflict() {
@@ -522,16 +513,11 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
     }
     state
         .table
-        .transact(vec![
-            TxOp::Delete {
-                key: Declaration::key(school, &d.id),
-                condition: Some(Condition::VersionIs(d.version)),
-            },
-            TxOp::Delete {
-                key: Declaration::guard_key(school, d.year, &d.certificate_id, d.level),
-                condition: None,
-            },
-        ])
+        .delete_guarded(
+            Declaration::key(school, &d.id),
+            d.version,
+            Declaration::guard_key(school, d.year, &d.certificate_id, d.level),
+        )
         .await?;
     Ok(())
 }

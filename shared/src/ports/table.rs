@@ -674,6 +674,37 @@ pub trait TableExt: Table {
         Ok(parse_all(&self.query_all_json(query).await?)?)
     }
 
+    /// Creates an item together with the guard item that makes it unique
+    /// (one transaction; either existing is a conflict).
+    async fn put_guarded(&self, guard: Item, item: Item) -> Result<(), TableError> {
+        self.transact(vec![
+            TxOp::Put {
+                item: guard,
+                condition: Some(Condition::NotExists),
+            },
+            TxOp::Put {
+                item,
+                condition: Some(Condition::NotExists),
+            },
+        ])
+        .await
+    }
+
+    /// Deletes an item still at `version` together with its guard.
+    async fn delete_guarded(&self, key: Key, version: u64, guard: Key) -> Result<(), TableError> {
+        self.transact(vec![
+            TxOp::Delete {
+                key,
+                condition: Some(Condition::VersionIs(version)),
+            },
+            TxOp::Delete {
+                key: guard,
+                condition: None,
+            },
+        ])
+        .await
+    }
+
     /// Applies an update only while the item is still at `version` (and
     /// bumps it): the optimistic write of every state transition. Returns
     /// the record as it is afterwards.

@@ -7,7 +7,7 @@ use chrono::{Datelike, Duration};
 use crate::accounts::{Tenant, TenantKind};
 use crate::declarations::DeclarationPlan;
 use crate::exam::Window;
-use crate::ports::table::{Condition, TxOp, to_item};
+use crate::ports::table::{TableExt, to_item};
 use crate::state::AppState;
 
 pub const DEMO_DECLARATION_PLAN_ID: &str = "01DEMODPLAN000000000000001";
@@ -32,16 +32,10 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     let guard = DeclarationPlan::guard_key(&province, plan.year, plan.batch);
     let placed = state
         .table
-        .transact(vec![
-            TxOp::Put {
-                item: to_item(&guard, &serde_json::json!({ "planId": plan.id }))?,
-                condition: Some(Condition::NotExists),
-            },
-            TxOp::Put {
-                item: to_item(&DeclarationPlan::key(&province, &plan.id), &plan)?,
-                condition: Some(Condition::NotExists),
-            },
-        ])
+        .put_guarded(
+            to_item(&guard, &serde_json::json!({ "planId": plan.id }))?,
+            to_item(&DeclarationPlan::key(&province, &plan.id), &plan)?,
+        )
         .await;
     match placed {
         Err(e) if !e.is_conflict() => Err(e.into()),

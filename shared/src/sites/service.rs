@@ -9,7 +9,7 @@ use crate::catalogue::certificate::{Certificate, Level};
 use crate::catalogue::pilot::Pilot;
 use crate::catalogue::standard::site_standards;
 use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Condition, Query, TableExt, TxOp, Update, from_item};
+use crate::ports::table::{Query, TableExt, Update, from_item};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -185,16 +185,7 @@ pub async fn create(
     )?;
     state
         .table
-        .transact(vec![
-            TxOp::Put {
-                item: guard,
-                condition: Some(Condition::NotExists),
-            },
-            TxOp::Put {
-                item: site.to_item()?,
-                condition: Some(Condition::NotExists),
-            },
-        ])
+        .put_guarded(guard, site.to_item()?)
         .await
         .map_err(|e| if e.is_conflict() { exists() } else { e.into() })?;
     Ok(site)
@@ -329,16 +320,11 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
     }
     state
         .table
-        .transact(vec![
-            TxOp::Delete {
-                key: Site::key(school, &s.id),
-                condition: Some(Condition::VersionIs(s.version)),
-            },
-            TxOp::Delete {
-                key: Site::guard_key(school, &s.certificate_id, s.level),
-                condition: None,
-            },
-        ])
+        .delete_guarded(
+            Site::key(school, &s.id),
+            s.version,
+            Site::guard_key(school, &s.certificate_id, s.level),
+        )
         .await?;
     Ok(())
 }
