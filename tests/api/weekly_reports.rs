@@ -227,6 +227,51 @@ async fn the_next_period_closes_the_last_and_the_closer_marks_missing_reports_on
         .await;
     let draft = r.body["id"].as_str().unwrap().to_owned();
 
+    // 本期提交情况: one school submitted, the other only has a draft (which
+    // the province does not open).
+    let province = app.login("province-admin").await;
+    let o = app
+        .get("/api/weekly-reports/review/overview", Some(&province))
+        .await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    assert_eq!(
+        (o.body["total"].as_u64(), o.body["submitted"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(o.body["periodLabel"], "2026-03-02 至 2026-03-08");
+    let rows = o.body["schools"].as_array().unwrap();
+    assert_eq!(
+        (rows[0]["schoolId"].as_str(), rows[0]["status"].as_str()),
+        (Some("14361"), Some("未提交"))
+    );
+    assert!(rows[0]["reportId"].is_null());
+    assert_eq!(
+        (rows[1]["schoolId"].as_str(), rows[1]["status"].as_str()),
+        (Some("10009"), Some("待审核"))
+    );
+    let last_week = app
+        .get(
+            "/api/weekly-reports/review/overview?date=2026-02-25",
+            Some(&province),
+        )
+        .await;
+    assert_eq!(last_week.body["submitted"], 0);
+    assert_eq!(
+        app.get(
+            "/api/weekly-reports/review/overview?date=03-01",
+            Some(&province)
+        )
+        .await
+        .status,
+        400
+    );
+    assert_eq!(
+        app.get("/api/weekly-reports/review/overview", Some(&school))
+            .await
+            .status,
+        403
+    );
+
     // Nothing ended yet: the closer changes nothing.
     assert_eq!(app.run_period_closer().await, vec!["weekly-reports: 0"]);
 
@@ -458,6 +503,13 @@ async fn reports_stay_within_their_school_and_province() {
         .await
         .status,
         404
+    );
+    let o = app
+        .get("/api/weekly-reports/review/overview", Some(&sh))
+        .await;
+    assert_eq!(
+        (o.body["total"].as_u64(), o.body["submitted"].as_u64()),
+        (Some(0), Some(0))
     );
     // Its reporting cycle is its own.
     let r = app

@@ -156,6 +156,11 @@ test('a school submits a weekly report, withdraws and resubmits it; the province
   // 省级 approves.
   await login(page, 'province-admin')
   await page.getByRole('menuitem', { name: '周报审核' }).click()
+  await expect(page.locator('[data-test="overview"]')).toContainText('已提交 1 / 2 所院校')
+  await page.getByRole('button', { name: '查看提交情况' }).click()
+  const overview = page.getByRole('dialog', { name: '本期提交情况' })
+  await expect(overview.locator('.el-table__row').filter({ hasText: '北京示范职业技术学院' })).toContainText('未提交')
+  await overview.locator('.el-dialog__headerbtn').click()
   const report = page.locator('.el-table__row').filter({ hasText: '北方工业大学' }).filter({ hasText: '待审核' })
   await report.getByRole('button', { name: '通过' }).click()
   await confirmBox(page)

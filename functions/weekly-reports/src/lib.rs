@@ -11,7 +11,7 @@ use vslc_shared::http::{
 };
 use vslc_shared::review_log::ReturnInput;
 use vslc_shared::weekly::WeeklyReport;
-use vslc_shared::weekly::review;
+use vslc_shared::weekly::review::{self, Overview, OverviewQuery};
 use vslc_shared::weekly::service::{
     self, CurrentPeriod, CycleInput, CycleView, ReportFilter, ReportInput,
 };
@@ -28,6 +28,7 @@ pub fn routes() -> AreaRouter {
         .routes(routes!(current))
         .routes(routes!(list, create))
         .routes(routes!(review_list))
+        .routes(routes!(overview))
         .routes(routes!(review_get))
         .routes(routes!(approve))
         .routes(routes!(return_report))
@@ -110,6 +111,18 @@ async fn review_list(
     review::list(&state, &session, &f, &page)
         .await
         .map(axum::Json)
+}
+
+/// 本期提交情况 (province): every school of the province for the period
+/// of a day, those still owing a report first.
+#[utoipa::path(get, path = "/review/overview", tag = "weekly-reports", params(OverviewQuery),
+    responses((status = 200, body = Overview), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn overview(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<OverviewQuery>,
+) -> ApiResult<axum::Json<Overview>> {
+    review::overview(&state, &session, &q).await.map(axum::Json)
 }
 
 /// 查看周报 (province).

@@ -1,9 +1,15 @@
 //! 周报审核 (province side): the reports of the province's schools by
 //! period and status; 通过 or 退回 with a reason.
 
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
 use super::model::{ReportStatus, WeeklyReport};
-use super::service::{ReportFilter, matches, save, sort};
+use super::period::Period;
+use super::service::{ReportFilter, matches, now, save, schedule, sort};
 use crate::accounts::{Session, TenantKind};
+use crate::catalogue::school;
 use crate::http::{ApiError, PageParams, Paged};
 use crate::ports::table::{Index, Query, TableExt, Update};
 use crate::review_log::{ReturnInput, ReviewRecord, appended};
@@ -112,4 +118,95 @@ pub async fn return_report(
             .set_json("history", &appended(&r.history, record))?,
     )
     .await
+}
+
+/// One school's report for a period, as the province's overview shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SchoolReport {
+    pub school_id: String,
+    pub school_name: String,
+    /// The report's status; 未提交 when there is none or only a draft.
+    pub status: ReportStatus,
+    /// The report, when the province may open it.
+    pub report_id: Option<String>,
+    pub submitted_at: Option<String>,
+}
+
+/// 本期提交情况: every school of the province for one period.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Overview {
+    pub period: Period,
+    pub period_label: String,
+    pub total: usize,
+    /// Schools whose report was submitted (待审核, 审核通过 or 审核退回).
+    pub submitted: usize,
+    pub schools: Vec<SchoolReport>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OverviewQuery {
+    /// A day inside the period (`YYYY-MM-DD`; today when absent).
+    pub date: Option<String>,
+}
+
+pub async fn overview(
+    state: &AppState,
+    session: &Session,
+    q: &OverviewQuery,
+) -> Result<Overview, ApiError> {
+    let province = session.require_kind(TenantKind::Province)?;
+    let day = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => now(state).date(),
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| ApiError::invalid("BAD_DATE", "日期须为“年-月-日”格式"))?,
+    };
+    let period = schedule(state, province).await?.period(day);
+    let reports: Vec<WeeklyReport> = state
+        .table
+        .query_all_as(
+            Query::index(Index::Gsi1, WeeklyReport::province_index(&province.id))
+                .begins_with(format!("{}#", period.id())),
+        )
+        .await?;
+    let mut schools: Vec<SchoolReport> = school::of_province(state, province)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let report = reports
+                .iter()
+                .find(|r| r.school_id == s.code && r.status != ReportStatus::Draft);
+            SchoolReport {
+                school_id: s.code,
+                school_name: s.name,
+                status: report.map_or(ReportStatus::Draft, |r| r.status),
+                report_id: report.map(|r| r.id.clone()),
+                submitted_at: report.and_then(|r| r.submitted_at.clone()),
+            }
+        })
+        .collect();
+    // Those still owing a report first.
+    schools.sort_by(|a, b| {
+        (a.status != ReportStatus::Draft && a.status != ReportStatus::Overdue)
+            .cmp(&(b.status != ReportStatus::Draft && b.status != ReportStatus::Overdue))
+            .then(a.school_id.cmp(&b.school_id))
+    });
+    let submitted = schools
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.status,
+                ReportStatus::Pending | ReportStatus::Approved | ReportStatus::Returned
+            )
+        })
+        .count();
+    Ok(Overview {
+        period_label: period.label(),
+        period,
+        total: schools.len(),
+        submitted,
+        schools,
+    })
 }

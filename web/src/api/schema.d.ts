@@ -1964,6 +1964,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/weekly-reports/review/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 本期提交情况 (province): every school of the province for the period
+         *     of a day, those still owing a report first.
+         */
+        get: operations["weekly_reports_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/weekly-reports/review/{id}": {
         parameters: {
             query?: never;
@@ -2833,6 +2853,15 @@ export interface components {
             nature: components["schemas"]["OrgNature"];
             phone: string;
         };
+        /** @description 本期提交情况: every school of the province for one period. */
+        Overview: {
+            period: components["schemas"]["Period"];
+            periodLabel: string;
+            schools: components["schemas"]["SchoolReport"][];
+            /** @description Schools whose report was submitted (待审核, 审核通过 or 审核退回). */
+            submitted: number;
+            total: number;
+        };
         Paged_Allocation: {
             items: {
                 certificateId: string;
@@ -3566,6 +3595,16 @@ export interface components {
             email?: string;
             leads?: components["schemas"]["CertificateLead"][];
             phone: string;
+        };
+        /** @description One school's report for a period, as the province's overview shows it. */
+        SchoolReport: {
+            /** @description The report, when the province may open it. */
+            reportId?: string | null;
+            schoolId: string;
+            schoolName: string;
+            /** @description The report's status; 未提交 when there is none or only a draft. */
+            status: components["schemas"]["ReportStatus"];
+            submittedAt?: string | null;
         };
         /** @description The profile as the school sees it, with a link to its 电子签章. */
         SchoolView: components["schemas"]["School"] & {
@@ -8787,6 +8826,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_WeeklyReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    weekly_reports_overview: {
+        parameters: {
+            query?: {
+                /** @description A day inside the period (`YYYY-MM-DD`; today when absent). */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             403: {

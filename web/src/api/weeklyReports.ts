@@ -7,6 +7,7 @@ export type Figures = components['schemas']['Figures']
 export type ReportQuery = NonNullable<paths['/api/weekly-reports']['get']['parameters']['query']>
 export type CycleView = components['schemas']['CycleView']
 export type Cycle = components['schemas']['Cycle']
+export type Overview = components['schemas']['Overview']
 
 export const STATUSES = ['未提交', '待审核', '审核通过', '审核退回', '逾期未提交']
 export const DUPLICATE = '本周周报已提交，请勿重复提交'
@@ -23,6 +24,7 @@ export const submit = (id: string) => call(client.POST('/api/weekly-reports/{id}
 export const withdraw = (id: string) => call(client.POST('/api/weekly-reports/{id}/withdraw', { params: { path: { id } } }))
 
 export const reviewList = (query: ReportQuery) => call(client.GET('/api/weekly-reports/review', { params: { query } }))
+export const overview = (date?: string) => call(client.GET('/api/weekly-reports/review/overview', { params: { query: { date } } }))
 export const approve = (id: string) => call(client.POST('/api/weekly-reports/review/{id}/approve', { params: { path: { id } } }))
 export const returnIt = (id: string, reason: string) =>
   call(client.POST('/api/weekly-reports/review/{id}/return', { params: { path: { id } }, body: { reason } }))
