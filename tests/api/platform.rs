@@ -12,6 +12,11 @@ async fn every_area_answers_health_and_the_document_lists_it() {
     assert_eq!(doc.status, 200);
     assert_eq!(doc.body["openapi"], "3.1.0");
     assert!(doc.body["paths"]["/api/imports/{id}"]["get"].is_object());
+    assert_eq!(
+        vslc_api_docs::schema_collisions(),
+        Vec::<String>::new(),
+        "two areas give one schema name different shapes"
+    );
     app.stop().await;
 }
 

@@ -40,6 +40,34 @@ pub fn openapi() -> OpenApi {
     doc
 }
 
+/// Schema names two areas define differently. Merging keeps one of them,
+/// so the other area's document (and the web client typed from it) would
+/// silently describe the wrong shape; the API tests require none.
+pub fn schema_collisions() -> Vec<String> {
+    let mut seen: std::collections::BTreeMap<String, (&str, serde_json::Value)> =
+        Default::default();
+    let mut clashes = Vec::new();
+    for (a, routes) in areas::all() {
+        let (_, api) = area::mount(a, routes()).split_for_parts();
+        let Some(components) = api.components else {
+            continue;
+        };
+        for (name, schema) in components.schemas {
+            let json = serde_json::to_value(&schema).expect("schemas serialise");
+            match seen.get(&name) {
+                Some((other, known)) if *known != json => {
+                    clashes.push(format!("{name}: {other} and {}", a.name));
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(name, (a.name, json));
+                }
+            }
+        }
+    }
+    clashes
+}
+
 /// Operation ids are unique across the document: `<area>_<handler>`.
 fn prefix_operation_ids(api: &mut OpenApi, area: &str) {
     for item in api.paths.paths.values_mut() {
