@@ -81,7 +81,7 @@ async fn get_plan(
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<DeclarationPlanView>> {
     let p = plan::get(&state, &session, &id).await?;
-    Ok(axum::Json(p.view(plan::now(&state))))
+    Ok(axum::Json(p.view(state.clock.now_local())))
 }
 
 /// 修改申报计划 (未开始).

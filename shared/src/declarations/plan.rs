@@ -166,10 +166,6 @@ fn bad(message: impl Into<String>) -> ApiError {
     ApiError::invalid("BAD_DECLARATION_PLAN", message.into())
 }
 
-pub fn now(state: &AppState) -> NaiveDateTime {
-    state.clock.now_cst().naive_local()
-}
-
 /// Every plan of a province, newest batch first.
 pub async fn of_province(
     state: &AppState,
@@ -205,7 +201,7 @@ pub async fn list(
     page: &PageParams,
 ) -> Result<Paged<DeclarationPlanView>, ApiError> {
     let province = viewer_province(state, session).await?;
-    let now = now(state);
+    let now = state.clock.now_local();
     let rows: Vec<DeclarationPlanView> = of_province(state, &province)
         .await?
         .into_iter()
@@ -326,7 +322,7 @@ pub async fn create(
             e.into()
         }
     })?;
-    Ok(plan.view(now(state)))
+    Ok(plan.view(state.clock.now_local()))
 }
 
 fn started(plan: &DeclarationPlan, now: NaiveDateTime, action: &str) -> ApiError {
@@ -348,7 +344,7 @@ pub async fn edit(
 ) -> Result<DeclarationPlanView, ApiError> {
     let province = session.province_admin()?;
     let plan = load(state, province, id).await?;
-    let now = now(state);
+    let now = state.clock.now_local();
     if plan.status(now) != DeclarationPlanStatus::NotStarted {
         return Err(started(&plan, now, "修改"));
     }
@@ -400,7 +396,7 @@ pub async fn edit(
 pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
     let province = session.province_admin()?;
     let plan = load(state, province, id).await?;
-    let now = now(state);
+    let now = state.clock.now_local();
     if plan.status(now) != DeclarationPlanStatus::NotStarted {
         return Err(started(&plan, now, "删除"));
     }

@@ -229,7 +229,7 @@ fn lines(
 }
 
 fn plan_open(plan: &DeclarationPlan, state: &AppState) -> Result<(), ApiError> {
-    let status = plan.status(plan::now(state));
+    let status = plan.status(state.clock.now_local());
     if status != DeclarationPlanStatus::Open {
         return Err(ApiError::conflict(
             "PLAN_CLOSED",

@@ -198,16 +198,12 @@ pub fn yuan(cents: u64) -> String {
     format!("{}.{:02}", cents / 100, cents % 100)
 }
 
-fn now(state: &AppState) -> NaiveDateTime {
-    state.clock.now_cst().naive_local()
-}
-
 /// A school sees only itself among the 参考院校.
 fn view(state: &AppState, session: &Session, mut plan: Plan) -> PlanView {
     if session.tenant.kind == TenantKind::School {
         plan.schools.retain(|s| s.school_id == session.tenant.id);
     }
-    let phase = plan.phase(now(state));
+    let phase = plan.phase(state.clock.now_local());
     PlanView { plan, phase }
 }
 
@@ -583,7 +579,7 @@ pub async fn list(
     f: &PlanFilter,
     page: &PageParams,
 ) -> Result<Paged<PlanView>, ApiError> {
-    let now = now(state);
+    let now = state.clock.now_local();
     let mut rows = visible(state, session).await?;
     rows.retain(|p| {
         filter::text(&p.name, f.name.as_deref())

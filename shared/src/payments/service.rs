@@ -135,7 +135,7 @@ pub async fn generate(
     let plan = Plan::for_school(state, school, &input.plan_id)
         .await?
         .ok_or_else(|| ApiError::not_found("考试计划"))?;
-    plan_open(&plan, input.mode, state.clock.now_cst().naive_local())
+    plan_open(&plan, input.mode, state.clock.now_local())
         .map_err(|m| ApiError::conflict("PLAN_NOT_OPEN", m))?;
     let cert = plan
         .certificate(&input.certificate_id)
@@ -240,7 +240,7 @@ pub async fn list(
 async fn detail(state: &AppState, order: Order, full: bool) -> Result<OrderDetail, ApiError> {
     let school = order.school();
     let payments = Payments::load(state, &school, Some(&order.plan_id)).await?;
-    let now = state.clock.now_cst().naive_local();
+    let now = state.clock.now_local();
     let mut lines: Vec<RegistrationView> = of_plan(state, &school, &order.plan_id)
         .await?
         .into_iter()

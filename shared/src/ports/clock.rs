@@ -13,6 +13,11 @@ pub trait Clock: Send + Sync {
         self.now().with_timezone(&cst())
     }
 
+    /// Now as a China-time wall clock, what every window is compared with.
+    fn now_local(&self) -> chrono::NaiveDateTime {
+        self.now_cst().naive_local()
+    }
+
     /// Now as every record and list shows it: `YYYY-MM-DD HH:MM:SS`, China time.
     fn now_text(&self) -> String {
         self.now_cst().format(TIME_FORMAT).to_string()

@@ -379,7 +379,7 @@ impl RowSink for RegistrationsSink {
                     .collect(),
             ));
         };
-        let now = state.clock.now_cst().naive_local();
+        let now = state.clock.now_local();
         if let Err(reason) = plan_open(&plan, self.mode, now) {
             return Ok(saved(rows.iter().map(|_| Err(reason.clone())).collect()));
         }

@@ -206,7 +206,7 @@ async fn views(
         None => all(state, school).await?,
     };
     let payments = Payments::load(state, school, plan).await?;
-    let now = state.clock.now_cst().naive_local();
+    let now = state.clock.now_local();
     let mut rows: Vec<RegistrationView> = regs
         .into_iter()
         .map(|r| view(r, &payments, now, false))
@@ -247,12 +247,7 @@ pub async fn get(
     let school = session.school_reader()?;
     let r = own(state, school, id).await?;
     let payments = Payments::load(state, school, Some(&r.plan_id)).await?;
-    Ok(view(
-        r,
-        &payments,
-        state.clock.now_cst().naive_local(),
-        true,
-    ))
+    Ok(view(r, &payments, state.clock.now_local(), true))
 }
 
 /// 删除: only 未排考 and unpaid, and not in a live 缴费申请单; the guards go
@@ -269,7 +264,7 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
             format!("该报考记录已在缴费申请单 {} 中，请先删除缴费申请单", o.no)
         }));
     }
-    let status = r.status(state.clock.now_cst().naive_local());
+    let status = r.status(state.clock.now_local());
     if status != RegistrationStatus::NotScheduled {
         return Err(conflict(format!(
             "报考记录为“{}”状态，只能删除未排考且未缴费的报考记录",

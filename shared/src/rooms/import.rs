@@ -253,7 +253,7 @@ impl RowSink for RoomsSink {
                     .collect(),
             ));
         };
-        let now = state.clock.now_cst().naive_local();
+        let now = state.clock.now_local();
         if RoomStatus::of(plan, now) == RoomStatus::Ended {
             return Ok(saved(
                 rows.iter()

@@ -109,10 +109,6 @@ fn bad(message: impl Into<String>) -> ApiError {
     ApiError::invalid("BAD_ROOM", message.into())
 }
 
-fn now(state: &AppState) -> chrono::NaiveDateTime {
-    state.clock.now_cst().naive_local()
-}
-
 /// A published plan the school takes part in (others look missing).
 async fn school_plan(state: &AppState, school: &Tenant, plan_id: &str) -> Result<Plan, ApiError> {
     Plan::for_school(state, school, plan_id)
@@ -274,7 +270,7 @@ pub async fn create(
 ) -> Result<RoomView, ApiError> {
     let school = session.school_exam_writer()?;
     let (plan, site) = plan_and_site(state, school, &input).await?;
-    if RoomStatus::of(&plan, now(state)) == RoomStatus::Ended {
+    if RoomStatus::of(&plan, state.clock.now_local()) == RoomStatus::Ended {
         return Err(ApiError::conflict(
             "SCHEDULING_ENDED",
             "考试计划的排考时间已结束，不能再设置考场",
@@ -306,7 +302,7 @@ pub async fn create(
             }
         })?;
     Ok(RoomView {
-        status: RoomStatus::of(&plan, now(state)),
+        status: RoomStatus::of(&plan, state.clock.now_local()),
         room,
     })
 }
@@ -328,7 +324,7 @@ async fn views(
     f: &RoomFilter,
 ) -> Result<Vec<RoomView>, ApiError> {
     let plans = Plan::all(state).await?;
-    let now = now(state);
+    let now = state.clock.now_local();
     let mut rows: Vec<RoomView> = all(state, school)
         .await?
         .into_iter()
@@ -390,7 +386,7 @@ async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<(Room, Plan)
 pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<RoomView, ApiError> {
     let (room, plan) = own(state, session.school_reader()?, id).await?;
     Ok(RoomView {
-        status: RoomStatus::of(&plan, now(state)),
+        status: RoomStatus::of(&plan, state.clock.now_local()),
         room,
     })
 }
@@ -407,7 +403,7 @@ pub async fn edit(
 ) -> Result<RoomView, ApiError> {
     let school = session.school_exam_writer()?;
     let (old, plan) = own(state, school, id).await?;
-    let status = RoomStatus::of(&plan, now(state));
+    let status = RoomStatus::of(&plan, state.clock.now_local());
     if input.plan_id != old.plan_id
         || input.site_id != old.site_id
         || input.certificate_id != old.certificate_id
@@ -483,7 +479,7 @@ pub async fn edit(
 pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
     let school = session.school_exam_writer()?;
     let (room, plan) = own(state, school, id).await?;
-    let status = RoomStatus::of(&plan, now(state));
+    let status = RoomStatus::of(&plan, state.clock.now_local());
     if status != RoomStatus::NotScheduled {
         return Err(conflict(format!(
             "考场当前为“{}”状态，只有未排考的考场可以删除",
@@ -585,7 +581,7 @@ pub async fn reuse(
         return Err(bad("请选择另一个考试计划"));
     }
     let target = school_plan(state, school, &input.to_plan_id).await?;
-    if RoomStatus::of(&target, now(state)) == RoomStatus::Ended {
+    if RoomStatus::of(&target, state.clock.now_local()) == RoomStatus::Ended {
         return Err(ApiError::conflict(
             "SCHEDULING_ENDED",
             "目标考试计划的排考时间已结束，不能再设置考场",

@@ -14,7 +14,7 @@ pub const DEMO_DECLARATION_PLAN_ID: &str = "01DEMODPLAN000000000000001";
 
 pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     let province = Tenant::new(TenantKind::Province, "110000");
-    let now = state.clock.now_cst().naive_local();
+    let now = state.clock.now_local();
     let plan = DeclarationPlan {
         id: DEMO_DECLARATION_PLAN_ID.into(),
         province_id: province.id.clone(),

@@ -18,7 +18,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     let Some(cert) = Certificate::load(table, "CERT0101").await? else {
         return Ok(());
     };
-    let now = state.clock.now_cst().naive_local();
+    let now = state.clock.now_local();
     let created = now.format(TIME_FORMAT).to_string();
     let subject = |id: &str, level, code: &str, name: &str, method, minutes| Subject {
         id: id.into(),

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Figures, ReportStatus, WeeklyReport};
 use super::period::Period;
-use super::service::{now, schedule};
+use super::service::schedule;
 use crate::accounts::{Tenant, TenantKind};
 use crate::catalogue::school::{self, School};
 use crate::domain::RichText;
@@ -63,7 +63,7 @@ pub async fn close_province(
     schools: &[School],
 ) -> anyhow::Result<usize> {
     let schedule = schedule(state, province).await.map_err(anyhow_of)?;
-    let now = now(state);
+    let now = state.clock.now_local();
     let today = schedule.period(now.date());
     let key = bookmark_key(province);
     let Some(mark) = state.table.get_as::<CurrentPeriod>(&key).await? else {

@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{ReportStatus, WeeklyReport};
 use super::period::Period;
-use super::service::{ReportFilter, matches, now, save, schedule, sort};
+use super::service::{ReportFilter, matches, save, schedule, sort};
 use crate::accounts::{Session, TenantKind};
 use crate::catalogue::school;
 use crate::http::{ApiError, PageParams, Paged};
@@ -159,7 +159,7 @@ pub async fn overview(
 ) -> Result<Overview, ApiError> {
     let province = session.require_kind(TenantKind::Province)?;
     let day = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        None => now(state).date(),
+        None => state.clock.now_local().date(),
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| ApiError::invalid("BAD_DATE", "日期须为“年-月-日”格式"))?,
     };

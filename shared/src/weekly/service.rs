@@ -1,6 +1,6 @@
 //! 周报管理 (school side, manual §6.1) and the province's reporting cycle.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -32,12 +32,8 @@ fn cycle_key(province: &Tenant) -> Key {
     Key::new(province.pk(), "REPORTCYCLE")
 }
 
-pub fn now(state: &AppState) -> NaiveDateTime {
-    state.clock.now_cst().naive_local()
-}
-
 fn today(state: &AppState) -> NaiveDate {
-    now(state).date()
+    state.clock.now_local().date()
 }
 
 /// A province's cycles over time.
@@ -424,7 +420,7 @@ pub async fn edit(
     if !editable(&r) {
         return Err(state_conflict(&r, "未提交、审核退回", "编辑"));
     }
-    if r.period.has_ended(now(state)) {
+    if r.period.has_ended(state.clock.now_local()) {
         return Err(if input.submit {
             too_late()
         } else {
@@ -452,7 +448,7 @@ pub async fn submit(
     if !editable(&r) {
         return Err(state_conflict(&r, "未提交、审核退回", "提交"));
     }
-    if r.period.has_ended(now(state)) {
+    if r.period.has_ended(state.clock.now_local()) {
         return Err(too_late());
     }
     let update = submit_update(session, &r, state.clock.now_text())?;
@@ -470,7 +466,7 @@ pub async fn withdraw(
     if r.status != ReportStatus::Pending {
         return Err(state_conflict(&r, "待审核", "撤回"));
     }
-    if r.period.has_ended(now(state)) {
+    if r.period.has_ended(state.clock.now_local()) {
         return Err(ApiError::conflict(
             "PERIOD_ENDED",
             "提交时间已过，该周报目前不能撤回",
