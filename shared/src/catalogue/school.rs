@@ -78,6 +78,17 @@ impl School {
         super::province::code_of(&self.province).map(|c| Tenant::new(TenantKind::Province, c))
     }
 
+    /// [`School::province`], or the 409 a school without a recognisable
+    /// province gets.
+    pub fn overseer(&self) -> Result<Tenant, ApiError> {
+        self.province().ok_or_else(|| {
+            ApiError::conflict(
+                "NO_PROVINCE",
+                "院校信息中的所在省份无法识别，请联系平台管理员",
+            )
+        })
+    }
+
     fn directory_pk(province: &Tenant) -> String {
         format!("{}#SCHOOLS", province.pk())
     }
@@ -193,10 +204,19 @@ pub async fn of_province(state: &AppState, province: &Tenant) -> Result<Vec<Scho
 
 /// The province tenant of a school (from its profile).
 pub async fn province_of(state: &AppState, school: &Tenant) -> Result<Tenant, ApiError> {
-    load(state, school).await?.province().ok_or_else(|| {
-        ApiError::conflict(
-            "NO_PROVINCE",
-            "院校信息中的所在省份无法识别，请联系平台管理员",
-        )
-    })
+    load(state, school).await?.overseer()
+}
+
+/// The province whose records a session works with: a province its own, a
+/// school its province's; an org gets 403 with `org_message`.
+pub async fn session_province(
+    state: &AppState,
+    session: &Session,
+    org_message: &'static str,
+) -> Result<Tenant, ApiError> {
+    match session.tenant.kind {
+        TenantKind::Province => Ok(session.tenant.clone()),
+        TenantKind::School => province_of(state, &session.tenant).await,
+        TenantKind::Org => Err(ApiError::forbidden(org_message)),
+    }
 }

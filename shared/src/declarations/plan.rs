@@ -184,13 +184,12 @@ pub async fn of_province(
 
 /// The province whose plans the session sees: its own, or a school's.
 async fn viewer_province(state: &AppState, session: &Session) -> Result<Tenant, ApiError> {
-    match session.tenant.kind {
-        TenantKind::Province => Ok(session.tenant.clone()),
-        TenantKind::School => crate::catalogue::school::province_of(state, &session.tenant).await,
-        TenantKind::Org => Err(ApiError::forbidden(
-            "申报计划仅供试点院校和省级教育行政部门查看",
-        )),
-    }
+    crate::catalogue::school::session_province(
+        state,
+        session,
+        "申报计划仅供试点院校和省级教育行政部门查看",
+    )
+    .await
 }
 
 /// 查看申报计划: a school its province's, a province its own.

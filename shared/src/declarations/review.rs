@@ -92,7 +92,13 @@ pub async fn get(
     service::detail(state, d).await
 }
 
-fn not_waiting(d: &Declaration, who: &str, waiting: DeclarationStatus) -> ApiError {
+/// 409 for a declaration that is not at the step this reviewer decides.
+fn not_waiting(d: &Declaration, waiting: DeclarationStatus) -> ApiError {
+    let who = if waiting == DeclarationStatus::CityPending {
+        "市级审核员"
+    } else {
+        "省级管理员"
+    };
     ApiError::conflict(
         "STATE_CONFLICT",
         format!(
@@ -165,12 +171,7 @@ pub async fn approve(
     for _ in 0..5 {
         let d = load(state, session, id).await?;
         if d.status != waiting {
-            let who = if waiting == DeclarationStatus::CityPending {
-                "市级审核员"
-            } else {
-                "省级管理员"
-            };
-            return Err(not_waiting(&d, who, waiting));
+            return Err(not_waiting(&d, waiting));
         }
         let now = state.clock.now_text();
         if waiting == DeclarationStatus::CityPending {
@@ -274,12 +275,7 @@ pub async fn return_declaration(
     let reason = input.checked()?;
     let d = load(state, session, id).await?;
     if d.status != waiting {
-        let who = if waiting == DeclarationStatus::CityPending {
-            "市级审核员"
-        } else {
-            "省级管理员"
-        };
-        return Err(not_waiting(&d, who, waiting));
+        return Err(not_waiting(&d, waiting));
     }
     let next = DeclarationStatus::Returned;
     let record = ReviewRecord::new(session, state.clock.now_text(), "审核退回", next.label())

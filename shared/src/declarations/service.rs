@@ -277,9 +277,7 @@ pub async fn create(
 ) -> Result<Declaration, ApiError> {
     let school = session.school_exam_writer()?;
     let profile = school::load(state, school).await?;
-    let province = profile
-        .province()
-        .ok_or_else(|| bad("院校信息中的所在省份无法识别"))?;
+    let province = profile.overseer()?;
     let plan = plan::load(state, &province, &input.plan_id).await?;
     plan_open(&plan, state)?;
     let cert = certificate(state, &plan, &input).await?;

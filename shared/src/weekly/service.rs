@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Figures, ReportStatus, WeeklyReport};
 use super::period::{Cycle, CycleChange, Period, Schedule};
-use crate::accounts::{Session, Tenant, TenantKind};
+use crate::accounts::{Session, Tenant};
 use crate::catalogue::school;
 use crate::domain::RichText;
 use crate::exam::window::Window;
@@ -69,26 +69,22 @@ pub struct CycleInput {
 }
 
 async fn viewer_province(state: &AppState, session: &Session) -> Result<Tenant, ApiError> {
-    match session.tenant.kind {
-        TenantKind::Province => Ok(session.tenant.clone()),
-        TenantKind::School => school::province_of(state, &session.tenant).await,
-        TenantKind::Org => Err(ApiError::forbidden(
-            "周报仅供试点院校和省级教育行政部门使用",
-        )),
-    }
+    school::session_province(state, session, "周报仅供试点院校和省级教育行政部门使用").await
 }
 
 pub async fn cycle(state: &AppState, session: &Session) -> Result<CycleView, ApiError> {
     let province = viewer_province(state, session).await?;
-    let s = schedule(state, &province).await?;
-    let day = today(state);
+    Ok(view(&schedule(state, &province).await?, today(state)))
+}
+
+fn view(s: &Schedule, day: NaiveDate) -> CycleView {
     let current = s.period(day);
-    Ok(CycleView {
+    CycleView {
         cycle: current.cycle,
         pending: s.pending(day),
         current_label: current.label(),
         current,
-    })
+    }
 }
 
 /// 设置上报周期 (省级管理员): in force from the end of the current period.
@@ -102,11 +98,12 @@ pub async fn set_cycle(
     let mut s = Schedule {
         changes: setting.changes,
     };
-    s.switch(input.cycle, today(state));
+    let day = today(state);
+    s.switch(input.cycle, day);
     let item = to_item(
         &cycle_key(province),
         &CycleSetting {
-            changes: s.changes,
+            changes: s.changes.clone(),
             version: setting.version + 1,
         },
     )?;
@@ -116,7 +113,7 @@ pub async fn set_cycle(
         Condition::VersionIs(setting.version)
     };
     state.table.put(item, Some(condition)).await?;
-    cycle(state, session).await
+    Ok(view(&s, day))
 }
 
 /// 提交周报's starting point: the current period, its deadline, the figures
@@ -257,9 +254,7 @@ pub async fn create(
 ) -> Result<WeeklyReport, ApiError> {
     let school = session.school_exam_writer()?;
     let profile = school::load(state, school).await?;
-    let province = profile
-        .province()
-        .ok_or_else(|| bad("院校信息中的所在省份无法识别"))?;
+    let province = profile.overseer()?;
     let period = schedule(state, &province).await?.period(today(state));
     let content = content(&input)?;
     let at = state.clock.now_text();

@@ -16,6 +16,7 @@ export type Level = components['schemas']['Level']
 export const STATUSES = ['未提交', '待市级审核', '待初审', '审核通过', '审核退回']
 
 export const plans = (query: PlanQuery) => call(client.GET('/api/declarations/plans', { params: { query } }))
+export const getPlan = (id: string) => call(client.GET('/api/declarations/plans/{id}', { params: { path: { id } } }))
 export const createPlan = (body: PlanInput) => call(client.POST('/api/declarations/plans', { body }))
 export const editPlan = (id: string, body: PlanInput) => call(client.PUT('/api/declarations/plans/{id}', { params: { path: { id } }, body }))
 export const removePlan = (id: string) => call(client.DELETE('/api/declarations/plans/{id}', { params: { path: { id } } }))
