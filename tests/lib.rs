@@ -388,3 +388,59 @@ pub fn id_number(n: u32, seq: u32) -> String {
     let check = vslc_shared::domain::identity::check_char(first.as_bytes()) as char;
     format!("{first}{check}")
 }
+
+/// The same zip (xlsx) with each entry's bytes passed through `edit`
+/// (name, bytes) → bytes: hostile variants of a real workbook.
+pub fn rezip(bytes: &[u8], mut edit: impl FnMut(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("an entry");
+        let name = entry.name().expect("a name").into_owned();
+        let mut body = Vec::new();
+        entry.read_to_end(&mut body).expect("readable");
+        let body = edit(&name, body);
+        out.start_file(name, opts).expect("entry started");
+        out.write_all(&body).expect("entry written");
+    }
+    out.finish().expect("zip finished").into_inner()
+}
+
+/// The header of a 院校考生 roster.
+pub const CANDIDATE_HEAD: [&str; 9] = [
+    "*姓名",
+    "*姓名拼音",
+    "性别",
+    "*证件类型",
+    "*证件号码",
+    "*手机号",
+    "*就读专业",
+    "专业层次",
+    "*入学年份",
+];
+
+/// A 院校考生 roster of these ID numbers, every row valid.
+pub fn candidate_roster(ids: &[String]) -> Vec<u8> {
+    let mut rows: Vec<Vec<String>> = vec![CANDIDATE_HEAD.iter().map(|s| s.to_string()).collect()];
+    for (i, id) in ids.iter().enumerate() {
+        rows.push(vec![
+            format!("学生{i}"),
+            "XUE SHENG".into(),
+            String::new(),
+            "身份证".into(),
+            id.clone(),
+            "18512340926".into(),
+            "510201 计算机应用技术".into(),
+            String::new(),
+            "2024".into(),
+        ]);
+    }
+    let refs: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    workbook(&refs)
+}

@@ -152,7 +152,7 @@ async fn run(step: &str) -> anyhow::Result<()> {
     reset_peak();
     let before = requests.as_ref().map_or(0, |r| r.load(Ordering::Relaxed));
     let (t, cpu) = (Instant::now(), cpu_secs());
-    worker.process_key(&key).await?;
+    worker.process_key(&key, false).await?;
     let secs = t.elapsed().as_secs_f64();
     let cpu = cpu_secs() - cpu;
     let done = ImportRecord::load(state.table.as_ref(), &school, &id)

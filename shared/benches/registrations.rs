@@ -113,7 +113,7 @@ async fn run() -> anyhow::Result<()> {
     let worker = ImportWorker::new(state.clone(), registry());
     reset_peak();
     let (t, cpu) = (Instant::now(), cpu_secs());
-    worker.process_key(&key).await?;
+    worker.process_key(&key, false).await?;
     let secs = t.elapsed().as_secs_f64();
     let cpu = cpu_secs() - cpu;
     let done = ImportRecord::load(state.table.as_ref(), &school, &id)

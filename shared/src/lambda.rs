@@ -51,7 +51,13 @@ pub async fn handle_sqs_batch(worker: &dyn Worker, event: SqsEvent) -> SqsBatchR
                 .and_then(|c| c.parse().ok())
                 .unwrap_or(1),
         };
-        if let Err(e) = worker.handle(&message).await {
+        // A panic fails this message alone (it is retried, then dead-lettered).
+        let handled = futures_util::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(
+            worker.handle(&message),
+        ))
+        .await
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("worker panicked")));
+        if let Err(e) = handled {
             tracing::error!(message_id = %id, error = ?e, "message failed; it will be retried");
             let mut failure = BatchItemFailure::default();
             failure.item_identifier = id;

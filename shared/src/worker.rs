@@ -62,7 +62,15 @@ pub async fn consume(
                 body: received.body.clone(),
                 receive_count: received.receive_count,
             };
-            match worker.handle(&message).await {
+            // On its own task, so that a panic fails this delivery (it is
+            // retried, then dead-lettered) instead of stopping the consumer.
+            let handled = {
+                let worker = worker.clone();
+                tokio::spawn(async move { worker.handle(&message).await })
+                    .await
+                    .unwrap_or_else(|panic| Err(anyhow::anyhow!("worker panicked: {panic}")))
+            };
+            match handled {
                 Ok(()) => {
                     if let Err(e) = queue.delete(from, &received.receipt).await {
                         tracing::error!(error = ?e, message_id = %received.id, "delete failed; the message will be redelivered");

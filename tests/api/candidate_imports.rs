@@ -1,41 +1,8 @@
 use serde_json::{Value, json};
-use vslc_api_tests::{TestApp, id_number, spawn_app, workbook};
+use vslc_api_tests::{
+    CANDIDATE_HEAD as HEAD, TestApp, candidate_roster as roster, id_number, spawn_app, workbook,
+};
 use vslc_shared::ports::{QueueName, QueueRef};
-
-const HEAD: [&str; 9] = [
-    "*姓名",
-    "*姓名拼音",
-    "性别",
-    "*证件类型",
-    "*证件号码",
-    "*手机号",
-    "*就读专业",
-    "专业层次",
-    "*入学年份",
-];
-
-/// A valid 身份证 number for 1990-01-01 + n days, sequence `seq`.
-fn roster(ids: &[String]) -> Vec<u8> {
-    let mut rows: Vec<Vec<String>> = vec![HEAD.iter().map(|s| s.to_string()).collect()];
-    for (i, id) in ids.iter().enumerate() {
-        rows.push(vec![
-            format!("学生{i}"),
-            "XUE SHENG".into(),
-            String::new(),
-            "身份证".into(),
-            id.clone(),
-            "18512340926".into(),
-            "510201 计算机应用技术".into(),
-            String::new(),
-            "2024".into(),
-        ]);
-    }
-    let refs: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|r| r.iter().map(String::as_str).collect())
-        .collect();
-    workbook(&refs)
-}
 
 async fn import(app: &TestApp, token: &str, bytes: Vec<u8>, dry_run: bool) -> Value {
     let r = app.post("/api/imports", Some(token), json!({"type": "candidates", "fileName": "考生.xlsx", "params": {"kind": "school"}, "dryRun": dry_run})).await;

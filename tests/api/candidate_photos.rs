@@ -175,6 +175,44 @@ async fn a_photo_zip_attaches_good_photos_and_refuses_hostile_entries() {
 }
 
 #[tokio::test]
+async fn windows_style_traversal_is_listed_as_a_failed_entry_not_skipped() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    let ok = candidate(&app, &t, "513321200001010014").await;
+    let entries = vec![
+        (
+            "513321200001010014.jpg",
+            photo(295, 413, true, ImageFormat::Jpeg),
+        ),
+        (r"..\..\win.jpg", photo(295, 413, true, ImageFormat::Jpeg)),
+        (
+            r"photos\..\..\x.jpg",
+            photo(295, 413, true, ImageFormat::Jpeg),
+        ),
+    ];
+    let done = import_zip(&app, &t, zip_of(&entries)).await;
+    assert_eq!(
+        (
+            done["total"].as_u64(),
+            done["success"].as_u64(),
+            done["failed"].as_u64()
+        ),
+        (Some(3), Some(1), Some(2)),
+        "{done}"
+    );
+    let got = reasons(&app, &done).await;
+    assert!(
+        got.contains(&(
+            r"..\..\win.jpg".to_owned(),
+            "文件名含路径跳转或绝对路径，已拒绝".to_owned()
+        )),
+        "{got:?}"
+    );
+    let view = app.get(&format!("/api/candidates/{ok}"), Some(&t)).await;
+    assert_eq!(view.body["status"], "信息待认证", "{}", view.body);
+}
+
+#[tokio::test]
 async fn zips_with_too_many_entries_or_no_zip_at_all_are_refused_whole() {
     let app = spawn_app().await;
     let t = app.login("school-admin").await;

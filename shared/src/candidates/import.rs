@@ -19,8 +19,8 @@ use crate::accounts::{Tenant, TenantKind};
 use crate::catalogue::certificate::MajorLevel;
 use crate::catalogue::{Certificate, Pilot};
 use crate::domain::{Gender, IdType};
-use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saving, saved};
-use crate::ports::table::{EncodedItem, Guarded, Item, Query, TableError, TableExt};
+use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
+use crate::ports::table::{EncodedItem, Guarded, Item, Key, Query, TableError, TableExt};
 use crate::state::AppState;
 
 pub struct CandidatesImport;
@@ -254,6 +254,7 @@ impl ImportKind for CandidatesImport {
             first_row: HashMap::new(),
             today: state.clock.now_cst().date_naive(),
             pool: 0..0,
+            saved: Saved::default(),
         }))
     }
 }
@@ -268,6 +269,8 @@ struct CandidatesSink {
     today: chrono::NaiveDate,
     /// Reserved 考生编号 sequence numbers not handed out yet.
     pool: std::ops::Range<u64>,
+    /// What this import saved, for `undo`.
+    saved: Saved,
 }
 
 /// A guard as written: whose number, which import.
@@ -346,6 +349,15 @@ impl RowSink for CandidatesSink {
 
         // This import's own candidates a crash may have left unwritten.
         let mut repairs = Vec::new();
+        let own_keys: Vec<[Key; 2]> = own
+            .iter()
+            .map(|(c, no)| {
+                [
+                    Candidate::guard_key(school, c.id.id_type, &c.id.number),
+                    Candidate::key(school, no),
+                ]
+            })
+            .collect();
         if !own.is_empty() {
             let (checked, nos): (Vec<Checked>, Vec<String>) = own.into_iter().unzip();
             let mut built = new_candidates(state, checked).await?;
@@ -361,6 +373,15 @@ impl RowSink for CandidatesSink {
         let (positions, checked): (Vec<usize>, Vec<Checked>) = fresh.into_iter().unzip();
         let first = self.numbers(state, checked.len() as u64).await?;
         let candidates = numbered(state, checked, first);
+        let fresh_keys: Vec<[Key; 2]> = candidates
+            .iter()
+            .map(|c| {
+                [
+                    Candidate::guard_key(school, c.id_type, &c.id_number),
+                    Candidate::key(school, &c.candidate_no),
+                ]
+            })
+            .collect();
         let groups = candidates
             .iter()
             .map(|c| {
@@ -381,18 +402,28 @@ impl RowSink for CandidatesSink {
             .collect::<Result<Vec<Guarded>, TableError>>()?;
         drop(candidates);
         let table = state.table.clone();
+        let saved = self.saved.clone();
         Ok(Box::pin(async move {
             if !repairs.is_empty() {
                 table.insert_new(repairs).await?;
             }
+            for keys in own_keys {
+                saved.row(keys, None);
+            }
             let won = table.insert_guarded(groups).await?;
-            for (pos, won) in positions.into_iter().zip(won) {
-                if !won {
+            for ((pos, won), keys) in positions.into_iter().zip(won).zip(fresh_keys) {
+                if won {
+                    saved.row(keys, None);
+                } else {
                     // Another import created this person meanwhile.
                     outcomes[pos] = Err("该考生已存在".into());
                 }
             }
             Ok(outcomes)
         }))
+    }
+
+    async fn undo(&mut self, ctx: &ImportContext<'_>) -> anyhow::Result<usize> {
+        self.saved.undo(ctx.state.table.as_ref()).await
     }
 }

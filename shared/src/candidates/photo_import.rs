@@ -52,18 +52,20 @@ fn read_entries(bytes: Vec<u8>, tx: tokio::sync::mpsc::Sender<Entry>) -> Result<
             .name()
             .map(|n| n.into_owned())
             .unwrap_or_else(|_| "（无法识别的文件名）".into());
-        if file.is_dir()
-            || name.starts_with("__MACOSX/")
-            || name.rsplit('/').next().is_some_and(|n| n.starts_with('.'))
-        {
-            continue;
-        }
         let send = |e: Entry| tx.blocking_send(e).map_err(|_| "导入已中止".to_string());
+        // Traversal first: `..\\..\\win.jpg` must be reported, not taken
+        // for a hidden file and skipped.
         if file.enclosed_name().is_none() || name.starts_with('/') || name.contains('\\') {
             send(Entry::Refused {
                 name,
                 reason: "文件名含路径跳转或绝对路径，已拒绝".into(),
             })?;
+            continue;
+        }
+        if file.is_dir()
+            || name.starts_with("__MACOSX/")
+            || name.rsplit('/').next().is_some_and(|n| n.starts_with('.'))
+        {
             continue;
         }
         let (size, packed) = (file.size(), file.compressed_size());

@@ -500,6 +500,33 @@ pub async fn apply_edit(
     Ok(new)
 }
 
+/// Puts a candidate back as it was before the edit that made `now` (a
+/// failed import taking back its edits): a versioned write, so a later edit
+/// wins, with the ID-number guard moved back if the edit had moved it.
+pub async fn restore(
+    state: &AppState,
+    school: &Tenant,
+    now: &Candidate,
+    mut old: Candidate,
+) -> Result<(), TableError> {
+    old.version = now.version + 1;
+    let mut ops = vec![TxOp::Put {
+        item: old.to_item(school)?,
+        condition: Some(Condition::VersionIs(now.version)),
+    }];
+    if (now.id_type, &now.id_number) != (old.id_type, &old.id_number) {
+        ops.push(TxOp::Delete {
+            key: Candidate::guard_key(school, now.id_type, &now.id_number),
+            condition: None,
+        });
+        ops.push(TxOp::Put {
+            item: old.guard_item(school)?,
+            condition: Some(Condition::NotExists),
+        });
+    }
+    state.table.transact(ops).await
+}
+
 /// The catalogue majors by code, for checking many rows at once.
 pub async fn majors(
     state: &AppState,

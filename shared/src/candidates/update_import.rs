@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 use super::model::Candidate;
 use super::model::MajorRef;
-use super::service::{CandidateInput, all, apply_edit, check, majors};
+use super::service::{CandidateInput, all, apply_edit, check, majors, restore};
 use crate::accounts::TenantKind;
 use crate::catalogue::certificate::MajorLevel;
 use crate::domain::{Gender, IdType};
@@ -147,6 +147,7 @@ impl ImportKind for CandidatesUpdate {
             majors,
             by_no,
             first: HashMap::new(),
+            before: Vec::new(),
         }))
     }
 }
@@ -155,6 +156,8 @@ struct UpdateSink {
     majors: HashMap<String, (MajorRef, MajorLevel)>,
     by_no: HashMap<String, Candidate>,
     first: HashMap<String, usize>,
+    /// Candidates this import edited, as they were before, for `undo`.
+    before: Vec<Candidate>,
 }
 
 #[async_trait]
@@ -192,7 +195,9 @@ impl RowSink for UpdateSink {
             .await;
             match outcome {
                 Ok(Some(updated)) => {
-                    self.by_no.insert(no, updated);
+                    if let Some(old) = self.by_no.insert(no, updated) {
+                        self.before.push(old);
+                    }
                     outcomes.push(Ok(()));
                 }
                 Ok(None) => outcomes.push(Ok(())),
@@ -201,5 +206,25 @@ impl RowSink for UpdateSink {
         }
         // Edits are saved row by row above: each is a checked state transition.
         Ok(saved(outcomes))
+    }
+
+    /// Puts back each edited candidate as it was (a versioned write, so an
+    /// edit someone made since is kept).
+    async fn undo(&mut self, ctx: &ImportContext<'_>) -> anyhow::Result<usize> {
+        let school = &ctx.record.tenant;
+        let mut restored = 0;
+        for old in std::mem::take(&mut self.before) {
+            let Some(now) = self.by_no.get(&old.candidate_no) else {
+                continue;
+            };
+            match restore(ctx.state, school, now, old).await {
+                Ok(()) => restored += 1,
+                Err(e) if e.is_conflict() => {
+                    tracing::warn!(candidate = %now.candidate_no, "edited since; not restored");
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(restored)
     }
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::{Column, ImportContext, ImportKind, Row, RowSink, Saving};
+use super::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving};
 use crate::accounts::TenantKind;
 use crate::ports::table::{BatchOp, Query, TableExt, from_item, to_item};
 
@@ -95,6 +95,7 @@ impl ImportKind for DemoNotes {
         Ok(Box::new(NotesSink {
             existing,
             first_row: HashMap::new(),
+            saved: Saved::default(),
         }))
     }
 }
@@ -103,6 +104,7 @@ struct NotesSink {
     /// Stored notes: code → the import that saved it.
     existing: HashMap<String, String>,
     first_row: HashMap<String, usize>,
+    saved: Saved,
 }
 
 #[async_trait]
@@ -110,6 +112,7 @@ impl RowSink for NotesSink {
     async fn apply(&mut self, ctx: &ImportContext<'_>, rows: &[Row]) -> anyhow::Result<Saving> {
         let mut outcomes = Vec::with_capacity(rows.len());
         let mut pending = Vec::new();
+        let mut keys = Vec::new();
         for row in rows {
             let outcome = check_row(row).and_then(|(code, content, date)| {
                 if let Some(first) = self.first_row.get(&code) {
@@ -134,10 +137,9 @@ impl RowSink for NotesSink {
             match outcome {
                 Ok(note) => {
                     if !ctx.dry_run {
-                        pending.push(BatchOp::Put(to_item(
-                            &ctx.key(format!("{NOTE_PREFIX}{}", note.code)),
-                            &note,
-                        )?));
+                        let key = ctx.key(format!("{NOTE_PREFIX}{}", note.code));
+                        pending.push(BatchOp::Put(to_item(&key, &note)?));
+                        keys.push(key);
                     }
                     outcomes.push(Ok(()));
                 }
@@ -145,11 +147,19 @@ impl RowSink for NotesSink {
             }
         }
         let table = ctx.state.table.clone();
+        let saved = self.saved.clone();
         Ok(Box::pin(async move {
             if !pending.is_empty() {
                 table.batch_write(pending).await?;
             }
+            for key in keys {
+                saved.row([key], None);
+            }
             Ok(outcomes)
         }))
+    }
+
+    async fn undo(&mut self, ctx: &ImportContext<'_>) -> anyhow::Result<usize> {
+        self.saved.undo(ctx.state.table.as_ref()).await
     }
 }

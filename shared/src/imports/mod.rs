@@ -9,6 +9,7 @@ pub mod record;
 pub mod service;
 pub mod worker;
 pub mod xlsx;
+pub mod xlsx_guard;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -135,6 +136,66 @@ pub type Saving = Pin<Box<dyn Future<Output = anyhow::Result<Outcomes>> + Send +
 /// One outcome per row.
 pub type Outcomes = Vec<Result<(), String>>;
 
+/// What an xlsx import has saved so far, kept so that a failed import can
+/// take it back (`RowSink::undo`). Savings run on their own tasks, so it is
+/// shared with them.
+#[derive(Clone, Default)]
+pub struct Saved(Arc<std::sync::Mutex<SavedRows>>);
+
+#[derive(Default)]
+struct SavedRows {
+    rows: usize,
+    /// Items the rows created (records and their guards).
+    created: Vec<Key>,
+    /// Counters the rows added one to: (key, attribute).
+    counted: Vec<(Key, &'static str)>,
+}
+
+impl Saved {
+    /// One row saved: the items it created and the counters it raised.
+    pub fn row(
+        &self,
+        created: impl IntoIterator<Item = Key>,
+        counted: Option<(Key, &'static str)>,
+    ) {
+        let mut saved = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        saved.rows += 1;
+        saved.created.extend(created);
+        saved.counted.extend(counted);
+    }
+
+    /// Deletes what the rows created and lowers what they raised; returns
+    /// how many rows it took back.
+    pub async fn undo(&self, table: &dyn crate::ports::Table) -> anyhow::Result<usize> {
+        let SavedRows {
+            rows,
+            created,
+            counted,
+        } = std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()));
+        for chunk in created.chunks(1_000) {
+            table
+                .batch_write(
+                    chunk
+                        .iter()
+                        .cloned()
+                        .map(crate::ports::table::BatchOp::Delete)
+                        .collect(),
+                )
+                .await?;
+        }
+        let mut by_key: HashMap<(Key, &'static str), i64> = HashMap::new();
+        for c in counted {
+            *by_key.entry(c).or_default() += 1;
+        }
+        for ((key, attribute), n) in by_key {
+            table
+                .update(&key, Update::new().add(attribute, -n), None)
+                .await?;
+        }
+        Ok(rows)
+    }
+}
+
 /// A `Saving` for a chunk whose work is already done.
 pub fn saved(outcomes: Outcomes) -> Saving {
     Box::pin(std::future::ready(Ok(outcomes)))
@@ -148,6 +209,11 @@ pub trait RowSink: Send {
     /// (unless dry run, the good rows' writes). Must be idempotent: an
     /// import run twice saves nothing twice.
     async fn apply(&mut self, ctx: &ImportContext<'_>, rows: &[Row]) -> anyhow::Result<Saving>;
+    /// Takes back everything this import saved: it failed part-way (the
+    /// file stopped being readable, or held too many rows), and a failed
+    /// import leaves nothing of itself stored. Called after every saving
+    /// has finished; returns how many rows it took back.
+    async fn undo(&mut self, ctx: &ImportContext<'_>) -> anyhow::Result<usize>;
 }
 
 /// An import type.

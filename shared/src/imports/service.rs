@@ -7,6 +7,7 @@ use super::record::{ImportRecord, ImportStatus};
 use super::{ImportKind, Registry};
 use crate::accounts::Session;
 use crate::http::ApiError;
+use crate::ports::table::Update;
 use crate::state::AppState;
 
 /// `POST /api/imports` body.
@@ -24,6 +25,10 @@ pub struct NewImport {
     /// 校验: check every row, save nothing.
     #[serde(default)]
     pub dry_run: bool,
+    /// The file's size in bytes, when the client knows it: a file over the
+    /// type's limit is refused here, before anything is uploaded.
+    #[serde(default)]
+    pub size: Option<u64>,
 }
 
 /// Where to PUT the file.
@@ -139,6 +144,16 @@ pub async fn create(
     }
     kind.check_params(&req.params)
         .map_err(|m| ApiError::invalid("BAD_PARAMS", m))?;
+    let limit = super::worker::max_upload_bytes(file_type);
+    if req.size.is_some_and(|size| size > limit) {
+        return Err(ApiError::invalid(
+            "FILE_TOO_LARGE",
+            format!(
+                "文件超过 {}MB 的上限，请拆分后分批导入",
+                limit / (1024 * 1024)
+            ),
+        ));
+    }
     let id = ulid::Ulid::new().to_string();
     let upload_key = ImportRecord::upload_key_for(&session.tenant, &id, file_type.extension());
     let record = ImportRecord {
@@ -175,12 +190,52 @@ pub async fn create(
     })
 }
 
+/// An import whose file never arrived: the upload link expired unused, or
+/// the upload was refused (over the size limit) or broken off.
+const NEVER_UPLOADED: &str = "未收到上传的文件（文件可能超过大小限制，或上传中断），请重新导入";
+
+/// Ends an import still 排队中 after its upload link expired: no file will
+/// come, and the record must not wait forever.
+async fn expire_if_stale(state: &AppState, record: &mut ImportRecord) -> Result<(), ApiError> {
+    if record.status != ImportStatus::Queued {
+        return Ok(());
+    }
+    let Ok(created) =
+        chrono::NaiveDateTime::parse_from_str(&record.created_at, crate::ports::clock::TIME_FORMAT)
+    else {
+        return Ok(());
+    };
+    let grace = chrono::Duration::from_std(state.config.url_ttl).unwrap_or_default()
+        + chrono::Duration::minutes(5);
+    if state.clock.now_local() < created + grace {
+        return Ok(());
+    }
+    let update = Update::new()
+        .set("status", ImportStatus::Failed.label())
+        .set("message", NEVER_UPLOADED)
+        .set("progress", 100)
+        .set("finishedAt", state.clock.now_text());
+    match record.save_if_unchanged(state.table.as_ref(), update).await {
+        // A worker picked it up meanwhile: show it as it is now.
+        Err(e) if e.is_conflict() => {
+            if let Some(now) =
+                ImportRecord::load(state.table.as_ref(), &record.tenant, &record.id).await?
+            {
+                *record = now;
+            }
+            Ok(())
+        }
+        other => Ok(other?),
+    }
+}
+
 /// One record as the API shows it, with a fresh failed-rows link.
 pub async fn view(
     state: &AppState,
     registry: &Registry,
-    record: ImportRecord,
+    mut record: ImportRecord,
 ) -> Result<ImportView, ApiError> {
+    expire_if_stale(state, &mut record).await?;
     let failed_rows_url = match &record.failed_rows_key {
         Some(key) => {
             let name = format!(

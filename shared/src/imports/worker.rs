@@ -4,6 +4,7 @@
 //! import kinds write rows under deterministic keys, so nothing doubles.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use anyhow::Context;
 use async_trait::async_trait;
@@ -11,6 +12,7 @@ use serde::Deserialize;
 
 use super::record::{ImportRecord, ImportStatus};
 use super::xlsx::SheetRows;
+use super::xlsx_guard::{Limits, inspect};
 use super::{FileOutcomes, FileType, ImportContext, ImportKind, Outcomes, Registry, Row};
 use crate::adapters::embedded::signing::decode_component;
 use crate::ports::queue::QueueName;
@@ -21,6 +23,22 @@ use tokio::task::JoinHandle;
 
 /// Most data rows one file may hold.
 pub const MAX_ROWS: usize = 100_000;
+
+/// Largest upload of each file type. A workbook of 100,000 rows is a few
+/// MB; photo zips are larger.
+pub fn max_upload_bytes(file_type: FileType) -> u64 {
+    match file_type {
+        FileType::Xlsx => 50 * 1024 * 1024,
+        FileType::Zip => 200 * 1024 * 1024,
+    }
+}
+
+fn too_large(file_type: FileType) -> String {
+    format!(
+        "文件超过 {}MB 的上限，请拆分后分批导入",
+        max_upload_bytes(file_type) / (1024 * 1024)
+    )
+}
 
 fn too_many() -> String {
     format!("单个文件最多 {MAX_ROWS} 行数据，请拆分后分批导入")
@@ -178,52 +196,142 @@ impl Tally {
 }
 
 const UNREADABLE: &str = "文件无法读取，请上传由模板填写的 .xlsx 文件";
+/// The sheet reader stopped without finishing (it panicked).
+const READER_DIED: &str = "文件读取过程中出错，请用 Excel 打开并另存为 .xlsx 后重新上传";
+/// Deliveries that started the import and never finished it (the process
+/// died: out of time or memory). The next delivery fails the import.
+pub const MAX_ATTEMPTS: u32 = 3;
+const GAVE_UP: &str = "文件多次处理均未完成，已停止处理。请检查文件内容，拆分后重新导入";
+const STORAGE_FAILED: &str = "保存数据时多次出错，导入未完成，请稍后重新导入";
+
+/// What the sheet reader hands to the importer.
+enum Read {
+    Rows(SheetRows),
+    /// The sheet was read to its end.
+    Done,
+    /// The sheet stopped being readable part-way (message for the user).
+    Failed(String),
+}
 
 impl ImportWorker {
-    /// Streams an xlsx upload through the kind: a blocking thread parses the
-    /// sheet a chunk ahead while the kind checks and saves the chunk before,
-    /// so reading and writing overlap and the file is never held as cells
-    /// whole. `Err(message)` fails the import.
+    /// Streams an xlsx upload through the kind. First the gate checks the
+    /// whole file (limits, well-formed XML, the row count) so that what can
+    /// be refused is refused before anything is saved; then a blocking
+    /// thread parses the sheet a chunk ahead while the kind checks and saves
+    /// the chunk before, so reading and writing overlap and the file is
+    /// never held as cells whole. `Err(message)` fails the import, and
+    /// whatever it had saved is taken back first.
     async fn stream_rows(
         &self,
-        kind: &dyn ImportKind,
+        kind: &Arc<dyn ImportKind>,
         record: &ImportRecord,
         bytes: Vec<u8>,
     ) -> anyhow::Result<Result<Tally, String>> {
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<(usize, SheetRows), String>>(4);
+        let bytes: Arc<[u8]> = bytes.into();
         let import = record.id.clone();
-        let reader = tokio::task::spawn_blocking(move || {
-            let sent = super::xlsx::stream_first_sheet(&bytes, READ_CHUNK, |declared, rows| {
-                tx.blocking_send(Ok((declared, rows))).is_ok()
-            });
-            if let Err(e) = sent {
-                tracing::info!(%import, error = %e, "unreadable upload");
-                let _ = tx.blocking_send(Err(e.to_string()));
+        let gate = {
+            let bytes = bytes.clone();
+            tokio::task::spawn_blocking(move || inspect(&bytes, &Limits::default())).await
+        };
+        let inspection = match gate {
+            Ok(Ok(i)) => i,
+            Ok(Err(refused)) => {
+                tracing::info!(%import, reason = %refused, "upload refused by the gate");
+                return Ok(Err(refused.to_string()));
             }
+            Err(panic) => {
+                tracing::error!(%import, error = %panic, "the xlsx gate panicked");
+                return Ok(Err(READER_DIED.into()));
+            }
+        };
+        // The header and MAX_ROWS data rows always fit; a file with more
+        // rows holding values is counted exactly before anything is saved.
+        if inspection.valued_rows > MAX_ROWS as u64 + 1 {
+            match self.count_rows(kind, record, bytes.clone()).await {
+                Ok(n) if n > MAX_ROWS => return Ok(Err(too_many())),
+                Ok(_) => {}
+                Err(message) => return Ok(Err(message)),
+            }
+        }
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Read>(4);
+        let reader = tokio::task::spawn_blocking(move || {
+            let read = super::xlsx::stream_inspected(&bytes, READ_CHUNK, |rows| {
+                tx.blocking_send(Read::Rows(rows)).is_ok()
+            });
+            let last = match read {
+                Ok(()) => Read::Done,
+                Err(e) => {
+                    tracing::info!(%import, error = %e, "unreadable upload");
+                    Read::Failed(UNREADABLE.into())
+                }
+            };
+            let _ = tx.blocking_send(last);
         });
-        let result = self.consume(kind, record, &mut rx).await;
+        let result = self
+            .consume(kind.as_ref(), record, inspection.valued_rows, &mut rx)
+            .await;
         // Dropping the receiver stops a reader still going (a failed import).
         drop(rx);
-        reader.await.context("sheet reader panicked")?;
+        if let Err(e) = reader.await {
+            // `consume` saw the channel close without `Done` and failed the import.
+            tracing::error!(import = %record.id, error = %e, "sheet reader panicked");
+        }
         result
+    }
+
+    /// The data rows of a sheet as the import would see them (blank and
+    /// sample rows left out), read without saving anything.
+    async fn count_rows(
+        &self,
+        kind: &Arc<dyn ImportKind>,
+        record: &ImportRecord,
+        bytes: Arc<[u8]>,
+    ) -> Result<usize, String> {
+        let kind = kind.clone();
+        let params = record.params.clone();
+        let counted = tokio::task::spawn_blocking(move || {
+            let mut map: Option<ColumnMap> = None;
+            let mut rows = 0usize;
+            let mut refused = None;
+            let read = super::xlsx::stream_inspected(&bytes, READ_CHUNK, |chunk| {
+                for (number, raw) in chunk {
+                    match &map {
+                        Some(m) => rows += usize::from(m.row(number, raw).is_some()),
+                        None => match ColumnMap::new(kind.as_ref(), &params, &raw) {
+                            Ok(m) => map = Some(m),
+                            Err(message) => {
+                                refused = Some(message);
+                                return false;
+                            }
+                        },
+                    }
+                }
+                true
+            });
+            match (refused, read) {
+                (Some(message), _) => Err(message),
+                (None, Err(_)) => Err(UNREADABLE.to_owned()),
+                (None, Ok(())) => Ok(rows),
+            }
+        })
+        .await;
+        counted.unwrap_or_else(|_| Err(READER_DIED.into()))
     }
 
     async fn consume(
         &self,
         kind: &dyn ImportKind,
         record: &ImportRecord,
-        rx: &mut tokio::sync::mpsc::Receiver<Result<(usize, SheetRows), String>>,
+        valued_rows: u64,
+        rx: &mut tokio::sync::mpsc::Receiver<Read>,
     ) -> anyhow::Result<Result<Tally, String>> {
-        let Some(first) = rx.recv().await else {
-            return Ok(Err("文件中没有数据行".into()));
+        let first = match rx.recv().await {
+            Some(Read::Rows(rows)) => rows,
+            Some(Read::Done) => return Ok(Err("文件中没有数据行".into())),
+            Some(Read::Failed(message)) => return Ok(Err(message)),
+            None => return Ok(Err(READER_DIED.into())),
         };
-        let Ok((declared, first)) = first else {
-            return Ok(Err(UNREADABLE.into()));
-        };
-        // Header, sample row and data rows.
-        if declared > MAX_ROWS + 2 {
-            return Ok(Err(too_many()));
-        }
+        let declared = usize::try_from(valued_rows).unwrap_or(usize::MAX);
         let mut first = first.into_iter();
         let header = first.next().map(|(_, cells)| cells).unwrap_or_default();
         let map = match ColumnMap::new(kind, &record.params, &header) {
@@ -266,9 +374,10 @@ impl ImportWorker {
                 }
             }
             chunk = match rx.recv().await {
-                None => break None,
-                Some(Ok((_, rows))) => rows,
-                Some(Err(_)) => break Some(UNREADABLE.into()),
+                Some(Read::Rows(rows)) => rows,
+                Some(Read::Done) => break None,
+                Some(Read::Failed(message)) => break Some(message),
+                None => break Some(READER_DIED.into()),
             };
         };
         // Whatever happens next, the last chunk's writes finish first.
@@ -276,6 +385,14 @@ impl ImportWorker {
             tally.settle(kind, rows, done.await??)?;
         }
         if let Some(message) = failure {
+            // A failed import leaves nothing of itself stored.
+            if !ctx.dry_run {
+                let removed = sink
+                    .undo(&ctx)
+                    .await
+                    .context("taking back a failed import's rows")?;
+                tracing::info!(import = %record.id, removed, "failed import taken back");
+            }
             return Ok(Err(message));
         }
         if tally.total == 0 {
@@ -300,8 +417,10 @@ impl ImportWorker {
         Ok(())
     }
 
-    /// Processes one uploaded file.
-    pub async fn process_key(&self, key: &str) -> anyhow::Result<()> {
+    /// Processes one uploaded file. On the queue's last delivery an error
+    /// fails the import instead of being retried, so no record is left
+    /// 处理中 when the message would go to the dead-letter queue.
+    pub async fn process_key(&self, key: &str, last_delivery: bool) -> anyhow::Result<()> {
         let Some((tenant, id)) = ImportRecord::parse_upload_key(key) else {
             tracing::warn!(%key, "object is not an import upload; ignored");
             return Ok(());
@@ -315,6 +434,12 @@ impl ImportWorker {
             tracing::info!(import = %id, "already finished; redelivery ignored");
             return Ok(());
         }
+        if record.attempts >= MAX_ATTEMPTS {
+            // Every earlier delivery died while processing (time or memory):
+            // another try would too.
+            tracing::error!(import = %id, attempts = record.attempts, "import never finished; failing it");
+            return self.fail(&mut record, GAVE_UP.into()).await;
+        }
         let attempts = record.attempts + 1;
         record
             .save_if_unchanged(
@@ -326,33 +451,72 @@ impl ImportWorker {
             )
             .await
             .context("claiming the import")?;
+        match self.run(key, &mut record).await {
+            Ok(()) => Ok(()),
+            Err(e) if last_delivery => {
+                tracing::error!(import = %id, error = ?e, "import failed on the last delivery; failing it");
+                let Some(mut record) = ImportRecord::load(table, &tenant, &id).await? else {
+                    return Ok(());
+                };
+                if record.status.is_final() {
+                    return Ok(());
+                }
+                self.fail(&mut record, STORAGE_FAILED.into()).await
+            }
+            Err(e) => Err(e),
+        }
+    }
 
+    /// The claimed import, from the upload to the finished record.
+    async fn run(&self, key: &str, record: &mut ImportRecord) -> anyhow::Result<()> {
+        let table = self.state.table.as_ref();
+        let (tenant, id) = (record.tenant.clone(), record.id.clone());
         let Some(kind) = self.registry.get(&record.kind).cloned() else {
             let message = format!("不支持的导入类型：{}", record.kind);
-            return self.fail(&mut record, message).await;
+            return self.fail(record, message).await;
         };
+        let limit = max_upload_bytes(kind.file_type());
+        let size = self
+            .state
+            .uploads
+            .list(key)
+            .await?
+            .into_iter()
+            .find(|b| b.key == key)
+            .map(|b| b.size);
+        match size {
+            None => {
+                return self
+                    .fail(record, "上传的文件不存在，请重新上传".into())
+                    .await;
+            }
+            Some(size) if size > limit => {
+                return self.fail(record, too_large(kind.file_type())).await;
+            }
+            Some(_) => {}
+        }
         let Some(blob) = self.state.uploads.get(key).await? else {
             return self
-                .fail(&mut record, "上传的文件不存在，请重新上传".into())
+                .fail(record, "上传的文件不存在，请重新上传".into())
                 .await;
         };
         let tally = match kind.file_type() {
-            FileType::Xlsx => match self.stream_rows(kind.as_ref(), &record, blob.bytes).await? {
+            FileType::Xlsx => match self.stream_rows(&kind, record, blob.bytes).await? {
                 Ok(t) => t,
-                Err(message) => return self.fail(&mut record, message).await,
+                Err(message) => return self.fail(record, message).await,
             },
             FileType::Zip => {
                 let ctx = ImportContext {
                     state: &self.state,
-                    record: &record,
+                    record,
                     dry_run: record.dry_run,
                 };
                 match kind.apply_file(&ctx, blob.bytes).await? {
                     Ok(r) if r.is_empty() => {
-                        return self.fail(&mut record, "压缩包中没有文件".into()).await;
+                        return self.fail(record, "压缩包中没有文件".into()).await;
                     }
                     Ok(r) => Tally::of(r),
-                    Err(message) => return self.fail(&mut record, message).await,
+                    Err(message) => return self.fail(record, message).await,
                 }
             }
         };
@@ -392,8 +556,9 @@ impl Worker for ImportWorker {
     }
 
     async fn handle(&self, message: &Message) -> anyhow::Result<()> {
+        let last = message.receive_count >= self.state.config.queue_max_receives;
         for key in event_keys(&message.body)? {
-            self.process_key(&key).await?;
+            self.process_key(&key, last).await?;
         }
         Ok(())
     }

@@ -9,6 +9,7 @@ use calamine::{DataRef, Reader, Xlsx, open_workbook_from_rs};
 use rust_xlsxwriter::{DataValidation, Format, FormatAlign, Formula, Workbook, Worksheet};
 
 use super::Column;
+use super::xlsx_guard::{Limits, Refused, inspect};
 
 pub const XLSX_CONTENT_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -73,14 +74,35 @@ pub const MAX_COLUMNS: u32 = 256;
 /// cells from column A. Rows without any text are left out.
 pub type SheetRows = Vec<(usize, Vec<String>)>;
 
+/// Why a sheet could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SheetError {
+    /// The gate refused the file; the message is for the uploader.
+    #[error("{0}")]
+    Refused(#[from] Refused),
+    /// calamine could not read it.
+    #[error("unreadable workbook: {0:#}")]
+    Unreadable(anyhow::Error),
+}
+
 /// Streams the first sheet in chunks of up to `chunk` rows without loading
-/// it whole. `each` gets the row count the sheet declares (its dimension; 0
-/// when it declares none) and a chunk, and returns false to stop reading.
-/// Blocking work: run it off the async executor.
+/// it whole, after the gate (`xlsx_guard::inspect`) has checked the file.
+/// `each` returns false to stop reading. Blocking work: run it off the
+/// async executor.
 pub fn stream_first_sheet(
     bytes: &[u8],
     chunk: usize,
-    mut each: impl FnMut(usize, SheetRows) -> bool,
+    each: impl FnMut(SheetRows) -> bool,
+) -> Result<(), SheetError> {
+    inspect(bytes, &Limits::default())?;
+    stream_inspected(bytes, chunk, each).map_err(SheetError::Unreadable)
+}
+
+/// `stream_first_sheet` for a file the caller has already inspected.
+pub fn stream_inspected(
+    bytes: &[u8],
+    chunk: usize,
+    mut each: impl FnMut(SheetRows) -> bool,
 ) -> anyhow::Result<()> {
     let mut wb: Xlsx<_> =
         open_workbook_from_rs(Cursor::new(bytes)).context("not an xlsx workbook")?;
@@ -90,9 +112,6 @@ pub fn stream_first_sheet(
         .cloned()
         .context("the workbook has no sheet")?;
     let mut cells = wb.worksheet_cells_reader(&name)?;
-    let dims = cells.dimensions();
-    let declared = (dims.end.0 + 1).saturating_sub(dims.start.0) as usize;
-    let declared = if dims.end == (0, 0) { 0 } else { declared };
     let chunk = chunk.max(1);
     let mut rows: SheetRows = Vec::with_capacity(chunk);
     let mut current: Option<(u32, Vec<String>)> = None;
@@ -108,11 +127,7 @@ pub fn stream_first_sheet(
         if current.as_ref().is_some_and(|(cr, _)| *cr != r) {
             let (cr, cells) = current.take().expect("checked");
             rows.push((cr as usize + 1, cells));
-            if rows.len() >= chunk
-                && !each(
-                    declared,
-                    std::mem::replace(&mut rows, Vec::with_capacity(chunk)),
-                )
+            if rows.len() >= chunk && !each(std::mem::replace(&mut rows, Vec::with_capacity(chunk)))
             {
                 return Ok(());
             }
@@ -128,15 +143,15 @@ pub fn stream_first_sheet(
         rows.push((cr as usize + 1, cells));
     }
     if !rows.is_empty() {
-        each(declared, rows);
+        each(rows);
     }
     Ok(())
 }
 
 /// The first sheet's rows of text, whole (small files: templates, tests).
-pub fn read_first_sheet(bytes: &[u8]) -> anyhow::Result<Vec<Vec<String>>> {
+pub fn read_first_sheet(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
     let mut out = Vec::new();
-    stream_first_sheet(bytes, 1024, |_, rows| {
+    stream_first_sheet(bytes, 1024, |rows| {
         out.extend(rows.into_iter().map(|(_, cells)| cells));
         true
     })?;

@@ -19,8 +19,8 @@ use crate::catalogue::certificate::{Certificate, Level};
 use crate::catalogue::pilot::Pilot;
 use crate::exam::Plan;
 use crate::exam::plans::RegistrationMode;
-use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saving, saved};
-use crate::ports::table::{EncodedItem, Guarded, Query, TableError, TableExt, Update};
+use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
+use crate::ports::table::{EncodedItem, Guarded, Key, Query, TableError, TableExt, Update};
 use crate::state::AppState;
 
 pub struct RegistrationsImport {
@@ -210,6 +210,7 @@ impl ImportKind for RegistrationsImport {
             certificates,
             guards,
             first_row: HashMap::new(),
+            saved: Saved::default(),
         }))
     }
 }
@@ -229,6 +230,8 @@ struct RegistrationsSink {
     guards: HashMap<String, Option<String>>,
     /// `<考生编号>#<subject>` → first row of this file.
     first_row: HashMap<String, usize>,
+    /// What this import saved, for `undo`.
+    saved: Saved,
 }
 
 #[derive(Serialize)]
@@ -388,6 +391,7 @@ impl RowSink for RegistrationsSink {
         let mut outcomes = Vec::with_capacity(rows.len());
         let mut groups = Vec::new();
         let mut positions = Vec::new();
+        let mut undo_of = Vec::new();
         for (pos, row) in rows.iter().enumerate() {
             match self.check(&plan, row, import_id) {
                 Err(reason) => outcomes.push(Err(reason)),
@@ -437,6 +441,16 @@ impl RowSink for RegistrationsSink {
                             )
                         })
                         .collect::<Result<Vec<_>, TableError>>()?;
+                    let reg_key = Registration::key(&self.school, &plan.id, &reg.id);
+                    let count_key = Candidate::count_key(&self.school, &c.candidate_no);
+                    undo_of.push((
+                        guards
+                            .iter()
+                            .map(|g| g.key().clone())
+                            .chain([reg_key.clone()])
+                            .collect::<Vec<Key>>(),
+                        count_key,
+                    ));
                     groups.push(Guarded {
                         guards,
                         items: vec![EncodedItem::new(
@@ -458,15 +472,22 @@ impl RowSink for RegistrationsSink {
             return Ok(saved(outcomes));
         }
         let table = state.table.clone();
+        let saved = self.saved.clone();
         Ok(Box::pin(async move {
             let won = table.insert_guarded(groups).await?;
-            for (pos, won) in positions.into_iter().zip(won) {
-                if !won {
+            for ((pos, won), (keys, count)) in positions.into_iter().zip(won).zip(undo_of) {
+                if won {
+                    saved.row(keys, Some((count, "count")));
+                } else {
                     outcomes[pos] =
                         Err("该考生已报考该科目，或考生信息已变化，请刷新后重试".into());
                 }
             }
             Ok(outcomes)
         }))
+    }
+
+    async fn undo(&mut self, ctx: &ImportContext<'_>) -> anyhow::Result<usize> {
+        self.saved.undo(ctx.state.table.as_ref()).await
     }
 }

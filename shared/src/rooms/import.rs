@@ -11,7 +11,7 @@ use super::model::{Room, RoomStatus};
 use super::service::{create_ops, new_room, room_fields, room_subjects};
 use crate::accounts::{Tenant, TenantKind};
 use crate::exam::Plan;
-use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saving, saved};
+use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
 use crate::sites::Site;
 use crate::state::AppState;
 
@@ -130,6 +130,7 @@ impl ImportKind for RoomsImport {
             plan,
             sites,
             first_row: HashMap::new(),
+            saved: Saved::default(),
         }))
     }
 }
@@ -140,6 +141,8 @@ struct RoomsSink {
     sites: HashMap<String, Site>,
     /// (site, name) → first row.
     first_row: HashMap<(String, String), usize>,
+    /// What this import saved, for `undo`.
+    saved: Saved,
 }
 
 impl RoomsSink {
@@ -205,18 +208,18 @@ impl RoomsSink {
             ))
         };
         // A room this import made before a crash is its own.
-        let guard = state
-            .table
-            .get(&Room::name_key(
-                &plan.id,
-                &site.id,
-                &site.certificate_id,
-                &name,
-            ))
-            .await?;
+        let name_key = Room::name_key(&plan.id, &site.id, &site.certificate_id, &name);
+        let guard = state.table.get(&name_key).await?;
         if let Some(g) = guard {
             let mine = g.get("importId").and_then(|v| v.as_str()) == Some(ctx.record.id.as_str());
-            return if mine { Ok(Ok(())) } else { taken() };
+            if !mine {
+                return taken();
+            }
+            if let Some(room) = g.get("roomId").and_then(|v| v.as_str()) {
+                self.saved
+                    .row([name_key, Room::key(&self.school, room)], None);
+            }
+            return Ok(Ok(()));
         }
         if ctx.dry_run {
             return Ok(Ok(()));
@@ -235,7 +238,11 @@ impl RoomsSink {
         );
         let ops = create_ops(&room).map_err(|e| anyhow::anyhow!("{}", e.message))?;
         match state.table.transact(ops).await {
-            Ok(()) => Ok(Ok(())),
+            Ok(()) => {
+                self.saved
+                    .row([name_key, Room::key(&self.school, &room.id)], None);
+                Ok(Ok(()))
+            }
             Err(e) if e.is_conflict() => taken(),
             Err(e) => Err(e.into()),
         }
@@ -267,5 +274,9 @@ impl RowSink for RoomsSink {
             outcomes.push(self.row(ctx, &plan, row).await?);
         }
         Ok(saved(outcomes))
+    }
+
+    async fn undo(&mut self, ctx: &ImportContext<'_>) -> anyhow::Result<usize> {
+        self.saved.undo(ctx.state.table.as_ref()).await
     }
 }
