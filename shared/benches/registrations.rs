@@ -80,35 +80,13 @@ async fn run() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64()
     );
 
-    let id = ulid::Ulid::new().to_string();
-    let key = ImportRecord::upload_key_for(&school, &id, "xlsx");
-    state
-        .uploads
-        .put(&key, bytes, vslc_shared::imports::xlsx::XLSX_CONTENT_TYPE)
-        .await?;
-    ImportRecord {
-        id: id.clone(),
-        kind: "registrations-cert".into(),
-        tenant: school.clone(),
-        file_name: "bench.xlsx".into(),
-        upload_key: key.clone(),
-        params: serde_json::json!({"planId": DEMO_PLAN_ID}),
-        dry_run: false,
-        status: ImportStatus::Queued,
-        total: 0,
-        success: 0,
-        failed: 0,
-        progress: 0,
-        message: None,
-        failed_rows_key: None,
-        created_by: "bench".into(),
-        created_by_name: "bench".into(),
-        created_at: String::new(),
-        finished_at: None,
-        attempts: 0,
-        version: 1,
-    }
-    .create(state.table.as_ref())
+    let (key, id) = common::queue_import(
+        &state,
+        &school,
+        "registrations-cert",
+        serde_json::json!({"planId": DEMO_PLAN_ID}),
+        bytes,
+    )
     .await?;
     let worker = ImportWorker::new(state.clone(), registry());
     reset_peak();

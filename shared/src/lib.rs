@@ -12,6 +12,8 @@ pub mod declarations;
 pub mod domain;
 pub mod exam;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod images;
 pub mod imports;

@@ -71,7 +71,7 @@ async fn a_declared_string_count_of_1e18_fails_the_import_and_the_server_lives_o
 }
 
 #[tokio::test]
-async fn whitespace_bombs_long_cells_and_broken_xml_are_refused_before_anything_is_saved() {
+async fn whitespace_bombs_long_cells_and_broken_xml_fail_and_save_nothing() {
     let app = spawn_app().await;
     let t = app.login("school-admin").await;
     let before = candidates(&app, &t).await;
@@ -92,7 +92,7 @@ async fn whitespace_bombs_long_cells_and_broken_xml_are_refused_before_anything_
             &xml[..at]
         )
     });
-    failed_with(&import(&app, &t, broken).await, "文件内容已损坏");
+    failed_with(&import(&app, &t, broken).await, "文件无法读取");
     let not_xlsx = b"PK\x03\x04 this is not a workbook".to_vec();
     failed_with(&import(&app, &t, not_xlsx).await, ".xlsx");
     assert_eq!(candidates(&app, &t).await, before);

@@ -37,7 +37,80 @@ pub fn openapi() -> OpenApi {
         "bearer",
         SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
     );
+    document_errors(&mut doc);
     doc
+}
+
+/// The error answers every operation of a kind can give, added where its
+/// own annotation does not name them, so that the document lists every
+/// status the API answers: 400 (a parameter or body that does not parse),
+/// 401 and 403 (operations behind a session), 404 (a record named in the
+/// path: missing, or another tenant's), 409 (a write that loses to a
+/// concurrent one or meets a state that forbids it) and 413 (a body over
+/// the limit).
+fn document_errors(doc: &mut OpenApi) {
+    use utoipa::openapi::path::{HttpMethod, ParameterIn};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let error = |description: &str| -> RefOr<utoipa::openapi::Response> {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            (HttpMethod::Get, &mut item.get),
+            (HttpMethod::Put, &mut item.put),
+            (HttpMethod::Post, &mut item.post),
+            (HttpMethod::Delete, &mut item.delete),
+            (HttpMethod::Patch, &mut item.patch),
+        ];
+        for (method, op) in ops {
+            let Some(op) = op.as_mut() else { continue };
+            let params: Vec<_> = op
+                .parameters
+                .iter()
+                .flatten()
+                .filter_map(|p| match p {
+                    RefOr::T(p) => Some(p.parameter_in.clone()),
+                    RefOr::Ref(_) => None,
+                })
+                .collect();
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let body = op.request_body.is_some();
+            let writes = method != HttpMethod::Get;
+            let mut wanted = Vec::new();
+            if body || !params.is_empty() {
+                wanted.push(("400", "请求参数或内容有误"));
+            }
+            if secured {
+                wanted.push(("401", "未登录或登录已失效"));
+                wanted.push(("403", "无权进行此操作"));
+            }
+            if params.contains(&ParameterIn::Path) {
+                wanted.push(("404", "记录不存在或无权访问"));
+            }
+            if secured && writes {
+                wanted.push(("409", "记录状态不允许此操作，或已被他人修改"));
+            }
+            if body {
+                wanted.push(("413", "请求内容过大"));
+            }
+            for (status, description) in wanted {
+                op.responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| error(description));
+            }
+        }
+    }
 }
 
 /// Schema names two areas define differently. Merging keeps one of them,

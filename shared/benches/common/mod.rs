@@ -120,3 +120,47 @@ pub async fn store_candidates(
     }
     Ok(())
 }
+
+/// Stores an upload and its 排队中 import record, as `POST /api/imports`
+/// and the PUT would; returns the upload key and the import id.
+#[allow(dead_code)]
+pub async fn queue_import(
+    state: &vslc_shared::AppState,
+    school: &vslc_shared::accounts::Tenant,
+    kind: &str,
+    params: serde_json::Value,
+    bytes: Vec<u8>,
+) -> anyhow::Result<(String, String)> {
+    use vslc_shared::imports::{ImportRecord, ImportStatus};
+    let id = ulid::Ulid::new().to_string();
+    let key = ImportRecord::upload_key_for(school, &id, "xlsx");
+    state
+        .uploads
+        .put(&key, bytes, vslc_shared::imports::xlsx::XLSX_CONTENT_TYPE)
+        .await?;
+    ImportRecord {
+        id: id.clone(),
+        kind: kind.into(),
+        tenant: school.clone(),
+        file_name: "bench.xlsx".into(),
+        upload_key: key.clone(),
+        params,
+        dry_run: false,
+        status: ImportStatus::Queued,
+        total: 0,
+        success: 0,
+        failed: 0,
+        progress: 0,
+        message: None,
+        failed_rows_key: None,
+        created_by: "bench".into(),
+        created_by_name: "bench".into(),
+        created_at: String::new(),
+        finished_at: None,
+        attempts: 0,
+        version: 1,
+    }
+    .create(state.table.as_ref())
+    .await?;
+    Ok((key, id))
+}

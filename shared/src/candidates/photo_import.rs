@@ -27,14 +27,18 @@ pub const MAX_TOTAL_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 pub const MAX_RATIO: u64 = 100;
 
 /// One entry as the reader hands it over.
-enum Entry {
+pub enum Entry {
     Photo { name: String, bytes: Vec<u8> },
     Refused { name: String, reason: String },
 }
 
 /// Reads the archive on a blocking thread, entry by entry. `Err` refuses the
 /// whole file.
-fn read_entries(bytes: Vec<u8>, tx: tokio::sync::mpsc::Sender<Entry>) -> Result<(), String> {
+/// Hands each entry to `send`, which answers Err to stop.
+pub fn read_entries(
+    bytes: Vec<u8>,
+    mut send: impl FnMut(Entry) -> Result<(), String>,
+) -> Result<(), String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|_| "文件不是有效的 zip 压缩包".to_string())?;
     if archive.len() > MAX_ENTRIES {
@@ -52,7 +56,6 @@ fn read_entries(bytes: Vec<u8>, tx: tokio::sync::mpsc::Sender<Entry>) -> Result<
             .name()
             .map(|n| n.into_owned())
             .unwrap_or_else(|_| "（无法识别的文件名）".into());
-        let send = |e: Entry| tx.blocking_send(e).map_err(|_| "导入已中止".to_string());
         // Traversal first: `..\\..\\win.jpg` must be reported, not taken
         // for a hidden file and skipped.
         if file.enclosed_name().is_none() || name.starts_with('/') || name.contains('\\') {
@@ -166,7 +169,11 @@ impl ImportKind for PhotosImport {
             by_id.insert(c.id_number.clone(), c);
         }
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Entry>(4);
-        let reader = tokio::task::spawn_blocking(move || read_entries(bytes, tx));
+        let reader = tokio::task::spawn_blocking(move || {
+            read_entries(bytes, |e| {
+                tx.blocking_send(e).map_err(|_| "导入已中止".to_string())
+            })
+        });
         let mut outcomes: FileOutcomes = Vec::new();
         let mut first: HashMap<String, String> = HashMap::new();
         while let Some(entry) = rx.recv().await {

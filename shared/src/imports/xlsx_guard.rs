@@ -124,7 +124,11 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspection, Refused> {
         } else {
             PartKind::Other
         };
-        let counted = scan(&mut guard, kind, limits).map_err(|e| match e {
+        let scanned = match kind {
+            PartKind::FirstSheet => scan_sheet(&mut guard, limits),
+            _ => scan(&mut guard, kind, limits),
+        };
+        let counted = scanned.map_err(|e| match e {
             ScanError::Guard(GuardError::PartTooLarge) => Refused::PartTooLarge {
                 part: short_name(name),
                 limit_mb: cap / (1024 * 1024),
@@ -283,16 +287,13 @@ enum ScanError {
     Broken,
 }
 
-/// Tokenises one part. Returns, for the first sheet, the rows holding a
-/// value; for the others, 0.
+/// Tokenises one part other than the first sheet (checking that its XML is
+/// well formed, and counting shared strings).
 fn scan<R: Read>(part: &mut Guarded<R>, kind: PartKind, limits: &Limits) -> Result<u64, ScanError> {
     let mut reader =
         quick_xml::Reader::from_reader(std::io::BufReader::with_capacity(64 * 1024, &mut *part));
     reader.config_mut().check_end_names = true;
     let mut buf = Vec::with_capacity(1024);
-    let mut rows: u64 = 0;
-    let mut valued: u64 = 0;
-    let mut row_has_value = false;
     let mut strings: u64 = 0;
     loop {
         buf.clear();
@@ -308,33 +309,6 @@ fn scan<R: Read>(part: &mut Guarded<R>, kind: PartKind, limits: &Limits) -> Resu
         };
         match (kind, event) {
             (_, Event::Eof) => break,
-            (PartKind::FirstSheet, Event::Start(e)) => match e.local_name().as_ref() {
-                "row" => {
-                    rows += 1;
-                    if rows > limits.max_row_elements {
-                        return Err(ScanError::Refused(Refused::TooManyRows(
-                            limits.max_row_elements,
-                        )));
-                    }
-                    row_has_value = false;
-                }
-                "v" | "is" | "t" => row_has_value = true,
-                _ => {}
-            },
-            (PartKind::FirstSheet, Event::Empty(e)) if e.local_name().as_ref() == "row" => {
-                rows += 1;
-                if rows > limits.max_row_elements {
-                    return Err(ScanError::Refused(Refused::TooManyRows(
-                        limits.max_row_elements,
-                    )));
-                }
-            }
-            (PartKind::FirstSheet, Event::End(e)) if e.local_name().as_ref() == "row" => {
-                if row_has_value {
-                    valued += 1;
-                }
-                row_has_value = false;
-            }
             (PartKind::SharedStrings, Event::Start(e)) => match e.local_name().as_ref() {
                 "sst" => {
                     for a in e.attributes().flatten() {
@@ -372,7 +346,77 @@ fn scan<R: Read>(part: &mut Guarded<R>, kind: PartKind, limits: &Limits) -> Resu
             _ => {}
         }
     }
+    Ok(0)
+}
+
+/// The first sheet, the one large part, scanned as bytes instead of
+/// tokenised (a full XML pass cost about as much as calamine's own read):
+/// the guard still bounds its size and every run, row elements are
+/// counted, and a row counts as holding a value when a `<v>`, `<is>` or
+/// `<t>` opens inside it. XML that breaks inside the sheet is left to
+/// calamine; the import then takes back what it saved.
+fn scan_sheet<R: Read>(part: &mut Guarded<R>, limits: &Limits) -> Result<u64, ScanError> {
+    /// A tag's name is looked at within this many bytes of its `<`.
+    const NAME: usize = 16;
+    let mut buf = vec![0u8; 64 * 1024 + NAME];
+    let mut kept = 0;
+    let (mut rows, mut valued, mut has_value) = (0u64, 0u64, false);
+    loop {
+        let n = match part.read(&mut buf[kept..]) {
+            Ok(n) => n,
+            Err(e) => return Err(GuardError::of(&e).map_or(ScanError::Broken, ScanError::Guard)),
+        };
+        if n == 0 {
+            break;
+        }
+        let end = kept + n;
+        let mut carry_from = end;
+        for at in memchr::memchr_iter(b'<', &buf[..end]) {
+            if end - at <= NAME {
+                // The name may run past this buffer: look again with the next.
+                carry_from = at;
+                break;
+            }
+            match tag_name(&buf[at + 1..at + 1 + NAME]) {
+                (false, b"row") => {
+                    rows += 1;
+                    if rows > limits.max_row_elements {
+                        return Err(ScanError::Refused(Refused::TooManyRows(
+                            limits.max_row_elements,
+                        )));
+                    }
+                    has_value = false;
+                }
+                (false, b"v" | b"is" | b"t") => has_value = true,
+                (true, b"row") => {
+                    valued += u64::from(has_value);
+                    has_value = false;
+                }
+                _ => {}
+            }
+        }
+        buf.copy_within(carry_from..end, 0);
+        kept = end - carry_from;
+    }
     Ok(valued)
+}
+
+/// Whether a tag closes, and its local name (without a namespace prefix).
+fn tag_name(after_lt: &[u8]) -> (bool, &[u8]) {
+    let (closing, rest) = match after_lt.split_first() {
+        Some((b'/', rest)) => (true, rest),
+        _ => (false, after_lt),
+    };
+    let end = rest
+        .iter()
+        .position(|b| matches!(b, b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n'))
+        .unwrap_or(rest.len());
+    let name = &rest[..end];
+    let local = match memchr::memchr(b':', name) {
+        Some(i) => &name[i + 1..],
+        None => name,
+    };
+    (closing, local)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -440,14 +484,17 @@ impl<R: Read> Read for Guarded<R> {
                 if self.run + first > self.max_run {
                     return Err(GuardError::RunTooLong.io());
                 }
-                // The longest run strictly inside this buffer.
-                let mut prev = first;
-                for at in memchr::memchr2_iter(b'<', b'>', &got[first + 1..]) {
-                    let at = first + 1 + at;
-                    if at - prev - 1 > self.max_run {
-                        return Err(GuardError::RunTooLong.io());
+                // A run strictly inside this buffer is shorter than the
+                // buffer: only a buffer longer than the limit needs a look.
+                if last - first > self.max_run {
+                    let mut prev = first;
+                    for at in memchr::memchr2_iter(b'<', b'>', &got[first + 1..last + 1]) {
+                        let at = first + 1 + at;
+                        if at - prev - 1 > self.max_run {
+                            return Err(GuardError::RunTooLong.io());
+                        }
+                        prev = at;
                     }
-                    prev = at;
                 }
                 self.run = n - last - 1;
             }
@@ -588,14 +635,33 @@ mod tests {
 
     #[test]
     fn xml_that_breaks_half_way_is_refused() {
-        let rows: String = (1..=50)
-            .map(|r| format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>"#))
-            .collect();
-        let broken = sheet_of(&format!("{rows}<row r=\"51\"><c><v>1</c></row>"));
+        let strings =
+            br#"<sst xmlns="x" count="2" uniqueCount="2"><si><t>a</t></si><si><t>b</t></sst>"#;
         assert!(matches!(
-            inspect(&workbook(&broken, None), &Limits::default()),
+            inspect(&workbook(&sheet_of(""), Some(strings)), &Limits::default()),
             Err(Refused::Broken { .. })
         ));
+    }
+
+    #[test]
+    fn rows_are_counted_across_buffers_and_namespaces() {
+        // Far more than one 64 KB buffer, so tags straddle buffer ends.
+        let rows: String = (1..=5_000)
+            .map(|r| {
+                if r % 3 == 0 {
+                    format!(r#"<x:row r="{r}"><x:c r="A{r}"><x:v>{r}</x:v></x:c></x:row>"#)
+                } else if r % 3 == 1 {
+                    format!(r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>长文本{r}</t></is></c></row>"#)
+                } else {
+                    format!(r#"<row r="{r}" spans="1:3"><c r="A{r}" s="2"/></row>"#)
+                }
+            })
+            .collect();
+        let wb = workbook(&sheet_of(&rows), None);
+        assert_eq!(inspect(&wb, &Limits::default()).unwrap().valued_rows, 3_333);
+        assert_eq!(tag_name(b"/x:row>"), (true, &b"row"[..]));
+        assert_eq!(tag_name(b"v>12</v>"), (false, &b"v"[..]));
+        assert_eq!(tag_name(b"c r=\"A1\">"), (false, &b"c"[..]));
     }
 
     #[test]
