@@ -185,9 +185,7 @@ impl utoipa::PartialSchema for RecordId {
             .schema_type(utoipa::openapi::schema::Type::String)
             .min_length(Some(1))
             .max_length(Some(MAX_LEN))
-            .description(Some(
-                "记录编号：非空，最多128个字符，不含控制字符和“#”",
-            ))
+            .description(Some("记录编号：非空，最多128个字符，不含控制字符和“#”"))
             .into()
     }
 }

@@ -222,7 +222,10 @@ fn field_error(source: Source, path: &str, message: &str) -> ApiError {
             format!("{noun} {path}：{message}")
         }
     } else {
-        match message.strip_prefix("invalid value: ").and_then(expected_kind) {
+        match message
+            .strip_prefix("invalid value: ")
+            .and_then(expected_kind)
+        {
             Some(kind) => format!("{subject}的值无效（应为{kind}）"),
             None => format!("{subject}的值无效"),
         }
