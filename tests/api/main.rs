@@ -7,6 +7,7 @@ mod candidates;
 mod catalogue;
 mod declarations;
 mod exam;
+mod hostile_input;
 mod imports;
 mod institutions;
 mod platform;
