@@ -214,7 +214,7 @@ fn field_error(source: Source, path: &str, message: &str) -> ApiError {
         }
     } else if message.starts_with("invalid length ") {
         format!("{subject}的长度无效")
-    } else if message.chars().any(|c| !c.is_ascii()) {
+    } else if !message.is_ascii() {
         // Our own newtypes speak Chinese already: name the field before it.
         if root {
             message.to_owned()
