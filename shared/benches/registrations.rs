@@ -131,8 +131,8 @@ async fn run() -> anyhow::Result<()> {
         &state,
         &session,
         vslc_shared::payments::service::GenerateInput {
-            plan_id: DEMO_PLAN_ID.into(),
-            certificate_id: "CERT0101".into(),
+            plan_id: DEMO_PLAN_ID.try_into().unwrap(),
+            certificate_id: "CERT0101".try_into().unwrap(),
             mode: RegistrationMode::ByCertificate,
         },
     )

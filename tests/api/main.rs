@@ -8,6 +8,7 @@ mod catalogue;
 mod declarations;
 mod exam;
 mod hostile_files;
+mod hostile_input;
 mod imports;
 mod institutions;
 mod platform;

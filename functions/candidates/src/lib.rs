@@ -9,6 +9,7 @@ use vslc_shared::accounts::Session;
 use vslc_shared::candidates::export::{ExportFile, ExportRequest};
 use vslc_shared::candidates::photo::{self, PhotoUpload, PhotoUploadRequest};
 use vslc_shared::candidates::service::{self, CandidateFilter, CandidateInput, CandidateView};
+use vslc_shared::domain::RecordId;
 use vslc_shared::http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
     Query, run_batch,
@@ -67,7 +68,7 @@ async fn create(
 async fn get_one(
     State(state): State<AppState>,
     session: Session,
-    Path(no): Path<String>,
+    Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<CandidateView>> {
     service::get(&state, &session, &no).await.map(axum::Json)
 }
@@ -79,7 +80,7 @@ async fn get_one(
 async fn edit(
     State(state): State<AppState>,
     session: Session,
-    Path(no): Path<String>,
+    Path(no): Path<RecordId>,
     Json(input): Json<CandidateInput>,
 ) -> ApiResult<axum::Json<CandidateView>> {
     service::edit(&state, &session, &no, input)
@@ -93,7 +94,7 @@ async fn edit(
 async fn delete(
     State(state): State<AppState>,
     session: Session,
-    Path(no): Path<String>,
+    Path(no): Path<RecordId>,
 ) -> ApiResult<StatusCode> {
     service::delete(&state, &session, &no).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -136,7 +137,7 @@ async fn batch_delete(
 async fn confirm(
     State(state): State<AppState>,
     session: Session,
-    Path(no): Path<String>,
+    Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<CandidateView>> {
     service::confirm(&state, &session, &no)
         .await
@@ -163,7 +164,7 @@ async fn export(
 async fn begin_photo(
     State(state): State<AppState>,
     session: Session,
-    Path(no): Path<String>,
+    Path(no): Path<RecordId>,
     Json(req): Json<PhotoUploadRequest>,
 ) -> ApiResult<axum::Json<PhotoUpload>> {
     photo::begin(&state, &session, &no, req)
@@ -178,7 +179,7 @@ async fn begin_photo(
 async fn confirm_photo(
     State(state): State<AppState>,
     session: Session,
-    Path(no): Path<String>,
+    Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<CandidateView>> {
     photo::confirm(&state, &session, &no).await.map(axum::Json)
 }
@@ -189,7 +190,7 @@ async fn confirm_photo(
 async fn photo_url(
     State(state): State<AppState>,
     session: Session,
-    Path(no): Path<String>,
+    Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<PhotoLink>> {
     Ok(axum::Json(PhotoLink {
         url: photo::url(&state, &session, &no).await?,
@@ -207,7 +208,7 @@ struct PhotoLink {
 async fn authenticate(
     State(state): State<AppState>,
     session: Session,
-    Path(no): Path<String>,
+    Path(no): Path<RecordId>,
 ) -> ApiResult<StatusCode> {
     vslc_shared::candidates::identity::request(&state, &session, &no).await?;
     Ok(StatusCode::ACCEPTED)

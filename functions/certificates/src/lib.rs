@@ -10,6 +10,7 @@ use vslc_shared::catalogue::Certificate;
 use vslc_shared::catalogue::service::{
     self, CertificateDetail, CertificateFilter, CertificateInput, CertificateRow, ChainView,
 };
+use vslc_shared::domain::RecordId;
 use vslc_shared::http::{
     ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
 };
@@ -47,7 +48,7 @@ async fn list(
 async fn detail(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<CertificateDetail>> {
     service::detail(&state, &session, &id).await.map(axum::Json)
 }
@@ -58,7 +59,7 @@ async fn detail(
 async fn chain(
     State(state): State<AppState>,
     _session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<ChainView>> {
     service::chain(&state, &id).await.map(axum::Json)
 }
@@ -85,7 +86,7 @@ async fn create(
 async fn update(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     Json(input): Json<CertificateInput>,
 ) -> ApiResult<axum::Json<Certificate>> {
     service::update(&state, &session, &id, input)

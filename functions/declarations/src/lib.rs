@@ -16,6 +16,7 @@ use vslc_shared::declarations::review::{self, ApproveInput};
 use vslc_shared::declarations::service::{
     self, DeclarableCertificate, DeclarationDetail, DeclarationFilter, DeclarationInput,
 };
+use vslc_shared::domain::RecordId;
 use vslc_shared::export::ExportFile;
 use vslc_shared::http::{
     ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
@@ -78,7 +79,7 @@ async fn create_plan(
 async fn get_plan(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<DeclarationPlanView>> {
     let p = plan::get(&state, &session, &id).await?;
     Ok(axum::Json(p.view(state.clock.now_local())))
@@ -91,7 +92,7 @@ async fn get_plan(
 async fn edit_plan(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     Json(input): Json<DeclarationPlanInput>,
 ) -> ApiResult<axum::Json<DeclarationPlanView>> {
     plan::edit(&state, &session, &id, input)
@@ -105,7 +106,7 @@ async fn edit_plan(
 async fn delete_plan(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<StatusCode> {
     plan::delete(&state, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -117,7 +118,7 @@ async fn delete_plan(
 async fn plan_certificates(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Vec<DeclarableCertificate>>> {
     service::options(&state, &session, &id)
         .await
@@ -184,7 +185,7 @@ async fn review_list(
 async fn review_get(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<DeclarationDetail>> {
     review::get(&state, &session, &id).await.map(axum::Json)
 }
@@ -197,7 +198,7 @@ async fn review_get(
 async fn approve(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     Json(input): Json<ApproveInput>,
 ) -> ApiResult<axum::Json<Declaration>> {
     review::approve(&state, &session, &id, input)
@@ -212,7 +213,7 @@ async fn approve(
 async fn return_declaration(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     Json(input): Json<ReturnInput>,
 ) -> ApiResult<axum::Json<Declaration>> {
     review::return_declaration(&state, &session, &id, input)
@@ -226,7 +227,7 @@ async fn return_declaration(
 async fn get_one(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<DeclarationDetail>> {
     service::get(&state, &session, &id).await.map(axum::Json)
 }
@@ -238,7 +239,7 @@ async fn get_one(
 async fn edit(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     Json(input): Json<DeclarationInput>,
 ) -> ApiResult<axum::Json<Declaration>> {
     service::edit(&state, &session, &id, input)
@@ -252,7 +253,7 @@ async fn edit(
 async fn delete(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<StatusCode> {
     service::delete(&state, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -264,7 +265,7 @@ async fn delete(
 async fn submit(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Declaration>> {
     service::submit(&state, &session, &id).await.map(axum::Json)
 }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use utoipa_axum::routes;
 use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
+use vslc_shared::domain::RecordId;
 use vslc_shared::exam::plans::{self, EligibleSchool, PlanFilter, PlanInput, PlanView};
 use vslc_shared::exam::subjects::{self, Subject, SubjectFilter, SubjectInput};
 use vslc_shared::http::{
@@ -65,7 +66,7 @@ async fn create_subject(
 async fn get_subject(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Subject>> {
     subjects::get(&state, &session, &id).await.map(axum::Json)
 }
@@ -77,7 +78,7 @@ async fn get_subject(
 async fn edit_subject(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     Json(input): Json<SubjectInput>,
 ) -> ApiResult<axum::Json<Subject>> {
     subjects::edit(&state, &session, &id, input)
@@ -91,7 +92,7 @@ async fn edit_subject(
 async fn delete_subject(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<StatusCode> {
     subjects::delete(&state, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -103,7 +104,7 @@ async fn delete_subject(
 async fn publish_subject(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Subject>> {
     subjects::publish(&state, &session, &id)
         .await
@@ -157,7 +158,7 @@ async fn eligible_schools(
 async fn get_plan(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<PlanView>> {
     plans::get(&state, &session, &id).await.map(axum::Json)
 }
@@ -169,7 +170,7 @@ async fn get_plan(
 async fn edit_plan(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     Json(input): Json<PlanInput>,
 ) -> ApiResult<axum::Json<PlanView>> {
     plans::edit(&state, &session, &id, input)
@@ -183,7 +184,7 @@ async fn edit_plan(
 async fn delete_plan(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<StatusCode> {
     plans::delete(&state, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -195,7 +196,7 @@ async fn delete_plan(
 async fn publish_plan(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<PlanView>> {
     plans::publish(&state, &session, &id).await.map(axum::Json)
 }

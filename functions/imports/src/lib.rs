@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
 use vslc_shared::adapters::aws::s3::content_disposition;
+use vslc_shared::domain::RecordId;
 use vslc_shared::http::{
     ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
 };
@@ -43,7 +44,7 @@ async fn template(
     State(state): State<AppState>,
     session: Session,
     Path(kind): Path<String>,
-    axum::extract::Query(params): axum::extract::Query<std::collections::BTreeMap<String, String>>,
+    Query(params): Query<std::collections::BTreeMap<String, String>>,
 ) -> ApiResult<Response> {
     let params = serde_json::to_value(params).map_err(ApiError::internal)?;
     let (bytes, file_name) = service::template(&state, &KINDS, &session, &kind, &params).await?;
@@ -109,7 +110,7 @@ async fn list(
 async fn get_one(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<ImportView>> {
     let record = service::get(&state, &session, &id).await?;
     Ok(axum::Json(service::view(&state, &KINDS, record).await?))

@@ -7,6 +7,7 @@ use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
 use vslc_shared::catalogue::org::{OrgInput, OrgProfile, profile as org_profile};
 use vslc_shared::catalogue::service::{self, OrgDetail, OrgFilter, OrgRow};
+use vslc_shared::domain::RecordId;
 use vslc_shared::http::{
     ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
 };
@@ -103,7 +104,7 @@ async fn list(
 async fn detail(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<OrgDetail>> {
     service::org_detail(&state, &session, &id)
         .await

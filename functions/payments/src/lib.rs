@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use utoipa_axum::routes;
 use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
+use vslc_shared::domain::RecordId;
 use vslc_shared::export::ExportFile;
 use vslc_shared::http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
@@ -110,7 +111,7 @@ async fn batch_confirm(
 async fn review_get(
     State(state): State<AppState>,
     session: Session,
-    Path(no): Path<String>,
+    Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<OrderDetail>> {
     service::org_get(&state, &session, &no)
         .await
@@ -123,7 +124,7 @@ async fn review_get(
 async fn confirm(
     State(state): State<AppState>,
     session: Session,
-    Path(no): Path<String>,
+    Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<Order>> {
     service::confirm(&state, &session, &no)
         .await
@@ -136,7 +137,7 @@ async fn confirm(
 async fn get_one(
     State(state): State<AppState>,
     session: Session,
-    Path(no): Path<String>,
+    Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<OrderDetail>> {
     service::get(&state, &session, &no).await.map(axum::Json)
 }
@@ -147,7 +148,7 @@ async fn get_one(
 async fn delete(
     State(state): State<AppState>,
     session: Session,
-    Path(no): Path<String>,
+    Path(no): Path<RecordId>,
 ) -> ApiResult<StatusCode> {
     service::delete(&state, &session, &no).await?;
     Ok(StatusCode::NO_CONTENT)

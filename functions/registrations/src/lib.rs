@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use utoipa_axum::routes;
 use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
+use vslc_shared::domain::RecordId;
 use vslc_shared::export::ExportFile;
 use vslc_shared::http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
@@ -78,7 +79,7 @@ async fn batch_delete(
 async fn get_one(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<RegistrationView>> {
     service::get(&state, &session, &id).await.map(axum::Json)
 }
@@ -89,7 +90,7 @@ async fn get_one(
 async fn delete(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<StatusCode> {
     service::delete(&state, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 use utoipa_axum::routes;
 use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
+use vslc_shared::domain::RecordId;
 use vslc_shared::export::ExportFile;
 use vslc_shared::http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
@@ -67,7 +68,7 @@ async fn create(
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 struct OptionsQuery {
-    plan_id: String,
+    plan_id: RecordId,
 }
 
 /// 设置考场 choices for a plan: usable sites, their certificate level and subjects.
@@ -131,7 +132,7 @@ async fn batch_delete(
 async fn get_one(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<RoomView>> {
     service::get(&state, &session, &id).await.map(axum::Json)
 }
@@ -143,7 +144,7 @@ async fn get_one(
 async fn edit(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     Json(input): Json<RoomInput>,
 ) -> ApiResult<axum::Json<RoomView>> {
     service::edit(&state, &session, &id, input)
@@ -157,7 +158,7 @@ async fn edit(
 async fn delete(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<StatusCode> {
     service::delete(&state, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)

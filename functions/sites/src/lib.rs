@@ -10,6 +10,7 @@ use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
 use vslc_shared::catalogue::certificate::Level;
 use vslc_shared::catalogue::standard::Standard;
+use vslc_shared::domain::RecordId;
 use vslc_shared::http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
     Query, run_batch,
@@ -73,7 +74,7 @@ async fn create(
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 struct StandardsQuery {
-    certificate_id: String,
+    certificate_id: RecordId,
     level: Level,
 }
 
@@ -113,7 +114,7 @@ async fn batch_delete(
 async fn get_one(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Site>> {
     service::get(&state, &session, &id).await.map(axum::Json)
 }
@@ -125,7 +126,7 @@ async fn get_one(
 async fn edit(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     Json(input): Json<SiteInput>,
 ) -> ApiResult<axum::Json<Site>> {
     service::edit(&state, &session, &id, input)
@@ -139,7 +140,7 @@ async fn edit(
 async fn delete(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<StatusCode> {
     service::delete(&state, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -151,7 +152,7 @@ async fn delete(
 async fn submit(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Site>> {
     service::submit(&state, &session, &id).await.map(axum::Json)
 }
@@ -162,7 +163,7 @@ async fn submit(
 async fn withdraw(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Site>> {
     service::withdraw(&state, &session, &id)
         .await
@@ -189,7 +190,7 @@ async fn review_list(
 async fn review_get(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Site>> {
     review::get(&state, &session, &id).await.map(axum::Json)
 }
@@ -200,7 +201,7 @@ async fn review_get(
 async fn approve(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Site>> {
     review::approve(&state, &session, &id).await.map(axum::Json)
 }
@@ -212,7 +213,7 @@ async fn approve(
 async fn return_site(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     Json(input): Json<ReturnInput>,
 ) -> ApiResult<axum::Json<Site>> {
     review::return_site(&state, &session, &id, input)
@@ -256,7 +257,7 @@ async fn allocate(
 async fn delete_allocation(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<StatusCode> {
     allocation::delete(&state, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -10,6 +10,7 @@ use vslc_shared::accounts::Session;
 use vslc_shared::catalogue::standard::{
     self, Standard, StandardFilter, StandardInput, StandardKind, StandardStatus,
 };
+use vslc_shared::domain::RecordId;
 use vslc_shared::http::{
     ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
 };
@@ -54,7 +55,7 @@ async fn list(
 async fn detail(
     State(state): State<AppState>,
     session: Session,
-    Path((kind, id)): Path<(String, String)>,
+    Path((kind, id)): Path<(String, RecordId)>,
 ) -> ApiResult<axum::Json<Standard>> {
     standard::detail(&state, &session, StandardKind::parse(&kind)?, &id)
         .await
@@ -82,7 +83,7 @@ async fn create(
 async fn edit(
     State(state): State<AppState>,
     session: Session,
-    Path((kind, id)): Path<(String, String)>,
+    Path((kind, id)): Path<(String, RecordId)>,
     Json(input): Json<StandardInput>,
 ) -> ApiResult<axum::Json<Standard>> {
     standard::edit(&state, &session, StandardKind::parse(&kind)?, &id, input)
@@ -97,7 +98,7 @@ async fn edit(
 async fn set_status(
     State(state): State<AppState>,
     session: Session,
-    Path((kind, id, action)): Path<(String, String, String)>,
+    Path((kind, id, action)): Path<(String, RecordId, String)>,
 ) -> ApiResult<axum::Json<Standard>> {
     let to = match action.as_str() {
         "enable" => StandardStatus::Enabled,

@@ -10,6 +10,7 @@ use vslc_shared::accounts::manage::{
 };
 use vslc_shared::accounts::role::RoleInfo;
 use vslc_shared::accounts::{Role, Session};
+use vslc_shared::domain::RecordId;
 use vslc_shared::http::{
     ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
 };
@@ -84,7 +85,7 @@ async fn create(
 async fn get_one(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<UserView>> {
     manage::get(&state, &session, &id).await.map(axum::Json)
 }
@@ -96,7 +97,7 @@ async fn get_one(
 async fn edit(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     Json(req): Json<EditUser>,
 ) -> ApiResult<axum::Json<UserView>> {
     manage::edit(&state, &session, &id, req)
@@ -110,7 +111,7 @@ async fn edit(
 async fn delete(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<StatusCode> {
     manage::delete(&state, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -123,7 +124,7 @@ async fn delete(
 async fn disable(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<UserView>> {
     manage::disable(&state, &session, &id).await.map(axum::Json)
 }
@@ -135,7 +136,7 @@ async fn disable(
 async fn enable(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<UserView>> {
     manage::enable(&state, &session, &id).await.map(axum::Json)
 }
@@ -146,7 +147,7 @@ async fn enable(
 async fn reset_password(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<IssuedPassword>> {
     manage::reset_password(&state, &session, &id)
         .await

@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 use vslc_shared::AppState;
+use vslc_shared::domain::RecordId;
 use vslc_shared::http::{ApiError, ApiResult, Area, AreaRouter, ErrorBody, Path};
 use vslc_shared::ledger::{self, InclusionProof};
 
@@ -56,7 +57,7 @@ async fn chain(State(state): State<AppState>) -> axum::Json<ChainCheck> {
     responses((status = 200, body = InclusionProof), (status = 404, body = ErrorBody)))]
 async fn transaction(
     State(state): State<AppState>,
-    Path(hash): Path<String>,
+    Path(hash): Path<RecordId>,
 ) -> ApiResult<axum::Json<InclusionProof>> {
     ledger::prove(state.table.as_ref(), &hash)
         .await

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use utoipa_axum::routes;
 use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
+use vslc_shared::domain::RecordId;
 use vslc_shared::http::{
     ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
 };
@@ -131,7 +132,7 @@ async fn overview(
 async fn review_get(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<WeeklyReport>> {
     review::get(&state, &session, &id).await.map(axum::Json)
 }
@@ -142,7 +143,7 @@ async fn review_get(
 async fn approve(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<WeeklyReport>> {
     review::approve(&state, &session, &id).await.map(axum::Json)
 }
@@ -154,7 +155,7 @@ async fn approve(
 async fn return_report(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     Json(input): Json<ReturnInput>,
 ) -> ApiResult<axum::Json<WeeklyReport>> {
     review::return_report(&state, &session, &id, input)
@@ -168,7 +169,7 @@ async fn return_report(
 async fn get_one(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<WeeklyReport>> {
     service::get(&state, &session, &id).await.map(axum::Json)
 }
@@ -180,7 +181,7 @@ async fn get_one(
 async fn edit(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     Json(input): Json<ReportInput>,
 ) -> ApiResult<axum::Json<WeeklyReport>> {
     service::edit(&state, &session, &id, input)
@@ -194,7 +195,7 @@ async fn edit(
 async fn delete(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<StatusCode> {
     service::delete(&state, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -206,7 +207,7 @@ async fn delete(
 async fn submit(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<WeeklyReport>> {
     service::submit(&state, &session, &id).await.map(axum::Json)
 }
@@ -217,7 +218,7 @@ async fn submit(
 async fn withdraw(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<WeeklyReport>> {
     service::withdraw(&state, &session, &id)
         .await

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use super::model::{Candidate, CandidateKind};
 use super::service::{CandidateFilter, counts, matches};
 use crate::accounts::Session;
+use crate::domain::RecordId;
 use crate::http::ApiError;
 use crate::imports::xlsx::safe_text;
 use crate::mask;
@@ -23,7 +24,7 @@ use crate::state::AppState;
 #[serde(rename_all = "camelCase")]
 pub struct ExportRequest {
     #[serde(default)]
-    pub ids: Vec<String>,
+    pub ids: Vec<RecordId>,
     #[serde(default)]
     #[schema(inline)]
     pub kind: Option<CandidateKind>,
@@ -157,7 +158,7 @@ pub async fn export(
         status: req.status,
         has_photo: req.has_photo,
     };
-    let wanted: HashSet<String> = req.ids.into_iter().collect();
+    let wanted: HashSet<String> = req.ids.into_iter().map(String::from).collect();
     let keep = |c: &Candidate| {
         if wanted.is_empty() {
             matches(c, &f)

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::certificate::{Certificate, Level};
 use super::pilot::Pilot;
 use crate::accounts::{Session, TenantKind};
+use crate::domain::RecordId;
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
 use crate::state::AppState;
@@ -106,7 +107,7 @@ pub struct StandardFilter {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StandardInput {
-    pub certificate_id: String,
+    pub certificate_id: RecordId,
     #[serde(default)]
     pub code: String,
     pub name: String,

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::{Session, Tenant, TenantKind};
 use crate::catalogue::Certificate;
+use crate::domain::RecordId;
 use crate::exam::window::{Position, Window};
 use crate::http::{ApiError, PageParams, Paged};
 use crate::ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
@@ -91,7 +92,7 @@ pub struct DeclarationPlanInput {
     pub all_certificates: bool,
     /// The certificate ids, when not all are open.
     #[serde(default)]
-    pub certificate_ids: Vec<String>,
+    pub certificate_ids: Vec<RecordId>,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -9,6 +9,7 @@ use super::plan::{self, DeclarationPlan, DeclarationPlanStatus, batch_label};
 use crate::accounts::{Session, Tenant};
 use crate::catalogue::certificate::{Certificate, Level, Major};
 use crate::catalogue::school::{self, School};
+use crate::domain::RecordId;
 use crate::domain::RichText;
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::ports::table::{Query, TableExt, Update, from_item, to_item};
@@ -31,8 +32,8 @@ pub struct MajorLineInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeclarationInput {
-    pub plan_id: String,
-    pub certificate_id: String,
+    pub plan_id: RecordId,
+    pub certificate_id: RecordId,
     pub level: Level,
     #[serde(default)]
     pub applied_total: Option<u32>,
@@ -58,7 +59,9 @@ pub struct DeclarationInput {
 pub struct DeclarationFilter {
     /// 年份.
     pub year: Option<i32>,
-    pub certificate_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub certificate_id: Option<RecordId>,
     /// 审核状态.
     pub status: Option<String>,
     /// 学校名称 (contains; the province's lists).

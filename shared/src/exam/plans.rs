@@ -15,6 +15,7 @@ use super::window::Window;
 use crate::accounts::{Session, Tenant, TenantKind};
 use crate::catalogue::certificate::{Certificate, Level};
 use crate::catalogue::pilot::Pilot;
+use crate::domain::RecordId;
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::ports::table::{Condition, Index, Key, Query, TableExt, Update, from_item, to_item};
 use crate::state::AppState;
@@ -210,7 +211,7 @@ fn view(state: &AppState, session: &Session, mut plan: Plan) -> PlanView {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanCertificateInput {
-    pub certificate_id: String,
+    pub certificate_id: RecordId,
     pub levels: Vec<Level>,
     #[serde(default)]
     pub fee_cents: u64,
@@ -219,7 +220,7 @@ pub struct PlanCertificateInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanSubjectInput {
-    pub subject_id: String,
+    pub subject_id: RecordId,
     pub exam: Window,
     #[serde(default)]
     pub fee_cents: u64,
@@ -234,7 +235,7 @@ pub struct PlanInput {
     pub certificates: Vec<PlanCertificateInput>,
     pub subjects: Vec<PlanSubjectInput>,
     /// 参考院校 (学校代码).
-    pub school_ids: Vec<String>,
+    pub school_ids: Vec<RecordId>,
     pub registration: Window,
     pub scheduling: Window,
     pub score_entry: Window,
@@ -251,7 +252,9 @@ pub struct PlanFilter {
     pub name: Option<String>,
     /// 计划状态 (未发布/未开始/报名中/排考中/考试中/成绩登记中/公示中/已结束).
     pub phase: Option<String>,
-    pub certificate_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub certificate_id: Option<RecordId>,
 }
 
 /// A school an org may name as 参考院校: it takes part in some of the
@@ -382,7 +385,7 @@ async fn checked(state: &AppState, org_id: &str, input: &PlanInput) -> Result<Ch
     let mut subjects = Vec::new();
     for s in &input.subjects {
         let subject = catalogue
-            .get(&s.subject_id)
+            .get(s.subject_id.as_str())
             .filter(|x| x.org_id == org_id && x.status == PublishStatus::Published)
             .ok_or_else(|| bad("考试科目须为本机构已发布的科目"))?;
         let in_plan = certificates.iter().any(|c| {

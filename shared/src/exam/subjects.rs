@@ -9,6 +9,7 @@ use super::model::{Audience, ExamMethod, PublishStatus};
 use crate::accounts::{Session, TenantKind};
 use crate::catalogue::certificate::{Certificate, Level};
 use crate::catalogue::pilot::Pilot;
+use crate::domain::RecordId;
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
 use crate::state::AppState;
@@ -66,7 +67,7 @@ impl Subject {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SubjectInput {
-    pub certificate_id: String,
+    pub certificate_id: RecordId,
     pub level: Level,
     pub code: String,
     pub name: String,
@@ -86,7 +87,9 @@ fn hundred() -> u32 {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct SubjectFilter {
-    pub certificate_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub certificate_id: Option<RecordId>,
     /// 证书等级 (初级/中级/高级).
     pub level: Option<String>,
     /// 科目名称或代码 (contains).

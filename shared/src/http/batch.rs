@@ -1,5 +1,6 @@
 //! Batch actions: `{ids: [...]}` in, what happened to each id out.
 
+use crate::domain::RecordId;
 use std::future::Future;
 
 use serde::{Deserialize, Serialize};
@@ -11,7 +12,7 @@ pub const MAX_BATCH: usize = 500;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct BatchIds {
-    pub ids: Vec<String>,
+    pub ids: Vec<RecordId>,
 }
 
 impl BatchIds {
@@ -21,6 +22,7 @@ impl BatchIds {
         let ids: Vec<String> = self
             .ids
             .into_iter()
+            .map(String::from)
             .filter(|id| seen.insert(id.clone()))
             .collect();
         if ids.is_empty() {
@@ -95,7 +97,9 @@ mod tests {
     #[tokio::test]
     async fn each_id_reports_its_outcome() {
         let ids = BatchIds {
-            ids: vec!["a".into(), "b".into(), "a".into()],
+            ids: ["a", "b", "a"]
+                .map(|id| RecordId::parse(id).unwrap())
+                .to_vec(),
         };
         let out = run_batch(ids, |id| async move {
             if id == "b" {

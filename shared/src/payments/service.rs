@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Order, OrderStatus};
 use crate::accounts::{Session, Tenant, TenantKind};
+use crate::domain::RecordId;
 use crate::exam::Plan;
 use crate::exam::plans::{RegistrationMode, yuan};
 use crate::export::ExportFile;
@@ -25,8 +26,8 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GenerateInput {
-    pub plan_id: String,
-    pub certificate_id: String,
+    pub plan_id: RecordId,
+    pub certificate_id: RecordId,
     pub mode: RegistrationMode,
 }
 
@@ -36,8 +37,12 @@ pub struct GenerateInput {
 pub struct OrderFilter {
     /// 缴费单号 (contains).
     pub no: Option<String>,
-    pub plan_id: Option<String>,
-    pub certificate_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub plan_id: Option<RecordId>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub certificate_id: Option<RecordId>,
     /// 未确认 / 已确认.
     pub status: Option<String>,
     /// 院校名称 (contains; the org's list).
@@ -57,9 +62,9 @@ pub struct OrderDetail {
 #[serde(rename_all = "camelCase")]
 pub struct OrderExportRequest {
     #[serde(default)]
-    pub ids: Vec<String>,
-    #[serde(default)]
-    pub plan_id: Option<String>,
+    pub ids: Vec<RecordId>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    pub plan_id: Option<RecordId>,
     #[serde(default)]
     pub status: Option<String>,
 }
@@ -323,7 +328,7 @@ pub async fn export(
         };
         rows.retain(|o| matches(o, &f));
     } else {
-        let wanted: HashSet<&str> = req.ids.iter().map(String::as_str).collect();
+        let wanted: HashSet<&str> = req.ids.iter().map(RecordId::as_str).collect();
         rows.retain(|o| o.status != OrderStatus::Deleted && wanted.contains(o.no.as_str()));
     }
     newest_first(&mut rows);

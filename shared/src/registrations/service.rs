@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{CandidateSnapshot, ClaimRow, Registration, RegistrationStatus};
 use crate::accounts::{Session, Tenant};
 use crate::candidates::Candidate;
+use crate::domain::RecordId;
 use crate::export::ExportFile;
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::payments::{Order, OrderStatus};
@@ -33,9 +34,15 @@ pub struct RegistrationView {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct RegistrationFilter {
-    pub plan_id: Option<String>,
-    pub certificate_id: Option<String>,
-    pub subject_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub plan_id: Option<RecordId>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub certificate_id: Option<RecordId>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub subject_id: Option<RecordId>,
     /// 考生姓名、考生编号或证件号码末位 (contains).
     pub candidate: Option<String>,
     /// 未排考 / 待考试 / 考试中 / 已结束.
@@ -49,13 +56,13 @@ pub struct RegistrationFilter {
 #[serde(rename_all = "camelCase")]
 pub struct RegistrationExportRequest {
     #[serde(default)]
-    pub ids: Vec<String>,
-    #[serde(default)]
-    pub plan_id: Option<String>,
-    #[serde(default)]
-    pub certificate_id: Option<String>,
-    #[serde(default)]
-    pub subject_id: Option<String>,
+    pub ids: Vec<RecordId>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    pub plan_id: Option<RecordId>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    pub certificate_id: Option<RecordId>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    pub subject_id: Option<RecordId>,
     #[serde(default)]
     pub candidate: Option<String>,
     #[serde(default)]
@@ -337,7 +344,7 @@ pub async fn export(
         views(state, school, &RegistrationFilter::default()).await?
     };
     if !req.ids.is_empty() {
-        let wanted: HashSet<&str> = req.ids.iter().map(String::as_str).collect();
+        let wanted: HashSet<&str> = req.ids.iter().map(RecordId::as_str).collect();
         rows.retain(|v| wanted.contains(v.registration.id.as_str()));
     }
     let cells: Vec<Vec<String>> = rows

@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{Room, RoomStatus, RoomSubject};
 use crate::accounts::{Session, Tenant};
 use crate::catalogue::certificate::Level;
+use crate::domain::RecordId;
 use crate::exam::{Plan, RoomType};
 use crate::export::ExportFile;
 use crate::http::{ApiError, BatchOutcome, ItemOutcome, PageParams, Paged, filter};
@@ -21,10 +22,10 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RoomInput {
-    pub plan_id: String,
-    pub site_id: String,
-    pub certificate_id: String,
-    pub subject_ids: Vec<String>,
+    pub plan_id: RecordId,
+    pub site_id: RecordId,
+    pub certificate_id: RecordId,
+    pub subject_ids: Vec<RecordId>,
     pub name: String,
     pub seats: u32,
     #[serde(default)]
@@ -45,9 +46,15 @@ pub struct RoomView {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct RoomFilter {
-    pub plan_id: Option<String>,
-    pub site_id: Option<String>,
-    pub certificate_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub plan_id: Option<RecordId>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub site_id: Option<RecordId>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub certificate_id: Option<RecordId>,
     /// 考场名称 (contains).
     pub name: Option<String>,
     /// 未排考 / 排考中 / 已结束.
@@ -58,8 +65,8 @@ pub struct RoomFilter {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReuseInput {
-    pub from_plan_id: String,
-    pub to_plan_id: String,
+    pub from_plan_id: RecordId,
+    pub to_plan_id: RecordId,
 }
 
 /// What the 设置考场 form may choose for a plan: each usable site with its
@@ -92,13 +99,13 @@ pub struct SubjectOption {
 #[serde(rename_all = "camelCase")]
 pub struct RoomExportRequest {
     #[serde(default)]
-    pub ids: Vec<String>,
-    #[serde(default)]
-    pub plan_id: Option<String>,
-    #[serde(default)]
-    pub site_id: Option<String>,
-    #[serde(default)]
-    pub certificate_id: Option<String>,
+    pub ids: Vec<RecordId>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    pub plan_id: Option<RecordId>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    pub site_id: Option<RecordId>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    pub certificate_id: Option<RecordId>,
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
@@ -122,7 +129,7 @@ async fn school_plan(state: &AppState, school: &Tenant, plan_id: &str) -> Result
 pub fn room_subjects(
     plan: &Plan,
     site: &Site,
-    subject_ids: &[String],
+    subject_ids: &[impl AsRef<str>],
 ) -> Result<(Vec<RoomSubject>, RoomType), String> {
     if subject_ids.is_empty() {
         return Err("请选择考试科目".into());
@@ -130,6 +137,7 @@ pub fn room_subjects(
     let mut seen = HashSet::new();
     let mut subjects: Vec<RoomSubject> = Vec::new();
     for id in subject_ids {
+        let id = id.as_ref();
         if !seen.insert(id) {
             continue;
         }
@@ -420,7 +428,7 @@ pub async fn edit(
                 && old
                     .subjects
                     .iter()
-                    .all(|s| input.subject_ids.contains(&s.subject_id));
+                    .all(|s| input.subject_ids.iter().any(|id| *id == s.subject_id));
             let unchanged = same_subjects
                 && input.name.trim() == old.name
                 && input.location.trim() == old.location;
@@ -686,7 +694,7 @@ pub async fn export(
         let ids: HashSet<String> = wanted.into_iter().map(|v| v.room.id).collect();
         rows.retain(|v| ids.contains(&v.room.id));
     } else {
-        rows.retain(|v| req.ids.contains(&v.room.id));
+        rows.retain(|v| req.ids.iter().any(|id| *id == v.room.id));
     }
     let cells: Vec<Vec<String>> = rows
         .iter()

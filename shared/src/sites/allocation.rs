@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{Site, SiteStatus};
 use crate::accounts::{Session, Tenant, TenantKind};
 use crate::catalogue::certificate::Level;
+use crate::domain::RecordId;
 use crate::exam::Plan;
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::ports::table::{Condition, Key, Query, TableExt, TxOp, from_item, to_item};
@@ -65,21 +66,25 @@ impl Allocation {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AllocationInput {
-    pub plan_id: String,
+    pub plan_id: RecordId,
     /// 借考院校 (学校代码).
-    pub school_id: String,
-    pub certificate_id: String,
+    pub school_id: RecordId,
+    pub certificate_id: RecordId,
     pub level: Level,
     /// An approved site of another participating school.
-    pub site_id: String,
+    pub site_id: RecordId,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct AllocationFilter {
-    pub plan_id: Option<String>,
-    pub certificate_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub plan_id: Option<RecordId>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub certificate_id: Option<RecordId>,
     /// 院校名称 (contains; either side).
     pub school: Option<String>,
 }

@@ -8,6 +8,7 @@ use crate::accounts::{Session, Tenant};
 use crate::catalogue::certificate::{Certificate, Level};
 use crate::catalogue::pilot::Pilot;
 use crate::catalogue::standard::site_standards;
+use crate::domain::RecordId;
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::ports::table::{Query, TableExt, Update, from_item};
 use crate::state::AppState;
@@ -15,7 +16,7 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StandardAnswer {
-    pub standard_id: String,
+    pub standard_id: RecordId,
     pub met: bool,
 }
 
@@ -23,7 +24,7 @@ pub struct StandardAnswer {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SiteInput {
-    pub certificate_id: String,
+    pub certificate_id: RecordId,
     pub level: Level,
     pub address: String,
     pub contact: String,
@@ -45,7 +46,9 @@ pub struct SiteInput {
 pub struct SiteFilter {
     /// 考核站点名称 (contains).
     pub name: Option<String>,
-    pub certificate_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[param(value_type = Option<String>)]
+    pub certificate_id: Option<RecordId>,
     /// 证书等级.
     pub level: Option<String>,
     /// 状态.

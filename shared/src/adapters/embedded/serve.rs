@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -73,6 +74,16 @@ fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
+/// A request whose address, query or body could not be read (413 for an
+/// upload over the limit), in the platform's format rather than axum's text.
+fn unreadable(status: StatusCode) -> Response {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        refuse(status, "PAYLOAD_TOO_LARGE", "上传文件过大")
+    } else {
+        refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", "上传地址或内容无效")
+    }
+}
+
 fn sign_error(e: SignError) -> Response {
     let code = match e {
         SignError::Expired => "URL_EXPIRED",
@@ -83,12 +94,17 @@ fn sign_error(e: SignError) -> Response {
 
 impl BlobServer {
     pub fn router(self) -> Router {
+        self.router_limited(MAX_UPLOAD_BYTES)
+    }
+
+    /// The router accepting uploads of at most `max_bytes`.
+    fn router_limited(self, max_bytes: usize) -> Router {
         Router::new()
             .route(
                 &format!("{BLOB_PATH}/{{bucket}}/{{*key}}"),
                 get(download).put(upload),
             )
-            .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+            .layer(axum::extract::DefaultBodyLimit::max(max_bytes))
             .with_state(Arc::new(self))
     }
 
@@ -99,11 +115,17 @@ impl BlobServer {
 
 async fn upload(
     State(s): State<Arc<BlobServer>>,
-    Path((bucket, key)): Path<(String, String)>,
-    Query(q): Query<HashMap<String, String>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let (Path((bucket, key)), Query(q), body) = match (path, query, body) {
+        (Ok(p), Ok(q), Ok(b)) => (p, q, b),
+        (Err(e), ..) => return unreadable(e.status()),
+        (_, Err(e), _) => return unreadable(e.status()),
+        (.., Err(e)) => return unreadable(e.status()),
+    };
     let now = s.clock.now().timestamp();
     let grant = match s.signer.verify(Method::Put, &bucket, &key, &q, now) {
         Ok(g) => g,
@@ -152,9 +174,14 @@ async fn upload(
 
 async fn download(
     State(s): State<Arc<BlobServer>>,
-    Path((bucket, key)): Path<(String, String)>,
-    Query(q): Query<HashMap<String, String>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
+    let (Path((bucket, key)), Query(q)) = match (path, query) {
+        (Ok(p), Ok(q)) => (p, q),
+        (Err(e), _) => return unreadable(e.status()),
+        (_, Err(e)) => return unreadable(e.status()),
+    };
     let now = s.clock.now().timestamp();
     let grant = match s.signer.verify(Method::Get, &bucket, &key, &q, now) {
         Ok(g) => g,
@@ -192,6 +219,39 @@ async fn download(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    use super::{BLOB_PATH, BlobServer, UrlSigner};
+
+    #[tokio::test]
+    async fn an_upload_over_the_limit_answers_413_as_json() {
+        let server = BlobServer {
+            signer: UrlSigner::new(b"secret".to_vec(), "http://x"),
+            buckets: Default::default(),
+            clock: Arc::new(crate::ports::clock::SystemClock),
+            notify: None,
+        };
+        let request = |bytes: usize| {
+            Request::put(format!("{BLOB_PATH}/uploads/imports/a.xlsx"))
+                .body(Body::from(vec![0u8; bytes]))
+                .unwrap()
+        };
+        let router = server.router_limited(10);
+        let r = router.clone().oneshot(request(11)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let body = axum::body::to_bytes(r.into_body(), 1024).await.unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["code"], "PAYLOAD_TOO_LARGE");
+        assert_eq!(v["message"], "上传文件过大");
+        // Within the limit the request reaches the signature check.
+        let r = router.oneshot(request(10)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+
     #[test]
     fn event_keys_are_encoded_like_s3() {
         let e = super::s3_created_event("uploads", "imports/a b/考.xlsx", 3);
