@@ -140,9 +140,10 @@ async fn enable(
     manage::enable(&state, &session, &id).await.map(axum::Json)
 }
 
-/// 重置密码: answers the new password once.
+/// 重置密码: answers the new password once; not for one's own account (409 `SELF`).
 #[utoipa::path(post, path = "/{id}/reset-password", tag = "users", params(("id" = String, Path)),
-    responses((status = 200, body = IssuedPassword), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = IssuedPassword), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
 async fn reset_password(
     State(state): State<AppState>,
     session: Session,
