@@ -142,7 +142,7 @@ async fn unknown_accounts_cost_an_argon2_verification_like_known_ones() {
         let (state, addr) = (state.clone(), ClientAddr::parse(from));
         async move {
             let (result, verified) = counting_verifications(login(&state, req, &addr)).await;
-            let e = result.err().expect("refused");
+            let e = result.expect_err("refused");
             (
                 (e.status.as_u16(), e.code, e.message.into_owned()),
                 verified,
@@ -242,5 +242,37 @@ async fn one_address_guessing_many_accounts_is_stopped() {
         .login_from([127, 0, 0, 31], "school-admin", PASSWORD)
         .await;
     assert_eq!(r.status, 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn on_lambda_the_api_gateway_source_ip_is_the_client_address() {
+    use tower::ServiceExt;
+    let app = spawn_app().await;
+    let state = app.running.as_ref().unwrap().state.clone();
+    let (router, _) = vslc_shared::http::area::finish(
+        vslc_shared::http::area::mount(vslc_auth::AREA, vslc_auth::routes()),
+        state,
+    );
+    let raw = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../events/apigw-v2-login.json"
+    ))
+    .unwrap();
+    let event: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    let attempt = |source_ip: &str, password: &str| {
+        let mut event = event.clone();
+        event["requestContext"]["http"]["sourceIp"] = json!(source_ip);
+        event["body"] = json!(json!({"account": "school-admin", "password": password}).to_string());
+        let request = lambda_http::request::from_str(&event.to_string()).unwrap();
+        let router = router.clone();
+        async move { router.oneshot(request).await.unwrap().status().as_u16() }
+    };
+    for i in 0..4 {
+        assert_eq!(attempt("203.0.113.7", &format!("guess-{i}")).await, 401);
+    }
+    assert_eq!(attempt("203.0.113.7", "guess-5").await, 429);
+    assert_eq!(attempt("203.0.113.7", PASSWORD).await, 429);
+    assert_eq!(attempt("198.51.100.20", PASSWORD).await, 200);
     app.stop().await;
 }

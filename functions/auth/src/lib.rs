@@ -24,9 +24,11 @@ pub fn routes() -> AreaRouter {
         .routes(routes!(change_password))
 }
 
-/// 登录: account and password → bearer token. Unknown account and wrong
-/// password answer alike (401); repeated failures from one client address
-/// answer 429 `TOO_MANY_ATTEMPTS` for a while (that address only).
+/// 登录: account and password → bearer token.
+///
+/// Unknown account and wrong password answer alike (401). Repeated failures
+/// from one client address answer 429 `TOO_MANY_ATTEMPTS` for 15 minutes,
+/// to that address only.
 #[utoipa::path(post, path = "/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody, description = "账号或密码错误"),

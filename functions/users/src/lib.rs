@@ -140,7 +140,9 @@ async fn enable(
     manage::enable(&state, &session, &id).await.map(axum::Json)
 }
 
-/// 重置密码: answers the new password once; not for one's own account (409 `SELF`).
+/// 重置密码: answers the new password once.
+///
+/// Not for one's own account (409 `SELF`): that is 修改密码.
 #[utoipa::path(post, path = "/{id}/reset-password", tag = "users", params(("id" = String, Path)),
     responses((status = 200, body = IssuedPassword), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]

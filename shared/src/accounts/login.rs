@@ -128,10 +128,11 @@ pub async fn login(
             .await?
             .unwrap_or_else(|| ApiError::unauthorized(WRONG_CREDENTIALS)));
     };
+    // The right password is no guess, also for a stopped account.
+    throttle.succeeded(table).await?;
     if user.status == UserStatus::Disabled {
         return Err(ApiError::forbidden("账号已停用，请联系本单位管理员"));
     }
-    throttle.succeeded(table).await?;
     let (token, session) = Session::start(state, &user).await?;
     Ok(LoginResponse {
         token,
