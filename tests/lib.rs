@@ -81,6 +81,21 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// A login attempt from another loopback address (`[127, 0, 0, n]`):
+    /// the server sees each address as a different client.
+    pub async fn login_from(&self, from: [u8; 4], account: &str, password: &str) -> Resp {
+        let client = reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from(from))
+            .build()
+            .expect("client");
+        self.send(
+            client
+                .post(self.url("/api/auth/login"))
+                .json(&json!({"account": account, "password": password})),
+        )
+        .await
+    }
+
     /// Logs a demo account in; returns its token.
     pub async fn login(&self, account: &str) -> String {
         let r = self

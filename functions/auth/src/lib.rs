@@ -8,7 +8,7 @@ use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
 use vslc_shared::accounts::login::{self, ChangePassword, LoginRequest, LoginResponse, Me};
 use vslc_shared::accounts::session::bearer;
-use vslc_shared::http::{ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json};
+use vslc_shared::http::{ApiError, ApiResult, Area, AreaRouter, ClientAddr, ErrorBody, Json};
 
 pub const AREA: Area = Area {
     name: "auth",
@@ -25,13 +25,21 @@ pub fn routes() -> AreaRouter {
 }
 
 /// 登录: account and password → bearer token.
+///
+/// Unknown account and wrong password answer alike (401). Repeated failures
+/// from one client address answer 429 `TOO_MANY_ATTEMPTS` for 15 minutes,
+/// to that address only.
 #[utoipa::path(post, path = "/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody, description = "账号或密码错误"),
+        (status = 403, body = ErrorBody, description = "账号已停用"),
+        (status = 429, body = ErrorBody, description = "登录失败次数过多，请稍后再试")))]
 async fn login(
     State(state): State<AppState>,
+    addr: ClientAddr,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<axum::Json<LoginResponse>> {
-    login::login(&state, req).await.map(axum::Json)
+    login::login(&state, req, &addr).await.map(axum::Json)
 }
 
 /// 退出登录: the token stops working at once.

@@ -177,11 +177,15 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
 
     let mut server_stop = stop_rx;
     let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = server_stop.changed().await;
-            })
-            .await
+        // The peer address reaches handlers as `ConnectInfo` (`ClientAddr`).
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = server_stop.changed().await;
+        })
+        .await
     });
     Ok(Running {
         addr,

@@ -142,8 +142,11 @@ async fn enable(
 }
 
 /// 重置密码: answers the new password once.
+///
+/// Not for one's own account (409 `SELF`): that is 修改密码.
 #[utoipa::path(post, path = "/{id}/reset-password", tag = "users", params(("id" = String, Path)),
-    responses((status = 200, body = IssuedPassword), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = IssuedPassword), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
 async fn reset_password(
     State(state): State<AppState>,
     session: Session,

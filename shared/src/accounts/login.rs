@@ -1,4 +1,7 @@
-//! 登录, 退出登录, 修改密码 — with lockout after repeated wrong passwords.
+//! 登录, 退出登录, 修改密码 — with throttling of repeated wrong passwords
+//! (see `throttle`).
+
+use std::cell::Cell;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -6,18 +9,15 @@ use utoipa::ToSchema;
 use super::role::Role;
 use super::session::Session;
 use super::tenant::Tenant;
+use super::throttle::LoginThrottle;
 use super::user::{User, UserStatus};
 use crate::domain::NewPassword;
-use crate::http::ApiError;
+use crate::http::{ApiError, ClientAddr};
 use crate::ports::table::{Condition, Update};
 use crate::state::AppState;
 
-/// Wrong passwords in a row that lock an account.
-pub const MAX_FAILED_LOGINS: u32 = 5;
 /// The answer to an unknown account or a wrong password.
 pub const WRONG_CREDENTIALS: &str = "账号或密码错误（连续输错5次将锁定账号15分钟）";
-/// How long a lock lasts.
-pub const LOCK_SECONDS: i64 = 15 * 60;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
@@ -67,8 +67,25 @@ pub struct ChangePassword {
     pub new_password: String,
 }
 
+tokio::task_local! {
+    static VERIFICATIONS: Cell<u32>;
+}
+
+/// Runs `f` and counts the password verifications it made: the seam that
+/// lets a test see that an unknown account costs an argon2 verification
+/// like a known one, without measuring time.
+pub async fn counting_verifications<F: Future>(f: F) -> (F::Output, u32) {
+    VERIFICATIONS
+        .scope(Cell::new(0), async move {
+            let out = f.await;
+            (out, VERIFICATIONS.with(Cell::get))
+        })
+        .await
+}
+
 /// argon2 is deliberately slow: keep it off the async workers.
 pub async fn verify_password(password: &str, hash: &str) -> Result<bool, ApiError> {
+    let _ = VERIFICATIONS.try_with(|n| n.set(n.get() + 1));
     let (password, hash) = (password.to_owned(), hash.to_owned());
     tokio::task::spawn_blocking(move || super::password::verify(&password, &hash))
         .await
@@ -83,76 +100,38 @@ pub async fn hash_password(password: &str) -> Result<String, ApiError> {
         .map_err(ApiError::internal)
 }
 
-fn locked(until: i64) -> ApiError {
-    let at = chrono::DateTime::from_timestamp(until, 0)
-        .map(|t| {
-            t.with_timezone(&crate::ports::clock::cst())
-                .format("%H:%M")
-                .to_string()
-        })
-        .unwrap_or_default();
-    ApiError::new(
-        axum::http::StatusCode::FORBIDDEN,
-        "ACCOUNT_LOCKED",
-        format!("密码错误次数过多，账号已锁定15分钟，请于 {at} 后再试"),
-    )
-}
-
 /// Checks the password and starts a session. Unknown account and wrong
-/// password answer alike; the 5th wrong password in a row locks the account.
-pub async fn login(state: &AppState, req: LoginRequest) -> Result<LoginResponse, ApiError> {
+/// password answer alike and cost alike (an argon2 verification each);
+/// repeated failures are throttled per account and client address.
+pub async fn login(
+    state: &AppState,
+    req: LoginRequest,
+    addr: &ClientAddr,
+) -> Result<LoginResponse, ApiError> {
     let account = crate::domain::text::normalise(&req.account);
     if account.is_empty() || req.password.is_empty() {
         return Err(ApiError::invalid("MISSING_CREDENTIALS", "请输入账号和密码"));
     }
-    // Known and unknown accounts answer alike, so accounts cannot be enumerated.
-    let wrong = || ApiError::unauthorized(WRONG_CREDENTIALS);
     let table = state.table.as_ref();
-    let user = User::by_account(table, &account).await?.ok_or_else(wrong)?;
     let now = state.clock.now().timestamp();
-    if let Some(until) = user.locked_until.filter(|u| *u > now) {
-        return Err(locked(until));
-    }
-    let key = User::key(&user.tenant, &user.id);
-    if !verify_password(&req.password, &user.password_hash).await? {
-        // Counted atomically, so parallel guesses cannot slip past the limit.
-        let after = table
-            .update(
-                &key,
-                Update::new().add("failedLogins", 1),
-                Some(Condition::Exists),
-            )
-            .await?;
-        let failed = after
-            .get("failedLogins")
-            .and_then(|v| v.as_u64())
-            .unwrap_or(0);
-        if failed >= u64::from(MAX_FAILED_LOGINS) {
-            let until = now + LOCK_SECONDS;
-            table
-                .update(
-                    &key,
-                    Update::new()
-                        .set("lockedUntil", until)
-                        .set("failedLogins", 0),
-                    None,
-                )
-                .await?;
-            return Err(locked(until));
-        }
-        return Err(wrong());
-    }
+    let throttle = LoginThrottle::begin(table, &account, addr, now).await?;
+    let user = User::by_account(table, &account).await?;
+    // Known and unknown accounts take the same time, so accounts cannot be
+    // enumerated: an unknown one is checked against a hash nobody matches.
+    let hash = user
+        .as_ref()
+        .map_or(super::password::DUMMY_HASH, |u| u.password_hash.as_str());
+    let matches = verify_password(&req.password, hash).await?;
+    let Some(user) = user.filter(|_| matches) else {
+        return Err(throttle
+            .failed(table)
+            .await?
+            .unwrap_or_else(|| ApiError::unauthorized(WRONG_CREDENTIALS)));
+    };
+    // The right password is no guess, also for a stopped account.
+    throttle.succeeded(table).await?;
     if user.status == UserStatus::Disabled {
         return Err(ApiError::forbidden("账号已停用，请联系本单位管理员"));
-    }
-    if user.failed_logins > 0 || user.locked_until.is_some() {
-        table
-            .update(
-                &key,
-                Update::new().set("failedLogins", 0).remove("lockedUntil"),
-                None,
-            )
-            .await?;
     }
     let (token, session) = Session::start(state, &user).await?;
     Ok(LoginResponse {

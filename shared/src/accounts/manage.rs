@@ -9,6 +9,7 @@ use super::code;
 use super::login::hash_password;
 use super::role::Role;
 use super::session::Session;
+use super::throttle;
 use super::user::{User, UserStatus};
 use crate::domain::{AccountName, NewPassword, PersonName, Phone};
 use crate::http::{ApiError, PageParams, Paged, filter};
@@ -235,8 +236,6 @@ pub async fn create(
         phone: Some(phone),
         status: UserStatus::Active,
         password_hash: hash_password(password.as_str()).await?,
-        failed_logins: 0,
-        locked_until: None,
         session_epoch: 0,
         builtin: false,
         created_at: state.clock.now_text(),
@@ -401,7 +400,8 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
 }
 
 /// 重置密码: a new random password, shown once; the user's sessions end and
-/// any lock is lifted.
+/// the failed logins counted against the account are forgotten. Not for
+/// one's own account: that is 修改密码, which asks for the current password.
 pub async fn reset_password(
     state: &AppState,
     session: &Session,
@@ -409,11 +409,15 @@ pub async fn reset_password(
 ) -> Result<IssuedPassword, ApiError> {
     session.require_admin()?;
     let user = load(state, session, id).await?;
+    if user.id == session.user_id {
+        return Err(ApiError::conflict(
+            "SELF",
+            "不能重置自己的密码，请在右上角用户菜单中修改密码",
+        ));
+    }
     let password = NewPassword::random();
     let update = Update::new()
         .set("passwordHash", hash_password(password.as_str()).await?)
-        .set("failedLogins", 0)
-        .remove("lockedUntil")
         .add("sessionEpoch", 1)
         .bump_version();
     let after = state
@@ -425,6 +429,7 @@ pub async fn reset_password(
         )
         .await?;
     let user: User = from_item(after)?;
+    throttle::forget_account(state.table.as_ref(), &user.account).await?;
     Ok(IssuedPassword {
         user: UserView::of(&user, true),
         password: password.as_str().to_owned(),

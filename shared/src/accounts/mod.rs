@@ -7,6 +7,7 @@ pub mod password;
 pub mod role;
 pub mod session;
 pub mod tenant;
+pub mod throttle;
 pub mod user;
 
 pub use role::Role;

@@ -4,6 +4,12 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
+/// What a login for an unknown account is verified against, so that it
+/// costs what a known account costs: argon2id with the default parameters
+/// (those of `hash`, checked by a test) of a random password nobody kept.
+/// Login never accepts a match against it.
+pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$FNy9mwRys9RM0SUJjS9q1g$JSNic5c4DxuyopyvMjs8/wW7z+rrX7srqruYhjgPm+A";
+
 /// A PHC string (`$argon2id$v=19$…`) with a fresh random salt.
 pub fn hash(password: &str) -> anyhow::Result<String> {
     Argon2::default()
@@ -23,6 +29,21 @@ pub fn verify(password: &str, phc: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use argon2::password_hash::phc::PasswordHash;
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_costs() {
+        let dummy = PasswordHash::new(super::DUMMY_HASH).unwrap();
+        let real = super::hash("Vslc@2026").unwrap();
+        let real = PasswordHash::new(&real).unwrap();
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(dummy.params, real.params, "m, t and p as `hash` uses them");
+        assert_eq!(dummy.hash.map(|h| h.len()), real.hash.map(|h| h.len()));
+        assert!(!super::verify("", super::DUMMY_HASH));
+        assert!(!super::verify("Vslc@2026", super::DUMMY_HASH));
+    }
+
     #[test]
     fn hashes_verify_and_differ() {
         let a = super::hash("Vslc@2026").unwrap();

@@ -49,12 +49,6 @@ pub struct User {
     pub phone: Option<Phone>,
     pub status: UserStatus,
     pub password_hash: String,
-    /// Consecutive wrong passwords since the last success or lock.
-    #[serde(default)]
-    pub failed_logins: u32,
-    /// Unix seconds until which login is refused.
-    #[serde(default)]
-    pub locked_until: Option<i64>,
     /// Sessions carry the epoch they were issued in; bumping it (stop,
     /// password reset or change) ends every session at once.
     #[serde(default)]

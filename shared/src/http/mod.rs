@@ -3,6 +3,7 @@
 
 pub mod area;
 pub mod batch;
+pub mod client_addr;
 pub mod error;
 pub mod extract;
 pub mod filter;
@@ -10,6 +11,7 @@ pub mod paging;
 
 pub use area::{Area, AreaRouter, mount};
 pub use batch::{BatchIds, BatchOutcome, ItemOutcome, run_batch};
+pub use client_addr::ClientAddr;
 pub use error::{ApiError, ApiResult, ErrorBody};
 pub use extract::{Json, Path, Query};
 pub use paging::{PageParams, Paged};

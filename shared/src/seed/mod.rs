@@ -91,8 +91,6 @@ pub async fn add_account(state: &AppState, a: &DemoAccount) -> anyhow::Result<()
         phone: None,
         status: UserStatus::Active,
         password_hash: password::hash(DEMO_PASSWORD)?,
-        failed_logins: 0,
-        locked_until: None,
         session_epoch: 0,
         builtin: true,
         created_at: state.clock.now_text(),
