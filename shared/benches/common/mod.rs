@@ -1,4 +1,6 @@
 //! What every bench prints: peak RSS and CPU time of the step's own process.
+//! Each bench uses some of these helpers.
+#![allow(dead_code)]
 
 /// Peak resident set size in MB since the last reset (Linux).
 pub fn peak_mb() -> f64 {
@@ -123,7 +125,6 @@ pub async fn store_candidates(
 
 /// Stores an upload and its 排队中 import record, as `POST /api/imports`
 /// and the PUT would; returns the upload key and the import id.
-#[allow(dead_code)]
 pub async fn queue_import(
     state: &vslc_shared::AppState,
     school: &vslc_shared::accounts::Tenant,
