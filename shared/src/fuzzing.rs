@@ -46,3 +46,47 @@ pub fn id_numbers(data: &[u8]) {
     let _ = crate::mask::id_number(text);
     let _ = crate::mask::phone(text);
 }
+
+/// Every request body the API takes, parsed as the shared `Json`
+/// extractor parses it (field errors translated into Chinese).
+pub fn json_bodies(data: &[u8]) {
+    use crate::http::extract::parse_json;
+    macro_rules! bodies {
+        ($($t:ty),* $(,)?) => {
+            $( let _ = parse_json::<$t>(data).map_err(|e| e.message); )*
+        };
+    }
+    bodies!(
+        crate::http::batch::BatchIds,
+        crate::review_log::ReturnInput,
+        crate::exam::subjects::SubjectInput,
+        crate::catalogue::standard::StandardInput,
+        crate::sites::service::SiteInput,
+        crate::rooms::service::RoomInput,
+        crate::rooms::service::RoomExportRequest,
+        crate::rooms::service::ReuseInput,
+        crate::weekly::service::ReportInput,
+        crate::weekly::service::CycleInput,
+        crate::exam::plans::PlanInput,
+        crate::declarations::plan::DeclarationPlanInput,
+        crate::declarations::service::DeclarationInput,
+        crate::declarations::service::DeclarationFilter,
+        crate::declarations::review::ApproveInput,
+        crate::catalogue::service::CertificateInput,
+        crate::catalogue::school::SchoolInput,
+        crate::catalogue::org::OrgInput,
+        crate::candidates::service::CandidateInput,
+        crate::candidates::export::ExportRequest,
+        crate::candidates::photo::PhotoUploadRequest,
+        crate::registrations::service::RegistrationExportRequest,
+        crate::payments::service::OrderExportRequest,
+        crate::payments::service::GenerateInput,
+        crate::accounts::manage::NewUser,
+        crate::accounts::manage::EditUser,
+        crate::accounts::manage::CodeRequest,
+        crate::accounts::login::LoginRequest,
+        crate::accounts::login::ChangePassword,
+        crate::imports::service::NewImport,
+        crate::sites::allocation::AllocationInput,
+    );
+}

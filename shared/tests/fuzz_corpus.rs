@@ -35,3 +35,8 @@ fn photo_zip_corpus() {
 fn id_numbers_corpus() {
     replay("id_numbers", vslc_shared::fuzzing::id_numbers);
 }
+
+#[test]
+fn json_bodies_corpus() {
+    replay("json_bodies", vslc_shared::fuzzing::json_bodies);
+}
