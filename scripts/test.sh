@@ -2,7 +2,8 @@
 # Runs every test: formatting and lints, the SAM template validation, unit
 # tests, the adapter conformance suite against the embedded adapters and
 # against moto's DynamoDB/S3/SQS server, the black-box API tests and the
-# crash test, then the web front-end's type check, build and browser tests.
+# crash test, then the web front-end's type check, build and browser tests,
+# then Schemathesis against the live OpenAPI document.
 # Needs only Rust, Python 3 and Node.js; installs the rest (Python tools into
 # .venv, npm packages into web/node_modules, Debian's Chromium).
 set -euo pipefail
@@ -78,3 +79,18 @@ for _ in $(seq 1 150); do
 done
 grep -q "listening on" target/e2e-server.log || { echo "vslc-local did not start:"; cat target/e2e-server.log; exit 1; }
 (cd web && VSLC_BASE_URL="http://127.0.0.1:$web_port" npx playwright test)
+
+step "API fuzzing: Schemathesis on the live OpenAPI document (school, org; fresh data dir)"
+st_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+st_data=$(mktemp -d)
+VSLC_DATA_DIR="$st_data" PORT="$st_port" RUST_LOG=warn \
+  target/debug/vslc-local > target/schemathesis-server.log 2>&1 &
+st_pid=$!
+trap 'kill "$moto_pid" "$server_pid" "$st_pid" 2>/dev/null || true; rm -rf "$web_data" "$st_data"' EXIT
+for _ in $(seq 1 150); do
+  grep -q "listening on" target/schemathesis-server.log && break
+  sleep 0.2
+done
+./scripts/schemathesis.sh "http://127.0.0.1:$st_port" "${VSLC_SCHEMATHESIS_SECS:-60}"
+grep -E "panicked|internal error" target/schemathesis-server.log && { echo "the server logged a panic or an internal error"; exit 1; }
+echo "schemathesis: 0 failures"

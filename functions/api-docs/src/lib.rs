@@ -45,7 +45,7 @@ pub fn openapi() -> OpenApi {
 /// own annotation does not name them, so that the document lists every
 /// status the API answers: 400 (a parameter or body that does not parse),
 /// 401 and 403 (operations behind a session), 404 (a record named in the
-/// path: missing, or another tenant's), 409 (a write that loses to a
+/// request: missing, or another tenant's), 409 (a write that loses to a
 /// concurrent one or meets a state that forbids it) and 413 (a body over
 /// the limit).
 fn document_errors(doc: &mut OpenApi) {
@@ -94,7 +94,9 @@ fn document_errors(doc: &mut OpenApi) {
                 wanted.push(("401", "未登录或登录已失效"));
                 wanted.push(("403", "无权进行此操作"));
             }
-            if params.contains(&ParameterIn::Path) {
+            // A record named in the path, the query or the body may be
+            // missing or another tenant's.
+            if params.contains(&ParameterIn::Path) || (secured && (body || !params.is_empty())) {
                 wanted.push(("404", "记录不存在或无权访问"));
             }
             if secured && writes {

@@ -52,7 +52,8 @@ impl<T> Paged<T> {
         let total = all.len();
         let items = all
             .into_iter()
-            .skip((page - 1) * page_size)
+            // A page far past the end (page=2^62) is simply empty.
+            .skip((page - 1).saturating_mul(page_size))
             .take(page_size)
             .collect();
         Ok(Self {
@@ -97,6 +98,11 @@ mod tests {
         )
         .unwrap();
         assert!(beyond.items.is_empty());
+        let far = PageParams {
+            page: Some(usize::MAX / 3),
+            page_size: Some(20),
+        };
+        assert!(Paged::of(vec![1, 2], &far).unwrap().items.is_empty());
         assert!(
             PageParams {
                 page: Some(0),
