@@ -295,9 +295,17 @@ fn urlencoding(s: &str) -> String {
 
 /// Declares and approves the 初级 Web前端 site of the first demo school.
 async fn approved_site(app: &TestApp, school: &str, org: &str) -> String {
+    approved_site_of_level(app, school, org, "初级").await
+}
+
+/// Declares and approves the Web前端 site of a level of the first demo school.
+async fn approved_site_of_level(app: &TestApp, school: &str, org: &str, level: &str) -> String {
     let std = app
         .get(
-            "/api/sites/standards?certificateId=CERT0101&level=%E5%88%9D%E7%BA%A7",
+            &format!(
+                "/api/sites/standards?certificateId=CERT0101&level={}",
+                urlencoding(level)
+            ),
             Some(school),
         )
         .await;
@@ -312,7 +320,7 @@ async fn approved_site(app: &TestApp, school: &str, org: &str) -> String {
         .post(
             "/api/sites",
             Some(school),
-            json!({"certificateId": "CERT0101", "level": "初级", "address": "北京市石景山区晋元庄路5号",
+            json!({"certificateId": "CERT0101", "level": level, "address": "北京市石景山区晋元庄路5号",
                    "contact": "张老师", "phone": "010-88801234", "capacity": 120,
                    "equipment": "机房3间，计算机120台", "standards": answers, "submit": true}),
         )
@@ -557,6 +565,18 @@ async fn a_school_without_a_site_borrows_one_and_sets_up_rooms_there() {
     own["schoolId"] = json!("10009");
     let r = app.post("/api/sites/allocations", Some(&org), own).await;
     assert_eq!(r.status, 409, "a school with its own site does not borrow");
+    // 14361 pilots CERT0101 初级 only: no 中级 site is lent to it.
+    let senior_site = approved_site_of_level(&app, &school, &org, "中级").await;
+    let mut not_pilot = alloc.clone();
+    not_pilot["level"] = json!("中级");
+    not_pilot["siteId"] = json!(senior_site);
+    let r = app.post("/api/sites/allocations", Some(&org), not_pilot).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(r.body["code"], "NOT_PILOT");
+    assert_eq!(
+        r.body["message"],
+        "北京示范职业技术学院未参与Web前端开发职业技能等级证书(中级)的试点，不能为其分配考核站点"
+    );
     let r = app
         .post("/api/sites/allocations", Some(&org), alloc.clone())
         .await;
