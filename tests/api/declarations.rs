@@ -49,6 +49,24 @@ fn message(r: &vslc_api_tests::Resp) -> &str {
     r.body["message"].as_str().unwrap_or_default()
 }
 
+/// The rows of `POST /api/declarations/export` (headers first).
+async fn exported(app: &TestApp, token: &str, filter: Value) -> Vec<Vec<String>> {
+    let r = app
+        .post("/api/declarations/export", Some(token), filter)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let bytes = app
+        .http
+        .get(r.body["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap()
+}
+
 /// 第二批: not by major, city review first, only the cloud certificate.
 fn second_plan() -> Value {
     json!({
@@ -245,6 +263,21 @@ async fn plans_follow_their_window_and_the_city_reviews_before_the_province() {
         .find(|c| c["id"] == "CERT0102")
         .expect("CERT0102 is now a pilot certificate");
     assert_eq!(cloud["pilotLevels"], json!(["中级"]));
+
+    // Exported without majors: the major columns stay empty, the totals and
+    // the status stand under their own headers.
+    let rows = exported(&app, &school, json!({"certificateId": "CERT0102"})).await;
+    let col = |h: &str| rows[0].iter().position(|c| c == h).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r[col("证书等级")] == "中级")
+        .expect("the approved declaration");
+    assert_eq!(row.len(), rows[0].len(), "{row:?}");
+    assert_eq!(row[col("专业代码")], "");
+    assert_eq!(row[col("审核人数")], "");
+    assert_eq!(row[col("申请总人数")], "30", "{row:?}");
+    assert_eq!(row[col("审核总人数")], "25", "{row:?}");
+    assert_eq!(row[col("审核状态")], "审核通过", "{row:?}");
 
     // Not by major, majors named anyway: the total is still their sum, and
     // 申请培训人数 typed alongside is ignored.

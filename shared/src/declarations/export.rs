@@ -29,6 +29,10 @@ const HEADERS: [&str; 17] = [
     "审核状态",
 ];
 
+/// 专业代码 … 审核人数: the columns of a declared major, left empty on the
+/// row of a declaration that named none.
+const MAJOR_COLUMNS: usize = 7;
+
 fn rows(declarations: &[Declaration]) -> Vec<Vec<String>> {
     let opt = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
     let mut out = Vec::new();
@@ -49,7 +53,7 @@ fn rows(declarations: &[Declaration]) -> Vec<Vec<String>> {
         ];
         if d.majors.is_empty() {
             let mut r = head.clone();
-            r.extend(vec![String::new(); 6]);
+            r.extend(vec![String::new(); MAJOR_COLUMNS]);
             r.extend(tail.iter().cloned());
             out.push(r);
         }
