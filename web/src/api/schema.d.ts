@@ -3334,7 +3334,7 @@ export interface components {
          * @description 考试计划状态, derived from the clock and the plan's windows.
          * @enum {string}
          */
-        PlanPhase: "未发布" | "未开始" | "报名中" | "排考中" | "考试中" | "成绩登记中" | "公示中" | "已结束";
+        PlanPhase: "未发布" | "未开始" | "报名中" | "待排考" | "排考中" | "待考试" | "考试中" | "成绩登记中" | "公示中" | "已结束";
         PlanSchool: {
             schoolId: string;
             schoolName: string;
@@ -5414,7 +5414,7 @@ export interface operations {
             query?: {
                 /** @description 计划名称 (contains). */
                 name?: string;
-                /** @description 计划状态 (未发布/未开始/报名中/排考中/考试中/成绩登记中/公示中/已结束). */
+                /** @description 计划状态 (未发布/未开始/报名中/待排考/排考中/待考试/考试中/成绩登记中/公示中/已结束). */
                 phase?: string;
                 certificateId?: string;
                 /** @description 1-based page number. */
