@@ -431,8 +431,14 @@ async fn by_major_declarations_sum_their_lines_and_are_returned_and_resubmitted(
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["status"], "待初审");
 
-    // Approval with 审核人数 per line, never above what was applied for.
+    // Approval with 审核人数 per line, never above what was applied for,
+    // and for every line once any is given.
     let approve = format!("/api/declarations/review/{id}/approve");
+    let r = app
+        .post(&approve, Some(&province), json!({"lines": [{"code": "510201", "approved": 40}]}))
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(message(&r), "请填写专业“510203 软件技术”的审核人数");
     let r = app
         .post(&approve, Some(&province), json!({"lines": [{"code": "510201", "approved": 40}, {"code": "510203", "approved": 31}]}))
         .await;
