@@ -617,6 +617,19 @@ async fn a_school_without_a_site_borrows_one_and_sets_up_rooms_there() {
         .await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.body["roomType"], "机考考场");
+    let lent_room = r.body["id"].as_str().unwrap().to_owned();
+    // The host sees it (read only) among its rooms at that site.
+    let r = app
+        .get(&format!("/api/rooms?siteId={site}"), Some(&school))
+        .await;
+    assert_eq!(r.body["total"], 1, "{}", r.body);
+    assert_eq!(r.body["items"][0]["id"], lent_room.as_str());
+    assert_eq!(r.body["items"][0]["readOnly"], true);
+    assert_eq!(r.body["items"][0]["schoolId"], "14361");
+    let r = app.get("/api/rooms", Some(&school2)).await;
+    assert_eq!(r.body["items"][0]["readOnly"], false, "{}", r.body);
+    let path = format!("/api/rooms/{lent_room}");
+    assert_eq!(app.delete(&path, &school).await.status, 404);
     // The host cannot reuse that name at its own site for the same plan and certificate.
     let r = app
         .post(
@@ -696,6 +709,12 @@ async fn rooms_follow_the_plans_scheduling_window() {
         .await;
     assert_eq!(r.status, 400, "another school's site without an allocation");
 
+    // No more seats than the site's 可容纳考生数 (120).
+    let r = app
+        .post("/api/rooms", Some(&school), room(&[theory], "第1考场", 121))
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.body["message"], "座位数不能超过考核站点可容纳考生数120");
     let r = app
         .post("/api/rooms", Some(&school), room(&[theory], "第1考场", 30))
         .await;
@@ -751,6 +770,11 @@ async fn rooms_follow_the_plans_scheduling_window() {
         .await;
     assert_eq!(r.status, 409);
     assert_eq!(r.body["message"], "排考中的考场只能增加座位数");
+    let r = app
+        .put_json(&path, &school, room(&[theory], "第一考场", 200))
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body["message"].as_str().unwrap().contains("120"));
     let r = app
         .put_json(&path, &school, room(&[theory], "第一考场", 35))
         .await;
@@ -838,6 +862,7 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
         vec!["别的学校的站点", "WEB01", "A104", "30", ""],
         vec![site_name, "WEB01", "A105", "三十", ""],
         vec![site_name, "WEB01", "=HYPERLINK(\"x\")", "30", ""],
+        vec![site_name, "WEB01", "A106", "200", ""],
     ]);
     let params = json!({"planId": DEMO_PLAN_ID});
     let id = app
@@ -853,12 +878,13 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
     let rec = app.wait_import(&school, &id).await;
     assert_eq!(rec["status"], "已完成", "{rec}");
     assert_eq!(rec["success"], 3, "{rec}");
-    assert_eq!(rec["failed"], 4, "{rec}");
+    assert_eq!(rec["failed"], 5, "{rec}");
     let reasons = app.failure_reasons(&rec).await;
     assert!(reasons[0].contains("考试方式"), "{reasons:?}");
     assert!(reasons[1].contains("与第2行考场名称重复"), "{reasons:?}");
     assert!(reasons[2].contains("不是本校可用的站点"), "{reasons:?}");
     assert!(reasons[3].contains("座位数须为整数"), "{reasons:?}");
+    assert!(reasons[4].contains("座位数不能超过考核站点可容纳考生数120"), "{reasons:?}");
 
     // Redelivered (the worker died before finishing): its own rooms are not
     // duplicates of themselves, and none is created twice.
@@ -866,7 +892,7 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
     let rec = app.wait_import(&school, &id).await;
     assert_eq!(
         (rec["success"].as_u64(), rec["failed"].as_u64()),
-        (Some(3), Some(4)),
+        (Some(3), Some(5)),
         "{rec}"
     );
 
@@ -876,7 +902,7 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
         .await;
     let rec = app.wait_import(&school, &again).await;
     assert_eq!(rec["success"], 0, "{rec}");
-    assert_eq!(rec["failed"], 7, "{rec}");
+    assert_eq!(rec["failed"], 8, "{rec}");
     let listed = app
         .get(
             &format!("/api/rooms?planId={DEMO_PLAN_ID}&pageSize=100"),

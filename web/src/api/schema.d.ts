@@ -3559,6 +3559,9 @@ export interface components {
         RoomType: "笔试考场" | "机考考场" | "实操考场" | "面试考场";
         /** @description A room with its derived status. */
         RoomView: components["schemas"]["Room"] & {
+            /** @description Set up by another school at this school's site (借考): shown to the
+             *     host, changed only by its own school. */
+            readOnly: boolean;
             /** @description 考场状态 (derived from the plan's 排考时间). */
             status: components["schemas"]["RoomStatus"];
         };
