@@ -95,6 +95,36 @@ async fn subjects_are_the_orgs_until_published_then_schools_see_them() {
         )
         .await;
     assert_eq!(dup.status, 409, "{}", dup.body);
+    // Codes are unique whatever their letter case, on create and on edit;
+    // a changed code frees the old one.
+    let dup = app
+        .post("/api/exam/subjects", Some(&org), subject_input("t1", "笔试"))
+        .await;
+    assert_eq!(dup.status, 409, "{}", dup.body);
+    assert_eq!(dup.body["code"], "SUBJECT_EXISTS");
+    let other = app
+        .post("/api/exam/subjects", Some(&org), subject_input("X2", "笔试"))
+        .await;
+    assert_eq!(other.status, 201, "{}", other.body);
+    let other_path = format!("/api/exam/subjects/{}", other.body["id"].as_str().unwrap());
+    let r = app
+        .put_json(&other_path, &org, subject_input("t1", "笔试"))
+        .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    let r = app
+        .put_json(&other_path, &org, subject_input("x3", "笔试"))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["code"], "x3");
+    let r = app
+        .post("/api/exam/subjects", Some(&org), subject_input("x2", "笔试"))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(app.delete(&other_path, &org).await.status, 204);
+    let r = app
+        .post("/api/exam/subjects", Some(&org), subject_input("X3", "笔试"))
+        .await;
+    assert_eq!(r.status, 201, "deleting a subject frees its code: {}", r.body);
 
     // Drafts stay the org's own.
     let r = app
