@@ -125,6 +125,12 @@ async fn bad_candidates_are_refused_with_the_reason() {
         app.get("/api/candidates?kind=school", Some(&t)).await.body["total"],
         0
     );
+    // 就读专业 by its exact catalogue name.
+    let mut by_name = student("11010519491231002X", "王强");
+    by_name["majorCode"] = json!("软件技术");
+    let r = app.post("/api/candidates", Some(&t), by_name).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["major"]["code"], "510203");
     app.stop().await;
 }
 
