@@ -246,7 +246,7 @@ async fn accurate_candidates_keep_their_identity_and_registered_ones_stay() {
         .await;
     assert_eq!(
         (del.status, del.body["message"].as_str()),
-        (409, Some("该考生已报考1个证书，不能删除"))
+        (409, Some("该考生已有1条报考记录，不能删除"))
     );
     let all = app.get("/api/candidates", Some(&t)).await;
     let other = all.body["items"]

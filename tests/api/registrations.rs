@@ -375,6 +375,15 @@ async fn the_registration_window_and_the_fee_standard_apply_by_subject() {
         )
         .await;
     assert_eq!(r.status, 409, "the mode must match the plan");
+    assert_eq!(
+        r.body["message"],
+        "考试计划“按科目考试”为按科目报考，请按科目生成缴费申请单"
+    );
+    // Two subject registrations of one certificate: two records, not two
+    // certificates.
+    let r = app.delete(&format!("/api/candidates/{a}"), &school).await;
+    assert_eq!(r.status, 409);
+    assert_eq!(r.body["message"], "该考生已有2条报考记录，不能删除");
 
     // After 报名 closes, neither imports nor orders.
     at(&clock, "2026-04-11T09:00:00+08:00");

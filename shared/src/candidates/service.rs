@@ -573,7 +573,7 @@ pub async fn delete(state: &AppState, session: &Session, no: &str) -> Result<(),
     if c.registrations > 0 {
         return Err(ApiError::conflict(
             "HAS_REGISTRATIONS",
-            format!("该考生已报考{}个证书，不能删除", c.registrations),
+            format!("该考生已有{}条报考记录，不能删除", c.registrations),
         ));
     }
     state

@@ -16,7 +16,7 @@ use crate::ports::table::{
     Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, Update, from_item,
 };
 use crate::registrations::Registration;
-use crate::registrations::eligibility::plan_open;
+use crate::registrations::eligibility::registration_open;
 use crate::registrations::model::ClaimBody;
 use crate::registrations::service::{Payments, RegistrationView, of_plan, orders, view};
 use crate::state::AppState;
@@ -135,8 +135,19 @@ pub async fn generate(
     let plan = Plan::for_school(state, school, &input.plan_id)
         .await?
         .ok_or_else(|| ApiError::not_found("考试计划"))?;
-    plan_open(&plan, input.mode, state.clock.now_local())
+    registration_open(&plan, state.clock.now_local())
         .map_err(|m| ApiError::conflict("PLAN_NOT_OPEN", m))?;
+    if plan.mode != input.mode {
+        return Err(ApiError::conflict(
+            "PLAN_NOT_OPEN",
+            format!(
+                "考试计划“{}”为{}报考，请{}生成缴费申请单",
+                plan.name,
+                plan.mode.label(),
+                plan.mode.label()
+            ),
+        ));
+    }
     let cert = plan
         .certificate(&input.certificate_id)
         .ok_or_else(|| ApiError::invalid("BAD_CERTIFICATE", "考核证书不在该考试计划中"))?
