@@ -454,6 +454,15 @@ async fn exports_mask_identities_escape_formulas_and_follow_the_selection() {
     assert_eq!(li[6], "110*****002X", "ID numbers masked");
     assert_eq!(li[7], "138****8000", "phones masked");
     assert_eq!(li[11], "'=HYPERLINK(\"http://x\")", "formulas escaped");
+    let typed = vslc_api_tests::typed_sheet(&bytes);
+    let (count, no) = (
+        vslc_api_tests::column(&typed, "已报考证书数"),
+        vslc_api_tests::column(&typed, "考生编号"),
+    );
+    for r in &typed[1..] {
+        assert_eq!(r[count], vslc_api_tests::XCell::Number(0.0), "{r:?}");
+        assert!(matches!(r[no], vslc_api_tests::XCell::Text(_)), "{r:?}");
+    }
     assert!(
         !sheet
             .iter()

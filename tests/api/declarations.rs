@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use vslc_api_tests::{TestApp, spawn_app_with};
+use vslc_api_tests::{TestApp, XCell, spawn_app_with};
 use vslc_shared::accounts::{Role, Tenant, TenantKind};
 use vslc_shared::ports::ManualClock;
 use vslc_shared::seed::declarations::DEMO_DECLARATION_PLAN_ID as DEMO;
@@ -49,8 +49,8 @@ fn message(r: &vslc_api_tests::Resp) -> &str {
     r.body["message"].as_str().unwrap_or_default()
 }
 
-/// The rows of `POST /api/declarations/export` (headers first).
-async fn exported(app: &TestApp, token: &str, filter: Value) -> Vec<Vec<String>> {
+/// The file of `POST /api/declarations/export`.
+async fn exported(app: &TestApp, token: &str, filter: Value) -> Vec<u8> {
     let r = app
         .post("/api/declarations/export", Some(token), filter)
         .await;
@@ -63,8 +63,9 @@ async fn exported(app: &TestApp, token: &str, filter: Value) -> Vec<Vec<String>>
         .unwrap()
         .bytes()
         .await
-        .unwrap();
-    vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap()
+        .unwrap()
+        .to_vec();
+    bytes
 }
 
 /// 第二批: not by major, city review first, only the cloud certificate.
@@ -266,7 +267,8 @@ async fn plans_follow_their_window_and_the_city_reviews_before_the_province() {
 
     // Exported without majors: the major columns stay empty, the totals and
     // the status stand under their own headers.
-    let rows = exported(&app, &school, json!({"certificateId": "CERT0102"})).await;
+    let file = exported(&app, &school, json!({"certificateId": "CERT0102"})).await;
+    let rows = vslc_shared::imports::xlsx::read_first_sheet(&file).unwrap();
     let col = |h: &str| rows[0].iter().position(|c| c == h).unwrap();
     let row = rows
         .iter()
@@ -278,6 +280,16 @@ async fn plans_follow_their_window_and_the_city_reviews_before_the_province() {
     assert_eq!(row[col("申请总人数")], "30", "{row:?}");
     assert_eq!(row[col("审核总人数")], "25", "{row:?}");
     assert_eq!(row[col("审核状态")], "审核通过", "{row:?}");
+    // The numbers are numbers; 学校代码 and 申报年度 stay text.
+    let typed = vslc_api_tests::typed_sheet(&file);
+    let row = typed
+        .iter()
+        .find(|r| r[col("证书等级")] == XCell::Text("中级".into()))
+        .unwrap();
+    assert_eq!(row[col("申请总人数")], XCell::Number(30.0), "{row:?}");
+    assert_eq!(row[col("审核总人数")], XCell::Number(25.0), "{row:?}");
+    assert_eq!(row[col("学校代码")], XCell::Text("10009".into()));
+    assert_eq!(row[col("申报年度")], XCell::Text("2026".into()));
 
     // Not by major, majors named anyway: the total is still their sum, and
     // 申请培训人数 typed alongside is ignored.

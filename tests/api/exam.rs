@@ -959,6 +959,14 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
         .unwrap();
     let rows = vslc_shared::imports::xlsx::read_first_sheet(&file).unwrap();
     assert_eq!(rows[0][6], "考场名称");
+    let typed = vslc_api_tests::typed_sheet(&file);
+    let seats = vslc_api_tests::column(&typed, "座位数");
+    assert!(
+        typed[1..]
+            .iter()
+            .all(|r| matches!(r[seats], vslc_api_tests::XCell::Number(n) if n >= 20.0)),
+        "座位数 are numbers: {typed:?}"
+    );
     assert!(
         rows.iter().any(|r| r[6] == "'=HYPERLINK(\"x\")"),
         "{rows:?}"

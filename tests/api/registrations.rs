@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use vslc_api_tests::{TestApp, id_number, spawn_app_with, workbook};
+use vslc_api_tests::{TestApp, XCell, column, id_number, spawn_app_with, typed_sheet, workbook};
 use vslc_shared::ports::ManualClock;
 use vslc_shared::ports::table::Update;
 use vslc_shared::seed::exam::DEMO_PLAN_ID;
@@ -261,6 +261,18 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
         .unwrap();
     let rows = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
     assert!(rows[1..].iter().all(|r| r[4].contains('*')), "{rows:?}");
+    // The fee is a number; 考生编号 and 证件号码 stay text.
+    let typed = typed_sheet(&bytes);
+    let (fee, no, id) = (
+        column(&typed, "报考费（元）"),
+        column(&typed, "考生编号"),
+        column(&typed, "证件号码"),
+    );
+    for r in &typed[1..] {
+        assert_eq!(r[fee], XCell::Number(120.0), "{r:?}");
+        assert!(matches!(r[no], XCell::Text(_)), "{r:?}");
+        assert!(matches!(r[id], XCell::Text(_)), "{r:?}");
+    }
     assert_eq!(app.delete(&path, &school).await.status, 204);
     assert_eq!(count_of(&app, &school, &a).await, 0);
     assert_eq!(
@@ -613,10 +625,28 @@ async fn orders_gather_unpaid_registrations_once_and_the_org_confirms_them() {
         let r = app.post("/api/payments", Some(&school), generate).await;
         assert_eq!(r.status, 201, "{}", r.body);
     }
-    // Export of the school's orders.
+    // Export of the school's orders: 报考人次 and 总费用 are numbers.
     let r = app
         .post("/api/payments/export", Some(&school), json!({}))
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
+    let bytes = reqwest::get(r.body["url"].as_str().unwrap())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let typed = typed_sheet(&bytes);
+    assert!(typed.len() > 1, "{typed:?}");
+    let (count, total, no) = (
+        column(&typed, "报考人次"),
+        column(&typed, "总费用（元）"),
+        column(&typed, "缴费单号"),
+    );
+    for r in &typed[1..] {
+        assert!(matches!(r[count], XCell::Number(n) if n >= 1.0), "{r:?}");
+        assert!(matches!(r[total], XCell::Number(_)), "{r:?}");
+        assert!(matches!(r[no], XCell::Text(_)), "{r:?}");
+    }
     app.stop().await;
 }

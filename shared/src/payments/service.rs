@@ -9,8 +9,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{Order, OrderStatus};
 use crate::accounts::{Session, Tenant, TenantKind};
 use crate::exam::Plan;
-use crate::exam::plans::{RegistrationMode, yuan};
-use crate::export::ExportFile;
+use crate::exam::plans::RegistrationMode;
+use crate::export::{Cell, ExportFile};
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::ports::table::{
     Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, Update, from_item,
@@ -338,19 +338,19 @@ pub async fn export(
         rows.retain(|o| o.status != OrderStatus::Deleted && wanted.contains(o.no.as_str()));
     }
     newest_first(&mut rows);
-    let cells: Vec<Vec<String>> = rows
+    let cells: Vec<Vec<Cell>> = rows
         .iter()
         .map(|o| {
             vec![
-                o.no.clone(),
-                o.plan_name.clone(),
-                o.certificate_name.clone(),
+                o.no.clone().into(),
+                o.plan_name.clone().into(),
+                o.certificate_name.clone().into(),
                 o.mode.label().into(),
-                o.count.to_string(),
-                yuan(o.total_cents),
+                Cell::count(o.count),
+                Cell::Money(o.total_cents),
                 o.status.label().into(),
-                o.created_at.clone(),
-                o.confirmed_at.clone().unwrap_or_default(),
+                o.created_at.clone().into(),
+                o.confirmed_at.clone().unwrap_or_default().into(),
             ]
         })
         .collect();

@@ -10,7 +10,7 @@ use super::model::{Room, RoomStatus, RoomSubject};
 use crate::accounts::{Session, Tenant};
 use crate::catalogue::certificate::Level;
 use crate::exam::{Plan, RoomType};
-use crate::export::ExportFile;
+use crate::export::{Cell, ExportFile};
 use crate::http::{ApiError, BatchOutcome, ItemOutcome, PageParams, Paged, filter};
 use crate::ports::table::{Condition, Index, Query, TableExt, TxOp, from_item, to_item};
 use crate::sites::allocation::{Allocation, usable_site};
@@ -740,24 +740,25 @@ pub async fn export(
     } else {
         rows.retain(|v| req.ids.contains(&v.room.id));
     }
-    let cells: Vec<Vec<String>> = rows
+    let cells: Vec<Vec<Cell>> = rows
         .iter()
         .map(|v| {
             let r = &v.room;
             vec![
-                r.plan_name.clone(),
-                r.site_name.clone(),
-                r.certificate_name.clone(),
+                r.plan_name.clone().into(),
+                r.site_name.clone().into(),
+                r.certificate_name.clone().into(),
                 r.level.label().into(),
                 r.subjects
                     .iter()
                     .map(|s| format!("{} {}", s.code, s.name))
                     .collect::<Vec<_>>()
-                    .join("、"),
+                    .join("、")
+                    .into(),
                 r.room_type.label().into(),
-                r.name.clone(),
-                r.seats.to_string(),
-                r.location.clone(),
+                r.name.clone().into(),
+                Cell::count(r.seats),
+                r.location.clone().into(),
                 v.status.label().into(),
             ]
         })
