@@ -88,7 +88,7 @@ async fn run() -> anyhow::Result<()> {
         .await?;
     ImportRecord {
         id: id.clone(),
-        kind: "registrations-cert".into(),
+        kind: "registrations-by-certificate".into(),
         tenant: school.clone(),
         file_name: "bench.xlsx".into(),
         upload_key: key.clone(),

@@ -815,7 +815,7 @@ async fn an_approved_declaration_limits_registration_to_the_majors_it_named() {
     let upload = app
         .upload_import_with(
             &school,
-            "registrations-cert",
+            "registrations-by-certificate",
             "报考.xlsx",
             vslc_api_tests::workbook(&rows),
             false,

@@ -56,7 +56,7 @@ async fn import(
     params: Value,
 ) -> Value {
     let mut all = vec![HEAD.to_vec()];
-    if kind == "registrations-subject" {
+    if kind == "registrations-by-subject" {
         all[0] = vec!["*考生编号或证件号码", "姓名", "*考试科目"];
     }
     all.extend(rows.iter().cloned());
@@ -114,7 +114,7 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
     let rec = import(
         &app,
         &school,
-        "registrations-cert",
+        "registrations-by-certificate",
         &[
             vec![&ok_id, "甲", CERT, "初级"],
             vec![&a, "", CERT, "初级"],
@@ -202,7 +202,7 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
     let rec = import(
         &app,
         &school,
-        "registrations-cert",
+        "registrations-by-certificate",
         &[vec![&a, "", CERT, "初级"]],
         params.clone(),
     )
@@ -218,7 +218,7 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
     let rec = import(
         &app,
         &school,
-        "registrations-subject",
+        "registrations-by-subject",
         &[vec![&c, "", "WEB01"]],
         json!({"planId": DEMO_PLAN_ID, "certificateId": "CERT0101"}),
     )
@@ -335,7 +335,7 @@ async fn the_registration_window_and_the_fee_standard_apply_by_subject() {
     let rec = import(
         &app,
         &school,
-        "registrations-subject",
+        "registrations-by-subject",
         &[vec![&a, "", "WEB01"]],
         params.clone(),
     )
@@ -350,7 +350,7 @@ async fn the_registration_window_and_the_fee_standard_apply_by_subject() {
     let rec = import(
         &app,
         &school,
-        "registrations-subject",
+        "registrations-by-subject",
         &[
             vec![&a, "", "WEB01 理论知识"],
             vec![&a, "", "实操技能"],
@@ -410,7 +410,7 @@ async fn the_registration_window_and_the_fee_standard_apply_by_subject() {
     let rec = import(
         &app,
         &school,
-        "registrations-subject",
+        "registrations-by-subject",
         &[vec![&b, "", "WEB01"]],
         params,
     )
@@ -453,7 +453,7 @@ async fn orders_gather_unpaid_registrations_once_and_the_org_confirms_them() {
     let rec = import(
         &app,
         &school,
-        "registrations-cert",
+        "registrations-by-certificate",
         &rows,
         json!({"planId": DEMO_PLAN_ID}),
     )
