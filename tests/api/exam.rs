@@ -389,6 +389,8 @@ async fn sites_follow_their_states_and_stay_with_their_school_and_org() {
         )
         .await;
     assert_eq!(std.status, 200, "{}", std.body);
+    let content = std.body[0]["content"].as_str().unwrap();
+    assert!(content.contains("满足中级考核要求"), "{content}");
     let answers: Vec<Value> = std
         .body
         .as_array()
