@@ -186,7 +186,11 @@ async fn a_roster_with_bad_rows_saves_the_good_ones_and_explains_the_rest() {
     );
     assert_eq!(count(&app, &t).await, 4);
     let listed = app.get("/api/candidates?name=孙八", Some(&t)).await;
-    assert_eq!(listed.body["items"][0]["major"]["code"], "510203", "{}", listed.body);
+    assert_eq!(
+        listed.body["items"][0]["major"]["code"], "510203",
+        "{}",
+        listed.body
+    );
     app.stop().await;
 }
 

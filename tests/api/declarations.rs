@@ -55,8 +55,7 @@ async fn exported(app: &TestApp, token: &str, filter: Value) -> Vec<u8> {
         .post("/api/declarations/export", Some(token), filter)
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let bytes = app
-        .http
+    app.http
         .get(r.body["url"].as_str().unwrap())
         .send()
         .await
@@ -64,8 +63,7 @@ async fn exported(app: &TestApp, token: &str, filter: Value) -> Vec<u8> {
         .bytes()
         .await
         .unwrap()
-        .to_vec();
-    bytes
+        .to_vec()
 }
 
 /// 第二批: not by major, city review first, only the cloud certificate.
@@ -447,7 +445,11 @@ async fn by_major_declarations_sum_their_lines_and_are_returned_and_resubmitted(
     // and for every line once any is given.
     let approve = format!("/api/declarations/review/{id}/approve");
     let r = app
-        .post(&approve, Some(&province), json!({"lines": [{"code": "510201", "approved": 40}]}))
+        .post(
+            &approve,
+            Some(&province),
+            json!({"lines": [{"code": "510201", "approved": 40}]}),
+        )
         .await;
     assert_eq!(r.status, 400, "{}", r.body);
     assert_eq!(message(&r), "请填写专业“510203 软件技术”的审核人数");

@@ -98,12 +98,20 @@ async fn subjects_are_the_orgs_until_published_then_schools_see_them() {
     // Codes are unique whatever their letter case, on create and on edit;
     // a changed code frees the old one.
     let dup = app
-        .post("/api/exam/subjects", Some(&org), subject_input("t1", "笔试"))
+        .post(
+            "/api/exam/subjects",
+            Some(&org),
+            subject_input("t1", "笔试"),
+        )
         .await;
     assert_eq!(dup.status, 409, "{}", dup.body);
     assert_eq!(dup.body["code"], "SUBJECT_EXISTS");
     let other = app
-        .post("/api/exam/subjects", Some(&org), subject_input("X2", "笔试"))
+        .post(
+            "/api/exam/subjects",
+            Some(&org),
+            subject_input("X2", "笔试"),
+        )
         .await;
     assert_eq!(other.status, 201, "{}", other.body);
     let other_path = format!("/api/exam/subjects/{}", other.body["id"].as_str().unwrap());
@@ -117,14 +125,26 @@ async fn subjects_are_the_orgs_until_published_then_schools_see_them() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["code"], "x3");
     let r = app
-        .post("/api/exam/subjects", Some(&org), subject_input("x2", "笔试"))
+        .post(
+            "/api/exam/subjects",
+            Some(&org),
+            subject_input("x2", "笔试"),
+        )
         .await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(app.delete(&other_path, &org).await.status, 204);
     let r = app
-        .post("/api/exam/subjects", Some(&org), subject_input("X3", "笔试"))
+        .post(
+            "/api/exam/subjects",
+            Some(&org),
+            subject_input("X3", "笔试"),
+        )
         .await;
-    assert_eq!(r.status, 201, "deleting a subject frees its code: {}", r.body);
+    assert_eq!(
+        r.status, 201,
+        "deleting a subject frees its code: {}",
+        r.body
+    );
 
     // Drafts stay the org's own.
     let r = app
@@ -608,7 +628,9 @@ async fn a_school_without_a_site_borrows_one_and_sets_up_rooms_there() {
     let mut not_pilot = alloc.clone();
     not_pilot["level"] = json!("中级");
     not_pilot["siteId"] = json!(senior_site);
-    let r = app.post("/api/sites/allocations", Some(&org), not_pilot).await;
+    let r = app
+        .post("/api/sites/allocations", Some(&org), not_pilot)
+        .await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert_eq!(r.body["code"], "NOT_PILOT");
     assert_eq!(
@@ -916,7 +938,10 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
     assert!(reasons[1].contains("与第2行考场名称重复"), "{reasons:?}");
     assert!(reasons[2].contains("不是本校可用的站点"), "{reasons:?}");
     assert!(reasons[3].contains("座位数须为整数"), "{reasons:?}");
-    assert!(reasons[4].contains("座位数不能超过考核站点可容纳考生数120"), "{reasons:?}");
+    assert!(
+        reasons[4].contains("座位数不能超过考核站点可容纳考生数120"),
+        "{reasons:?}"
+    );
 
     // Redelivered (the worker died before finishing): its own rooms are not
     // duplicates of themselves, and none is created twice.

@@ -11,8 +11,8 @@ use utoipa::ToSchema;
 use super::model::{Candidate, CandidateKind};
 use super::service::{CandidateFilter, counts, matches};
 use crate::accounts::Session;
-use crate::http::ApiError;
 use crate::export::{Cell, write_cell};
+use crate::http::ApiError;
 use crate::mask;
 use crate::ports::table::{Query, parse_all};
 use crate::state::AppState;
@@ -92,7 +92,11 @@ impl Sheet {
             c.gender.label().into(),
             c.id_type.label().into(),
             mask::id_number(&c.id_number).into(),
-            c.phone.as_deref().map(mask::phone).unwrap_or_default().into(),
+            c.phone
+                .as_deref()
+                .map(mask::phone)
+                .unwrap_or_default()
+                .into(),
             c.major
                 .as_ref()
                 .map(|m| format!("{} {}", m.code, m.name))

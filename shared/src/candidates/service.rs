@@ -672,7 +672,11 @@ mod tests {
         assert_eq!(code("510203").as_deref(), Some("510203"));
         assert_eq!(code("510201 计算机应用技术").as_deref(), Some("510201"));
         assert_eq!(code(" 软件技术 ").as_deref(), Some("510203"));
-        assert_eq!(code("计算机应用技术").as_deref(), Some("510201"), "one code, listed twice");
+        assert_eq!(
+            code("计算机应用技术").as_deref(),
+            Some("510201"),
+            "one code, listed twice"
+        );
         assert_eq!(code("软件"), None, "exact names only");
         assert_eq!(
             m.resolve("计算机应用").unwrap_err(),

@@ -145,10 +145,7 @@ fn approved(
             .iter()
             .find(|m| !input.lines.iter().any(|l| l.code == m.code))
     {
-        return Err(bad(format!(
-            "请填写专业“{} {}”的审核人数",
-            m.code, m.name
-        )));
+        return Err(bad(format!("请填写专业“{} {}”的审核人数", m.code, m.name)));
     }
     let mut majors = d.majors.clone();
     for m in &mut majors {

@@ -269,10 +269,7 @@ mod tests {
         let p = s.next(&p);
         assert_eq!(span(p), (d("2026-12-21"), d("2026-12-31"), W));
         assert_eq!(s.period(d("2026-12-29")), p);
-        assert_eq!(
-            span(s.next(&p)),
-            (d("2027-01-01"), d("2027-01-15"), H)
-        );
+        assert_eq!(span(s.next(&p)), (d("2027-01-01"), d("2027-01-15"), H));
 
         // Back to weeks on 2027-01-07: the half month 01-01 – 01-15 stays,
         // the weeks start on a Monday with the days between joined to it.
