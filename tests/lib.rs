@@ -212,6 +212,44 @@ pub fn workbook(rows: &[Vec<&str>]) -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
+/// A cell of an exported sheet, with its type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum XCell {
+    Empty,
+    Text(String),
+    Number(f64),
+}
+
+/// The first sheet of an xlsx with typed cells: a quantity must be a number
+/// a spreadsheet can sum, an ID number or code must stay text.
+pub fn typed_sheet(bytes: &[u8]) -> Vec<Vec<XCell>> {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx");
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).expect("a sheet");
+    range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|d| match d {
+                    Data::Empty => XCell::Empty,
+                    Data::Int(i) => XCell::Number(*i as f64),
+                    Data::Float(f) => XCell::Number(*f),
+                    other => XCell::Text(other.to_string()),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The column of a header in a typed sheet.
+pub fn column(sheet: &[Vec<XCell>], header: &str) -> usize {
+    sheet[0]
+        .iter()
+        .position(|c| *c == XCell::Text(header.into()))
+        .unwrap_or_else(|| panic!("no column {header}"))
+}
+
 /// A w×h RGBA PNG (red, like a seal).
 pub fn png(w: u32, h: u32) -> Vec<u8> {
     let mut out = Vec::new();

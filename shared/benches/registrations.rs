@@ -83,7 +83,7 @@ async fn run() -> anyhow::Result<()> {
     let (key, id) = common::queue_import(
         &state,
         &school,
-        "registrations-cert",
+        "registrations-by-certificate",
         serde_json::json!({"planId": DEMO_PLAN_ID}),
         bytes,
     )

@@ -26,9 +26,70 @@ pub fn header_format() -> Format {
         .set_background_color("#DDEBF7")
 }
 
-/// A one-sheet workbook of text cells (constant memory; formula-like text
-/// escaped; empty cells left empty).
-pub fn sheet(title: &str, headers: &[&str], rows: &[Vec<String>]) -> anyhow::Result<Vec<u8>> {
+/// One cell of an export row. Quantities (座位数, 人数, 费用) are numbers a
+/// spreadsheet can sum; everything else — names, ID numbers, phone numbers,
+/// codes, 考生编号, years — stays text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    /// 分, written as 元 with two decimals.
+    Money(u64),
+    Empty,
+}
+
+impl Cell {
+    /// A count or other whole quantity.
+    pub fn count(n: impl Into<u64>) -> Self {
+        Cell::Number(n.into() as f64)
+    }
+
+    /// An optional quantity: empty when absent.
+    pub fn count_or_empty(n: Option<impl Into<u64>>) -> Self {
+        n.map_or(Cell::Empty, Cell::count)
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Text(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::Text(s.to_owned())
+    }
+}
+
+/// Writes one cell: text formula-escaped, numbers as numbers, empty text
+/// and `Empty` left empty.
+pub fn write_cell(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+) -> anyhow::Result<()> {
+    match cell {
+        Cell::Text(v) if v.is_empty() => {}
+        Cell::Text(v) => {
+            ws.write_string(row, col, safe_text(v))?;
+        }
+        Cell::Number(n) => {
+            ws.write_number(row, col, *n)?;
+        }
+        Cell::Money(cents) => {
+            let money = Format::new().set_num_format("0.00");
+            ws.write_number_with_format(row, col, *cents as f64 / 100.0, &money)?;
+        }
+        Cell::Empty => {}
+    }
+    Ok(())
+}
+
+/// A one-sheet workbook (constant memory; formula-like text escaped;
+/// quantities as numbers; empty cells left empty).
+pub fn sheet(title: &str, headers: &[&str], rows: &[Vec<Cell>]) -> anyhow::Result<Vec<u8>> {
     let mut wb = Workbook::new();
     let head = header_format();
     let ws = wb.add_worksheet_with_constant_memory()?;
@@ -39,9 +100,7 @@ pub fn sheet(title: &str, headers: &[&str], rows: &[Vec<String>]) -> anyhow::Res
     }
     for (r, cells) in rows.iter().enumerate() {
         for (col, v) in cells.iter().enumerate() {
-            if !v.is_empty() {
-                ws.write_string(r as u32 + 1, col as u16, safe_text(v))?;
-            }
+            write_cell(ws, r as u32 + 1, col as u16, v)?;
         }
     }
     Ok(wb.save_to_buffer()?)

@@ -101,6 +101,18 @@ async fn a_roster_with_bad_rows_saves_the_good_ones_and_explains_the_rest() {
             s("高职专科"),
             s("2023"),
         ],
+        // 就读专业 by its exact catalogue name.
+        vec![
+            s("孙八"),
+            s("SUN BA"),
+            s(""),
+            s("身份证"),
+            id_number(4, 4),
+            s("18512340926"),
+            s("软件技术"),
+            s(""),
+            s("2024"),
+        ],
     ];
     let refs: Vec<Vec<&str>> = rows
         .iter()
@@ -113,7 +125,7 @@ async fn a_roster_with_bad_rows_saves_the_good_ones_and_explains_the_rest() {
             done["success"].as_u64(),
             done["failed"].as_u64()
         ),
-        (Some(6), Some(2), Some(4)),
+        (Some(7), Some(3), Some(4)),
         "{done}"
     );
     let bytes = app
@@ -139,7 +151,13 @@ async fn a_roster_with_bad_rows_saves_the_good_ones_and_explains_the_rest() {
             "第6行：该考生已存在"
         ]
     );
-    assert_eq!(count(&app, &t).await, 3);
+    assert_eq!(count(&app, &t).await, 4);
+    let listed = app.get("/api/candidates?name=孙八", Some(&t)).await;
+    assert_eq!(
+        listed.body["items"][0]["major"]["code"], "510203",
+        "{}",
+        listed.body
+    );
     app.stop().await;
 }
 

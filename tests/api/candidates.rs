@@ -125,6 +125,12 @@ async fn bad_candidates_are_refused_with_the_reason() {
         app.get("/api/candidates?kind=school", Some(&t)).await.body["total"],
         0
     );
+    // 就读专业 by its exact catalogue name.
+    let mut by_name = student("11010519491231002X", "王强");
+    by_name["majorCode"] = json!("软件技术");
+    let r = app.post("/api/candidates", Some(&t), by_name).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["major"]["code"], "510203");
     app.stop().await;
 }
 
@@ -240,7 +246,7 @@ async fn accurate_candidates_keep_their_identity_and_registered_ones_stay() {
         .await;
     assert_eq!(
         (del.status, del.body["message"].as_str()),
-        (409, Some("该考生已报考1个证书，不能删除"))
+        (409, Some("该考生已有1条报考记录，不能删除"))
     );
     let all = app.get("/api/candidates", Some(&t)).await;
     let other = all.body["items"]
@@ -448,6 +454,15 @@ async fn exports_mask_identities_escape_formulas_and_follow_the_selection() {
     assert_eq!(li[6], "110*****002X", "ID numbers masked");
     assert_eq!(li[7], "138****8000", "phones masked");
     assert_eq!(li[11], "'=HYPERLINK(\"http://x\")", "formulas escaped");
+    let typed = vslc_api_tests::typed_sheet(&bytes);
+    let (count, no) = (
+        vslc_api_tests::column(&typed, "已报考证书数"),
+        vslc_api_tests::column(&typed, "考生编号"),
+    );
+    for r in &typed[1..] {
+        assert_eq!(r[count], vslc_api_tests::XCell::Number(0.0), "{r:?}");
+        assert!(matches!(r[no], vslc_api_tests::XCell::Text(_)), "{r:?}");
+    }
     assert!(
         !sheet
             .iter()

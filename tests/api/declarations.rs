@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use vslc_api_tests::{TestApp, spawn_app_with};
+use vslc_api_tests::{TestApp, XCell, spawn_app_with};
 use vslc_shared::accounts::{Role, Tenant, TenantKind};
 use vslc_shared::ports::ManualClock;
 use vslc_shared::seed::declarations::DEMO_DECLARATION_PLAN_ID as DEMO;
@@ -47,6 +47,23 @@ fn declaration(plan: &str, cert: &str, level: &str, majors: Vec<Value>, submit: 
 
 fn message(r: &vslc_api_tests::Resp) -> &str {
     r.body["message"].as_str().unwrap_or_default()
+}
+
+/// The file of `POST /api/declarations/export`.
+async fn exported(app: &TestApp, token: &str, filter: Value) -> Vec<u8> {
+    let r = app
+        .post("/api/declarations/export", Some(token), filter)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    app.http
+        .get(r.body["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
 }
 
 /// 第二批: not by major, city review first, only the cloud certificate.
@@ -246,6 +263,32 @@ async fn plans_follow_their_window_and_the_city_reviews_before_the_province() {
         .expect("CERT0102 is now a pilot certificate");
     assert_eq!(cloud["pilotLevels"], json!(["中级"]));
 
+    // Exported without majors: the major columns stay empty, the totals and
+    // the status stand under their own headers.
+    let file = exported(&app, &school, json!({"certificateId": "CERT0102"})).await;
+    let rows = vslc_shared::imports::xlsx::read_first_sheet(&file).unwrap();
+    let col = |h: &str| rows[0].iter().position(|c| c == h).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r[col("证书等级")] == "中级")
+        .expect("the approved declaration");
+    assert_eq!(row.len(), rows[0].len(), "{row:?}");
+    assert_eq!(row[col("专业代码")], "");
+    assert_eq!(row[col("审核人数")], "");
+    assert_eq!(row[col("申请总人数")], "30", "{row:?}");
+    assert_eq!(row[col("审核总人数")], "25", "{row:?}");
+    assert_eq!(row[col("审核状态")], "审核通过", "{row:?}");
+    // The numbers are numbers; 学校代码 and 申报年度 stay text.
+    let typed = vslc_api_tests::typed_sheet(&file);
+    let row = typed
+        .iter()
+        .find(|r| r[col("证书等级")] == XCell::Text("中级".into()))
+        .unwrap();
+    assert_eq!(row[col("申请总人数")], XCell::Number(30.0), "{row:?}");
+    assert_eq!(row[col("审核总人数")], XCell::Number(25.0), "{row:?}");
+    assert_eq!(row[col("学校代码")], XCell::Text("10009".into()));
+    assert_eq!(row[col("申报年度")], XCell::Text("2026".into()));
+
     // Not by major, majors named anyway: the total is still their sum, and
     // 申请培训人数 typed alongside is ignored.
     let mut with_majors = declaration(
@@ -398,8 +441,18 @@ async fn by_major_declarations_sum_their_lines_and_are_returned_and_resubmitted(
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["status"], "待初审");
 
-    // Approval with 审核人数 per line, never above what was applied for.
+    // Approval with 审核人数 per line, never above what was applied for,
+    // and for every line once any is given.
     let approve = format!("/api/declarations/review/{id}/approve");
+    let r = app
+        .post(
+            &approve,
+            Some(&province),
+            json!({"lines": [{"code": "510201", "approved": 40}]}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(message(&r), "请填写专业“510203 软件技术”的审核人数");
     let r = app
         .post(&approve, Some(&province), json!({"lines": [{"code": "510201", "approved": 40}, {"code": "510203", "approved": 31}]}))
         .await;
@@ -764,7 +817,7 @@ async fn an_approved_declaration_limits_registration_to_the_majors_it_named() {
     let upload = app
         .upload_import_with(
             &school,
-            "registrations-cert",
+            "registrations-by-certificate",
             "报考.xlsx",
             vslc_api_tests::workbook(&rows),
             false,

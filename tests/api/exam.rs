@@ -95,6 +95,56 @@ async fn subjects_are_the_orgs_until_published_then_schools_see_them() {
         )
         .await;
     assert_eq!(dup.status, 409, "{}", dup.body);
+    // Codes are unique whatever their letter case, on create and on edit;
+    // a changed code frees the old one.
+    let dup = app
+        .post(
+            "/api/exam/subjects",
+            Some(&org),
+            subject_input("t1", "笔试"),
+        )
+        .await;
+    assert_eq!(dup.status, 409, "{}", dup.body);
+    assert_eq!(dup.body["code"], "SUBJECT_EXISTS");
+    let other = app
+        .post(
+            "/api/exam/subjects",
+            Some(&org),
+            subject_input("X2", "笔试"),
+        )
+        .await;
+    assert_eq!(other.status, 201, "{}", other.body);
+    let other_path = format!("/api/exam/subjects/{}", other.body["id"].as_str().unwrap());
+    let r = app
+        .put_json(&other_path, &org, subject_input("t1", "笔试"))
+        .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    let r = app
+        .put_json(&other_path, &org, subject_input("x3", "笔试"))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["code"], "x3");
+    let r = app
+        .post(
+            "/api/exam/subjects",
+            Some(&org),
+            subject_input("x2", "笔试"),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(app.delete(&other_path, &org).await.status, 204);
+    let r = app
+        .post(
+            "/api/exam/subjects",
+            Some(&org),
+            subject_input("X3", "笔试"),
+        )
+        .await;
+    assert_eq!(
+        r.status, 201,
+        "deleting a subject frees its code: {}",
+        r.body
+    );
 
     // Drafts stay the org's own.
     let r = app
@@ -248,11 +298,17 @@ async fn plans_check_their_windows_and_derive_their_status_from_the_clock() {
         .get(&format!("/api/exam/plans/{DEMO_PLAN_ID}"), Some(&school2))
         .await;
     assert_eq!(phase(&demo.body), "报名中");
+    // Between 报名 and 排考, and between 排考 and the first exam, a plan
+    // waits (待排考, 待考试) instead of showing 排考中.
     let steps = [
+        ("2026-03-16T07:00:00+08:00", "待排考", "未开始"),
         ("2026-03-17T08:00:00+08:00", "排考中", "未开始"),
+        ("2026-03-28T10:00:00+08:00", "待考试", "未开始"),
         ("2026-03-31T10:00:00+08:00", "考试中", "未开始"),
         ("2026-04-05T10:00:00+08:00", "成绩登记中", "报名中"),
+        ("2026-04-10T20:00:00+08:00", "成绩登记中", "待排考"),
         ("2026-04-16T10:00:00+08:00", "公示中", "排考中"),
+        ("2026-04-25T10:00:00+08:00", "已结束", "待考试"),
         ("2026-05-10T10:30:00+08:00", "已结束", "考试中"),
         ("2026-05-25T10:00:00+08:00", "已结束", "成绩登记中"),
         ("2026-06-03T10:00:00+08:00", "已结束", "公示中"),
@@ -295,9 +351,17 @@ fn urlencoding(s: &str) -> String {
 
 /// Declares and approves the 初级 Web前端 site of the first demo school.
 async fn approved_site(app: &TestApp, school: &str, org: &str) -> String {
+    approved_site_of_level(app, school, org, "初级").await
+}
+
+/// Declares and approves the Web前端 site of a level of the first demo school.
+async fn approved_site_of_level(app: &TestApp, school: &str, org: &str, level: &str) -> String {
     let std = app
         .get(
-            "/api/sites/standards?certificateId=CERT0101&level=%E5%88%9D%E7%BA%A7",
+            &format!(
+                "/api/sites/standards?certificateId=CERT0101&level={}",
+                urlencoding(level)
+            ),
             Some(school),
         )
         .await;
@@ -312,7 +376,7 @@ async fn approved_site(app: &TestApp, school: &str, org: &str) -> String {
         .post(
             "/api/sites",
             Some(school),
-            json!({"certificateId": "CERT0101", "level": "初级", "address": "北京市石景山区晋元庄路5号",
+            json!({"certificateId": "CERT0101", "level": level, "address": "北京市石景山区晋元庄路5号",
                    "contact": "张老师", "phone": "010-88801234", "capacity": 120,
                    "equipment": "机房3间，计算机120台", "standards": answers, "submit": true}),
         )
@@ -345,6 +409,8 @@ async fn sites_follow_their_states_and_stay_with_their_school_and_org() {
         )
         .await;
     assert_eq!(std.status, 200, "{}", std.body);
+    let content = std.body[0]["content"].as_str().unwrap();
+    assert!(content.contains("满足中级考核要求"), "{content}");
     let answers: Vec<Value> = std
         .body
         .as_array()
@@ -557,6 +623,20 @@ async fn a_school_without_a_site_borrows_one_and_sets_up_rooms_there() {
     own["schoolId"] = json!("10009");
     let r = app.post("/api/sites/allocations", Some(&org), own).await;
     assert_eq!(r.status, 409, "a school with its own site does not borrow");
+    // 14361 pilots CERT0101 初级 only: no 中级 site is lent to it.
+    let senior_site = approved_site_of_level(&app, &school, &org, "中级").await;
+    let mut not_pilot = alloc.clone();
+    not_pilot["level"] = json!("中级");
+    not_pilot["siteId"] = json!(senior_site);
+    let r = app
+        .post("/api/sites/allocations", Some(&org), not_pilot)
+        .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(r.body["code"], "NOT_PILOT");
+    assert_eq!(
+        r.body["message"],
+        "北京示范职业技术学院未参与Web前端开发职业技能等级证书(中级)的试点，不能为其分配考核站点"
+    );
     let r = app
         .post("/api/sites/allocations", Some(&org), alloc.clone())
         .await;
@@ -591,6 +671,19 @@ async fn a_school_without_a_site_borrows_one_and_sets_up_rooms_there() {
         .await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.body["roomType"], "机考考场");
+    let lent_room = r.body["id"].as_str().unwrap().to_owned();
+    // The host sees it (read only) among its rooms at that site.
+    let r = app
+        .get(&format!("/api/rooms?siteId={site}"), Some(&school))
+        .await;
+    assert_eq!(r.body["total"], 1, "{}", r.body);
+    assert_eq!(r.body["items"][0]["id"], lent_room.as_str());
+    assert_eq!(r.body["items"][0]["readOnly"], true);
+    assert_eq!(r.body["items"][0]["schoolId"], "14361");
+    let r = app.get("/api/rooms", Some(&school2)).await;
+    assert_eq!(r.body["items"][0]["readOnly"], false, "{}", r.body);
+    let path = format!("/api/rooms/{lent_room}");
+    assert_eq!(app.delete(&path, &school).await.status, 404);
     // The host cannot reuse that name at its own site for the same plan and certificate.
     let r = app
         .post(
@@ -670,6 +763,12 @@ async fn rooms_follow_the_plans_scheduling_window() {
         .await;
     assert_eq!(r.status, 400, "another school's site without an allocation");
 
+    // No more seats than the site's 可容纳考生数 (120).
+    let r = app
+        .post("/api/rooms", Some(&school), room(&[theory], "第1考场", 121))
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.body["message"], "座位数不能超过考核站点可容纳考生数120");
     let r = app
         .post("/api/rooms", Some(&school), room(&[theory], "第1考场", 30))
         .await;
@@ -725,6 +824,11 @@ async fn rooms_follow_the_plans_scheduling_window() {
         .await;
     assert_eq!(r.status, 409);
     assert_eq!(r.body["message"], "排考中的考场只能增加座位数");
+    let r = app
+        .put_json(&path, &school, room(&[theory], "第一考场", 200))
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body["message"].as_str().unwrap().contains("120"));
     let r = app
         .put_json(&path, &school, room(&[theory], "第一考场", 35))
         .await;
@@ -812,6 +916,7 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
         vec!["别的学校的站点", "WEB01", "A104", "30", ""],
         vec![site_name, "WEB01", "A105", "三十", ""],
         vec![site_name, "WEB01", "=HYPERLINK(\"x\")", "30", ""],
+        vec![site_name, "WEB01", "A106", "200", ""],
     ]);
     let params = json!({"planId": DEMO_PLAN_ID});
     let id = app
@@ -827,12 +932,16 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
     let rec = app.wait_import(&school, &id).await;
     assert_eq!(rec["status"], "已完成", "{rec}");
     assert_eq!(rec["success"], 3, "{rec}");
-    assert_eq!(rec["failed"], 4, "{rec}");
+    assert_eq!(rec["failed"], 5, "{rec}");
     let reasons = app.failure_reasons(&rec).await;
     assert!(reasons[0].contains("考试方式"), "{reasons:?}");
     assert!(reasons[1].contains("与第2行考场名称重复"), "{reasons:?}");
     assert!(reasons[2].contains("不是本校可用的站点"), "{reasons:?}");
     assert!(reasons[3].contains("座位数须为整数"), "{reasons:?}");
+    assert!(
+        reasons[4].contains("座位数不能超过考核站点可容纳考生数120"),
+        "{reasons:?}"
+    );
 
     // Redelivered (the worker died before finishing): its own rooms are not
     // duplicates of themselves, and none is created twice.
@@ -840,7 +949,7 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
     let rec = app.wait_import(&school, &id).await;
     assert_eq!(
         (rec["success"].as_u64(), rec["failed"].as_u64()),
-        (Some(3), Some(4)),
+        (Some(3), Some(5)),
         "{rec}"
     );
 
@@ -850,7 +959,7 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
         .await;
     let rec = app.wait_import(&school, &again).await;
     assert_eq!(rec["success"], 0, "{rec}");
-    assert_eq!(rec["failed"], 7, "{rec}");
+    assert_eq!(rec["failed"], 8, "{rec}");
     let listed = app
         .get(
             &format!("/api/rooms?planId={DEMO_PLAN_ID}&pageSize=100"),
@@ -877,6 +986,14 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
         .unwrap();
     let rows = vslc_shared::imports::xlsx::read_first_sheet(&file).unwrap();
     assert_eq!(rows[0][6], "考场名称");
+    let typed = vslc_api_tests::typed_sheet(&file);
+    let seats = vslc_api_tests::column(&typed, "座位数");
+    assert!(
+        typed[1..]
+            .iter()
+            .all(|r| matches!(r[seats], vslc_api_tests::XCell::Number(n) if n >= 20.0)),
+        "座位数 are numbers: {typed:?}"
+    );
     assert!(
         rows.iter().any(|r| r[6] == "'=HYPERLINK(\"x\")"),
         "{rows:?}"

@@ -238,3 +238,51 @@ async fn upload_urls_refuse_tampering_and_other_content_types() {
     assert_eq!(t.status().as_u16(), 403);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn registration_imports_answer_to_their_documented_names_and_their_former_ones() {
+    let app = spawn_app().await;
+    let token = app.login("school-admin").await;
+    let plan = vslc_shared::seed::exam::DEMO_PLAN_ID;
+    for kind in [
+        "registrations-by-certificate",
+        "registrations-by-subject",
+        "registrations-cert",
+        "registrations-subject",
+    ] {
+        let r = app
+            .http
+            .get(app.url(&format!(
+                "/api/imports/templates/{kind}?planId={plan}&certificateId=CERT0101"
+            )))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{kind}");
+    }
+    // A record made under the former name carries the documented one, and
+    // either name finds it in 导入记录.
+    let r = app
+        .post(
+            "/api/imports",
+            Some(&token),
+            json!({"type": "registrations-cert", "fileName": "报考.xlsx", "params": {"planId": plan}}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let rec = app.get(&format!("/api/imports/{id}"), Some(&token)).await;
+    assert_eq!(rec.body["type"], "registrations-by-certificate");
+    for name in ["registrations-by-certificate", "registrations-cert"] {
+        let listed = app
+            .get(&format!("/api/imports?type={name}"), Some(&token))
+            .await;
+        assert_eq!(listed.body["total"], 1, "{name}: {}", listed.body);
+    }
+    let listed = app
+        .get("/api/imports?type=registrations-by-subject", Some(&token))
+        .await;
+    assert_eq!(listed.body["total"], 0);
+    app.stop().await;
+}

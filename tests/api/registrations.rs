@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use vslc_api_tests::{TestApp, id_number, spawn_app_with, workbook};
+use vslc_api_tests::{TestApp, XCell, column, id_number, spawn_app_with, typed_sheet, workbook};
 use vslc_shared::ports::ManualClock;
 use vslc_shared::ports::table::Update;
 use vslc_shared::seed::exam::DEMO_PLAN_ID;
@@ -56,7 +56,7 @@ async fn import(
     params: Value,
 ) -> Value {
     let mut all = vec![HEAD.to_vec()];
-    if kind == "registrations-subject" {
+    if kind == "registrations-by-subject" {
         all[0] = vec!["*考生编号或证件号码", "姓名", "*考试科目"];
     }
     all.extend(rows.iter().cloned());
@@ -114,7 +114,7 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
     let rec = import(
         &app,
         &school,
-        "registrations-cert",
+        "registrations-by-certificate",
         &[
             vec![&ok_id, "甲", CERT, "初级"],
             vec![&a, "", CERT, "初级"],
@@ -202,7 +202,7 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
     let rec = import(
         &app,
         &school,
-        "registrations-cert",
+        "registrations-by-certificate",
         &[vec![&a, "", CERT, "初级"]],
         params.clone(),
     )
@@ -218,7 +218,7 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
     let rec = import(
         &app,
         &school,
-        "registrations-subject",
+        "registrations-by-subject",
         &[vec![&c, "", "WEB01"]],
         json!({"planId": DEMO_PLAN_ID, "certificateId": "CERT0101"}),
     )
@@ -261,6 +261,18 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
         .unwrap();
     let rows = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
     assert!(rows[1..].iter().all(|r| r[4].contains('*')), "{rows:?}");
+    // The fee is a number; 考生编号 and 证件号码 stay text.
+    let typed = typed_sheet(&bytes);
+    let (fee, no, id) = (
+        column(&typed, "报考费（元）"),
+        column(&typed, "考生编号"),
+        column(&typed, "证件号码"),
+    );
+    for r in &typed[1..] {
+        assert_eq!(r[fee], XCell::Number(120.0), "{r:?}");
+        assert!(matches!(r[no], XCell::Text(_)), "{r:?}");
+        assert!(matches!(r[id], XCell::Text(_)), "{r:?}");
+    }
     assert_eq!(app.delete(&path, &school).await.status, 204);
     assert_eq!(count_of(&app, &school, &a).await, 0);
     assert_eq!(
@@ -323,7 +335,7 @@ async fn the_registration_window_and_the_fee_standard_apply_by_subject() {
     let rec = import(
         &app,
         &school,
-        "registrations-subject",
+        "registrations-by-subject",
         &[vec![&a, "", "WEB01"]],
         params.clone(),
     )
@@ -338,7 +350,7 @@ async fn the_registration_window_and_the_fee_standard_apply_by_subject() {
     let rec = import(
         &app,
         &school,
-        "registrations-subject",
+        "registrations-by-subject",
         &[
             vec![&a, "", "WEB01 理论知识"],
             vec![&a, "", "实操技能"],
@@ -375,6 +387,15 @@ async fn the_registration_window_and_the_fee_standard_apply_by_subject() {
         )
         .await;
     assert_eq!(r.status, 409, "the mode must match the plan");
+    assert_eq!(
+        r.body["message"],
+        "考试计划“按科目考试”为按科目报考，请按科目生成缴费申请单"
+    );
+    // Two subject registrations of one certificate: two records, not two
+    // certificates.
+    let r = app.delete(&format!("/api/candidates/{a}"), &school).await;
+    assert_eq!(r.status, 409);
+    assert_eq!(r.body["message"], "该考生已有2条报考记录，不能删除");
 
     // After 报名 closes, neither imports nor orders.
     at(&clock, "2026-04-11T09:00:00+08:00");
@@ -389,7 +410,7 @@ async fn the_registration_window_and_the_fee_standard_apply_by_subject() {
     let rec = import(
         &app,
         &school,
-        "registrations-subject",
+        "registrations-by-subject",
         &[vec![&b, "", "WEB01"]],
         params,
     )
@@ -432,7 +453,7 @@ async fn orders_gather_unpaid_registrations_once_and_the_org_confirms_them() {
     let rec = import(
         &app,
         &school,
-        "registrations-cert",
+        "registrations-by-certificate",
         &rows,
         json!({"planId": DEMO_PLAN_ID}),
     )
@@ -604,10 +625,28 @@ async fn orders_gather_unpaid_registrations_once_and_the_org_confirms_them() {
         let r = app.post("/api/payments", Some(&school), generate).await;
         assert_eq!(r.status, 201, "{}", r.body);
     }
-    // Export of the school's orders.
+    // Export of the school's orders: 报考人次 and 总费用 are numbers.
     let r = app
         .post("/api/payments/export", Some(&school), json!({}))
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
+    let bytes = reqwest::get(r.body["url"].as_str().unwrap())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let typed = typed_sheet(&bytes);
+    assert!(typed.len() > 1, "{typed:?}");
+    let (count, total, no) = (
+        column(&typed, "报考人次"),
+        column(&typed, "总费用（元）"),
+        column(&typed, "缴费单号"),
+    );
+    for r in &typed[1..] {
+        assert!(matches!(r[count], XCell::Number(n) if n >= 1.0), "{r:?}");
+        assert!(matches!(r[total], XCell::Number(_)), "{r:?}");
+        assert!(matches!(r[no], XCell::Text(_)), "{r:?}");
+    }
     app.stop().await;
 }

@@ -370,9 +370,10 @@ async fn the_province_switches_to_half_months_from_the_next_period() {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["cycle"], "周报", "this week stays a week");
+    // Half months start with a whole one (03-16); the week 03-09 stays a week.
     assert_eq!(
         r.body["pending"],
-        json!({"from": "2026-03-09", "cycle": "半月报"})
+        json!({"from": "2026-03-16", "cycle": "半月报"})
     );
     let r = app.get("/api/weekly-reports/cycle", Some(&school)).await;
     assert_eq!(r.body["pending"]["cycle"], "半月报");
@@ -381,7 +382,7 @@ async fn the_province_switches_to_half_months_from_the_next_period() {
     let school = app.login("school-admin").await;
     let r = app.get("/api/weekly-reports/current", Some(&school)).await;
     assert_eq!(r.body["periodLabel"], "2026-03-09 至 2026-03-15");
-    assert_eq!(r.body["period"]["cycle"], "半月报");
+    assert_eq!(r.body["period"]["cycle"], "周报");
     let r = app
         .post(
             "/api/weekly-reports",
@@ -394,9 +395,57 @@ async fn the_province_switches_to_half_months_from_the_next_period() {
     let school = app.login("school-admin").await;
     let r = app.get("/api/weekly-reports/current", Some(&school)).await;
     assert_eq!(r.body["periodLabel"], "2026-03-16 至 2026-03-31");
-    // The closer closed the week 03-02 and the half month 03-09 (one school
-    // reported for it).
+    // The closer closed the weeks 03-02 and 03-09 (one school reported for
+    // the second).
     assert_eq!(app.run_period_closer().await, vec!["weekly-reports: 3"]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_switch_never_leaves_a_period_of_a_day_or_two() {
+    // Monday 2026-12-07: the half month 12-01 – 12-15 has only 12-14 and
+    // 12-15 left after this week, too little for a period of its own.
+    let clock = Arc::new(ManualClock::new(at("2026-12-07T10:00:00")));
+    let app = spawn_app_with(clock.clone()).await;
+    app.run_period_closer().await;
+    let province = app.login("province-admin").await;
+    let r = app
+        .put_json(
+            "/api/weekly-reports/cycle",
+            &province,
+            json!({"cycle": "半月报"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["currentLabel"], "2026-12-07 至 2026-12-13");
+    assert_eq!(
+        r.body["pending"],
+        json!({"from": "2027-01-01", "cycle": "半月报"})
+    );
+    for (day, label, cycle) in [
+        ("2026-12-15T10:00:00", "2026-12-14 至 2026-12-20", "周报"),
+        ("2026-12-29T10:00:00", "2026-12-21 至 2026-12-31", "周报"),
+        ("2027-01-05T10:00:00", "2027-01-01 至 2027-01-15", "半月报"),
+    ] {
+        clock.set(at(day));
+        let school = app.login("school-admin").await;
+        let r = app.get("/api/weekly-reports/current", Some(&school)).await;
+        assert_eq!(r.body["periodLabel"], label, "{day}");
+        assert_eq!(r.body["period"]["cycle"], cycle, "{day}");
+    }
+    // On 12-16 nothing but the week 12-07 – 12-13 has ended: no school is
+    // overdue for a two-day period.
+    clock.set(at("2026-12-16T09:00:00"));
+    assert_eq!(app.run_period_closer().await, vec!["weekly-reports: 2"]);
+    let school = app.login("school-admin").await;
+    let r = app.get("/api/weekly-reports", Some(&school)).await;
+    let labels: Vec<&str> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["periodLabel"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, vec!["2026-12-07 至 2026-12-13"], "{}", r.body);
     app.stop().await;
 }
 

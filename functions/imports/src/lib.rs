@@ -90,7 +90,10 @@ async fn list(
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<Paged<ImportView>>> {
     let mut all = ImportRecord::list(state.table.as_ref(), &session.tenant).await?;
-    all.retain(|r| vslc_shared::http::filter::exact(&r.kind, filter.kind.as_deref()));
+    // A type and its former names are one type.
+    let canonical = |name: &str| KINDS.get(name).map_or(name.to_owned(), |k| k.name().into());
+    let wanted = filter.kind.as_deref().map(canonical);
+    all.retain(|r| vslc_shared::http::filter::exact(&canonical(&r.kind), wanted.as_deref()));
     let page = Paged::of(all, &page)?;
     let mut items = Vec::with_capacity(page.items.len());
     for r in page.items {

@@ -1,6 +1,7 @@
 //! `/api/registrations` — 报考管理 (manual §5.2.6): the school's
 //! registrations, delete and export. 批量导入报考 goes through
-//! `/api/imports` (types `registrations-cert` and `registrations-subject`).
+//! `/api/imports` (types `registrations-by-certificate` and `registrations-by-subject`;
+//! the former `registrations-cert` / `registrations-subject` still work).
 
 use axum::extract::State;
 use axum::http::StatusCode;

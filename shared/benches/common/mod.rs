@@ -70,8 +70,8 @@ pub async fn candidates(
     let major = majors(state)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
-        .get("510201")
-        .cloned();
+        .resolve("510201")
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let checked = (0..n)
         .map(|i| {
             let input = CandidateInput {

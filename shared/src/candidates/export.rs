@@ -12,8 +12,8 @@ use super::model::{Candidate, CandidateKind};
 use super::service::{CandidateFilter, counts, matches};
 use crate::accounts::Session;
 use crate::domain::RecordId;
+use crate::export::{Cell, write_cell};
 use crate::http::ApiError;
-use crate::imports::xlsx::safe_text;
 use crate::mask;
 use crate::ports::table::{Query, parse_all};
 use crate::state::AppState;
@@ -85,32 +85,39 @@ impl Sheet {
     pub fn push(&mut self, c: &Candidate) -> anyhow::Result<()> {
         self.rows += 1;
         let row = self.rows;
-        let cells = [
-            c.candidate_no.clone(),
-            c.kind.label().to_owned(),
-            c.name.clone(),
-            c.name_pinyin.clone(),
-            c.gender.label().to_owned(),
-            c.id_type.label().to_owned(),
-            mask::id_number(&c.id_number),
-            c.phone.as_deref().map(mask::phone).unwrap_or_default(),
+        let cells: [Cell; 14] = [
+            c.candidate_no.clone().into(),
+            c.kind.label().into(),
+            c.name.clone().into(),
+            c.name_pinyin.clone().into(),
+            c.gender.label().into(),
+            c.id_type.label().into(),
+            mask::id_number(&c.id_number).into(),
+            c.phone
+                .as_deref()
+                .map(mask::phone)
+                .unwrap_or_default()
+                .into(),
             c.major
                 .as_ref()
                 .map(|m| format!("{} {}", m.code, m.name))
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .into(),
             c.major_level
                 .map(|l| l.label().to_owned())
-                .unwrap_or_default(),
-            c.enrolment_year.map(|y| y.to_string()).unwrap_or_default(),
-            c.work_unit.clone().unwrap_or_default(),
-            c.status.label().to_owned(),
-            c.registrations.to_string(),
+                .unwrap_or_default()
+                .into(),
+            c.enrolment_year
+                .map(|y| y.to_string())
+                .unwrap_or_default()
+                .into(),
+            c.work_unit.clone().unwrap_or_default().into(),
+            c.status.label().into(),
+            Cell::count(c.registrations),
         ];
         let ws = self.wb.worksheet_from_index(0)?;
         for (col, v) in cells.iter().enumerate() {
-            if !v.is_empty() {
-                ws.write_string(row, col as u16, safe_text(v))?;
-            }
+            write_cell(ws, row, col as u16, v)?;
         }
         Ok(())
     }

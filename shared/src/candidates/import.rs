@@ -12,7 +12,6 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::model::MajorRef;
 use super::model::{Candidate, CandidateKind};
 use super::service::{CandidateInput, Checked, check, new_candidates, numbered};
 use crate::accounts::{Tenant, TenantKind};
@@ -74,8 +73,8 @@ fn input_of(kind: CandidateKind, row: &Row) -> Result<CandidateInput, String> {
             Some(Gender::from_label(&g).ok_or_else(|| format!("性别“{g}”无效，应为男或女"))?)
         }
     };
-    // 就读专业 holds "510201 计算机应用技术" (from the dropdown) or just the code.
-    let major_code = opt(6).map(|m| m.split_whitespace().next().unwrap_or_default().to_owned());
+    // 就读专业 holds "510201 计算机应用技术" (from the dropdown), the code or the name.
+    let major_code = opt(6);
     let major_level = match opt(7) {
         None => None,
         Some(l) => Some(level_from(&l).ok_or_else(|| format!("专业层次“{l}”无效"))?),
@@ -147,9 +146,9 @@ impl ImportKind for CandidatesImport {
                 Column::optional(H_PHONE, "11位手机号")
             },
             if school {
-                Column::required(H_MAJOR, "从下拉列表选择，或填写专业代码")
+                Column::required(H_MAJOR, "从下拉列表选择，或填写专业代码或专业名称")
             } else {
-                Column::optional(H_MAJOR, "专业代码")
+                Column::optional(H_MAJOR, "专业代码或专业名称")
             },
             Column {
                 choices: choice(&["中职", "高职专科", "职业本科", "普通本科"]),
@@ -261,7 +260,7 @@ impl ImportKind for CandidatesImport {
 
 struct CandidatesSink {
     kind: CandidateKind,
-    majors: HashMap<String, (MajorRef, MajorLevel)>,
+    majors: super::service::Majors,
     /// The school's uniqueness guards when the import started, by `证件类型#证件号码`.
     guards: HashMap<String, Guard>,
     /// Rows of this file so far, by `证件类型#证件号码`.
@@ -312,10 +311,10 @@ impl RowSink for CandidatesSink {
         let mut own: Vec<(Checked, String)> = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let checked = input_of(self.kind, row).and_then(|input| {
-                let major = input
-                    .major_code
-                    .as_ref()
-                    .and_then(|c| self.majors.get(c).cloned());
+                let major = match &input.major_code {
+                    Some(text) => self.majors.resolve(text)?,
+                    None => None,
+                };
                 check(&input, self.today, major)
             });
             let c = match checked {

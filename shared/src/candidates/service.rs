@@ -29,7 +29,8 @@ pub struct CandidateInput {
     pub id_number: String,
     #[serde(default)]
     pub phone: Option<String>,
-    /// 就读专业代码 (a major of the catalogue); required for 院校考生.
+    /// 就读专业: its 专业代码, or its exact name when the catalogue gives
+    /// that name one code only; required for 院校考生.
     #[serde(default)]
     pub major_code: Option<String>,
     #[serde(default)]
@@ -138,7 +139,7 @@ pub struct Checked {
 }
 
 /// Validates one candidate; the error is the first problem, in Chinese.
-/// `majors` resolves a 专业代码 against the catalogue.
+/// `major` is the catalogue's major the input named, if any.
 pub fn check(
     input: &CandidateInput,
     today: chrono::NaiveDate,
@@ -237,7 +238,7 @@ async fn checked_input(state: &AppState, input: &CandidateInput) -> Result<Check
         .map(str::trim)
         .filter(|c| !c.is_empty())
     {
-        Some(code) => majors(state).await?.remove(code),
+        Some(text) => majors(state).await?.resolve(text).map_err(bad)?,
         None => None,
     };
     check(input, state.clock.now_cst().date_naive(), major).map_err(bad)
@@ -528,26 +529,68 @@ pub async fn restore(
 }
 
 /// The catalogue majors by code, for checking many rows at once.
-pub async fn majors(
-    state: &AppState,
-) -> Result<std::collections::HashMap<String, (MajorRef, MajorLevel)>, ApiError> {
-    let mut out = std::collections::HashMap::new();
-    for m in Certificate::all(state.table.as_ref())
-        .await?
-        .into_iter()
-        .flat_map(|c| c.majors)
-    {
-        // The first certificate that lists a code describes it.
-        out.entry(m.code.clone()).or_insert((
-            MajorRef {
-                code: m.code,
-                name: m.name,
-                version: m.version,
-            },
-            m.level,
-        ));
+/// The catalogue's majors (2021 专业目录), by code and by name.
+#[derive(Debug, Default)]
+pub struct Majors {
+    by_code: std::collections::HashMap<String, (MajorRef, MajorLevel)>,
+    /// 专业名称 → the codes carrying it.
+    by_name: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl Majors {
+    pub fn new(majors: impl IntoIterator<Item = crate::catalogue::Major>) -> Self {
+        let mut out = Self::default();
+        for m in majors {
+            // The first certificate that lists a code describes it.
+            if out.by_code.contains_key(&m.code) {
+                continue;
+            }
+            out.by_name
+                .entry(m.name.clone())
+                .or_default()
+                .push(m.code.clone());
+            out.by_code.insert(
+                m.code.clone(),
+                (
+                    MajorRef {
+                        code: m.code,
+                        name: m.name,
+                        version: m.version,
+                    },
+                    m.level,
+                ),
+            );
+        }
+        out
     }
-    Ok(out)
+
+    /// 就读专业 as typed: a code, "代码 名称" (the dropdown), or a name the
+    /// catalogue gives one code only. None when nothing matches; an error
+    /// when the name belongs to several codes.
+    pub fn resolve(&self, text: &str) -> Result<Option<(MajorRef, MajorLevel)>, String> {
+        let text = text.trim();
+        let first = text.split_whitespace().next().unwrap_or_default();
+        if let Some(m) = self.by_code.get(first) {
+            return Ok(Some(m.clone()));
+        }
+        match self.by_name.get(text).map(Vec::as_slice) {
+            Some([code]) => Ok(self.by_code.get(code).cloned()),
+            Some(codes) if !codes.is_empty() => Err(format!(
+                "就读专业“{text}”对应多个专业代码（{}），请填写专业代码",
+                codes.join("、")
+            )),
+            _ => Ok(None),
+        }
+    }
+}
+
+pub async fn majors(state: &AppState) -> Result<Majors, ApiError> {
+    Ok(Majors::new(
+        Certificate::all(state.table.as_ref())
+            .await?
+            .into_iter()
+            .flat_map(|c| c.majors),
+    ))
 }
 
 /// 删除: only a candidate with no registered certificate.
@@ -557,7 +600,7 @@ pub async fn delete(state: &AppState, session: &Session, no: &str) -> Result<(),
     if c.registrations > 0 {
         return Err(ApiError::conflict(
             "HAS_REGISTRATIONS",
-            format!("该考生已报考{}个证书，不能删除", c.registrations),
+            format!("该考生已有{}条报考记录，不能删除", c.registrations),
         ));
     }
     state
@@ -627,4 +670,44 @@ pub async fn confirm(
         .update(&Candidate::key(school, no), update, Some(cond))
         .await?;
     Ok(CandidateView::of(&from_item(after)?, true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::Major;
+
+    fn major(code: &str, name: &str) -> Major {
+        Major {
+            code: code.into(),
+            name: name.into(),
+            version: "2021".into(),
+            level: MajorLevel::Vocational,
+        }
+    }
+
+    #[test]
+    fn majors_resolve_by_code_dropdown_text_or_unambiguous_name() {
+        let m = Majors::new([
+            major("510201", "计算机应用技术"),
+            major("510203", "软件技术"),
+            major("510201", "计算机应用技术"),
+            major("310201", "计算机应用"),
+            major("710201", "计算机应用"),
+        ]);
+        let code = |t: &str| m.resolve(t).unwrap().map(|(r, _)| r.code);
+        assert_eq!(code("510203").as_deref(), Some("510203"));
+        assert_eq!(code("510201 计算机应用技术").as_deref(), Some("510201"));
+        assert_eq!(code(" 软件技术 ").as_deref(), Some("510203"));
+        assert_eq!(
+            code("计算机应用技术").as_deref(),
+            Some("510201"),
+            "one code, listed twice"
+        );
+        assert_eq!(code("软件"), None, "exact names only");
+        assert_eq!(
+            m.resolve("计算机应用").unwrap_err(),
+            "就读专业“计算机应用”对应多个专业代码（310201、710201），请填写专业代码"
+        );
+    }
 }

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 
 use super::model::Candidate;
-use super::model::MajorRef;
 use super::service::{CandidateInput, all, apply_edit, check, majors, restore};
 use crate::accounts::TenantKind;
 use crate::catalogue::certificate::MajorLevel;
@@ -59,9 +58,7 @@ fn merged(c: &Candidate, row: &Row) -> Result<CandidateInput, String> {
         id_type,
         id_number,
         phone: opt(7).or_else(|| c.phone.clone()),
-        major_code: opt(8)
-            .map(|m| m.split_whitespace().next().unwrap_or_default().to_owned())
-            .or_else(|| c.major.as_ref().map(|m| m.code.clone())),
+        major_code: opt(8).or_else(|| c.major.as_ref().map(|m| m.code.clone())),
         major_level,
         enrolment_year,
         work_unit: opt(11).or_else(|| c.work_unit.clone()),
@@ -95,7 +92,7 @@ impl ImportKind for CandidatesUpdate {
             },
             Column::optional("证件号码", "不填则不修改；信息准确后不能修改"),
             Column::optional("手机号", "不填则不修改"),
-            Column::optional("就读专业", "专业代码，不填则不修改"),
+            Column::optional("就读专业", "专业代码或专业名称，不填则不修改"),
             Column {
                 choices: Some(
                     ["中职", "高职专科", "职业本科", "普通本科"]
@@ -153,7 +150,7 @@ impl ImportKind for CandidatesUpdate {
 }
 
 struct UpdateSink {
-    majors: HashMap<String, (MajorRef, MajorLevel)>,
+    majors: super::service::Majors,
     by_no: HashMap<String, Candidate>,
     first: HashMap<String, usize>,
     /// Candidates this import edited, as they were before, for `undo`.
@@ -179,10 +176,10 @@ impl RowSink for UpdateSink {
                     .get(&no)
                     .ok_or_else(|| format!("本校没有考生编号为 {no} 的考生"))?;
                 let input = merged(c, row)?;
-                let major = input
-                    .major_code
-                    .as_ref()
-                    .and_then(|m| self.majors.get(m).cloned());
+                let major = match &input.major_code {
+                    Some(text) => self.majors.resolve(text)?,
+                    None => None,
+                };
                 let checked = check(&input, today, major)?;
                 if ctx.dry_run {
                     return Ok(None);

@@ -5,7 +5,7 @@ use super::model::Declaration;
 use super::review;
 use super::service::{self, DeclarationFilter, matches};
 use crate::accounts::{Session, TenantKind};
-use crate::export::{ExportFile, deliver, sheet};
+use crate::export::{Cell, ExportFile, deliver, sheet};
 use crate::http::ApiError;
 use crate::state::AppState;
 
@@ -29,40 +29,43 @@ const HEADERS: [&str; 17] = [
     "审核状态",
 ];
 
-fn rows(declarations: &[Declaration]) -> Vec<Vec<String>> {
-    let opt = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+/// 专业代码 … 审核人数: the columns of a declared major, left empty on the
+/// row of a declaration that named none.
+const MAJOR_COLUMNS: usize = 7;
+
+fn rows(declarations: &[Declaration]) -> Vec<Vec<Cell>> {
     let mut out = Vec::new();
     for d in declarations {
-        let head = vec![
-            d.year.to_string(),
-            d.batch_label.clone(),
-            d.school_id.clone(),
-            d.school_name.clone(),
-            d.certificate_name.clone(),
-            d.level.label().to_owned(),
-            d.org_name.clone(),
+        let head: Vec<Cell> = vec![
+            d.year.to_string().into(),
+            d.batch_label.clone().into(),
+            d.school_id.clone().into(),
+            d.school_name.clone().into(),
+            d.certificate_name.clone().into(),
+            d.level.label().into(),
+            d.org_name.clone().into(),
         ];
         let tail = [
-            d.applied_total.to_string(),
-            opt(d.approved_total),
-            d.status.label().to_owned(),
+            Cell::count(d.applied_total),
+            Cell::count_or_empty(d.approved_total),
+            d.status.label().into(),
         ];
         if d.majors.is_empty() {
             let mut r = head.clone();
-            r.extend(vec![String::new(); 6]);
+            r.extend(vec![Cell::Empty; MAJOR_COLUMNS]);
             r.extend(tail.iter().cloned());
             out.push(r);
         }
         for m in &d.majors {
             let mut r = head.clone();
             r.extend([
-                m.code.clone(),
-                m.name.clone(),
-                m.version.clone(),
-                m.students.to_string(),
-                m.teachers.to_string(),
-                m.applied.to_string(),
-                opt(m.approved),
+                m.code.clone().into(),
+                m.name.clone().into(),
+                m.version.clone().into(),
+                Cell::count(m.students),
+                Cell::count(m.teachers),
+                Cell::count(m.applied),
+                Cell::count_or_empty(m.approved),
             ]);
             r.extend(tail.iter().cloned());
             out.push(r);

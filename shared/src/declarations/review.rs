@@ -23,8 +23,9 @@ pub struct ApprovedLine {
     pub approved: u32,
 }
 
-/// 审核通过: 审核人数 per major line, or the total when no major was named.
-/// Without numbers the applied ones are approved as they are.
+/// 审核通过: 审核人数 for every major line, or the total when no major was
+/// named. Without any numbers the applied ones are approved as they are;
+/// numbers for only some lines are refused.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ApproveInput {
@@ -137,6 +138,14 @@ fn approved(
         .find(|l| !d.majors.iter().any(|m| m.code == l.code))
     {
         return Err(bad(format!("专业 {} 不在该申报中", l.code)));
+    }
+    if !input.lines.is_empty()
+        && let Some(m) = d
+            .majors
+            .iter()
+            .find(|m| !input.lines.iter().any(|l| l.code == m.code))
+    {
+        return Err(bad(format!("请填写专业“{} {}”的审核人数", m.code, m.name)));
     }
     let mut majors = d.majors.clone();
     for m in &mut majors {

@@ -117,8 +117,14 @@ pub enum PlanPhase {
     NotStarted,
     #[serde(rename = "报名中")]
     Registration,
+    /// 报名 has ended, 排考 has not begun.
+    #[serde(rename = "待排考")]
+    AwaitingScheduling,
     #[serde(rename = "排考中")]
     Scheduling,
+    /// 排考 has ended, the first exam has not begun (the manual's 待考试).
+    #[serde(rename = "待考试")]
+    AwaitingExam,
     #[serde(rename = "考试中")]
     Examining,
     #[serde(rename = "成绩登记中")]
@@ -135,7 +141,9 @@ impl PlanPhase {
             PlanPhase::Draft => "未发布",
             PlanPhase::NotStarted => "未开始",
             PlanPhase::Registration => "报名中",
+            PlanPhase::AwaitingScheduling => "待排考",
             PlanPhase::Scheduling => "排考中",
+            PlanPhase::AwaitingExam => "待考试",
             PlanPhase::Examining => "考试中",
             PlanPhase::ScoreEntry => "成绩登记中",
             PlanPhase::Publicity => "公示中",

@@ -141,7 +141,9 @@ impl Plan {
         let steps = [
             (self.registration.bounds().0, PlanPhase::NotStarted),
             (self.registration.bounds().1, PlanPhase::Registration),
-            (first_exam, PlanPhase::Scheduling),
+            (self.scheduling.bounds().0, PlanPhase::AwaitingScheduling),
+            (self.scheduling.bounds().1, PlanPhase::Scheduling),
+            (first_exam, PlanPhase::AwaitingExam),
             (last_exam, PlanPhase::Examining),
             (self.publicity.bounds().0, PlanPhase::ScoreEntry),
             (self.publicity.bounds().1, PlanPhase::Publicity),
@@ -250,7 +252,7 @@ pub struct PlanInput {
 pub struct PlanFilter {
     /// 计划名称 (contains).
     pub name: Option<String>,
-    /// 计划状态 (未发布/未开始/报名中/排考中/考试中/成绩登记中/公示中/已结束).
+    /// 计划状态 (未发布/未开始/报名中/待排考/排考中/待考试/考试中/成绩登记中/公示中/已结束).
     pub phase: Option<String>,
     #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]

@@ -11,7 +11,7 @@ use crate::catalogue::certificate::{Certificate, Level};
 use crate::catalogue::pilot::Pilot;
 use crate::domain::RecordId;
 use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
+use crate::ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
 use crate::state::AppState;
 
 const PK: &str = "EXAM#SUBJECTS";
@@ -60,6 +60,27 @@ impl Subject {
 
     pub async fn load(state: &AppState, id: &str) -> Result<Option<Subject>, ApiError> {
         Ok(state.table.get_as(&Self::key(id)).await?)
+    }
+
+    /// One 科目代码 per certificate level, whatever its letter case: the
+    /// guard is keyed by the code in capitals.
+    pub fn code_key(certificate_id: &str, level: Level, code: &str) -> Key {
+        Key::new(
+            "EXAM#SUBJECTCODES",
+            format!(
+                "{certificate_id}#{}#{}",
+                level.label(),
+                code.trim().to_ascii_uppercase()
+            ),
+        )
+    }
+
+    /// The guard item of this subject's code.
+    pub fn code_guard(&self) -> Result<crate::ports::table::Item, crate::ports::TableError> {
+        to_item(
+            &Self::code_key(&self.certificate_id, self.level, &self.code),
+            &serde_json::json!({ "subjectId": self.id }),
+        )
     }
 }
 
@@ -201,8 +222,20 @@ fn code_taken(all: &[Subject], input: &SubjectInput, except: Option<&str>) -> bo
         Some(s.id.as_str()) != except
             && s.certificate_id == input.certificate_id
             && s.level == input.level
-            && s.code == input.code.trim()
+            && s.code.eq_ignore_ascii_case(input.code.trim())
     })
+}
+
+fn code_exists() -> ApiError {
+    ApiError::conflict("SUBJECT_EXISTS", "该证书等级下已有相同代码的科目")
+}
+
+fn or_code_exists(e: crate::ports::TableError) -> ApiError {
+    if e.is_conflict() {
+        code_exists()
+    } else {
+        e.into()
+    }
 }
 
 pub async fn create(
@@ -213,10 +246,7 @@ pub async fn create(
     let org = session.require_kind(TenantKind::Org)?;
     let cert = checked(state, &org.id, &input).await?;
     if code_taken(&Subject::all(state).await?, &input, None) {
-        return Err(ApiError::conflict(
-            "SUBJECT_EXISTS",
-            "该证书等级下已有相同代码的科目",
-        ));
+        return Err(code_exists());
     }
     let s = Subject {
         id: ulid::Ulid::new().to_string(),
@@ -238,11 +268,18 @@ pub async fn create(
     };
     state
         .table
-        .put(
-            to_item(&Subject::key(&s.id), &s)?,
-            Some(Condition::NotExists),
-        )
-        .await?;
+        .transact(vec![
+            TxOp::Put {
+                item: s.code_guard()?,
+                condition: Some(Condition::NotExists),
+            },
+            TxOp::Put {
+                item: to_item(&Subject::key(&s.id), &s)?,
+                condition: Some(Condition::NotExists),
+            },
+        ])
+        .await
+        .map_err(or_code_exists)?;
     Ok(s)
 }
 
@@ -271,11 +308,10 @@ pub async fn edit(
     let s = own_draft(state, session, id).await?;
     let cert = checked(state, &s.org_id, &input).await?;
     if code_taken(&Subject::all(state).await?, &input, Some(id)) {
-        return Err(ApiError::conflict(
-            "SUBJECT_EXISTS",
-            "该证书等级下已有相同代码的科目",
-        ));
+        return Err(code_exists());
     }
+    let old_guard = Subject::code_key(&s.certificate_id, s.level, &s.code);
+    let new_guard = Subject::code_key(&cert.id, input.level, &input.code);
     let update = Update::new()
         .set("certificateId", cert.id)
         .set("certificateName", cert.name)
@@ -288,22 +324,61 @@ pub async fn edit(
         .set("fullMark", input.full_mark)
         .set("passMark", input.pass_mark)
         .bump_version();
-    let after = state
+    if new_guard == old_guard {
+        let after = state
+            .table
+            .update(
+                &Subject::key(id),
+                update,
+                Some(Condition::VersionIs(s.version)),
+            )
+            .await?;
+        return Ok(from_item(after)?);
+    }
+    // Another code: the guard moves with it.
+    state
         .table
-        .update(
-            &Subject::key(id),
-            update,
-            Some(Condition::VersionIs(s.version)),
-        )
-        .await?;
-    Ok(from_item(after)?)
+        .transact(vec![
+            TxOp::Put {
+                item: to_item(&new_guard, &serde_json::json!({ "subjectId": id }))?,
+                condition: Some(Condition::NotExists),
+            },
+            TxOp::Update {
+                key: Subject::key(id),
+                update,
+                condition: Some(Condition::VersionIs(s.version)),
+            },
+            TxOp::Delete {
+                key: old_guard,
+                condition: None,
+            },
+        ])
+        .await
+        .map_err(|e| match e {
+            crate::ports::TableError::TransactionCanceled { ref failed } if failed.contains(&0) => {
+                code_exists()
+            }
+            e => e.into(),
+        })?;
+    Subject::load(state, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("考试科目"))
 }
 
 pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
     let s = own_draft(state, session, id).await?;
     state
         .table
-        .delete(&Subject::key(id), Some(Condition::VersionIs(s.version)))
+        .transact(vec![
+            TxOp::Delete {
+                key: Subject::key(id),
+                condition: Some(Condition::VersionIs(s.version)),
+            },
+            TxOp::Delete {
+                key: Subject::code_key(&s.certificate_id, s.level, &s.code),
+                condition: None,
+            },
+        ])
         .await?;
     Ok(())
 }

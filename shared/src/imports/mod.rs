@@ -221,6 +221,10 @@ pub trait RowSink: Send {
 pub trait ImportKind: Send + Sync {
     /// `type` in the API (`candidates`, `rooms`, …).
     fn name(&self) -> &'static str;
+    /// Former type names still accepted (records keep `name`).
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// 中文名称 (template file and sheet names).
     fn title(&self) -> &'static str;
     /// Which tenants may use it.
@@ -272,14 +276,24 @@ pub struct Registry {
 
 impl Registry {
     pub fn with(mut self, kind: Arc<dyn ImportKind>) -> Self {
+        for alias in kind.aliases() {
+            self.kinds.insert(alias, kind.clone());
+        }
         self.kinds.insert(kind.name(), kind);
         self
     }
+    /// A kind by its name or a former one.
     pub fn get(&self, name: &str) -> Option<&Arc<dyn ImportKind>> {
         self.kinds.get(name)
     }
+    /// The kinds' names (not their aliases).
     pub fn names(&self) -> Vec<&'static str> {
-        let mut n: Vec<_> = self.kinds.keys().copied().collect();
+        let mut n: Vec<_> = self
+            .kinds
+            .iter()
+            .filter(|(name, kind)| **name == kind.name())
+            .map(|(name, _)| *name)
+            .collect();
         n.sort();
         n
     }

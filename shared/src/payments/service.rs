@@ -10,14 +10,14 @@ use super::model::{Order, OrderStatus};
 use crate::accounts::{Session, Tenant, TenantKind};
 use crate::domain::RecordId;
 use crate::exam::Plan;
-use crate::exam::plans::{RegistrationMode, yuan};
-use crate::export::ExportFile;
+use crate::exam::plans::RegistrationMode;
+use crate::export::{Cell, ExportFile};
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::ports::table::{
     Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, Update, from_item,
 };
 use crate::registrations::Registration;
-use crate::registrations::eligibility::plan_open;
+use crate::registrations::eligibility::registration_open;
 use crate::registrations::model::ClaimBody;
 use crate::registrations::service::{Payments, RegistrationView, of_plan, orders, view};
 use crate::state::AppState;
@@ -140,8 +140,19 @@ pub async fn generate(
     let plan = Plan::for_school(state, school, &input.plan_id)
         .await?
         .ok_or_else(|| ApiError::not_found("考试计划"))?;
-    plan_open(&plan, input.mode, state.clock.now_local())
+    registration_open(&plan, state.clock.now_local())
         .map_err(|m| ApiError::conflict("PLAN_NOT_OPEN", m))?;
+    if plan.mode != input.mode {
+        return Err(ApiError::conflict(
+            "PLAN_NOT_OPEN",
+            format!(
+                "考试计划“{}”为{}报考，请{}生成缴费申请单",
+                plan.name,
+                plan.mode.label(),
+                plan.mode.label()
+            ),
+        ));
+    }
     let cert = plan
         .certificate(&input.certificate_id)
         .ok_or_else(|| ApiError::invalid("BAD_CERTIFICATE", "考核证书不在该考试计划中"))?
@@ -332,19 +343,19 @@ pub async fn export(
         rows.retain(|o| o.status != OrderStatus::Deleted && wanted.contains(o.no.as_str()));
     }
     newest_first(&mut rows);
-    let cells: Vec<Vec<String>> = rows
+    let cells: Vec<Vec<Cell>> = rows
         .iter()
         .map(|o| {
             vec![
-                o.no.clone(),
-                o.plan_name.clone(),
-                o.certificate_name.clone(),
+                o.no.clone().into(),
+                o.plan_name.clone().into(),
+                o.certificate_name.clone().into(),
                 o.mode.label().into(),
-                o.count.to_string(),
-                yuan(o.total_cents),
+                Cell::count(o.count),
+                Cell::Money(o.total_cents),
                 o.status.label().into(),
-                o.created_at.clone(),
-                o.confirmed_at.clone().unwrap_or_default(),
+                o.created_at.clone().into(),
+                o.confirmed_at.clone().unwrap_or_default().into(),
             ]
         })
         .collect();

@@ -11,14 +11,21 @@ use crate::exam::plans::{PlanSubject, RegistrationMode};
 use crate::exam::window::Position;
 use crate::exam::{Audience, Plan};
 
-/// The plan is open for 报名 and takes registrations this way.
-pub fn plan_open(plan: &Plan, mode: RegistrationMode, now: NaiveDateTime) -> Result<(), String> {
+/// The plan is inside its 报名 window.
+pub fn registration_open(plan: &Plan, now: NaiveDateTime) -> Result<(), String> {
     if plan.registration.position(now) != Position::Inside {
         return Err(format!(
             "考试计划“{}”当前不在报名时间内（{} 至 {}）",
             plan.name, plan.registration.start, plan.registration.end
         ));
     }
+    Ok(())
+}
+
+/// The plan is open for 报名 and takes registrations this way (the
+/// wording of 批量导入报考).
+pub fn plan_open(plan: &Plan, mode: RegistrationMode, now: NaiveDateTime) -> Result<(), String> {
+    registration_open(plan, now)?;
     if plan.mode != mode {
         return Err(format!(
             "考试计划“{}”为{}报考，请使用{}导入",

@@ -1,5 +1,5 @@
-//! 批量导入报考: `registrations-cert` (按证书导入, `params.planId`) and
-//! `registrations-subject` (按科目导入, `params.planId` and
+//! 批量导入报考: `registrations-by-certificate` (按证书导入, `params.planId`)
+//! and `registrations-by-subject` (按科目导入, `params.planId` and
 //! `params.certificateId`). Each row is one registration, written with its
 //! per-subject guards and the candidate's counter in one group; a re-run of
 //! the same import recognises its own guards.
@@ -51,8 +51,14 @@ async fn school_plan(state: &AppState, school: &Tenant, id: &str) -> anyhow::Res
 impl ImportKind for RegistrationsImport {
     fn name(&self) -> &'static str {
         match self.mode {
-            RegistrationMode::ByCertificate => "registrations-cert",
-            RegistrationMode::BySubject => "registrations-subject",
+            RegistrationMode::ByCertificate => "registrations-by-certificate",
+            RegistrationMode::BySubject => "registrations-by-subject",
+        }
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        match self.mode {
+            RegistrationMode::ByCertificate => &["registrations-cert"],
+            RegistrationMode::BySubject => &["registrations-subject"],
         }
     }
     fn title(&self) -> &'static str {

@@ -9,7 +9,7 @@ use super::model::{CandidateSnapshot, ClaimRow, Registration, RegistrationStatus
 use crate::accounts::{Session, Tenant};
 use crate::candidates::Candidate;
 use crate::domain::RecordId;
-use crate::export::ExportFile;
+use crate::export::{Cell, ExportFile};
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::payments::{Order, OrderStatus};
 use crate::ports::table::{Condition, Query, TableExt, TxOp, Update};
@@ -347,31 +347,33 @@ pub async fn export(
         let wanted: HashSet<&str> = req.ids.iter().map(RecordId::as_str).collect();
         rows.retain(|v| wanted.contains(v.registration.id.as_str()));
     }
-    let cells: Vec<Vec<String>> = rows
+    let cells: Vec<Vec<Cell>> = rows
         .iter()
         .map(|v| {
             let r = &v.registration;
             let c = &r.candidate;
             vec![
-                c.candidate_no.clone(),
-                c.name.clone(),
+                c.candidate_no.clone().into(),
+                c.name.clone().into(),
                 c.kind.label().into(),
                 c.id_type.label().into(),
-                c.id_number.clone(),
-                c.phone.clone().unwrap_or_default(),
+                c.id_number.clone().into(),
+                c.phone.clone().unwrap_or_default().into(),
                 c.major
                     .as_ref()
                     .map(|m| format!("{} {}", m.code, m.name))
-                    .unwrap_or_default(),
-                r.plan_name.clone(),
-                r.certificate_name.clone(),
+                    .unwrap_or_default()
+                    .into(),
+                r.plan_name.clone().into(),
+                r.certificate_name.clone().into(),
                 r.level.label().into(),
                 r.subjects
                     .iter()
                     .map(|s| format!("{} {}", s.code, s.name))
                     .collect::<Vec<_>>()
-                    .join("、"),
-                crate::exam::plans::yuan(r.fee_cents),
+                    .join("、")
+                    .into(),
+                Cell::Money(r.fee_cents),
                 v.status.label().into(),
                 if v.paid { "已缴费" } else { "未缴费" }.into(),
             ]

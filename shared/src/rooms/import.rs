@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 
 use super::model::{Room, RoomStatus};
-use super::service::{create_ops, new_room, room_fields, room_subjects};
+use super::service::{create_ops, new_room, room_fields, room_subjects, seats_fit};
 use crate::accounts::{Tenant, TenantKind};
 use crate::exam::Plan;
 use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
@@ -69,7 +69,7 @@ impl ImportKind for RoomsImport {
                 "科目代码或名称，多个用顿号、分隔；考试方式须相同",
             ),
             Column::required(H_NAME, "同一计划、站点、证书下不可重复"),
-            Column::required(H_SEATS, "1到1000的整数"),
+            Column::required(H_SEATS, "1到1000的整数，不超过考核站点可容纳考生数"),
             Column::optional(H_LOCATION, "如 第一教学楼301"),
         ]
     }
@@ -191,6 +191,7 @@ impl RoomsSink {
                 .parse()
                 .map_err(|_| "座位数须为整数".to_string())?;
             room_fields(name, seats, row.cell(4))?;
+            seats_fit(site, seats)?;
             Ok::<_, String>((site.clone(), subjects, room_type, name.to_owned(), seats))
         })();
         let (site, subjects, room_type, name, seats) = match checked {

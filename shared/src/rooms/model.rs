@@ -8,7 +8,8 @@ use crate::accounts::Tenant;
 use crate::catalogue::certificate::Level;
 use crate::exam::window::Position;
 use crate::exam::{ExamMethod, Plan, RoomType};
-use crate::ports::table::Key;
+use crate::ports::table::{Index, Item, Key, TableError, to_item};
+use crate::sites::Site;
 
 /// 考场状态, derived from the plan's 排考时间.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -81,6 +82,33 @@ pub struct Room {
 impl Room {
     pub fn key(school: &Tenant, id: &str) -> Key {
         Key::new(school.pk(), format!("ROOM#{id}"))
+    }
+
+    /// The school hosting the room's site, when that is not the room's own
+    /// school (借考).
+    pub fn host(&self) -> Option<Tenant> {
+        Site::school_of_id(&self.site_id).filter(|h| h.id != self.school_id)
+    }
+
+    /// The index partition of the rooms other schools set up at a host's
+    /// sites (借考).
+    pub fn hosted_index(host: &Tenant) -> String {
+        format!("{}#HOSTEDROOMS", host.pk())
+    }
+
+    /// The stored item; a room at a borrowed site is also on the host's
+    /// index, so the host sees it in its room list.
+    pub fn to_item(&self) -> Result<Item, TableError> {
+        let school = Tenant::new(crate::accounts::TenantKind::School, &self.school_id);
+        let mut item = to_item(&Self::key(&school, &self.id), self)?;
+        if let Some(host) = self.host() {
+            item.insert(
+                Index::Gsi1.pk_attr().into(),
+                Self::hosted_index(&host).into(),
+            );
+            item.insert(Index::Gsi1.sk_attr().into(), self.id.clone().into());
+        }
+        Ok(item)
     }
 
     /// The name guard lives with the site, so a host school and a school

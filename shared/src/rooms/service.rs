@@ -11,9 +11,9 @@ use crate::accounts::{Session, Tenant};
 use crate::catalogue::certificate::Level;
 use crate::domain::RecordId;
 use crate::exam::{Plan, RoomType};
-use crate::export::ExportFile;
+use crate::export::{Cell, ExportFile};
 use crate::http::{ApiError, BatchOutcome, ItemOutcome, PageParams, Paged, filter};
-use crate::ports::table::{Condition, Query, TableExt, TxOp, from_item, to_item};
+use crate::ports::table::{Condition, Index, Query, TableExt, TxOp, from_item, to_item};
 use crate::sites::allocation::{Allocation, usable_site};
 use crate::sites::{Site, SiteStatus};
 use crate::state::AppState;
@@ -40,6 +40,9 @@ pub struct RoomView {
     pub room: Room,
     /// 考场状态 (derived from the plan's 排考时间).
     pub status: RoomStatus,
+    /// Set up by another school at this school's site (借考): shown to the
+    /// host, changed only by its own school.
+    pub read_only: bool,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -170,6 +173,18 @@ pub fn room_subjects(
     Ok((subjects, room_type))
 }
 
+/// A room holds no more seats than its site's 可容纳考生数; the error is a
+/// row's reason.
+pub fn seats_fit(site: &Site, seats: u32) -> Result<(), String> {
+    if seats > site.capacity {
+        return Err(format!(
+            "座位数不能超过考核站点可容纳考生数{}",
+            site.capacity
+        ));
+    }
+    Ok(())
+}
+
 /// Name, seats and location rules; the error is a row's reason.
 pub fn room_fields(name: &str, seats: u32, location: &str) -> Result<(), String> {
     let name = name.trim();
@@ -194,7 +209,6 @@ fn name_taken() -> ApiError {
 
 /// The writes that create a room with its name guard.
 pub fn create_ops(room: &Room) -> Result<Vec<TxOp>, ApiError> {
-    let school = Tenant::new(crate::accounts::TenantKind::School, &room.school_id);
     Ok(vec![
         TxOp::Put {
             item: to_item(
@@ -209,7 +223,7 @@ pub fn create_ops(room: &Room) -> Result<Vec<TxOp>, ApiError> {
             condition: Some(Condition::NotExists),
         },
         TxOp::Put {
-            item: to_item(&Room::key(&school, &room.id), room)?,
+            item: room.to_item()?,
             condition: Some(Condition::NotExists),
         },
     ])
@@ -286,6 +300,7 @@ pub async fn create(
     }
     let (subjects, room_type) = room_subjects(&plan, &site, &input.subject_ids).map_err(bad)?;
     room_fields(&input.name, input.seats, &input.location).map_err(bad)?;
+    seats_fit(&site, input.seats).map_err(bad)?;
     let room = new_room(
         state,
         school,
@@ -312,6 +327,7 @@ pub async fn create(
     Ok(RoomView {
         status: RoomStatus::of(&plan, state.clock.now_local()),
         room,
+        read_only: false,
     })
 }
 
@@ -325,7 +341,19 @@ pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Room>, ApiErro
         .collect::<Result<_, _>>()?)
 }
 
-/// Rooms with their status, filtered.
+/// The rooms other schools set up at this school's sites (借考).
+pub async fn hosted(state: &AppState, host: &Tenant) -> Result<Vec<Room>, ApiError> {
+    Ok(state
+        .table
+        .query_all(Query::index(Index::Gsi1, Room::hosted_index(host)))
+        .await?
+        .into_iter()
+        .map(from_item)
+        .collect::<Result<_, _>>()?)
+}
+
+/// Rooms with their status, filtered: the school's own, and (read only)
+/// those other schools set up at its sites.
 async fn views(
     state: &AppState,
     school: &Tenant,
@@ -333,15 +361,20 @@ async fn views(
 ) -> Result<Vec<RoomView>, ApiError> {
     let plans = Plan::all(state).await?;
     let now = state.clock.now_local();
-    let mut rows: Vec<RoomView> = all(state, school)
-        .await?
-        .into_iter()
-        .map(|room| {
+    let own = all(state, school).await?.into_iter().map(|r| (r, false));
+    let lent = hosted(state, school).await?.into_iter().map(|r| (r, true));
+    let mut rows: Vec<RoomView> = own
+        .chain(lent)
+        .map(|(room, read_only)| {
             let status = plans
                 .iter()
                 .find(|p| p.id == room.plan_id)
                 .map_or(RoomStatus::Ended, |p| RoomStatus::of(p, now));
-            RoomView { room, status }
+            RoomView {
+                room,
+                status,
+                read_only,
+            }
         })
         .filter(|v| {
             let r = &v.room;
@@ -396,7 +429,19 @@ pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<RoomVi
     Ok(RoomView {
         status: RoomStatus::of(&plan, state.clock.now_local()),
         room,
+        read_only: false,
     })
+}
+
+/// The site a room stands at (its host's record).
+async fn room_site(state: &AppState, site_id: &str) -> Result<Site, ApiError> {
+    let missing = || ApiError::not_found("考核站点");
+    let host = Site::school_of_id(site_id).ok_or_else(missing)?;
+    state
+        .table
+        .get_as(&Site::key(&host, site_id))
+        .await?
+        .ok_or_else(missing)
 }
 
 fn conflict(message: impl Into<String>) -> ApiError {
@@ -439,6 +484,7 @@ pub async fn edit(
                 return Err(conflict("排考中的考场只能增加座位数"));
             }
             room_fields(&input.name, input.seats, &input.location).map_err(bad)?;
+            seats_fit(&room_site(state, &old.site_id).await?, input.seats).map_err(bad)?;
             new.seats = input.seats;
         }
         RoomStatus::NotScheduled => {
@@ -448,6 +494,7 @@ pub async fn edit(
             let (subjects, room_type) =
                 room_subjects(&plan, &site, &input.subject_ids).map_err(bad)?;
             room_fields(&input.name, input.seats, &input.location).map_err(bad)?;
+            seats_fit(&site, input.seats).map_err(bad)?;
             new.subjects = subjects;
             new.room_type = room_type;
             new.name = input.name.trim().into();
@@ -458,7 +505,7 @@ pub async fn edit(
     new.updated_at = state.clock.now_text();
     new.version = old.version + 1;
     let mut ops = vec![TxOp::Put {
-        item: to_item(&Room::key(school, id), &new)?,
+        item: new.to_item()?,
         condition: Some(Condition::VersionIs(old.version)),
     }];
     if new.name != old.name {
@@ -481,7 +528,11 @@ pub async fn edit(
         }
         Err(e) => return Err(e.into()),
     }
-    Ok(RoomView { room: new, status })
+    Ok(RoomView {
+        room: new,
+        status,
+        read_only: false,
+    })
 }
 
 pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
@@ -617,6 +668,7 @@ pub async fn reuse(
                 return Err(bad("新计划中没有该考场的考试科目"));
             }
             let (subjects, room_type) = room_subjects(&target, &site, &ids).map_err(bad)?;
+            seats_fit(&site, r.seats).map_err(bad)?;
             let room = new_room(
                 state,
                 school,
@@ -696,24 +748,25 @@ pub async fn export(
     } else {
         rows.retain(|v| req.ids.iter().any(|id| *id == v.room.id));
     }
-    let cells: Vec<Vec<String>> = rows
+    let cells: Vec<Vec<Cell>> = rows
         .iter()
         .map(|v| {
             let r = &v.room;
             vec![
-                r.plan_name.clone(),
-                r.site_name.clone(),
-                r.certificate_name.clone(),
+                r.plan_name.clone().into(),
+                r.site_name.clone().into(),
+                r.certificate_name.clone().into(),
                 r.level.label().into(),
                 r.subjects
                     .iter()
                     .map(|s| format!("{} {}", s.code, s.name))
                     .collect::<Vec<_>>()
-                    .join("、"),
+                    .join("、")
+                    .into(),
                 r.room_type.label().into(),
-                r.name.clone(),
-                r.seats.to_string(),
-                r.location.clone(),
+                r.name.clone().into(),
+                Cell::count(r.seats),
+                r.location.clone().into(),
                 v.status.label().into(),
             ]
         })

@@ -401,7 +401,7 @@ fn standards(certs: &[Certificate], published: &str) -> Vec<Standard> {
                 format!("SITE{}{}", c.code, *level as u8),
                 format!("{title}（{}）考核站点建设标准", level.label()),
                 Some(*level),
-                format!("考场面积不少于60平方米；配备满足{}级考核要求的计算机或实训设备不少于30套；具备网络、监控与消防条件；配备考评员不少于2名。", level.label()),
+                format!("考场面积不少于60平方米；配备满足{}考核要求的计算机或实训设备不少于30套；具备网络、监控与消防条件；配备考评员不少于2名。", level.label()),
                 String::new(),
             ));
         }

@@ -73,13 +73,12 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         ),
     ];
     for s in &subjects {
-        table
-            .put(
-                to_item(&Subject::key(&s.id), s)?,
-                Some(Condition::NotExists),
-            )
-            .await
-            .or_else(|e| if e.is_conflict() { Ok(()) } else { Err(e) })?;
+        for item in [to_item(&Subject::key(&s.id), s)?, s.code_guard()?] {
+            table
+                .put(item, Some(Condition::NotExists))
+                .await
+                .or_else(|e| if e.is_conflict() { Ok(()) } else { Err(e) })?;
+        }
     }
 
     // Whole hours from now: 报名 open since yesterday for two weeks.

@@ -9,6 +9,7 @@ use super::model::{Site, SiteStatus};
 use crate::accounts::{Session, Tenant, TenantKind};
 use crate::catalogue::certificate::Level;
 use crate::domain::RecordId;
+use crate::catalogue::pilot::Pilot;
 use crate::exam::Plan;
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::ports::table::{Condition, Key, Query, TableExt, TxOp, from_item, to_item};
@@ -148,6 +149,21 @@ pub async fn create(
         .find(|s| s.school_id == input.school_id)
         .ok_or_else(|| bad("借考院校须为考试计划的参考院校"))?;
     let borrower_tenant = Tenant::new(TenantKind::School, &borrower.school_id);
+    let pilot: Option<Pilot> = state
+        .table
+        .get_as(&Pilot::key(&borrower_tenant, &cert.certificate_id))
+        .await?;
+    if !pilot.is_some_and(|p| p.levels.contains(&input.level)) {
+        return Err(ApiError::conflict(
+            "NOT_PILOT",
+            format!(
+                "{}未参与{}({})的试点，不能为其分配考核站点",
+                borrower.school_name,
+                cert.certificate_name,
+                input.level.label()
+            ),
+        ));
+    }
     if approved_site(state, &borrower_tenant, &cert.certificate_id, input.level)
         .await?
         .is_some()

@@ -1,6 +1,8 @@
 //! Reporting periods (manual §6): 周报 run Monday–Sunday, 半月报 the 1st–15th
-//! and the 16th–end of month. A province's change of cycle takes effect when
-//! the current period ends, so periods never overlap.
+//! and the 16th–end of month. A province's change of cycle takes effect
+//! after the current period with a whole period of the new kind; the days
+//! between stay in periods of the old kind, none shorter than a whole one,
+//! so periods never overlap and none lasts a day or two.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
@@ -113,15 +115,37 @@ impl Schedule {
             .map_or((None, Cycle::Weekly), |c| (Some(c.from), c.cycle))
     }
 
-    /// The period containing a day, cut at the days a change starts.
+    /// The period containing a day: the natural period of the cycle in
+    /// force, cut at the days a change starts. A piece shorter than a whole
+    /// period before a change joins the period before it, so that no school
+    /// is asked for a report of a day or two.
     pub fn period(&self, day: NaiveDate) -> Period {
         let (from, cycle) = self.in_force(day);
+        let until = self.changes.iter().find(|c| c.from > day).map(|c| c.from);
+        let within = |d: NaiveDate| from.is_none_or(|f| d >= f);
         let mut p = Period::containing(cycle, day);
         if let Some(from) = from {
             p.start = p.start.max(from);
         }
-        if let Some(next) = self.changes.iter().find(|c| c.from > day) {
-            p.end = p.end.min(next.from - Duration::days(1));
+        let Some(until) = until else {
+            return p;
+        };
+        let last = until - Duration::days(1);
+        if p.end > last {
+            // The piece before the change: it joins the period before it.
+            p.end = last;
+            let before = p.start - Duration::days(1);
+            if within(before) {
+                p.start = Period::containing(cycle, before).start;
+                if let Some(from) = from {
+                    p.start = p.start.max(from);
+                }
+            }
+        } else {
+            let after = Period::containing(cycle, p.end + Duration::days(1));
+            if after.start < until && after.end > last {
+                p.end = last;
+            }
         }
         p
     }
@@ -131,14 +155,40 @@ impl Schedule {
         self.period(p.end + Duration::days(1))
     }
 
-    /// Switches to a cycle from the end of the current period on; a change
-    /// not yet in force is replaced.
+    /// Switches to a cycle when the current period ends: the new cycle
+    /// starts with a whole period of its kind, and the days until then stay
+    /// in periods of the old kind — at least one whole one, the rest joined
+    /// to the last (a change not yet in force is replaced). The current
+    /// period never changes.
     pub fn switch(&mut self, cycle: Cycle, today: NaiveDate) {
-        let from = self.period(today).end + Duration::days(1);
-        self.changes.retain(|c| c.from < from);
-        if self.in_force(today).1 != cycle {
-            self.changes.push(CycleChange { from, cycle });
+        let current = self.period(today);
+        let end = current.end + Duration::days(1);
+        let all = std::mem::take(&mut self.changes);
+        self.changes = all.iter().filter(|c| c.from < end).copied().collect();
+        if self.period(today) != current {
+            // The current period ends where a pending change starts: that
+            // change stays, or the current period would move.
+            self.changes = all.iter().filter(|c| c.from <= end).copied().collect();
         }
+        let old = self.in_force(end).1;
+        if old == cycle {
+            return;
+        }
+        // The first whole period of the old kind from `end` on.
+        let natural = Period::containing(old, end);
+        let whole = if natural.start == end {
+            natural
+        } else {
+            Period::containing(old, natural.end + Duration::days(1))
+        };
+        let mut from = Period::containing(cycle, end).start;
+        if from < end {
+            from = Period::containing(cycle, end).end + Duration::days(1);
+        }
+        while from != end && whole.end >= from {
+            from = Period::containing(cycle, from).end + Duration::days(1);
+        }
+        self.changes.push(CycleChange { from, cycle });
     }
 
     /// The change that waits for the current period to end.
@@ -180,36 +230,116 @@ mod tests {
         assert_eq!(p.end, d("2026-12-31"));
     }
 
-    #[test]
-    fn a_change_of_cycle_starts_after_the_current_period() {
-        let mut s = Schedule::default();
-        // Wednesday of a week: the half-month cycle starts next Monday.
-        s.switch(Cycle::HalfMonthly, d("2026-11-25"));
-        assert_eq!(s.pending(d("2026-11-25")).unwrap().from, d("2026-11-30"));
-        assert_eq!(s.period(d("2026-11-25")).cycle, Cycle::Weekly);
-        let first = s.period(d("2026-11-30"));
-        assert_eq!((first.start, first.end), (d("2026-11-30"), d("2026-11-30")));
-        let second = s.next(&first);
-        assert_eq!(
-            (second.start, second.end),
-            (d("2026-12-01"), d("2026-12-15"))
-        );
-        // Changing back before it starts cancels the pending change.
-        s.switch(Cycle::Weekly, d("2026-11-26"));
-        assert!(s.pending(d("2026-11-26")).is_none());
-        assert_eq!(s.period(d("2026-12-02")).cycle, Cycle::Weekly);
+    fn span(p: Period) -> (NaiveDate, NaiveDate, Cycle) {
+        (p.start, p.end, p.cycle)
     }
 
     #[test]
-    fn periods_follow_each_other_without_gaps() {
+    fn a_change_of_cycle_starts_with_a_whole_period_after_the_current_one() {
+        use Cycle::{HalfMonthly as H, Weekly as W};
         let mut s = Schedule::default();
-        s.switch(Cycle::HalfMonthly, d("2026-01-07"));
-        let mut p = s.period(d("2026-01-01"));
-        for _ in 0..60 {
-            let n = s.next(&p);
-            assert_eq!(n.start, p.end + Duration::days(1));
-            assert!(n.start <= n.end);
-            p = n;
+        // Wednesday 03-04: the week 03-09 fits before the half month 03-16.
+        s.switch(H, d("2026-03-04"));
+        assert_eq!(s.pending(d("2026-03-04")).unwrap().from, d("2026-03-16"));
+        assert_eq!(
+            span(s.period(d("2026-03-09"))),
+            (d("2026-03-09"), d("2026-03-15"), W)
+        );
+        assert_eq!(
+            span(s.period(d("2026-03-16"))),
+            (d("2026-03-16"), d("2026-03-31"), H)
+        );
+    }
+
+    #[test]
+    fn a_sliver_before_the_new_cycle_joins_a_whole_old_period() {
+        use Cycle::{HalfMonthly as H, Weekly as W};
+        // Monday 12-07: 12-14 and 12-15 alone would be a two-day period;
+        // the half months start in January, the last week runs to 12-31.
+        let mut s = Schedule::default();
+        s.switch(H, d("2026-12-07"));
+        assert_eq!(
+            span(s.period(d("2026-12-07"))),
+            (d("2026-12-07"), d("2026-12-13"), W),
+            "the current week stays"
+        );
+        assert_eq!(s.pending(d("2026-12-07")).unwrap().from, d("2027-01-01"));
+        let p = s.next(&s.period(d("2026-12-07")));
+        assert_eq!(span(p), (d("2026-12-14"), d("2026-12-20"), W));
+        let p = s.next(&p);
+        assert_eq!(span(p), (d("2026-12-21"), d("2026-12-31"), W));
+        assert_eq!(s.period(d("2026-12-29")), p);
+        assert_eq!(span(s.next(&p)), (d("2027-01-01"), d("2027-01-15"), H));
+
+        // Back to weeks on 2027-01-07: the half month 01-01 – 01-15 stays,
+        // the weeks start on a Monday with the days between joined to it.
+        s.switch(W, d("2027-01-07"));
+        assert_eq!(s.pending(d("2027-01-07")).unwrap().from, d("2027-02-01"));
+        assert_eq!(
+            span(s.period(d("2027-01-20"))),
+            (d("2027-01-16"), d("2027-01-31"), H)
+        );
+        assert_eq!(
+            span(s.period(d("2027-02-01"))),
+            (d("2027-02-01"), d("2027-02-07"), W)
+        );
+    }
+
+    #[test]
+    fn changing_back_before_the_change_cancels_it_unless_the_current_period_moved() {
+        use Cycle::{HalfMonthly as H, Weekly as W};
+        let mut s = Schedule::default();
+        s.switch(H, d("2026-11-25"));
+        assert_eq!(s.pending(d("2026-11-25")).unwrap().from, d("2026-12-16"));
+        // Still in the same week: the change is simply cancelled.
+        s.switch(W, d("2026-11-26"));
+        assert!(s.pending(d("2026-11-26")).is_none());
+        assert_eq!(s.period(d("2026-12-16")).cycle, W);
+
+        // Inside the lengthened last week (12-07 – 12-15) the change stays
+        // (cancelling would cut the current period), and weeks come back
+        // after a whole half month.
+        s.switch(H, d("2026-11-25"));
+        let current = s.period(d("2026-12-10"));
+        assert_eq!(span(current), (d("2026-12-07"), d("2026-12-15"), W));
+        s.switch(W, d("2026-12-10"));
+        assert_eq!(s.period(d("2026-12-10")), current);
+        assert_eq!(
+            span(s.period(d("2026-12-20"))),
+            (d("2026-12-16"), d("2027-01-03"), H)
+        );
+        assert_eq!(
+            span(s.period(d("2027-01-04"))),
+            (d("2027-01-04"), d("2027-01-10"), W)
+        );
+    }
+
+    #[test]
+    fn periods_follow_each_other_without_gaps_or_slivers() {
+        // Every day of a year as the day of a switch, either way.
+        let mut day = d("2026-01-01");
+        while day < d("2027-01-01") {
+            for (first, second) in [
+                (Cycle::Weekly, Cycle::HalfMonthly),
+                (Cycle::HalfMonthly, Cycle::Weekly),
+            ] {
+                let mut s = Schedule::default();
+                s.switch(first, day - Duration::days(40));
+                let current = s.period(day);
+                s.switch(second, day);
+                assert_eq!(s.period(day), current, "{day}: the current period stays");
+                let mut p = s.period(day - Duration::days(20));
+                for _ in 0..12 {
+                    let n = s.next(&p);
+                    assert_eq!(n.start, p.end + Duration::days(1), "{day}");
+                    let days = (n.end - n.start).num_days() + 1;
+                    assert!(days >= 7, "{day}: {n:?}");
+                    assert_eq!(s.period(n.start), n, "{day}");
+                    assert_eq!(s.period(n.end), n, "{day}");
+                    p = n;
+                }
+            }
+            day += Duration::days(1);
         }
     }
 }

@@ -13,7 +13,7 @@ export type ExamMethod = components['schemas']['ExamMethod']
 
 export const LEVELS: Level[] = ['初级', '中级', '高级']
 export const METHODS: ExamMethod[] = ['笔试', '机考', '实操', '面试']
-export const PHASES = ['未发布', '未开始', '报名中', '排考中', '考试中', '成绩登记中', '公示中', '已结束']
+export const PHASES = ['未发布', '未开始', '报名中', '待排考', '排考中', '待考试', '考试中', '成绩登记中', '公示中', '已结束']
 
 export const subjects = (query: SubjectQuery) => call(client.GET('/api/exam/subjects', { params: { query } }))
 export const createSubject = (body: SubjectInput) => call(client.POST('/api/exam/subjects', { body }))

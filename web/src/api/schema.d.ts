@@ -3348,7 +3348,7 @@ export interface components {
          * @description 考试计划状态, derived from the clock and the plan's windows.
          * @enum {string}
          */
-        PlanPhase: "未发布" | "未开始" | "报名中" | "排考中" | "考试中" | "成绩登记中" | "公示中" | "已结束";
+        PlanPhase: "未发布" | "未开始" | "报名中" | "待排考" | "排考中" | "待考试" | "考试中" | "成绩登记中" | "公示中" | "已结束";
         PlanSchool: {
             schoolId: string;
             schoolName: string;
@@ -3575,6 +3575,9 @@ export interface components {
         RoomType: "笔试考场" | "机考考场" | "实操考场" | "面试考场";
         /** @description A room with its derived status. */
         RoomView: components["schemas"]["Room"] & {
+            /** @description Set up by another school at this school's site (借考): shown to the
+             *     host, changed only by its own school. */
+            readOnly: boolean;
             /** @description 考场状态 (derived from the plan's 排考时间). */
             status: components["schemas"]["RoomStatus"];
         };
@@ -6448,7 +6451,7 @@ export interface operations {
             query?: {
                 /** @description 计划名称 (contains). */
                 name?: string;
-                /** @description 计划状态 (未发布/未开始/报名中/排考中/考试中/成绩登记中/公示中/已结束). */
+                /** @description 计划状态 (未发布/未开始/报名中/待排考/排考中/待考试/考试中/成绩登记中/公示中/已结束). */
                 phase?: string;
                 certificateId?: string;
                 /** @description 1-based page number. */
