@@ -2129,8 +2129,9 @@ export interface components {
             siteId: components["schemas"]["RecordId"];
         };
         /**
-         * @description 审核通过: 审核人数 per major line, or the total when no major was named.
-         *     Without numbers the applied ones are approved as they are.
+         * @description 审核通过: 审核人数 for every major line, or the total when no major was
+         *     named. Without any numbers the applied ones are approved as they are;
+         *     numbers for only some lines are refused.
          */
         ApproveInput: {
             /** Format: int32 */
@@ -2179,7 +2180,10 @@ export interface components {
             idNumber: string;
             idType: components["schemas"]["IdType"];
             kind: components["schemas"]["CandidateKind"];
-            /** @description 就读专业代码 (a major of the catalogue); required for 院校考生. */
+            /**
+             * @description 就读专业: its 专业代码, or its exact name when the catalogue gives
+             *     that name one code only; required for 院校考生.
+             */
             majorCode?: string | null;
             majorLevel?: components["schemas"]["MajorLevel"] | null;
             name: string;
@@ -3109,6 +3113,11 @@ export interface components {
         };
         Paged_RoomView: {
             items: (components["schemas"]["Room"] & {
+                /**
+                 * @description Set up by another school at this school's site (借考): shown to the
+                 *     host, changed only by its own school.
+                 */
+                readOnly: boolean;
                 /** @description 考场状态 (derived from the plan's 排考时间). */
                 status: components["schemas"]["RoomStatus"];
             })[];
@@ -3575,8 +3584,10 @@ export interface components {
         RoomType: "笔试考场" | "机考考场" | "实操考场" | "面试考场";
         /** @description A room with its derived status. */
         RoomView: components["schemas"]["Room"] & {
-            /** @description Set up by another school at this school's site (借考): shown to the
-             *     host, changed only by its own school. */
+            /**
+             * @description Set up by another school at this school's site (借考): shown to the
+             *     host, changed only by its own school.
+             */
             readOnly: boolean;
             /** @description 考场状态 (derived from the plan's 排考时间). */
             status: components["schemas"]["RoomStatus"];
@@ -4096,6 +4107,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description 记录状态不允许此操作，或已被他人修改 */
             409: {
                 headers: {
@@ -4180,6 +4200,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     candidates_create: {
@@ -4222,6 +4251,15 @@ export interface operations {
             };
             /** @description 无权进行此操作 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4288,6 +4326,15 @@ export interface operations {
             };
             /** @description 无权进行此操作 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4362,6 +4409,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description 记录状态不允许此操作，或已被他人修改 */
             409: {
                 headers: {
@@ -4422,6 +4478,15 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5052,6 +5117,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     certificates_create: {
@@ -5093,6 +5167,15 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5381,6 +5464,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     declarations_create: {
@@ -5423,6 +5515,15 @@ export interface operations {
             };
             /** @description 无权进行此操作 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5489,6 +5590,15 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5587,6 +5697,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     declarations_create_plan: {
@@ -5628,6 +5747,15 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5952,6 +6080,15 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6500,6 +6637,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     exam_create_plan: {
@@ -6541,6 +6687,15 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6920,6 +7075,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     exam_create_subject: {
@@ -6961,6 +7125,15 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7296,6 +7469,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     imports_create: {
@@ -7338,6 +7520,15 @@ export interface operations {
             };
             /** @description 无权进行此操作 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7593,6 +7784,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     orgs_health: {
@@ -7689,6 +7889,15 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7960,6 +8169,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     payments_generate: {
@@ -8083,6 +8301,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description 记录状态不允许此操作，或已被他人修改 */
             409: {
                 headers: {
@@ -8178,6 +8405,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     payments_batch_confirm: {
@@ -8219,6 +8455,15 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8545,6 +8790,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     registrations_batch_delete: {
@@ -8587,6 +8841,15 @@ export interface operations {
             };
             /** @description 无权进行此操作 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8654,6 +8917,15 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8893,6 +9165,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rooms_create: {
@@ -9016,6 +9297,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description 记录状态不允许此操作，或已被他人修改 */
             409: {
                 headers: {
@@ -9076,6 +9366,15 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9566,6 +9865,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description 记录状态不允许此操作，或已被他人修改 */
             409: {
                 headers: {
@@ -9761,6 +10069,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     sites_create: {
@@ -9803,6 +10120,15 @@ export interface operations {
             };
             /** @description 无权进行此操作 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9875,6 +10201,15 @@ export interface operations {
             };
             /** @description 无权进行此操作 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10068,6 +10403,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description 记录状态不允许此操作，或已被他人修改 */
             409: {
                 headers: {
@@ -10157,6 +10501,15 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10402,6 +10755,15 @@ export interface operations {
             };
             /** @description 无权进行此操作 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11173,6 +11535,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     users_create: {
@@ -11215,6 +11586,15 @@ export interface operations {
             };
             /** @description 无权进行此操作 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11335,6 +11715,15 @@ export interface operations {
             };
             /** @description 无权进行此操作 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11879,6 +12268,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     weekly_reports_create: {
@@ -11921,6 +12319,15 @@ export interface operations {
             };
             /** @description 无权进行此操作 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12066,6 +12473,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12158,6 +12574,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     weekly_reports_overview: {
@@ -12198,6 +12623,15 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
