@@ -396,3 +396,31 @@ async fn the_log_pages_newest_first_filters_and_exports() {
     assert_eq!(exports.len(), 1, "the export is itself recorded");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn failed_rows_links_and_photo_links_are_recorded_when_handed_out() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    let file = vslc_api_tests::workbook(&[
+        vec!["*编号", "*内容", "日期"],
+        vec!["A1", "第一行", "2026-02-30"],
+        vec!["A2", "第二行", ""],
+    ]);
+    let id = app
+        .upload_import(&t, "demo-notes", "备注.xlsx", file, false)
+        .await;
+    let done = app.wait_import(&t, &id).await;
+    assert!(done["failedRowsUrl"].is_string(), "{done}");
+    let handed = actions(&app, &t, "import.failed_rows").await;
+    assert_eq!(handed.len(), 1, "only the answer with the link: {handed:?}");
+    assert_eq!(handed[0]["kind"], "下载");
+    assert_eq!(handed[0]["targetId"], id.as_str());
+    let list = app.get("/api/imports", Some(&t)).await;
+    assert_eq!(list.status, 200);
+    assert_eq!(actions(&app, &t, "import.failed_rows").await.len(), 2);
+    // The import's creation is a change like any other.
+    let created = actions(&app, &t, "imports.create").await;
+    assert_eq!(created.len(), 1, "{created:?}");
+    assert_eq!(created[0]["targetId"], id.as_str());
+    app.stop().await;
+}
