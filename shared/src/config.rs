@@ -51,6 +51,9 @@ pub struct Config {
     /// service; without it the documented rule set decides.
     pub identity_url: Option<String>,
     pub identity_token: Option<String>,
+    /// `VSLC_AUDIT_RETENTION_DAYS`: how long 操作日志 entries are kept
+    /// (the table's TTL removes them afterwards); default 3 years.
+    pub audit_retention_days: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -66,6 +69,9 @@ impl std::fmt::Debug for Config {
             .finish_non_exhaustive()
     }
 }
+
+/// 3 years (PIPL asks for a retention period; three years is the usual one).
+pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 1095;
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -121,6 +127,8 @@ impl Config {
             seed_demo: parse("VSLC_SEED_DEMO", true)?,
             identity_url: var("VSLC_IDENTITY_URL"),
             identity_token: var("VSLC_IDENTITY_TOKEN"),
+            audit_retention_days: parse("VSLC_AUDIT_RETENTION_DAYS", DEFAULT_AUDIT_RETENTION_DAYS)?
+                .max(1),
         })
     }
 

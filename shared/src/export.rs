@@ -1,5 +1,5 @@
 //! Exports (批量导出): an xlsx written to the documents store and handed
-//! out as a signed, expiring download URL.
+//! out as a signed, expiring download URL, and recorded in the 操作日志.
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 use serde::Serialize;
@@ -128,6 +128,8 @@ pub async fn deliver(
         .documents
         .download_url(&key, Some(&file_name), state.config.url_ttl)
         .await?;
+    // Every export of personal data passes here: one 操作日志 entry each.
+    crate::audit::record::exported(state, stem, title, rows, &key).await;
     Ok(ExportFile {
         url,
         file_name,

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod adapters;
 pub mod alloc;
+pub mod audit;
 pub mod candidates;
 pub mod catalogue;
 pub mod config;

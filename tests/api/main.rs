@@ -1,5 +1,6 @@
 //! Black-box API tests over HTTP against the dev server.
 
+mod audit;
 mod auth;
 mod candidate_imports;
 mod candidate_photos;

@@ -85,7 +85,10 @@ export const MENU: MenuGroup[] = [
   {
     title: '系统管理',
     icon: 'Setting',
-    items: [{ path: '/users', title: '用户管理', roles: ['院校管理员', '培训评价组织管理员', '省级管理员'] }],
+    items: [
+      { path: '/users', title: '用户管理', roles: ['院校管理员', '培训评价组织管理员', '省级管理员'] },
+      { path: '/audit', title: '操作日志', roles: ['院校管理员', '培训评价组织管理员', '省级管理员'] },
+    ],
   },
 ]
 

@@ -17,6 +17,7 @@ export const router = createRouter({
         { path: 'standards/:kind(skill|site)', component: () => import('./views/StandardList.vue'), props: true },
         { path: 'certificates', component: () => import('./views/CertificateList.vue') },
         { path: 'users', component: () => import('./views/UserList.vue') },
+        { path: 'audit', component: () => import('./views/AuditLog.vue') },
         { path: 'candidates/:kind(school|social)', component: () => import('./views/CandidateList.vue'), props: true },
         { path: 'exam/subjects', component: () => import('./views/SubjectList.vue') },
         { path: 'exam/plans', component: () => import('./views/PlanList.vue') },

@@ -71,5 +71,6 @@ pub fn all() -> Vec<(Area, fn() -> AreaRouter)> {
             vslc_imports::routes as fn() -> AreaRouter,
         ),
         (vslc_verify::AREA, vslc_verify::routes as fn() -> AreaRouter),
+        (vslc_audit::AREA, vslc_audit::routes as fn() -> AreaRouter),
     ]
 }

@@ -70,7 +70,21 @@ async fn get_one(
     session: Session,
     Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<CandidateView>> {
-    service::get(&state, &session, &no).await.map(axum::Json)
+    let view = service::get(&state, &session, &no).await?;
+    vslc_shared::audit::viewed(
+        &state,
+        &session,
+        "candidate.view",
+        "查看考生",
+        ("candidate", &view.candidate_no),
+        format!(
+            "{} {}",
+            view.name,
+            vslc_shared::mask::id_number(&view.id_number)
+        ),
+    )
+    .await;
+    Ok(axum::Json(view))
 }
 
 /// 编辑考生: after 信息准确, 姓名, 证件类型 and 证件号码 are frozen (409).
@@ -192,9 +206,19 @@ async fn photo_url(
     session: Session,
     Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<PhotoLink>> {
-    Ok(axum::Json(PhotoLink {
-        url: photo::url(&state, &session, &no).await?,
-    }))
+    let url = photo::url(&state, &session, &no).await?;
+    vslc_shared::audit::record(
+        &state,
+        &session,
+        vslc_shared::audit::Event::new(
+            vslc_shared::audit::AuditKind::Download,
+            "candidate.photo",
+            "下载考生照片",
+        )
+        .target("candidate", no.as_str()),
+    )
+    .await;
+    Ok(axum::Json(PhotoLink { url }))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

@@ -99,6 +99,7 @@ async fn list(
     for r in page.items {
         items.push(service::view(&state, &KINDS, r).await?);
     }
+    audit_failed_rows(&state, &session, &items).await;
     Ok(axum::Json(Paged {
         items,
         total: page.total,
@@ -116,5 +117,24 @@ async fn get_one(
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<ImportView>> {
     let record = service::get(&state, &session, &id).await?;
-    Ok(axum::Json(service::view(&state, &KINDS, record).await?))
+    let view = service::view(&state, &KINDS, record).await?;
+    audit_failed_rows(&state, &session, std::slice::from_ref(&view)).await;
+    Ok(axum::Json(view))
+}
+
+/// The failed-rows links handed out (personal data) go to the 操作日志.
+async fn audit_failed_rows(state: &AppState, session: &Session, views: &[ImportView]) {
+    let ids: Vec<&str> = views
+        .iter()
+        .filter(|v| v.failed_rows_url.is_some())
+        .map(|v| v.id.as_str())
+        .collect();
+    vslc_shared::audit::record::links_handed_out(
+        state,
+        session,
+        ("import.failed_rows", "下载导入失败数据"),
+        "import",
+        &ids,
+    )
+    .await;
 }

@@ -82,7 +82,18 @@ async fn get_one(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<RegistrationView>> {
-    service::get(&state, &session, &id).await.map(axum::Json)
+    let view = service::get(&state, &session, &id).await?;
+    let c = &view.registration.candidate;
+    vslc_shared::audit::viewed(
+        &state,
+        &session,
+        "registration.view",
+        "查看报考数据",
+        ("registration", &view.registration.id),
+        format!("{} {}", c.name, vslc_shared::mask::id_number(&c.id_number)),
+    )
+    .await;
+    Ok(axum::Json(view))
 }
 
 /// 删除报考数据 (未排考 and unpaid).

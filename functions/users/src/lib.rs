@@ -87,7 +87,22 @@ async fn get_one(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<UserView>> {
-    manage::get(&state, &session, &id).await.map(axum::Json)
+    let view = manage::get(&state, &session, &id).await?;
+    let phone = view
+        .phone
+        .as_deref()
+        .map(vslc_shared::mask::phone)
+        .unwrap_or_default();
+    vslc_shared::audit::viewed(
+        &state,
+        &session,
+        "user.view",
+        "查看用户",
+        ("user", &view.id),
+        format!("{} {} {phone}", view.account, view.name),
+    )
+    .await;
+    Ok(axum::Json(view))
 }
 
 /// 编辑用户 (only while 停用).

@@ -11,6 +11,7 @@ use super::session::Session;
 use super::tenant::Tenant;
 use super::throttle::LoginThrottle;
 use super::user::{User, UserStatus};
+use crate::audit::{self, Actor, AuditKind, Event};
 use crate::domain::NewPassword;
 use crate::http::{ApiError, ClientAddr};
 use crate::ports::table::{Condition, Update};
@@ -122,22 +123,45 @@ pub async fn login(
         .as_ref()
         .map_or(super::password::DUMMY_HASH, |u| u.password_hash.as_str());
     let matches = verify_password(&req.password, hash).await?;
-    let Some(user) = user.filter(|_| matches) else {
-        return Err(throttle
-            .failed(table)
-            .await?
-            .unwrap_or_else(|| ApiError::unauthorized(WRONG_CREDENTIALS)));
+    let user = match user {
+        Some(u) if matches => u,
+        user => {
+            let error = throttle
+                .failed(table)
+                .await?
+                .unwrap_or_else(|| ApiError::unauthorized(WRONG_CREDENTIALS));
+            // One audit write for known and unknown accounts alike (same cost):
+            // a known account's failure goes to its tenant's 操作日志, an
+            // unknown one's to the platform's, which no tenant reads.
+            let (actor, why) = match &user {
+                Some(u) => (Actor::from(u), "密码错误"),
+                None => (Actor::unknown(&account), "账号不存在"),
+            };
+            audit::record_as(state, actor, login_failed(why)).await;
+            return Err(error);
+        }
     };
     // The right password is no guess, also for a stopped account.
     throttle.succeeded(table).await?;
     if user.status == UserStatus::Disabled {
+        audit::record_as(state, Actor::from(&user), login_failed("账号已停用")).await;
         return Err(ApiError::forbidden("账号已停用，请联系本单位管理员"));
     }
     let (token, session) = Session::start(state, &user).await?;
+    audit::record(
+        state,
+        &session,
+        Event::new(AuditKind::Login, "auth.login", "登录"),
+    )
+    .await;
     Ok(LoginResponse {
         token,
         user: Me::from(&session),
     })
+}
+
+fn login_failed(why: &str) -> Event {
+    Event::new(AuditKind::Login, "auth.login_failed", "登录失败").failed(why)
 }
 
 /// 修改密码: ends every session of the user and returns a fresh one.

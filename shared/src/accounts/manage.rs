@@ -11,6 +11,7 @@ use super::role::Role;
 use super::session::Session;
 use super::throttle;
 use super::user::{User, UserStatus};
+use crate::audit::{AuditKind, Event};
 use crate::domain::{AccountName, NewPassword, PersonName, Phone};
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::ports::table::{Condition, TableError, TxOp, Update, from_item};
@@ -247,10 +248,38 @@ pub async fn create(
         }
         other => other.into(),
     })?;
+    audited(
+        state,
+        session,
+        &user,
+        Event::new(AuditKind::Create, "user.create", "新增用户")
+            .detail(format!("角色：{}", roles_text(&user))),
+    )
+    .await;
     Ok(IssuedPassword {
         user: UserView::of(&user, true),
         password: password.as_str().to_owned(),
     })
+}
+
+/// 角色 with the certificates of a 证书负责人, for the 操作日志.
+fn roles_text(u: &User) -> String {
+    if u.cert_lead && !u.certificates.is_empty() {
+        format!("{}（证书：{}）", u.role.label(), u.certificates.join("、"))
+    } else {
+        u.role.label().to_owned()
+    }
+}
+
+/// Records an event about a user (account and name; the phone masked).
+async fn audited(state: &AppState, session: &Session, user: &User, event: Event) {
+    let phone = user.phone.as_ref().map(Phone::masked).unwrap_or_default();
+    let event = event.target("user", user.id.clone()).describe(
+        format!("{} {} {phone}", user.account, user.name)
+            .trim_end()
+            .to_owned(),
+    );
+    crate::audit::record(state, session, event).await;
 }
 
 /// Applies `update` if the user is still as read (version) and in `from`.
@@ -317,10 +346,10 @@ pub async fn disable(state: &AppState, session: &Session, id: &str) -> Result<Us
     let update = Update::new()
         .set("status", UserStatus::Disabled.label())
         .add("sessionEpoch", 1);
-    Ok(UserView::of(
-        &transition(state, &user, UserStatus::Active, update).await?,
-        true,
-    ))
+    let after = transition(state, &user, UserStatus::Active, update).await?;
+    let event = Event::new(AuditKind::Update, "user.disable", "停用用户");
+    audited(state, session, &after, event).await;
+    Ok(UserView::of(&after, true))
 }
 
 pub async fn enable(state: &AppState, session: &Session, id: &str) -> Result<UserView, ApiError> {
@@ -328,10 +357,10 @@ pub async fn enable(state: &AppState, session: &Session, id: &str) -> Result<Use
     let user = load(state, session, id).await?;
     require_status(&user, UserStatus::Disabled, "启用")?;
     let update = Update::new().set("status", UserStatus::Active.label());
-    Ok(UserView::of(
-        &transition(state, &user, UserStatus::Disabled, update).await?,
-        true,
-    ))
+    let after = transition(state, &user, UserStatus::Disabled, update).await?;
+    let event = Event::new(AuditKind::Update, "user.enable", "启用用户");
+    audited(state, session, &after, event).await;
+    Ok(UserView::of(&after, true))
 }
 
 pub async fn edit(
@@ -362,10 +391,16 @@ pub async fn edit(
         )
         .set("certLead", cert_lead)
         .set("certificates", certificates);
-    Ok(UserView::of(
-        &transition(state, &user, UserStatus::Disabled, update).await?,
-        true,
-    ))
+    let after = transition(state, &user, UserStatus::Disabled, update).await?;
+    // A change of role or certificate scope is a grant (授权); other edits
+    // get the request's generic entry.
+    let (before, now) = (roles_text(&user), roles_text(&after));
+    if before != now {
+        let event = Event::new(AuditKind::Grant, "user.roles", "修改角色")
+            .detail(format!("角色：{before} → {now}"));
+        audited(state, session, &after, event).await;
+    }
+    Ok(UserView::of(&after, true))
 }
 
 pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
@@ -430,6 +465,8 @@ pub async fn reset_password(
         .await?;
     let user: User = from_item(after)?;
     throttle::forget_account(state.table.as_ref(), &user.account).await?;
+    let event = Event::new(AuditKind::Update, "user.reset_password", "重置密码");
+    audited(state, session, &user, event).await;
     Ok(IssuedPassword {
         user: UserView::of(&user, true),
         password: password.as_str().to_owned(),

@@ -91,6 +91,7 @@ impl Session {
         }
         match User::load(state.table.as_ref(), &session.tenant, &session.user_id).await? {
             Some(u) if u.status == UserStatus::Active && u.session_epoch == session.epoch => {
+                crate::audit::context::note_session(&session);
                 Ok(session)
             }
             Some(u) if u.status == UserStatus::Disabled => {

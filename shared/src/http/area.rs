@@ -2,6 +2,8 @@
 //! area's routes are written once; `mount` adds `/health` and the prefix,
 //! and the OpenAPI paths are collected as the routes are added.
 
+use std::sync::Arc;
+
 use axum::http::{HeaderValue, Request};
 use axum::response::IntoResponse;
 use axum::{Extension, Router};
@@ -16,6 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::error::ApiError;
+use crate::audit;
 use crate::state::AppState;
 
 /// A feature area (功能模块) and the prefix it serves.
@@ -46,15 +49,26 @@ async fn health(Extension(area): Extension<Area>) -> axum::Json<Health> {
     })
 }
 
-/// The area's routes under its prefix, with `/health`.
+/// The area's routes under its prefix, with `/health`; each request notes
+/// its route for the audit log (`audit::context::note_route`).
 pub fn mount(area: Area, routes: AreaRouter) -> AreaRouter {
-    let inner = routes.routes(routes!(health)).layer(Extension(area));
+    let ops = Arc::new(audit::context::Operations::of(area, routes.get_openapi()));
+    let inner = routes
+        .routes(routes!(health))
+        .layer(axum::middleware::from_fn(audit::context::note_route))
+        .layer(Extension(ops))
+        .layer(Extension(area));
     OpenApiRouter::new().nest(area.prefix, inner)
 }
 
-/// Splits into the router (state applied) and the area's API document.
+/// Splits into the router (state applied, changes audited) and the area's
+/// API document.
 pub fn finish(router: AreaRouter, state: AppState) -> (Router, OpenApi) {
     let (router, api) = router.split_for_parts();
+    let router = router.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        audit::context::audit_requests,
+    ));
     (router.with_state(state), api)
 }
 

@@ -4,6 +4,80 @@
  */
 
 export interface paths {
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 操作日志列表: the session's own tenant, newest first, one keyset page
+         *     (院校管理员, 培训评价组织管理员, 省级管理员).
+         */
+        get: operations["audit_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 导出操作日志: everything the filter matches (at most 20000 entries);
+         *     the export is itself recorded.
+         */
+        post: operations["audit_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness of one area. */
+        get: operations["audit_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 操作类型 as the search form offers them. */
+        get: operations["audit_kinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/health": {
         parameters: {
             query?: never;
@@ -2150,6 +2224,84 @@ export interface components {
          * @enum {string}
          */
         Audience: "所有考生" | "院校考生" | "社会考生";
+        /**
+         * @description One 操作日志 entry. Written once (conditional on its key being new) and
+         *     never changed; the table's TTL removes it at `expiresAt`. Personal data
+         *     appears only masked (`513*****0013`, `185****0926`).
+         */
+        AuditEntry: {
+            /** @description 登录账号 (as typed, for failed logins). */
+            account: string;
+            /**
+             * @description Stable code of the operation (`candidate.view`, `auth.login_failed`,
+             *     `weekly-reports.submit`).
+             */
+            action: string;
+            /** @description 操作时间 (China time, `YYYY-MM-DD HH:MM:SS`). */
+            at: string;
+            /** @description 客户端地址. */
+            clientAddr: string;
+            /** @description Why it failed, rows exported, roles before and after, …. */
+            detail?: string | null;
+            /**
+             * Format: int64
+             * @description When the table's TTL removes the entry (Unix seconds).
+             */
+            expiresAt: number;
+            /** @description 日志编号: a ULID, so ids sort by time. */
+            id: string;
+            /** @description 操作类型. */
+            kind: components["schemas"]["AuditKind"];
+            /** @description 操作内容 (查看考生, 重置密码, 提交周报, …). */
+            label: string;
+            /** @description The request: method and route template (`POST /api/sites/{id}/submit`). */
+            method?: string | null;
+            /** @description 系统模块 (the area: 考生管理, 用户管理, …). */
+            module: string;
+            /** @description 操作状态. */
+            outcome: components["schemas"]["Outcome"];
+            /** @description `x-request-id` of the request, to find its log lines. */
+            requestId?: string | null;
+            /** @description The user's roles at the time. */
+            roles: components["schemas"]["Role"][];
+            route?: string | null;
+            /** @description 操作对象: which record. */
+            targetId?: string | null;
+            /** @description 操作对象: what kind of record (`candidate`, `user`, …). */
+            targetKind?: string | null;
+            /** @description 操作对象: a short, masked description of it. */
+            targetLabel?: string | null;
+            tenant?: components["schemas"]["Tenant"] | null;
+            userId?: string | null;
+            /** @description 操作人员. */
+            userName: string;
+        };
+        /** @description 操作日志 filters (the search form). */
+        AuditFilter: {
+            /** @description An operation code (`candidate.view`) or words of 操作内容. */
+            action?: string | null;
+            /** @description 操作时间 from (`YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`, China time). */
+            from?: string | null;
+            /** @description 操作类型 (登录, 查看, 导出, 下载, 导入, 新增, 修改, 删除, 授权, 其他). */
+            kind?: string | null;
+            /** @description 操作状态: 成功 / 失败. */
+            outcome?: string | null;
+            /** @description 操作时间 to (a day includes all of it). */
+            to?: string | null;
+            /** @description 操作人员: name or account (contains). */
+            userName?: string | null;
+        };
+        /**
+         * @description 操作类型, as RuoYi's 操作日志 groups operations.
+         * @enum {string}
+         */
+        AuditKind: "登录" | "查看" | "导出" | "下载" | "导入" | "新增" | "修改" | "删除" | "授权" | "其他";
+        /** @description One page of 操作日志, newest first. */
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            /** @description Where the next page starts; none on the last page. */
+            nextCursor?: string | null;
+        };
         BatchIds: {
             ids: components["schemas"]["RecordId"][];
         };
@@ -2871,6 +3023,11 @@ export interface components {
             nature: components["schemas"]["OrgNature"];
             phone: string;
         };
+        /**
+         * @description 操作状态.
+         * @enum {string}
+         */
+        Outcome: "成功" | "失败";
         /** @description 本期提交情况: every school of the province for one period. */
         Overview: {
             period: components["schemas"]["Period"];
@@ -3896,6 +4053,205 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    audit_list: {
+        parameters: {
+            query?: {
+                /** @description 操作类型 (登录, 查看, 导出, 下载, 导入, 新增, 修改, 删除, 授权, 其他). */
+                kind?: string;
+                /** @description An operation code (`candidate.view`) or words of 操作内容. */
+                action?: string;
+                /** @description 操作人员: name or account (contains). */
+                userName?: string;
+                /** @description 操作状态: 成功 / 失败. */
+                outcome?: string;
+                /** @description 操作时间 from (`YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`, China time). */
+                from?: string;
+                /** @description 操作时间 to (a day includes all of it). */
+                to?: string;
+                cursor?: string;
+                /** @description Rows per page, 1 to 100 (default 20). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    audit_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuditFilter"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录状态不允许此操作，或已被他人修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    audit_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    audit_kinds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditKind"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 无权进行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     auth_health: {
         parameters: {
             query?: never;

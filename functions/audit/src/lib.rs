@@ -1,0 +1,63 @@
+//! `/api/audit` — 操作日志 (PIPL audit trail): the tenant administrator's
+//! read-only view of their own tenant's entries, and its export. No route
+//! changes or deletes an entry.
+
+use axum::extract::State;
+use utoipa_axum::routes;
+use vslc_shared::AppState;
+use vslc_shared::accounts::Session;
+use vslc_shared::audit::AuditKind;
+use vslc_shared::audit::service::{self, AuditFilter, AuditPage, CursorParams};
+use vslc_shared::export::ExportFile;
+use vslc_shared::http::{ApiResult, Area, AreaRouter, ErrorBody, Json, Query};
+
+pub const AREA: Area = Area {
+    name: "audit",
+    prefix: "/api/audit",
+    title: "操作日志",
+};
+
+pub fn routes() -> AreaRouter {
+    AreaRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(kinds))
+        .routes(routes!(export))
+}
+
+/// 操作日志列表: the session's own tenant, newest first, one keyset page
+/// (院校管理员, 培训评价组织管理员, 省级管理员).
+#[utoipa::path(get, path = "", tag = "audit", params(AuditFilter, CursorParams),
+    responses((status = 200, body = AuditPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(filter): Query<AuditFilter>,
+    Query(paging): Query<CursorParams>,
+) -> ApiResult<axum::Json<AuditPage>> {
+    service::list(&state, &session, &filter, &paging)
+        .await
+        .map(axum::Json)
+}
+
+/// 操作类型 as the search form offers them.
+#[utoipa::path(get, path = "/kinds", tag = "audit",
+    responses((status = 200, body = Vec<AuditKind>), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+async fn kinds(_session: Session) -> axum::Json<Vec<AuditKind>> {
+    axum::Json(service::kinds())
+}
+
+/// 导出操作日志: everything the filter matches (at most 20000 entries);
+/// the export is itself recorded.
+#[utoipa::path(post, path = "/export", tag = "audit", request_body = AuditFilter,
+    responses((status = 200, body = ExportFile), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn export(
+    State(state): State<AppState>,
+    session: Session,
+    Json(filter): Json<AuditFilter>,
+) -> ApiResult<axum::Json<ExportFile>> {
+    service::export(&state, &session, &filter)
+        .await
+        .map(axum::Json)
+}

@@ -1,0 +1,8 @@
+//! Lambda entry point of `/api/audit` (操作日志): wiring only.
+
+vslc_shared::global_allocator!();
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vslc_shared::lambda::run_http(vslc_audit::AREA, vslc_audit::routes).await
+}
