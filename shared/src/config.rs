@@ -54,6 +54,10 @@ pub struct Config {
     /// `VSLC_AUDIT_RETENTION_DAYS`: how long 操作日志 entries are kept
     /// (the table's TTL removes them afterwards); default 3 years.
     pub audit_retention_days: u32,
+    /// `VSLC_IMPORT_DEADLINE_SECS`: how long one import may run before it
+    /// stops, takes back what it saved and ends 失败 (below the worker's
+    /// own time limit on Lambda, so the record never waits on a killed run).
+    pub import_deadline: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -116,6 +120,7 @@ impl Config {
             aws_endpoint: var("AWS_ENDPOINT_URL"),
             session_ttl: Duration::from_secs(3600 * parse("VSLC_SESSION_HOURS", 8u64)?),
             url_ttl: Duration::from_secs(60 * parse("VSLC_UPLOAD_URL_MINUTES", 30u64)?),
+            import_deadline: Duration::from_secs(parse("VSLC_IMPORT_DEADLINE_SECS", 600u64)?),
             period_closer_interval: Duration::from_secs(
                 parse("VSLC_PERIOD_CLOSER_SECS", 300u64)?.max(1),
             ),

@@ -210,3 +210,26 @@ async fn an_import_whose_deliveries_keep_dying_ends_failed() {
     let again = app.wait_import(&t, id).await;
     failed_with(&again, "多次处理均未完成");
 }
+
+#[tokio::test]
+async fn an_import_past_its_deadline_stops_takes_back_its_rows_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = vslc_api_tests::test_config(dir.path());
+    config.import_deadline = std::time::Duration::ZERO;
+    let running = vslc_local::start(config, Arc::new(vslc_shared::ports::SystemClock))
+        .await
+        .unwrap();
+    let app = TestApp {
+        base: running.base_url.clone(),
+        http: reqwest::Client::new(),
+        running: Some(running),
+        dir,
+    };
+    let t = app.login("school-admin").await;
+    let before = candidates(&app, &t).await;
+    failed_with(
+        &import(&app, &t, candidate_roster(&ids(0, 1_500))).await,
+        "文件处理超时",
+    );
+    assert_eq!(candidates(&app, &t).await, before);
+}

@@ -202,6 +202,7 @@ const READER_DIED: &str = "文件读取过程中出错，请用 Excel 打开并�
 /// died: out of time or memory). The next delivery fails the import.
 pub const MAX_ATTEMPTS: u32 = 3;
 const GAVE_UP: &str = "文件多次处理均未完成，已停止处理。请检查文件内容，拆分后重新导入";
+const TIMED_OUT: &str = "文件处理超时，已停止并撤回已保存的数据，请拆分文件后分批导入";
 const STORAGE_FAILED: &str = "保存数据时多次出错，导入未完成，请稍后重新导入";
 
 /// What the sheet reader hands to the importer.
@@ -350,7 +351,8 @@ impl ImportWorker {
         };
         let mut chunk: SheetRows = first.collect();
         let mut read = 0;
-        let mut reported = std::time::Instant::now();
+        let started = std::time::Instant::now();
+        let mut reported = started;
         // The chunk being saved while the next one is checked.
         let mut saving: Option<(Vec<Row>, JoinHandle<anyhow::Result<Outcomes>>)> = None;
         let failure = loop {
@@ -372,6 +374,9 @@ impl ImportWorker {
                     ctx.progress_of(read, declared.max(read + 1)).await?;
                     reported = std::time::Instant::now();
                 }
+            }
+            if started.elapsed() > self.state.config.import_deadline {
+                break Some(TIMED_OUT.into());
             }
             chunk = match rx.recv().await {
                 Some(Read::Rows(rows)) => rows,
