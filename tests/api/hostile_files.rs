@@ -189,9 +189,12 @@ async fn oversize_files_are_refused_up_front_and_unused_uploads_end_failed() {
 async fn an_import_whose_deliveries_keep_dying_ends_failed() {
     let app = spawn_app().await;
     let t = app.login("school-admin").await;
+    let before = candidates(&app, &t).await;
     let done = import(&app, &t, candidate_roster(&ids(0, 3))).await;
     let id = done["id"].as_str().unwrap();
-    // Three deliveries started it and none finished (out of time or memory).
+    assert_eq!(candidates(&app, &t).await, before + 3);
+    // Three deliveries started it, saved its rows and none finished (out of
+    // time or memory).
     let state = app.running.as_ref().unwrap().state.clone();
     let school =
         vslc_shared::accounts::Tenant::new(vslc_shared::accounts::TenantKind::School, "10009");
@@ -209,6 +212,8 @@ async fn an_import_whose_deliveries_keep_dying_ends_failed() {
     app.redeliver_import("10009", id).await;
     let again = app.wait_import(&t, id).await;
     failed_with(&again, "多次处理均未完成");
+    // What those deliveries saved is found by the import's id and taken back.
+    assert_eq!(candidates(&app, &t).await, before);
 }
 
 #[tokio::test]

@@ -423,6 +423,21 @@ impl RowSink for CandidatesSink {
     }
 
     async fn undo(&mut self, ctx: &ImportContext<'_>) -> anyhow::Result<usize> {
-        self.saved.undo(ctx.state.table.as_ref()).await
+        let school = &ctx.record.tenant;
+        let earlier = self
+            .guards
+            .iter()
+            .filter(|(_, g)| g.import_id.as_deref() == Some(ctx.record.id.as_str()))
+            .map(|(id_key, g)| {
+                let keys = vec![
+                    Key::new(school.pk(), format!("CANDID#{id_key}")),
+                    Candidate::key(school, &g.candidate_no),
+                ];
+                (keys, None)
+            })
+            .collect();
+        self.saved
+            .undo_with(ctx.state.table.as_ref(), earlier)
+            .await
     }
 }

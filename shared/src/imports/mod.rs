@@ -136,6 +136,10 @@ pub type Saving = Pin<Box<dyn Future<Output = anyhow::Result<Outcomes>> + Send +
 /// One outcome per row.
 pub type Outcomes = Vec<Result<(), String>>;
 
+/// One saved row: the items it created, and the counter it raised (key,
+/// attribute).
+pub type SavedRow = (Vec<Key>, Option<(Key, &'static str)>);
+
 /// What an xlsx import has saved so far, kept so that a failed import can
 /// take it back (`RowSink::undo`). Savings run on their own tasks, so it is
 /// shared with them.
@@ -167,11 +171,31 @@ impl Saved {
     /// Deletes what the rows created and lowers what they raised; returns
     /// how many rows it took back.
     pub async fn undo(&self, table: &dyn crate::ports::Table) -> anyhow::Result<usize> {
+        self.undo_with(table, Vec::new()).await
+    }
+
+    /// `undo`, also taking back `earlier` rows — what an earlier delivery of
+    /// the same import saved (found by the import's id when the sink
+    /// opened) — that this run had not reached.
+    pub async fn undo_with(
+        &self,
+        table: &dyn crate::ports::Table,
+        earlier: Vec<SavedRow>,
+    ) -> anyhow::Result<usize> {
         let SavedRows {
-            rows,
-            created,
-            counted,
+            mut rows,
+            mut created,
+            mut counted,
         } = std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()));
+        let seen: std::collections::HashSet<Key> = created.iter().cloned().collect();
+        for (keys, count) in earlier {
+            // A row this run saved or re-found is already in `created`.
+            if !keys.is_empty() && keys.iter().all(|k| !seen.contains(k)) {
+                rows += 1;
+                created.extend(keys);
+                counted.extend(count);
+            }
+        }
         for chunk in created.chunks(1_000) {
             table
                 .batch_write(

@@ -441,8 +441,9 @@ impl ImportWorker {
         }
         if record.attempts >= MAX_ATTEMPTS {
             // Every earlier delivery died while processing (time or memory):
-            // another try would too.
+            // another try would too. What they saved is taken back first.
             tracing::error!(import = %id, attempts = record.attempts, "import never finished; failing it");
+            self.take_back(&record).await?;
             return self.fail(&mut record, GAVE_UP.into()).await;
         }
         let attempts = record.attempts + 1;
@@ -470,6 +471,25 @@ impl ImportWorker {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Removes what earlier deliveries of an import saved, as its kind finds
+    /// them by the import's id when it opens.
+    async fn take_back(&self, record: &ImportRecord) -> anyhow::Result<()> {
+        let Some(kind) = self.registry.get(&record.kind).cloned() else {
+            return Ok(());
+        };
+        if kind.file_type() != FileType::Xlsx || record.dry_run {
+            return Ok(());
+        }
+        let ctx = ImportContext {
+            state: &self.state,
+            record,
+            dry_run: false,
+        };
+        let removed = kind.open(&ctx).await?.undo(&ctx).await?;
+        tracing::info!(import = %record.id, removed, "an abandoned import taken back");
+        Ok(())
     }
 
     /// The claimed import, from the upload to the finished record.

@@ -197,11 +197,14 @@ impl ImportKind for RegistrationsImport {
                 .await?
             {
                 let sk = g.get("sk").and_then(|v| v.as_str()).unwrap_or_default();
-                let import = g
-                    .get("importId")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned);
-                guards.insert(sk.trim_start_matches(&prefix).to_owned(), import);
+                let field = |name: &str| g.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+                guards.insert(
+                    sk.trim_start_matches(&prefix).to_owned(),
+                    StoredGuard {
+                        import: field("importId"),
+                        registration: field("registrationId"),
+                    },
+                );
             }
         }
         Ok(Box::new(RegistrationsSink {
@@ -232,8 +235,8 @@ struct RegistrationsSink {
     by_id: HashMap<String, Vec<usize>>,
     pilots: HashMap<String, Pilot>,
     certificates: HashMap<String, Certificate>,
-    /// Registration guards of this plan when the import started: `<考生编号>#<subject>` → import.
-    guards: HashMap<String, Option<String>>,
+    /// Registration guards of this plan when the import started, by `<考生编号>#<subject>`.
+    guards: HashMap<String, StoredGuard>,
     /// `<考生编号>#<subject>` → first row of this file.
     first_row: HashMap<String, usize>,
     /// What this import saved, for `undo`.
@@ -261,10 +264,20 @@ struct Wanted {
     fee_cents: u64,
 }
 
+/// A registration guard as the import found it.
+struct StoredGuard {
+    import: Option<String>,
+    registration: Option<String>,
+}
+
 enum Verdict {
     New(Box<Wanted>),
-    /// Saved by this import before (a redelivery).
-    Own,
+    /// Saved by this import before (a redelivery): what it wrote then, so
+    /// that a failed run can take it back too.
+    Own {
+        created: Vec<Key>,
+        counter: Key,
+    },
 }
 
 impl RegistrationsSink {
@@ -344,14 +357,27 @@ impl RegistrationsSink {
         for k in &keys {
             self.first_row.insert(k.clone(), row.number);
         }
-        let existing: Vec<Option<&str>> = keys
-            .iter()
-            .filter_map(|k| self.guards.get(k))
-            .map(Option::as_deref)
-            .collect();
+        let existing: Vec<&StoredGuard> = keys.iter().filter_map(|k| self.guards.get(k)).collect();
         if !existing.is_empty() {
-            if existing.len() == keys.len() && existing.iter().all(|i| *i == Some(import_id)) {
-                return Ok(Verdict::Own);
+            if existing.len() == keys.len()
+                && existing
+                    .iter()
+                    .all(|g| g.import.as_deref() == Some(import_id))
+            {
+                let mut created: Vec<Key> =
+                    Registration::guard_parts(self.mode, &cert_id, level, &subjects)
+                        .iter()
+                        .map(|part| {
+                            Registration::guard_key(&self.school, &plan.id, &c.candidate_no, part)
+                        })
+                        .collect();
+                if let Some(id) = existing.iter().find_map(|g| g.registration.as_deref()) {
+                    created.push(Registration::key(&self.school, &plan.id, id));
+                }
+                return Ok(Verdict::Own {
+                    created,
+                    counter: Candidate::count_key(&self.school, &c.candidate_no),
+                });
             }
             let taken: Vec<&str> = match self.mode {
                 RegistrationMode::ByCertificate => {
@@ -401,7 +427,12 @@ impl RowSink for RegistrationsSink {
         for (pos, row) in rows.iter().enumerate() {
             match self.check(&plan, row, import_id) {
                 Err(reason) => outcomes.push(Err(reason)),
-                Ok(Verdict::Own) => outcomes.push(Ok(())),
+                Ok(Verdict::Own { created, counter }) => {
+                    outcomes.push(Ok(()));
+                    if !ctx.dry_run {
+                        self.saved.row(created, Some((counter, "count")));
+                    }
+                }
                 Ok(Verdict::New(w)) => {
                     outcomes.push(Ok(()));
                     if ctx.dry_run {
@@ -494,6 +525,39 @@ impl RowSink for RegistrationsSink {
     }
 
     async fn undo(&mut self, ctx: &ImportContext<'_>) -> anyhow::Result<usize> {
-        self.saved.undo(ctx.state.table.as_ref()).await
+        let Some(plan) = &self.plan else {
+            return self.saved.undo(ctx.state.table.as_ref()).await;
+        };
+        // What earlier deliveries saved, by registration: its guards, itself
+        // and one on its candidate's counter.
+        let mut by_registration: HashMap<&str, (Vec<Key>, &str)> = HashMap::new();
+        for (k, g) in &self.guards {
+            if g.import.as_deref() != Some(ctx.record.id.as_str()) {
+                continue;
+            }
+            let (Some(reg), Some((no, part))) = (g.registration.as_deref(), k.split_once('#'))
+            else {
+                continue;
+            };
+            by_registration
+                .entry(reg)
+                .or_insert_with(|| (Vec::new(), no))
+                .0
+                .push(Registration::guard_key(&self.school, &plan.id, no, part));
+        }
+        let earlier = by_registration
+            .into_iter()
+            .map(|(reg, (mut keys, no))| {
+                keys.sort_by(|a, b| a.sk.cmp(&b.sk));
+                keys.push(Registration::key(&self.school, &plan.id, reg));
+                (
+                    keys,
+                    Some((Candidate::count_key(&self.school, no), "count")),
+                )
+            })
+            .collect();
+        self.saved
+            .undo_with(ctx.state.table.as_ref(), earlier)
+            .await
     }
 }
