@@ -278,6 +278,23 @@ impl RowSink for RoomsSink {
     }
 
     async fn undo(&mut self, ctx: &ImportContext<'_>) -> anyhow::Result<usize> {
-        self.saved.undo(ctx.state.table.as_ref()).await
+        // Rooms an earlier delivery of this import made: the school's rooms
+        // carry the import's id (a few hundred at most).
+        let earlier = super::service::all(ctx.state, &self.school)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .into_iter()
+            .filter(|r| r.import_id.as_deref() == Some(ctx.record.id.as_str()))
+            .map(|r| {
+                let keys = vec![
+                    Room::name_key(&r.plan_id, &r.site_id, &r.certificate_id, &r.name),
+                    Room::key(&self.school, &r.id),
+                ];
+                (keys, None)
+            })
+            .collect();
+        self.saved
+            .undo_with(ctx.state.table.as_ref(), earlier)
+            .await
     }
 }
