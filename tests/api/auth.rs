@@ -53,7 +53,7 @@ async fn wrong_passwords_and_unknown_accounts_answer_alike() {
     assert_eq!(wrong.body, unknown.body);
     assert_eq!(
         wrong.body["message"],
-        "账号或密码错误（连续输错5次将锁定账号15分钟）"
+        "账号或密码错误（连续输错5次将暂停本机登录15分钟）"
     );
     let empty = app
         .post(

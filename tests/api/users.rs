@@ -321,7 +321,7 @@ async fn five_wrong_passwords_stop_that_address_for_15_minutes() {
         assert_eq!(status, 401);
         assert_eq!(
             body["message"],
-            "账号或密码错误（连续输错5次将锁定账号15分钟）"
+            "账号或密码错误（连续输错5次将暂停本机登录15分钟）"
         );
     }
     let (status, body) = login_with(&app, "school2-admin", "wrong-password1").await;

@@ -7,7 +7,7 @@ test('a wrong password is refused with the server message', async ({ page }) => 
   await page.getByPlaceholder('账号').fill('school2-admin')
   await page.getByPlaceholder('密码').fill('not-the-password1')
   await page.getByRole('button', { name: '登 录' }).click()
-  await expect(page.getByText('账号或密码错误（连续输错5次将锁定账号15分钟）')).toBeVisible()
+  await expect(page.getByText('账号或密码错误（连续输错5次将暂停本机登录15分钟）')).toBeVisible()
 })
 
 test('a school browses its certificates and checks their chain record', async ({ page }) => {

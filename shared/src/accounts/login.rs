@@ -18,7 +18,7 @@ use crate::ports::table::{Condition, Update};
 use crate::state::AppState;
 
 /// The answer to an unknown account or a wrong password.
-pub const WRONG_CREDENTIALS: &str = "账号或密码错误（连续输错5次将锁定账号15分钟）";
+pub const WRONG_CREDENTIALS: &str = "账号或密码错误（连续输错5次将暂停本机登录15分钟）";
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
