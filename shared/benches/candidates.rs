@@ -92,7 +92,7 @@ fn main() -> anyhow::Result<()> {
 fn open(dir: &std::path::Path) -> anyhow::Result<AppState> {
     let mut config = Config::from_env(Backend::Embedded)?;
     config.data_dir = dir.to_path_buf();
-    Ok(AppState::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")?.0)
+    Ok(vslc_runtime::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")?.0)
 }
 
 async fn run(step: &str) -> anyhow::Result<()> {

@@ -233,8 +233,7 @@ async fn run(dir: &std::path::Path, name: &str) -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
     let mut config = Config::from_env(Backend::Embedded)?;
     config.data_dir = data.path().to_path_buf();
-    let (state, _) =
-        vslc_shared::AppState::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")?;
+    let (state, _) = vslc_runtime::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")?;
     vslc_shared::seed::catalogue::seed(&state).await?;
     let school = Tenant::new(TenantKind::School, "10009");
     let size = bytes.len();

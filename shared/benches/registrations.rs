@@ -68,7 +68,7 @@ async fn run() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let mut config = Config::from_env(Backend::Embedded)?;
     config.data_dir = dir.path().to_path_buf();
-    let (state, _) = AppState::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")?;
+    let (state, _) = vslc_runtime::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")?;
     vslc_shared::seed::seed_demo(&state).await?;
     let school = Tenant::new(TenantKind::School, "10009");
     let t = Instant::now();

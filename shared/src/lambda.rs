@@ -30,7 +30,7 @@ pub fn init_tracing(json: bool) {
 /// Serves one area on Lambda behind the HTTP API.
 pub async fn run_http(area: Area, routes: fn() -> AreaRouter) -> Result<(), lambda_http::Error> {
     init_tracing(true);
-    let state = AppState::from_env().await?;
+    let state = vslc_runtime::from_env().await?;
     let (router, _) = area::finish(area::mount(area, routes()), state);
     let router = area::layers(router.fallback(area::no_route));
     lambda_http::run(router).await
@@ -72,7 +72,7 @@ pub async fn run_worker<W: Worker + 'static>(
     build: impl FnOnce(AppState) -> W,
 ) -> Result<(), lambda_runtime::Error> {
     init_tracing(true);
-    let worker = Arc::new(build(AppState::from_env().await?));
+    let worker = Arc::new(build(vslc_runtime::from_env().await?));
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
         let worker = worker.clone();
         async move {
@@ -87,7 +87,7 @@ pub async fn run_schedule<J: ScheduledJob + 'static>(
     build: impl FnOnce(AppState) -> J,
 ) -> Result<(), lambda_runtime::Error> {
     init_tracing(true);
-    let job = Arc::new(build(AppState::from_env().await?));
+    let job = Arc::new(build(vslc_runtime::from_env().await?));
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<EventBridgeEvent<serde_json::Value>>| {
             let job = job.clone();

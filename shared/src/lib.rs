@@ -3,14 +3,11 @@
 //! workers, scheduled jobs and the application state.
 
 pub mod accounts;
-pub mod adapters;
 pub mod alloc;
 pub mod audit;
 pub mod candidates;
 pub mod catalogue;
-pub mod config;
 pub mod declarations;
-pub mod domain;
 pub mod exam;
 pub mod export;
 #[doc(hidden)]
@@ -22,17 +19,15 @@ pub mod issuance;
 pub mod jobs;
 pub mod lambda;
 pub mod ledger;
-pub mod mask;
 pub mod payments;
-pub mod ports;
 pub mod registrations;
 pub mod review_log;
 pub mod rooms;
 pub mod seed;
-pub mod sequence;
 pub mod sites;
-pub mod state;
 pub mod weekly;
 pub mod worker;
 
-pub use state::AppState;
+pub use vslc_adapters as adapters;
+pub use vslc_ports as ports;
+pub use vslc_ports::{AppState, config, domain, mask, sequence, state};

@@ -23,7 +23,7 @@ fn event(name: &str) -> String {
 fn embedded_state(dir: &std::path::Path) -> AppState {
     let mut config = Config::from_env(Backend::Embedded).unwrap();
     config.data_dir = dir.to_path_buf();
-    AppState::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")
+    vslc_runtime::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")
         .unwrap()
         .0
 }

@@ -11,7 +11,6 @@ use utoipa::IntoParams;
 use utoipa_axum::routes;
 use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
-use vslc_shared::adapters::aws::s3::content_disposition;
 use vslc_shared::domain::RecordId;
 use vslc_shared::http::{
     ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
@@ -19,6 +18,7 @@ use vslc_shared::http::{
 use vslc_shared::imports::service::{self, CreatedImport, ImportView, NewImport};
 use vslc_shared::imports::xlsx::XLSX_CONTENT_TYPE;
 use vslc_shared::imports::{ImportRecord, Registry, registry};
+use vslc_shared::ports::blobs::content_disposition;
 
 pub const AREA: Area = Area {
     name: "imports",

@@ -113,7 +113,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
         .unwrap_or_else(|| format!("http://{addr}"));
     let seed = config.seed_demo;
     let (closer_every, workers) = (config.period_closer_interval, config.workers);
-    let (state, parts) = AppState::embedded(config, clock.clone(), &base_url)?;
+    let (state, parts) = vslc_runtime::embedded(config, clock.clone(), &base_url)?;
 
     let recovered = parts.queue.recover_in_flight().await?;
     if recovered > 0 {

@@ -4,9 +4,7 @@ pub mod code;
 pub mod login;
 pub mod manage;
 pub mod password;
-pub mod role;
 pub mod session;
-pub mod tenant;
 pub mod throttle;
 pub mod user;
 
@@ -14,3 +12,4 @@ pub use role::Role;
 pub use session::Session;
 pub use tenant::{Tenant, TenantKind};
 pub use user::{User, UserStatus};
+pub use vslc_ports::{role, tenant};

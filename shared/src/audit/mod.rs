@@ -10,6 +10,7 @@
 pub mod context;
 pub mod model;
 pub mod record;
+pub mod router;
 pub mod service;
 
 pub use model::{AuditEntry, AuditKind, Outcome};

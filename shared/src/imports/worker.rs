@@ -14,7 +14,7 @@ use super::record::{ImportRecord, ImportStatus};
 use super::xlsx::SheetRows;
 use super::xlsx_guard::{Limits, inspect};
 use super::{FileOutcomes, FileType, ImportContext, ImportKind, Outcomes, Registry, Row};
-use crate::adapters::embedded::signing::decode_component;
+use crate::ports::blobs::decode_component;
 use crate::ports::queue::QueueName;
 use crate::ports::table::Update;
 use crate::state::AppState;

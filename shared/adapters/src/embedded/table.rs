@@ -1,0 +1,549 @@
+//! `Table` on redb: items keyed `pk\0sk`, each GSI a table of
+//! `ipk\0isk\0pk\0sk` pointing back to the item. A redb write transaction is
+//! serialisable, so conditions checked inside it hold at commit.
+
+use std::ops::Bound;
+
+use anyhow::Context;
+use async_trait::async_trait;
+use redb::{Durability, ReadableDatabase, ReadableTable, WriteTransaction};
+
+use super::store::{EmbeddedStore, GSI1, GSI2, HIGH, ITEMS, SEP, blocking, composite, split};
+use vslc_ports::table::{
+    BatchOp, Condition, Cursor, CursorPos, Guarded, Index, Item, Key, Query, QueryPage, SkCond,
+    Table, TableError, TxOp, Update, check_item, check_transaction,
+};
+
+/// The embedded table adapter.
+#[derive(Clone)]
+pub struct EmbeddedTable {
+    store: EmbeddedStore,
+}
+
+impl EmbeddedTable {
+    pub fn new(store: EmbeddedStore) -> Self {
+        Self { store }
+    }
+}
+
+fn backend(e: impl Into<anyhow::Error>) -> TableError {
+    TableError::Backend(e.into())
+}
+
+fn check_text(s: &str) -> Result<(), TableError> {
+    if s.as_bytes().contains(&SEP) {
+        return Err(TableError::Invalid("key text contains NUL".into()));
+    }
+    Ok(())
+}
+
+fn item_key(key: &Key) -> Result<Vec<u8>, TableError> {
+    check_text(&key.pk)?;
+    check_text(&key.sk)?;
+    if key.pk.is_empty() || key.sk.is_empty() {
+        return Err(TableError::Invalid("empty key".into()));
+    }
+    Ok(composite(&[&key.pk, &key.sk]))
+}
+
+fn gsi_def(index: Index) -> super::store::Bytes {
+    match index {
+        Index::Gsi1 => GSI1,
+        Index::Gsi2 => GSI2,
+    }
+}
+
+fn decode(bytes: &[u8]) -> Result<Item, TableError> {
+    serde_json::from_slice(bytes)
+        .context("stored item is not JSON")
+        .map_err(backend)
+}
+
+/// Reads the current item inside a write transaction.
+fn current(txn: &WriteTransaction, key: &Key) -> Result<Option<Item>, TableError> {
+    let items = txn.open_table(ITEMS).map_err(backend)?;
+    let k = item_key(key)?;
+    let got = items.get(k.as_slice()).map_err(backend)?;
+    got.map(|v| decode(v.value())).transpose()
+}
+
+/// Writes (or with `None` removes) an item and keeps the GSIs in step.
+fn store(
+    txn: &WriteTransaction,
+    key: &Key,
+    old: Option<&Item>,
+    new: Option<&Item>,
+) -> Result<(), TableError> {
+    let k = item_key(key)?;
+    {
+        let mut items = txn.open_table(ITEMS).map_err(backend)?;
+        match new {
+            Some(item) => {
+                let bytes = encode(item)?;
+                items
+                    .insert(k.as_slice(), bytes.as_slice())
+                    .map_err(backend)?;
+            }
+            None => {
+                items.remove(k.as_slice()).map_err(backend)?;
+            }
+        }
+    }
+    for index in Index::ALL {
+        let old_ik = old.and_then(|i| index.key_of(i));
+        let new_ik = new.and_then(|i| index.key_of(i));
+        if old_ik == new_ik {
+            continue;
+        }
+        let mut gsi = txn.open_table(gsi_def(index)).map_err(backend)?;
+        if let Some(ik) = old_ik {
+            gsi.remove(composite(&[&ik.pk, &ik.sk, &key.pk, &key.sk]).as_slice())
+                .map_err(backend)?;
+        }
+        if let Some(ik) = new_ik {
+            check_text(&ik.pk)?;
+            check_text(&ik.sk)?;
+            gsi.insert(
+                composite(&[&ik.pk, &ik.sk, &key.pk, &key.sk]).as_slice(),
+                [].as_slice(),
+            )
+            .map_err(backend)?;
+        }
+    }
+    Ok(())
+}
+
+/// The stored form of an item, refused past the size limit (serialised once).
+fn encode(item: &Item) -> Result<Vec<u8>, TableError> {
+    let bytes = serde_json::to_vec(item).map_err(backend)?;
+    if bytes.len() > vslc_ports::table::MAX_ITEM_BYTES {
+        return Err(TableError::TooLarge(bytes.len()));
+    }
+    Ok(bytes)
+}
+
+fn holds(condition: Option<&Condition>, current: Option<&Item>) -> bool {
+    condition.is_none_or(|c| c.holds(current))
+}
+
+/// Applies one operation; Err(ConditionFailed) when its condition fails.
+fn apply(txn: &WriteTransaction, op: &TxOp) -> Result<(), TableError> {
+    let key = op.key()?;
+    let old = current(txn, &key)?;
+    if !holds(op.condition(), old.as_ref()) {
+        return Err(TableError::ConditionFailed);
+    }
+    match op {
+        TxOp::Put { item, .. } => store(txn, &key, old.as_ref(), Some(item)),
+        TxOp::Update { update, .. } => {
+            let new = update.apply(&key, old.clone())?;
+            store(txn, &key, old.as_ref(), Some(&new))
+        }
+        TxOp::Delete { .. } => match old {
+            Some(ref o) => store(txn, &key, Some(o), None),
+            None => Ok(()),
+        },
+        TxOp::Check { .. } => Ok(()),
+    }
+}
+
+/// The byte range of a query, before the cursor is applied.
+fn bounds(base: &[u8], sk: Option<&SkCond>) -> (Vec<u8>, Vec<u8>) {
+    let with = |s: &str, tail: &[u8]| [base, s.as_bytes(), tail].concat();
+    match sk {
+        None => (base.to_vec(), with("", &[HIGH])),
+        Some(SkCond::Eq(v)) => (with(v, &[]), with(v, &[1])),
+        Some(SkCond::BeginsWith(p)) => (with(p, &[]), with(p, &[HIGH])),
+        Some(SkCond::Between(a, b)) => (with(a, &[]), with(b, &[1])),
+        Some(SkCond::Lt(v)) => (base.to_vec(), with(v, &[])),
+        Some(SkCond::Le(v)) => (base.to_vec(), with(v, &[1])),
+        Some(SkCond::Gt(v)) => (with(v, &[1]), with("", &[HIGH])),
+        Some(SkCond::Ge(v)) => (with(v, &[]), with("", &[HIGH])),
+    }
+}
+
+fn run_query(store: &EmbeddedStore, q: &Query) -> Result<QueryPage, TableError> {
+    let (items, next) = scan(store, q, decode)?;
+    Ok(QueryPage { items, next })
+}
+
+/// Walks a query's range, turning each stored value into `T`.
+fn scan<T>(
+    store: &EmbeddedStore,
+    q: &Query,
+    decode: impl Fn(&[u8]) -> Result<T, TableError>,
+) -> Result<(Vec<T>, Option<Cursor>), TableError> {
+    check_text(&q.pk)?;
+    let txn = store.db.begin_read().map_err(backend)?;
+    let items = txn.open_table(ITEMS).map_err(backend)?;
+    let mut base = q.pk.as_bytes().to_vec();
+    base.push(SEP);
+    let (lo, hi) = bounds(&base, q.sk.as_ref());
+    let start = match &q.cursor {
+        Some(c) => {
+            let pos = c.decode(q)?;
+            Some(match (&pos.ipk, &pos.isk) {
+                (Some(ipk), Some(isk)) => composite(&[ipk, isk, &pos.pk, &pos.sk]),
+                _ => composite(&[&pos.pk, &pos.sk]),
+            })
+        }
+        None => None,
+    };
+    let (lower, upper) = match (&start, q.forward) {
+        (Some(s), true) => (
+            Bound::Excluded(s.as_slice().max(lo.as_slice())),
+            Bound::Excluded(hi.as_slice()),
+        ),
+        (Some(s), false) => (
+            Bound::Included(lo.as_slice()),
+            Bound::Excluded(s.as_slice().min(hi.as_slice())),
+        ),
+        (None, _) => (
+            Bound::Included(lo.as_slice()),
+            Bound::Excluded(hi.as_slice()),
+        ),
+    };
+    if lower_after_upper(&lower, &upper) {
+        return Ok((Vec::new(), None));
+    }
+    let limit = q.limit.unwrap_or(usize::MAX).max(1);
+    let mut out = Vec::new();
+    let mut last: Option<CursorPos> = None;
+    let mut more = false;
+
+    let source = match q.index {
+        None => items.range::<&[u8]>((lower, upper)).map_err(backend)?,
+        Some(index) => txn
+            .open_table(gsi_def(index))
+            .map_err(backend)?
+            .range::<&[u8]>((lower, upper))
+            .map_err(backend)?,
+    };
+    let iter: Box<dyn Iterator<Item = _>> = if q.forward {
+        Box::new(source)
+    } else {
+        Box::new(source.rev())
+    };
+    for entry in iter {
+        let (k, v) = entry.map_err(backend)?;
+        let parts = split(k.value());
+        let (pos, item) = match q.index {
+            None => {
+                let [pk, sk] = parts[..] else { continue };
+                (
+                    CursorPos {
+                        pk: pk.into(),
+                        sk: sk.into(),
+                        ipk: None,
+                        isk: None,
+                    },
+                    decode(v.value())?,
+                )
+            }
+            Some(_) => {
+                let [ipk, isk, pk, sk] = parts[..] else {
+                    continue;
+                };
+                let Some(found) = items
+                    .get(composite(&[pk, sk]).as_slice())
+                    .map_err(backend)?
+                else {
+                    continue;
+                };
+                let pos = CursorPos {
+                    pk: pk.into(),
+                    sk: sk.into(),
+                    ipk: Some(ipk.into()),
+                    isk: Some(isk.into()),
+                };
+                (pos, decode(found.value())?)
+            }
+        };
+        let sk_here = pos.isk.as_deref().unwrap_or(&pos.sk);
+        if !q.sk.as_ref().is_none_or(|c| c.matches(sk_here)) {
+            continue;
+        }
+        if out.len() == limit {
+            more = true;
+            break;
+        }
+        out.push(item);
+        last = Some(pos);
+    }
+    let next = if more {
+        last.as_ref().map(Cursor::encode)
+    } else {
+        None
+    };
+    Ok((out, next))
+}
+
+fn lower_after_upper(lower: &Bound<&[u8]>, upper: &Bound<&[u8]>) -> bool {
+    match (lower, upper) {
+        (Bound::Included(l) | Bound::Excluded(l), Bound::Included(u) | Bound::Excluded(u)) => {
+            l >= u
+        }
+        _ => false,
+    }
+}
+
+impl EmbeddedTable {
+    async fn write<T, F>(&self, f: F) -> Result<T, TableError>
+    where
+        F: FnOnce(&WriteTransaction) -> Result<T, TableError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.write_with(Durability::Immediate, f).await
+    }
+
+    /// A write transaction; `Durability::None` skips the fsync, and the next
+    /// `Immediate` commit makes it durable along with everything before it.
+    async fn write_with<T, F>(&self, durability: Durability, f: F) -> Result<T, TableError>
+    where
+        F: FnOnce(&WriteTransaction) -> Result<T, TableError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let store = self.store.clone();
+        blocking(move || {
+            let mut txn = store.db.begin_write()?;
+            txn.set_durability(durability)?;
+            // Dropping the transaction without commit rolls every write back.
+            match f(&txn) {
+                Ok(v) => {
+                    txn.commit()?;
+                    Ok(Ok(v))
+                }
+                Err(e) => Ok(Err(e)),
+            }
+        })
+        .await
+        .map_err(backend)?
+    }
+}
+
+#[async_trait]
+impl Table for EmbeddedTable {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, TableError> {
+        let k = item_key(key)?;
+        let store = self.store.clone();
+        blocking(move || {
+            let txn = store.db.begin_read()?;
+            let items = txn.open_table(ITEMS)?;
+            Ok(items.get(k.as_slice())?.map(|v| v.value().to_vec()))
+        })
+        .await
+        .map_err(backend)?
+        .map(|b: Vec<u8>| decode(&b))
+        .transpose()
+    }
+
+    async fn put(&self, item: Item, condition: Option<Condition>) -> Result<(), TableError> {
+        check_item(&item)?;
+        self.write(move |txn| apply(txn, &TxOp::Put { item, condition }))
+            .await
+    }
+
+    async fn update(
+        &self,
+        key: &Key,
+        update: Update,
+        condition: Option<Condition>,
+    ) -> Result<Item, TableError> {
+        update.check()?;
+        let key = key.clone();
+        self.write(move |txn| {
+            let op = TxOp::Update {
+                key: key.clone(),
+                update,
+                condition,
+            };
+            apply(txn, &op)?;
+            current(txn, &key)?.ok_or_else(|| backend(anyhow::anyhow!("updated item vanished")))
+        })
+        .await
+    }
+
+    async fn delete(&self, key: &Key, condition: Option<Condition>) -> Result<(), TableError> {
+        let key = key.clone();
+        self.write(move |txn| apply(txn, &TxOp::Delete { key, condition }))
+            .await
+    }
+
+    async fn transact(&self, ops: Vec<TxOp>) -> Result<(), TableError> {
+        check_transaction(&ops)?;
+        self.write(move |txn| {
+            let mut failed = Vec::new();
+            for (i, op) in ops.iter().enumerate() {
+                let key = op.key()?;
+                if !holds(op.condition(), current(txn, &key)?.as_ref()) {
+                    failed.push(i);
+                }
+            }
+            if !failed.is_empty() {
+                return Err(TableError::TransactionCanceled { failed });
+            }
+            ops.iter().try_for_each(|op| apply(txn, op))
+        })
+        .await
+    }
+
+    async fn batch_write(&self, ops: Vec<BatchOp>) -> Result<(), TableError> {
+        for op in &ops {
+            match op {
+                BatchOp::Put(item) => check_item(item)?,
+                BatchOp::Delete(key) => {
+                    item_key(key)?;
+                }
+            }
+        }
+        // BatchWriteItem's 25-item chunks are a DynamoDB limit; one redb
+        // transaction applies the whole batch at once.
+        self.write(move |txn| {
+            for op in ops {
+                let tx = match op {
+                    BatchOp::Put(item) => TxOp::Put {
+                        item,
+                        condition: None,
+                    },
+                    BatchOp::Delete(key) => TxOp::Delete {
+                        key,
+                        condition: None,
+                    },
+                };
+                apply(txn, &tx)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn insert_new(&self, items: Vec<Item>) -> Result<Vec<bool>, TableError> {
+        // One redb transaction checks and writes them all, with each table
+        // opened once: this is the bulk-import path.
+        self.write(move |txn| {
+            let mut table = txn.open_table(ITEMS).map_err(backend)?;
+            let mut gsi1 = txn.open_table(GSI1).map_err(backend)?;
+            let mut gsi2 = txn.open_table(GSI2).map_err(backend)?;
+            let mut written = Vec::with_capacity(items.len());
+            for item in items {
+                let key = Key::of(&item)?;
+                let k = item_key(&key)?;
+                if table.get(k.as_slice()).map_err(backend)?.is_some() {
+                    written.push(false);
+                    continue;
+                }
+                table
+                    .insert(k.as_slice(), encode(&item)?.as_slice())
+                    .map_err(backend)?;
+                for (index, gsi) in [(Index::Gsi1, &mut gsi1), (Index::Gsi2, &mut gsi2)] {
+                    if let Some(ik) = index.key_of(&item) {
+                        check_text(&ik.pk)?;
+                        check_text(&ik.sk)?;
+                        gsi.insert(
+                            composite(&[&ik.pk, &ik.sk, &key.pk, &key.sk]).as_slice(),
+                            [].as_slice(),
+                        )
+                        .map_err(backend)?;
+                    }
+                }
+                written.push(true);
+            }
+            Ok(written)
+        })
+        .await
+    }
+
+    async fn insert_guarded(&self, groups: Vec<Guarded>) -> Result<Vec<bool>, TableError> {
+        for g in &groups {
+            for (_, update, _) in &g.updates {
+                update.check()?;
+            }
+        }
+        // Encoded items carry no index attributes, and updates may not move
+        // index keys: only the item table changes. Bulk writes skip the
+        // fsync: their callers finish with an ordinary write (the import
+        // record, the order's totals) that makes them durable, and a crash
+        // before it re-runs work that is idempotent.
+        self.write_with(Durability::None, move |txn| {
+            let mut table = txn.open_table(ITEMS).map_err(backend)?;
+            let mut written = Vec::with_capacity(groups.len());
+            'group: for group in groups {
+                for guard in &group.guards {
+                    if table
+                        .get(item_key(guard.key())?.as_slice())
+                        .map_err(backend)?
+                        .is_some()
+                    {
+                        written.push(false);
+                        continue 'group;
+                    }
+                }
+                let mut updated = Vec::with_capacity(group.updates.len());
+                for (key, update, condition) in &group.updates {
+                    let k = item_key(key)?;
+                    let old = table
+                        .get(k.as_slice())
+                        .map_err(backend)?
+                        .map(|v| decode(v.value()))
+                        .transpose()?;
+                    if !condition.holds(old.as_ref()) {
+                        written.push(false);
+                        continue 'group;
+                    }
+                    let new = update.apply(key, old.clone())?;
+                    if Index::ALL
+                        .iter()
+                        .any(|i| i.key_of(&new) != old.as_ref().and_then(|o| i.key_of(o)))
+                    {
+                        return Err(TableError::Invalid(
+                            "insert_guarded updates may not move index keys".into(),
+                        ));
+                    }
+                    updated.push((k, encode(&new)?));
+                }
+                for guard in &group.guards {
+                    table
+                        .insert(item_key(guard.key())?.as_slice(), guard.json())
+                        .map_err(backend)?;
+                }
+                for item in &group.items {
+                    let k = item_key(item.key())?;
+                    if table.get(k.as_slice()).map_err(backend)?.is_none() {
+                        table.insert(k.as_slice(), item.json()).map_err(backend)?;
+                    }
+                }
+                for (k, bytes) in updated {
+                    table
+                        .insert(k.as_slice(), bytes.as_slice())
+                        .map_err(backend)?;
+                }
+                written.push(true);
+            }
+            Ok(written)
+        })
+        .await
+    }
+
+    async fn query(&self, query: Query) -> Result<QueryPage, TableError> {
+        let store = self.store.clone();
+        blocking(move || Ok(run_query(&store, &query)))
+            .await
+            .map_err(backend)?
+    }
+
+    async fn query_json(&self, query: Query) -> Result<(Vec<Vec<u8>>, Option<Cursor>), TableError> {
+        let store = self.store.clone();
+        blocking(move || Ok(scan(&store, &query, |v| Ok(v.to_vec()))))
+            .await
+            .map_err(backend)?
+    }
+
+    async fn query_all_json(&self, mut query: Query) -> Result<Vec<Vec<u8>>, TableError> {
+        // One read transaction, no page limit, the stored bytes as they are.
+        query.limit = None;
+        let store = self.store.clone();
+        blocking(move || Ok(scan(&store, &query, |v| Ok(v.to_vec())).map(|(all, _)| all)))
+            .await
+            .map_err(backend)?
+    }
+}
