@@ -251,7 +251,7 @@ async fn on_lambda_the_api_gateway_source_ip_is_the_client_address() {
     let app = spawn_app().await;
     let state = app.running.as_ref().unwrap().state.clone();
     let (router, _) = vslc_shared::http::area::finish(
-        vslc_shared::http::area::mount(vslc_auth::AREA, vslc_auth::routes()),
+        vslc_shared::http::area::mount(vslc_auth_api::AREA, vslc_auth_api::routes()),
         state,
     );
     let raw = std::fs::read_to_string(concat!(

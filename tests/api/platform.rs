@@ -78,7 +78,7 @@ async fn the_lambda_login_event_signs_in_through_the_auth_router() {
     let app = spawn_app().await;
     let state = app.running.as_ref().unwrap().state.clone();
     let (router, _) = vslc_shared::http::area::finish(
-        vslc_shared::http::area::mount(vslc_auth::AREA, vslc_auth::routes()),
+        vslc_shared::http::area::mount(vslc_auth_api::AREA, vslc_auth_api::routes()),
         state,
     );
     let raw = std::fs::read_to_string(concat!(

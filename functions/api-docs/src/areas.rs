@@ -7,70 +7,70 @@ use vslc_shared::http::{Area, AreaRouter};
 /// Every area with the function building its routes.
 pub fn all() -> Vec<(Area, fn() -> AreaRouter)> {
     vec![
-        (vslc_auth::AREA, vslc_auth::routes as fn() -> AreaRouter),
-        (vslc_orgs::AREA, vslc_orgs::routes as fn() -> AreaRouter),
+        (vslc_auth_api::AREA, vslc_auth_api::routes as fn() -> AreaRouter),
+        (vslc_orgs_api::AREA, vslc_orgs_api::routes as fn() -> AreaRouter),
         (
-            vslc_schools::AREA,
-            vslc_schools::routes as fn() -> AreaRouter,
+            vslc_schools_api::AREA,
+            vslc_schools_api::routes as fn() -> AreaRouter,
         ),
         (
-            vslc_standards::AREA,
-            vslc_standards::routes as fn() -> AreaRouter,
+            vslc_standards_api::AREA,
+            vslc_standards_api::routes as fn() -> AreaRouter,
         ),
         (
-            vslc_certificates::AREA,
-            vslc_certificates::routes as fn() -> AreaRouter,
+            vslc_certificates_api::AREA,
+            vslc_certificates_api::routes as fn() -> AreaRouter,
         ),
         (
-            vslc_issuance::AREA,
-            vslc_issuance::routes as fn() -> AreaRouter,
+            vslc_issuance_api::AREA,
+            vslc_issuance_api::routes as fn() -> AreaRouter,
         ),
         (
-            vslc_declarations::AREA,
-            vslc_declarations::routes as fn() -> AreaRouter,
+            vslc_declarations_api::AREA,
+            vslc_declarations_api::routes as fn() -> AreaRouter,
         ),
-        (vslc_exam::AREA, vslc_exam::routes as fn() -> AreaRouter),
+        (vslc_exam_api::AREA, vslc_exam_api::routes as fn() -> AreaRouter),
         (
-            vslc_candidates::AREA,
-            vslc_candidates::routes as fn() -> AreaRouter,
+            vslc_candidates_api::AREA,
+            vslc_candidates_api::routes as fn() -> AreaRouter,
         ),
-        (vslc_sites::AREA, vslc_sites::routes as fn() -> AreaRouter),
-        (vslc_rooms::AREA, vslc_rooms::routes as fn() -> AreaRouter),
+        (vslc_sites_api::AREA, vslc_sites_api::routes as fn() -> AreaRouter),
+        (vslc_rooms_api::AREA, vslc_rooms_api::routes as fn() -> AreaRouter),
         (
-            vslc_registrations::AREA,
-            vslc_registrations::routes as fn() -> AreaRouter,
-        ),
-        (
-            vslc_payments::AREA,
-            vslc_payments::routes as fn() -> AreaRouter,
+            vslc_registrations_api::AREA,
+            vslc_registrations_api::routes as fn() -> AreaRouter,
         ),
         (
-            vslc_scheduling::AREA,
-            vslc_scheduling::routes as fn() -> AreaRouter,
-        ),
-        (vslc_scores::AREA, vslc_scores::routes as fn() -> AreaRouter),
-        (
-            vslc_results::AREA,
-            vslc_results::routes as fn() -> AreaRouter,
+            vslc_payments_api::AREA,
+            vslc_payments_api::routes as fn() -> AreaRouter,
         ),
         (
-            vslc_invigilators::AREA,
-            vslc_invigilators::routes as fn() -> AreaRouter,
+            vslc_scheduling_api::AREA,
+            vslc_scheduling_api::routes as fn() -> AreaRouter,
+        ),
+        (vslc_scores_api::AREA, vslc_scores_api::routes as fn() -> AreaRouter),
+        (
+            vslc_results_api::AREA,
+            vslc_results_api::routes as fn() -> AreaRouter,
         ),
         (
-            vslc_weekly_reports::AREA,
-            vslc_weekly_reports::routes as fn() -> AreaRouter,
+            vslc_invigilators_api::AREA,
+            vslc_invigilators_api::routes as fn() -> AreaRouter,
         ),
         (
-            vslc_statistics::AREA,
-            vslc_statistics::routes as fn() -> AreaRouter,
+            vslc_weekly_reports_api::AREA,
+            vslc_weekly_reports_api::routes as fn() -> AreaRouter,
         ),
-        (vslc_users::AREA, vslc_users::routes as fn() -> AreaRouter),
         (
-            vslc_imports::AREA,
-            vslc_imports::routes as fn() -> AreaRouter,
+            vslc_statistics_api::AREA,
+            vslc_statistics_api::routes as fn() -> AreaRouter,
         ),
-        (vslc_verify::AREA, vslc_verify::routes as fn() -> AreaRouter),
-        (vslc_audit::AREA, vslc_audit::routes as fn() -> AreaRouter),
+        (vslc_users_api::AREA, vslc_users_api::routes as fn() -> AreaRouter),
+        (
+            vslc_imports_api::AREA,
+            vslc_imports_api::routes as fn() -> AreaRouter,
+        ),
+        (vslc_verify_api::AREA, vslc_verify_api::routes as fn() -> AreaRouter),
+        (vslc_audit_api::AREA, vslc_audit_api::routes as fn() -> AreaRouter),
     ]
 }

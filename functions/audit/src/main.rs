@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_audit::AREA, vslc_audit::routes).await
+    vslc_shared::lambda::run_http(vslc_audit_api::AREA, vslc_audit_api::routes).await
 }

@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_auth::AREA, vslc_auth::routes).await
+    vslc_shared::lambda::run_http(vslc_auth_api::AREA, vslc_auth_api::routes).await
 }

@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_candidates::AREA, vslc_candidates::routes).await
+    vslc_shared::lambda::run_http(vslc_candidates_api::AREA, vslc_candidates_api::routes).await
 }

@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_certificates::AREA, vslc_certificates::routes).await
+    vslc_shared::lambda::run_http(vslc_certificates_api::AREA, vslc_certificates_api::routes).await
 }

@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_declarations::AREA, vslc_declarations::routes).await
+    vslc_shared::lambda::run_http(vslc_declarations_api::AREA, vslc_declarations_api::routes).await
 }

@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_exam::AREA, vslc_exam::routes).await
+    vslc_shared::lambda::run_http(vslc_exam_api::AREA, vslc_exam_api::routes).await
 }

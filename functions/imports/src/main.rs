@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_imports::AREA, vslc_imports::routes).await
+    vslc_shared::lambda::run_http(vslc_imports_api::AREA, vslc_imports_api::routes).await
 }

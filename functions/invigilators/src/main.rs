@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_invigilators::AREA, vslc_invigilators::routes).await
+    vslc_shared::lambda::run_http(vslc_invigilators_api::AREA, vslc_invigilators_api::routes).await
 }

@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_issuance::AREA, vslc_issuance::routes).await
+    vslc_shared::lambda::run_http(vslc_issuance_api::AREA, vslc_issuance_api::routes).await
 }

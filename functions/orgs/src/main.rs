@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_orgs::AREA, vslc_orgs::routes).await
+    vslc_shared::lambda::run_http(vslc_orgs_api::AREA, vslc_orgs_api::routes).await
 }

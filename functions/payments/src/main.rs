@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_payments::AREA, vslc_payments::routes).await
+    vslc_shared::lambda::run_http(vslc_payments_api::AREA, vslc_payments_api::routes).await
 }

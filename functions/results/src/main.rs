@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_results::AREA, vslc_results::routes).await
+    vslc_shared::lambda::run_http(vslc_results_api::AREA, vslc_results_api::routes).await
 }

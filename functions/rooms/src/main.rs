@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_rooms::AREA, vslc_rooms::routes).await
+    vslc_shared::lambda::run_http(vslc_rooms_api::AREA, vslc_rooms_api::routes).await
 }

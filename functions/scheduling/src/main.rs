@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_scheduling::AREA, vslc_scheduling::routes).await
+    vslc_shared::lambda::run_http(vslc_scheduling_api::AREA, vslc_scheduling_api::routes).await
 }

@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_schools::AREA, vslc_schools::routes).await
+    vslc_shared::lambda::run_http(vslc_schools_api::AREA, vslc_schools_api::routes).await
 }

@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_scores::AREA, vslc_scores::routes).await
+    vslc_shared::lambda::run_http(vslc_scores_api::AREA, vslc_scores_api::routes).await
 }

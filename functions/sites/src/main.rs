@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_sites::AREA, vslc_sites::routes).await
+    vslc_shared::lambda::run_http(vslc_sites_api::AREA, vslc_sites_api::routes).await
 }

@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_standards::AREA, vslc_standards::routes).await
+    vslc_shared::lambda::run_http(vslc_standards_api::AREA, vslc_standards_api::routes).await
 }

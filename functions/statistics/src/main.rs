@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_statistics::AREA, vslc_statistics::routes).await
+    vslc_shared::lambda::run_http(vslc_statistics_api::AREA, vslc_statistics_api::routes).await
 }

@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_users::AREA, vslc_users::routes).await
+    vslc_shared::lambda::run_http(vslc_users_api::AREA, vslc_users_api::routes).await
 }

@@ -4,5 +4,5 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_verify::AREA, vslc_verify::routes).await
+    vslc_shared::lambda::run_http(vslc_verify_api::AREA, vslc_verify_api::routes).await
 }
