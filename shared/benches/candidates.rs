@@ -202,14 +202,16 @@ async fn export(dir: &std::path::Path) -> anyhow::Result<()> {
     let state = open(dir)?;
     let school = Tenant::new(TenantKind::School, "10009");
     let session = vslc_shared::accounts::Session {
-        user_id: "bench".into(),
-        account: "bench".into(),
-        name: "bench".into(),
-        tenant: school,
-        tenant_name: "北方工业大学".into(),
-        roles: vec![vslc_shared::accounts::Role::SchoolAdmin],
-        cert_lead: false,
-        certificates: Vec::new(),
+        caller: vslc_shared::ports::Caller {
+            user_id: "bench".into(),
+            account: "bench".into(),
+            name: "bench".into(),
+            tenant: school,
+            tenant_name: "北方工业大学".into(),
+            roles: vec![vslc_shared::accounts::Role::SchoolAdmin],
+            cert_lead: false,
+            certificates: Vec::new(),
+        },
         epoch: 0,
         expires_at: i64::MAX,
     };

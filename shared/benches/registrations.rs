@@ -114,14 +114,16 @@ async fn run() -> anyhow::Result<()> {
     );
 
     let session = Session {
-        user_id: "bench".into(),
-        account: "bench".into(),
-        name: "bench".into(),
-        tenant: school.clone(),
-        tenant_name: "北方工业大学".into(),
-        roles: vec![Role::SchoolAdmin],
-        cert_lead: false,
-        certificates: Vec::new(),
+        caller: vslc_shared::ports::Caller {
+            user_id: "bench".into(),
+            account: "bench".into(),
+            name: "bench".into(),
+            tenant: school.clone(),
+            tenant_name: "北方工业大学".into(),
+            roles: vec![Role::SchoolAdmin],
+            cert_lead: false,
+            certificates: Vec::new(),
+        },
         epoch: 0,
         expires_at: i64::MAX,
     };

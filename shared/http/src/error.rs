@@ -105,6 +105,12 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<vslc_ports::Denied> for ApiError {
+    fn from(e: vslc_ports::Denied) -> Self {
+        Self::forbidden(e.0)
+    }
+}
+
 impl From<TableError> for ApiError {
     fn from(e: TableError) -> Self {
         match e {

@@ -7,6 +7,7 @@
 //! `vslc-adapters` that mean the same thing; nothing here names either.
 
 pub mod blobs;
+pub mod caller;
 pub mod clock;
 pub mod config;
 pub mod domain;
@@ -22,6 +23,7 @@ pub mod table;
 pub mod tenant;
 
 pub use blobs::{Blob, BlobError, BlobInfo, Blobs};
+pub use caller::{Caller, Denied};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use identity::{IdentityCheck, IdentityError, IdentityRequest, IdentityVerdict};
 pub use queue::{Queue, QueueError, QueueName, QueuePolicy, QueueRef, Received};

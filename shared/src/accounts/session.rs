@@ -9,33 +9,31 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::role::Role;
-use super::tenant::{Tenant, TenantKind};
+use vslc_ports::Caller;
 use super::user::{User, UserStatus};
 use crate::http::error::ApiError;
 use crate::ports::table::{Key, TableExt, to_item};
 use crate::state::AppState;
 
-/// What a valid token stands for.
+/// What a valid token stands for: the caller, and when the session ends.
+/// Stored flat (the caller's fields beside `epoch` and `expiresAt`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
-    pub user_id: String,
-    pub account: String,
-    pub name: String,
-    pub tenant: Tenant,
-    pub tenant_name: String,
-    pub roles: Vec<Role>,
-    /// 证书负责人: the certificates this user may see and act on.
-    #[serde(default)]
-    pub cert_lead: bool,
-    #[serde(default)]
-    pub certificates: Vec<String>,
+    #[serde(flatten)]
+    pub caller: Caller,
     /// The user's session epoch when issued (see `User::session_epoch`).
     #[serde(default)]
     pub epoch: u64,
     /// Unix seconds.
     pub expires_at: i64,
+}
+
+impl std::ops::Deref for Session {
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.caller
+    }
 }
 
 fn token_key(token: &str) -> Key {
@@ -50,14 +48,16 @@ impl Session {
         rand::rng().fill_bytes(&mut raw);
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
         let session = Session {
-            user_id: user.id.clone(),
-            account: user.account.clone(),
-            name: user.name.clone(),
-            tenant: user.tenant.clone(),
-            tenant_name: user.tenant_name.clone(),
-            roles: vec![user.role],
-            cert_lead: user.cert_lead,
-            certificates: user.certificates.clone(),
+            caller: Caller {
+                user_id: user.id.clone(),
+                account: user.account.clone(),
+                name: user.name.clone(),
+                tenant: user.tenant.clone(),
+                tenant_name: user.tenant_name.clone(),
+                roles: vec![user.role],
+                cert_lead: user.cert_lead,
+                certificates: user.certificates.clone(),
+            },
             epoch: user.session_epoch,
             expires_at: state.clock.now().timestamp() + state.config.session_ttl.as_secs() as i64,
         };
@@ -98,68 +98,6 @@ impl Session {
                 Err(ApiError::unauthorized("账号已停用，请联系本单位管理员"))
             }
             _ => Err(expired()),
-        }
-    }
-
-    /// 403 unless the session's tenant is of this kind.
-    pub fn require_kind(&self, kind: TenantKind) -> Result<&Tenant, ApiError> {
-        if self.tenant.kind == kind {
-            Ok(&self.tenant)
-        } else {
-            Err(ApiError::forbidden(format!(
-                "该功能仅供{}使用",
-                kind.label()
-            )))
-        }
-    }
-
-    /// A province session with the 省级管理员 role (plans, final reviews,
-    /// reporting cycle).
-    pub fn province_admin(&self) -> Result<&Tenant, ApiError> {
-        let tenant = self.require_kind(TenantKind::Province)?;
-        if self.roles.contains(&Role::ProvinceAdmin) {
-            Ok(tenant)
-        } else {
-            Err(ApiError::forbidden("仅省级管理员可以进行此操作"))
-        }
-    }
-
-    /// A province session with the 市级审核员 role (地市级教育局审批).
-    pub fn city_reviewer(&self) -> Result<&Tenant, ApiError> {
-        let tenant = self.require_kind(TenantKind::Province)?;
-        if self.roles.contains(&Role::CityReviewer) {
-            Ok(tenant)
-        } else {
-            Err(ApiError::forbidden("仅市级审核员可以进行市级审核"))
-        }
-    }
-
-    /// A school session that may read exam affairs (every school role).
-    pub fn school_reader(&self) -> Result<&Tenant, ApiError> {
-        self.require_kind(TenantKind::School)
-    }
-
-    /// A school session that may change exam affairs (考务): 院校管理员,
-    /// 考务管理员 or 证书负责人 — not 统计查看.
-    pub fn school_exam_writer(&self) -> Result<&Tenant, ApiError> {
-        let tenant = self.require_kind(TenantKind::School)?;
-        if self
-            .roles
-            .iter()
-            .any(|r| matches!(r, Role::SchoolAdmin | Role::ExamAdmin | Role::CertLead))
-        {
-            Ok(tenant)
-        } else {
-            Err(ApiError::forbidden("当前角色只能查看，不能修改考务数据"))
-        }
-    }
-
-    /// 403 unless the session holds an administrator role.
-    pub fn require_admin(&self) -> Result<&Tenant, ApiError> {
-        if self.roles.iter().any(|r| r.is_admin()) {
-            Ok(&self.tenant)
-        } else {
-            Err(ApiError::forbidden("仅本单位管理员可以进行此操作"))
         }
     }
 }

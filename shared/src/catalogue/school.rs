@@ -95,7 +95,7 @@ impl School {
 }
 
 fn school_tenant(session: &Session) -> Result<&Tenant, ApiError> {
-    session.require_kind(TenantKind::School)
+    Ok(session.require_kind(TenantKind::School)?)
 }
 
 pub async fn load(state: &AppState, tenant: &Tenant) -> Result<School, ApiError> {
