@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod identity;
+pub mod jobs;
 pub mod mask;
 pub mod photo;
 pub mod queue;
@@ -21,6 +22,7 @@ pub mod sms;
 pub mod state;
 pub mod table;
 pub mod tenant;
+pub mod worker;
 
 pub use blobs::{Blob, BlobError, BlobInfo, Blobs};
 pub use caller::{Caller, Denied};

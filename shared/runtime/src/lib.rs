@@ -4,3 +4,5 @@
 pub mod compose;
 
 pub use compose::{EmbeddedParts, aws, embedded, from_env, queue_policies};
+pub mod jobs;
+pub mod worker;
