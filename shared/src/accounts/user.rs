@@ -131,3 +131,16 @@ impl User {
         Ok(users)
     }
 }
+
+impl From<&User> for crate::audit::Actor {
+    fn from(u: &User) -> Self {
+        Self {
+            tenant: Some(u.tenant.clone()),
+            user_id: Some(u.id.clone()),
+            account: u.account.clone(),
+            name: u.name.clone(),
+            roles: vec![u.role],
+        }
+    }
+}
+

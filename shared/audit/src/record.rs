@@ -7,9 +7,9 @@ use std::time::{Duration, SystemTime};
 
 use super::context;
 use super::model::{AuditEntry, AuditKind, Outcome};
-use crate::accounts::{Role, Session, Tenant, User};
-use crate::ports::table::{Condition, TableError, to_item};
-use crate::state::AppState;
+use vslc_ports::{Caller, role::Role, tenant::Tenant};
+use vslc_ports::table::{Condition, TableError, to_item};
+use vslc_ports::AppState;
 
 /// What happened, to whom.
 #[derive(Debug, Clone)]
@@ -74,26 +74,14 @@ pub struct Actor {
     pub roles: Vec<Role>,
 }
 
-impl From<&Session> for Actor {
-    fn from(s: &Session) -> Self {
+impl From<&Caller> for Actor {
+    fn from(s: &Caller) -> Self {
         Self {
             tenant: Some(s.tenant.clone()),
             user_id: Some(s.user_id.clone()),
             account: s.account.clone(),
             name: s.name.clone(),
             roles: s.roles.clone(),
-        }
-    }
-}
-
-impl From<&User> for Actor {
-    fn from(u: &User) -> Self {
-        Self {
-            tenant: Some(u.tenant.clone()),
-            user_id: Some(u.id.clone()),
-            account: u.account.clone(),
-            name: u.name.clone(),
-            roles: vec![u.role],
         }
     }
 }
@@ -137,7 +125,7 @@ pub fn entry(state: &AppState, actor: Actor, event: Event) -> AuditEntry {
         route: route.map(|r| r.template.clone()),
         client_addr: origin
             .addr
-            .unwrap_or_else(|| crate::http::ClientAddr::UNKNOWN.to_owned()),
+            .unwrap_or_else(|| vslc_http::ClientAddr::UNKNOWN.to_owned()),
         outcome: event.outcome,
         detail: event.detail,
         request_id: origin.request_id,
@@ -162,14 +150,14 @@ pub async fn record_as(state: &AppState, actor: Actor, event: Event) {
 }
 
 /// Records an event of the session's user.
-pub async fn record(state: &AppState, session: &Session, event: Event) {
+pub async fn record(state: &AppState, session: &Caller, event: Event) {
     record_as(state, Actor::from(session), event).await;
 }
 
 /// A detail view that shows full personal data (ID number, phone).
 pub async fn viewed(
     state: &AppState,
-    session: &Session,
+    session: &Caller,
     action: &str,
     label: &str,
     target: (&str, &str),
@@ -207,7 +195,7 @@ pub async fn exported(state: &AppState, stem: &str, title: &str, rows: usize, fi
 /// none. The download itself goes to the file store, past the API.
 pub async fn links_handed_out(
     state: &AppState,
-    session: &Session,
+    session: &Caller,
     (action, label): (&str, &str),
     target_kind: &str,
     ids: &[&str],

@@ -31,9 +31,9 @@ use utoipa::openapi::OpenApi;
 
 use super::model::{AuditKind, Outcome};
 use super::record::{self, Event};
-use crate::accounts::Session;
-use crate::http::{Area, ClientAddr};
-use crate::state::AppState;
+use vslc_ports::Caller;
+use vslc_http::{Area, ClientAddr};
+use vslc_ports::AppState;
 
 /// The route a request matched, as the audit log names it.
 #[derive(Debug, Clone)]
@@ -119,7 +119,7 @@ struct RequestScope {
 
 #[derive(Default)]
 struct ScopeState {
-    session: Option<Session>,
+    session: Option<Caller>,
     route: Option<RouteInfo>,
     /// An explicit entry was written for this request.
     recorded: bool,
@@ -149,7 +149,7 @@ pub fn origin() -> Origin {
 }
 
 /// The session of the current request, once resolved.
-pub fn session() -> Option<Session> {
+pub fn session() -> Option<Caller> {
     SCOPE
         .try_with(|s| s.state.borrow().session.clone())
         .ok()
@@ -157,7 +157,7 @@ pub fn session() -> Option<Session> {
 }
 
 /// Called when the request's session is resolved.
-pub fn note_session(session: &Session) {
+pub fn note_session(session: &Caller) {
     let _ = SCOPE.try_with(|s| s.state.borrow_mut().session = Some(session.clone()));
 }
 
@@ -257,7 +257,7 @@ pub async fn audit_requests(State(state): State<AppState>, req: Request, next: N
 /// parameters as the record (or the created record's id), the outcome.
 async fn record_change(
     state: &AppState,
-    session: &Session,
+    session: &Caller,
     route: &RouteInfo,
     response: Response,
 ) -> Response {

@@ -7,9 +7,9 @@ use axum::{Extension, Router};
 use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::audit;
-use crate::http::area::{Area, AreaRouter, health_routes};
-use crate::state::AppState;
+use crate as audit;
+use vslc_http::area::{Area, AreaRouter, health_routes};
+use vslc_ports::AppState;
 
 /// The area's routes under its prefix, with `/health`; each request notes
 /// its route for the audit log (`audit::context::note_route`).

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::{Role, Tenant};
-use crate::ports::table::Key;
+use vslc_ports::{role::Role, tenant::Tenant};
+use vslc_ports::table::Key;
 
 /// 操作类型, as RuoYi's 操作日志 groups operations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -162,7 +162,7 @@ impl AuditEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::TenantKind;
+    use vslc_ports::tenant::TenantKind;
 
     #[test]
     fn keys_put_the_tenant_first() {
