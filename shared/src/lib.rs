@@ -9,7 +9,6 @@ pub mod candidates;
 pub mod catalogue;
 pub mod declarations;
 pub mod exam;
-pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod http;
@@ -29,5 +28,6 @@ pub mod weekly;
 pub mod worker;
 
 pub use vslc_adapters as adapters;
+pub use vslc_files::export;
 pub use vslc_ports as ports;
 pub use vslc_ports::{AppState, config, domain, mask, sequence, state};

@@ -8,8 +8,7 @@ pub mod demo_notes;
 pub mod record;
 pub mod service;
 pub mod worker;
-pub mod xlsx;
-pub mod xlsx_guard;
+pub use vslc_files::{xlsx, xlsx_guard};
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -22,36 +21,7 @@ use crate::accounts::TenantKind;
 use crate::ports::table::{Key, Update};
 use crate::state::AppState;
 pub use record::{ImportRecord, ImportStatus};
-
-/// A column of an import template.
-#[derive(Debug, Clone)]
-pub struct Column {
-    pub header: &'static str,
-    pub required: bool,
-    /// Shown as a note on the header cell.
-    pub hint: &'static str,
-    /// Closed value set: a dropdown in the template.
-    pub choices: Option<Vec<String>>,
-}
-
-impl Column {
-    pub const fn required(header: &'static str, hint: &'static str) -> Self {
-        Self {
-            header,
-            required: true,
-            hint,
-            choices: None,
-        }
-    }
-    pub const fn optional(header: &'static str, hint: &'static str) -> Self {
-        Self {
-            header,
-            required: false,
-            hint,
-            choices: None,
-        }
-    }
-}
+pub use vslc_files::xlsx::Column;
 
 /// What an import uploads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,8 +8,37 @@ use anyhow::Context;
 use calamine::{DataRef, Reader, Xlsx, open_workbook_from_rs};
 use rust_xlsxwriter::{DataValidation, Format, FormatAlign, Formula, Workbook, Worksheet};
 
-use super::Column;
-use super::xlsx_guard::{Limits, Refused, inspect};
+use crate::xlsx_guard::{Limits, Refused, inspect};
+
+/// A column of an import template.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub header: &'static str,
+    pub required: bool,
+    /// Shown as a note on the header cell.
+    pub hint: &'static str,
+    /// Closed value set: a dropdown in the template.
+    pub choices: Option<Vec<String>>,
+}
+
+impl Column {
+    pub const fn required(header: &'static str, hint: &'static str) -> Self {
+        Self {
+            header,
+            required: true,
+            hint,
+            choices: None,
+        }
+    }
+    pub const fn optional(header: &'static str, hint: &'static str) -> Self {
+        Self {
+            header,
+            required: false,
+            hint,
+            choices: None,
+        }
+    }
+}
 
 pub const XLSX_CONTENT_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

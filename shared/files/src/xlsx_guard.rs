@@ -559,8 +559,8 @@ mod tests {
 
     #[test]
     fn a_real_template_passes_and_counts_rows_with_values() {
-        let cols = vec![super::super::Column::required("编号", "")];
-        let t = super::super::xlsx::template("演示", &cols, &["001"], &[]).unwrap();
+        let cols = vec![crate::xlsx::Column::required("编号", "")];
+        let t = crate::xlsx::template("演示", &cols, &["001"], &[]).unwrap();
         assert_eq!(inspect(&t, &Limits::default()).unwrap().valued_rows, 2);
         let sheet = sheet_of(
             r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"/><row r="3"><c r="A3" s="1"/></row><row r="4"><c r="A4" t="inlineStr"><is><t>x</t></is></c></row>"#,

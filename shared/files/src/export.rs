@@ -5,10 +5,11 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::accounts::Tenant;
-use crate::http::ApiError;
-use crate::imports::xlsx::{XLSX_CONTENT_TYPE, safe_text};
-use crate::state::AppState;
+use vslc_http::ApiError;
+use vslc_ports::AppState;
+use vslc_ports::tenant::Tenant;
+
+use crate::xlsx::{XLSX_CONTENT_TYPE, safe_text};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -129,7 +130,7 @@ pub async fn deliver(
         .download_url(&key, Some(&file_name), state.config.url_ttl)
         .await?;
     // Every export of personal data passes here: one 操作日志 entry each.
-    crate::audit::record::exported(state, stem, title, rows, &key).await;
+    vslc_audit::record::exported(state, stem, title, rows, &key).await;
     Ok(ExportFile {
         url,
         file_name,
