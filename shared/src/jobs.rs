@@ -11,4 +11,3 @@ pub use vslc_runtime::jobs::*;
 pub fn closers() -> Vec<Arc<dyn Closer>> {
     vec![Arc::new(crate::weekly::closer::WeeklyReportCloser)]
 }
-

@@ -2,7 +2,6 @@
 //! adapters, the HTTP layer shared by every area, the bulk-file pipeline,
 //! workers, scheduled jobs and the application state.
 
-pub mod accounts;
 pub mod alloc;
 pub mod audit;
 pub mod candidates;
@@ -27,6 +26,7 @@ pub mod sites;
 pub mod weekly;
 pub mod worker;
 
+pub use vslc_accounts as accounts;
 pub use vslc_adapters as adapters;
 pub use vslc_files::export;
 pub use vslc_ports as ports;

@@ -7,8 +7,14 @@ use vslc_shared::http::{Area, AreaRouter};
 /// Every area with the function building its routes.
 pub fn all() -> Vec<(Area, fn() -> AreaRouter)> {
     vec![
-        (vslc_auth_api::AREA, vslc_auth_api::routes as fn() -> AreaRouter),
-        (vslc_orgs_api::AREA, vslc_orgs_api::routes as fn() -> AreaRouter),
+        (
+            vslc_auth_api::AREA,
+            vslc_auth_api::routes as fn() -> AreaRouter,
+        ),
+        (
+            vslc_orgs_api::AREA,
+            vslc_orgs_api::routes as fn() -> AreaRouter,
+        ),
         (
             vslc_schools_api::AREA,
             vslc_schools_api::routes as fn() -> AreaRouter,
@@ -29,13 +35,22 @@ pub fn all() -> Vec<(Area, fn() -> AreaRouter)> {
             vslc_declarations_api::AREA,
             vslc_declarations_api::routes as fn() -> AreaRouter,
         ),
-        (vslc_exam_api::AREA, vslc_exam_api::routes as fn() -> AreaRouter),
+        (
+            vslc_exam_api::AREA,
+            vslc_exam_api::routes as fn() -> AreaRouter,
+        ),
         (
             vslc_candidates_api::AREA,
             vslc_candidates_api::routes as fn() -> AreaRouter,
         ),
-        (vslc_sites_api::AREA, vslc_sites_api::routes as fn() -> AreaRouter),
-        (vslc_rooms_api::AREA, vslc_rooms_api::routes as fn() -> AreaRouter),
+        (
+            vslc_sites_api::AREA,
+            vslc_sites_api::routes as fn() -> AreaRouter,
+        ),
+        (
+            vslc_rooms_api::AREA,
+            vslc_rooms_api::routes as fn() -> AreaRouter,
+        ),
         (
             vslc_registrations_api::AREA,
             vslc_registrations_api::routes as fn() -> AreaRouter,
@@ -48,7 +63,10 @@ pub fn all() -> Vec<(Area, fn() -> AreaRouter)> {
             vslc_scheduling_api::AREA,
             vslc_scheduling_api::routes as fn() -> AreaRouter,
         ),
-        (vslc_scores_api::AREA, vslc_scores_api::routes as fn() -> AreaRouter),
+        (
+            vslc_scores_api::AREA,
+            vslc_scores_api::routes as fn() -> AreaRouter,
+        ),
         (
             vslc_results_api::AREA,
             vslc_results_api::routes as fn() -> AreaRouter,
@@ -65,12 +83,21 @@ pub fn all() -> Vec<(Area, fn() -> AreaRouter)> {
             vslc_statistics_api::AREA,
             vslc_statistics_api::routes as fn() -> AreaRouter,
         ),
-        (vslc_users_api::AREA, vslc_users_api::routes as fn() -> AreaRouter),
+        (
+            vslc_users_api::AREA,
+            vslc_users_api::routes as fn() -> AreaRouter,
+        ),
         (
             vslc_imports_api::AREA,
             vslc_imports_api::routes as fn() -> AreaRouter,
         ),
-        (vslc_verify_api::AREA, vslc_verify_api::routes as fn() -> AreaRouter),
-        (vslc_audit_api::AREA, vslc_audit_api::routes as fn() -> AreaRouter),
+        (
+            vslc_verify_api::AREA,
+            vslc_verify_api::routes as fn() -> AreaRouter,
+        ),
+        (
+            vslc_audit_api::AREA,
+            vslc_audit_api::routes as fn() -> AreaRouter,
+        ),
     ]
 }

@@ -4,5 +4,6 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_registrations_api::AREA, vslc_registrations_api::routes).await
+    vslc_shared::lambda::run_http(vslc_registrations_api::AREA, vslc_registrations_api::routes)
+        .await
 }

@@ -9,7 +9,7 @@ use vslc_shared::accounts::manage::{
     self, CodeRequest, EditUser, IssuedPassword, NewUser, UserFilter, UserView,
 };
 use vslc_shared::accounts::role::RoleInfo;
-use vslc_shared::accounts::{Role, Session};
+use vslc_shared::accounts::{Role, Session, TenantKind};
 use vslc_shared::domain::RecordId;
 use vslc_shared::http::{
     ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
@@ -75,7 +75,7 @@ async fn create(
 ) -> ApiResult<(StatusCode, axum::Json<IssuedPassword>)> {
     Ok((
         StatusCode::CREATED,
-        axum::Json(manage::create(&state, &session, req).await?),
+        axum::Json(manage::create(&state, &session, &pilots(&state, &session).await?, req).await?),
     ))
 }
 
@@ -115,7 +115,8 @@ async fn edit(
     Path(id): Path<RecordId>,
     Json(req): Json<EditUser>,
 ) -> ApiResult<axum::Json<UserView>> {
-    manage::edit(&state, &session, &id, req)
+    let pilots = pilots(&state, &session).await?;
+    manage::edit(&state, &session, &pilots, &id, req)
         .await
         .map(axum::Json)
 }
@@ -170,4 +171,18 @@ async fn reset_password(
     manage::reset_password(&state, &session, &id)
         .await
         .map(axum::Json)
+}
+
+/// The certificates of the school's pilots: a 证书负责人 may lead only these.
+async fn pilots(state: &AppState, session: &Session) -> ApiResult<Vec<String>> {
+    if session.tenant.kind != TenantKind::School {
+        return Ok(Vec::new());
+    }
+    Ok(
+        vslc_shared::catalogue::Pilot::of_school(state.table.as_ref(), &session.tenant)
+            .await?
+            .into_iter()
+            .map(|p| p.certificate_id)
+            .collect(),
+    )
 }

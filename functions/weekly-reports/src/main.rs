@@ -4,5 +4,9 @@ vslc_shared::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_weekly_reports_api::AREA, vslc_weekly_reports_api::routes).await
+    vslc_shared::lambda::run_http(
+        vslc_weekly_reports_api::AREA,
+        vslc_weekly_reports_api::routes,
+    )
+    .await
 }

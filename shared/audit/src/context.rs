@@ -31,9 +31,9 @@ use utoipa::openapi::OpenApi;
 
 use super::model::{AuditKind, Outcome};
 use super::record::{self, Event};
-use vslc_ports::Caller;
 use vslc_http::{Area, ClientAddr};
 use vslc_ports::AppState;
+use vslc_ports::Caller;
 
 /// The route a request matched, as the audit log names it.
 #[derive(Debug, Clone)]

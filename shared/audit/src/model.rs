@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use vslc_ports::{role::Role, tenant::Tenant};
 use vslc_ports::table::Key;
+use vslc_ports::{role::Role, tenant::Tenant};
 
 /// 操作类型, as RuoYi's 操作日志 groups operations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

@@ -7,9 +7,9 @@ use std::time::{Duration, SystemTime};
 
 use super::context;
 use super::model::{AuditEntry, AuditKind, Outcome};
-use vslc_ports::{Caller, role::Role, tenant::Tenant};
-use vslc_ports::table::{Condition, TableError, to_item};
 use vslc_ports::AppState;
+use vslc_ports::table::{Condition, TableError, to_item};
+use vslc_ports::{Caller, role::Role, tenant::Tenant};
 
 /// What happened, to whom.
 #[derive(Debug, Clone)]

@@ -31,4 +31,3 @@ pub trait Closer: Send + Sync {
     /// Closes whatever ended before now; returns how many records changed.
     async fn close_ended(&self, state: &AppState) -> anyhow::Result<usize>;
 }
-

@@ -31,4 +31,3 @@ pub trait Worker: Send + Sync {
 pub fn retry_delay(receive_count: u32) -> Duration {
     Duration::from_secs(2u64.saturating_pow(receive_count.clamp(1, 6)).min(60))
 }
-

@@ -225,7 +225,9 @@ fn check_input(input: &CertificateInput) -> Result<(), ApiError> {
 }
 
 fn org_session(session: &Session) -> Result<&str, ApiError> {
-    Ok(session.require_kind(TenantKind::Org).map(|t| t.id.as_str())?)
+    Ok(session
+        .require_kind(TenantKind::Org)
+        .map(|t| t.id.as_str())?)
 }
 
 /// An org registers a certificate; it goes on the ledger.

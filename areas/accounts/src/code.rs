@@ -5,11 +5,11 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::tenant::Tenant;
-use crate::domain::Phone;
-use crate::http::ApiError;
-use crate::ports::table::{Condition, EXPIRES_AT, Key, TableExt, Update, to_item};
-use crate::state::AppState;
+use vslc_http::ApiError;
+use vslc_ports::AppState;
+use vslc_ports::domain::Phone;
+use vslc_ports::table::{Condition, EXPIRES_AT, Key, TableExt, Update, to_item};
+use vslc_ports::tenant::Tenant;
 
 pub const CODE_TTL_SECS: i64 = 5 * 60;
 pub const MAX_ATTEMPTS: u32 = 5;

@@ -7,15 +7,15 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::code;
 use super::login::hash_password;
-use super::role::Role;
 use super::session::Session;
 use super::throttle;
 use super::user::{User, UserStatus};
-use crate::audit::{AuditKind, Event};
-use crate::domain::{AccountName, NewPassword, PersonName, Phone};
-use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Condition, TableError, TxOp, Update, from_item};
-use crate::state::AppState;
+use vslc_audit::{AuditKind, Event};
+use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_ports::AppState;
+use vslc_ports::domain::{AccountName, NewPassword, PersonName, Phone};
+use vslc_ports::role::Role;
+use vslc_ports::table::{Condition, TableError, TxOp, Update, from_item};
 
 /// A user as lists and details show it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -118,10 +118,11 @@ fn bad(code: &'static str) -> impl Fn(&'static str) -> ApiError {
 }
 
 /// Role and certificate scope checked against the tenant: a 证书负责人's
-/// certificates must be ones the school takes part in.
-async fn check_role(
-    state: &AppState,
+/// certificates must be ones the school takes part in (`pilots`, the
+/// certificate ids of the school's pilots, which the catalogue knows).
+fn check_role(
     session: &Session,
+    pilots: &[String],
     role: Role,
     cert_lead: bool,
     certificates: &[String],
@@ -152,18 +153,11 @@ async fn check_role(
     if !cert_lead {
         certs.clear();
     }
-    if !certs.is_empty() {
-        let pilots =
-            crate::catalogue::Pilot::of_school(state.table.as_ref(), &session.tenant).await?;
-        if let Some(bad) = certs
-            .iter()
-            .find(|c| !pilots.iter().any(|p| &p.certificate_id == *c))
-        {
-            return Err(ApiError::invalid(
-                "BAD_CERTIFICATES",
-                format!("证书 {bad} 不是本校已参与试点的证书"),
-            ));
-        }
+    if let Some(bad) = certs.iter().find(|c| !pilots.contains(c)) {
+        return Err(ApiError::invalid(
+            "BAD_CERTIFICATES",
+            format!("证书 {bad} 不是本校已参与试点的证书"),
+        ));
     }
     Ok((cert_lead, certs))
 }
@@ -208,6 +202,7 @@ pub async fn send_code(
 pub async fn create(
     state: &AppState,
     session: &Session,
+    pilots: &[String],
     req: NewUser,
 ) -> Result<IssuedPassword, ApiError> {
     session.require_admin()?;
@@ -215,7 +210,7 @@ pub async fn create(
     let name = PersonName::parse(&req.name).map_err(bad("BAD_NAME"))?;
     let phone = Phone::parse(&req.phone).map_err(bad("BAD_PHONE"))?;
     let (cert_lead, certificates) =
-        check_role(state, session, req.role, req.cert_lead, &req.certificates).await?;
+        check_role(session, pilots, req.role, req.cert_lead, &req.certificates)?;
     let table = state.table.as_ref();
     if User::by_account(table, account.as_str()).await?.is_some() {
         return Err(ApiError::conflict(
@@ -279,7 +274,7 @@ async fn audited(state: &AppState, session: &Session, user: &User, event: Event)
             .trim_end()
             .to_owned(),
     );
-    crate::audit::record(state, session, event).await;
+    vslc_audit::record(state, session, event).await;
 }
 
 /// Applies `update` if the user is still as read (version) and in `from`.
@@ -366,6 +361,7 @@ pub async fn enable(state: &AppState, session: &Session, id: &str) -> Result<Use
 pub async fn edit(
     state: &AppState,
     session: &Session,
+    pilots: &[String],
     id: &str,
     req: EditUser,
 ) -> Result<UserView, ApiError> {
@@ -375,7 +371,7 @@ pub async fn edit(
     let name = PersonName::parse(&req.name).map_err(bad("BAD_NAME"))?;
     let phone = Phone::parse(&req.phone).map_err(bad("BAD_PHONE"))?;
     let (cert_lead, certificates) =
-        check_role(state, session, req.role, req.cert_lead, &req.certificates).await?;
+        check_role(session, pilots, req.role, req.cert_lead, &req.certificates)?;
     if user.phone.as_ref() != Some(&phone) {
         let code = req.code.as_deref().ok_or_else(|| {
             ApiError::invalid("BAD_CODE", "更换手机号须填写发送到新手机号的验证码")

@@ -6,13 +6,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{AuditEntry, AuditKind, SK_PREFIX};
-use crate::accounts::Session;
-use crate::export::{ExportFile, deliver, sheet};
-use crate::http::{ApiError, filter};
-use crate::ports::clock::{TIME_FORMAT, cst};
-use crate::ports::table::{Cursor, CursorPos, Query, SkCond, from_item};
-use crate::state::AppState;
+use crate::Session;
+use vslc_audit::model::{AuditEntry, AuditKind, SK_PREFIX};
+use vslc_files::export::{ExportFile, deliver, sheet};
+use vslc_http::{ApiError, filter};
+use vslc_ports::AppState;
+use vslc_ports::clock::{TIME_FORMAT, cst};
+use vslc_ports::table::{Cursor, CursorPos, Query, SkCond, from_item};
 
 /// 操作日志 filters (the search form).
 #[derive(Debug, Clone, Default, Deserialize, IntoParams, ToSchema)]
@@ -61,7 +61,7 @@ pub const MAX_EXPORT_ROWS: usize = 20_000;
 
 /// The tenant administrators (院校管理员, 培训评价组织管理员, 省级管理员)
 /// read their own tenant's log.
-fn reader(session: &Session) -> Result<&crate::accounts::Tenant, ApiError> {
+fn reader(session: &Session) -> Result<&crate::Tenant, ApiError> {
     if session.roles.iter().any(|r| r.is_admin()) {
         Ok(&session.tenant)
     } else {
@@ -290,7 +290,7 @@ pub async fn export(
         }
     }
     // Every column is text (ids, times, names, addresses).
-    let rows: Vec<Vec<crate::export::Cell>> = entries
+    let rows: Vec<Vec<vslc_files::export::Cell>> = entries
         .iter()
         .map(|e| row(e).into_iter().map(Into::into).collect())
         .collect();

@@ -5,12 +5,12 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::role::Role;
-use super::tenant::Tenant;
-use crate::domain::Phone;
-use crate::ports::table::{
+use vslc_ports::domain::Phone;
+use vslc_ports::role::Role;
+use vslc_ports::table::{
     Condition, Item, Key, Table, TableError, TableExt, TxOp, from_item, to_item,
 };
+use vslc_ports::tenant::Tenant;
 
 /// 用户状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -124,7 +124,7 @@ impl User {
     /// Every user of a tenant, in account order.
     pub async fn list(table: &dyn Table, tenant: &Tenant) -> Result<Vec<Self>, TableError> {
         let items = table
-            .query_all(crate::ports::table::Query::partition(tenant.pk()).begins_with("USER#"))
+            .query_all(vslc_ports::table::Query::partition(tenant.pk()).begins_with("USER#"))
             .await?;
         let mut users: Vec<Self> = items.into_iter().map(from_item).collect::<Result<_, _>>()?;
         users.sort_by(|a, b| a.account.cmp(&b.account));
@@ -132,7 +132,7 @@ impl User {
     }
 }
 
-impl From<&User> for crate::audit::Actor {
+impl From<&User> for vslc_audit::Actor {
     fn from(u: &User) -> Self {
         Self {
             tenant: Some(u.tenant.clone()),
@@ -143,4 +143,3 @@ impl From<&User> for crate::audit::Actor {
         }
     }
 }
-

@@ -24,8 +24,8 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::http::{ApiError, ClientAddr};
-use crate::ports::table::{
+use vslc_http::{ApiError, ClientAddr};
+use vslc_ports::table::{
     BatchOp, Condition, EXPIRES_AT, Key, Query, Table, TableError, TableExt, Update, from_item,
     to_item,
 };

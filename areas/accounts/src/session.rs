@@ -9,11 +9,11 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use vslc_ports::Caller;
 use super::user::{User, UserStatus};
-use crate::http::error::ApiError;
-use crate::ports::table::{Key, TableExt, to_item};
-use crate::state::AppState;
+use vslc_http::error::ApiError;
+use vslc_ports::AppState;
+use vslc_ports::Caller;
+use vslc_ports::table::{Key, TableExt, to_item};
 
 /// What a valid token stands for: the caller, and when the session ends.
 /// Stored flat (the caller's fields beside `epoch` and `expiresAt`).
@@ -64,7 +64,7 @@ impl Session {
         let mut item = to_item(&token_key(&token), &session)?;
         // The table's TTL removes expired sessions.
         item.insert(
-            crate::ports::table::EXPIRES_AT.into(),
+            vslc_ports::table::EXPIRES_AT.into(),
             session.expires_at.into(),
         );
         state.table.put(item, None).await?;
@@ -91,7 +91,7 @@ impl Session {
         }
         match User::load(state.table.as_ref(), &session.tenant, &session.user_id).await? {
             Some(u) if u.status == UserStatus::Active && u.session_epoch == session.epoch => {
-                crate::audit::context::note_session(&session);
+                vslc_audit::context::note_session(&session);
                 Ok(session)
             }
             Some(u) if u.status == UserStatus::Disabled => {

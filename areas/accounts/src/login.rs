@@ -6,16 +6,16 @@ use std::cell::Cell;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::role::Role;
 use super::session::Session;
-use super::tenant::Tenant;
 use super::throttle::LoginThrottle;
 use super::user::{User, UserStatus};
-use crate::audit::{self, Actor, AuditKind, Event};
-use crate::domain::NewPassword;
-use crate::http::{ApiError, ClientAddr};
-use crate::ports::table::{Condition, Update};
-use crate::state::AppState;
+use vslc_audit::{self as audit, Actor, AuditKind, Event};
+use vslc_http::{ApiError, ClientAddr};
+use vslc_ports::AppState;
+use vslc_ports::domain::NewPassword;
+use vslc_ports::role::Role;
+use vslc_ports::table::{Condition, Update};
+use vslc_ports::tenant::Tenant;
 
 /// The answer to an unknown account or a wrong password.
 pub const WRONG_CREDENTIALS: &str = "账号或密码错误（连续输错5次将暂停本机登录15分钟）";
@@ -109,7 +109,7 @@ pub async fn login(
     req: LoginRequest,
     addr: &ClientAddr,
 ) -> Result<LoginResponse, ApiError> {
-    let account = crate::domain::text::normalise(&req.account);
+    let account = vslc_ports::domain::text::normalise(&req.account);
     if account.is_empty() || req.password.is_empty() {
         return Err(ApiError::invalid("MISSING_CREDENTIALS", "请输入账号和密码"));
     }
@@ -193,7 +193,7 @@ pub async fn change_password(
             Some(Condition::VersionIs(user.version)),
         )
         .await?;
-    let user: User = crate::ports::table::from_item(after)?;
+    let user: User = vslc_ports::table::from_item(after)?;
     let (token, session) = Session::start(state, &user).await?;
     Ok(LoginResponse {
         token,
