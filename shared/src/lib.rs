@@ -5,18 +5,15 @@
 pub mod alloc;
 pub mod audit;
 pub mod candidates;
-pub mod catalogue;
 pub mod declarations;
 pub mod exam;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod http;
-pub mod images;
 pub mod imports;
 pub mod issuance;
 pub mod jobs;
 pub mod lambda;
-pub mod ledger;
 pub mod payments;
 pub mod registrations;
 pub mod review_log;
@@ -28,6 +25,9 @@ pub mod worker;
 
 pub use vslc_accounts as accounts;
 pub use vslc_adapters as adapters;
+pub use vslc_catalogue as catalogue;
+pub use vslc_catalogue::images;
 pub use vslc_files::export;
+pub use vslc_ledger as ledger;
 pub use vslc_ports as ports;
 pub use vslc_ports::{AppState, config, domain, mask, sequence, state};

@@ -8,11 +8,11 @@ use utoipa::{IntoParams, ToSchema};
 use super::certificate::{Certificate, Level, Major};
 use super::org::{Org, OrgNature};
 use super::pilot::Pilot;
-use crate::accounts::{Session, TenantKind};
-use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ledger::{self, ChainInfo, TxBody};
-use crate::ports::table::Condition;
-use crate::state::AppState;
+use vslc_accounts::{Session, TenantKind};
+use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_ledger::{self as ledger, ChainInfo, TxBody};
+use vslc_ports::table::Condition;
+use vslc_ports::AppState;
 
 /// 证书范围.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
@@ -266,7 +266,7 @@ pub async fn create(
     let mut done = Certificate::register(table, vec![cert], &time)
         .await
         .map_err(|e| {
-            if e.downcast_ref::<crate::ports::TableError>()
+            if e.downcast_ref::<vslc_ports::TableError>()
                 .is_some_and(|t| t.is_conflict())
             {
                 ApiError::conflict("CODE_TAKEN", "证书代码已存在")
@@ -330,11 +330,11 @@ pub async fn update(
     let after = table
         .update(
             &Certificate::key(id),
-            crate::ports::table::Update::new().set_json("chain", &chain)?,
+            vslc_ports::table::Update::new().set_json("chain", &chain)?,
             Some(Condition::VersionIs(saved.version)),
         )
         .await?;
-    Ok(crate::ports::table::from_item(after)?)
+    Ok(vslc_ports::table::from_item(after)?)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

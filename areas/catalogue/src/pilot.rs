@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::Tenant;
-use crate::ports::table::{
+use vslc_accounts::Tenant;
+use vslc_ports::table::{
     Index, Item, Key, Query, Table, TableError, TableExt, from_item, to_item,
 };
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::ports::table::{Key, Query, Table, TableError, TableExt, from_item, to_item};
+use vslc_ports::table::{Key, Query, Table, TableError, TableExt, from_item, to_item};
 
 pub const ORGS_PK: &str = "CATALOGUE#ORG";
 
@@ -90,12 +90,12 @@ pub mod profile {
     //! 培训评价组织 maintains its profile, 公章 and 签名章.
 
     use super::{Org, OrgInput, OrgProfile};
-    use crate::accounts::{Session, TenantKind};
-    use crate::domain::PersonName;
-    use crate::http::ApiError;
-    use crate::images::{self, ImageUpload, Purpose};
-    use crate::ports::table::{Condition, Update, from_item};
-    use crate::state::AppState;
+    use vslc_accounts::{Session, TenantKind};
+    use vslc_ports::domain::PersonName;
+    use vslc_http::ApiError;
+    use crate::images::{self as images, ImageUpload, Purpose};
+    use vslc_ports::table::{Condition, Update, from_item};
+    use vslc_ports::AppState;
 
     async fn own(state: &AppState, session: &Session) -> Result<Org, ApiError> {
         let t = session.require_kind(TenantKind::Org)?;

@@ -7,9 +7,9 @@ use std::io::Cursor;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::accounts::Tenant;
-use crate::http::ApiError;
-use crate::state::AppState;
+use vslc_accounts::Tenant;
+use vslc_http::ApiError;
+use vslc_ports::AppState;
 
 pub const PNG: &str = "image/png";
 pub const MAX_BYTES: usize = 1024 * 1024;

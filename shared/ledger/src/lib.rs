@@ -17,13 +17,13 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use self::merkle::{Hash, ProofStep, sha256};
-use crate::ports::table::{
+use vslc_ports::table::{
     Condition, Key, Query, Table, TableError, TableExt, TxOp, from_item, to_item,
 };
 
 /// Most transactions in one block: a block is written in one table
 /// transaction (≤ 100 items) together with its header and the chain head.
-pub const MAX_BLOCK_TXS: usize = crate::ports::table::MAX_TRANSACT_ITEMS - 2;
+pub const MAX_BLOCK_TXS: usize = vslc_ports::table::MAX_TRANSACT_ITEMS - 2;
 const HEAD: (&str, &str) = ("LEDGER#HEAD", "HEAD");
 const BLOCKS: &str = "LEDGER#BLOCK";
 

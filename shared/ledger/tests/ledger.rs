@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use serde_json::json;
-use vslc_shared::adapters::embedded::{EmbeddedStore, EmbeddedTable};
-use vslc_shared::ledger::{self, Tamper, TxBody, merkle};
-use vslc_shared::ports::table::{Key, Table, Update};
+use vslc_adapters::embedded::{EmbeddedStore, EmbeddedTable};
+use vslc_ledger::{self as ledger, Tamper, TxBody, merkle};
+use vslc_ports::table::{Key, Table, Update};
 
 fn body(n: usize) -> TxBody {
     TxBody {

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::ledger::{self, ChainInfo, TxBody};
-use crate::ports::table::{Condition, Key, Query, Table, TableExt, Update, from_item, to_item};
+use vslc_ledger::{self as ledger, ChainInfo, TxBody};
+use vslc_ports::table::{Condition, Key, Query, Table, TableExt, Update, from_item, to_item};
 
 pub const CERTS_PK: &str = "CATALOGUE#CERT";
 
@@ -98,11 +98,11 @@ impl Certificate {
     pub async fn load(
         table: &dyn Table,
         id: &str,
-    ) -> Result<Option<Self>, crate::ports::TableError> {
+    ) -> Result<Option<Self>, vslc_ports::TableError> {
         table.get_as(&Self::key(id)).await
     }
 
-    pub async fn all(table: &dyn Table) -> Result<Vec<Self>, crate::ports::TableError> {
+    pub async fn all(table: &dyn Table) -> Result<Vec<Self>, vslc_ports::TableError> {
         table
             .query_all(Query::partition(CERTS_PK))
             .await?
@@ -156,7 +156,7 @@ impl Certificate {
         &self,
         table: &dyn Table,
         expected_version: u64,
-    ) -> Result<Certificate, crate::ports::TableError> {
+    ) -> Result<Certificate, vslc_ports::TableError> {
         let update = Update::new()
             .set("name", self.name.as_str())
             .set_json("levels", &self.levels)?

@@ -7,11 +7,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::certificate::{Certificate, Level};
 use super::pilot::Pilot;
-use crate::accounts::{Session, TenantKind};
-use crate::domain::RecordId;
-use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
-use crate::state::AppState;
+use vslc_accounts::{Session, TenantKind};
+use vslc_ports::domain::RecordId;
+use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
+use vslc_ports::AppState;
 
 /// Which standard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
