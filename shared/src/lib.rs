@@ -6,7 +6,6 @@ pub mod alloc;
 pub mod audit;
 pub mod candidates;
 pub mod declarations;
-pub mod exam;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod http;
@@ -27,6 +26,7 @@ pub use vslc_accounts as accounts;
 pub use vslc_adapters as adapters;
 pub use vslc_catalogue as catalogue;
 pub use vslc_catalogue::images;
+pub use vslc_exam as exam;
 pub use vslc_files::export;
 pub use vslc_ledger as ledger;
 pub use vslc_ports as ports;

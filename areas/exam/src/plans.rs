@@ -12,13 +12,13 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{Audience, ExamMethod, PlanPhase, PublishStatus};
 use super::subjects::Subject;
 use super::window::Window;
-use crate::accounts::{Session, Tenant, TenantKind};
-use crate::catalogue::certificate::{Certificate, Level};
-use crate::catalogue::pilot::Pilot;
-use crate::domain::RecordId;
-use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Condition, Index, Key, Query, TableExt, Update, from_item, to_item};
-use crate::state::AppState;
+use vslc_accounts::{Session, Tenant, TenantKind};
+use vslc_catalogue::certificate::{Certificate, Level};
+use vslc_catalogue::pilot::Pilot;
+use vslc_ports::domain::RecordId;
+use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_ports::table::{Condition, Index, Key, Query, TableExt, Update, from_item, to_item};
+use vslc_ports::AppState;
 
 const PK: &str = "EXAM#PLANS";
 
@@ -254,7 +254,7 @@ pub struct PlanFilter {
     pub name: Option<String>,
     /// 计划状态 (未发布/未开始/报名中/待排考/排考中/待考试/考试中/成绩登记中/公示中/已结束).
     pub phase: Option<String>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub certificate_id: Option<RecordId>,
 }
@@ -527,7 +527,7 @@ pub async fn create(
 ) -> Result<PlanView, ApiError> {
     let org = session.require_kind(TenantKind::Org)?;
     let c = checked(state, &org.id, &input).await?;
-    let org_name = crate::catalogue::Org::load(state.table.as_ref(), &org.id)
+    let org_name = vslc_catalogue::Org::load(state.table.as_ref(), &org.id)
         .await?
         .map(|o| o.name)
         .unwrap_or_default();

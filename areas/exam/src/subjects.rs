@@ -6,13 +6,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Audience, ExamMethod, PublishStatus};
-use crate::accounts::{Session, TenantKind};
-use crate::catalogue::certificate::{Certificate, Level};
-use crate::catalogue::pilot::Pilot;
-use crate::domain::RecordId;
-use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
-use crate::state::AppState;
+use vslc_accounts::{Session, TenantKind};
+use vslc_catalogue::certificate::{Certificate, Level};
+use vslc_catalogue::pilot::Pilot;
+use vslc_ports::domain::RecordId;
+use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
+use vslc_ports::AppState;
 
 const PK: &str = "EXAM#SUBJECTS";
 
@@ -76,7 +76,7 @@ impl Subject {
     }
 
     /// The guard item of this subject's code.
-    pub fn code_guard(&self) -> Result<crate::ports::table::Item, crate::ports::TableError> {
+    pub fn code_guard(&self) -> Result<vslc_ports::table::Item, vslc_ports::TableError> {
         to_item(
             &Self::code_key(&self.certificate_id, self.level, &self.code),
             &serde_json::json!({ "subjectId": self.id }),
@@ -108,7 +108,7 @@ fn hundred() -> u32 {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct SubjectFilter {
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub certificate_id: Option<RecordId>,
     /// 证书等级 (初级/中级/高级).
@@ -230,7 +230,7 @@ fn code_exists() -> ApiError {
     ApiError::conflict("SUBJECT_EXISTS", "该证书等级下已有相同代码的科目")
 }
 
-fn or_code_exists(e: crate::ports::TableError) -> ApiError {
+fn or_code_exists(e: vslc_ports::TableError) -> ApiError {
     if e.is_conflict() {
         code_exists()
     } else {
@@ -355,7 +355,7 @@ pub async fn edit(
         ])
         .await
         .map_err(|e| match e {
-            crate::ports::TableError::TransactionCanceled { ref failed } if failed.contains(&0) => {
+            vslc_ports::TableError::TransactionCanceled { ref failed } if failed.contains(&0) => {
                 code_exists()
             }
             e => e.into(),

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-pub use crate::ports::clock::TIME_FORMAT;
+pub use vslc_ports::clock::TIME_FORMAT;
 
 /// A start and an end, start strictly before end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
