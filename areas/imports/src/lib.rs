@@ -17,9 +17,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::accounts::TenantKind;
-use crate::ports::table::{Key, Update};
-use crate::state::AppState;
+use vslc_accounts::TenantKind;
+use vslc_ports::table::{Key, Update};
+use vslc_ports::AppState;
 pub use record::{ImportRecord, ImportStatus};
 pub use vslc_files::xlsx::Column;
 
@@ -140,7 +140,7 @@ impl Saved {
 
     /// Deletes what the rows created and lowers what they raised; returns
     /// how many rows it took back.
-    pub async fn undo(&self, table: &dyn crate::ports::Table) -> anyhow::Result<usize> {
+    pub async fn undo(&self, table: &dyn vslc_ports::Table) -> anyhow::Result<usize> {
         self.undo_with(table, Vec::new()).await
     }
 
@@ -149,7 +149,7 @@ impl Saved {
     /// opened) — that this run had not reached.
     pub async fn undo_with(
         &self,
-        table: &dyn crate::ports::Table,
+        table: &dyn vslc_ports::Table,
         earlier: Vec<SavedRow>,
     ) -> anyhow::Result<usize> {
         let SavedRows {
@@ -172,7 +172,7 @@ impl Saved {
                     chunk
                         .iter()
                         .cloned()
-                        .map(crate::ports::table::BatchOp::Delete)
+                        .map(vslc_ports::table::BatchOp::Delete)
                         .collect(),
                 )
                 .await?;
@@ -234,7 +234,7 @@ pub trait ImportKind: Send + Sync {
     async fn choices(
         &self,
         _state: &AppState,
-        _tenant: &crate::accounts::Tenant,
+        _tenant: &vslc_accounts::Tenant,
         _params: &serde_json::Value,
     ) -> anyhow::Result<HashMap<&'static str, Vec<String>>> {
         Ok(HashMap::new())
@@ -291,24 +291,4 @@ impl Registry {
         n.sort();
         n
     }
-}
-
-/// The platform's import kinds. Areas add theirs here as they land.
-pub fn registry() -> Registry {
-    Registry::default()
-        .with(Arc::new(demo_notes::DemoNotes))
-        .with(Arc::new(crate::candidates::import::CandidatesImport))
-        .with(Arc::new(crate::rooms::import::RoomsImport))
-        .with(Arc::new(
-            crate::registrations::import::RegistrationsImport {
-                mode: crate::exam::plans::RegistrationMode::ByCertificate,
-            },
-        ))
-        .with(Arc::new(
-            crate::registrations::import::RegistrationsImport {
-                mode: crate::exam::plans::RegistrationMode::BySubject,
-            },
-        ))
-        .with(Arc::new(crate::candidates::photo_import::PhotosImport))
-        .with(Arc::new(crate::candidates::update_import::CandidatesUpdate))
 }

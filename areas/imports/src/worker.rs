@@ -14,11 +14,11 @@ use super::record::{ImportRecord, ImportStatus};
 use super::xlsx::SheetRows;
 use super::xlsx_guard::{Limits, inspect};
 use super::{FileOutcomes, FileType, ImportContext, ImportKind, Outcomes, Registry, Row};
-use crate::ports::blobs::decode_component;
-use crate::ports::queue::QueueName;
-use crate::ports::table::Update;
-use crate::state::AppState;
-use crate::worker::{Message, Worker};
+use vslc_ports::blobs::decode_component;
+use vslc_ports::queue::QueueName;
+use vslc_ports::table::Update;
+use vslc_ports::AppState;
+use vslc_ports::worker::{Message, Worker};
 use tokio::task::JoinHandle;
 
 /// Most data rows one file may hold.

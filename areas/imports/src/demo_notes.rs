@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving};
-use crate::accounts::TenantKind;
-use crate::ports::table::{BatchOp, Query, TableExt, from_item, to_item};
+use vslc_accounts::TenantKind;
+use vslc_ports::table::{BatchOp, Query, TableExt, from_item, to_item};
 
 pub struct DemoNotes;
 

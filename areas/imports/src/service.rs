@@ -5,10 +5,10 @@ use utoipa::ToSchema;
 
 use super::record::{ImportRecord, ImportStatus};
 use super::{ImportKind, Registry};
-use crate::accounts::Session;
-use crate::http::ApiError;
-use crate::ports::table::Update;
-use crate::state::AppState;
+use vslc_accounts::Session;
+use vslc_http::ApiError;
+use vslc_ports::table::Update;
+use vslc_ports::AppState;
 
 /// `POST /api/imports` body.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -201,7 +201,7 @@ async fn expire_if_stale(state: &AppState, record: &mut ImportRecord) -> Result<
         return Ok(());
     }
     let Ok(created) =
-        chrono::NaiveDateTime::parse_from_str(&record.created_at, crate::ports::clock::TIME_FORMAT)
+        chrono::NaiveDateTime::parse_from_str(&record.created_at, vslc_ports::clock::TIME_FORMAT)
     else {
         return Ok(());
     };

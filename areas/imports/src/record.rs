@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::Tenant;
-use crate::ports::table::{
+use vslc_accounts::Tenant;
+use vslc_ports::table::{
     Condition, Key, Query, Table, TableError, TableExt, Update, from_item, to_item,
 };
 
@@ -148,7 +148,7 @@ impl ImportRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::TenantKind;
+    use vslc_accounts::TenantKind;
 
     #[test]
     fn upload_keys_name_tenant_and_import() {
