@@ -4,7 +4,6 @@
 
 pub mod alloc;
 pub mod audit;
-pub mod candidates;
 pub mod declarations;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -24,6 +23,7 @@ pub mod worker;
 
 pub use vslc_accounts as accounts;
 pub use vslc_adapters as adapters;
+pub use vslc_candidates as candidates;
 pub use vslc_catalogue as catalogue;
 pub use vslc_catalogue::images;
 pub use vslc_exam as exam;

@@ -6,11 +6,11 @@
 //! an atomic ADD, so two numbers can only meet if a million were issued within
 //! the same second: numbers are unique and never reused.
 
-use crate::ports::table::{Table, TableError};
+use vslc_ports::table::{Table, TableError};
 
 /// Reserves `n` sequence values; returns the first.
 pub async fn reserve(table: &dyn Table, n: u64) -> Result<u64, TableError> {
-    crate::sequence::reserve(table, "CANDIDATE", n).await
+    vslc_ports::sequence::reserve(table, "CANDIDATE", n).await
 }
 
 /// The number from its parts.

@@ -9,10 +9,10 @@ use async_trait::async_trait;
 
 use super::model::Candidate;
 use super::service::{CandidateInput, all, apply_edit, check, majors, restore};
-use crate::accounts::TenantKind;
-use crate::catalogue::certificate::MajorLevel;
-use crate::domain::{Gender, IdType};
-use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saving, saved};
+use vslc_accounts::TenantKind;
+use vslc_catalogue::certificate::MajorLevel;
+use vslc_ports::domain::{Gender, IdType};
+use vslc_imports::{Column, ImportContext, ImportKind, Row, RowSink, Saving, saved};
 
 pub struct CandidatesUpdate;
 

@@ -7,13 +7,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Candidate, CandidateKind, InfoStatus, MajorRef, RegCount, RegCountRow};
 use super::number;
-use crate::accounts::{Session, Tenant};
-use crate::catalogue::Certificate;
-use crate::catalogue::certificate::MajorLevel;
-use crate::domain::{Gender, IdDocument, IdType, PersonName, Phone};
-use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Condition, Query, TableError, TableExt, TxOp, Update, from_item};
-use crate::state::AppState;
+use vslc_accounts::{Session, Tenant};
+use vslc_catalogue::Certificate;
+use vslc_catalogue::certificate::MajorLevel;
+use vslc_ports::domain::{Gender, IdDocument, IdType, PersonName, Phone};
+use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_ports::table::{Condition, Query, TableError, TableExt, TxOp, Update, from_item};
+use vslc_ports::AppState;
 
 /// 新增 / 编辑考生.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -78,13 +78,13 @@ impl CandidateView {
             id_number: if full {
                 c.id_number.clone()
             } else {
-                crate::mask::id_number(&c.id_number)
+                vslc_ports::mask::id_number(&c.id_number)
             },
             phone: c.phone.as_ref().map(|p| {
                 if full {
                     p.clone()
                 } else {
-                    crate::mask::phone(p)
+                    vslc_ports::mask::phone(p)
                 }
             }),
             major: c.major.clone(),
@@ -146,7 +146,7 @@ pub fn check(
     major: Option<(MajorRef, MajorLevel)>,
 ) -> Result<Checked, String> {
     let name = PersonName::parse(&input.name)?.as_str().to_owned();
-    let pinyin = crate::domain::text::normalise(&input.name_pinyin);
+    let pinyin = vslc_ports::domain::text::normalise(&input.name_pinyin);
     if pinyin.is_empty()
         || pinyin.len() > 100
         || !pinyin.chars().all(|c| c.is_ascii_alphabetic() || c == ' ')
@@ -538,7 +538,7 @@ pub struct Majors {
 }
 
 impl Majors {
-    pub fn new(majors: impl IntoIterator<Item = crate::catalogue::Major>) -> Self {
+    pub fn new(majors: impl IntoIterator<Item = vslc_catalogue::Major>) -> Self {
         let mut out = Self::default();
         for m in majors {
             // The first certificate that lists a code describes it.
@@ -656,7 +656,7 @@ pub async fn confirm(
             ),
         ));
     }
-    let update = crate::ports::table::Update::new()
+    let update = vslc_ports::table::Update::new()
         .set("status", InfoStatus::Accurate.label())
         .remove("reviewReason")
         .set("updatedAt", state.clock.now_text())
@@ -675,7 +675,7 @@ pub async fn confirm(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::Major;
+    use vslc_catalogue::Major;
 
     fn major(code: &str, name: &str) -> Major {
         Major {

@@ -14,13 +14,13 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Candidate, CandidateKind};
 use super::service::{CandidateInput, Checked, check, new_candidates, numbered};
-use crate::accounts::{Tenant, TenantKind};
-use crate::catalogue::certificate::MajorLevel;
-use crate::catalogue::{Certificate, Pilot};
-use crate::domain::{Gender, IdType};
-use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
-use crate::ports::table::{EncodedItem, Guarded, Item, Key, Query, TableError, TableExt};
-use crate::state::AppState;
+use vslc_accounts::{Tenant, TenantKind};
+use vslc_catalogue::certificate::MajorLevel;
+use vslc_catalogue::{Certificate, Pilot};
+use vslc_ports::domain::{Gender, IdType};
+use vslc_imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
+use vslc_ports::table::{EncodedItem, Guarded, Item, Key, Query, TableError, TableExt};
+use vslc_ports::AppState;
 
 pub struct CandidatesImport;
 

@@ -3,10 +3,10 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::Tenant;
-use crate::catalogue::certificate::MajorLevel;
-use crate::domain::{Gender, IdType};
-use crate::ports::table::{Item, Key, TableError, to_item};
+use vslc_accounts::Tenant;
+use vslc_catalogue::certificate::MajorLevel;
+use vslc_ports::domain::{Gender, IdType};
+use vslc_ports::table::{Item, Key, TableError, to_item};
 
 /// 学生类型.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -130,8 +130,8 @@ impl Candidate {
     }
 
     /// The condition a registration's +1 needs: the candidate not deleted.
-    pub fn countable() -> crate::ports::table::Condition {
-        use crate::ports::table::Condition;
+    pub fn countable() -> vslc_ports::table::Condition {
+        use vslc_ports::table::Condition;
         Condition::Or(vec![
             Condition::NotExists,
             Condition::attr_equals("deleted", false),

@@ -10,13 +10,13 @@ use utoipa::ToSchema;
 
 use super::model::{Candidate, CandidateKind};
 use super::service::{CandidateFilter, counts, matches};
-use crate::accounts::Session;
-use crate::domain::RecordId;
-use crate::export::{Cell, write_cell};
-use crate::http::ApiError;
-use crate::mask;
-use crate::ports::table::{Query, parse_all};
-use crate::state::AppState;
+use vslc_accounts::Session;
+use vslc_ports::domain::RecordId;
+use vslc_files::export::{Cell, write_cell};
+use vslc_http::ApiError;
+use vslc_ports::mask;
+use vslc_ports::table::{Query, parse_all};
+use vslc_ports::AppState;
 
 /// `POST /api/candidates/export`: `ids` when rows are selected, otherwise
 /// the filter (kind first) chooses.
@@ -44,7 +44,7 @@ pub struct ExportRequest {
     pub has_photo: Option<bool>,
 }
 
-pub use crate::export::ExportFile;
+pub use vslc_files::export::ExportFile;
 
 const HEADERS: [&str; 14] = [
     "考生编号",
@@ -72,7 +72,7 @@ pub struct Sheet {
 impl Sheet {
     pub fn new() -> anyhow::Result<Self> {
         let mut wb = Workbook::new();
-        let head = crate::export::header_format();
+        let head = vslc_files::export::header_format();
         let ws = wb.add_worksheet_with_constant_memory()?;
         ws.set_name("考生信息")?;
         for (i, h) in HEADERS.iter().enumerate() {
@@ -211,5 +211,5 @@ pub async fn export(
         .await
         .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?
         .map_err(ApiError::internal)?;
-    crate::export::deliver(state, school, "candidates", "考生信息", count, bytes).await
+    vslc_files::export::deliver(state, school, "candidates", "考生信息", count, bytes).await
 }

@@ -8,12 +8,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::{Candidate, InfoStatus};
-use crate::accounts::{Session, Tenant};
-use crate::http::ApiError;
-use crate::ports::table::{Condition, Update, from_item};
-use crate::state::AppState;
+use vslc_accounts::{Session, Tenant};
+use vslc_http::ApiError;
+use vslc_ports::table::{Condition, Update, from_item};
+use vslc_ports::AppState;
 
-pub use crate::ports::photo::{HEIGHT, MAX_PHOTO_BYTES, WIDTH, check, sniff};
+pub use vslc_ports::photo::{HEIGHT, MAX_PHOTO_BYTES, WIDTH, check, sniff};
 
 fn extension(format: ImageFormat) -> &'static str {
     if format == ImageFormat::Png {

@@ -8,13 +8,13 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Candidate, InfoStatus};
 use super::service::load;
-use crate::accounts::{Session, Tenant};
-use crate::http::ApiError;
-use crate::ports::identity::{IdentityRequest, IdentityVerdict};
-use crate::ports::queue::{QueueName, QueueRef, send};
-use crate::ports::table::{Condition, TableExt, Update};
-use crate::state::AppState;
-use crate::worker::{Message, Worker};
+use vslc_accounts::{Session, Tenant};
+use vslc_http::ApiError;
+use vslc_ports::identity::{IdentityRequest, IdentityVerdict};
+use vslc_ports::queue::{QueueName, QueueRef, send};
+use vslc_ports::table::{Condition, TableExt, Update};
+use vslc_ports::AppState;
+use vslc_ports::worker::{Message, Worker};
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -99,7 +99,7 @@ impl Worker for IdentityWorker {
 
     async fn handle(&self, message: &Message) -> anyhow::Result<()> {
         let m: CheckMessage = serde_json::from_str(&message.body)?;
-        let school = Tenant::new(crate::accounts::TenantKind::School, m.school_id);
+        let school = Tenant::new(vslc_accounts::TenantKind::School, m.school_id);
         let table = self.state.table.as_ref();
         let Some(c) = table
             .get_as::<Candidate>(&Candidate::key(&school, &m.candidate_no))

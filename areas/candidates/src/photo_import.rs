@@ -13,9 +13,9 @@ use async_trait::async_trait;
 
 use super::model::Candidate;
 use super::photo;
-use crate::accounts::TenantKind;
-use crate::imports::{Column, FileOutcomes, FileType, ImportContext, ImportKind, RowSink};
-use crate::ports::table::{Query, TableExt, from_item};
+use vslc_accounts::TenantKind;
+use vslc_imports::{Column, FileOutcomes, FileType, ImportContext, ImportKind, RowSink};
+use vslc_ports::table::{Query, TableExt, from_item};
 
 pub struct PhotosImport;
 
@@ -115,7 +115,7 @@ fn id_of(name: &str) -> Option<String> {
     let base = name.rsplit('/').next()?;
     let (stem, ext) = base.rsplit_once('.')?;
     matches!(ext.to_ascii_lowercase().as_str(), "jpg" | "jpeg" | "png")
-        .then(|| crate::domain::text::normalise(stem).to_ascii_uppercase())
+        .then(|| vslc_ports::domain::text::normalise(stem).to_ascii_uppercase())
 }
 
 #[async_trait]
