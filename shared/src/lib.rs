@@ -14,10 +14,8 @@ pub mod jobs;
 pub mod lambda;
 pub mod payments;
 pub mod registrations;
-pub mod review_log;
 pub mod rooms;
 pub mod seed;
-pub mod sites;
 pub mod weekly;
 pub mod worker;
 
@@ -29,5 +27,7 @@ pub use vslc_catalogue::images;
 pub use vslc_exam as exam;
 pub use vslc_files::export;
 pub use vslc_ledger as ledger;
+pub use vslc_sites as sites;
+pub use vslc_review::log as review_log;
 pub use vslc_ports as ports;
 pub use vslc_ports::{AppState, config, domain, mask, sequence, state};

@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::{Tenant, TenantKind};
-use crate::catalogue::certificate::Level;
-use crate::ports::table::{Index, Item, Key, TableError, to_item};
+use vslc_accounts::{Tenant, TenantKind};
+use vslc_catalogue::certificate::Level;
+use vslc_ports::table::{Index, Item, Key, TableError, to_item};
 
 /// 考核站点状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -3,12 +3,12 @@
 
 use super::model::{Site, SiteStatus};
 use super::service::{SiteFilter, matches, save};
-use crate::accounts::{Session, TenantKind};
-use crate::http::{ApiError, PageParams, Paged};
-use crate::ports::table::{Index, Query, TableExt, Update, from_item};
-use crate::state::AppState;
+use vslc_accounts::{Session, TenantKind};
+use vslc_http::{ApiError, PageParams, Paged};
+use vslc_ports::table::{Index, Query, TableExt, Update, from_item};
+use vslc_ports::AppState;
 
-pub use crate::review_log::ReturnInput;
+pub use vslc_review::log::ReturnInput;
 
 /// Every submitted site of the org's certificates.
 pub async fn of_org(state: &AppState, org_id: &str) -> Result<Vec<Site>, ApiError> {

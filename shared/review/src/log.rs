@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::Session;
-use crate::http::ApiError;
+use vslc_ports::Caller;
+use vslc_http::ApiError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -26,7 +26,7 @@ pub struct ReviewRecord {
 }
 
 impl ReviewRecord {
-    pub fn new(session: &Session, at: String, action: &str, status: &str) -> Self {
+    pub fn new(session: &Caller, at: String, action: &str, status: &str) -> Self {
         Self {
             at,
             by: session.name.clone(),

@@ -6,14 +6,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Site, SiteStatus};
-use crate::accounts::{Session, Tenant, TenantKind};
-use crate::catalogue::certificate::Level;
-use crate::catalogue::pilot::Pilot;
-use crate::domain::RecordId;
-use crate::exam::Plan;
-use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Condition, Key, Query, TableExt, TxOp, from_item, to_item};
-use crate::state::AppState;
+use vslc_accounts::{Session, Tenant, TenantKind};
+use vslc_catalogue::certificate::Level;
+use vslc_catalogue::pilot::Pilot;
+use vslc_ports::domain::RecordId;
+use vslc_exam::Plan;
+use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, from_item, to_item};
+use vslc_ports::AppState;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -80,10 +80,10 @@ pub struct AllocationInput {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct AllocationFilter {
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub plan_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub certificate_id: Option<RecordId>,
     /// 院校名称 (contains; either side).
@@ -271,7 +271,7 @@ pub async fn list(
     f: &AllocationFilter,
     page: &PageParams,
 ) -> Result<Paged<Allocation>, ApiError> {
-    let plans = crate::exam::plans::visible(state, session).await?;
+    let plans = vslc_exam::plans::visible(state, session).await?;
     let mut rows = Vec::new();
     for plan in plans.iter().filter(|p| {
         f.plan_id

@@ -4,14 +4,14 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Site, SiteStatus, StandardCheck};
-use crate::accounts::{Session, Tenant};
-use crate::catalogue::certificate::{Certificate, Level};
-use crate::catalogue::pilot::Pilot;
-use crate::catalogue::standard::site_standards;
-use crate::domain::RecordId;
-use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Query, TableExt, Update, from_item};
-use crate::state::AppState;
+use vslc_accounts::{Session, Tenant};
+use vslc_catalogue::certificate::{Certificate, Level};
+use vslc_catalogue::pilot::Pilot;
+use vslc_catalogue::standard::site_standards;
+use vslc_ports::domain::RecordId;
+use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_ports::table::{Query, TableExt, Update, from_item};
+use vslc_ports::AppState;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -46,7 +46,7 @@ pub struct SiteInput {
 pub struct SiteFilter {
     /// 考核站点名称 (contains).
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub certificate_id: Option<RecordId>,
     /// 证书等级.
@@ -87,7 +87,7 @@ async fn details(state: &AppState, input: &SiteInput) -> Result<Details, ApiErro
     if contact.is_empty() || contact.chars().count() > 50 {
         return Err(bad("联系人不能为空，且不超过50个字符"));
     }
-    let phone = crate::domain::text::normalise(&input.phone);
+    let phone = vslc_ports::domain::text::normalise(&input.phone);
     let phone_ok =
         (7..=20).contains(&phone.len()) && phone.chars().all(|c| c.is_ascii_digit() || c == '-');
     if !phone_ok {
@@ -152,7 +152,7 @@ pub async fn create(
     let cert = Certificate::load(state.table.as_ref(), &input.certificate_id)
         .await?
         .ok_or_else(|| bad("证书不存在"))?;
-    let profile = crate::catalogue::school::load(state, school).await?;
+    let profile = vslc_catalogue::school::load(state, school).await?;
     let d = details(state, &input).await?;
     let now = state.clock.now_text();
     let site = Site {
@@ -182,7 +182,7 @@ pub async fn create(
         created_at: now,
         version: 1,
     };
-    let guard = crate::ports::table::to_item(
+    let guard = vslc_ports::table::to_item(
         &Site::guard_key(school, &site.certificate_id, site.level),
         &serde_json::json!({ "siteId": site.id }),
     )?;
@@ -338,7 +338,7 @@ pub async fn standards_for(
     session: &Session,
     certificate_id: &str,
     level: Level,
-) -> Result<Vec<crate::catalogue::standard::Standard>, ApiError> {
+) -> Result<Vec<vslc_catalogue::standard::Standard>, ApiError> {
     session.school_reader()?;
     site_standards(state, certificate_id, level).await
 }
