@@ -9,11 +9,11 @@ use async_trait::async_trait;
 
 use super::model::{Room, RoomStatus};
 use super::service::{create_ops, new_room, room_fields, room_subjects, seats_fit};
-use crate::accounts::{Tenant, TenantKind};
-use crate::exam::Plan;
-use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
-use crate::sites::Site;
-use crate::state::AppState;
+use vslc_accounts::{Tenant, TenantKind};
+use vslc_exam::Plan;
+use vslc_imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
+use vslc_sites::Site;
+use vslc_ports::AppState;
 
 pub struct RoomsImport;
 

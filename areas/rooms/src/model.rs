@@ -4,12 +4,12 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::Tenant;
-use crate::catalogue::certificate::Level;
-use crate::exam::window::Position;
-use crate::exam::{ExamMethod, Plan, RoomType};
-use crate::ports::table::{Index, Item, Key, TableError, to_item};
-use crate::sites::Site;
+use vslc_accounts::Tenant;
+use vslc_catalogue::certificate::Level;
+use vslc_exam::window::Position;
+use vslc_exam::{ExamMethod, Plan, RoomType};
+use vslc_ports::table::{Index, Item, Key, TableError, to_item};
+use vslc_sites::Site;
 
 /// 考场状态, derived from the plan's 排考时间.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -99,7 +99,7 @@ impl Room {
     /// The stored item; a room at a borrowed site is also on the host's
     /// index, so the host sees it in its room list.
     pub fn to_item(&self) -> Result<Item, TableError> {
-        let school = Tenant::new(crate::accounts::TenantKind::School, &self.school_id);
+        let school = Tenant::new(vslc_accounts::TenantKind::School, &self.school_id);
         let mut item = to_item(&Self::key(&school, &self.id), self)?;
         if let Some(host) = self.host() {
             item.insert(

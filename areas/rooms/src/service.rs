@@ -7,16 +7,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Room, RoomStatus, RoomSubject};
-use crate::accounts::{Session, Tenant};
-use crate::catalogue::certificate::Level;
-use crate::domain::RecordId;
-use crate::exam::{Plan, RoomType};
-use crate::export::{Cell, ExportFile};
-use crate::http::{ApiError, BatchOutcome, ItemOutcome, PageParams, Paged, filter};
-use crate::ports::table::{Condition, Index, Query, TableExt, TxOp, from_item, to_item};
-use crate::sites::allocation::{Allocation, usable_site};
-use crate::sites::{Site, SiteStatus};
-use crate::state::AppState;
+use vslc_accounts::{Session, Tenant};
+use vslc_catalogue::certificate::Level;
+use vslc_ports::domain::RecordId;
+use vslc_exam::{Plan, RoomType};
+use vslc_files::export::{Cell, ExportFile};
+use vslc_http::{ApiError, BatchOutcome, ItemOutcome, PageParams, Paged, filter};
+use vslc_ports::table::{Condition, Index, Query, TableExt, TxOp, from_item, to_item};
+use vslc_sites::allocation::{Allocation, usable_site};
+use vslc_sites::{Site, SiteStatus};
+use vslc_ports::AppState;
 
 /// 设置 / 编辑考场.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -49,13 +49,13 @@ pub struct RoomView {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct RoomFilter {
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub plan_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub site_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub certificate_id: Option<RecordId>,
     /// 考场名称 (contains).
@@ -93,7 +93,7 @@ pub struct SubjectOption {
     pub subject_id: String,
     pub code: String,
     pub name: String,
-    pub method: crate::exam::ExamMethod,
+    pub method: vslc_exam::ExamMethod,
     pub room_type: RoomType,
 }
 
@@ -103,11 +103,11 @@ pub struct SubjectOption {
 pub struct RoomExportRequest {
     #[serde(default)]
     pub ids: Vec<RecordId>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     pub plan_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     pub site_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     pub certificate_id: Option<RecordId>,
     #[serde(default)]
     pub name: Option<String>,
@@ -523,7 +523,7 @@ pub async fn edit(
     }
     match state.table.transact(ops).await {
         Ok(()) => {}
-        Err(crate::ports::TableError::TransactionCanceled { failed }) if failed.contains(&2) => {
+        Err(vslc_ports::TableError::TransactionCanceled { failed }) if failed.contains(&2) => {
             return Err(name_taken());
         }
         Err(e) => return Err(e.into()),
@@ -573,7 +573,7 @@ pub async fn usable_sites(
     school: &Tenant,
     plan: &Plan,
 ) -> Result<Vec<(Site, bool)>, ApiError> {
-    let mut sites: Vec<(Site, bool)> = crate::sites::service::all(state, school)
+    let mut sites: Vec<(Site, bool)> = vslc_sites::service::all(state, school)
         .await?
         .into_iter()
         .filter(|s| s.status == SiteStatus::Approved)
@@ -773,8 +773,8 @@ pub async fn export(
         .collect();
     let count = cells.len();
     let bytes =
-        tokio::task::spawn_blocking(move || crate::export::sheet("考场信息", &HEADERS, &cells))
+        tokio::task::spawn_blocking(move || vslc_files::export::sheet("考场信息", &HEADERS, &cells))
             .await
             .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
-    crate::export::deliver(state, school, "rooms", "考场信息", count, bytes).await
+    vslc_files::export::deliver(state, school, "rooms", "考场信息", count, bytes).await
 }
