@@ -9,6 +9,7 @@ use utoipa_axum::routes;
 use vslc_shared::AppState;
 use vslc_shared::accounts::Session;
 use vslc_shared::domain::RecordId;
+use vslc_shared::payments::service::Orders;
 use vslc_shared::export::ExportFile;
 use vslc_shared::http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
@@ -41,7 +42,7 @@ async fn list(
     Query(f): Query<RegistrationFilter>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<Paged<RegistrationView>>> {
-    service::list(&state, &session, &f, &page)
+    service::list(&state, &Orders, &session, &f, &page)
         .await
         .map(axum::Json)
 }
@@ -54,7 +55,7 @@ async fn export(
     session: Session,
     Json(req): Json<RegistrationExportRequest>,
 ) -> ApiResult<axum::Json<ExportFile>> {
-    service::export(&state, &session, req).await.map(axum::Json)
+    service::export(&state, &Orders, &session, req).await.map(axum::Json)
 }
 
 /// 批量删除报考数据 (未排考 and unpaid), per id.
@@ -68,7 +69,7 @@ async fn batch_delete(
     session.school_exam_writer()?;
     run_batch(ids, |id| {
         let (state, session) = (state.clone(), session.clone());
-        async move { service::delete(&state, &session, &id).await }
+        async move { service::delete(&state, &Orders, &session, &id).await }
     })
     .await
     .map(axum::Json)
@@ -82,7 +83,7 @@ async fn get_one(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<RegistrationView>> {
-    let view = service::get(&state, &session, &id).await?;
+    let view = service::get(&state, &Orders, &session, &id).await?;
     let c = &view.registration.candidate;
     vslc_shared::audit::viewed(
         &state,
@@ -104,6 +105,6 @@ async fn delete(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<StatusCode> {
-    service::delete(&state, &session, &id).await?;
+    service::delete(&state, &Orders, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -61,8 +61,11 @@ impl Order {
         Tenant::new(TenantKind::School, &self.school_id)
     }
 
+    /// The sort-key prefix of a school's orders.
+    pub const SK_PREFIX: &'static str = "ORDER#";
+
     pub fn key(school: &Tenant, no: &str) -> Key {
-        Key::new(school.pk(), format!("ORDER#{no}"))
+        Key::new(school.pk(), format!("{}{no}", Self::SK_PREFIX))
     }
 
     /// The school a number names (`JF20261128-10009-000001`).

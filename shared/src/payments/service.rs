@@ -1,7 +1,9 @@
 //! 生成缴费申请单, list, view, delete and export (school); list, view and
 //! 批量确认缴费 (org).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use async_trait::async_trait;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -19,7 +21,10 @@ use crate::ports::table::{
 use crate::registrations::Registration;
 use crate::registrations::eligibility::registration_open;
 use crate::registrations::model::ClaimBody;
-use crate::registrations::service::{Payments, RegistrationView, of_plan, orders, view};
+use crate::registrations::service::{
+    GuardLine as Line, OrderBook, OrderRef, OrderState, Payments, RegistrationView, guard_lines,
+    of_plan, view,
+};
 use crate::state::AppState;
 
 /// 按证书 / 按科目报考生生成缴费申请单.
@@ -80,17 +85,6 @@ fn matches(o: &Order, f: &OrderFilter) -> bool {
 
 fn newest_first(rows: &mut [Order]) {
     rows.sort_by(|a, b| (&b.created_at, &b.no).cmp(&(&a.created_at, &a.no)));
-}
-
-/// What generation reads of a registration: its guard, which names it and
-/// carries its certificate and fee (one guard per registration).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Line {
-    #[serde(rename = "registrationId")]
-    id: String,
-    certificate_id: String,
-    fee_cents: u64,
 }
 
 /// Claims registrations for an order: a new claim where none exists, or
@@ -157,11 +151,8 @@ pub async fn generate(
         .certificate(&input.certificate_id)
         .ok_or_else(|| ApiError::invalid("BAD_CERTIFICATE", "考核证书不在该考试计划中"))?
         .clone();
-    let payments = Payments::load(state, school, Some(&plan.id)).await?;
-    let all: Vec<Line> = state
-        .table
-        .query_all_as(Query::partition(school.pk()).begins_with(format!("REGKEY#{}#", plan.id)))
-        .await?;
+    let payments = Payments::load(state, school, Some(&plan.id), &Orders).await?;
+    let all: Vec<Line> = guard_lines(state, school, &plan.id).await?;
     // Free: never claimed, or claimed by an order since deleted.
     let free: Vec<(&Line, Option<&String>)> = all
         .iter()
@@ -255,7 +246,7 @@ pub async fn list(
 /// An order and its lines; `full` shows unmasked candidate details.
 async fn detail(state: &AppState, order: Order, full: bool) -> Result<OrderDetail, ApiError> {
     let school = order.school();
-    let payments = Payments::load(state, &school, Some(&order.plan_id)).await?;
+    let payments = Payments::load(state, &school, Some(&order.plan_id), &Orders).await?;
     let now = state.clock.now_local();
     let mut lines: Vec<RegistrationView> = of_plan(state, &school, &order.plan_id)
         .await?
@@ -430,4 +421,40 @@ pub async fn confirm(state: &AppState, session: &Session, no: &str) -> Result<Or
         )
         .await?;
     Ok(from_item(after)?)
+}
+
+/// The school's orders by number.
+pub async fn orders(state: &AppState, school: &Tenant) -> Result<HashMap<String, Order>, ApiError> {
+    Ok(state
+        .table
+        .query_all_as::<Order>(Query::partition(school.pk()).begins_with(Order::SK_PREFIX))
+        .await?
+        .into_iter()
+        .map(|o| (o.no.clone(), o))
+        .collect())
+}
+
+/// What registrations learn of the orders: number and state.
+pub struct Orders;
+
+#[async_trait]
+impl OrderBook for Orders {
+    async fn orders(
+        &self,
+        state: &AppState,
+        school: &Tenant,
+    ) -> Result<HashMap<String, OrderRef>, ApiError> {
+        Ok(orders(state, school)
+            .await?
+            .into_iter()
+            .map(|(no, o)| {
+                let state = match o.status {
+                    OrderStatus::Unconfirmed => OrderState::Unconfirmed,
+                    OrderStatus::Confirmed => OrderState::Confirmed,
+                    OrderStatus::Deleted => OrderState::Deleted,
+                };
+                (no.clone(), OrderRef { no, state })
+            })
+            .collect())
+    }
 }

@@ -125,8 +125,13 @@ impl Registration {
     pub fn guard_key(school: &Tenant, plan_id: &str, candidate_no: &str, part: &str) -> Key {
         Key::new(
             school.pk(),
-            format!("REGKEY#{plan_id}#{candidate_no}#{part}"),
+            format!("{}{candidate_no}#{part}", Self::guard_prefix(plan_id)),
         )
+    }
+
+    /// The sort-key prefix of a plan's guards.
+    pub fn guard_prefix(plan_id: &str) -> String {
+        format!("REGKEY#{plan_id}#")
     }
 
     /// What its guards name: see `guard_key`.

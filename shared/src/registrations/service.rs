@@ -2,6 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use async_trait::async_trait;
+
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -11,7 +13,6 @@ use crate::candidates::Candidate;
 use crate::domain::RecordId;
 use crate::export::{Cell, ExportFile};
 use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::payments::{Order, OrderStatus};
 use crate::ports::table::{Condition, Query, TableExt, TxOp, Update};
 use crate::state::AppState;
 
@@ -94,15 +95,53 @@ async fn of_prefix(
         .await?)
 }
 
-/// The school's orders by number.
-pub async fn orders(state: &AppState, school: &Tenant) -> Result<HashMap<String, Order>, ApiError> {
+/// A 缴费申请单 as registrations see it: its number and state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderRef {
+    pub no: String,
+    pub state: OrderState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderState {
+    Unconfirmed,
+    Confirmed,
+    /// 删除 leaves a tombstone; claims naming it free their registrations.
+    Deleted,
+}
+
+/// The payments area's answer to "which orders does this school have, in
+/// which state" (it owns the orders; registrations only hold the claims).
+#[async_trait]
+pub trait OrderBook: Send + Sync {
+    async fn orders(
+        &self,
+        state: &AppState,
+        school: &Tenant,
+    ) -> Result<HashMap<String, OrderRef>, ApiError>;
+}
+
+/// A registration as its guard records it, one per registration: what
+/// 缴费 needs to price an order without reading the registrations.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuardLine {
+    #[serde(rename = "registrationId")]
+    pub id: String,
+    pub certificate_id: String,
+    pub fee_cents: u64,
+}
+
+/// The guard lines of a school's plan.
+pub async fn guard_lines(
+    state: &AppState,
+    school: &Tenant,
+    plan_id: &str,
+) -> Result<Vec<GuardLine>, ApiError> {
     Ok(state
         .table
-        .query_all_as::<Order>(Query::partition(school.pk()).begins_with("ORDER#"))
-        .await?
-        .into_iter()
-        .map(|o| (o.no.clone(), o))
-        .collect())
+        .query_all_as(Query::partition(school.pk()).begins_with(Registration::guard_prefix(plan_id)))
+        .await?)
 }
 
 /// The claims of a school's registrations (of one plan): registration id →
@@ -127,7 +166,7 @@ pub async fn claims(
 
 /// What a school's registrations are paid with: its orders and the claims.
 pub struct Payments {
-    pub orders: HashMap<String, Order>,
+    pub orders: HashMap<String, OrderRef>,
     pub claims: HashMap<String, String>,
 }
 
@@ -136,20 +175,21 @@ impl Payments {
         state: &AppState,
         school: &Tenant,
         plan_id: Option<&str>,
+        book: &dyn OrderBook,
     ) -> Result<Self, ApiError> {
         Ok(Self {
-            orders: orders(state, school).await?,
+            orders: book.orders(state, school).await?,
             claims: claims(state, school, plan_id).await?,
         })
     }
 
     /// The live order a registration is in; a claim naming a deleted order
     /// frees it.
-    pub fn live_order(&self, registration_id: &str) -> Option<&Order> {
+    pub fn live_order(&self, registration_id: &str) -> Option<&OrderRef> {
         self.claims
             .get(registration_id)
             .and_then(|no| self.orders.get(no))
-            .filter(|o| o.status != OrderStatus::Deleted)
+            .filter(|o| o.state != OrderState::Deleted)
     }
 }
 
@@ -160,7 +200,7 @@ pub fn view(
     full: bool,
 ) -> RegistrationView {
     let order = payments.live_order(&r.id);
-    let paid = order.is_some_and(|o| o.status == OrderStatus::Confirmed);
+    let paid = order.is_some_and(|o| o.state == OrderState::Confirmed);
     let order = order.map(|o| o.no.clone());
     let status = r.status(now);
     let mut registration = r;
@@ -204,6 +244,7 @@ fn matches(v: &RegistrationView, f: &RegistrationFilter) -> bool {
 
 async fn views(
     state: &AppState,
+    book: &dyn OrderBook,
     school: &Tenant,
     f: &RegistrationFilter,
 ) -> Result<Vec<RegistrationView>, ApiError> {
@@ -212,7 +253,7 @@ async fn views(
         Some(plan) => of_plan(state, school, plan).await?,
         None => all(state, school).await?,
     };
-    let payments = Payments::load(state, school, plan).await?;
+    let payments = Payments::load(state, school, plan, book).await?;
     let now = state.clock.now_local();
     let mut rows: Vec<RegistrationView> = regs
         .into_iter()
@@ -228,12 +269,13 @@ async fn views(
 
 pub async fn list(
     state: &AppState,
+    book: &dyn OrderBook,
     session: &Session,
     f: &RegistrationFilter,
     page: &PageParams,
 ) -> Result<Paged<RegistrationView>, ApiError> {
     let school = session.school_reader()?;
-    Paged::of(views(state, school, f).await?, page)
+    Paged::of(views(state, book, school, f).await?, page)
 }
 
 async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<Registration, ApiError> {
@@ -248,24 +290,30 @@ async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<Registration
 
 pub async fn get(
     state: &AppState,
+    book: &dyn OrderBook,
     session: &Session,
     id: &str,
 ) -> Result<RegistrationView, ApiError> {
     let school = session.school_reader()?;
     let r = own(state, school, id).await?;
-    let payments = Payments::load(state, school, Some(&r.plan_id)).await?;
+    let payments = Payments::load(state, school, Some(&r.plan_id), book).await?;
     Ok(view(r, &payments, state.clock.now_local(), true))
 }
 
 /// 删除: only 未排考 and unpaid, and not in a live 缴费申请单; the guards go
 /// and the candidate's counter goes down, in one transaction.
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+pub async fn delete(
+    state: &AppState,
+    book: &dyn OrderBook,
+    session: &Session,
+    id: &str,
+) -> Result<(), ApiError> {
     let school = session.school_exam_writer()?;
     let r = own(state, school, id).await?;
-    let payments = Payments::load(state, school, Some(&r.plan_id)).await?;
+    let payments = Payments::load(state, school, Some(&r.plan_id), book).await?;
     let conflict = |m: String| ApiError::conflict("REGISTRATION_STATE", m);
     if let Some(o) = payments.live_order(&r.id) {
-        return Err(conflict(if o.status == OrderStatus::Confirmed {
+        return Err(conflict(if o.state == OrderState::Confirmed {
             "已缴费的报考记录不能删除".into()
         } else {
             format!("该报考记录已在缴费申请单 {} 中，请先删除缴费申请单", o.no)
@@ -326,6 +374,7 @@ const HEADERS: [&str; 14] = [
 /// 批量导出报考数据 (masked).
 pub async fn export(
     state: &AppState,
+    book: &dyn OrderBook,
     session: &Session,
     req: RegistrationExportRequest,
 ) -> Result<ExportFile, ApiError> {
@@ -339,9 +388,9 @@ pub async fn export(
         paid: req.paid,
     };
     let mut rows = if req.ids.is_empty() {
-        views(state, school, &f).await?
+        views(state, book, school, &f).await?
     } else {
-        views(state, school, &RegistrationFilter::default()).await?
+        views(state, book, school, &RegistrationFilter::default()).await?
     };
     if !req.ids.is_empty() {
         let wanted: HashSet<&str> = req.ids.iter().map(RecordId::as_str).collect();
