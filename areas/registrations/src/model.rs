@@ -4,13 +4,13 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::Tenant;
-use crate::candidates::{Candidate, CandidateKind, MajorRef};
-use crate::catalogue::certificate::{Level, MajorLevel};
-use crate::domain::{Gender, IdType};
-use crate::exam::plans::RegistrationMode;
-use crate::exam::{ExamMethod, Window};
-use crate::ports::table::Key;
+use vslc_accounts::Tenant;
+use vslc_candidates::{Candidate, CandidateKind, MajorRef};
+use vslc_catalogue::certificate::{Level, MajorLevel};
+use vslc_ports::domain::{Gender, IdType};
+use vslc_exam::plans::RegistrationMode;
+use vslc_exam::{ExamMethod, Window};
+use vslc_ports::table::Key;
 
 /// 报考状态 (derived).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -9,23 +9,23 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Order, OrderStatus};
-use crate::accounts::{Session, Tenant, TenantKind};
-use crate::domain::RecordId;
-use crate::exam::Plan;
-use crate::exam::plans::RegistrationMode;
-use crate::export::{Cell, ExportFile};
-use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{
+use vslc_accounts::{Session, Tenant, TenantKind};
+use vslc_ports::domain::RecordId;
+use vslc_exam::Plan;
+use vslc_exam::plans::RegistrationMode;
+use vslc_files::export::{Cell, ExportFile};
+use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_ports::table::{
     Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, Update, from_item,
 };
-use crate::registrations::Registration;
-use crate::registrations::eligibility::registration_open;
-use crate::registrations::model::ClaimBody;
-use crate::registrations::service::{
+use vslc_registrations::Registration;
+use vslc_registrations::eligibility::registration_open;
+use vslc_registrations::model::ClaimBody;
+use vslc_registrations::service::{
     GuardLine as Line, OrderBook, OrderRef, OrderState, Payments, RegistrationView, guard_lines,
     of_plan, view,
 };
-use crate::state::AppState;
+use vslc_ports::AppState;
 
 /// 按证书 / 按科目报考生生成缴费申请单.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -42,10 +42,10 @@ pub struct GenerateInput {
 pub struct OrderFilter {
     /// 缴费单号 (contains).
     pub no: Option<String>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub plan_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub certificate_id: Option<RecordId>,
     /// 未确认 / 已确认.
@@ -68,7 +68,7 @@ pub struct OrderDetail {
 pub struct OrderExportRequest {
     #[serde(default)]
     pub ids: Vec<RecordId>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     pub plan_id: Option<RecordId>,
     #[serde(default)]
     pub status: Option<String>,
@@ -168,8 +168,8 @@ pub async fn generate(
     if free.is_empty() {
         return Err(nothing());
     }
-    let profile = crate::catalogue::school::load(state, school).await?;
-    let seq = crate::sequence::reserve(state.table.as_ref(), "ORDER", 1).await?;
+    let profile = vslc_catalogue::school::load(state, school).await?;
+    let seq = vslc_ports::sequence::reserve(state.table.as_ref(), "ORDER", 1).await?;
     let date = state.clock.now_cst().format("%Y%m%d").to_string();
     let mut order = Order {
         no: Order::number(&date, &school.id, seq),
@@ -352,10 +352,10 @@ pub async fn export(
         .collect();
     let count = cells.len();
     let bytes =
-        tokio::task::spawn_blocking(move || crate::export::sheet("缴费申请单", &HEADERS, &cells))
+        tokio::task::spawn_blocking(move || vslc_files::export::sheet("缴费申请单", &HEADERS, &cells))
             .await
             .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
-    crate::export::deliver(state, school, "orders", "缴费申请单", count, bytes).await
+    vslc_files::export::deliver(state, school, "orders", "缴费申请单", count, bytes).await
 }
 
 /// The orders for the org's certificates.

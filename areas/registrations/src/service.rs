@@ -8,13 +8,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{CandidateSnapshot, ClaimRow, Registration, RegistrationStatus};
-use crate::accounts::{Session, Tenant};
-use crate::candidates::Candidate;
-use crate::domain::RecordId;
-use crate::export::{Cell, ExportFile};
-use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Condition, Query, TableExt, TxOp, Update};
-use crate::state::AppState;
+use vslc_accounts::{Session, Tenant};
+use vslc_candidates::Candidate;
+use vslc_ports::domain::RecordId;
+use vslc_files::export::{Cell, ExportFile};
+use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_ports::table::{Condition, Query, TableExt, TxOp, Update};
+use vslc_ports::AppState;
 
 /// A registration as lists show it: candidate ID and phone masked, with the
 /// derived 报考状态 and 缴费状态.
@@ -35,13 +35,13 @@ pub struct RegistrationView {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct RegistrationFilter {
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub plan_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub certificate_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub subject_id: Option<RecordId>,
     /// 考生姓名、考生编号或证件号码末位 (contains).
@@ -58,11 +58,11 @@ pub struct RegistrationFilter {
 pub struct RegistrationExportRequest {
     #[serde(default)]
     pub ids: Vec<RecordId>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     pub plan_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     pub certificate_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     pub subject_id: Option<RecordId>,
     #[serde(default)]
     pub candidate: Option<String>,
@@ -206,8 +206,8 @@ pub fn view(
     let mut registration = r;
     if !full {
         let c = &mut registration.candidate;
-        c.id_number = crate::mask::id_number(&c.id_number);
-        c.phone = c.phone.as_deref().map(crate::mask::phone);
+        c.id_number = vslc_ports::mask::id_number(&c.id_number);
+        c.phone = c.phone.as_deref().map(vslc_ports::mask::phone);
     }
     registration.id = registration.public_id();
     RegistrationView {
@@ -430,8 +430,8 @@ pub async fn export(
         .collect();
     let count = cells.len();
     let bytes =
-        tokio::task::spawn_blocking(move || crate::export::sheet("报考数据", &HEADERS, &cells))
+        tokio::task::spawn_blocking(move || vslc_files::export::sheet("报考数据", &HEADERS, &cells))
             .await
             .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
-    crate::export::deliver(state, school, "registrations", "报考数据", count, bytes).await
+    vslc_files::export::deliver(state, school, "registrations", "报考数据", count, bytes).await
 }

@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::{Tenant, TenantKind};
-use crate::exam::plans::RegistrationMode;
-use crate::ports::table::{Index, Item, Key, TableError, to_item};
+use vslc_accounts::{Tenant, TenantKind};
+use vslc_exam::plans::RegistrationMode;
+use vslc_ports::table::{Index, Item, Key, TableError, to_item};
 
 /// 缴费状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

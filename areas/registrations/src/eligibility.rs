@@ -4,12 +4,12 @@
 use chrono::NaiveDateTime;
 
 use super::model::RegSubject;
-use crate::candidates::{Candidate, CandidateKind, InfoStatus};
-use crate::catalogue::certificate::{Certificate, Level};
-use crate::catalogue::pilot::Pilot;
-use crate::exam::plans::{PlanSubject, RegistrationMode};
-use crate::exam::window::Position;
-use crate::exam::{Audience, Plan};
+use vslc_candidates::{Candidate, CandidateKind, InfoStatus};
+use vslc_catalogue::certificate::{Certificate, Level};
+use vslc_catalogue::pilot::Pilot;
+use vslc_exam::plans::{PlanSubject, RegistrationMode};
+use vslc_exam::window::Position;
+use vslc_exam::{Audience, Plan};
 
 /// The plan is inside its 报名 window.
 pub fn registration_open(plan: &Plan, now: NaiveDateTime) -> Result<(), String> {

@@ -13,15 +13,15 @@ use super::eligibility::{
     candidate_ready, certificate_subjects, major_allowed, plan_open, subject_fits,
 };
 use super::model::{CandidateSnapshot, RegSubject, Registration};
-use crate::accounts::{Tenant, TenantKind};
-use crate::candidates::Candidate;
-use crate::catalogue::certificate::{Certificate, Level};
-use crate::catalogue::pilot::Pilot;
-use crate::exam::Plan;
-use crate::exam::plans::RegistrationMode;
-use crate::imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
-use crate::ports::table::{EncodedItem, Guarded, Key, Query, TableError, TableExt, Update};
-use crate::state::AppState;
+use vslc_accounts::{Tenant, TenantKind};
+use vslc_candidates::Candidate;
+use vslc_catalogue::certificate::{Certificate, Level};
+use vslc_catalogue::pilot::Pilot;
+use vslc_exam::Plan;
+use vslc_exam::plans::RegistrationMode;
+use vslc_imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
+use vslc_ports::table::{EncodedItem, Guarded, Key, Query, TableError, TableExt, Update};
+use vslc_ports::AppState;
 
 pub struct RegistrationsImport {
     pub mode: RegistrationMode,
@@ -163,7 +163,7 @@ impl ImportKind for RegistrationsImport {
         let school = ctx.record.tenant.clone();
         let params = &ctx.record.params;
         let plan = school_plan(state, &school, param(params, "planId").unwrap_or_default()).await?;
-        let candidates = crate::candidates::service::all(state, &school)
+        let candidates = vslc_candidates::service::all(state, &school)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
@@ -282,7 +282,7 @@ enum Verdict {
 
 impl RegistrationsSink {
     fn candidate(&self, who: &str) -> Result<usize, String> {
-        let who = crate::domain::text::normalise(who).to_uppercase();
+        let who = vslc_ports::domain::text::normalise(who).to_uppercase();
         if who.is_empty() {
             return Err("请填写考生编号或证件号码".into());
         }
