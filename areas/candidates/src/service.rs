@@ -356,6 +356,36 @@ pub async fn load(state: &AppState, school: &Tenant, no: &str) -> Result<Candida
     Ok(c)
 }
 
+/// How many candidates the school added between two days (inclusive, by
+/// their 创建时间), for the weekly report's figures.
+pub async fn added_between(
+    state: &AppState,
+    school: &Tenant,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<u32, ApiError> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Stamped {
+        created_at: String,
+    }
+    let all: Vec<Stamped> = state
+        .table
+        .query_all_as(Query::partition(school.pk()).begins_with("CAND#"))
+        .await?;
+    let n = all
+        .iter()
+        .filter(|c| day_between(&c.created_at, from, to))
+        .count();
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Whether a stored time (`YYYY-MM-DD…`) falls on a day between two days.
+pub fn day_between(time: &str, from: chrono::NaiveDate, to: chrono::NaiveDate) -> bool {
+    chrono::NaiveDate::parse_from_str(time.get(..10).unwrap_or(""), "%Y-%m-%d")
+        .is_ok_and(|d| from <= d && d <= to)
+}
+
 pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Candidate>, ApiError> {
     let mut all: Vec<Candidate> = state
         .table

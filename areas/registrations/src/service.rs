@@ -76,6 +76,40 @@ pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Registration>,
     of_prefix(state, school, "REG#").await
 }
 
+/// The school's registrations made between two days (inclusive) and the
+/// subject sittings held between them, for the weekly report's figures.
+pub async fn activity_between(
+    state: &AppState,
+    school: &Tenant,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<(u32, u32), ApiError> {
+    #[derive(Deserialize)]
+    struct SubjectExam {
+        exam: vslc_exam::Window,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Row {
+        created_at: String,
+        #[serde(default)]
+        subjects: Vec<SubjectExam>,
+    }
+    let rows: Vec<Row> = state
+        .table
+        .query_all_as(Query::partition(school.pk()).begins_with("REG#"))
+        .await?;
+    let between = |t: &str| vslc_candidates::service::day_between(t, from, to);
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let made = rows.iter().filter(|r| between(&r.created_at)).count();
+    let sat = rows
+        .iter()
+        .flat_map(|r| &r.subjects)
+        .filter(|s| between(&s.exam.start))
+        .count();
+    Ok((count(made), count(sat)))
+}
+
 pub async fn of_plan(
     state: &AppState,
     school: &Tenant,

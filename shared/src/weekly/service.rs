@@ -9,7 +9,7 @@ use super::period::{Cycle, CycleChange, Period, Schedule};
 use crate::accounts::{Session, Tenant};
 use crate::catalogue::school;
 use crate::domain::RichText;
-use crate::exam::window::Window;
+use crate::{candidates, registrations};
 use crate::http::{ApiError, PageParams, Paged, filter};
 use crate::ports::table::{Condition, Key, Query, TableExt, Update, to_item};
 use crate::review_log::{ReviewRecord, appended};
@@ -129,29 +129,6 @@ pub struct CurrentPeriod {
     pub report: Option<WeeklyReport>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Stamped {
-    created_at: String,
-}
-
-#[derive(Deserialize)]
-struct SubjectExam {
-    exam: Window,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RegistrationRow {
-    created_at: String,
-    #[serde(default)]
-    subjects: Vec<SubjectExam>,
-}
-
-fn in_period(p: &Period, time: &str) -> bool {
-    NaiveDate::parse_from_str(time.get(..10).unwrap_or(""), "%Y-%m-%d").is_ok_and(|d| p.contains(d))
-}
-
 /// The period's figures from the school's records: candidates added,
 /// registrations made, subject sittings held. 发放证书数 counts nothing
 /// until certificate issuance lands and is typed by the school meanwhile.
@@ -160,35 +137,12 @@ pub async fn live_figures(
     school: &Tenant,
     p: &Period,
 ) -> Result<Figures, ApiError> {
-    let candidates: Vec<Stamped> = state
-        .table
-        .query_all_as(Query::partition(school.pk()).begins_with("CAND#"))
-        .await?;
-    let registrations: Vec<RegistrationRow> = state
-        .table
-        .query_all_as(Query::partition(school.pk()).begins_with("REG#"))
-        .await?;
-    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let (from, to) = (p.start, p.end);
+    let (made, sat) = registrations::service::activity_between(state, school, from, to).await?;
     Ok(Figures {
-        candidates: count(
-            candidates
-                .iter()
-                .filter(|c| in_period(p, &c.created_at))
-                .count(),
-        ),
-        registrations: count(
-            registrations
-                .iter()
-                .filter(|r| in_period(p, &r.created_at))
-                .count(),
-        ),
-        exams: count(
-            registrations
-                .iter()
-                .flat_map(|r| &r.subjects)
-                .filter(|s| in_period(p, &s.exam.start))
-                .count(),
-        ),
+        candidates: candidates::service::added_between(state, school, from, to).await?,
+        registrations: made,
+        exams: sat,
         certificates: 0,
     })
 }
