@@ -4,7 +4,6 @@
 
 pub mod alloc;
 pub mod audit;
-pub mod declarations;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod http;
@@ -13,7 +12,6 @@ pub mod issuance;
 pub mod jobs;
 pub mod lambda;
 pub mod seed;
-pub mod weekly;
 pub mod worker;
 
 pub use vslc_accounts as accounts;
@@ -21,11 +19,13 @@ pub use vslc_adapters as adapters;
 pub use vslc_candidates as candidates;
 pub use vslc_catalogue as catalogue;
 pub use vslc_catalogue::images;
+pub use vslc_declarations as declarations;
 pub use vslc_exam as exam;
 pub use vslc_files::export;
 pub use vslc_ledger as ledger;
 pub use vslc_rooms as rooms;
 pub use vslc_sites as sites;
+pub use vslc_weekly as weekly;
 pub use vslc_payments as payments;
 pub use vslc_registrations as registrations;
 pub use vslc_review::log as review_log;

@@ -6,14 +6,15 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Figures, ReportStatus, WeeklyReport};
 use super::period::{Cycle, CycleChange, Period, Schedule};
-use crate::accounts::{Session, Tenant};
-use crate::catalogue::school;
-use crate::domain::RichText;
-use crate::{candidates, registrations};
-use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Condition, Key, Query, TableExt, Update, to_item};
-use crate::review_log::{ReviewRecord, appended};
-use crate::state::AppState;
+use vslc_accounts::{Session, Tenant};
+use vslc_catalogue::school;
+use vslc_ports::domain::RichText;
+use vslc_candidates as candidates;
+use vslc_registrations as registrations;
+use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_ports::table::{Condition, Key, Query, TableExt, Update, to_item};
+use vslc_review::log::{ReviewRecord, appended};
+use vslc_ports::AppState;
 
 pub const DUPLICATE: &str = "本周周报已提交，请勿重复提交";
 pub const TOO_LATE: &str = "提交时间已过，该周报目前不能提交，谢谢";
@@ -163,7 +164,7 @@ pub async fn current(state: &AppState, session: &Session) -> Result<CurrentPerio
         period_label: period.label(),
         deadline: period
             .deadline()
-            .format(crate::ports::clock::TIME_FORMAT)
+            .format(vslc_ports::clock::TIME_FORMAT)
             .to_string(),
         figures: live_figures(state, school, &period).await?,
         report,

@@ -10,12 +10,12 @@ use serde::{Deserialize, Serialize};
 use super::model::{Figures, ReportStatus, WeeklyReport};
 use super::period::Period;
 use super::service::schedule;
-use crate::accounts::{Tenant, TenantKind};
-use crate::catalogue::school::{self, School};
-use crate::domain::RichText;
-use crate::jobs::Closer;
-use crate::ports::table::{Condition, Key, TableExt, Update, to_item};
-use crate::state::AppState;
+use vslc_accounts::{Tenant, TenantKind};
+use vslc_catalogue::school::{self, School};
+use vslc_ports::domain::RichText;
+use vslc_ports::jobs::Closer;
+use vslc_ports::table::{Condition, Key, TableExt, Update, to_item};
+use vslc_ports::AppState;
 
 /// The closer's bookmark per province: the period that is current.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -39,7 +39,7 @@ impl Closer for WeeklyReportCloser {
 
     async fn close_ended(&self, state: &AppState) -> anyhow::Result<usize> {
         let mut changed = 0;
-        for code in crate::catalogue::province::codes() {
+        for code in vslc_catalogue::province::codes() {
             let province = Tenant::new(TenantKind::Province, code);
             let schools = school::of_province(state, &province)
                 .await
@@ -52,7 +52,7 @@ impl Closer for WeeklyReportCloser {
     }
 }
 
-fn anyhow_of(e: crate::http::ApiError) -> anyhow::Error {
+fn anyhow_of(e: vslc_http::ApiError) -> anyhow::Error {
     anyhow::anyhow!("{}: {}", e.code, e.message)
 }
 

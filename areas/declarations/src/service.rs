@@ -6,15 +6,15 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Declaration, DeclarationStatus, DeclaredMajor};
 use super::plan::{self, DeclarationPlan, DeclarationPlanStatus, batch_label};
-use crate::accounts::{Session, Tenant};
-use crate::catalogue::certificate::{Certificate, Level, Major};
-use crate::catalogue::school::{self, School};
-use crate::domain::RecordId;
-use crate::domain::RichText;
-use crate::http::{ApiError, PageParams, Paged, filter};
-use crate::ports::table::{Query, TableExt, Update, from_item, to_item};
-use crate::review_log::{ReviewRecord, appended};
-use crate::state::AppState;
+use vslc_accounts::{Session, Tenant};
+use vslc_catalogue::certificate::{Certificate, Level, Major};
+use vslc_catalogue::school::{self, School};
+use vslc_ports::domain::RecordId;
+use vslc_ports::domain::RichText;
+use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_ports::table::{Query, TableExt, Update, from_item, to_item};
+use vslc_review::log::{ReviewRecord, appended};
+use vslc_ports::AppState;
 
 /// One 拟申报专业 line as typed.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -59,7 +59,7 @@ pub struct DeclarationInput {
 pub struct DeclarationFilter {
     /// 年份.
     pub year: Option<i32>,
-    #[serde(default, deserialize_with = "crate::domain::id::blank_is_none")]
+    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
     pub certificate_id: Option<RecordId>,
     /// 审核状态.

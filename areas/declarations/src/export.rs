@@ -4,10 +4,10 @@
 use super::model::Declaration;
 use super::review;
 use super::service::{self, DeclarationFilter, matches};
-use crate::accounts::{Session, TenantKind};
-use crate::export::{Cell, ExportFile, deliver, sheet};
-use crate::http::ApiError;
-use crate::state::AppState;
+use vslc_accounts::{Session, TenantKind};
+use vslc_files::export::{Cell, ExportFile, deliver, sheet};
+use vslc_http::ApiError;
+use vslc_ports::AppState;
 
 const HEADERS: [&str; 17] = [
     "申报年度",

@@ -3,11 +3,11 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::{Tenant, TenantKind};
-use crate::catalogue::certificate::Level;
-use crate::domain::RichText;
-use crate::ports::table::{Index, Item, Key, TableError, to_item};
-use crate::review_log::ReviewRecord;
+use vslc_accounts::{Tenant, TenantKind};
+use vslc_catalogue::certificate::Level;
+use vslc_ports::domain::RichText;
+use vslc_ports::table::{Index, Item, Key, TableError, to_item};
+use vslc_review::log::ReviewRecord;
 
 /// 审核状态. With 地市级教育局审批 a submitted declaration waits for the
 /// city (待市级审核) and then for the province (待初审); without, it goes

@@ -4,10 +4,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::period::Period;
-use crate::accounts::{Tenant, TenantKind};
-use crate::domain::RichText;
-use crate::ports::table::{Index, Item, Key, TableError, to_item};
-use crate::review_log::ReviewRecord;
+use vslc_accounts::{Tenant, TenantKind};
+use vslc_ports::domain::RichText;
+use vslc_ports::table::{Index, Item, Key, TableError, to_item};
+use vslc_review::log::ReviewRecord;
 
 /// 审核状态. 逾期未提交 is set by the period closer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -8,12 +8,12 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{ReportStatus, WeeklyReport};
 use super::period::Period;
 use super::service::{ReportFilter, matches, save, schedule, sort};
-use crate::accounts::{Session, TenantKind};
-use crate::catalogue::school;
-use crate::http::{ApiError, PageParams, Paged};
-use crate::ports::table::{Index, Query, TableExt, Update};
-use crate::review_log::{ReturnInput, ReviewRecord, appended};
-use crate::state::AppState;
+use vslc_accounts::{Session, TenantKind};
+use vslc_catalogue::school;
+use vslc_http::{ApiError, PageParams, Paged};
+use vslc_ports::table::{Index, Query, TableExt, Update};
+use vslc_review::log::{ReturnInput, ReviewRecord, appended};
+use vslc_ports::AppState;
 
 /// The province's reports, drafts excluded (they stay the school's).
 pub async fn of_province(

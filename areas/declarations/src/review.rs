@@ -8,12 +8,12 @@ use utoipa::ToSchema;
 
 use super::model::{Declaration, DeclarationStatus};
 use super::service::{self, DeclarationDetail, DeclarationFilter, bad, matches, sort};
-use crate::accounts::{Session, TenantKind};
-use crate::catalogue::pilot::{Pilot, PilotLevel};
-use crate::http::{ApiError, PageParams, Paged};
-use crate::ports::table::{Condition, Index, Query, TableExt, TxOp, Update, from_item};
-use crate::review_log::{ReturnInput, ReviewRecord, appended};
-use crate::state::AppState;
+use vslc_accounts::{Session, TenantKind};
+use vslc_catalogue::pilot::{Pilot, PilotLevel};
+use vslc_http::{ApiError, PageParams, Paged};
+use vslc_ports::table::{Condition, Index, Query, TableExt, TxOp, Update, from_item};
+use vslc_review::log::{ReturnInput, ReviewRecord, appended};
+use vslc_ports::AppState;
 
 /// 审核人数 of one major line.
 #[derive(Debug, Clone, Deserialize, ToSchema)]

@@ -6,13 +6,13 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::accounts::{Session, Tenant, TenantKind};
-use crate::catalogue::Certificate;
-use crate::domain::RecordId;
-use crate::exam::window::{Position, Window};
-use crate::http::{ApiError, PageParams, Paged};
-use crate::ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
-use crate::state::AppState;
+use vslc_accounts::{Session, Tenant, TenantKind};
+use vslc_catalogue::Certificate;
+use vslc_ports::domain::RecordId;
+use vslc_exam::window::{Position, Window};
+use vslc_http::{ApiError, PageParams, Paged};
+use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
+use vslc_ports::AppState;
 
 /// 状态, from the clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -185,7 +185,7 @@ pub async fn of_province(
 
 /// The province whose plans the session sees: its own, or a school's.
 async fn viewer_province(state: &AppState, session: &Session) -> Result<Tenant, ApiError> {
-    crate::catalogue::school::session_province(
+    vslc_catalogue::school::session_province(
         state,
         session,
         "申报计划仅供试点院校和省级教育行政部门查看",
