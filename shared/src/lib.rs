@@ -2,7 +2,6 @@
 //! adapters, the HTTP layer shared by every area, the bulk-file pipeline,
 //! workers, scheduled jobs and the application state.
 
-pub mod alloc;
 pub mod audit;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -10,7 +9,6 @@ pub mod http;
 pub mod imports;
 pub mod issuance;
 pub mod jobs;
-pub mod lambda;
 pub mod seed;
 pub mod worker;
 
@@ -30,4 +28,5 @@ pub use vslc_payments as payments;
 pub use vslc_registrations as registrations;
 pub use vslc_review::log as review_log;
 pub use vslc_ports as ports;
+pub use vslc_runtime::{alloc, global_allocator, lambda};
 pub use vslc_ports::{AppState, config, domain, mask, sequence, state};

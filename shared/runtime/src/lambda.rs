@@ -7,10 +7,11 @@ use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{LambdaEvent, service_fn};
 
-use crate::http::area::{self, Area, AreaRouter};
-use crate::jobs::ScheduledJob;
-use crate::state::AppState;
-use crate::worker::{Message, Worker};
+use vslc_audit::router::{finish, mount};
+use vslc_http::area::{self, Area, AreaRouter};
+use vslc_ports::AppState;
+use vslc_ports::jobs::ScheduledJob;
+use vslc_ports::worker::{Message, Worker};
 
 /// Logs as JSON lines (CloudWatch) or readable text (local), filtered by `RUST_LOG`.
 pub fn init_tracing(json: bool) {
@@ -30,8 +31,8 @@ pub fn init_tracing(json: bool) {
 /// Serves one area on Lambda behind the HTTP API.
 pub async fn run_http(area: Area, routes: fn() -> AreaRouter) -> Result<(), lambda_http::Error> {
     init_tracing(true);
-    let state = vslc_runtime::from_env().await?;
-    let (router, _) = area::finish(area::mount(area, routes()), state);
+    let state = crate::from_env().await?;
+    let (router, _) = finish(mount(area, routes()), state);
     let router = area::layers(router.fallback(area::no_route));
     lambda_http::run(router).await
 }
@@ -72,7 +73,7 @@ pub async fn run_worker<W: Worker + 'static>(
     build: impl FnOnce(AppState) -> W,
 ) -> Result<(), lambda_runtime::Error> {
     init_tracing(true);
-    let worker = Arc::new(build(vslc_runtime::from_env().await?));
+    let worker = Arc::new(build(crate::from_env().await?));
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
         let worker = worker.clone();
         async move {
@@ -87,7 +88,7 @@ pub async fn run_schedule<J: ScheduledJob + 'static>(
     build: impl FnOnce(AppState) -> J,
 ) -> Result<(), lambda_runtime::Error> {
     init_tracing(true);
-    let job = Arc::new(build(vslc_runtime::from_env().await?));
+    let job = Arc::new(build(crate::from_env().await?));
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<EventBridgeEvent<serde_json::Value>>| {
             let job = job.clone();
