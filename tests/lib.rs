@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use vslc_shared::config::{Backend, Config};
-use vslc_shared::ports::SystemClock;
+use vslc_ports::SystemClock;
+use vslc_ports::config::{Backend, Config};
 
 pub struct TestApp {
     pub base: String,
@@ -34,7 +34,7 @@ pub async fn spawn_app() -> TestApp {
 
 /// A test server on this clock (a `ManualClock` lets a test move time
 /// across an exam plan's windows).
-pub async fn spawn_app_with(clock: Arc<dyn vslc_shared::ports::Clock>) -> TestApp {
+pub async fn spawn_app_with(clock: Arc<dyn vslc_ports::Clock>) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let running = vslc_local::start(test_config(dir.path()), clock)
         .await
@@ -102,7 +102,7 @@ impl TestApp {
             .post(
                 "/api/auth/login",
                 None,
-                json!({"account": account, "password": vslc_shared::seed::DEMO_PASSWORD}),
+                json!({"account": account, "password": vslc_app::seed::DEMO_PASSWORD}),
             )
             .await;
         assert_eq!(r.status, 200, "login {account}: {}", r.body);
@@ -186,7 +186,7 @@ impl TestApp {
             .bytes()
             .await
             .unwrap();
-        let rows = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
+        let rows = vslc_imports::xlsx::read_first_sheet(&bytes).unwrap();
         rows[1..]
             .iter()
             .map(|r| r.last().cloned().unwrap_or_default())
@@ -282,17 +282,12 @@ impl TestApp {
     /// Changes a candidate of the first demo school directly in the store,
     /// for states the API reaches only through other areas (信息准确 after a
     /// 公安 check, registrations).
-    pub async fn set_candidate(&self, no: &str, update: vslc_shared::ports::table::Update) {
-        let school =
-            vslc_shared::accounts::Tenant::new(vslc_shared::accounts::TenantKind::School, "10009");
+    pub async fn set_candidate(&self, no: &str, update: vslc_ports::table::Update) {
+        let school = vslc_accounts::Tenant::new(vslc_accounts::TenantKind::School, "10009");
         let state = self.running.as_ref().expect("running").state.clone();
         state
             .table
-            .update(
-                &vslc_shared::candidates::Candidate::key(&school, no),
-                update,
-                None,
-            )
+            .update(&vslc_candidates::Candidate::key(&school, no), update, None)
             .await
             .expect("candidate updated");
     }
@@ -300,25 +295,21 @@ impl TestApp {
     /// Sets a school's finished import back to 处理中 and delivers its S3
     /// event again, as if the worker had died before finishing.
     pub async fn redeliver_import(&self, school_id: &str, id: &str) {
-        use vslc_shared::ports::queue::{QueueName, QueueRef};
+        use vslc_ports::queue::{QueueName, QueueRef};
         let state = self.running.as_ref().expect("running").state.clone();
-        let tenant = vslc_shared::accounts::Tenant::new(
-            vslc_shared::accounts::TenantKind::School,
-            school_id,
-        );
+        let tenant = vslc_accounts::Tenant::new(vslc_accounts::TenantKind::School, school_id);
         state
             .table
             .update(
-                &vslc_shared::imports::ImportRecord::key(&tenant, id),
-                vslc_shared::ports::table::Update::new().set("status", "处理中"),
+                &vslc_imports::ImportRecord::key(&tenant, id),
+                vslc_ports::table::Update::new().set("status", "处理中"),
                 None,
             )
             .await
             .expect("record reset");
         let upload_key = format!("imports/school/{school_id}/{id}.xlsx");
-        let event =
-            vslc_shared::adapters::embedded::serve::s3_created_event("uploads", &upload_key, 1);
-        vslc_shared::ports::queue::send(
+        let event = vslc_adapters::embedded::serve::s3_created_event("uploads", &upload_key, 1);
+        vslc_ports::queue::send(
             state.queue.as_ref(),
             QueueRef::main(QueueName::Imports),
             event,
@@ -335,14 +326,13 @@ impl TestApp {
     /// Sets a demo-school candidate's registration count directly, for
     /// states reached only through registrations.
     pub async fn set_registrations(&self, no: &str, count: i64) {
-        let school =
-            vslc_shared::accounts::Tenant::new(vslc_shared::accounts::TenantKind::School, "10009");
+        let school = vslc_accounts::Tenant::new(vslc_accounts::TenantKind::School, "10009");
         let state = self.running.as_ref().expect("running").state.clone();
         state
             .table
             .update(
-                &vslc_shared::candidates::Candidate::count_key(&school, no),
-                vslc_shared::ports::table::Update::new().set("count", count),
+                &vslc_candidates::Candidate::count_key(&school, no),
+                vslc_ports::table::Update::new().set("count", count),
                 None,
             )
             .await
@@ -354,19 +344,19 @@ impl TestApp {
     pub async fn add_account(
         &self,
         account: &'static str,
-        tenant: vslc_shared::accounts::Tenant,
+        tenant: vslc_accounts::Tenant,
         tenant_name: &'static str,
-        role: vslc_shared::accounts::Role,
+        role: vslc_accounts::Role,
     ) {
         let state = self.running.as_ref().expect("running").state.clone();
-        let a = vslc_shared::seed::DemoAccount {
+        let a = vslc_app::seed::DemoAccount {
             account,
             name: "测试用户",
             tenant,
             tenant_name,
             role,
         };
-        vslc_shared::seed::add_account(&state, &a)
+        vslc_app::seed::add_account(&state, &a)
             .await
             .expect("account added");
     }
@@ -374,9 +364,9 @@ impl TestApp {
     /// Runs the period closer once, as its schedule would; returns what it
     /// reported.
     pub async fn run_period_closer(&self) -> Vec<String> {
-        use vslc_shared::jobs::ScheduledJob;
+        use vslc_ports::jobs::ScheduledJob;
         let state = self.running.as_ref().expect("running").state.clone();
-        vslc_shared::jobs::PeriodCloser::new(state, vslc_shared::jobs::closers())
+        vslc_runtime::jobs::PeriodCloser::new(state, vslc_app::closers())
             .run()
             .await
             .expect("closer ran")
@@ -438,7 +428,7 @@ pub fn id_number(n: u32, seq: u32) -> String {
     let date =
         chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap() + chrono::Duration::days(n as i64);
     let first = format!("110105{}{:03}", date.format("%Y%m%d"), seq % 1000);
-    let check = vslc_shared::domain::identity::check_char(first.as_bytes()) as char;
+    let check = vslc_ports::domain::identity::check_char(first.as_bytes()) as char;
     format!("{first}{check}")
 }
 

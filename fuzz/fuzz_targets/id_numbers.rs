@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| vslc_shared::fuzzing::id_numbers(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| vslc_app::fuzzing::id_numbers(data));

@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| vslc_shared::fuzzing::json_bodies(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| vslc_app::fuzzing::json_bodies(data));

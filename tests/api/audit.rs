@@ -316,7 +316,7 @@ async fn entries_cannot_be_changed_and_expire_after_the_retention() {
         }
     }
     assert_eq!(entries(&app, &t, "").await[0], *e, "unchanged");
-    let days = i64::from(vslc_shared::config::DEFAULT_AUDIT_RETENTION_DAYS);
+    let days = i64::from(vslc_ports::config::DEFAULT_AUDIT_RETENTION_DAYS);
     let expected = chrono::Utc::now().timestamp() + days * 86_400;
     let expires = e["expiresAt"].as_i64().unwrap();
     assert!((expected - expires).abs() < 120, "{expires} vs {expected}");
@@ -348,7 +348,7 @@ async fn the_log_pages_newest_first_filters_and_exports() {
     assert_eq!(entries(&app, &t, "").await.len(), 4);
 
     let today = chrono::Utc::now()
-        .with_timezone(&vslc_shared::ports::clock::cst())
+        .with_timezone(&vslc_ports::clock::cst())
         .format("%Y-%m-%d")
         .to_string();
     assert_eq!(
@@ -388,7 +388,7 @@ async fn the_log_pages_newest_first_filters_and_exports() {
         .bytes()
         .await
         .unwrap();
-    let rows = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
+    let rows = vslc_imports::xlsx::read_first_sheet(&bytes).unwrap();
     assert_eq!(rows.len(), 5);
     assert_eq!(rows[0][0], "日志编号");
     assert_eq!(rows[1][3], "登录");

@@ -68,7 +68,7 @@ async fn wrong_passwords_and_unknown_accounts_answer_alike() {
     app.stop().await;
 }
 
-const PASSWORD: &str = vslc_shared::seed::DEMO_PASSWORD;
+const PASSWORD: &str = vslc_app::seed::DEMO_PASSWORD;
 const TOO_MANY: &str = "登录失败次数过多，请15分钟后再试";
 
 /// Five wrong passwords, then the right one (for an unknown account: any).
@@ -130,8 +130,8 @@ async fn a_success_starts_the_count_of_its_address_afresh() {
 
 #[tokio::test]
 async fn unknown_accounts_cost_an_argon2_verification_like_known_ones() {
-    use vslc_shared::accounts::login::{LoginRequest, counting_verifications, login};
-    use vslc_shared::http::ClientAddr;
+    use vslc_accounts::login::{LoginRequest, counting_verifications, login};
+    use vslc_http::ClientAddr;
     let app = spawn_app().await;
     let state = app.running.as_ref().unwrap().state.clone();
     let attempt = |account: &str, from: &str| {
@@ -250,8 +250,8 @@ async fn on_lambda_the_api_gateway_source_ip_is_the_client_address() {
     use tower::ServiceExt;
     let app = spawn_app().await;
     let state = app.running.as_ref().unwrap().state.clone();
-    let (router, _) = vslc_shared::http::area::finish(
-        vslc_shared::http::area::mount(vslc_auth_api::AREA, vslc_auth_api::routes()),
+    let (router, _) = vslc_audit::router::finish(
+        vslc_audit::router::mount(vslc_auth_api::AREA, vslc_auth_api::routes()),
         state,
     );
     let raw = std::fs::read_to_string(concat!(

@@ -2,7 +2,7 @@ use serde_json::{Value, json};
 use vslc_api_tests::{
     CANDIDATE_HEAD as HEAD, TestApp, candidate_roster as roster, id_number, spawn_app, workbook,
 };
-use vslc_shared::ports::{QueueName, QueueRef};
+use vslc_ports::{QueueName, QueueRef};
 
 async fn import(app: &TestApp, token: &str, bytes: Vec<u8>, dry_run: bool) -> Value {
     let r = app.post("/api/imports", Some(token), json!({"type": "candidates", "fileName": "考生.xlsx", "params": {"kind": "school"}, "dryRun": dry_run})).await;
@@ -137,7 +137,7 @@ async fn a_roster_with_bad_rows_saves_the_good_ones_and_explains_the_rest() {
         .bytes()
         .await
         .unwrap();
-    let failed = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
+    let failed = vslc_imports::xlsx::read_first_sheet(&bytes).unwrap();
     let reasons: Vec<&str> = failed[1..]
         .iter()
         .map(|r| r.last().unwrap().as_str())
@@ -200,12 +200,12 @@ async fn a_redelivered_or_interrupted_import_never_duplicates_a_candidate() {
     assert_eq!(count(&app, &t).await, 120);
     // A plain redelivery of a finished import changes nothing.
     let state = app.running.as_ref().unwrap().state.clone();
-    let event = vslc_shared::adapters::embedded::serve::s3_created_event(
+    let event = vslc_adapters::embedded::serve::s3_created_event(
         "uploads",
         &format!("imports/school/10009/{id}.xlsx"),
         1,
     );
-    vslc_shared::ports::queue::send(
+    vslc_ports::queue::send(
         state.queue.as_ref(),
         QueueRef::main(QueueName::Imports),
         event,
@@ -247,11 +247,11 @@ async fn templates_follow_the_candidate_kind() {
             .send()
     };
     let school = get("?kind=school").await.unwrap().bytes().await.unwrap();
-    let rows = vslc_shared::imports::xlsx::read_first_sheet(&school).unwrap();
+    let rows = vslc_imports::xlsx::read_first_sheet(&school).unwrap();
     assert_eq!(rows[0], HEAD.to_vec());
     let social = get("?kind=social").await.unwrap().bytes().await.unwrap();
     assert_eq!(
-        vslc_shared::imports::xlsx::read_first_sheet(&social).unwrap()[0]
+        vslc_imports::xlsx::read_first_sheet(&social).unwrap()[0]
             .last()
             .unwrap(),
         "工作单位"
@@ -304,7 +304,7 @@ async fn batch_updates_follow_the_edit_rules() {
     let (a, b) = (no_of(&ids[0]), no_of(&ids[1]));
     app.set_candidate(
         &b,
-        vslc_shared::ports::table::Update::new().set("status", "信息准确"),
+        vslc_ports::table::Update::new().set("status", "信息准确"),
     )
     .await;
 
@@ -378,7 +378,7 @@ async fn batch_updates_follow_the_edit_rules() {
         .bytes()
         .await
         .unwrap();
-    let failed = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
+    let failed = vslc_imports::xlsx::read_first_sheet(&bytes).unwrap();
     let reasons: Vec<&str> = failed[1..]
         .iter()
         .map(|r| r.last().unwrap().as_str())

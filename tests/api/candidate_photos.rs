@@ -65,7 +65,7 @@ async fn reasons(app: &TestApp, done: &Value) -> Vec<(String, String)> {
         .bytes()
         .await
         .unwrap();
-    vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap()[1..]
+    vslc_imports::xlsx::read_first_sheet(&bytes).unwrap()[1..]
         .iter()
         .map(|r| (r[0].clone(), r[1].clone()))
         .collect()
@@ -297,7 +297,7 @@ async fn a_single_photo_is_checked_and_frozen_once_accurate() {
 
     app.set_candidate(
         &no,
-        vslc_shared::ports::table::Update::new().set("status", "信息准确"),
+        vslc_ports::table::Update::new().set("status", "信息准确"),
     )
     .await;
     let frozen = app
@@ -339,7 +339,7 @@ async fn authentication_runs_through_the_identity_queue() {
     let first17 = "11010519900101999";
     let mismatch_id = format!(
         "{first17}{}",
-        vslc_shared::domain::identity::check_char(first17.as_bytes()) as char
+        vslc_ports::domain::identity::check_char(first17.as_bytes()) as char
     );
     let good = candidate(&app, &t, "513321200001010014").await;
     let mismatch = candidate(&app, &t, &mismatch_id).await;

@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 use vslc_api_tests::{create_user, spawn_app};
-use vslc_shared::ports::table::Update;
+use vslc_ports::table::Update;
 
 fn student(id: &str, name: &str) -> Value {
     json!({"kind": "school", "name": name, "namePinyin": "Wang Qiang", "idType": "身份证", "idNumber": id,
@@ -448,7 +448,7 @@ async fn exports_mask_identities_escape_formulas_and_follow_the_selection() {
         .bytes()
         .await
         .unwrap();
-    let sheet = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
+    let sheet = vslc_imports::xlsx::read_first_sheet(&bytes).unwrap();
     assert_eq!(sheet[0][0], "考生编号");
     let li = sheet.iter().find(|r| r[2] == "李娜").unwrap();
     assert_eq!(li[6], "110*****002X", "ID numbers masked");

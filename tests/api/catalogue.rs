@@ -1,6 +1,6 @@
 use serde_json::json;
 use vslc_api_tests::spawn_app;
-use vslc_shared::ledger::merkle;
+use vslc_ledger::merkle;
 
 fn ids(body: &serde_json::Value) -> Vec<String> {
     body["items"]
@@ -186,7 +186,7 @@ async fn an_org_registers_and_edits_its_own_certificates_on_the_ledger() {
 
     let state = app.running.as_ref().unwrap().state.clone();
     assert!(
-        vslc_shared::ledger::verify_chain(state.table.as_ref())
+        vslc_ledger::verify_chain(state.table.as_ref())
             .await
             .unwrap()
             >= 3
@@ -196,7 +196,7 @@ async fn an_org_registers_and_edits_its_own_certificates_on_the_ledger() {
 
 #[tokio::test]
 async fn tampering_with_the_ledger_is_reported_by_the_public_chain_check() {
-    use vslc_shared::ports::table::Key;
+    use vslc_ports::table::Key;
     let app = spawn_app().await;
     let ok = app.get("/api/verify/chain", None).await;
     assert_eq!(

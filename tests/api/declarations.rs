@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
+use vslc_accounts::{Role, Tenant, TenantKind};
 use vslc_api_tests::{TestApp, XCell, spawn_app_with};
-use vslc_shared::accounts::{Role, Tenant, TenantKind};
-use vslc_shared::ports::ManualClock;
-use vslc_shared::seed::declarations::DEMO_DECLARATION_PLAN_ID as DEMO;
+use vslc_app::seed::declarations::DEMO_DECLARATION_PLAN_ID as DEMO;
+use vslc_ports::ManualClock;
 
 const DUPLICATE: &str = "同一年度同一证书同一级别，只能申报一次";
 
@@ -266,7 +266,7 @@ async fn plans_follow_their_window_and_the_city_reviews_before_the_province() {
     // Exported without majors: the major columns stay empty, the totals and
     // the status stand under their own headers.
     let file = exported(&app, &school, json!({"certificateId": "CERT0102"})).await;
-    let rows = vslc_shared::imports::xlsx::read_first_sheet(&file).unwrap();
+    let rows = vslc_imports::xlsx::read_first_sheet(&file).unwrap();
     let col = |h: &str| rows[0].iter().position(|c| c == h).unwrap();
     let row = rows
         .iter()
@@ -636,13 +636,13 @@ async fn declarations_stay_within_their_school_and_province() {
     let state = app.running.as_ref().unwrap().state.clone();
     let sh_school = Tenant::new(TenantKind::School, "10247");
     let mut profile =
-        vslc_shared::catalogue::school::load(&state, &Tenant::new(TenantKind::School, "10009"))
+        vslc_catalogue::school::load(&state, &Tenant::new(TenantKind::School, "10009"))
             .await
             .unwrap();
     profile.code = "10247".into();
     profile.name = "上海示范职业学院".into();
     profile.province = "上海市".into();
-    vslc_shared::catalogue::school::put(&state, &sh_school, &profile)
+    vslc_catalogue::school::put(&state, &sh_school, &profile)
         .await
         .unwrap();
     app.add_account(
@@ -806,7 +806,7 @@ async fn an_approved_declaration_limits_registration_to_the_majors_it_named() {
         let no = r.body["candidateNo"].as_str().unwrap().to_owned();
         app.set_candidate(
             &no,
-            vslc_shared::ports::table::Update::new().set("status", "信息准确"),
+            vslc_ports::table::Update::new().set("status", "信息准确"),
         )
         .await;
         ids.push(no);
@@ -821,7 +821,7 @@ async fn an_approved_declaration_limits_registration_to_the_majors_it_named() {
             "报考.xlsx",
             vslc_api_tests::workbook(&rows),
             false,
-            json!({"planId": vslc_shared::seed::exam::DEMO_PLAN_ID}),
+            json!({"planId": vslc_app::seed::exam::DEMO_PLAN_ID}),
         )
         .await;
     let rec = app.wait_import(&school, &upload).await;

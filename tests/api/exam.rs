@@ -6,8 +6,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 use vslc_api_tests::{TestApp, spawn_app_with, workbook};
-use vslc_shared::ports::ManualClock;
-use vslc_shared::seed::exam::DEMO_PLAN_ID;
+use vslc_app::seed::exam::DEMO_PLAN_ID;
+use vslc_ports::ManualClock;
 
 /// 2026-03-01 08:00 China time: the demo plan's 报名 is open; 排考 runs
 /// 03-16 08:00 – 03-26 18:00.
@@ -341,7 +341,7 @@ async fn plans_check_their_windows_and_derive_their_status_from_the_clock() {
 }
 
 fn clock_text(c: &ManualClock) -> String {
-    use vslc_shared::ports::Clock;
+    use vslc_ports::Clock;
     c.now_cst().to_rfc3339()
 }
 
@@ -881,7 +881,7 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
         .unwrap();
     assert_eq!(t.status(), 200);
     let bytes = t.bytes().await.unwrap();
-    let sheet = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
+    let sheet = vslc_imports::xlsx::read_first_sheet(&bytes).unwrap();
     assert_eq!(
         sheet[0],
         vec![
@@ -984,7 +984,7 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
         .bytes()
         .await
         .unwrap();
-    let rows = vslc_shared::imports::xlsx::read_first_sheet(&file).unwrap();
+    let rows = vslc_imports::xlsx::read_first_sheet(&file).unwrap();
     assert_eq!(rows[0][6], "考场名称");
     let typed = vslc_api_tests::typed_sheet(&file);
     let seats = vslc_api_tests::column(&typed, "座位数");

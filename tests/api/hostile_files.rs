@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use vslc_api_tests::{TestApp, candidate_roster, id_number, rezip, spawn_app, spawn_app_with};
-use vslc_shared::ports::ManualClock;
+use vslc_ports::ManualClock;
 
 async fn import(app: &TestApp, token: &str, bytes: Vec<u8>) -> Value {
     let r = app
@@ -196,14 +196,13 @@ async fn an_import_whose_deliveries_keep_dying_ends_failed() {
     // Three deliveries started it, saved its rows and none finished (out of
     // time or memory).
     let state = app.running.as_ref().unwrap().state.clone();
-    let school =
-        vslc_shared::accounts::Tenant::new(vslc_shared::accounts::TenantKind::School, "10009");
+    let school = vslc_accounts::Tenant::new(vslc_accounts::TenantKind::School, "10009");
     state
         .table
         .update(
-            &vslc_shared::imports::ImportRecord::key(&school, id),
-            vslc_shared::ports::table::Update::new()
-                .set("attempts", vslc_shared::imports::worker::MAX_ATTEMPTS)
+            &vslc_imports::ImportRecord::key(&school, id),
+            vslc_ports::table::Update::new()
+                .set("attempts", vslc_imports::worker::MAX_ATTEMPTS)
                 .set("success", 0),
             None,
         )
@@ -221,7 +220,7 @@ async fn an_import_past_its_deadline_stops_takes_back_its_rows_and_fails() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = vslc_api_tests::test_config(dir.path());
     config.import_deadline = std::time::Duration::ZERO;
-    let running = vslc_local::start(config, Arc::new(vslc_shared::ports::SystemClock))
+    let running = vslc_local::start(config, Arc::new(vslc_ports::SystemClock))
         .await
         .unwrap();
     let app = TestApp {

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 use vslc_api_tests::{Resp, TestApp, spawn_app};
-use vslc_shared::seed::exam::DEMO_PLAN_ID;
+use vslc_app::seed::exam::DEMO_PLAN_ID;
 
 fn subject_input() -> Value {
     json!({"certificateId": "CERT0101", "level": "初级", "code": "H1", "name": "科目H1",

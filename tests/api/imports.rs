@@ -19,7 +19,7 @@ async fn template_downloads_as_xlsx_with_headers_and_instructions() {
             .unwrap()
             .contains("filename*=UTF-8''")
     );
-    let rows = vslc_shared::imports::xlsx::read_first_sheet(&r.bytes().await.unwrap()).unwrap();
+    let rows = vslc_imports::xlsx::read_first_sheet(&r.bytes().await.unwrap()).unwrap();
     assert_eq!(rows[0], vec!["*编号", "*内容", "日期"]);
     let unknown = app
         .get("/api/imports/templates/nothing", Some(&token))
@@ -68,7 +68,7 @@ async fn an_import_runs_end_to_end_and_offers_the_failed_rows() {
         .bytes()
         .await
         .unwrap();
-    let rows = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
+    let rows = vslc_imports::xlsx::read_first_sheet(&bytes).unwrap();
     assert_eq!(rows[0], vec!["*编号", "*内容", "日期", "失败原因"]);
     assert_eq!(
         rows[1],
@@ -243,7 +243,7 @@ async fn upload_urls_refuse_tampering_and_other_content_types() {
 async fn registration_imports_answer_to_their_documented_names_and_their_former_ones() {
     let app = spawn_app().await;
     let token = app.login("school-admin").await;
-    let plan = vslc_shared::seed::exam::DEMO_PLAN_ID;
+    let plan = vslc_app::seed::exam::DEMO_PLAN_ID;
     for kind in [
         "registrations-by-certificate",
         "registrations-by-subject",

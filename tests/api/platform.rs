@@ -77,8 +77,8 @@ async fn the_lambda_login_event_signs_in_through_the_auth_router() {
     use tower::ServiceExt;
     let app = spawn_app().await;
     let state = app.running.as_ref().unwrap().state.clone();
-    let (router, _) = vslc_shared::http::area::finish(
-        vslc_shared::http::area::mount(vslc_auth_api::AREA, vslc_auth_api::routes()),
+    let (router, _) = vslc_audit::router::finish(
+        vslc_audit::router::mount(vslc_auth_api::AREA, vslc_auth_api::routes()),
         state,
     );
     let raw = std::fs::read_to_string(concat!(

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use vslc_api_tests::{TestApp, XCell, column, id_number, spawn_app_with, typed_sheet, workbook};
-use vslc_shared::ports::ManualClock;
-use vslc_shared::ports::table::Update;
-use vslc_shared::seed::exam::DEMO_PLAN_ID;
+use vslc_app::seed::exam::DEMO_PLAN_ID;
+use vslc_ports::ManualClock;
+use vslc_ports::table::Update;
 
 /// 2026-03-01 08:00 China time: the demo plan (按证书, 120 元) is in 报名.
 async fn app() -> (TestApp, Arc<ManualClock>) {
@@ -159,7 +159,7 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
         .clone();
     assert_eq!(
         mine["candidate"]["idNumber"],
-        vslc_shared::mask::id_number(&ok_id)
+        vslc_ports::mask::id_number(&ok_id)
     );
     assert_eq!(mine["status"], "未排考");
     assert_eq!(mine["paid"], false);
@@ -259,7 +259,7 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
         .bytes()
         .await
         .unwrap();
-    let rows = vslc_shared::imports::xlsx::read_first_sheet(&bytes).unwrap();
+    let rows = vslc_imports::xlsx::read_first_sheet(&bytes).unwrap();
     assert!(rows[1..].iter().all(|r| r[4].contains('*')), "{rows:?}");
     // The fee is a number; 考生编号 and 证件号码 stay text.
     let typed = typed_sheet(&bytes);

@@ -304,7 +304,7 @@ async fn an_administrator_cannot_reset_their_own_password() {
         "refused like stopping oneself"
     );
     assert_eq!(
-        login_with(&app, "school-admin", vslc_shared::seed::DEMO_PASSWORD)
+        login_with(&app, "school-admin", vslc_app::seed::DEMO_PASSWORD)
             .await
             .0,
         200,
@@ -330,7 +330,7 @@ async fn five_wrong_passwords_stop_that_address_for_15_minutes() {
         (429, Some("TOO_MANY_ATTEMPTS"))
     );
     assert_eq!(body["message"], "登录失败次数过多，请15分钟后再试");
-    let (status, _) = login_with(&app, "school2-admin", vslc_shared::seed::DEMO_PASSWORD).await;
+    let (status, _) = login_with(&app, "school2-admin", vslc_app::seed::DEMO_PASSWORD).await;
     assert_eq!(
         status, 429,
         "even the right password waits, from that address"
@@ -339,7 +339,7 @@ async fn five_wrong_passwords_stop_that_address_for_15_minutes() {
         .login_from(
             [127, 0, 0, 2],
             "school2-admin",
-            vslc_shared::seed::DEMO_PASSWORD,
+            vslc_app::seed::DEMO_PASSWORD,
         )
         .await;
     assert_eq!(elsewhere.status, 200, "the owner gets in from elsewhere");
@@ -366,7 +366,7 @@ async fn changing_the_password_checks_the_policy_and_renews_the_session() {
         .post(
             "/api/auth/password",
             Some(&token),
-            pw(vslc_shared::seed::DEMO_PASSWORD, "short1"),
+            pw(vslc_app::seed::DEMO_PASSWORD, "short1"),
         )
         .await;
     assert_eq!(r.status, 400);
@@ -375,7 +375,7 @@ async fn changing_the_password_checks_the_policy_and_renews_the_session() {
         .post(
             "/api/auth/password",
             Some(&token),
-            pw(vslc_shared::seed::DEMO_PASSWORD, "Better2026x"),
+            pw(vslc_app::seed::DEMO_PASSWORD, "Better2026x"),
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);

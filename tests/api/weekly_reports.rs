@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use vslc_api_tests::{Resp, TestApp, spawn_app_with};
-use vslc_shared::ports::ManualClock;
+use vslc_ports::ManualClock;
 
 const DUPLICATE: &str = "本周周报已提交，请勿重复提交";
 const TOO_LATE: &str = "提交时间已过，该周报目前不能提交，谢谢";
@@ -525,9 +525,9 @@ async fn reports_stay_within_their_school_and_province() {
     assert_eq!(r.status, 200);
     app.add_account(
         "sh-province",
-        vslc_shared::accounts::Tenant::new(vslc_shared::accounts::TenantKind::Province, "310000"),
+        vslc_accounts::Tenant::new(vslc_accounts::TenantKind::Province, "310000"),
         "上海市教育委员会",
-        vslc_shared::accounts::Role::ProvinceAdmin,
+        vslc_accounts::Role::ProvinceAdmin,
     )
     .await;
     let sh = app.login("sh-province").await;

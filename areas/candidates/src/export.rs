@@ -11,12 +11,12 @@ use utoipa::ToSchema;
 use super::model::{Candidate, CandidateKind};
 use super::service::{CandidateFilter, counts, matches};
 use vslc_accounts::Session;
-use vslc_ports::domain::RecordId;
 use vslc_files::export::{Cell, write_cell};
 use vslc_http::ApiError;
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
 use vslc_ports::mask;
 use vslc_ports::table::{Query, parse_all};
-use vslc_ports::AppState;
 
 /// `POST /api/candidates/export`: `ids` when rows are selected, otherwise
 /// the filter (kind first) chooses.

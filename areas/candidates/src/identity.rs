@@ -10,10 +10,10 @@ use super::model::{Candidate, InfoStatus};
 use super::service::load;
 use vslc_accounts::{Session, Tenant};
 use vslc_http::ApiError;
+use vslc_ports::AppState;
 use vslc_ports::identity::{IdentityRequest, IdentityVerdict};
 use vslc_ports::queue::{QueueName, QueueRef, send};
 use vslc_ports::table::{Condition, TableExt, Update};
-use vslc_ports::AppState;
 use vslc_ports::worker::{Message, Worker};
 
 #[derive(Debug, Serialize, Deserialize)]

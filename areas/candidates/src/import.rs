@@ -17,10 +17,10 @@ use super::service::{CandidateInput, Checked, check, new_candidates, numbered};
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_catalogue::certificate::MajorLevel;
 use vslc_catalogue::{Certificate, Pilot};
-use vslc_ports::domain::{Gender, IdType};
 use vslc_imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
-use vslc_ports::table::{EncodedItem, Guarded, Item, Key, Query, TableError, TableExt};
 use vslc_ports::AppState;
+use vslc_ports::domain::{Gender, IdType};
+use vslc_ports::table::{EncodedItem, Guarded, Item, Key, Query, TableError, TableExt};
 
 pub struct CandidatesImport;
 

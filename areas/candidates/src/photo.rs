@@ -10,8 +10,8 @@ use utoipa::ToSchema;
 use super::model::{Candidate, InfoStatus};
 use vslc_accounts::{Session, Tenant};
 use vslc_http::ApiError;
-use vslc_ports::table::{Condition, Update, from_item};
 use vslc_ports::AppState;
+use vslc_ports::table::{Condition, Update, from_item};
 
 pub use vslc_ports::photo::{HEIGHT, MAX_PHOTO_BYTES, WIDTH, check, sniff};
 

@@ -10,10 +10,10 @@ use super::number;
 use vslc_accounts::{Session, Tenant};
 use vslc_catalogue::Certificate;
 use vslc_catalogue::certificate::MajorLevel;
-use vslc_ports::domain::{Gender, IdDocument, IdType, PersonName, Phone};
 use vslc_http::{ApiError, PageParams, Paged, filter};
-use vslc_ports::table::{Condition, Query, TableError, TableExt, TxOp, Update, from_item};
 use vslc_ports::AppState;
+use vslc_ports::domain::{Gender, IdDocument, IdType, PersonName, Phone};
+use vslc_ports::table::{Condition, Query, TableError, TableExt, TxOp, Update, from_item};
 
 /// 新增 / 编辑考生.
 #[derive(Debug, Clone, Deserialize, ToSchema)]

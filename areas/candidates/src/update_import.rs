@@ -11,8 +11,8 @@ use super::model::Candidate;
 use super::service::{CandidateInput, all, apply_edit, check, majors, restore};
 use vslc_accounts::TenantKind;
 use vslc_catalogue::certificate::MajorLevel;
-use vslc_ports::domain::{Gender, IdType};
 use vslc_imports::{Column, ImportContext, ImportKind, Row, RowSink, Saving, saved};
+use vslc_ports::domain::{Gender, IdType};
 
 pub struct CandidatesUpdate;
 

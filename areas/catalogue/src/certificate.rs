@@ -95,10 +95,7 @@ impl Certificate {
         Key::new(CERTS_PK, id)
     }
 
-    pub async fn load(
-        table: &dyn Table,
-        id: &str,
-    ) -> Result<Option<Self>, vslc_ports::TableError> {
+    pub async fn load(table: &dyn Table, id: &str) -> Result<Option<Self>, vslc_ports::TableError> {
         table.get_as(&Self::key(id)).await
     }
 

@@ -90,12 +90,12 @@ pub mod profile {
     //! 培训评价组织 maintains its profile, 公章 and 签名章.
 
     use super::{Org, OrgInput, OrgProfile};
-    use vslc_accounts::{Session, TenantKind};
-    use vslc_ports::domain::PersonName;
-    use vslc_http::ApiError;
     use crate::images::{self as images, ImageUpload, Purpose};
-    use vslc_ports::table::{Condition, Update, from_item};
+    use vslc_accounts::{Session, TenantKind};
+    use vslc_http::ApiError;
     use vslc_ports::AppState;
+    use vslc_ports::domain::PersonName;
+    use vslc_ports::table::{Condition, Update, from_item};
 
     async fn own(state: &AppState, session: &Session) -> Result<Org, ApiError> {
         let t = session.require_kind(TenantKind::Org)?;

@@ -5,9 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use vslc_accounts::Tenant;
-use vslc_ports::table::{
-    Index, Item, Key, Query, Table, TableError, TableExt, from_item, to_item,
-};
+use vslc_ports::table::{Index, Item, Key, Query, Table, TableError, TableExt, from_item, to_item};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -4,12 +4,12 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use vslc_accounts::{Session, Tenant, TenantKind};
-use vslc_ports::domain::{PersonName, Phone};
-use vslc_http::ApiError;
 use crate::images::{self as images, ImageUpload, Purpose};
-use vslc_ports::table::{Condition, Index, Key, Query, TableExt, Update, from_item, to_item};
+use vslc_accounts::{Session, Tenant, TenantKind};
+use vslc_http::ApiError;
 use vslc_ports::AppState;
+use vslc_ports::domain::{PersonName, Phone};
+use vslc_ports::table::{Condition, Index, Key, Query, TableExt, Update, from_item, to_item};
 
 /// 试点证书负责人.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -11,8 +11,8 @@ use super::pilot::Pilot;
 use vslc_accounts::{Session, TenantKind};
 use vslc_http::{ApiError, PageParams, Paged, filter};
 use vslc_ledger::{self as ledger, ChainInfo, TxBody};
-use vslc_ports::table::Condition;
 use vslc_ports::AppState;
+use vslc_ports::table::Condition;
 
 /// 证书范围.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]

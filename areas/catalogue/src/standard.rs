@@ -8,10 +8,10 @@ use utoipa::{IntoParams, ToSchema};
 use super::certificate::{Certificate, Level};
 use super::pilot::Pilot;
 use vslc_accounts::{Session, TenantKind};
-use vslc_ports::domain::RecordId;
 use vslc_http::{ApiError, PageParams, Paged, filter};
-use vslc_ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
 use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
+use vslc_ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
 
 /// Which standard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -8,11 +8,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use vslc_accounts::{Session, Tenant, TenantKind};
 use vslc_catalogue::Certificate;
-use vslc_ports::domain::RecordId;
 use vslc_exam::window::{Position, Window};
 use vslc_http::{ApiError, PageParams, Paged};
-use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
 use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
+use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
 
 /// 状态, from the clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

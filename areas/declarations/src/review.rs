@@ -11,9 +11,9 @@ use super::service::{self, DeclarationDetail, DeclarationFilter, bad, matches, s
 use vslc_accounts::{Session, TenantKind};
 use vslc_catalogue::pilot::{Pilot, PilotLevel};
 use vslc_http::{ApiError, PageParams, Paged};
+use vslc_ports::AppState;
 use vslc_ports::table::{Condition, Index, Query, TableExt, TxOp, Update, from_item};
 use vslc_review::log::{ReturnInput, ReviewRecord, appended};
-use vslc_ports::AppState;
 
 /// 审核人数 of one major line.
 #[derive(Debug, Clone, Deserialize, ToSchema)]

@@ -9,12 +9,12 @@ use super::plan::{self, DeclarationPlan, DeclarationPlanStatus, batch_label};
 use vslc_accounts::{Session, Tenant};
 use vslc_catalogue::certificate::{Certificate, Level, Major};
 use vslc_catalogue::school::{self, School};
+use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
 use vslc_ports::domain::RichText;
-use vslc_http::{ApiError, PageParams, Paged, filter};
 use vslc_ports::table::{Query, TableExt, Update, from_item, to_item};
 use vslc_review::log::{ReviewRecord, appended};
-use vslc_ports::AppState;
 
 /// One 拟申报专业 line as typed.
 #[derive(Debug, Clone, Deserialize, ToSchema)]

@@ -15,10 +15,10 @@ use super::window::Window;
 use vslc_accounts::{Session, Tenant, TenantKind};
 use vslc_catalogue::certificate::{Certificate, Level};
 use vslc_catalogue::pilot::Pilot;
-use vslc_ports::domain::RecordId;
 use vslc_http::{ApiError, PageParams, Paged, filter};
-use vslc_ports::table::{Condition, Index, Key, Query, TableExt, Update, from_item, to_item};
 use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
+use vslc_ports::table::{Condition, Index, Key, Query, TableExt, Update, from_item, to_item};
 
 const PK: &str = "EXAM#PLANS";
 

@@ -9,10 +9,10 @@ use super::model::{Audience, ExamMethod, PublishStatus};
 use vslc_accounts::{Session, TenantKind};
 use vslc_catalogue::certificate::{Certificate, Level};
 use vslc_catalogue::pilot::Pilot;
-use vslc_ports::domain::RecordId;
 use vslc_http::{ApiError, PageParams, Paged, filter};
-use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
 use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
+use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
 
 const PK: &str = "EXAM#SUBJECTS";
 

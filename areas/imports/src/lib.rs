@@ -17,11 +17,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use vslc_accounts::TenantKind;
-use vslc_ports::table::{Key, Update};
-use vslc_ports::AppState;
 pub use record::{ImportRecord, ImportStatus};
+use vslc_accounts::TenantKind;
 pub use vslc_files::xlsx::Column;
+use vslc_ports::AppState;
+use vslc_ports::table::{Key, Update};
 
 /// What an import uploads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,8 +7,8 @@ use super::record::{ImportRecord, ImportStatus};
 use super::{ImportKind, Registry};
 use vslc_accounts::Session;
 use vslc_http::ApiError;
-use vslc_ports::table::Update;
 use vslc_ports::AppState;
+use vslc_ports::table::Update;
 
 /// `POST /api/imports` body.
 #[derive(Debug, Deserialize, ToSchema)]

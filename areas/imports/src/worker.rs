@@ -14,12 +14,12 @@ use super::record::{ImportRecord, ImportStatus};
 use super::xlsx::SheetRows;
 use super::xlsx_guard::{Limits, inspect};
 use super::{FileOutcomes, FileType, ImportContext, ImportKind, Outcomes, Registry, Row};
+use tokio::task::JoinHandle;
+use vslc_ports::AppState;
 use vslc_ports::blobs::decode_component;
 use vslc_ports::queue::QueueName;
 use vslc_ports::table::Update;
-use vslc_ports::AppState;
 use vslc_ports::worker::{Message, Worker};
-use tokio::task::JoinHandle;
 
 /// Most data rows one file may hold.
 pub const MAX_ROWS: usize = 100_000;

@@ -10,11 +10,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Order, OrderStatus};
 use vslc_accounts::{Session, Tenant, TenantKind};
-use vslc_ports::domain::RecordId;
 use vslc_exam::Plan;
 use vslc_exam::plans::RegistrationMode;
 use vslc_files::export::{Cell, ExportFile};
 use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
 use vslc_ports::table::{
     Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, Update, from_item,
 };
@@ -25,7 +26,6 @@ use vslc_registrations::service::{
     GuardLine as Line, OrderBook, OrderRef, OrderState, Payments, RegistrationView, guard_lines,
     of_plan, view,
 };
-use vslc_ports::AppState;
 
 /// 按证书 / 按科目报考生生成缴费申请单.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -351,10 +351,11 @@ pub async fn export(
         })
         .collect();
     let count = cells.len();
-    let bytes =
-        tokio::task::spawn_blocking(move || vslc_files::export::sheet("缴费申请单", &HEADERS, &cells))
-            .await
-            .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
+    let bytes = tokio::task::spawn_blocking(move || {
+        vslc_files::export::sheet("缴费申请单", &HEADERS, &cells)
+    })
+    .await
+    .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
     vslc_files::export::deliver(state, school, "orders", "缴费申请单", count, bytes).await
 }
 

@@ -20,8 +20,8 @@ use vslc_catalogue::pilot::Pilot;
 use vslc_exam::Plan;
 use vslc_exam::plans::RegistrationMode;
 use vslc_imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
-use vslc_ports::table::{EncodedItem, Guarded, Key, Query, TableError, TableExt, Update};
 use vslc_ports::AppState;
+use vslc_ports::table::{EncodedItem, Guarded, Key, Query, TableError, TableExt, Update};
 
 pub struct RegistrationsImport {
     pub mode: RegistrationMode,

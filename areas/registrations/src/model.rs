@@ -7,9 +7,9 @@ use utoipa::ToSchema;
 use vslc_accounts::Tenant;
 use vslc_candidates::{Candidate, CandidateKind, MajorRef};
 use vslc_catalogue::certificate::{Level, MajorLevel};
-use vslc_ports::domain::{Gender, IdType};
 use vslc_exam::plans::RegistrationMode;
 use vslc_exam::{ExamMethod, Window};
+use vslc_ports::domain::{Gender, IdType};
 use vslc_ports::table::Key;
 
 /// 报考状态 (derived).

@@ -10,11 +10,11 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{CandidateSnapshot, ClaimRow, Registration, RegistrationStatus};
 use vslc_accounts::{Session, Tenant};
 use vslc_candidates::Candidate;
-use vslc_ports::domain::RecordId;
 use vslc_files::export::{Cell, ExportFile};
 use vslc_http::{ApiError, PageParams, Paged, filter};
-use vslc_ports::table::{Condition, Query, TableExt, TxOp, Update};
 use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
+use vslc_ports::table::{Condition, Query, TableExt, TxOp, Update};
 
 /// A registration as lists show it: candidate ID and phone masked, with the
 /// derived 报考状态 and 缴费状态.
@@ -174,7 +174,9 @@ pub async fn guard_lines(
 ) -> Result<Vec<GuardLine>, ApiError> {
     Ok(state
         .table
-        .query_all_as(Query::partition(school.pk()).begins_with(Registration::guard_prefix(plan_id)))
+        .query_all_as(
+            Query::partition(school.pk()).begins_with(Registration::guard_prefix(plan_id)),
+        )
         .await?)
 }
 
@@ -463,9 +465,10 @@ pub async fn export(
         })
         .collect();
     let count = cells.len();
-    let bytes =
-        tokio::task::spawn_blocking(move || vslc_files::export::sheet("报考数据", &HEADERS, &cells))
-            .await
-            .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
+    let bytes = tokio::task::spawn_blocking(move || {
+        vslc_files::export::sheet("报考数据", &HEADERS, &cells)
+    })
+    .await
+    .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
     vslc_files::export::deliver(state, school, "registrations", "报考数据", count, bytes).await
 }

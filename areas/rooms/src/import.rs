@@ -12,8 +12,8 @@ use super::service::{create_ops, new_room, room_fields, room_subjects, seats_fit
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_exam::Plan;
 use vslc_imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
-use vslc_sites::Site;
 use vslc_ports::AppState;
+use vslc_sites::Site;
 
 pub struct RoomsImport;
 

@@ -9,14 +9,14 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{Room, RoomStatus, RoomSubject};
 use vslc_accounts::{Session, Tenant};
 use vslc_catalogue::certificate::Level;
-use vslc_ports::domain::RecordId;
 use vslc_exam::{Plan, RoomType};
 use vslc_files::export::{Cell, ExportFile};
 use vslc_http::{ApiError, BatchOutcome, ItemOutcome, PageParams, Paged, filter};
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
 use vslc_ports::table::{Condition, Index, Query, TableExt, TxOp, from_item, to_item};
 use vslc_sites::allocation::{Allocation, usable_site};
 use vslc_sites::{Site, SiteStatus};
-use vslc_ports::AppState;
 
 /// 设置 / 编辑考场.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -772,9 +772,10 @@ pub async fn export(
         })
         .collect();
     let count = cells.len();
-    let bytes =
-        tokio::task::spawn_blocking(move || vslc_files::export::sheet("考场信息", &HEADERS, &cells))
-            .await
-            .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
+    let bytes = tokio::task::spawn_blocking(move || {
+        vslc_files::export::sheet("考场信息", &HEADERS, &cells)
+    })
+    .await
+    .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
     vslc_files::export::deliver(state, school, "rooms", "考场信息", count, bytes).await
 }

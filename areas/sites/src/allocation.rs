@@ -9,11 +9,11 @@ use super::model::{Site, SiteStatus};
 use vslc_accounts::{Session, Tenant, TenantKind};
 use vslc_catalogue::certificate::Level;
 use vslc_catalogue::pilot::Pilot;
-use vslc_ports::domain::RecordId;
 use vslc_exam::Plan;
 use vslc_http::{ApiError, PageParams, Paged, filter};
-use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, from_item, to_item};
 use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
+use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, from_item, to_item};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

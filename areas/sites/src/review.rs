@@ -5,8 +5,8 @@ use super::model::{Site, SiteStatus};
 use super::service::{SiteFilter, matches, save};
 use vslc_accounts::{Session, TenantKind};
 use vslc_http::{ApiError, PageParams, Paged};
-use vslc_ports::table::{Index, Query, TableExt, Update, from_item};
 use vslc_ports::AppState;
+use vslc_ports::table::{Index, Query, TableExt, Update, from_item};
 
 pub use vslc_review::log::ReturnInput;
 

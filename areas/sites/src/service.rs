@@ -8,10 +8,10 @@ use vslc_accounts::{Session, Tenant};
 use vslc_catalogue::certificate::{Certificate, Level};
 use vslc_catalogue::pilot::Pilot;
 use vslc_catalogue::standard::site_standards;
-use vslc_ports::domain::RecordId;
 use vslc_http::{ApiError, PageParams, Paged, filter};
-use vslc_ports::table::{Query, TableExt, Update, from_item};
 use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
+use vslc_ports::table::{Query, TableExt, Update, from_item};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

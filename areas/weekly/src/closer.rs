@@ -12,10 +12,10 @@ use super::period::Period;
 use super::service::schedule;
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_catalogue::school::{self, School};
+use vslc_ports::AppState;
 use vslc_ports::domain::RichText;
 use vslc_ports::jobs::Closer;
 use vslc_ports::table::{Condition, Key, TableExt, Update, to_item};
-use vslc_ports::AppState;
 
 /// The closer's bookmark per province: the period that is current.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -11,9 +11,9 @@ use super::service::{ReportFilter, matches, save, schedule, sort};
 use vslc_accounts::{Session, TenantKind};
 use vslc_catalogue::school;
 use vslc_http::{ApiError, PageParams, Paged};
+use vslc_ports::AppState;
 use vslc_ports::table::{Index, Query, TableExt, Update};
 use vslc_review::log::{ReturnInput, ReviewRecord, appended};
-use vslc_ports::AppState;
 
 /// The province's reports, drafts excluded (they stay the school's).
 pub async fn of_province(

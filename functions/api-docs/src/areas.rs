@@ -2,7 +2,7 @@
 //! (PLATFORM.md §7). `vslc-local` serves all of them; each also runs as its
 //! own Lambda function.
 
-use vslc_shared::http::{Area, AreaRouter};
+use vslc_http::{Area, AreaRouter};
 
 /// Every area with the function building its routes.
 pub fn all() -> Vec<(Area, fn() -> AreaRouter)> {

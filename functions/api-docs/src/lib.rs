@@ -7,7 +7,6 @@ use axum::Router;
 use axum::routing::get;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{InfoBuilder, OpenApi, OpenApiBuilder, Tag};
-use vslc_shared::http::area;
 
 pub const OPENAPI_PATH: &str = "/api/openapi.json";
 
@@ -24,7 +23,7 @@ pub fn openapi() -> OpenApi {
         .build();
     let mut tags = Vec::new();
     for (a, routes) in areas::all() {
-        let (_, mut api) = area::mount(a, routes()).split_for_parts();
+        let (_, mut api) = vslc_audit::router::mount(a, routes()).split_for_parts();
         prefix_operation_ids(&mut api, a.name);
         doc.merge(api);
         let mut tag = Tag::new(a.name);
@@ -123,7 +122,7 @@ pub fn schema_collisions() -> Vec<String> {
         Default::default();
     let mut clashes = Vec::new();
     for (a, routes) in areas::all() {
-        let (_, api) = area::mount(a, routes()).split_for_parts();
+        let (_, api) = vslc_audit::router::mount(a, routes()).split_for_parts();
         let Some(components) = api.components else {
             continue;
         };

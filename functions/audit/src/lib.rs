@@ -4,12 +4,12 @@
 
 use axum::extract::State;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::Session;
-use vslc_shared::audit::AuditKind;
-use vslc_shared::audit::service::{self, AuditFilter, AuditPage, CursorParams};
-use vslc_shared::export::ExportFile;
-use vslc_shared::http::{ApiResult, Area, AreaRouter, ErrorBody, Json, Query};
+use vslc_accounts::Session;
+use vslc_accounts::audit_log::{self as service, AuditFilter, AuditPage, CursorParams};
+use vslc_audit::AuditKind;
+use vslc_files::export::ExportFile;
+use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, Query};
+use vslc_ports::AppState;
 
 pub const AREA: Area = Area {
     name: "audit",

@@ -4,11 +4,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::Session;
-use vslc_shared::accounts::login::{self, ChangePassword, LoginRequest, LoginResponse, Me};
-use vslc_shared::accounts::session::bearer;
-use vslc_shared::http::{ApiError, ApiResult, Area, AreaRouter, ClientAddr, ErrorBody, Json};
+use vslc_accounts::Session;
+use vslc_accounts::login::{self, ChangePassword, LoginRequest, LoginResponse, Me};
+use vslc_accounts::session::bearer;
+use vslc_http::{ApiError, ApiResult, Area, AreaRouter, ClientAddr, ErrorBody, Json};
+use vslc_ports::AppState;
 
 pub const AREA: Area = Area {
     name: "auth",

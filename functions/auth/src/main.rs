@@ -1,8 +1,8 @@
 //! Lambda entry point of `/api/auth` (登录认证): wiring only.
 
-vslc_shared::global_allocator!();
+vslc_runtime::global_allocator!();
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vslc_shared::lambda::run_http(vslc_auth_api::AREA, vslc_auth_api::routes).await
+    vslc_runtime::lambda::run_http(vslc_auth_api::AREA, vslc_auth_api::routes).await
 }

@@ -4,16 +4,16 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::Session;
-use vslc_shared::candidates::export::{ExportFile, ExportRequest};
-use vslc_shared::candidates::photo::{self, PhotoUpload, PhotoUploadRequest};
-use vslc_shared::candidates::service::{self, CandidateFilter, CandidateInput, CandidateView};
-use vslc_shared::domain::RecordId;
-use vslc_shared::http::{
+use vslc_accounts::Session;
+use vslc_candidates::export::{ExportFile, ExportRequest};
+use vslc_candidates::photo::{self, PhotoUpload, PhotoUploadRequest};
+use vslc_candidates::service::{self, CandidateFilter, CandidateInput, CandidateView};
+use vslc_http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
     Query, run_batch,
 };
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
 
 pub const AREA: Area = Area {
     name: "candidates",
@@ -71,7 +71,7 @@ async fn get_one(
     Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<CandidateView>> {
     let view = service::get(&state, &session, &no).await?;
-    vslc_shared::audit::viewed(
+    vslc_audit::viewed(
         &state,
         &session,
         "candidate.view",
@@ -80,7 +80,7 @@ async fn get_one(
         format!(
             "{} {}",
             view.name,
-            vslc_shared::mask::id_number(&view.id_number)
+            vslc_ports::mask::id_number(&view.id_number)
         ),
     )
     .await;
@@ -166,7 +166,7 @@ async fn export(
     session: Session,
     Json(req): Json<ExportRequest>,
 ) -> ApiResult<axum::Json<ExportFile>> {
-    vslc_shared::candidates::export::export(&state, &session, req)
+    vslc_candidates::export::export(&state, &session, req)
         .await
         .map(axum::Json)
 }
@@ -207,11 +207,11 @@ async fn photo_url(
     Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<PhotoLink>> {
     let url = photo::url(&state, &session, &no).await?;
-    vslc_shared::audit::record(
+    vslc_audit::record(
         &state,
         &session,
-        vslc_shared::audit::Event::new(
-            vslc_shared::audit::AuditKind::Download,
+        vslc_audit::Event::new(
+            vslc_audit::AuditKind::Download,
             "candidate.photo",
             "下载考生照片",
         )
@@ -234,7 +234,7 @@ async fn authenticate(
     session: Session,
     Path(no): Path<RecordId>,
 ) -> ApiResult<StatusCode> {
-    vslc_shared::candidates::identity::request(&state, &session, &no).await?;
+    vslc_candidates::identity::request(&state, &session, &no).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -247,7 +247,7 @@ async fn batch_authenticate(
     Json(ids): Json<BatchIds>,
 ) -> ApiResult<axum::Json<BatchOutcome>> {
     each(state, session, ids, |state, session, no| async move {
-        vslc_shared::candidates::identity::request(&state, &session, &no).await
+        vslc_candidates::identity::request(&state, &session, &no).await
     })
     .await
 }

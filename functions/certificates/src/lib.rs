@@ -4,16 +4,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::Session;
-use vslc_shared::catalogue::Certificate;
-use vslc_shared::catalogue::service::{
+use vslc_accounts::Session;
+use vslc_catalogue::Certificate;
+use vslc_catalogue::service::{
     self, CertificateDetail, CertificateFilter, CertificateInput, CertificateRow, ChainView,
 };
-use vslc_shared::domain::RecordId;
-use vslc_shared::http::{
-    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
-};
+use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query};
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
 
 pub const AREA: Area = Area {
     name: "certificates",

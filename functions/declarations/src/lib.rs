@@ -5,23 +5,21 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::Session;
-use vslc_shared::declarations::Declaration;
-use vslc_shared::declarations::export;
-use vslc_shared::declarations::plan::{
+use vslc_accounts::Session;
+use vslc_declarations::Declaration;
+use vslc_declarations::export;
+use vslc_declarations::plan::{
     self, DeclarationPlanFilter, DeclarationPlanInput, DeclarationPlanView,
 };
-use vslc_shared::declarations::review::{self, ApproveInput};
-use vslc_shared::declarations::service::{
+use vslc_declarations::review::{self, ApproveInput};
+use vslc_declarations::service::{
     self, DeclarableCertificate, DeclarationDetail, DeclarationFilter, DeclarationInput,
 };
-use vslc_shared::domain::RecordId;
-use vslc_shared::export::ExportFile;
-use vslc_shared::http::{
-    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
-};
-use vslc_shared::review_log::ReturnInput;
+use vslc_files::export::ExportFile;
+use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query};
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
+use vslc_review::log::ReturnInput;
 
 pub const AREA: Area = Area {
     name: "declarations",

@@ -5,14 +5,12 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::Session;
-use vslc_shared::domain::RecordId;
-use vslc_shared::exam::plans::{self, EligibleSchool, PlanFilter, PlanInput, PlanView};
-use vslc_shared::exam::subjects::{self, Subject, SubjectFilter, SubjectInput};
-use vslc_shared::http::{
-    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
-};
+use vslc_accounts::Session;
+use vslc_exam::plans::{self, EligibleSchool, PlanFilter, PlanInput, PlanView};
+use vslc_exam::subjects::{self, Subject, SubjectFilter, SubjectInput};
+use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query};
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
 
 pub const AREA: Area = Area {
     name: "exam",

@@ -9,16 +9,16 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::Session;
-use vslc_shared::domain::RecordId;
-use vslc_shared::http::{
+use vslc_accounts::Session;
+use vslc_http::{
     ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
 };
-use vslc_shared::imports::service::{self, CreatedImport, ImportView, NewImport};
-use vslc_shared::imports::xlsx::XLSX_CONTENT_TYPE;
-use vslc_shared::imports::{ImportRecord, Registry, registry};
-use vslc_shared::ports::blobs::content_disposition;
+use vslc_imports::service::{self, CreatedImport, ImportView, NewImport};
+use vslc_imports::xlsx::XLSX_CONTENT_TYPE;
+use vslc_imports::{ImportRecord, Registry};
+use vslc_ports::AppState;
+use vslc_ports::blobs::content_disposition;
+use vslc_ports::domain::RecordId;
 
 pub const AREA: Area = Area {
     name: "imports",
@@ -26,7 +26,7 @@ pub const AREA: Area = Area {
     title: "批量导入",
 };
 
-static KINDS: LazyLock<Registry> = LazyLock::new(registry);
+static KINDS: LazyLock<Registry> = LazyLock::new(vslc_app::import_kinds);
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
@@ -93,7 +93,7 @@ async fn list(
     // A type and its former names are one type.
     let canonical = |name: &str| KINDS.get(name).map_or(name.to_owned(), |k| k.name().into());
     let wanted = filter.kind.as_deref().map(canonical);
-    all.retain(|r| vslc_shared::http::filter::exact(&canonical(&r.kind), wanted.as_deref()));
+    all.retain(|r| vslc_http::filter::exact(&canonical(&r.kind), wanted.as_deref()));
     let page = Paged::of(all, &page)?;
     let mut items = Vec::with_capacity(page.items.len());
     for r in page.items {
@@ -129,7 +129,7 @@ async fn audit_failed_rows(state: &AppState, session: &Session, views: &[ImportV
         .filter(|v| v.failed_rows_url.is_some())
         .map(|v| v.id.as_str())
         .collect();
-    vslc_shared::audit::record::links_handed_out(
+    vslc_audit::record::links_handed_out(
         state,
         session,
         ("import.failed_rows", "下载导入失败数据"),

@@ -1,11 +1,11 @@
 //! Lambda entry point of `issuance-worker`: certificate generation and
 //! sealing steps from the issuance queue; wiring only.
 
-vslc_shared::global_allocator!();
+vslc_runtime::global_allocator!();
 
-use vslc_shared::issuance::IssuanceWorker;
+use vslc_issuance::worker::IssuanceWorker;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    vslc_shared::lambda::run_worker(IssuanceWorker::new).await
+    vslc_runtime::lambda::run_worker(IssuanceWorker::new).await
 }

@@ -12,16 +12,19 @@ use axum::routing::get;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use utoipa_axum::router::OpenApiRouter;
-use vslc_shared::AppState;
-use vslc_shared::adapters::embedded::{BlobServer, Notify};
-use vslc_shared::adapters::sms_outbox::OutboxSms;
-use vslc_shared::config::Config;
-use vslc_shared::http::{ApiResult, area};
-use vslc_shared::imports::{registry, worker::ImportWorker};
-use vslc_shared::issuance::IssuanceWorker;
-use vslc_shared::jobs::{PeriodCloser, ScheduledJob, closers};
-use vslc_shared::ports::{Clock, QueueName, QueueRef, SmsMessage};
-use vslc_shared::worker::{Worker, consume};
+use vslc_adapters::embedded::{BlobServer, Notify};
+use vslc_adapters::sms_outbox::OutboxSms;
+use vslc_app::closers;
+use vslc_http::{ApiResult, area};
+use vslc_imports::worker::ImportWorker;
+use vslc_issuance::worker::IssuanceWorker;
+use vslc_ports::AppState;
+use vslc_ports::config::Config;
+use vslc_ports::jobs::ScheduledJob;
+use vslc_ports::worker::Worker;
+use vslc_ports::{Clock, QueueName, QueueRef, SmsMessage};
+use vslc_runtime::jobs::PeriodCloser;
+use vslc_runtime::worker::consume;
 
 /// A running dev server.
 pub struct Running {
@@ -75,9 +78,9 @@ const LANDING: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8
 pub fn router(state: &AppState, blobs: BlobServer) -> Router {
     let mut api = OpenApiRouter::new();
     for (a, routes) in vslc_api_docs::areas::all() {
-        api = api.merge(area::mount(a, routes()));
+        api = api.merge(vslc_audit::router::mount(a, routes()));
     }
-    let (api, _) = area::finish(api, state.clone());
+    let (api, _) = vslc_audit::router::finish(api, state.clone());
     let sms = Arc::new(OutboxSms::new(state.table.clone(), state.clock.clone()));
     let dev = Router::new()
         .route("/api/dev/sms", get(dev_sms))
@@ -123,7 +126,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
         );
     }
     let seeded = if seed {
-        vslc_shared::seed::seed_demo(&state).await?
+        vslc_app::seed::seed_demo(&state).await?
     } else {
         false
     };
@@ -146,7 +149,8 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
 
     let (stop, stop_rx) = watch::channel(false);
     let mut tasks = Vec::new();
-    let import_worker: Arc<dyn Worker> = Arc::new(ImportWorker::new(state.clone(), registry()));
+    let import_worker: Arc<dyn Worker> =
+        Arc::new(ImportWorker::new(state.clone(), vslc_app::import_kinds()));
     for _ in 0..workers {
         tasks.push(tokio::spawn(consume(
             state.queue.clone(),
@@ -154,9 +158,9 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
             stop_rx.clone(),
         )));
     }
-    let identity: Arc<dyn Worker> = Arc::new(
-        vslc_shared::candidates::identity::IdentityWorker::new(state.clone()),
-    );
+    let identity: Arc<dyn Worker> = Arc::new(vslc_candidates::identity::IdentityWorker::new(
+        state.clone(),
+    ));
     tasks.push(tokio::spawn(consume(
         state.queue.clone(),
         identity,
@@ -169,7 +173,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
         stop_rx.clone(),
     )));
     let closer: Arc<dyn ScheduledJob> = Arc::new(PeriodCloser::new(state.clone(), closers()));
-    tasks.push(tokio::spawn(vslc_shared::jobs::every(
+    tasks.push(tokio::spawn(vslc_runtime::jobs::every(
         closer,
         closer_every,
         stop_rx.clone(),

@@ -1,12 +1,12 @@
 //! `vslc-local`: the whole platform on this machine. Wiring only.
 
-vslc_shared::global_allocator!();
+vslc_runtime::global_allocator!();
 
 use std::sync::Arc;
 
-use vslc_shared::config::{Backend, Config};
-use vslc_shared::ports::SystemClock;
-use vslc_shared::seed::{DEMO_PASSWORD, demo_accounts};
+use vslc_app::seed::{DEMO_PASSWORD, demo_accounts};
+use vslc_ports::SystemClock;
+use vslc_ports::config::{Backend, Config};
 
 async fn shutdown_signal() {
     let ctrl_c = async {
@@ -31,7 +31,7 @@ async fn main() -> anyhow::Result<()> {
         println!("{}", vslc_api_docs::openapi_json());
         return Ok(());
     }
-    vslc_shared::lambda::init_tracing(false);
+    vslc_runtime::lambda::init_tracing(false);
     let config = Config::from_env(Backend::Embedded)?;
     anyhow::ensure!(
         config.backend == Backend::Embedded,

@@ -6,8 +6,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use vslc_shared::adapters::embedded::{EmbeddedStore, EmbeddedTable};
-use vslc_shared::ports::table::{Query, TableExt};
+use vslc_adapters::embedded::{EmbeddedStore, EmbeddedTable};
+use vslc_ports::table::{Query, TableExt};
 
 const IMPORTS: usize = 4;
 const ROWS: usize = 20_000;
@@ -76,7 +76,7 @@ async fn import_status(http: &reqwest::Client, base: &str, token: &str, id: &str
 async fn login(http: &reqwest::Client, base: &str) -> String {
     let r: Value = http
         .post(format!("{base}/api/auth/login"))
-        .json(&json!({"account": "school-admin", "password": vslc_shared::seed::DEMO_PASSWORD}))
+        .json(&json!({"account": "school-admin", "password": vslc_app::seed::DEMO_PASSWORD}))
         .send()
         .await
         .unwrap()

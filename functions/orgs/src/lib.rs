@@ -3,15 +3,15 @@
 
 use axum::extract::State;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::Session;
-use vslc_shared::catalogue::org::{OrgInput, OrgProfile, profile as org_profile};
-use vslc_shared::catalogue::service::{self, OrgDetail, OrgFilter, OrgRow};
-use vslc_shared::domain::RecordId;
-use vslc_shared::http::{
+use vslc_accounts::Session;
+use vslc_catalogue::images::{ImageUpload, Purpose};
+use vslc_catalogue::org::{OrgInput, OrgProfile, profile as org_profile};
+use vslc_catalogue::service::{self, OrgDetail, OrgFilter, OrgRow};
+use vslc_http::{
     ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
 };
-use vslc_shared::images::{ImageUpload, Purpose};
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
 
 pub const AREA: Area = Area {
     name: "orgs",

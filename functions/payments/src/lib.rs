@@ -4,18 +4,16 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::Session;
-use vslc_shared::domain::RecordId;
-use vslc_shared::export::ExportFile;
-use vslc_shared::http::{
+use vslc_accounts::Session;
+use vslc_files::export::ExportFile;
+use vslc_http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
     Query, run_batch,
 };
-use vslc_shared::payments::Order;
-use vslc_shared::payments::service::{
-    self, GenerateInput, OrderDetail, OrderExportRequest, OrderFilter,
-};
+use vslc_payments::Order;
+use vslc_payments::service::{self, GenerateInput, OrderDetail, OrderExportRequest, OrderFilter};
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
 
 pub const AREA: Area = Area {
     name: "payments",
@@ -96,7 +94,7 @@ async fn batch_confirm(
     session: Session,
     Json(ids): Json<BatchIds>,
 ) -> ApiResult<axum::Json<BatchOutcome>> {
-    session.require_kind(vslc_shared::accounts::TenantKind::Org)?;
+    session.require_kind(vslc_accounts::TenantKind::Org)?;
     run_batch(ids, |no| {
         let (state, session) = (state.clone(), session.clone());
         async move { service::confirm(&state, &session, &no).await.map(|_| ()) }

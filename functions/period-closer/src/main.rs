@@ -1,11 +1,12 @@
 //! Lambda entry point of `period-closer`: runs on the EventBridge
 //! schedule; wiring only.
 
-vslc_shared::global_allocator!();
+vslc_runtime::global_allocator!();
 
-use vslc_shared::jobs::{PeriodCloser, closers};
+use vslc_app::closers;
+use vslc_runtime::jobs::PeriodCloser;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    vslc_shared::lambda::run_schedule(|state| PeriodCloser::new(state, closers())).await
+    vslc_runtime::lambda::run_schedule(|state| PeriodCloser::new(state, closers())).await
 }

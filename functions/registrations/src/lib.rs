@@ -6,16 +6,16 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::Session;
-use vslc_shared::domain::RecordId;
-use vslc_shared::payments::service::Orders;
-use vslc_shared::export::ExportFile;
-use vslc_shared::http::{
+use vslc_accounts::Session;
+use vslc_files::export::ExportFile;
+use vslc_http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
     Query, run_batch,
 };
-use vslc_shared::registrations::service::{
+use vslc_payments::service::Orders;
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
+use vslc_registrations::service::{
     self, RegistrationExportRequest, RegistrationFilter, RegistrationView,
 };
 
@@ -55,7 +55,9 @@ async fn export(
     session: Session,
     Json(req): Json<RegistrationExportRequest>,
 ) -> ApiResult<axum::Json<ExportFile>> {
-    service::export(&state, &Orders, &session, req).await.map(axum::Json)
+    service::export(&state, &Orders, &session, req)
+        .await
+        .map(axum::Json)
 }
 
 /// 批量删除报考数据 (未排考 and unpaid), per id.
@@ -85,13 +87,13 @@ async fn get_one(
 ) -> ApiResult<axum::Json<RegistrationView>> {
     let view = service::get(&state, &Orders, &session, &id).await?;
     let c = &view.registration.candidate;
-    vslc_shared::audit::viewed(
+    vslc_audit::viewed(
         &state,
         &session,
         "registration.view",
         "查看报考数据",
         ("registration", &view.registration.id),
-        format!("{} {}", c.name, vslc_shared::mask::id_number(&c.id_number)),
+        format!("{} {}", c.name, vslc_ports::mask::id_number(&c.id_number)),
     )
     .await;
     Ok(axum::Json(view))

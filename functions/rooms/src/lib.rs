@@ -7,15 +7,15 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::Session;
-use vslc_shared::domain::RecordId;
-use vslc_shared::export::ExportFile;
-use vslc_shared::http::{
+use vslc_accounts::Session;
+use vslc_files::export::ExportFile;
+use vslc_http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
     Query, run_batch,
 };
-use vslc_shared::rooms::service::{
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
+use vslc_rooms::service::{
     self, ReuseInput, RoomExportRequest, RoomFilter, RoomInput, RoomView, SiteOption,
 };
 

@@ -3,11 +3,11 @@
 
 use axum::extract::State;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::Session;
-use vslc_shared::catalogue::school::{self, SchoolInput, SchoolView};
-use vslc_shared::http::{ApiResult, Area, AreaRouter, ErrorBody, Json};
-use vslc_shared::images::ImageUpload;
+use vslc_accounts::Session;
+use vslc_catalogue::images::ImageUpload;
+use vslc_catalogue::school::{self, SchoolInput, SchoolView};
+use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json};
+use vslc_ports::AppState;
 
 pub const AREA: Area = Area {
     name: "schools",

@@ -6,19 +6,19 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::Session;
-use vslc_shared::catalogue::certificate::Level;
-use vslc_shared::catalogue::standard::Standard;
-use vslc_shared::domain::RecordId;
-use vslc_shared::http::{
+use vslc_accounts::Session;
+use vslc_catalogue::certificate::Level;
+use vslc_catalogue::standard::Standard;
+use vslc_http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
     Query, run_batch,
 };
-use vslc_shared::sites::Site;
-use vslc_shared::sites::allocation::{self, Allocation, AllocationFilter, AllocationInput};
-use vslc_shared::sites::review::{self, ReturnInput};
-use vslc_shared::sites::service::{self, SiteFilter, SiteInput};
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
+use vslc_sites::Site;
+use vslc_sites::allocation::{self, Allocation, AllocationFilter, AllocationInput};
+use vslc_sites::review::{self, ReturnInput};
+use vslc_sites::service::{self, SiteFilter, SiteInput};
 
 pub const AREA: Area = Area {
     name: "sites",

@@ -5,15 +5,15 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::Session;
-use vslc_shared::catalogue::standard::{
+use vslc_accounts::Session;
+use vslc_catalogue::standard::{
     self, Standard, StandardFilter, StandardInput, StandardKind, StandardStatus,
 };
-use vslc_shared::domain::RecordId;
-use vslc_shared::http::{
+use vslc_http::{
     ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
 };
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
 
 pub const AREA: Area = Area {
     name: "standards",

@@ -4,16 +4,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::manage::{
+use vslc_accounts::manage::{
     self, CodeRequest, EditUser, IssuedPassword, NewUser, UserFilter, UserView,
 };
-use vslc_shared::accounts::role::RoleInfo;
-use vslc_shared::accounts::{Role, Session, TenantKind};
-use vslc_shared::domain::RecordId;
-use vslc_shared::http::{
-    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
-};
+use vslc_accounts::role::RoleInfo;
+use vslc_accounts::{Role, Session, TenantKind};
+use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query};
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
 
 pub const AREA: Area = Area {
     name: "users",
@@ -91,9 +89,9 @@ async fn get_one(
     let phone = view
         .phone
         .as_deref()
-        .map(vslc_shared::mask::phone)
+        .map(vslc_ports::mask::phone)
         .unwrap_or_default();
-    vslc_shared::audit::viewed(
+    vslc_audit::viewed(
         &state,
         &session,
         "user.view",
@@ -179,7 +177,7 @@ async fn pilots(state: &AppState, session: &Session) -> ApiResult<Vec<String>> {
         return Ok(Vec::new());
     }
     Ok(
-        vslc_shared::catalogue::Pilot::of_school(state.table.as_ref(), &session.tenant)
+        vslc_catalogue::Pilot::of_school(state.table.as_ref(), &session.tenant)
             .await?
             .into_iter()
             .map(|p| p.certificate_id)

@@ -5,10 +5,10 @@ use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::domain::RecordId;
-use vslc_shared::http::{ApiError, ApiResult, Area, AreaRouter, ErrorBody, Path};
-use vslc_shared::ledger::{self, InclusionProof};
+use vslc_http::{ApiError, ApiResult, Area, AreaRouter, ErrorBody, Path};
+use vslc_ledger::{self as ledger, InclusionProof};
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
 
 pub const AREA: Area = Area {
     name: "verify",

@@ -4,18 +4,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::routes;
-use vslc_shared::AppState;
-use vslc_shared::accounts::Session;
-use vslc_shared::domain::RecordId;
-use vslc_shared::http::{
-    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
-};
-use vslc_shared::review_log::ReturnInput;
-use vslc_shared::weekly::WeeklyReport;
-use vslc_shared::weekly::review::{self, Overview, OverviewQuery};
-use vslc_shared::weekly::service::{
-    self, CurrentPeriod, CycleInput, CycleView, ReportFilter, ReportInput,
-};
+use vslc_accounts::Session;
+use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query};
+use vslc_ports::AppState;
+use vslc_ports::domain::RecordId;
+use vslc_review::log::ReturnInput;
+use vslc_weekly::WeeklyReport;
+use vslc_weekly::review::{self, Overview, OverviewQuery};
+use vslc_weekly::service::{self, CurrentPeriod, CycleInput, CycleView, ReportFilter, ReportInput};
 
 pub const AREA: Area = Area {
     name: "weekly-reports",

@@ -6,7 +6,7 @@
 pub mod compose;
 
 pub use compose::{EmbeddedParts, aws, embedded, from_env, queue_policies};
-pub mod jobs;
-pub mod worker;
 pub mod alloc;
+pub mod jobs;
 pub mod lambda;
+pub mod worker;

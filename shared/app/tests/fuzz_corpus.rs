@@ -6,7 +6,7 @@ use std::path::Path;
 
 fn replay(target: &str, run: fn(&[u8])) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fuzz/corpus")
+        .join("../../fuzz/corpus")
         .join(target);
     let mut inputs = 0;
     for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
@@ -23,20 +23,20 @@ fn replay(target: &str, run: fn(&[u8])) {
 
 #[test]
 fn xlsx_corpus() {
-    replay("xlsx", vslc_shared::fuzzing::xlsx);
+    replay("xlsx", vslc_app::fuzzing::xlsx);
 }
 
 #[test]
 fn photo_zip_corpus() {
-    replay("photo_zip", vslc_shared::fuzzing::photo_zip);
+    replay("photo_zip", vslc_app::fuzzing::photo_zip);
 }
 
 #[test]
 fn id_numbers_corpus() {
-    replay("id_numbers", vslc_shared::fuzzing::id_numbers);
+    replay("id_numbers", vslc_app::fuzzing::id_numbers);
 }
 
 #[test]
 fn json_bodies_corpus() {
-    replay("json_bodies", vslc_shared::fuzzing::json_bodies);
+    replay("json_bodies", vslc_app::fuzzing::json_bodies);
 }

@@ -2,13 +2,13 @@
 //! and majors from the 2021 职业教育专业目录, and the pilots of the two demo
 //! schools. Local demo only; never created on AWS.
 
-use crate::accounts::{Tenant, TenantKind};
-use crate::catalogue::certificate::MajorLevel;
-use crate::catalogue::org::OrgNature;
-use crate::catalogue::school::{self, CertificateLead, School};
-use crate::catalogue::standard::{self, Standard, StandardKind, StandardStatus};
-use crate::catalogue::{Certificate, Level, Major, Org, Pilot};
-use crate::state::AppState;
+use vslc_accounts::{Tenant, TenantKind};
+use vslc_catalogue::certificate::MajorLevel;
+use vslc_catalogue::org::OrgNature;
+use vslc_catalogue::school::{self, CertificateLead, School};
+use vslc_catalogue::standard::{self, Standard, StandardKind, StandardStatus};
+use vslc_catalogue::{Certificate, Level, Major, Org, Pilot};
+use vslc_ports::AppState;
 
 fn major(code: &str, name: &str, level: MajorLevel) -> Major {
     Major {

@@ -37,7 +37,7 @@ pub fn id_number(i: usize) -> String {
     let date = chrono::NaiveDate::from_ymd_opt(1995, 1, 1).unwrap()
         + chrono::Duration::days((i / 1000) as i64);
     let first = format!("110105{}{:03}", date.format("%Y%m%d"), i % 1000);
-    let check = vslc_shared::domain::identity::check_char(first.as_bytes()) as char;
+    let check = vslc_ports::domain::identity::check_char(first.as_bytes()) as char;
     format!("{first}{check}")
 }
 
@@ -48,7 +48,7 @@ pub fn steps(all: &[&str]) -> anyhow::Result<Option<String>> {
         .nth(1)
         .filter(|a| all.contains(&a.as_str()))
     {
-        vslc_shared::lambda::init_tracing(false);
+        vslc_runtime::lambda::init_tracing(false);
         return Ok(Some(step));
     }
     for step in all {
@@ -62,10 +62,10 @@ pub fn steps(all: &[&str]) -> anyhow::Result<Option<String>> {
 
 /// `n` checked, numbered 院校考生 (major 510201), not stored.
 pub async fn candidates(
-    state: &vslc_shared::AppState,
+    state: &vslc_ports::AppState,
     n: usize,
-) -> anyhow::Result<Vec<vslc_shared::candidates::Candidate>> {
-    use vslc_shared::candidates::service::{CandidateInput, check, majors, new_candidates};
+) -> anyhow::Result<Vec<vslc_candidates::Candidate>> {
+    use vslc_candidates::service::{CandidateInput, check, majors, new_candidates};
     let today = state.clock.now_cst().date_naive();
     let major = majors(state)
         .await
@@ -75,11 +75,11 @@ pub async fn candidates(
     let checked = (0..n)
         .map(|i| {
             let input = CandidateInput {
-                kind: vslc_shared::candidates::CandidateKind::School,
+                kind: vslc_candidates::CandidateKind::School,
                 name: format!("学生{i}"),
                 name_pinyin: "XUE SHENG".into(),
                 gender: None,
-                id_type: vslc_shared::domain::IdType::ResidentId,
+                id_type: vslc_ports::domain::IdType::ResidentId,
                 id_number: id_number(i),
                 phone: Some(format!("185{:08}", i)),
                 major_code: Some("510201".into()),
@@ -96,12 +96,12 @@ pub async fn candidates(
 /// Stores candidates directly, with their uniqueness guards (their import
 /// has its own bench).
 pub async fn store_candidates(
-    state: &vslc_shared::AppState,
-    school: &vslc_shared::accounts::Tenant,
-    all: &[vslc_shared::candidates::Candidate],
+    state: &vslc_ports::AppState,
+    school: &vslc_accounts::Tenant,
+    all: &[vslc_candidates::Candidate],
 ) -> anyhow::Result<()> {
-    use vslc_shared::candidates::Candidate;
-    use vslc_shared::ports::table::{EncodedItem, Guarded};
+    use vslc_candidates::Candidate;
+    use vslc_ports::table::{EncodedItem, Guarded};
     for chunk in all.chunks(10_000) {
         let groups = chunk
             .iter()
@@ -117,7 +117,7 @@ pub async fn store_candidates(
                     )?],
                 ))
             })
-            .collect::<Result<Vec<_>, vslc_shared::ports::TableError>>()?;
+            .collect::<Result<Vec<_>, vslc_ports::TableError>>()?;
         state.table.insert_guarded(groups).await?;
     }
     Ok(())
@@ -126,18 +126,18 @@ pub async fn store_candidates(
 /// Stores an upload and its 排队中 import record, as `POST /api/imports`
 /// and the PUT would; returns the upload key and the import id.
 pub async fn queue_import(
-    state: &vslc_shared::AppState,
-    school: &vslc_shared::accounts::Tenant,
+    state: &vslc_ports::AppState,
+    school: &vslc_accounts::Tenant,
     kind: &str,
     params: serde_json::Value,
     bytes: Vec<u8>,
 ) -> anyhow::Result<(String, String)> {
-    use vslc_shared::imports::{ImportRecord, ImportStatus};
+    use vslc_imports::{ImportRecord, ImportStatus};
     let id = ulid::Ulid::new().to_string();
     let key = ImportRecord::upload_key_for(school, &id, "xlsx");
     state
         .uploads
-        .put(&key, bytes, vslc_shared::imports::xlsx::XLSX_CONTENT_TYPE)
+        .put(&key, bytes, vslc_imports::xlsx::XLSX_CONTENT_TYPE)
         .await?;
     ImportRecord {
         id: id.clone(),

@@ -12,16 +12,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use vslc_shared::AppState;
-use vslc_shared::accounts::{Tenant, TenantKind};
-use vslc_shared::config::{Backend, Config};
-use vslc_shared::imports::{ImportRecord, ImportStatus, registry, worker::ImportWorker};
-use vslc_shared::ports::SystemClock;
+use vslc_accounts::{Tenant, TenantKind};
+use vslc_imports::{ImportRecord, ImportStatus, worker::ImportWorker};
+use vslc_ports::AppState;
+use vslc_ports::SystemClock;
+use vslc_ports::config::{Backend, Config};
 
 mod common;
 use common::{cpu_secs, id_number, peak_mb, reset_peak};
 
-vslc_shared::global_allocator!();
+vslc_runtime::global_allocator!();
 
 const ROWS: usize = 100_000;
 
@@ -101,7 +101,7 @@ async fn run(step: &str) -> anyhow::Result<()> {
         return export(dir.path()).await;
     }
     let state = open(dir.path())?;
-    vslc_shared::seed::catalogue::seed(&state).await?;
+    vslc_app::seed::catalogue::seed(&state).await?;
     let (state, requests, rows) = if step == "dynamodb" {
         let (state, requests) = on_moto(state).await?;
         (state, Some(requests), 1_000)
@@ -120,14 +120,14 @@ async fn run(step: &str) -> anyhow::Result<()> {
     if requests.is_none() {
         // What the gate costs next to reading the sheet it guards.
         let t = Instant::now();
-        let seen = vslc_shared::imports::xlsx_guard::inspect(
+        let seen = vslc_imports::xlsx_guard::inspect(
             &bytes,
-            &vslc_shared::imports::xlsx_guard::Limits::default(),
+            &vslc_imports::xlsx_guard::Limits::default(),
         )?;
         let gate = t.elapsed().as_secs_f64();
         let t = Instant::now();
         let mut rows = 0;
-        vslc_shared::imports::xlsx::stream_inspected(&bytes, 1_000, |chunk| {
+        vslc_imports::xlsx::stream_inspected(&bytes, 1_000, |chunk| {
             rows += chunk.len();
             true
         })?;
@@ -146,7 +146,7 @@ async fn run(step: &str) -> anyhow::Result<()> {
         bytes,
     )
     .await?;
-    let worker = ImportWorker::new(state.clone(), registry());
+    let worker = ImportWorker::new(state.clone(), vslc_app::import_kinds());
 
     reset_peak();
     let before = requests.as_ref().map_or(0, |r| r.load(Ordering::Relaxed));
@@ -184,7 +184,7 @@ const SEED_STEP: &str = "export-seed";
 async fn seed_export() -> anyhow::Result<()> {
     let dir = std::env::var("VSLC_BENCH_DIR")?;
     let state = open(std::path::Path::new(&dir))?;
-    vslc_shared::seed::catalogue::seed(&state).await?;
+    vslc_app::seed::catalogue::seed(&state).await?;
     let all = common::candidates(&state, ROWS).await?;
     let school = Tenant::new(TenantKind::School, "10009");
     common::store_candidates(&state, &school, &all).await?;
@@ -201,14 +201,14 @@ async fn export(dir: &std::path::Path) -> anyhow::Result<()> {
     anyhow::ensure!(status.success(), "storing the candidates failed");
     let state = open(dir)?;
     let school = Tenant::new(TenantKind::School, "10009");
-    let session = vslc_shared::accounts::Session {
-        caller: vslc_shared::ports::Caller {
+    let session = vslc_accounts::Session {
+        caller: vslc_ports::Caller {
             user_id: "bench".into(),
             account: "bench".into(),
             name: "bench".into(),
             tenant: school,
             tenant_name: "北方工业大学".into(),
-            roles: vec![vslc_shared::accounts::Role::SchoolAdmin],
+            roles: vec![vslc_accounts::Role::SchoolAdmin],
             cert_lead: false,
             certificates: Vec::new(),
         },
@@ -217,7 +217,7 @@ async fn export(dir: &std::path::Path) -> anyhow::Result<()> {
     };
     reset_peak();
     let t = Instant::now();
-    let file = vslc_shared::candidates::export::export(&state, &session, Default::default())
+    let file = vslc_candidates::export::export(&state, &session, Default::default())
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.message))?;
     let secs = t.elapsed().as_secs_f64();
@@ -262,17 +262,17 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for WriteCounter {
 /// The same state with its table on moto's DynamoDB, counting write requests.
 async fn on_moto(mut state: AppState) -> anyhow::Result<(AppState, Arc<AtomicU64>)> {
     let endpoint = std::env::var("VSLC_MOTO_ENDPOINT")?;
-    let conf = vslc_shared::adapters::aws::sdk_config(Some(&endpoint)).await;
+    let conf = vslc_adapters::aws::sdk_config(Some(&endpoint)).await;
     let counter = Arc::new(AtomicU64::new(0));
     let ddb = aws_sdk_dynamodb::config::Builder::from(&conf)
         .interceptor(WriteCounter(counter.clone()))
         .build();
-    let table = vslc_shared::adapters::aws::DynamoTable::new(
+    let table = vslc_adapters::aws::DynamoTable::new(
         aws_sdk_dynamodb::Client::from_conf(ddb),
         format!("bench-{}", ulid::Ulid::new()),
     );
     table.create_table_if_missing().await?;
     state.table = Arc::new(table);
-    vslc_shared::seed::catalogue::seed(&state).await?;
+    vslc_app::seed::catalogue::seed(&state).await?;
     Ok((state, counter))
 }

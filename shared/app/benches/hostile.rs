@@ -14,16 +14,16 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;
 
-use vslc_shared::accounts::{Tenant, TenantKind};
-use vslc_shared::config::{Backend, Config};
-use vslc_shared::imports::{ImportRecord, registry, worker::ImportWorker};
-use vslc_shared::ports::SystemClock;
-use vslc_shared::ports::table::{Query, TableExt};
+use vslc_accounts::{Tenant, TenantKind};
+use vslc_imports::{ImportRecord, worker::ImportWorker};
+use vslc_ports::SystemClock;
+use vslc_ports::config::{Backend, Config};
+use vslc_ports::table::{Query, TableExt};
 
 mod common;
 use common::{cpu_secs, id_number, peak_mb, reset_peak};
 
-vslc_shared::global_allocator!();
+vslc_runtime::global_allocator!();
 
 const FILES: &[&str] = &[
     "strings-declared-1e18",
@@ -59,7 +59,7 @@ fn main() -> anyhow::Result<()> {
         }
     };
     let name = std::env::args().nth(1).unwrap_or_default();
-    vslc_shared::lambda::init_tracing(false);
+    vslc_runtime::lambda::init_tracing(false);
     tokio::runtime::Runtime::new()?.block_on(run(&dir, &name))
 }
 
@@ -234,7 +234,7 @@ async fn run(dir: &std::path::Path, name: &str) -> anyhow::Result<()> {
     let mut config = Config::from_env(Backend::Embedded)?;
     config.data_dir = data.path().to_path_buf();
     let (state, _) = vslc_runtime::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")?;
-    vslc_shared::seed::catalogue::seed(&state).await?;
+    vslc_app::seed::catalogue::seed(&state).await?;
     let school = Tenant::new(TenantKind::School, "10009");
     let size = bytes.len();
     let (key, id) = common::queue_import(
@@ -245,7 +245,7 @@ async fn run(dir: &std::path::Path, name: &str) -> anyhow::Result<()> {
         bytes,
     )
     .await?;
-    let worker = ImportWorker::new(state.clone(), registry());
+    let worker = ImportWorker::new(state.clone(), vslc_app::import_kinds());
     reset_peak();
     let (t, cpu) = (Instant::now(), cpu_secs());
     worker.process_key(&key, false).await?;

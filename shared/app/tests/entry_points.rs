@@ -5,17 +5,19 @@ use std::sync::Arc;
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use aws_lambda_events::event::sqs::SqsEvent;
 use tower::ServiceExt;
-use vslc_shared::AppState;
-use vslc_shared::config::{Backend, Config};
-use vslc_shared::http::area::{self, Area, AreaRouter};
-use vslc_shared::imports::{registry, worker::ImportWorker};
-use vslc_shared::jobs::{JOB_PK, PeriodCloser, ScheduledJob, closers};
-use vslc_shared::ports::SystemClock;
-use vslc_shared::ports::table::Key;
+use vslc_app::closers;
+use vslc_http::area::{self, Area, AreaRouter};
+use vslc_imports::worker::ImportWorker;
+use vslc_ports::AppState;
+use vslc_ports::SystemClock;
+use vslc_ports::config::{Backend, Config};
+use vslc_ports::jobs::ScheduledJob;
+use vslc_ports::table::Key;
+use vslc_runtime::jobs::{JOB_PK, PeriodCloser};
 
 fn event(name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../events")
+        .join("../../events")
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -31,9 +33,9 @@ fn embedded_state(dir: &std::path::Path) -> AppState {
 #[tokio::test]
 async fn sqs_batches_report_only_the_failed_messages() {
     let dir = tempfile::tempdir().unwrap();
-    let worker = ImportWorker::new(embedded_state(dir.path()), registry());
+    let worker = ImportWorker::new(embedded_state(dir.path()), vslc_app::import_kinds());
     let batch: SqsEvent = serde_json::from_str(&event("sqs-imports.json")).unwrap();
-    let response = vslc_shared::lambda::handle_sqs_batch(&worker, batch).await;
+    let response = vslc_runtime::lambda::handle_sqs_batch(&worker, batch).await;
     let failed: Vec<_> = response
         .batch_item_failures
         .iter()
@@ -51,8 +53,8 @@ async fn api_gateway_v2_requests_reach_the_area_router() {
         prefix: "/api/candidates",
         title: "考生管理",
     };
-    let (router, _) = area::finish(
-        area::mount(area, AreaRouter::new()),
+    let (router, _) = vslc_audit::router::finish(
+        vslc_audit::router::mount(area, AreaRouter::new()),
         embedded_state(dir.path()),
     );
     let request = lambda_http::request::from_str(&event("apigw-v2-health.json")).unwrap();
@@ -84,7 +86,7 @@ async fn the_schedule_event_runs_the_period_closer() {
 
 #[test]
 fn s3_event_keys_decode() {
-    let keys = vslc_shared::imports::worker::event_keys(&event("s3-object-created.json")).unwrap();
+    let keys = vslc_imports::worker::event_keys(&event("s3-object-created.json")).unwrap();
     assert_eq!(
         keys,
         vec!["imports/school/10009/01JDEMO0000000000000000000.xlsx"]

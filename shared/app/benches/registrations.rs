@@ -11,19 +11,19 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use vslc_shared::AppState;
-use vslc_shared::accounts::{Role, Session, Tenant, TenantKind};
-use vslc_shared::candidates::InfoStatus;
-use vslc_shared::config::{Backend, Config};
-use vslc_shared::exam::plans::RegistrationMode;
-use vslc_shared::imports::{ImportRecord, ImportStatus, registry, worker::ImportWorker};
-use vslc_shared::ports::SystemClock;
-use vslc_shared::seed::exam::DEMO_PLAN_ID;
+use vslc_accounts::{Role, Session, Tenant, TenantKind};
+use vslc_app::seed::exam::DEMO_PLAN_ID;
+use vslc_candidates::InfoStatus;
+use vslc_exam::plans::RegistrationMode;
+use vslc_imports::{ImportRecord, ImportStatus, worker::ImportWorker};
+use vslc_ports::AppState;
+use vslc_ports::SystemClock;
+use vslc_ports::config::{Backend, Config};
 
 mod common;
 use common::{cpu_secs, peak_mb, reset_peak};
 
-vslc_shared::global_allocator!();
+vslc_runtime::global_allocator!();
 
 const ROWS: usize = 50_000;
 
@@ -69,7 +69,7 @@ async fn run() -> anyhow::Result<()> {
     let mut config = Config::from_env(Backend::Embedded)?;
     config.data_dir = dir.path().to_path_buf();
     let (state, _) = vslc_runtime::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")?;
-    vslc_shared::seed::seed_demo(&state).await?;
+    vslc_app::seed::seed_demo(&state).await?;
     let school = Tenant::new(TenantKind::School, "10009");
     let t = Instant::now();
     let nos = candidates(&state, &school).await?;
@@ -88,7 +88,7 @@ async fn run() -> anyhow::Result<()> {
         bytes,
     )
     .await?;
-    let worker = ImportWorker::new(state.clone(), registry());
+    let worker = ImportWorker::new(state.clone(), vslc_app::import_kinds());
     reset_peak();
     let (t, cpu) = (Instant::now(), cpu_secs());
     worker.process_key(&key, false).await?;
@@ -114,7 +114,7 @@ async fn run() -> anyhow::Result<()> {
     );
 
     let session = Session {
-        caller: vslc_shared::ports::Caller {
+        caller: vslc_ports::Caller {
             user_id: "bench".into(),
             account: "bench".into(),
             name: "bench".into(),
@@ -129,10 +129,10 @@ async fn run() -> anyhow::Result<()> {
     };
     reset_peak();
     let (t, cpu) = (Instant::now(), cpu_secs());
-    let order = vslc_shared::payments::service::generate(
+    let order = vslc_payments::service::generate(
         &state,
         &session,
-        vslc_shared::payments::service::GenerateInput {
+        vslc_payments::service::GenerateInput {
             plan_id: DEMO_PLAN_ID.try_into().unwrap(),
             certificate_id: "CERT0101".try_into().unwrap(),
             mode: RegistrationMode::ByCertificate,
@@ -145,7 +145,7 @@ async fn run() -> anyhow::Result<()> {
         "order: {} with {} registrations, {} 元, in {secs:.3} s, CPU {:.2} s, peak RSS {:.0} MB (target ≤ 0.3 s)",
         order.no,
         order.count,
-        vslc_shared::exam::plans::yuan(order.total_cents),
+        vslc_exam::plans::yuan(order.total_cents),
         cpu_secs() - cpu,
         peak_mb()
     );

@@ -4,12 +4,12 @@
 
 use chrono::{Duration, NaiveDateTime, Timelike};
 
-use crate::catalogue::certificate::{Certificate, Level};
-use crate::exam::plans::{PlanCertificate, PlanSchool, PlanSubject, RegistrationMode};
-use crate::exam::window::TIME_FORMAT;
-use crate::exam::{Audience, ExamMethod, Plan, PublishStatus, Subject, Window};
-use crate::ports::table::{Condition, to_item};
-use crate::state::AppState;
+use vslc_catalogue::certificate::{Certificate, Level};
+use vslc_exam::plans::{PlanCertificate, PlanSchool, PlanSubject, RegistrationMode};
+use vslc_exam::window::TIME_FORMAT;
+use vslc_exam::{Audience, ExamMethod, Plan, PublishStatus, Subject, Window};
+use vslc_ports::AppState;
+use vslc_ports::table::{Condition, to_item};
 
 pub const DEMO_PLAN_ID: &str = "01DEMOPLAN0000000000000001";
 

@@ -4,11 +4,11 @@
 
 use chrono::{Datelike, Duration};
 
-use crate::accounts::{Tenant, TenantKind};
-use crate::declarations::DeclarationPlan;
-use crate::exam::Window;
-use crate::ports::table::{TableExt, to_item};
-use crate::state::AppState;
+use vslc_accounts::{Tenant, TenantKind};
+use vslc_declarations::DeclarationPlan;
+use vslc_exam::Window;
+use vslc_ports::AppState;
+use vslc_ports::table::{TableExt, to_item};
 
 pub const DEMO_DECLARATION_PLAN_ID: &str = "01DEMODPLAN000000000000001";
 

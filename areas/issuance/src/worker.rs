@@ -6,9 +6,9 @@
 use async_trait::async_trait;
 use serde::Deserialize;
 
-use crate::ports::queue::QueueName;
-use crate::state::AppState;
-use crate::worker::{Message, Worker};
+use vslc_ports::AppState;
+use vslc_ports::queue::QueueName;
+use vslc_ports::worker::{Message, Worker};
 
 /// A step message: `{"step": "...", ...}`.
 #[derive(Debug, Deserialize)]

@@ -7,15 +7,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use vslc_shared::adapters::aws::{self, DynamoTable, S3Blobs, SqsQueue};
-use vslc_shared::adapters::embedded::{
+use vslc_adapters::aws::{self, DynamoTable, S3Blobs, SqsQueue};
+use vslc_adapters::embedded::{
     BlobServer, DirBlobs, EmbeddedQueue, EmbeddedStore, EmbeddedTable, UrlSigner,
 };
-use vslc_shared::ports::table::{
+use vslc_ports::table::{
     BatchOp, Condition, EncodedItem, Guarded, Index, Item, Key, Query, SkCond, Table, TableError,
     TableExt, TxOp, Update,
 };
-use vslc_shared::ports::{Blobs, Queue, QueueName, QueuePolicy, QueueRef, SystemClock};
+use vslc_ports::{Blobs, Queue, QueueName, QueuePolicy, QueueRef, SystemClock};
 
 struct Backend {
     name: &'static str,

@@ -5,9 +5,9 @@ pub mod catalogue;
 pub mod declarations;
 pub mod exam;
 
-use crate::accounts::{Role, Tenant, TenantKind, User, UserStatus, password};
-use crate::ports::table::{Key, to_item};
-use crate::state::AppState;
+use vslc_accounts::{Role, Tenant, TenantKind, User, UserStatus, password};
+use vslc_ports::AppState;
+use vslc_ports::table::{Key, to_item};
 
 /// Password of every demo account.
 pub const DEMO_PASSWORD: &str = "Vslc@2026";
