@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use vslc_accounts::Tenant;
 use vslc_ports::table::{Index, Item, Key, Query, Table, TableError, TableExt, from_item, to_item};
+use vslc_ports::tenant::org_index;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -52,7 +53,7 @@ impl Pilot {
         let mut item = to_item(&Self::key(school, &self.certificate_id), self)?;
         item.insert(
             Index::Gsi1.pk_attr().into(),
-            format!("ORG#{}#PILOT", self.org_id).into(),
+            org_index(&self.org_id, "PILOT").into(),
         );
         item.insert(
             Index::Gsi1.sk_attr().into(),
@@ -69,6 +70,16 @@ impl Pilot {
             .find(|d| d.level == level)
             .map(|d| d.majors.as_slice())
             .unwrap_or_default()
+    }
+
+    /// Every pilot of an org's certificates: which schools take part in which.
+    pub async fn of_org(table: &dyn Table, org_id: &str) -> Result<Vec<Self>, TableError> {
+        table
+            .query_all(Query::index(Index::Gsi1, org_index(org_id, "PILOT")))
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 
     /// The certificates a school takes part in.

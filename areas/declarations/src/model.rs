@@ -154,7 +154,7 @@ impl Declaration {
     }
 
     pub fn province_index(province_id: &str) -> String {
-        format!("T#province#{province_id}#DECL")
+        Tenant::new(TenantKind::Province, province_id).index("DECL")
     }
 
     /// The stored item, on its province's index.

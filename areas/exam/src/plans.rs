@@ -18,7 +18,7 @@ use vslc_catalogue::pilot::Pilot;
 use vslc_http::{ApiError, PageParams, Paged, filter};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
-use vslc_ports::table::{Condition, Index, Key, Query, TableExt, Update, from_item, to_item};
+use vslc_ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
 
 const PK: &str = "EXAM#PLANS";
 
@@ -283,13 +283,7 @@ fn bad(message: impl Into<String>) -> ApiError {
 
 /// The org's pilots: which schools take part in which of its certificates.
 async fn org_pilots(state: &AppState, org_id: &str) -> Result<Vec<Pilot>, ApiError> {
-    Ok(state
-        .table
-        .query_all(Query::index(Index::Gsi1, format!("ORG#{org_id}#PILOT")))
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect::<Result<_, _>>()?)
+    Ok(Pilot::of_org(state.table.as_ref(), org_id).await?)
 }
 
 pub async fn eligible_schools(

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_exam::plans::RegistrationMode;
 use vslc_ports::table::{Index, Item, Key, TableError, to_item};
+use vslc_ports::tenant::org_index;
 
 /// 缴费状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -85,7 +86,7 @@ impl Order {
         let mut item = to_item(&Self::key(&self.school(), &self.no), self)?;
         item.insert(
             Index::Gsi1.pk_attr().into(),
-            format!("ORG#{}#ORDERS", self.org_id).into(),
+            org_index(&self.org_id, "ORDERS").into(),
         );
         item.insert(
             Index::Gsi1.sk_attr().into(),

@@ -19,6 +19,7 @@ use vslc_ports::domain::RecordId;
 use vslc_ports::table::{
     Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, Update, from_item,
 };
+use vslc_ports::tenant::org_index;
 use vslc_registrations::Registration;
 use vslc_registrations::eligibility::registration_open;
 use vslc_registrations::model::ClaimBody;
@@ -369,7 +370,7 @@ pub async fn org_list(
     let org = session.require_kind(TenantKind::Org)?;
     let mut rows: Vec<Order> = state
         .table
-        .query_all(Query::index(Index::Gsi1, format!("ORG#{}#ORDERS", org.id)))
+        .query_all(Query::index(Index::Gsi1, org_index(&org.id, "ORDERS")))
         .await?
         .into_iter()
         .map(from_item)

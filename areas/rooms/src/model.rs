@@ -115,7 +115,7 @@ impl Room {
     /// borrowing its site cannot both name a room alike.
     pub fn name_key(plan_id: &str, site_id: &str, certificate_id: &str, name: &str) -> Key {
         Key::new(
-            format!("SITE#{site_id}"),
+            format!("ROOMS#SITE#{site_id}"),
             format!("ROOMNAME#{plan_id}#{certificate_id}#{name}"),
         )
     }

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_catalogue::certificate::Level;
 use vslc_ports::table::{Index, Item, Key, TableError, to_item};
+use vslc_ports::tenant::org_index;
 
 /// 考核站点状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -120,7 +121,7 @@ impl Site {
         let mut item = to_item(&Self::key(&self.school(), &self.id), self)?;
         item.insert(
             Index::Gsi1.pk_attr().into(),
-            format!("ORG#{}#SITES", self.org_id).into(),
+            org_index(&self.org_id, "SITES").into(),
         );
         item.insert(
             Index::Gsi1.sk_attr().into(),

@@ -7,6 +7,7 @@ use vslc_accounts::{Session, TenantKind};
 use vslc_http::{ApiError, PageParams, Paged};
 use vslc_ports::AppState;
 use vslc_ports::table::{Index, Query, TableExt, Update, from_item};
+use vslc_ports::tenant::org_index;
 
 pub use vslc_review::log::ReturnInput;
 
@@ -14,7 +15,7 @@ pub use vslc_review::log::ReturnInput;
 pub async fn of_org(state: &AppState, org_id: &str) -> Result<Vec<Site>, ApiError> {
     let items = state
         .table
-        .query_all(Query::index(Index::Gsi1, format!("ORG#{org_id}#SITES")))
+        .query_all(Query::index(Index::Gsi1, org_index(org_id, "SITES")))
         .await?;
     let mut sites: Vec<Site> = items.into_iter().map(from_item).collect::<Result<_, _>>()?;
     sites.retain(|s| s.status != SiteStatus::Draft);

@@ -101,7 +101,7 @@ impl WeeklyReport {
     }
 
     pub fn province_index(province_id: &str) -> String {
-        format!("T#province#{province_id}#WREPORTS")
+        Tenant::new(TenantKind::Province, province_id).index("WREPORTS")
     }
 
     /// The stored item, on its province's index by period.

@@ -59,6 +59,13 @@ impl Tenant {
         format!("T#{}#{}", self.kind.as_str(), self.id)
     }
 
+    /// A key of one of this tenant's collections in an index
+    /// (`T#province#11#DECL`): the counterpart views of records other
+    /// tenants own.
+    pub fn index(&self, collection: &str) -> String {
+        format!("{}#{collection}", self.pk())
+    }
+
     /// A path segment for object keys (`school/S001`).
     pub fn path(&self) -> String {
         format!("{}/{}", self.kind.as_str(), self.id)
@@ -71,6 +78,12 @@ impl Tenant {
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         Some(Self::new(TenantKind::parse(kind)?, id)).filter(|_| ok)
     }
+}
+
+/// An org's view of one collection in an index (`ORG#<id>#SITES`): the
+/// sites, pilots and orders of its certificates, which schools own.
+pub fn org_index(org_id: &str, collection: &str) -> String {
+    format!("ORG#{org_id}#{collection}")
 }
 
 #[cfg(test)]
