@@ -142,7 +142,7 @@ async fn unknown_accounts_cost_an_argon2_verification_like_known_ones() {
         let (state, addr) = (state.clone(), ClientAddr::parse(from));
         async move {
             let (result, verified) = counting_verifications(login(&state, req, &addr)).await;
-            let e = result.expect_err("refused");
+            let e = vslc_http::ApiError::from(result.expect_err("refused"));
             (
                 (e.status.as_u16(), e.code, e.message.into_owned()),
                 verified,

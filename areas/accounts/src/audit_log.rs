@@ -9,8 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::Session;
 use vslc_audit::model::{AuditEntry, AuditKind, SK_PREFIX};
 use vslc_files::export::{ExportFile, deliver, sheet};
-use vslc_http::{ApiError, filter};
+use vslc_http::filter;
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::clock::{TIME_FORMAT, cst};
 use vslc_ports::table::{Cursor, CursorPos, Query, SkCond, from_item};
 
@@ -61,23 +62,23 @@ pub const MAX_EXPORT_ROWS: usize = 20_000;
 
 /// The tenant administrators (院校管理员, 培训评价组织管理员, 省级管理员)
 /// read their own tenant's log.
-fn reader(session: &Session) -> Result<&crate::Tenant, ApiError> {
+fn reader(session: &Session) -> Result<&crate::Tenant, DomainError> {
     if session.roles.iter().any(|r| r.is_admin()) {
         Ok(&session.tenant)
     } else {
-        Err(ApiError::forbidden("仅本单位管理员可以查看操作日志"))
+        Err(DomainError::forbidden("仅本单位管理员可以查看操作日志"))
     }
 }
 
-fn bad_time() -> ApiError {
-    ApiError::invalid(
+fn bad_time() -> DomainError {
+    DomainError::invalid(
         "BAD_TIME",
         "操作时间格式不正确，请使用 YYYY-MM-DD 或 YYYY-MM-DD HH:MM:SS",
     )
 }
 
 /// A bound of the time filter in milliseconds since the epoch.
-fn bound(text: Option<&str>, end: bool) -> Result<Option<u64>, ApiError> {
+fn bound(text: Option<&str>, end: bool) -> Result<Option<u64>, DomainError> {
     let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
@@ -104,7 +105,7 @@ fn bound(text: Option<&str>, end: bool) -> Result<Option<u64>, ApiError> {
 
 /// The sort-key range of the time filter: ids are ULIDs, which start with
 /// their millisecond.
-fn range(f: &AuditFilter) -> Result<SkCond, ApiError> {
+fn range(f: &AuditFilter) -> Result<SkCond, DomainError> {
     let (from, to) = (
         bound(f.from.as_deref(), false)?,
         bound(f.to.as_deref(), true)?,
@@ -115,7 +116,7 @@ fn range(f: &AuditFilter) -> Result<SkCond, ApiError> {
     let lo = ulid::Ulid::from_parts(from.unwrap_or(0), 0);
     let hi = ulid::Ulid::from_parts(to.unwrap_or((1 << 48) - 1), u128::MAX);
     if lo > hi {
-        return Err(ApiError::invalid("BAD_TIME", "开始时间不能晚于结束时间"));
+        return Err(DomainError::invalid("BAD_TIME", "开始时间不能晚于结束时间"));
     }
     Ok(SkCond::Between(
         format!("{SK_PREFIX}{lo}"),
@@ -136,7 +137,7 @@ pub fn matches(e: &AuditEntry, f: &AuditFilter, now: i64) -> bool {
             || filter::text(&e.account, f.user_name.as_deref()))
 }
 
-fn query(session: &Session, f: &AuditFilter) -> Result<Query, ApiError> {
+fn query(session: &Session, f: &AuditFilter) -> Result<Query, DomainError> {
     let tenant = reader(session)?;
     Ok(Query::partition(AuditEntry::partition(Some(tenant)))
         .sk(range(f)?)
@@ -150,10 +151,10 @@ pub async fn list(
     session: &Session,
     f: &AuditFilter,
     paging: &CursorParams,
-) -> Result<AuditPage, ApiError> {
+) -> Result<AuditPage, DomainError> {
     let size = paging.page_size.unwrap_or(20);
     if !(1..=100).contains(&size) {
-        return Err(ApiError::invalid(
+        return Err(DomainError::invalid(
             "BAD_PAGE_SIZE",
             "每页条数须在 1 到 100 之间",
         ));
@@ -265,7 +266,7 @@ pub async fn export(
     state: &AppState,
     session: &Session,
     f: &AuditFilter,
-) -> Result<ExportFile, ApiError> {
+) -> Result<ExportFile, DomainError> {
     let tenant = reader(session)?.clone();
     let now = state.clock.now().timestamp();
     let mut q = query(session, f)?.limit(1000);
@@ -279,7 +280,7 @@ pub async fn export(
             }
         }
         if entries.len() > MAX_EXPORT_ROWS {
-            return Err(ApiError::invalid(
+            return Err(DomainError::invalid(
                 "EXPORT_TOO_LARGE",
                 format!("符合条件的日志超过 {MAX_EXPORT_ROWS} 条，请缩小操作时间范围后再导出"),
             ));
@@ -297,8 +298,8 @@ pub async fn export(
     let count = rows.len();
     let bytes = tokio::task::spawn_blocking(move || sheet("操作日志", &HEADERS, &rows))
         .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+        .map_err(DomainError::internal)?
+        .map_err(DomainError::internal)?;
     deliver(state, &tenant, "audit", "操作日志", count, bytes).await
 }
 

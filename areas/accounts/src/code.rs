@@ -5,8 +5,8 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use vslc_http::ApiError;
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::Phone;
 use vslc_ports::table::{Condition, EXPIRES_AT, Key, TableExt, Update, to_item};
 use vslc_ports::tenant::Tenant;
@@ -38,7 +38,7 @@ pub async fn send(
     tenant: &Tenant,
     tenant_name: &str,
     phone: &Phone,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     let now = state.clock.now().timestamp();
     if let Some(old) = state
         .table
@@ -47,7 +47,7 @@ pub async fn send(
     {
         let wait = old.sent_at + RESEND_AFTER_SECS - now;
         if wait > 0 {
-            return Err(ApiError::conflict(
+            return Err(DomainError::conflict(
                 "CODE_TOO_SOON",
                 format!("验证码已发送，请{wait}秒后再试"),
             ));
@@ -70,7 +70,7 @@ pub async fn send(
         .sms
         .send(phone.as_str(), &text)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(DomainError::internal)?;
     Ok(())
 }
 
@@ -80,9 +80,9 @@ pub async fn verify(
     tenant: &Tenant,
     phone: &Phone,
     code: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     let k = key(tenant, phone);
-    let invalid = |m: &'static str| ApiError::invalid("BAD_CODE", m);
+    let invalid = |m: &'static str| DomainError::invalid("BAD_CODE", m);
     let stored: StoredCode = state
         .table
         .get_as(&k)
@@ -105,7 +105,7 @@ pub async fn verify(
             )
             .await;
         let left = MAX_ATTEMPTS.saturating_sub(stored.attempts + 1);
-        return Err(ApiError::invalid(
+        return Err(DomainError::invalid(
             "BAD_CODE",
             if left == 0 {
                 "验证码错误次数过多，请重新获取".to_owned()

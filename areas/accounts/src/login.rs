@@ -10,8 +10,9 @@ use super::session::Session;
 use super::throttle::LoginThrottle;
 use super::user::{User, UserStatus};
 use vslc_audit::{self as audit, Actor, AuditKind, Event};
-use vslc_http::{ApiError, ClientAddr};
+use vslc_http::ClientAddr;
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::NewPassword;
 use vslc_ports::role::Role;
 use vslc_ports::table::{Condition, Update};
@@ -85,20 +86,20 @@ pub async fn counting_verifications<F: Future>(f: F) -> (F::Output, u32) {
 }
 
 /// argon2 is deliberately slow: keep it off the async workers.
-pub async fn verify_password(password: &str, hash: &str) -> Result<bool, ApiError> {
+pub async fn verify_password(password: &str, hash: &str) -> Result<bool, DomainError> {
     let _ = VERIFICATIONS.try_with(|n| n.set(n.get() + 1));
     let (password, hash) = (password.to_owned(), hash.to_owned());
     tokio::task::spawn_blocking(move || super::password::verify(&password, &hash))
         .await
-        .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))
+        .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))
 }
 
-pub async fn hash_password(password: &str) -> Result<String, ApiError> {
+pub async fn hash_password(password: &str) -> Result<String, DomainError> {
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || super::password::hash(&password))
         .await
-        .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?
-        .map_err(ApiError::internal)
+        .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))?
+        .map_err(DomainError::internal)
 }
 
 /// Checks the password and starts a session. Unknown account and wrong
@@ -108,10 +109,13 @@ pub async fn login(
     state: &AppState,
     req: LoginRequest,
     addr: &ClientAddr,
-) -> Result<LoginResponse, ApiError> {
+) -> Result<LoginResponse, DomainError> {
     let account = vslc_ports::domain::text::normalise(&req.account);
     if account.is_empty() || req.password.is_empty() {
-        return Err(ApiError::invalid("MISSING_CREDENTIALS", "请输入账号和密码"));
+        return Err(DomainError::invalid(
+            "MISSING_CREDENTIALS",
+            "请输入账号和密码",
+        ));
     }
     let table = state.table.as_ref();
     let now = state.clock.now().timestamp();
@@ -129,7 +133,7 @@ pub async fn login(
             let error = throttle
                 .failed(table)
                 .await?
-                .unwrap_or_else(|| ApiError::unauthorized(WRONG_CREDENTIALS));
+                .unwrap_or_else(|| DomainError::unauthorized(WRONG_CREDENTIALS));
             // One audit write for known and unknown accounts alike (same cost):
             // a known account's failure goes to its tenant's 操作日志, an
             // unknown one's to the platform's, which no tenant reads.
@@ -145,7 +149,7 @@ pub async fn login(
     throttle.succeeded(table).await?;
     if user.status == UserStatus::Disabled {
         audit::record_as(state, Actor::from(&user), login_failed("账号已停用")).await;
-        return Err(ApiError::forbidden("账号已停用，请联系本单位管理员"));
+        return Err(DomainError::forbidden("账号已停用，请联系本单位管理员"));
     }
     let (token, session) = Session::start(state, &user).await?;
     audit::record(
@@ -169,18 +173,21 @@ pub async fn change_password(
     state: &AppState,
     session: &Session,
     req: ChangePassword,
-) -> Result<LoginResponse, ApiError> {
+) -> Result<LoginResponse, DomainError> {
     let table = state.table.as_ref();
     let user = User::load(table, &session.tenant, &session.user_id)
         .await?
-        .ok_or_else(|| ApiError::unauthorized("登录已过期，请重新登录"))?;
+        .ok_or_else(|| DomainError::unauthorized("登录已过期，请重新登录"))?;
     if !verify_password(&req.old_password, &user.password_hash).await? {
-        return Err(ApiError::invalid("WRONG_PASSWORD", "原密码不正确"));
+        return Err(DomainError::invalid("WRONG_PASSWORD", "原密码不正确"));
     }
-    let new =
-        NewPassword::parse(&req.new_password).map_err(|m| ApiError::invalid("WEAK_PASSWORD", m))?;
+    let new = NewPassword::parse(&req.new_password)
+        .map_err(|m| DomainError::invalid("WEAK_PASSWORD", m))?;
     if req.new_password == req.old_password {
-        return Err(ApiError::invalid("SAME_PASSWORD", "新密码不能与原密码相同"));
+        return Err(DomainError::invalid(
+            "SAME_PASSWORD",
+            "新密码不能与原密码相同",
+        ));
     }
     let hash = hash_password(new.as_str()).await?;
     let after = table

@@ -11,8 +11,9 @@ use super::session::Session;
 use super::throttle;
 use super::user::{User, UserStatus};
 use vslc_audit::{AuditKind, Event};
-use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::{AccountName, NewPassword, PersonName, Phone};
 use vslc_ports::role::Role;
 use vslc_ports::table::{Condition, TableError, TxOp, Update, from_item};
@@ -113,8 +114,8 @@ pub struct IssuedPassword {
     pub password: String,
 }
 
-fn bad(code: &'static str) -> impl Fn(&'static str) -> ApiError {
-    move |m| ApiError::invalid(code, m)
+fn bad(code: &'static str) -> impl Fn(&'static str) -> DomainError {
+    move |m| DomainError::invalid(code, m)
 }
 
 /// Role and certificate scope checked against the tenant: a 证书负责人's
@@ -126,12 +127,12 @@ fn check_role(
     role: Role,
     cert_lead: bool,
     certificates: &[String],
-) -> Result<(bool, Vec<String>), ApiError> {
+) -> Result<(bool, Vec<String>), DomainError> {
     let assignable = Role::of(session.tenant.kind)
         .into_iter()
         .any(|r| r.name == role && r.assignable);
     if !assignable {
-        return Err(ApiError::invalid(
+        return Err(DomainError::invalid(
             "BAD_ROLE",
             format!("不能分配角色“{}”", role.label()),
         ));
@@ -145,7 +146,7 @@ fn check_role(
     certs.sort();
     certs.dedup();
     if cert_lead && certs.is_empty() {
-        return Err(ApiError::invalid(
+        return Err(DomainError::invalid(
             "NO_CERTIFICATES",
             "证书负责人须选择其负责的证书",
         ));
@@ -154,7 +155,7 @@ fn check_role(
         certs.clear();
     }
     if let Some(bad) = certs.iter().find(|c| !pilots.contains(c)) {
-        return Err(ApiError::invalid(
+        return Err(DomainError::invalid(
             "BAD_CERTIFICATES",
             format!("证书 {bad} 不是本校已参与试点的证书"),
         ));
@@ -162,10 +163,10 @@ fn check_role(
     Ok((cert_lead, certs))
 }
 
-async fn load(state: &AppState, session: &Session, id: &str) -> Result<User, ApiError> {
+async fn load(state: &AppState, session: &Session, id: &str) -> Result<User, DomainError> {
     User::load(state.table.as_ref(), &session.tenant, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("用户"))
+        .ok_or_else(|| DomainError::not_found("用户"))
 }
 
 pub async fn list(
@@ -173,7 +174,7 @@ pub async fn list(
     session: &Session,
     f: &UserFilter,
     page: &PageParams,
-) -> Result<Paged<UserView>, ApiError> {
+) -> Result<Paged<UserView>, DomainError> {
     session.require_admin()?;
     let mut users = User::list(state.table.as_ref(), &session.tenant).await?;
     users.retain(|u| {
@@ -184,7 +185,7 @@ pub async fn list(
     Ok(Paged::of(users, page)?.map(|u| UserView::of(&u, false)))
 }
 
-pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<UserView, ApiError> {
+pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<UserView, DomainError> {
     session.require_admin()?;
     Ok(UserView::of(&load(state, session, id).await?, true))
 }
@@ -193,7 +194,7 @@ pub async fn send_code(
     state: &AppState,
     session: &Session,
     req: CodeRequest,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     session.require_admin()?;
     let phone = Phone::parse(&req.phone).map_err(bad("BAD_PHONE"))?;
     code::send(state, &session.tenant, &session.tenant_name, &phone).await
@@ -204,7 +205,7 @@ pub async fn create(
     session: &Session,
     pilots: &[String],
     req: NewUser,
-) -> Result<IssuedPassword, ApiError> {
+) -> Result<IssuedPassword, DomainError> {
     session.require_admin()?;
     let account = AccountName::parse(&req.account).map_err(bad("BAD_ACCOUNT"))?;
     let name = PersonName::parse(&req.name).map_err(bad("BAD_NAME"))?;
@@ -213,7 +214,7 @@ pub async fn create(
         check_role(session, pilots, req.role, req.cert_lead, &req.certificates)?;
     let table = state.table.as_ref();
     if User::by_account(table, account.as_str()).await?.is_some() {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "ACCOUNT_TAKEN",
             "该账号已存在，请换一个账号",
         ));
@@ -239,7 +240,7 @@ pub async fn create(
     };
     user.create(table).await.map_err(|e| match e {
         TableError::TransactionCanceled { .. } => {
-            ApiError::conflict("ACCOUNT_TAKEN", "该账号已存在，请换一个账号")
+            DomainError::conflict("ACCOUNT_TAKEN", "该账号已存在，请换一个账号")
         }
         other => other.into(),
     })?;
@@ -283,7 +284,7 @@ async fn transition(
     user: &User,
     from: UserStatus,
     update: Update,
-) -> Result<User, ApiError> {
+) -> Result<User, DomainError> {
     let cond = Condition::And(vec![
         Condition::VersionIs(user.version),
         Condition::attr_equals("status", from.label()),
@@ -298,33 +299,33 @@ async fn transition(
         .await
         .map_err(|e| match e {
             TableError::ConditionFailed => {
-                ApiError::conflict("STATE_CONFLICT", "用户状态已变化，请刷新后重试")
+                DomainError::conflict("STATE_CONFLICT", "用户状态已变化，请刷新后重试")
             }
             other => other.into(),
         })?;
     Ok(from_item(after)?)
 }
 
-fn require_status(user: &User, status: UserStatus, action: &str) -> Result<(), ApiError> {
+fn require_status(user: &User, status: UserStatus, action: &str) -> Result<(), DomainError> {
     if user.status == status {
         Ok(())
     } else {
-        Err(ApiError::conflict(
+        Err(DomainError::conflict(
             "STATE_CONFLICT",
             format!("只有{}的用户可以{action}", status.label()),
         ))
     }
 }
 
-fn not_self_or_builtin(session: &Session, user: &User, action: &str) -> Result<(), ApiError> {
+fn not_self_or_builtin(session: &Session, user: &User, action: &str) -> Result<(), DomainError> {
     if user.id == session.user_id {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "SELF",
             format!("不能{action}当前登录的账号"),
         ));
     }
     if user.builtin {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "BUILTIN",
             format!("不能{action}本单位的管理员账号"),
         ));
@@ -333,7 +334,11 @@ fn not_self_or_builtin(session: &Session, user: &User, action: &str) -> Result<(
 }
 
 /// 停用: the user cannot log in and every session of it ends at once.
-pub async fn disable(state: &AppState, session: &Session, id: &str) -> Result<UserView, ApiError> {
+pub async fn disable(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<UserView, DomainError> {
     session.require_admin()?;
     let user = load(state, session, id).await?;
     not_self_or_builtin(session, &user, "停用")?;
@@ -347,7 +352,11 @@ pub async fn disable(state: &AppState, session: &Session, id: &str) -> Result<Us
     Ok(UserView::of(&after, true))
 }
 
-pub async fn enable(state: &AppState, session: &Session, id: &str) -> Result<UserView, ApiError> {
+pub async fn enable(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<UserView, DomainError> {
     session.require_admin()?;
     let user = load(state, session, id).await?;
     require_status(&user, UserStatus::Disabled, "启用")?;
@@ -364,7 +373,7 @@ pub async fn edit(
     pilots: &[String],
     id: &str,
     req: EditUser,
-) -> Result<UserView, ApiError> {
+) -> Result<UserView, DomainError> {
     session.require_admin()?;
     let user = load(state, session, id).await?;
     require_status(&user, UserStatus::Disabled, "编辑")?;
@@ -374,7 +383,7 @@ pub async fn edit(
         check_role(session, pilots, req.role, req.cert_lead, &req.certificates)?;
     if user.phone.as_ref() != Some(&phone) {
         let code = req.code.as_deref().ok_or_else(|| {
-            ApiError::invalid("BAD_CODE", "更换手机号须填写发送到新手机号的验证码")
+            DomainError::invalid("BAD_CODE", "更换手机号须填写发送到新手机号的验证码")
         })?;
         code::verify(state, &session.tenant, &phone, code).await?;
     }
@@ -383,7 +392,7 @@ pub async fn edit(
         .set("phone", phone.as_str())
         .set(
             "role",
-            serde_json::to_value(req.role).map_err(ApiError::internal)?,
+            serde_json::to_value(req.role).map_err(DomainError::internal)?,
         )
         .set("certLead", cert_lead)
         .set("certificates", certificates);
@@ -399,7 +408,7 @@ pub async fn edit(
     Ok(UserView::of(&after, true))
 }
 
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
     session.require_admin()?;
     let user = load(state, session, id).await?;
     not_self_or_builtin(session, &user, "删除")?;
@@ -423,7 +432,7 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
         .await
         .map_err(|e| match e {
             TableError::TransactionCanceled { .. } => {
-                ApiError::conflict("STATE_CONFLICT", "用户状态已变化，请刷新后重试")
+                DomainError::conflict("STATE_CONFLICT", "用户状态已变化，请刷新后重试")
             }
             other => other.into(),
         })?;
@@ -437,11 +446,11 @@ pub async fn reset_password(
     state: &AppState,
     session: &Session,
     id: &str,
-) -> Result<IssuedPassword, ApiError> {
+) -> Result<IssuedPassword, DomainError> {
     session.require_admin()?;
     let user = load(state, session, id).await?;
     if user.id == session.user_id {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "SELF",
             "不能重置自己的密码，请在右上角用户菜单中修改密码",
         ));

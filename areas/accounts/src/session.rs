@@ -13,6 +13,7 @@ use super::user::{User, UserStatus};
 use vslc_http::error::ApiError;
 use vslc_ports::AppState;
 use vslc_ports::Caller;
+use vslc_ports::DomainError;
 use vslc_ports::table::{Key, TableExt, to_item};
 
 /// What a valid token stands for: the caller, and when the session ends.
@@ -43,7 +44,7 @@ fn token_key(token: &str) -> Key {
 
 impl Session {
     /// Starts a session for the user; returns the token (shown once).
-    pub async fn start(state: &AppState, user: &User) -> Result<(String, Session), ApiError> {
+    pub async fn start(state: &AppState, user: &User) -> Result<(String, Session), DomainError> {
         let mut raw = [0u8; 32];
         rand::rng().fill_bytes(&mut raw);
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
@@ -72,15 +73,15 @@ impl Session {
     }
 
     /// Ends the session of this token (logout).
-    pub async fn end(state: &AppState, token: &str) -> Result<(), ApiError> {
+    pub async fn end(state: &AppState, token: &str) -> Result<(), DomainError> {
         state.table.delete(&token_key(token), None).await?;
         Ok(())
     }
 
     /// Resolves a token: unknown, expired, of a stopped account, or issued
     /// before the account's sessions were revoked → 401.
-    pub async fn resolve(state: &AppState, token: &str) -> Result<Session, ApiError> {
-        let expired = || ApiError::unauthorized("登录已过期，请重新登录");
+    pub async fn resolve(state: &AppState, token: &str) -> Result<Session, DomainError> {
+        let expired = || DomainError::unauthorized("登录已过期，请重新登录");
         let session: Session = state
             .table
             .get_as(&token_key(token))
@@ -95,7 +96,7 @@ impl Session {
                 Ok(session)
             }
             Some(u) if u.status == UserStatus::Disabled => {
-                Err(ApiError::unauthorized("账号已停用，请联系本单位管理员"))
+                Err(DomainError::unauthorized("账号已停用，请联系本单位管理员"))
             }
             _ => Err(expired()),
         }
@@ -120,6 +121,6 @@ impl FromRequestParts<AppState> for Session {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).ok_or_else(|| ApiError::unauthorized("请先登录"))?;
-        Session::resolve(state, token).await
+        Ok(Session::resolve(state, token).await?)
     }
 }

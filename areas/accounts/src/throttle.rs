@@ -24,7 +24,8 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use vslc_http::{ApiError, ClientAddr};
+use vslc_http::ClientAddr;
+use vslc_ports::DomainError;
 use vslc_ports::table::{
     BatchOp, Condition, EXPIRES_AT, Key, Query, Table, TableError, TableExt, Update, from_item,
     to_item,
@@ -76,10 +77,9 @@ fn account_pk(account: &str) -> String {
 
 /// The 429 a throttled attempt gets (the same for every scope and for
 /// known and unknown accounts).
-pub fn too_many(until: i64, now: i64) -> ApiError {
+pub fn too_many(until: i64, now: i64) -> DomainError {
     let minutes = ((until - now).max(1) + 59) / 60;
-    ApiError::new(
-        axum::http::StatusCode::TOO_MANY_REQUESTS,
+    DomainError::too_many(
         "TOO_MANY_ATTEMPTS",
         format!("登录失败次数过多，请{minutes}分钟后再试"),
     )
@@ -126,7 +126,7 @@ impl LoginThrottle {
         account: &str,
         addr: &ClientAddr,
         now: i64,
-    ) -> Result<Self, ApiError> {
+    ) -> Result<Self, DomainError> {
         let pk = account_pk(account);
         let pair = Key::new(pk.clone(), format!("ADDR#{addr}"));
         let whole = Key::new(pk, "ACCOUNT");
@@ -173,7 +173,7 @@ impl LoginThrottle {
 
     /// The password was wrong: the answer is a 429 when this failure
     /// reached a limit (the pair or the address is stopped from now on).
-    pub async fn failed(self, table: &dyn Table) -> Result<Option<ApiError>, ApiError> {
+    pub async fn failed(self, table: &dyn Table) -> Result<Option<DomainError>, DomainError> {
         let now = self.now;
         let (p, a) = tokio::join!(
             lock_at_limit(table, &self.pair, now),
@@ -188,7 +188,7 @@ impl LoginThrottle {
 
     /// The password was right: the attempt is taken back, and the pair's
     /// failures are forgotten.
-    pub async fn succeeded(self, table: &dyn Table) -> Result<(), ApiError> {
+    pub async fn succeeded(self, table: &dyn Table) -> Result<(), DomainError> {
         let (p, w, a) = tokio::join!(
             table.delete(&self.pair.key, None),
             take_back(table, &self.account),
@@ -326,11 +326,14 @@ mod tests {
 
     #[test]
     fn the_wait_is_told_in_whole_minutes() {
-        let m = |secs| too_many(1000 + secs, 1000).message.into_owned();
+        let m = |secs| too_many(1000 + secs, 1000).message();
         assert_eq!(m(LOCK_SECS), "登录失败次数过多，请15分钟后再试");
         assert_eq!(m(61), "登录失败次数过多，请2分钟后再试");
         assert_eq!(m(1), "登录失败次数过多，请1分钟后再试");
-        assert_eq!(too_many(1, 0).status.as_u16(), 429);
+        assert_eq!(
+            vslc_http::ApiError::from(too_many(1, 0)).status.as_u16(),
+            429
+        );
     }
 
     #[test]

@@ -12,8 +12,8 @@ use super::model::{Candidate, CandidateKind};
 use super::service::{CandidateFilter, counts, matches};
 use vslc_accounts::Session;
 use vslc_files::export::{Cell, write_cell};
-use vslc_http::ApiError;
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
 use vslc_ports::mask;
 use vslc_ports::table::{Query, parse_all};
@@ -153,7 +153,7 @@ pub async fn export(
     state: &AppState,
     session: &Session,
     req: ExportRequest,
-) -> Result<ExportFile, ApiError> {
+) -> Result<ExportFile, DomainError> {
     let school = session.school_reader()?;
     let f = CandidateFilter {
         kind: req.kind,
@@ -209,7 +209,7 @@ pub async fn export(
     drop(tx);
     let (bytes, count) = writer
         .await
-        .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?
-        .map_err(ApiError::internal)?;
+        .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))?
+        .map_err(DomainError::internal)?;
     vslc_files::export::deliver(state, school, "candidates", "考生信息", count, bytes).await
 }

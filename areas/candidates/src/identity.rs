@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::model::{Candidate, InfoStatus};
 use super::service::load;
 use vslc_accounts::{Session, Tenant};
-use vslc_http::ApiError;
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::identity::{IdentityRequest, IdentityVerdict};
 use vslc_ports::queue::{QueueName, QueueRef, send};
 use vslc_ports::table::{Condition, TableExt, Update};
@@ -24,11 +24,11 @@ struct CheckMessage {
 }
 
 /// Queues the identity check of one candidate.
-pub async fn request(state: &AppState, session: &Session, no: &str) -> Result<(), ApiError> {
+pub async fn request(state: &AppState, session: &Session, no: &str) -> Result<(), DomainError> {
     let school = session.school_exam_writer()?;
     let c = load(state, school, no).await?;
     if c.status != InfoStatus::Pending {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "STATE_CONFLICT",
             format!(
                 "只有“信息待认证”的考生可以认证，当前为“{}”",
@@ -37,7 +37,7 @@ pub async fn request(state: &AppState, session: &Session, no: &str) -> Result<()
         ));
     }
     if c.checking {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "ALREADY_CHECKING",
             "该考生正在认证中，请稍候",
         ));
@@ -58,7 +58,7 @@ pub async fn request(state: &AppState, session: &Session, no: &str) -> Result<()
         school_id: school.id.clone(),
         candidate_no: no.to_owned(),
     })
-    .map_err(ApiError::internal)?;
+    .map_err(DomainError::internal)?;
     if let Err(e) = send(
         state.queue.as_ref(),
         QueueRef::main(QueueName::Identity),

@@ -228,7 +228,7 @@ impl ImportKind for CandidatesImport {
             .ok_or_else(|| anyhow::anyhow!("candidates import without kind"))?;
         let majors = super::service::majors(state)
             .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .map_err(anyhow::Error::from)?;
         let guards = state
             .table
             .query_all(Query::partition(ctx.tenant_pk()).begins_with("CANDID#"))

@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 
 use super::model::{Candidate, InfoStatus};
 use vslc_accounts::{Session, Tenant};
-use vslc_http::ApiError;
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::table::{Condition, Update, from_item};
 
 pub use vslc_ports::photo::{HEIGHT, MAX_PHOTO_BYTES, WIDTH, check, sniff};
@@ -30,9 +30,9 @@ pub async fn attach(
     c: &Candidate,
     bytes: Vec<u8>,
     format: ImageFormat,
-) -> Result<Candidate, ApiError> {
+) -> Result<Candidate, DomainError> {
     if c.status == InfoStatus::Accurate {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "FIELD_FROZEN",
             "考生信息已准确，不能修改照片",
         ));
@@ -88,17 +88,17 @@ pub async fn begin(
     session: &Session,
     no: &str,
     req: PhotoUploadRequest,
-) -> Result<PhotoUpload, ApiError> {
+) -> Result<PhotoUpload, DomainError> {
     let school = session.school_exam_writer()?;
     let c = super::service::load(state, school, no).await?;
     if c.status == InfoStatus::Accurate {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "FIELD_FROZEN",
             "考生信息已准确，不能修改照片",
         ));
     }
     if !matches!(req.content_type.as_str(), "image/jpeg" | "image/png") {
-        return Err(ApiError::invalid(
+        return Err(DomainError::invalid(
             "BAD_FILE_TYPE",
             "照片须为 JPG 或 PNG 格式",
         ));
@@ -122,7 +122,7 @@ pub async fn confirm(
     state: &AppState,
     session: &Session,
     no: &str,
-) -> Result<super::service::CandidateView, ApiError> {
+) -> Result<super::service::CandidateView, DomainError> {
     let school = session.school_exam_writer()?;
     let c = super::service::load(state, school, no).await?;
     let key = upload_key(school, no);
@@ -130,18 +130,20 @@ pub async fn confirm(
         .uploads
         .get(&key)
         .await?
-        .ok_or_else(|| ApiError::invalid("NO_UPLOAD", "请先上传照片"))?;
-    let format = check(&blob.bytes).map_err(|m| ApiError::invalid("BAD_PHOTO", m))?;
+        .ok_or_else(|| DomainError::invalid("NO_UPLOAD", "请先上传照片"))?;
+    let format = check(&blob.bytes).map_err(|m| DomainError::invalid("BAD_PHOTO", m))?;
     let after = attach(state, school, &c, blob.bytes, format).await?;
     state.uploads.delete(&key).await?;
     Ok(super::service::CandidateView::of(&after, true))
 }
 
 /// A short-lived link to a candidate's photo.
-pub async fn url(state: &AppState, session: &Session, no: &str) -> Result<String, ApiError> {
+pub async fn url(state: &AppState, session: &Session, no: &str) -> Result<String, DomainError> {
     let school = session.school_reader()?;
     let c = super::service::load(state, school, no).await?;
-    let key = c.photo_key.ok_or_else(|| ApiError::not_found("考生照片"))?;
+    let key = c
+        .photo_key
+        .ok_or_else(|| DomainError::not_found("考生照片"))?;
     Ok(state
         .documents
         .download_url(&key, None, state.config.url_ttl)

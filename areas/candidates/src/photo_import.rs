@@ -194,10 +194,14 @@ impl ImportKind for PhotosImport {
                                 first.insert(id, name.clone());
                                 match photo::attach(state, school, c, bytes, format).await {
                                     Ok(_) => Ok(()),
-                                    Err(e) if e.status.is_client_error() => {
-                                        Err(e.message.into_owned())
+                                    // A verdict on this photo fails its row;
+                                    // storage trouble fails the delivery,
+                                    // which is retried.
+                                    Err(e) if !e.is_transient() => Err(e.message()),
+                                    Err(e) => {
+                                        return Err(anyhow::Error::from(e)
+                                            .context(format!("attaching photo {name}")));
                                     }
-                                    Err(e) => return Err(anyhow::anyhow!("{e}")),
                                 }
                             }
                         },

@@ -10,8 +10,9 @@ use super::number;
 use vslc_accounts::{Session, Tenant};
 use vslc_catalogue::Certificate;
 use vslc_catalogue::certificate::MajorLevel;
-use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::{Gender, IdDocument, IdType, PersonName, Phone};
 use vslc_ports::table::{Condition, Query, TableError, TableExt, TxOp, Update, from_item};
 
@@ -223,15 +224,15 @@ pub fn check(
     })
 }
 
-fn bad(m: String) -> ApiError {
-    ApiError::invalid("BAD_CANDIDATE", m)
+fn bad(m: String) -> DomainError {
+    DomainError::invalid("BAD_CANDIDATE", m)
 }
 
-fn taken() -> ApiError {
-    ApiError::conflict("CANDIDATE_EXISTS", "该考生已存在（证件类型和证件号码相同）")
+fn taken() -> DomainError {
+    DomainError::conflict("CANDIDATE_EXISTS", "该考生已存在（证件类型和证件号码相同）")
 }
 
-async fn checked_input(state: &AppState, input: &CandidateInput) -> Result<Checked, ApiError> {
+async fn checked_input(state: &AppState, input: &CandidateInput) -> Result<Checked, DomainError> {
     let major = match input
         .major_code
         .as_deref()
@@ -313,7 +314,7 @@ pub fn create_ops(school: &Tenant, c: &Candidate) -> Result<Vec<TxOp>, TableErro
 pub(crate) async fn counts(
     state: &AppState,
     school: &Tenant,
-) -> Result<std::collections::HashMap<String, u32>, ApiError> {
+) -> Result<std::collections::HashMap<String, u32>, DomainError> {
     Ok(state
         .table
         .query_all_as::<RegCountRow>(Query::partition(school.pk()).begins_with("CANDREG#"))
@@ -330,7 +331,7 @@ pub async fn create(
     state: &AppState,
     session: &Session,
     input: CandidateInput,
-) -> Result<CandidateView, ApiError> {
+) -> Result<CandidateView, DomainError> {
     let school = session.school_exam_writer()?;
     let checked = checked_input(state, &input).await?;
     let c = new_candidates(state, vec![checked]).await?.remove(0);
@@ -342,12 +343,12 @@ pub async fn create(
     Ok(CandidateView::of(&c, true))
 }
 
-pub async fn load(state: &AppState, school: &Tenant, no: &str) -> Result<Candidate, ApiError> {
+pub async fn load(state: &AppState, school: &Tenant, no: &str) -> Result<Candidate, DomainError> {
     let mut c: Candidate = state
         .table
         .get_as(&Candidate::key(school, no))
         .await?
-        .ok_or_else(|| ApiError::not_found("考生"))?;
+        .ok_or_else(|| DomainError::not_found("考生"))?;
     let count: Option<RegCount> = state
         .table
         .get_as(&Candidate::count_key(school, no))
@@ -363,7 +364,7 @@ pub async fn added_between(
     school: &Tenant,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
-) -> Result<u32, ApiError> {
+) -> Result<u32, DomainError> {
     #[derive(serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Stamped {
@@ -386,7 +387,7 @@ pub fn day_between(time: &str, from: chrono::NaiveDate, to: chrono::NaiveDate) -
         .is_ok_and(|d| from <= d && d <= to)
 }
 
-pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Candidate>, ApiError> {
+pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Candidate>, DomainError> {
     let mut all: Vec<Candidate> = state
         .table
         .query_all_as(Query::partition(school.pk()).begins_with("CAND#"))
@@ -434,7 +435,7 @@ pub async fn list(
     session: &Session,
     f: &CandidateFilter,
     page: &PageParams,
-) -> Result<Paged<CandidateView>, ApiError> {
+) -> Result<Paged<CandidateView>, DomainError> {
     let school = session.school_reader()?;
     let mut rows = all(state, school).await?;
     rows.retain(|c| matches(c, f));
@@ -447,7 +448,11 @@ pub async fn list(
     Ok(Paged::of(rows, page)?.map(|c| CandidateView::of(&c, false)))
 }
 
-pub async fn get(state: &AppState, session: &Session, no: &str) -> Result<CandidateView, ApiError> {
+pub async fn get(
+    state: &AppState,
+    session: &Session,
+    no: &str,
+) -> Result<CandidateView, DomainError> {
     let school = session.school_reader()?;
     Ok(CandidateView::of(&load(state, school, no).await?, true))
 }
@@ -459,7 +464,7 @@ pub async fn edit(
     session: &Session,
     no: &str,
     input: CandidateInput,
-) -> Result<CandidateView, ApiError> {
+) -> Result<CandidateView, DomainError> {
     let school = session.school_exam_writer()?;
     let old = load(state, school, no).await?;
     let c = checked_input(state, &input).await?;
@@ -474,9 +479,9 @@ pub async fn apply_edit(
     school: &Tenant,
     old: &Candidate,
     c: Checked,
-) -> Result<Candidate, ApiError> {
+) -> Result<Candidate, DomainError> {
     if c.kind != old.kind {
-        return Err(ApiError::invalid(
+        return Err(DomainError::invalid(
             "KIND_FIXED",
             format!("不能把{}改为{}", old.kind.label(), c.kind.label()),
         ));
@@ -488,7 +493,7 @@ pub async fn apply_edit(
             ("证件号码", c.id.number != old.id_number),
         ] {
             if changed {
-                return Err(ApiError::conflict(
+                return Err(DomainError::conflict(
                     "FIELD_FROZEN",
                     format!("考生信息已准确，不能修改{field}"),
                 ));
@@ -524,7 +529,7 @@ pub async fn apply_edit(
     }
     state.table.transact(ops).await.map_err(|e| match e {
         TableError::TransactionCanceled { failed } if failed.contains(&2) => {
-            ApiError::conflict("CANDIDATE_EXISTS", "证件号码与本校其他考生重复")
+            DomainError::conflict("CANDIDATE_EXISTS", "证件号码与本校其他考生重复")
         }
         other => other.into(),
     })?;
@@ -614,7 +619,7 @@ impl Majors {
     }
 }
 
-pub async fn majors(state: &AppState) -> Result<Majors, ApiError> {
+pub async fn majors(state: &AppState) -> Result<Majors, DomainError> {
     Ok(Majors::new(
         Certificate::all(state.table.as_ref())
             .await?
@@ -624,11 +629,11 @@ pub async fn majors(state: &AppState) -> Result<Majors, ApiError> {
 }
 
 /// 删除: only a candidate with no registered certificate.
-pub async fn delete(state: &AppState, session: &Session, no: &str) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, session: &Session, no: &str) -> Result<(), DomainError> {
     let school = session.school_exam_writer()?;
     let c = load(state, school, no).await?;
     if c.registrations > 0 {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "HAS_REGISTRATIONS",
             format!("该考生已有{}条报考记录，不能删除", c.registrations),
         ));
@@ -658,7 +663,7 @@ pub async fn delete(state: &AppState, session: &Session, no: &str) -> Result<(),
         .await
         .map_err(|e| {
             if e.is_conflict() {
-                ApiError::conflict(
+                DomainError::conflict(
                     "STATE_CONFLICT",
                     "考生信息已变化（可能刚被报考），请刷新后重试",
                 )
@@ -674,11 +679,11 @@ pub async fn confirm(
     state: &AppState,
     session: &Session,
     no: &str,
-) -> Result<CandidateView, ApiError> {
+) -> Result<CandidateView, DomainError> {
     let school = session.school_exam_writer()?;
     let c = load(state, school, no).await?;
     if c.status != InfoStatus::ManualReview {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "STATE_CONFLICT",
             format!(
                 "只有“需人工确认”的考生可以人工确认，当前为“{}”",

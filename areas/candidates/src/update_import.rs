@@ -133,10 +133,10 @@ impl ImportKind for CandidatesUpdate {
 
     async fn open(&self, ctx: &ImportContext<'_>) -> anyhow::Result<Box<dyn RowSink>> {
         let state = ctx.state;
-        let majors = majors(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let majors = majors(state).await.map_err(anyhow::Error::from)?;
         let by_no = all(state, &ctx.record.tenant)
             .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .map_err(anyhow::Error::from)?
             .into_iter()
             .map(|c| (c.candidate_no.clone(), c))
             .collect();
@@ -166,6 +166,7 @@ impl RowSink for UpdateSink {
         let mut outcomes = Vec::with_capacity(rows.len());
         for row in rows {
             let no = row.cell(0).trim().to_owned();
+            let mut transient = None;
             let outcome = async {
                 if let Some(f) = self.first.get(&no) {
                     return Err(format!("与第{f}行考生编号重复"));
@@ -187,9 +188,20 @@ impl RowSink for UpdateSink {
                 apply_edit(state, school, c, checked)
                     .await
                     .map(Some)
-                    .map_err(|e| e.message.into_owned())
+                    .map_err(|e| {
+                        let message = e.message();
+                        if e.is_transient() {
+                            transient = Some(e);
+                        }
+                        message
+                    })
             }
             .await;
+            // Storage trouble fails the delivery (it is retried); a verdict
+            // on the row fails the row.
+            if let Some(e) = transient {
+                return Err(anyhow::Error::from(e).context(format!("editing candidate {no}")));
+            }
             match outcome {
                 Ok(Some(updated)) => {
                     if let Some(old) = self.by_no.insert(no, updated) {

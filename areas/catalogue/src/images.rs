@@ -8,8 +8,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use vslc_accounts::Tenant;
-use vslc_http::ApiError;
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 
 pub const PNG: &str = "image/png";
 pub const MAX_BYTES: usize = 1024 * 1024;
@@ -83,7 +83,7 @@ pub async fn begin(
     state: &AppState,
     tenant: &Tenant,
     purpose: Purpose,
-) -> Result<ImageUpload, ApiError> {
+) -> Result<ImageUpload, DomainError> {
     let upload_url = state
         .uploads
         .upload_url(&purpose.upload_key(tenant), PNG, state.config.url_ttl)
@@ -99,12 +99,12 @@ pub async fn confirm(
     state: &AppState,
     tenant: &Tenant,
     purpose: Purpose,
-) -> Result<String, ApiError> {
+) -> Result<String, DomainError> {
     let upload = purpose.upload_key(tenant);
     let blob = state.uploads.get(&upload).await?.ok_or_else(|| {
-        ApiError::invalid("NO_UPLOAD", format!("请先上传{}图片", purpose.label()))
+        DomainError::invalid("NO_UPLOAD", format!("请先上传{}图片", purpose.label()))
     })?;
-    check_png(&blob.bytes).map_err(|m| ApiError::invalid("BAD_IMAGE", m))?;
+    check_png(&blob.bytes).map_err(|m| DomainError::invalid("BAD_IMAGE", m))?;
     let key = purpose.document_key(tenant);
     state.documents.put(&key, blob.bytes, PNG).await?;
     state.uploads.delete(&upload).await?;
@@ -112,7 +112,7 @@ pub async fn confirm(
 }
 
 /// A short-lived link to a kept image.
-pub async fn url(state: &AppState, key: Option<&str>) -> Result<Option<String>, ApiError> {
+pub async fn url(state: &AppState, key: Option<&str>) -> Result<Option<String>, DomainError> {
     match key {
         Some(k) => Ok(Some(
             state

@@ -92,19 +92,19 @@ pub mod profile {
     use super::{Org, OrgInput, OrgProfile};
     use crate::images::{self as images, ImageUpload, Purpose};
     use vslc_accounts::{Session, TenantKind};
-    use vslc_http::ApiError;
     use vslc_ports::AppState;
+    use vslc_ports::DomainError;
     use vslc_ports::domain::PersonName;
     use vslc_ports::table::{Condition, Update, from_item};
 
-    async fn own(state: &AppState, session: &Session) -> Result<Org, ApiError> {
+    async fn own(state: &AppState, session: &Session) -> Result<Org, DomainError> {
         let t = session.require_kind(TenantKind::Org)?;
         Org::load(state.table.as_ref(), &t.id)
             .await?
-            .ok_or_else(|| ApiError::not_found("培训评价组织"))
+            .ok_or_else(|| DomainError::not_found("培训评价组织"))
     }
 
-    async fn view_of(state: &AppState, org: Org) -> Result<OrgProfile, ApiError> {
+    async fn view_of(state: &AppState, org: Org) -> Result<OrgProfile, DomainError> {
         let seal_url = images::url(state, org.seal_key.as_deref()).await?;
         let signature_url = images::url(state, org.signature_key.as_deref()).await?;
         Ok(OrgProfile {
@@ -114,7 +114,7 @@ pub mod profile {
         })
     }
 
-    pub async fn view(state: &AppState, session: &Session) -> Result<OrgProfile, ApiError> {
+    pub async fn view(state: &AppState, session: &Session) -> Result<OrgProfile, DomainError> {
         let org = own(state, session).await?;
         view_of(state, org).await
     }
@@ -123,10 +123,10 @@ pub mod profile {
         state: &AppState,
         session: &Session,
         input: OrgInput,
-    ) -> Result<OrgProfile, ApiError> {
+    ) -> Result<OrgProfile, DomainError> {
         session.require_admin()?;
         let org = own(state, session).await?;
-        let bad = |m: &str| ApiError::invalid("BAD_ORG", m.to_owned());
+        let bad = |m: &str| DomainError::invalid("BAD_ORG", m.to_owned());
         PersonName::parse(&input.contact).map_err(|_| bad("联系人不能为空且不超过50个字符"))?;
         if input.phone.trim().is_empty() || input.address.trim().is_empty() {
             return Err(bad("联系电话和地址不能为空"));
@@ -155,7 +155,7 @@ pub mod profile {
         state: &AppState,
         session: &Session,
         purpose: Purpose,
-    ) -> Result<ImageUpload, ApiError> {
+    ) -> Result<ImageUpload, DomainError> {
         session.require_admin()?;
         images::begin(state, session.require_kind(TenantKind::Org)?, purpose).await
     }
@@ -164,7 +164,7 @@ pub mod profile {
         state: &AppState,
         session: &Session,
         purpose: Purpose,
-    ) -> Result<OrgProfile, ApiError> {
+    ) -> Result<OrgProfile, DomainError> {
         session.require_admin()?;
         let org = own(state, session).await?;
         let key = images::confirm(state, &session.tenant, purpose).await?;

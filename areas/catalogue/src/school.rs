@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 
 use crate::images::{self as images, ImageUpload, Purpose};
 use vslc_accounts::{Session, Tenant, TenantKind};
-use vslc_http::ApiError;
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::{PersonName, Phone};
 use vslc_ports::table::{Condition, Index, Key, Query, TableExt, Update, from_item, to_item};
 
@@ -80,9 +80,9 @@ impl School {
 
     /// [`School::province`], or the 409 a school without a recognisable
     /// province gets.
-    pub fn overseer(&self) -> Result<Tenant, ApiError> {
+    pub fn overseer(&self) -> Result<Tenant, DomainError> {
         self.province().ok_or_else(|| {
-            ApiError::conflict(
+            DomainError::conflict(
                 "NO_PROVINCE",
                 "院校信息中的所在省份无法识别，请联系平台管理员",
             )
@@ -94,19 +94,19 @@ impl School {
     }
 }
 
-fn school_tenant(session: &Session) -> Result<&Tenant, ApiError> {
+fn school_tenant(session: &Session) -> Result<&Tenant, DomainError> {
     Ok(session.require_kind(TenantKind::School)?)
 }
 
-pub async fn load(state: &AppState, tenant: &Tenant) -> Result<School, ApiError> {
+pub async fn load(state: &AppState, tenant: &Tenant) -> Result<School, DomainError> {
     state
         .table
         .get_as(&School::key(tenant))
         .await?
-        .ok_or_else(|| ApiError::not_found("院校信息"))
+        .ok_or_else(|| DomainError::not_found("院校信息"))
 }
 
-pub async fn view(state: &AppState, session: &Session) -> Result<SchoolView, ApiError> {
+pub async fn view(state: &AppState, session: &Session) -> Result<SchoolView, DomainError> {
     let school = load(state, school_tenant(session)?).await?;
     let seal_url = images::url(state, school.seal_key.as_deref()).await?;
     Ok(SchoolView { school, seal_url })
@@ -116,11 +116,11 @@ pub async fn edit(
     state: &AppState,
     session: &Session,
     input: SchoolInput,
-) -> Result<SchoolView, ApiError> {
+) -> Result<SchoolView, DomainError> {
     session.require_admin()?;
     let tenant = school_tenant(session)?;
     let school = load(state, tenant).await?;
-    let bad = |m: &str| ApiError::invalid("BAD_SCHOOL", m.to_owned());
+    let bad = |m: &str| DomainError::invalid("BAD_SCHOOL", m.to_owned());
     if input.address.trim().is_empty() || input.address.chars().count() > 200 {
         return Err(bad("地址不能为空且不超过200个字符"));
     }
@@ -155,12 +155,12 @@ pub async fn edit(
     Ok(SchoolView { school, seal_url })
 }
 
-pub async fn begin_seal(state: &AppState, session: &Session) -> Result<ImageUpload, ApiError> {
+pub async fn begin_seal(state: &AppState, session: &Session) -> Result<ImageUpload, DomainError> {
     session.require_admin()?;
     images::begin(state, school_tenant(session)?, Purpose::SchoolSeal).await
 }
 
-pub async fn confirm_seal(state: &AppState, session: &Session) -> Result<SchoolView, ApiError> {
+pub async fn confirm_seal(state: &AppState, session: &Session) -> Result<SchoolView, DomainError> {
     session.require_admin()?;
     let tenant = school_tenant(session)?;
     load(state, tenant).await?;
@@ -178,7 +178,7 @@ pub async fn confirm_seal(state: &AppState, session: &Session) -> Result<SchoolV
 
 /// Seeds or replaces a school's profile (demo data, platform onboarding),
 /// listed in its province's directory (GSI1).
-pub async fn put(state: &AppState, tenant: &Tenant, school: &School) -> Result<(), ApiError> {
+pub async fn put(state: &AppState, tenant: &Tenant, school: &School) -> Result<(), DomainError> {
     let mut item = to_item(&School::key(tenant), school)?;
     if let Some(province) = school.province() {
         item.insert(
@@ -192,7 +192,7 @@ pub async fn put(state: &AppState, tenant: &Tenant, school: &School) -> Result<(
 }
 
 /// The schools a province oversees.
-pub async fn of_province(state: &AppState, province: &Tenant) -> Result<Vec<School>, ApiError> {
+pub async fn of_province(state: &AppState, province: &Tenant) -> Result<Vec<School>, DomainError> {
     Ok(state
         .table
         .query_all(Query::index(Index::Gsi1, School::directory_pk(province)))
@@ -203,7 +203,7 @@ pub async fn of_province(state: &AppState, province: &Tenant) -> Result<Vec<Scho
 }
 
 /// The province tenant of a school (from its profile).
-pub async fn province_of(state: &AppState, school: &Tenant) -> Result<Tenant, ApiError> {
+pub async fn province_of(state: &AppState, school: &Tenant) -> Result<Tenant, DomainError> {
     load(state, school).await?.overseer()
 }
 
@@ -213,10 +213,10 @@ pub async fn session_province(
     state: &AppState,
     session: &Session,
     org_message: &'static str,
-) -> Result<Tenant, ApiError> {
+) -> Result<Tenant, DomainError> {
     match session.tenant.kind {
         TenantKind::Province => Ok(session.tenant.clone()),
         TenantKind::School => province_of(state, &session.tenant).await,
-        TenantKind::Org => Err(ApiError::forbidden(org_message)),
+        TenantKind::Org => Err(DomainError::forbidden(org_message)),
     }
 }

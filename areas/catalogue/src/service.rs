@@ -9,9 +9,10 @@ use super::certificate::{Certificate, Level, Major};
 use super::org::{Org, OrgNature};
 use super::pilot::Pilot;
 use vslc_accounts::{Session, TenantKind};
-use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_http::{PageParams, Paged, filter};
 use vslc_ledger::{self as ledger, ChainInfo, TxBody};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::table::Condition;
 
 /// 证书范围.
@@ -114,7 +115,7 @@ pub struct ChainView {
 async fn pilots_of(
     state: &AppState,
     session: &Session,
-) -> Result<HashMap<String, Pilot>, ApiError> {
+) -> Result<HashMap<String, Pilot>, DomainError> {
     if session.tenant.kind != TenantKind::School {
         return Ok(HashMap::new());
     }
@@ -137,7 +138,7 @@ pub async fn list(
     session: &Session,
     f: &CertificateFilter,
     page: &PageParams,
-) -> Result<Paged<CertificateRow>, ApiError> {
+) -> Result<Paged<CertificateRow>, DomainError> {
     let pilots = pilots_of(state, session).await?;
     // Schools see their pilots by default; orgs and provinces see everything.
     let scope = f
@@ -166,10 +167,10 @@ pub async fn detail(
     state: &AppState,
     session: &Session,
     id: &str,
-) -> Result<CertificateDetail, ApiError> {
+) -> Result<CertificateDetail, DomainError> {
     let certificate = Certificate::load(state.table.as_ref(), id)
         .await?
-        .ok_or_else(|| ApiError::not_found("证书"))?;
+        .ok_or_else(|| DomainError::not_found("证书"))?;
     let pilots = pilots_of(state, session).await?;
     let pilot = pilots.get(id);
     Ok(CertificateDetail {
@@ -179,15 +180,17 @@ pub async fn detail(
     })
 }
 
-pub async fn chain(state: &AppState, id: &str) -> Result<ChainView, ApiError> {
+pub async fn chain(state: &AppState, id: &str) -> Result<ChainView, DomainError> {
     let cert = Certificate::load(state.table.as_ref(), id)
         .await?
-        .ok_or_else(|| ApiError::not_found("证书"))?;
-    let chain = cert.chain.ok_or_else(|| ApiError::not_found("上链信息"))?;
+        .ok_or_else(|| DomainError::not_found("证书"))?;
+    let chain = cert
+        .chain
+        .ok_or_else(|| DomainError::not_found("上链信息"))?;
     let proof = ledger::prove(state.table.as_ref(), &chain.tx_hash)
         .await
-        .map_err(ApiError::internal)?
-        .ok_or_else(|| ApiError::not_found("上链信息"))?;
+        .map_err(DomainError::internal)?
+        .ok_or_else(|| DomainError::not_found("上链信息"))?;
     Ok(ChainView {
         verify_url: format!("/api/verify/tx/{}", chain.tx_hash),
         block_time: proof.block.time,
@@ -195,8 +198,8 @@ pub async fn chain(state: &AppState, id: &str) -> Result<ChainView, ApiError> {
     })
 }
 
-fn check_input(input: &CertificateInput) -> Result<(), ApiError> {
-    let bad = |m: &str| ApiError::invalid("BAD_CERTIFICATE", m.to_owned());
+fn check_input(input: &CertificateInput) -> Result<(), DomainError> {
+    let bad = |m: &str| DomainError::invalid("BAD_CERTIFICATE", m.to_owned());
     if input.code.trim().is_empty() || input.code.len() > 20 {
         return Err(bad("证书代码不能为空且不超过20个字符"));
     }
@@ -215,7 +218,7 @@ fn check_input(input: &CertificateInput) -> Result<(), ApiError> {
             return Err(bad("专业代码、专业名称、专业版本不能为空"));
         }
         if !codes.insert((m.code.trim(), m.version.trim())) {
-            return Err(ApiError::invalid(
+            return Err(DomainError::invalid(
                 "BAD_CERTIFICATE",
                 format!("专业 {} 重复", m.code),
             ));
@@ -224,7 +227,7 @@ fn check_input(input: &CertificateInput) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn org_session(session: &Session) -> Result<&str, ApiError> {
+fn org_session(session: &Session) -> Result<&str, DomainError> {
     Ok(session
         .require_kind(TenantKind::Org)
         .map(|t| t.id.as_str())?)
@@ -235,16 +238,16 @@ pub async fn create(
     state: &AppState,
     session: &Session,
     input: CertificateInput,
-) -> Result<Certificate, ApiError> {
+) -> Result<Certificate, DomainError> {
     let org_id = org_session(session)?;
     check_input(&input)?;
     let table = state.table.as_ref();
     let org = Org::load(table, org_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("培训评价组织"))?;
+        .ok_or_else(|| DomainError::not_found("培训评价组织"))?;
     let all = Certificate::all(table).await?;
     if all.iter().any(|c| c.code == input.code.trim()) {
-        return Err(ApiError::conflict("CODE_TAKEN", "证书代码已存在"));
+        return Err(DomainError::conflict("CODE_TAKEN", "证书代码已存在"));
     }
     let mut levels = input.levels;
     levels.sort();
@@ -269,13 +272,13 @@ pub async fn create(
             if e.downcast_ref::<vslc_ports::TableError>()
                 .is_some_and(|t| t.is_conflict())
             {
-                ApiError::conflict("CODE_TAKEN", "证书代码已存在")
+                DomainError::conflict("CODE_TAKEN", "证书代码已存在")
             } else {
-                ApiError::internal(e)
+                DomainError::internal(e)
             }
         })?;
     done.pop()
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("registered nothing")))
+        .ok_or_else(|| DomainError::internal(anyhow::anyhow!("registered nothing")))
 }
 
 /// The owning org edits name, levels, category, batch and majors; the new
@@ -285,16 +288,16 @@ pub async fn update(
     session: &Session,
     id: &str,
     input: CertificateInput,
-) -> Result<Certificate, ApiError> {
+) -> Result<Certificate, DomainError> {
     let org_id = org_session(session)?;
     check_input(&input)?;
     let table = state.table.as_ref();
     let mut cert = Certificate::load(table, id)
         .await?
         .filter(|c| c.org_id == org_id)
-        .ok_or_else(|| ApiError::not_found("证书"))?;
+        .ok_or_else(|| DomainError::not_found("证书"))?;
     if input.code.trim() != cert.code {
-        return Err(ApiError::invalid("CODE_FIXED", "证书代码登记后不能修改"));
+        return Err(DomainError::invalid("CODE_FIXED", "证书代码登记后不能修改"));
     }
     let version = cert.version;
     cert.name = input.name.trim().into();
@@ -306,7 +309,7 @@ pub async fn update(
     cert.batch = input.batch.trim().into();
     cert.majors = input.majors;
     let time = state.clock.now_cst().to_rfc3339();
-    let mut payload = serde_json::to_value(&cert).map_err(ApiError::internal)?;
+    let mut payload = serde_json::to_value(&cert).map_err(DomainError::internal)?;
     if let Some(o) = payload.as_object_mut() {
         o.remove("chain");
         o.remove("version");
@@ -322,11 +325,11 @@ pub async fn update(
         &time,
     )
     .await
-    .map_err(ApiError::internal)?;
+    .map_err(DomainError::internal)?;
     let chain = info
         .into_iter()
         .next()
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no chain info")))?;
+        .ok_or_else(|| DomainError::internal(anyhow::anyhow!("no chain info")))?;
     let after = table
         .update(
             &Certificate::key(id),
@@ -377,7 +380,7 @@ fn nature_label(n: OrgNature) -> String {
 async fn visible_certs(
     state: &AppState,
     session: &Session,
-) -> Result<(Vec<Certificate>, HashMap<String, Pilot>), ApiError> {
+) -> Result<(Vec<Certificate>, HashMap<String, Pilot>), DomainError> {
     let pilots = pilots_of(state, session).await?;
     let mut certs = Certificate::all(state.table.as_ref()).await?;
     if session.tenant.kind == TenantKind::School {
@@ -391,7 +394,7 @@ pub async fn orgs(
     session: &Session,
     f: &OrgFilter,
     page: &PageParams,
-) -> Result<Paged<OrgRow>, ApiError> {
+) -> Result<Paged<OrgRow>, DomainError> {
     let (certs, _) = visible_certs(state, session).await?;
     let mut orgs = Org::all(state.table.as_ref()).await?;
     orgs.retain(|o| {
@@ -414,14 +417,14 @@ pub async fn org_detail(
     state: &AppState,
     session: &Session,
     id: &str,
-) -> Result<OrgDetail, ApiError> {
+) -> Result<OrgDetail, DomainError> {
     let (certs, pilots) = visible_certs(state, session).await?;
     let org = Org::load(state.table.as_ref(), id)
         .await?
-        .ok_or_else(|| ApiError::not_found("培训评价组织"))?;
+        .ok_or_else(|| DomainError::not_found("培训评价组织"))?;
     let mine: Vec<Certificate> = certs.into_iter().filter(|c| c.org_id == org.id).collect();
     if session.tenant.kind == TenantKind::School && mine.is_empty() {
-        return Err(ApiError::not_found("培训评价组织"));
+        return Err(DomainError::not_found("培训评价组织"));
     }
     let certificates = mine
         .into_iter()

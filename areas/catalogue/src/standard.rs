@@ -8,8 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::certificate::{Certificate, Level};
 use super::pilot::Pilot;
 use vslc_accounts::{Session, TenantKind};
-use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
 use vslc_ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
 
@@ -36,11 +37,11 @@ impl StandardKind {
             StandardKind::Site => "考核站点建设标准",
         }
     }
-    pub fn parse(s: &str) -> Result<Self, ApiError> {
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
         match s {
             "skill" => Ok(StandardKind::Skill),
             "site" => Ok(StandardKind::Site),
-            _ => Err(ApiError::not_found("标准类型")),
+            _ => Err(DomainError::not_found("标准类型")),
         }
     }
 }
@@ -123,7 +124,7 @@ fn key(kind: StandardKind, id: &str) -> Key {
     Key::new(kind.pk(), id)
 }
 
-async fn all(state: &AppState, kind: StandardKind) -> Result<Vec<Standard>, ApiError> {
+async fn all(state: &AppState, kind: StandardKind) -> Result<Vec<Standard>, DomainError> {
     Ok(state
         .table
         .query_all(Query::partition(kind.pk()))
@@ -139,7 +140,7 @@ pub async fn site_standards(
     state: &AppState,
     certificate_id: &str,
     level: Level,
-) -> Result<Vec<Standard>, ApiError> {
+) -> Result<Vec<Standard>, DomainError> {
     let mut rows = all(state, StandardKind::Site).await?;
     rows.retain(|s| {
         s.certificate_id == certificate_id
@@ -155,7 +156,7 @@ pub async fn site_standards(
 async fn visibility(
     state: &AppState,
     session: &Session,
-) -> Result<Box<dyn Fn(&Standard) -> bool + Send>, ApiError> {
+) -> Result<Box<dyn Fn(&Standard) -> bool + Send>, DomainError> {
     Ok(match session.tenant.kind {
         TenantKind::School => {
             let pilots: Vec<String> = Pilot::of_school(state.table.as_ref(), &session.tenant)
@@ -179,7 +180,7 @@ pub async fn list(
     kind: StandardKind,
     f: &StandardFilter,
     page: &PageParams,
-) -> Result<Paged<Standard>, ApiError> {
+) -> Result<Paged<Standard>, DomainError> {
     let visible = visibility(state, session).await?;
     let mut items = all(state, kind).await?;
     items.retain(|s| {
@@ -200,14 +201,14 @@ pub async fn detail(
     session: &Session,
     kind: StandardKind,
     id: &str,
-) -> Result<Standard, ApiError> {
+) -> Result<Standard, DomainError> {
     let visible = visibility(state, session).await?;
     state
         .table
         .get_as::<Standard>(&key(kind, id))
         .await?
         .filter(|s| visible(s))
-        .ok_or_else(|| ApiError::not_found(kind.label()))
+        .ok_or_else(|| DomainError::not_found(kind.label()))
 }
 
 async fn checked(
@@ -215,9 +216,9 @@ async fn checked(
     session: &Session,
     kind: StandardKind,
     input: &StandardInput,
-) -> Result<Certificate, ApiError> {
+) -> Result<Certificate, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
-    let bad = |m: &str| ApiError::invalid("BAD_STANDARD", m.to_owned());
+    let bad = |m: &str| DomainError::invalid("BAD_STANDARD", m.to_owned());
     if input.name.trim().is_empty() || input.name.chars().count() > 100 {
         return Err(bad("标准名称不能为空且不超过100个字符"));
     }
@@ -248,7 +249,7 @@ pub async fn create(
     session: &Session,
     kind: StandardKind,
     input: StandardInput,
-) -> Result<Standard, ApiError> {
+) -> Result<Standard, DomainError> {
     let cert = checked(state, session, kind, &input).await?;
     let s = Standard {
         id: ulid::Ulid::new().to_string(),
@@ -283,14 +284,14 @@ async fn own(
     session: &Session,
     kind: StandardKind,
     id: &str,
-) -> Result<Standard, ApiError> {
+) -> Result<Standard, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
     state
         .table
         .get_as::<Standard>(&key(kind, id))
         .await?
         .filter(|s| s.org_id == org.id)
-        .ok_or_else(|| ApiError::not_found(kind.label()))
+        .ok_or_else(|| DomainError::not_found(kind.label()))
 }
 
 async fn save(
@@ -298,7 +299,7 @@ async fn save(
     kind: StandardKind,
     s: &Standard,
     update: Update,
-) -> Result<Standard, ApiError> {
+) -> Result<Standard, DomainError> {
     Ok(state
         .table
         .update_versioned(&key(kind, &s.id), s.version, update)
@@ -311,7 +312,7 @@ pub async fn edit(
     kind: StandardKind,
     id: &str,
     input: StandardInput,
-) -> Result<Standard, ApiError> {
+) -> Result<Standard, DomainError> {
     let s = own(state, session, kind, id).await?;
     let cert = checked(state, session, kind, &input).await?;
     let update = Update::new()
@@ -340,10 +341,10 @@ pub async fn set_status(
     kind: StandardKind,
     id: &str,
     to: StandardStatus,
-) -> Result<Standard, ApiError> {
+) -> Result<Standard, DomainError> {
     let s = own(state, session, kind, id).await?;
     if s.status == to {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "STATE_CONFLICT",
             format!("该标准已是“{}”状态", to.label()),
         ));
@@ -352,7 +353,7 @@ pub async fn set_status(
 }
 
 /// Seeds a standard as given (demo data).
-pub async fn put(state: &AppState, s: &Standard) -> Result<(), ApiError> {
+pub async fn put(state: &AppState, s: &Standard) -> Result<(), DomainError> {
     state
         .table
         .put(to_item(&key(s.kind, &s.id), s)?, None)

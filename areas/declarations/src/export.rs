@@ -6,8 +6,8 @@ use super::review;
 use super::service::{self, DeclarationFilter, matches};
 use vslc_accounts::{Session, TenantKind};
 use vslc_files::export::{Cell, ExportFile, deliver, sheet};
-use vslc_http::ApiError;
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 
 const HEADERS: [&str; 17] = [
     "申报年度",
@@ -80,12 +80,12 @@ pub async fn export(
     state: &AppState,
     session: &Session,
     f: &DeclarationFilter,
-) -> Result<ExportFile, ApiError> {
+) -> Result<ExportFile, DomainError> {
     let mut all = match session.tenant.kind {
         TenantKind::School => service::all(state, &session.tenant).await?,
         TenantKind::Province => review::of_province(state, &session.tenant.id).await?,
         TenantKind::Org => {
-            return Err(ApiError::forbidden(
+            return Err(DomainError::forbidden(
                 "申报明细仅供试点院校和省级教育行政部门导出",
             ));
         }
@@ -100,7 +100,7 @@ pub async fn export(
         ))
     });
     let rows = rows(&all);
-    let bytes = sheet("申报明细", &HEADERS, &rows).map_err(ApiError::internal)?;
+    let bytes = sheet("申报明细", &HEADERS, &rows).map_err(DomainError::internal)?;
     deliver(
         state,
         &session.tenant,

@@ -9,8 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use vslc_accounts::{Session, Tenant, TenantKind};
 use vslc_catalogue::Certificate;
 use vslc_exam::window::{Position, Window};
-use vslc_http::{ApiError, PageParams, Paged};
+use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
 use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
 
@@ -163,15 +164,15 @@ impl DeclarationPlan {
     }
 }
 
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::invalid("BAD_DECLARATION_PLAN", message.into())
+fn bad(message: impl Into<String>) -> DomainError {
+    DomainError::invalid("BAD_DECLARATION_PLAN", message.into())
 }
 
 /// Every plan of a province, newest batch first.
 pub async fn of_province(
     state: &AppState,
     province: &Tenant,
-) -> Result<Vec<DeclarationPlan>, ApiError> {
+) -> Result<Vec<DeclarationPlan>, DomainError> {
     let mut plans: Vec<DeclarationPlan> = state
         .table
         .query_all(Query::partition(province.pk()).begins_with("DPLAN#"))
@@ -184,7 +185,7 @@ pub async fn of_province(
 }
 
 /// The province whose plans the session sees: its own, or a school's.
-async fn viewer_province(state: &AppState, session: &Session) -> Result<Tenant, ApiError> {
+async fn viewer_province(state: &AppState, session: &Session) -> Result<Tenant, DomainError> {
     vslc_catalogue::school::session_province(
         state,
         session,
@@ -199,7 +200,7 @@ pub async fn list(
     session: &Session,
     f: &DeclarationPlanFilter,
     page: &PageParams,
-) -> Result<Paged<DeclarationPlanView>, ApiError> {
+) -> Result<Paged<DeclarationPlanView>, DomainError> {
     let province = viewer_province(state, session).await?;
     let now = state.clock.now_local();
     let rows: Vec<DeclarationPlanView> = of_province(state, &province)
@@ -221,7 +222,7 @@ pub async fn get(
     state: &AppState,
     session: &Session,
     id: &str,
-) -> Result<DeclarationPlan, ApiError> {
+) -> Result<DeclarationPlan, DomainError> {
     let province = viewer_province(state, session).await?;
     load(state, &province, id).await
 }
@@ -230,12 +231,12 @@ pub async fn load(
     state: &AppState,
     province: &Tenant,
     id: &str,
-) -> Result<DeclarationPlan, ApiError> {
+) -> Result<DeclarationPlan, DomainError> {
     state
         .table
         .get_as(&DeclarationPlan::key(province, id))
         .await?
-        .ok_or_else(|| ApiError::not_found("申报计划"))
+        .ok_or_else(|| DomainError::not_found("申报计划"))
 }
 
 struct Checked {
@@ -243,7 +244,7 @@ struct Checked {
     certificates: Vec<ScopeCertificate>,
 }
 
-async fn check(state: &AppState, input: &DeclarationPlanInput) -> Result<Checked, ApiError> {
+async fn check(state: &AppState, input: &DeclarationPlanInput) -> Result<Checked, DomainError> {
     if !(2000..=2100).contains(&input.year) {
         return Err(bad("申报年度须为2000到2100之间的年份"));
     }
@@ -277,8 +278,8 @@ async fn check(state: &AppState, input: &DeclarationPlanInput) -> Result<Checked
     })
 }
 
-fn batch_taken(input: &DeclarationPlanInput) -> ApiError {
-    ApiError::conflict(
+fn batch_taken(input: &DeclarationPlanInput) -> DomainError {
+    DomainError::conflict(
         "PLAN_EXISTS",
         format!(
             "{}年度{}的申报计划已存在",
@@ -293,7 +294,7 @@ pub async fn create(
     state: &AppState,
     session: &Session,
     input: DeclarationPlanInput,
-) -> Result<DeclarationPlanView, ApiError> {
+) -> Result<DeclarationPlanView, DomainError> {
     let province = session.province_admin()?;
     let c = check(state, &input).await?;
     let plan = DeclarationPlan {
@@ -325,8 +326,8 @@ pub async fn create(
     Ok(plan.view(state.clock.now_local()))
 }
 
-fn started(plan: &DeclarationPlan, now: NaiveDateTime, action: &str) -> ApiError {
-    ApiError::conflict(
+fn started(plan: &DeclarationPlan, now: NaiveDateTime, action: &str) -> DomainError {
+    DomainError::conflict(
         "STATE_CONFLICT",
         format!(
             "申报计划当前为“{}”状态，只有未开始的申报计划可以{action}",
@@ -341,7 +342,7 @@ pub async fn edit(
     session: &Session,
     id: &str,
     input: DeclarationPlanInput,
-) -> Result<DeclarationPlanView, ApiError> {
+) -> Result<DeclarationPlanView, DomainError> {
     let province = session.province_admin()?;
     let plan = load(state, province, id).await?;
     let now = state.clock.now_local();
@@ -377,7 +378,7 @@ pub async fn edit(
     });
     state.table.transact(ops).await.map_err(|e| {
         if e.is_conflict() {
-            ApiError::conflict(
+            DomainError::conflict(
                 "PLAN_EXISTS",
                 format!(
                     "{}年度{}的申报计划已存在，或该计划已被他人修改，请刷新后重试",
@@ -393,7 +394,7 @@ pub async fn edit(
 }
 
 /// 删除申报计划: only before it opens (no school can have declared yet).
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
     let province = session.province_admin()?;
     let plan = load(state, province, id).await?;
     let now = state.clock.now_local();

@@ -10,8 +10,9 @@ use super::model::{Declaration, DeclarationStatus};
 use super::service::{self, DeclarationDetail, DeclarationFilter, bad, matches, sort};
 use vslc_accounts::{Session, TenantKind};
 use vslc_catalogue::pilot::{Pilot, PilotLevel};
-use vslc_http::{ApiError, PageParams, Paged};
+use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::table::{Condition, Index, Query, TableExt, TxOp, Update, from_item};
 use vslc_review::log::{ReturnInput, ReviewRecord, appended};
 
@@ -39,7 +40,7 @@ pub struct ApproveInput {
 pub async fn of_province(
     state: &AppState,
     province_id: &str,
-) -> Result<Vec<Declaration>, ApiError> {
+) -> Result<Vec<Declaration>, DomainError> {
     let mut rows: Vec<Declaration> = state
         .table
         .query_all(Query::index(
@@ -59,7 +60,7 @@ pub async fn list(
     session: &Session,
     f: &DeclarationFilter,
     page: &PageParams,
-) -> Result<Paged<Declaration>, ApiError> {
+) -> Result<Paged<Declaration>, DomainError> {
     let province = session.require_kind(TenantKind::Province)?;
     let mut rows = of_province(state, &province.id).await?;
     rows.retain(|d| matches(d, f));
@@ -69,9 +70,9 @@ pub async fn list(
 
 /// A submitted declaration of one of the province's schools; anything else
 /// looks missing.
-async fn load(state: &AppState, session: &Session, id: &str) -> Result<Declaration, ApiError> {
+async fn load(state: &AppState, session: &Session, id: &str) -> Result<Declaration, DomainError> {
     let province = session.require_kind(TenantKind::Province)?;
-    let missing = || ApiError::not_found("试点申报");
+    let missing = || DomainError::not_found("试点申报");
     let school = Declaration::school_of_id(id).ok_or_else(missing)?;
     let d: Declaration = state
         .table
@@ -88,19 +89,19 @@ pub async fn get(
     state: &AppState,
     session: &Session,
     id: &str,
-) -> Result<DeclarationDetail, ApiError> {
+) -> Result<DeclarationDetail, DomainError> {
     let d = load(state, session, id).await?;
     service::detail(state, d).await
 }
 
 /// 409 for a declaration that is not at the step this reviewer decides.
-fn not_waiting(d: &Declaration, waiting: DeclarationStatus) -> ApiError {
+fn not_waiting(d: &Declaration, waiting: DeclarationStatus) -> DomainError {
     let who = if waiting == DeclarationStatus::CityPending {
         "市级审核员"
     } else {
         "省级管理员"
     };
-    ApiError::conflict(
+    DomainError::conflict(
         "STATE_CONFLICT",
         format!(
             "试点申报当前为“{}”状态，{who}只能审核“{}”的申报",
@@ -111,7 +112,7 @@ fn not_waiting(d: &Declaration, waiting: DeclarationStatus) -> ApiError {
 }
 
 /// The status this session may decide on.
-fn waiting_for(session: &Session) -> Result<DeclarationStatus, ApiError> {
+fn waiting_for(session: &Session) -> Result<DeclarationStatus, DomainError> {
     if session.city_reviewer().is_ok() {
         Ok(DeclarationStatus::CityPending)
     } else {
@@ -124,7 +125,7 @@ fn waiting_for(session: &Session) -> Result<DeclarationStatus, ApiError> {
 fn approved(
     d: &Declaration,
     input: &ApproveInput,
-) -> Result<(Vec<super::model::DeclaredMajor>, u32), ApiError> {
+) -> Result<(Vec<super::model::DeclaredMajor>, u32), DomainError> {
     if d.majors.is_empty() {
         let total = input.approved_total.unwrap_or(d.applied_total);
         if total > d.applied_total {
@@ -173,7 +174,7 @@ pub async fn approve(
     session: &Session,
     id: &str,
     input: ApproveInput,
-) -> Result<Declaration, ApiError> {
+) -> Result<Declaration, DomainError> {
     let waiting = waiting_for(session)?;
     // The pilot record is shared by the levels of a certificate: a
     // concurrent approval of another level makes this one retry.
@@ -235,7 +236,7 @@ pub async fn approve(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::conflict(
+    Err(DomainError::conflict(
         "BUSY",
         "该申报正在被其他操作修改，请稍后重试",
     ))
@@ -279,7 +280,7 @@ pub async fn return_declaration(
     session: &Session,
     id: &str,
     input: ReturnInput,
-) -> Result<Declaration, ApiError> {
+) -> Result<Declaration, DomainError> {
     let waiting = waiting_for(session)?;
     let reason = input.checked()?;
     let d = load(state, session, id).await?;

@@ -9,8 +9,9 @@ use super::plan::{self, DeclarationPlan, DeclarationPlanStatus, batch_label};
 use vslc_accounts::{Session, Tenant};
 use vslc_catalogue::certificate::{Certificate, Level, Major};
 use vslc_catalogue::school::{self, School};
-use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
 use vslc_ports::domain::RichText;
 use vslc_ports::table::{Query, TableExt, Update, from_item, to_item};
@@ -124,12 +125,12 @@ pub struct DeclarationDetail {
     pub school: SchoolInfo,
 }
 
-pub fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::invalid("BAD_DECLARATION", message.into())
+pub fn bad(message: impl Into<String>) -> DomainError {
+    DomainError::invalid("BAD_DECLARATION", message.into())
 }
 
-fn duplicate() -> ApiError {
-    ApiError::conflict(
+fn duplicate() -> DomainError {
+    DomainError::conflict(
         "DECLARATION_EXISTS",
         "同一年度同一证书同一级别，只能申报一次",
     )
@@ -140,7 +141,7 @@ pub async fn options(
     state: &AppState,
     session: &Session,
     plan_id: &str,
-) -> Result<Vec<DeclarableCertificate>, ApiError> {
+) -> Result<Vec<DeclarableCertificate>, DomainError> {
     let plan = plan::get(state, session, plan_id).await?;
     Ok(Certificate::all(state.table.as_ref())
         .await?
@@ -170,7 +171,7 @@ fn lines(
     plan: &DeclarationPlan,
     cert: &Certificate,
     input: &DeclarationInput,
-) -> Result<Lines, ApiError> {
+) -> Result<Lines, DomainError> {
     if plan.by_major && input.majors.is_empty() {
         return Err(bad("本批次要求按专业填报，请选择拟申报专业"));
     }
@@ -215,7 +216,7 @@ fn lines(
     } else {
         majors.iter().map(|m| m.applied).sum()
     };
-    let text = |s: &str, what: &str| -> Result<String, ApiError> {
+    let text = |s: &str, what: &str| -> Result<String, DomainError> {
         let s = s.trim();
         if s.chars().count() > 2000 {
             return Err(bad(format!("{what}不能超过2000个字符")));
@@ -231,10 +232,10 @@ fn lines(
     })
 }
 
-fn plan_open(plan: &DeclarationPlan, state: &AppState) -> Result<(), ApiError> {
+fn plan_open(plan: &DeclarationPlan, state: &AppState) -> Result<(), DomainError> {
     let status = plan.status(state.clock.now_local());
     if status != DeclarationPlanStatus::Open {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "PLAN_CLOSED",
             format!(
                 "{}年度{}申报计划{}，不能申报或提交",
@@ -255,7 +256,7 @@ async fn certificate(
     state: &AppState,
     plan: &DeclarationPlan,
     input: &DeclarationInput,
-) -> Result<Certificate, ApiError> {
+) -> Result<Certificate, DomainError> {
     if !plan.opens(&input.certificate_id) {
         return Err(bad("该证书不在本批次申报计划的开放证书范围内"));
     }
@@ -277,7 +278,7 @@ pub async fn create(
     state: &AppState,
     session: &Session,
     input: DeclarationInput,
-) -> Result<Declaration, ApiError> {
+) -> Result<Declaration, DomainError> {
     let school = session.school_exam_writer()?;
     let profile = school::load(state, school).await?;
     let province = profile.overseer()?;
@@ -343,7 +344,7 @@ pub async fn create(
     Ok(d)
 }
 
-pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Declaration>, ApiError> {
+pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Declaration>, DomainError> {
     Ok(state
         .table
         .query_all(Query::partition(school.pk()).begins_with("DECL#"))
@@ -368,7 +369,7 @@ pub async fn list(
     session: &Session,
     f: &DeclarationFilter,
     page: &PageParams,
-) -> Result<Paged<Declaration>, ApiError> {
+) -> Result<Paged<Declaration>, DomainError> {
     let school = session.school_reader()?;
     let mut rows = all(state, school).await?;
     rows.retain(|d| matches(d, f));
@@ -377,16 +378,16 @@ pub async fn list(
 }
 
 /// The school's own declaration (another school's id looks missing).
-pub async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<Declaration, ApiError> {
+pub async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<Declaration, DomainError> {
     state
         .table
         .get_as(&Declaration::key(school, id))
         .await?
-        .ok_or_else(|| ApiError::not_found("试点申报"))
+        .ok_or_else(|| DomainError::not_found("试点申报"))
 }
 
 /// The detail: the declaration with the school's information and contacts.
-pub async fn detail(state: &AppState, d: Declaration) -> Result<DeclarationDetail, ApiError> {
+pub async fn detail(state: &AppState, d: Declaration) -> Result<DeclarationDetail, DomainError> {
     let profile = school::load(state, &d.school()).await?;
     Ok(DeclarationDetail {
         declaration: d,
@@ -398,13 +399,13 @@ pub async fn get(
     state: &AppState,
     session: &Session,
     id: &str,
-) -> Result<DeclarationDetail, ApiError> {
+) -> Result<DeclarationDetail, DomainError> {
     let d = own(state, session.school_reader()?, id).await?;
     detail(state, d).await
 }
 
-fn not_editable(d: &Declaration, action: &str) -> ApiError {
-    ApiError::conflict(
+fn not_editable(d: &Declaration, action: &str) -> DomainError {
+    DomainError::conflict(
         "STATE_CONFLICT",
         format!(
             "试点申报当前为“{}”状态，只有未提交、审核退回的申报可以{action}",
@@ -418,7 +419,7 @@ pub async fn save(
     state: &AppState,
     d: &Declaration,
     update: Update,
-) -> Result<Declaration, ApiError> {
+) -> Result<Declaration, DomainError> {
     Ok(state
         .table
         .update_versioned(&Declaration::key(&d.school(), &d.id), d.version, update)
@@ -427,7 +428,7 @@ pub async fn save(
 
 /// A draft is submitted only while its plan is open; a returned
 /// declaration may be corrected and resubmitted after the window.
-async fn submittable(state: &AppState, d: &Declaration) -> Result<(), ApiError> {
+async fn submittable(state: &AppState, d: &Declaration) -> Result<(), DomainError> {
     if d.status == DeclarationStatus::Draft {
         let plan = plan::load(state, &d.province(), &d.plan_id).await?;
         plan_open(&plan, state)?;
@@ -435,7 +436,7 @@ async fn submittable(state: &AppState, d: &Declaration) -> Result<(), ApiError> 
     Ok(())
 }
 
-fn submit_update(session: &Session, d: &Declaration, now: String) -> Result<Update, ApiError> {
+fn submit_update(session: &Session, d: &Declaration, now: String) -> Result<Update, DomainError> {
     let status = DeclarationStatus::submitted(d.city_review);
     Ok(Update::new()
         .set("status", status.label())
@@ -452,7 +453,7 @@ pub async fn edit(
     session: &Session,
     id: &str,
     input: DeclarationInput,
-) -> Result<Declaration, ApiError> {
+) -> Result<Declaration, DomainError> {
     let school = session.school_exam_writer()?;
     let d = own(state, school, id).await?;
     if !d.status.editable() {
@@ -488,7 +489,7 @@ pub async fn submit(
     state: &AppState,
     session: &Session,
     id: &str,
-) -> Result<Declaration, ApiError> {
+) -> Result<Declaration, DomainError> {
     let d = own(state, session.school_exam_writer()?, id).await?;
     if !d.status.editable() {
         return Err(not_editable(&d, "提交"));
@@ -500,11 +501,11 @@ pub async fn submit(
 
 /// 删除 a draft, with its uniqueness guard (a declaration the province has
 /// seen stays, as the record of what was declared).
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
     let school = session.school_exam_writer()?;
     let d = own(state, school, id).await?;
     if d.status != DeclarationStatus::Draft {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "STATE_CONFLICT",
             format!(
                 "试点申报当前为“{}”状态，只有未提交的申报可以删除",

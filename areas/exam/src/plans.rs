@@ -15,8 +15,9 @@ use super::window::Window;
 use vslc_accounts::{Session, Tenant, TenantKind};
 use vslc_catalogue::certificate::{Certificate, Level};
 use vslc_catalogue::pilot::Pilot;
-use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
 use vslc_ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
 
@@ -108,7 +109,7 @@ impl Plan {
         Key::new(PK, id)
     }
 
-    pub async fn all(state: &AppState) -> Result<Vec<Plan>, ApiError> {
+    pub async fn all(state: &AppState) -> Result<Vec<Plan>, DomainError> {
         Ok(state
             .table
             .query_all(Query::partition(PK))
@@ -118,7 +119,7 @@ impl Plan {
             .collect::<Result<_, _>>()?)
     }
 
-    pub async fn load(state: &AppState, id: &str) -> Result<Option<Plan>, ApiError> {
+    pub async fn load(state: &AppState, id: &str) -> Result<Option<Plan>, DomainError> {
         Ok(state.table.get_as(&Self::key(id)).await?)
     }
 
@@ -171,7 +172,7 @@ impl Plan {
         state: &AppState,
         school: &Tenant,
         id: &str,
-    ) -> Result<Option<Plan>, ApiError> {
+    ) -> Result<Option<Plan>, DomainError> {
         Ok(Self::of_school(state, school)
             .await?
             .into_iter()
@@ -179,7 +180,7 @@ impl Plan {
     }
 
     /// The published plans a school takes part in.
-    pub async fn of_school(state: &AppState, school: &Tenant) -> Result<Vec<Plan>, ApiError> {
+    pub async fn of_school(state: &AppState, school: &Tenant) -> Result<Vec<Plan>, DomainError> {
         let mut all = Self::all(state).await?;
         all.retain(|p| p.status == PublishStatus::Published && p.includes_school(&school.id));
         Ok(all)
@@ -277,19 +278,19 @@ pub struct EligibleCertificate {
     pub levels: Vec<Level>,
 }
 
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::invalid("BAD_PLAN", message.into())
+fn bad(message: impl Into<String>) -> DomainError {
+    DomainError::invalid("BAD_PLAN", message.into())
 }
 
 /// The org's pilots: which schools take part in which of its certificates.
-async fn org_pilots(state: &AppState, org_id: &str) -> Result<Vec<Pilot>, ApiError> {
+async fn org_pilots(state: &AppState, org_id: &str) -> Result<Vec<Pilot>, DomainError> {
     Ok(Pilot::of_org(state.table.as_ref(), org_id).await?)
 }
 
 pub async fn eligible_schools(
     state: &AppState,
     session: &Session,
-) -> Result<Vec<EligibleSchool>, ApiError> {
+) -> Result<Vec<EligibleSchool>, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
     let mut by_school: HashMap<String, EligibleSchool> = HashMap::new();
     for p in org_pilots(state, &org.id).await? {
@@ -322,7 +323,11 @@ struct Checked {
     publicity: Window,
 }
 
-async fn checked(state: &AppState, org_id: &str, input: &PlanInput) -> Result<Checked, ApiError> {
+async fn checked(
+    state: &AppState,
+    org_id: &str,
+    input: &PlanInput,
+) -> Result<Checked, DomainError> {
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(bad("计划名称不能为空，且不超过100个字符"));
@@ -518,7 +523,7 @@ pub async fn create(
     state: &AppState,
     session: &Session,
     input: PlanInput,
-) -> Result<PlanView, ApiError> {
+) -> Result<PlanView, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
     let c = checked(state, &org.id, &input).await?;
     let org_name = vslc_catalogue::Org::load(state.table.as_ref(), &org.id)
@@ -556,7 +561,7 @@ pub async fn create(
 
 /// The plans a session may see: an org its own, a school the published
 /// plans it takes part in.
-pub async fn visible(state: &AppState, session: &Session) -> Result<Vec<Plan>, ApiError> {
+pub async fn visible(state: &AppState, session: &Session) -> Result<Vec<Plan>, DomainError> {
     match session.tenant.kind {
         TenantKind::Org => {
             let mut all = Plan::all(state).await?;
@@ -577,7 +582,7 @@ pub async fn list(
     session: &Session,
     f: &PlanFilter,
     page: &PageParams,
-) -> Result<Paged<PlanView>, ApiError> {
+) -> Result<Paged<PlanView>, DomainError> {
     let now = state.clock.now_local();
     let mut rows = visible(state, session).await?;
     rows.retain(|p| {
@@ -592,23 +597,23 @@ pub async fn list(
     Ok(Paged::of(rows, page)?.map(|p| view(state, session, p)))
 }
 
-pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<PlanView, ApiError> {
+pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<PlanView, DomainError> {
     let plan = visible(state, session)
         .await?
         .into_iter()
         .find(|p| p.id == id)
-        .ok_or_else(|| ApiError::not_found("考试计划"))?;
+        .ok_or_else(|| DomainError::not_found("考试计划"))?;
     Ok(view(state, session, plan))
 }
 
-async fn own_draft(state: &AppState, session: &Session, id: &str) -> Result<Plan, ApiError> {
+async fn own_draft(state: &AppState, session: &Session, id: &str) -> Result<Plan, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
     let plan = Plan::load(state, id)
         .await?
         .filter(|p| p.org_id == org.id)
-        .ok_or_else(|| ApiError::not_found("考试计划"))?;
+        .ok_or_else(|| DomainError::not_found("考试计划"))?;
     if plan.status == PublishStatus::Published {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "PLAN_PUBLISHED",
             "考试计划已发布，不能修改或删除",
         ));
@@ -621,7 +626,7 @@ pub async fn edit(
     session: &Session,
     id: &str,
     input: PlanInput,
-) -> Result<PlanView, ApiError> {
+) -> Result<PlanView, DomainError> {
     let plan = own_draft(state, session, id).await?;
     let c = checked(state, &plan.org_id, &input).await?;
     let update = Update::new()
@@ -647,7 +652,7 @@ pub async fn edit(
     Ok(view(state, session, from_item(after)?))
 }
 
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
     let plan = own_draft(state, session, id).await?;
     state
         .table
@@ -657,7 +662,11 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
 }
 
 /// 发布: schools see the plan; it no longer changes.
-pub async fn publish(state: &AppState, session: &Session, id: &str) -> Result<PlanView, ApiError> {
+pub async fn publish(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<PlanView, DomainError> {
     let plan = own_draft(state, session, id).await?;
     let after = state
         .table

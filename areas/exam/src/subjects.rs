@@ -9,8 +9,9 @@ use super::model::{Audience, ExamMethod, PublishStatus};
 use vslc_accounts::{Session, TenantKind};
 use vslc_catalogue::certificate::{Certificate, Level};
 use vslc_catalogue::pilot::Pilot;
-use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
 use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
 
@@ -48,7 +49,7 @@ impl Subject {
         Key::new(PK, id)
     }
 
-    pub async fn all(state: &AppState) -> Result<Vec<Subject>, ApiError> {
+    pub async fn all(state: &AppState) -> Result<Vec<Subject>, DomainError> {
         Ok(state
             .table
             .query_all(Query::partition(PK))
@@ -58,7 +59,7 @@ impl Subject {
             .collect::<Result<_, _>>()?)
     }
 
-    pub async fn load(state: &AppState, id: &str) -> Result<Option<Subject>, ApiError> {
+    pub async fn load(state: &AppState, id: &str) -> Result<Option<Subject>, DomainError> {
         Ok(state.table.get_as(&Self::key(id)).await?)
     }
 
@@ -121,15 +122,15 @@ pub struct SubjectFilter {
     pub status: Option<String>,
 }
 
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::invalid("BAD_SUBJECT", message.into())
+fn bad(message: impl Into<String>) -> DomainError {
+    DomainError::invalid("BAD_SUBJECT", message.into())
 }
 
 async fn checked(
     state: &AppState,
     org_id: &str,
     input: &SubjectInput,
-) -> Result<Certificate, ApiError> {
+) -> Result<Certificate, DomainError> {
     let cert = Certificate::load(state.table.as_ref(), &input.certificate_id)
         .await?
         .filter(|c| c.org_id == org_id)
@@ -158,7 +159,10 @@ async fn checked(
 }
 
 /// The certificates whose subjects a school sees: those it takes part in.
-async fn school_certificates(state: &AppState, session: &Session) -> Result<Vec<String>, ApiError> {
+async fn school_certificates(
+    state: &AppState,
+    session: &Session,
+) -> Result<Vec<String>, DomainError> {
     let school = session.school_reader()?;
     Ok(Pilot::of_school(state.table.as_ref(), school)
         .await?
@@ -169,7 +173,7 @@ async fn school_certificates(state: &AppState, session: &Session) -> Result<Vec<
 
 /// The subjects a session may see: an org its own, a school the published
 /// subjects of its certificates.
-pub async fn visible(state: &AppState, session: &Session) -> Result<Vec<Subject>, ApiError> {
+pub async fn visible(state: &AppState, session: &Session) -> Result<Vec<Subject>, DomainError> {
     let mut all = Subject::all(state).await?;
     match session.tenant.kind {
         TenantKind::Org => all.retain(|s| s.org_id == session.tenant.id),
@@ -189,7 +193,7 @@ pub async fn list(
     session: &Session,
     f: &SubjectFilter,
     page: &PageParams,
-) -> Result<Paged<Subject>, ApiError> {
+) -> Result<Paged<Subject>, DomainError> {
     let mut rows = visible(state, session).await?;
     rows.retain(|s| {
         filter::exact(&s.certificate_id, f.certificate_id.as_deref())
@@ -209,12 +213,12 @@ pub async fn list(
     Paged::of(rows, page)
 }
 
-pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<Subject, ApiError> {
+pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<Subject, DomainError> {
     visible(state, session)
         .await?
         .into_iter()
         .find(|s| s.id == id)
-        .ok_or_else(|| ApiError::not_found("考试科目"))
+        .ok_or_else(|| DomainError::not_found("考试科目"))
 }
 
 fn code_taken(all: &[Subject], input: &SubjectInput, except: Option<&str>) -> bool {
@@ -226,11 +230,11 @@ fn code_taken(all: &[Subject], input: &SubjectInput, except: Option<&str>) -> bo
     })
 }
 
-fn code_exists() -> ApiError {
-    ApiError::conflict("SUBJECT_EXISTS", "该证书等级下已有相同代码的科目")
+fn code_exists() -> DomainError {
+    DomainError::conflict("SUBJECT_EXISTS", "该证书等级下已有相同代码的科目")
 }
 
-fn or_code_exists(e: vslc_ports::TableError) -> ApiError {
+fn or_code_exists(e: vslc_ports::TableError) -> DomainError {
     if e.is_conflict() {
         code_exists()
     } else {
@@ -242,7 +246,7 @@ pub async fn create(
     state: &AppState,
     session: &Session,
     input: SubjectInput,
-) -> Result<Subject, ApiError> {
+) -> Result<Subject, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
     let cert = checked(state, &org.id, &input).await?;
     if code_taken(&Subject::all(state).await?, &input, None) {
@@ -284,14 +288,14 @@ pub async fn create(
 }
 
 /// The org's own draft subject (others look missing; published → 409).
-async fn own_draft(state: &AppState, session: &Session, id: &str) -> Result<Subject, ApiError> {
+async fn own_draft(state: &AppState, session: &Session, id: &str) -> Result<Subject, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
     let s = Subject::load(state, id)
         .await?
         .filter(|s| s.org_id == org.id)
-        .ok_or_else(|| ApiError::not_found("考试科目"))?;
+        .ok_or_else(|| DomainError::not_found("考试科目"))?;
     if s.status == PublishStatus::Published {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "SUBJECT_PUBLISHED",
             "科目已发布，不能修改或删除",
         ));
@@ -304,7 +308,7 @@ pub async fn edit(
     session: &Session,
     id: &str,
     input: SubjectInput,
-) -> Result<Subject, ApiError> {
+) -> Result<Subject, DomainError> {
     let s = own_draft(state, session, id).await?;
     let cert = checked(state, &s.org_id, &input).await?;
     if code_taken(&Subject::all(state).await?, &input, Some(id)) {
@@ -362,10 +366,10 @@ pub async fn edit(
         })?;
     Subject::load(state, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("考试科目"))
+        .ok_or_else(|| DomainError::not_found("考试科目"))
 }
 
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
     let s = own_draft(state, session, id).await?;
     state
         .table
@@ -384,7 +388,11 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
 }
 
 /// 发布: the subject becomes read-only and visible to schools.
-pub async fn publish(state: &AppState, session: &Session, id: &str) -> Result<Subject, ApiError> {
+pub async fn publish(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<Subject, DomainError> {
     let s = own_draft(state, session, id).await?;
     let after = state
         .table

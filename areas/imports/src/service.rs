@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 use super::record::{ImportRecord, ImportStatus};
 use super::{ImportKind, Registry};
 use vslc_accounts::Session;
-use vslc_http::ApiError;
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::table::Update;
 
 /// `POST /api/imports` body.
@@ -73,12 +73,12 @@ fn kind_for<'r>(
     registry: &'r Registry,
     session: &Session,
     name: &str,
-) -> Result<&'r std::sync::Arc<dyn ImportKind>, ApiError> {
+) -> Result<&'r std::sync::Arc<dyn ImportKind>, DomainError> {
     let kind = registry.get(name).ok_or_else(|| {
-        ApiError::invalid("UNKNOWN_IMPORT_TYPE", format!("不支持的导入类型：{name}"))
+        DomainError::invalid("UNKNOWN_IMPORT_TYPE", format!("不支持的导入类型：{name}"))
     })?;
     if !kind.tenants().contains(&session.tenant.kind) {
-        return Err(ApiError::forbidden(format!(
+        return Err(DomainError::forbidden(format!(
             "当前账号不能使用“{}”导入",
             kind.title()
         )));
@@ -94,10 +94,10 @@ pub async fn template(
     session: &Session,
     name: &str,
     params: &serde_json::Value,
-) -> Result<(Vec<u8>, String), ApiError> {
+) -> Result<(Vec<u8>, String), DomainError> {
     let kind = kind_for(registry, session, name)?;
     kind.check_params(params)
-        .map_err(|m| ApiError::invalid("BAD_PARAMS", m))?;
+        .map_err(|m| DomainError::invalid("BAD_PARAMS", m))?;
     let choices = kind.choices(state, &session.tenant, params).await?;
     let mut columns = kind.columns(params);
     for c in &mut columns {
@@ -120,11 +120,11 @@ pub async fn create(
     registry: &Registry,
     session: &Session,
     req: NewImport,
-) -> Result<CreatedImport, ApiError> {
+) -> Result<CreatedImport, DomainError> {
     let kind = kind_for(registry, session, &req.kind)?;
     let file_name = req.file_name.trim();
     if file_name.is_empty() || file_name.chars().count() > MAX_FILE_NAME {
-        return Err(ApiError::invalid(
+        return Err(DomainError::invalid(
             "BAD_FILE_NAME",
             "文件名不能为空且不超过200个字符",
         ));
@@ -134,7 +134,7 @@ pub async fn create(
         .to_lowercase()
         .ends_with(&format!(".{}", file_type.extension()))
     {
-        return Err(ApiError::invalid(
+        return Err(DomainError::invalid(
             "BAD_FILE_TYPE",
             match file_type {
                 super::FileType::Xlsx => "请上传 .xlsx 格式的文件（可先下载模板）",
@@ -143,10 +143,10 @@ pub async fn create(
         ));
     }
     kind.check_params(&req.params)
-        .map_err(|m| ApiError::invalid("BAD_PARAMS", m))?;
+        .map_err(|m| DomainError::invalid("BAD_PARAMS", m))?;
     let limit = super::worker::max_upload_bytes(file_type);
     if req.size.is_some_and(|size| size > limit) {
-        return Err(ApiError::invalid(
+        return Err(DomainError::invalid(
             "FILE_TOO_LARGE",
             format!(
                 "文件超过 {}MB 的上限，请拆分后分批导入",
@@ -196,7 +196,7 @@ const NEVER_UPLOADED: &str = "未收到上传的文件（文件可能超过大�
 
 /// Ends an import still 排队中 after its upload link expired: no file will
 /// come, and the record must not wait forever.
-async fn expire_if_stale(state: &AppState, record: &mut ImportRecord) -> Result<(), ApiError> {
+async fn expire_if_stale(state: &AppState, record: &mut ImportRecord) -> Result<(), DomainError> {
     if record.status != ImportStatus::Queued {
         return Ok(());
     }
@@ -234,7 +234,7 @@ pub async fn view(
     state: &AppState,
     registry: &Registry,
     mut record: ImportRecord,
-) -> Result<ImportView, ApiError> {
+) -> Result<ImportView, DomainError> {
     expire_if_stale(state, &mut record).await?;
     let failed_rows_url = match &record.failed_rows_key {
         Some(key) => {
@@ -273,8 +273,12 @@ pub async fn view(
 }
 
 /// The session's own record; another tenant's looks missing.
-pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<ImportRecord, ApiError> {
+pub async fn get(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<ImportRecord, DomainError> {
     ImportRecord::load(state.table.as_ref(), &session.tenant, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("导入记录"))
+        .ok_or_else(|| DomainError::not_found("导入记录"))
 }

@@ -13,8 +13,9 @@ use vslc_accounts::{Session, Tenant, TenantKind};
 use vslc_exam::Plan;
 use vslc_exam::plans::RegistrationMode;
 use vslc_files::export::{Cell, ExportFile};
-use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
 use vslc_ports::table::{
     Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, Update, from_item,
@@ -96,7 +97,7 @@ async fn claim(
     plan_id: &str,
     lines: &[(&Line, Option<&String>)],
     no: &str,
-) -> Result<Vec<bool>, ApiError> {
+) -> Result<Vec<bool>, DomainError> {
     let groups = lines
         .iter()
         .map(|(line, stale)| {
@@ -130,15 +131,15 @@ pub async fn generate(
     state: &AppState,
     session: &Session,
     input: GenerateInput,
-) -> Result<Order, ApiError> {
+) -> Result<Order, DomainError> {
     let school = session.school_exam_writer()?;
     let plan = Plan::for_school(state, school, &input.plan_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("考试计划"))?;
+        .ok_or_else(|| DomainError::not_found("考试计划"))?;
     registration_open(&plan, state.clock.now_local())
-        .map_err(|m| ApiError::conflict("PLAN_NOT_OPEN", m))?;
+        .map_err(|m| DomainError::conflict("PLAN_NOT_OPEN", m))?;
     if plan.mode != input.mode {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "PLAN_NOT_OPEN",
             format!(
                 "考试计划“{}”为{}报考，请{}生成缴费申请单",
@@ -150,7 +151,7 @@ pub async fn generate(
     }
     let cert = plan
         .certificate(&input.certificate_id)
-        .ok_or_else(|| ApiError::invalid("BAD_CERTIFICATE", "考核证书不在该考试计划中"))?
+        .ok_or_else(|| DomainError::invalid("BAD_CERTIFICATE", "考核证书不在该考试计划中"))?
         .clone();
     let payments = Payments::load(state, school, Some(&plan.id), &Orders).await?;
     let all: Vec<Line> = guard_lines(state, school, &plan.id).await?;
@@ -161,7 +162,7 @@ pub async fn generate(
         .map(|l| (l, payments.claims.get(&l.id)))
         .collect();
     let nothing = || {
-        ApiError::conflict(
+        DomainError::conflict(
             "NOTHING_TO_PAY",
             "没有可生成缴费申请单的报考记录（须为本计划该证书下未缴费且未生成缴费申请单的报考记录）",
         )
@@ -236,7 +237,7 @@ pub async fn list(
     session: &Session,
     f: &OrderFilter,
     page: &PageParams,
-) -> Result<Paged<Order>, ApiError> {
+) -> Result<Paged<Order>, DomainError> {
     let school = session.school_reader()?;
     let mut rows: Vec<Order> = orders(state, school).await?.into_values().collect();
     rows.retain(|o| matches(o, f));
@@ -245,7 +246,7 @@ pub async fn list(
 }
 
 /// An order and its lines; `full` shows unmasked candidate details.
-async fn detail(state: &AppState, order: Order, full: bool) -> Result<OrderDetail, ApiError> {
+async fn detail(state: &AppState, order: Order, full: bool) -> Result<OrderDetail, DomainError> {
     let school = order.school();
     let payments = Payments::load(state, &school, Some(&order.plan_id), &Orders).await?;
     let now = state.clock.now_local();
@@ -265,27 +266,31 @@ async fn detail(state: &AppState, order: Order, full: bool) -> Result<OrderDetai
 }
 
 /// A school's order; deleted ones look missing.
-async fn own(state: &AppState, school: &Tenant, no: &str) -> Result<Order, ApiError> {
+async fn own(state: &AppState, school: &Tenant, no: &str) -> Result<Order, DomainError> {
     state
         .table
         .get_as::<Order>(&Order::key(school, no))
         .await?
         .filter(|o| o.status != OrderStatus::Deleted)
-        .ok_or_else(|| ApiError::not_found("缴费申请单"))
+        .ok_or_else(|| DomainError::not_found("缴费申请单"))
 }
 
-pub async fn get(state: &AppState, session: &Session, no: &str) -> Result<OrderDetail, ApiError> {
+pub async fn get(
+    state: &AppState,
+    session: &Session,
+    no: &str,
+) -> Result<OrderDetail, DomainError> {
     let school = session.school_reader()?;
     detail(state, own(state, school, no).await?, false).await
 }
 
 /// 删除 (未确认 only): the order becomes a tombstone, which frees its
 /// registrations in one write (their claims name a deleted order).
-pub async fn delete(state: &AppState, session: &Session, no: &str) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, session: &Session, no: &str) -> Result<(), DomainError> {
     let school = session.school_exam_writer()?;
     let order = own(state, school, no).await?;
     if order.status != OrderStatus::Unconfirmed {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "ORDER_CONFIRMED",
             "缴费申请单已确认，不能删除",
         ));
@@ -320,7 +325,7 @@ pub async fn export(
     state: &AppState,
     session: &Session,
     req: OrderExportRequest,
-) -> Result<ExportFile, ApiError> {
+) -> Result<ExportFile, DomainError> {
     let school = session.school_reader()?;
     let mut rows: Vec<Order> = orders(state, school).await?.into_values().collect();
     if req.ids.is_empty() {
@@ -356,7 +361,7 @@ pub async fn export(
         vslc_files::export::sheet("缴费申请单", &HEADERS, &cells)
     })
     .await
-    .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
+    .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))??;
     vslc_files::export::deliver(state, school, "orders", "缴费申请单", count, bytes).await
 }
 
@@ -366,7 +371,7 @@ pub async fn org_list(
     session: &Session,
     f: &OrderFilter,
     page: &PageParams,
-) -> Result<Paged<Order>, ApiError> {
+) -> Result<Paged<Order>, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
     let mut rows: Vec<Order> = state
         .table
@@ -381,9 +386,9 @@ pub async fn org_list(
 }
 
 /// An order of the org's certificates; anything else looks missing.
-async fn org_order(state: &AppState, session: &Session, no: &str) -> Result<Order, ApiError> {
+async fn org_order(state: &AppState, session: &Session, no: &str) -> Result<Order, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
-    let missing = || ApiError::not_found("缴费申请单");
+    let missing = || DomainError::not_found("缴费申请单");
     let school = Order::school_of(no).ok_or_else(missing)?;
     own(state, &school, no)
         .await
@@ -396,16 +401,16 @@ pub async fn org_get(
     state: &AppState,
     session: &Session,
     no: &str,
-) -> Result<OrderDetail, ApiError> {
+) -> Result<OrderDetail, DomainError> {
     detail(state, org_order(state, session, no).await?, false).await
 }
 
 /// 确认缴费: 未确认 → 已确认, and with it every registration of the order is
 /// paid. Confirming again changes nothing (409).
-pub async fn confirm(state: &AppState, session: &Session, no: &str) -> Result<Order, ApiError> {
+pub async fn confirm(state: &AppState, session: &Session, no: &str) -> Result<Order, DomainError> {
     let order = org_order(state, session, no).await?;
     if order.status == OrderStatus::Confirmed {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "ORDER_CONFIRMED",
             format!("缴费申请单 {no} 已确认"),
         ));
@@ -426,7 +431,10 @@ pub async fn confirm(state: &AppState, session: &Session, no: &str) -> Result<Or
 }
 
 /// The school's orders by number.
-pub async fn orders(state: &AppState, school: &Tenant) -> Result<HashMap<String, Order>, ApiError> {
+pub async fn orders(
+    state: &AppState,
+    school: &Tenant,
+) -> Result<HashMap<String, Order>, DomainError> {
     Ok(state
         .table
         .query_all_as::<Order>(Query::partition(school.pk()).begins_with(Order::SK_PREFIX))
@@ -445,7 +453,7 @@ impl OrderBook for Orders {
         &self,
         state: &AppState,
         school: &Tenant,
-    ) -> Result<HashMap<String, OrderRef>, ApiError> {
+    ) -> Result<HashMap<String, OrderRef>, DomainError> {
         Ok(orders(state, school)
             .await?
             .into_iter()

@@ -44,7 +44,7 @@ fn param<'a>(params: &'a serde_json::Value, name: &str) -> Option<&'a str> {
 async fn school_plan(state: &AppState, school: &Tenant, id: &str) -> anyhow::Result<Option<Plan>> {
     Plan::for_school(state, school, id)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))
+        .map_err(anyhow::Error::from)
 }
 
 #[async_trait]
@@ -165,7 +165,7 @@ impl ImportKind for RegistrationsImport {
         let plan = school_plan(state, &school, param(params, "planId").unwrap_or_default()).await?;
         let candidates = vslc_candidates::service::all(state, &school)
             .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .map_err(anyhow::Error::from)?;
         let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, c) in candidates.iter().enumerate() {
             by_id.entry(c.id_number.clone()).or_default().push(i);

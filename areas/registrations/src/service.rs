@@ -11,8 +11,9 @@ use super::model::{CandidateSnapshot, ClaimRow, Registration, RegistrationStatus
 use vslc_accounts::{Session, Tenant};
 use vslc_candidates::Candidate;
 use vslc_files::export::{Cell, ExportFile};
-use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
 use vslc_ports::table::{Condition, Query, TableExt, TxOp, Update};
 
@@ -72,7 +73,7 @@ pub struct RegistrationExportRequest {
     pub paid: Option<bool>,
 }
 
-pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Registration>, ApiError> {
+pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Registration>, DomainError> {
     of_prefix(state, school, "REG#").await
 }
 
@@ -83,7 +84,7 @@ pub async fn activity_between(
     school: &Tenant,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
-) -> Result<(u32, u32), ApiError> {
+) -> Result<(u32, u32), DomainError> {
     #[derive(Deserialize)]
     struct SubjectExam {
         exam: vslc_exam::Window,
@@ -114,7 +115,7 @@ pub async fn of_plan(
     state: &AppState,
     school: &Tenant,
     plan_id: &str,
-) -> Result<Vec<Registration>, ApiError> {
+) -> Result<Vec<Registration>, DomainError> {
     of_prefix(state, school, &format!("REG#{plan_id}#")).await
 }
 
@@ -122,7 +123,7 @@ async fn of_prefix(
     state: &AppState,
     school: &Tenant,
     prefix: &str,
-) -> Result<Vec<Registration>, ApiError> {
+) -> Result<Vec<Registration>, DomainError> {
     Ok(state
         .table
         .query_all_as(Query::partition(school.pk()).begins_with(prefix))
@@ -152,7 +153,7 @@ pub trait OrderBook: Send + Sync {
         &self,
         state: &AppState,
         school: &Tenant,
-    ) -> Result<HashMap<String, OrderRef>, ApiError>;
+    ) -> Result<HashMap<String, OrderRef>, DomainError>;
 }
 
 /// A registration as its guard records it, one per registration: what
@@ -171,7 +172,7 @@ pub async fn guard_lines(
     state: &AppState,
     school: &Tenant,
     plan_id: &str,
-) -> Result<Vec<GuardLine>, ApiError> {
+) -> Result<Vec<GuardLine>, DomainError> {
     Ok(state
         .table
         .query_all_as(
@@ -186,7 +187,7 @@ pub async fn claims(
     state: &AppState,
     school: &Tenant,
     plan_id: Option<&str>,
-) -> Result<HashMap<String, String>, ApiError> {
+) -> Result<HashMap<String, String>, DomainError> {
     let prefix = match plan_id {
         Some(p) => format!("REGORDER#{p}#"),
         None => "REGORDER#".into(),
@@ -212,7 +213,7 @@ impl Payments {
         school: &Tenant,
         plan_id: Option<&str>,
         book: &dyn OrderBook,
-    ) -> Result<Self, ApiError> {
+    ) -> Result<Self, DomainError> {
         Ok(Self {
             orders: book.orders(state, school).await?,
             claims: claims(state, school, plan_id).await?,
@@ -283,7 +284,7 @@ async fn views(
     book: &dyn OrderBook,
     school: &Tenant,
     f: &RegistrationFilter,
-) -> Result<Vec<RegistrationView>, ApiError> {
+) -> Result<Vec<RegistrationView>, DomainError> {
     let plan = f.plan_id.as_deref().filter(|p| !p.is_empty());
     let regs = match plan {
         Some(plan) => of_plan(state, school, plan).await?,
@@ -309,13 +310,13 @@ pub async fn list(
     session: &Session,
     f: &RegistrationFilter,
     page: &PageParams,
-) -> Result<Paged<RegistrationView>, ApiError> {
+) -> Result<Paged<RegistrationView>, DomainError> {
     let school = session.school_reader()?;
     Paged::of(views(state, book, school, f).await?, page)
 }
 
-async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<Registration, ApiError> {
-    let missing = || ApiError::not_found("报考记录");
+async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<Registration, DomainError> {
+    let missing = || DomainError::not_found("报考记录");
     let (plan, reg) = id.split_once('.').ok_or_else(missing)?;
     state
         .table
@@ -329,7 +330,7 @@ pub async fn get(
     book: &dyn OrderBook,
     session: &Session,
     id: &str,
-) -> Result<RegistrationView, ApiError> {
+) -> Result<RegistrationView, DomainError> {
     let school = session.school_reader()?;
     let r = own(state, school, id).await?;
     let payments = Payments::load(state, school, Some(&r.plan_id), book).await?;
@@ -343,11 +344,11 @@ pub async fn delete(
     book: &dyn OrderBook,
     session: &Session,
     id: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     let school = session.school_exam_writer()?;
     let r = own(state, school, id).await?;
     let payments = Payments::load(state, school, Some(&r.plan_id), book).await?;
-    let conflict = |m: String| ApiError::conflict("REGISTRATION_STATE", m);
+    let conflict = |m: String| DomainError::conflict("REGISTRATION_STATE", m);
     if let Some(o) = payments.live_order(&r.id) {
         return Err(conflict(if o.state == OrderState::Confirmed {
             "已缴费的报考记录不能删除".into()
@@ -413,7 +414,7 @@ pub async fn export(
     book: &dyn OrderBook,
     session: &Session,
     req: RegistrationExportRequest,
-) -> Result<ExportFile, ApiError> {
+) -> Result<ExportFile, DomainError> {
     let school = session.school_reader()?;
     let f = RegistrationFilter {
         plan_id: req.plan_id,
@@ -469,6 +470,6 @@ pub async fn export(
         vslc_files::export::sheet("报考数据", &HEADERS, &cells)
     })
     .await
-    .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
+    .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))??;
     vslc_files::export::deliver(state, school, "registrations", "报考数据", count, bytes).await
 }

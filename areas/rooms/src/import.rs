@@ -38,7 +38,7 @@ async fn sites_by_name(
 ) -> anyhow::Result<HashMap<String, Site>> {
     let sites = super::service::usable_sites(state, school, plan)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(anyhow::Error::from)?;
     Ok(sites
         .into_iter()
         .map(|(s, _)| (s.name.clone(), s))
@@ -103,7 +103,7 @@ impl ImportKind for RoomsImport {
         };
         let Some(plan) = Plan::for_school(state, tenant, id)
             .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .map_err(anyhow::Error::from)?
         else {
             return Ok(HashMap::new());
         };
@@ -120,7 +120,7 @@ impl ImportKind for RoomsImport {
         let id = plan_id(&ctx.record.params).unwrap_or_default();
         let plan = Plan::for_school(ctx.state, &school, id)
             .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .map_err(anyhow::Error::from)?;
         let sites = match &plan {
             Some(p) => sites_by_name(ctx.state, &school, p).await?,
             None => HashMap::new(),
@@ -237,7 +237,7 @@ impl RoomsSink {
             row.cell(4),
             Some(ctx.record.id.clone()),
         );
-        let ops = create_ops(&room).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+        let ops = create_ops(&room)?;
         match state.table.transact(ops).await {
             Ok(()) => {
                 self.saved
@@ -282,7 +282,7 @@ impl RowSink for RoomsSink {
         // carry the import's id (a few hundred at most).
         let earlier = super::service::all(ctx.state, &self.school)
             .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .map_err(anyhow::Error::from)?
             .into_iter()
             .filter(|r| r.import_id.as_deref() == Some(ctx.record.id.as_str()))
             .map(|r| {

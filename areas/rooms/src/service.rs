@@ -11,8 +11,9 @@ use vslc_accounts::{Session, Tenant};
 use vslc_catalogue::certificate::Level;
 use vslc_exam::{Plan, RoomType};
 use vslc_files::export::{Cell, ExportFile};
-use vslc_http::{ApiError, BatchOutcome, ItemOutcome, PageParams, Paged, filter};
+use vslc_http::{BatchOutcome, ItemOutcome, PageParams, Paged, filter};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
 use vslc_ports::table::{Condition, Index, Query, TableExt, TxOp, from_item, to_item};
 use vslc_sites::allocation::{Allocation, usable_site};
@@ -115,15 +116,19 @@ pub struct RoomExportRequest {
     pub status: Option<String>,
 }
 
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::invalid("BAD_ROOM", message.into())
+fn bad(message: impl Into<String>) -> DomainError {
+    DomainError::invalid("BAD_ROOM", message.into())
 }
 
 /// A published plan the school takes part in (others look missing).
-async fn school_plan(state: &AppState, school: &Tenant, plan_id: &str) -> Result<Plan, ApiError> {
+async fn school_plan(
+    state: &AppState,
+    school: &Tenant,
+    plan_id: &str,
+) -> Result<Plan, DomainError> {
     Plan::for_school(state, school, plan_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("考试计划"))
+        .ok_or_else(|| DomainError::not_found("考试计划"))
 }
 
 /// The room's subjects and type: every subject of the plan at the site's
@@ -200,15 +205,15 @@ pub fn room_fields(name: &str, seats: u32, location: &str) -> Result<(), String>
     Ok(())
 }
 
-fn name_taken() -> ApiError {
-    ApiError::conflict(
+fn name_taken() -> DomainError {
+    DomainError::conflict(
         "ROOM_NAME_TAKEN",
         "同一考试计划、考核站点、考核证书下已有同名考场",
     )
 }
 
 /// The writes that create a room with its name guard.
-pub fn create_ops(room: &Room) -> Result<Vec<TxOp>, ApiError> {
+pub fn create_ops(room: &Room) -> Result<Vec<TxOp>, DomainError> {
     Ok(vec![
         TxOp::Put {
             item: to_item(
@@ -271,7 +276,7 @@ async fn plan_and_site(
     state: &AppState,
     school: &Tenant,
     input: &RoomInput,
-) -> Result<(Plan, Site), ApiError> {
+) -> Result<(Plan, Site), DomainError> {
     let plan = school_plan(state, school, &input.plan_id).await?;
     let site = usable_site(state, school, &plan, &input.site_id)
         .await?
@@ -289,11 +294,11 @@ pub async fn create(
     state: &AppState,
     session: &Session,
     input: RoomInput,
-) -> Result<RoomView, ApiError> {
+) -> Result<RoomView, DomainError> {
     let school = session.school_exam_writer()?;
     let (plan, site) = plan_and_site(state, school, &input).await?;
     if RoomStatus::of(&plan, state.clock.now_local()) == RoomStatus::Ended {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "SCHEDULING_ENDED",
             "考试计划的排考时间已结束，不能再设置考场",
         ));
@@ -331,7 +336,7 @@ pub async fn create(
     })
 }
 
-pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Room>, ApiError> {
+pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Room>, DomainError> {
     Ok(state
         .table
         .query_all(Query::partition(school.pk()).begins_with("ROOM#"))
@@ -342,7 +347,7 @@ pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Room>, ApiErro
 }
 
 /// The rooms other schools set up at this school's sites (借考).
-pub async fn hosted(state: &AppState, host: &Tenant) -> Result<Vec<Room>, ApiError> {
+pub async fn hosted(state: &AppState, host: &Tenant) -> Result<Vec<Room>, DomainError> {
     Ok(state
         .table
         .query_all(Query::index(Index::Gsi1, Room::hosted_index(host)))
@@ -358,7 +363,7 @@ async fn views(
     state: &AppState,
     school: &Tenant,
     f: &RoomFilter,
-) -> Result<Vec<RoomView>, ApiError> {
+) -> Result<Vec<RoomView>, DomainError> {
     let plans = Plan::all(state).await?;
     let now = state.clock.now_local();
     let own = all(state, school).await?.into_iter().map(|r| (r, false));
@@ -407,24 +412,24 @@ pub async fn list(
     session: &Session,
     f: &RoomFilter,
     page: &PageParams,
-) -> Result<Paged<RoomView>, ApiError> {
+) -> Result<Paged<RoomView>, DomainError> {
     let school = session.school_reader()?;
     Paged::of(views(state, school, f).await?, page)
 }
 
-async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<(Room, Plan), ApiError> {
+async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<(Room, Plan), DomainError> {
     let room: Room = state
         .table
         .get_as(&Room::key(school, id))
         .await?
-        .ok_or_else(|| ApiError::not_found("考场"))?;
+        .ok_or_else(|| DomainError::not_found("考场"))?;
     let plan = Plan::load(state, &room.plan_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("考试计划"))?;
+        .ok_or_else(|| DomainError::not_found("考试计划"))?;
     Ok((room, plan))
 }
 
-pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<RoomView, ApiError> {
+pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<RoomView, DomainError> {
     let (room, plan) = own(state, session.school_reader()?, id).await?;
     Ok(RoomView {
         status: RoomStatus::of(&plan, state.clock.now_local()),
@@ -434,8 +439,8 @@ pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<RoomVi
 }
 
 /// The site a room stands at (its host's record).
-async fn room_site(state: &AppState, site_id: &str) -> Result<Site, ApiError> {
-    let missing = || ApiError::not_found("考核站点");
+async fn room_site(state: &AppState, site_id: &str) -> Result<Site, DomainError> {
+    let missing = || DomainError::not_found("考核站点");
     let host = Site::school_of_id(site_id).ok_or_else(missing)?;
     state
         .table
@@ -444,8 +449,8 @@ async fn room_site(state: &AppState, site_id: &str) -> Result<Site, ApiError> {
         .ok_or_else(missing)
 }
 
-fn conflict(message: impl Into<String>) -> ApiError {
-    ApiError::conflict("ROOM_STATE", message.into())
+fn conflict(message: impl Into<String>) -> DomainError {
+    DomainError::conflict("ROOM_STATE", message.into())
 }
 
 pub async fn edit(
@@ -453,7 +458,7 @@ pub async fn edit(
     session: &Session,
     id: &str,
     input: RoomInput,
-) -> Result<RoomView, ApiError> {
+) -> Result<RoomView, DomainError> {
     let school = session.school_exam_writer()?;
     let (old, plan) = own(state, school, id).await?;
     let status = RoomStatus::of(&plan, state.clock.now_local());
@@ -535,7 +540,7 @@ pub async fn edit(
     })
 }
 
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
     let school = session.school_exam_writer()?;
     let (room, plan) = own(state, school, id).await?;
     let status = RoomStatus::of(&plan, state.clock.now_local());
@@ -572,7 +577,7 @@ pub async fn usable_sites(
     state: &AppState,
     school: &Tenant,
     plan: &Plan,
-) -> Result<Vec<(Site, bool)>, ApiError> {
+) -> Result<Vec<(Site, bool)>, DomainError> {
     let mut sites: Vec<(Site, bool)> = vslc_sites::service::all(state, school)
         .await?
         .into_iter()
@@ -598,7 +603,7 @@ pub async fn options(
     state: &AppState,
     session: &Session,
     plan_id: &str,
-) -> Result<Vec<SiteOption>, ApiError> {
+) -> Result<Vec<SiteOption>, DomainError> {
     let school = session.school_reader()?;
     let plan = school_plan(state, school, plan_id).await?;
     let sites = usable_sites(state, school, &plan).await?;
@@ -634,14 +639,14 @@ pub async fn reuse(
     state: &AppState,
     session: &Session,
     input: ReuseInput,
-) -> Result<BatchOutcome, ApiError> {
+) -> Result<BatchOutcome, DomainError> {
     let school = session.school_exam_writer()?;
     if input.from_plan_id == input.to_plan_id {
         return Err(bad("请选择另一个考试计划"));
     }
     let target = school_plan(state, school, &input.to_plan_id).await?;
     if RoomStatus::of(&target, state.clock.now_local()) == RoomStatus::Ended {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "SCHEDULING_ENDED",
             "目标考试计划的排考时间已结束，不能再设置考场",
         ));
@@ -700,8 +705,8 @@ pub async fn reuse(
             Err(e) => ItemOutcome {
                 id: r.id,
                 ok: false,
-                code: Some(e.code.to_owned()),
-                message: Some(format!("{}：{}", r.name, e.message)),
+                code: Some(e.code().to_owned()),
+                message: Some(format!("{}：{}", r.name, e.message())),
             },
         });
     }
@@ -731,7 +736,7 @@ pub async fn export(
     state: &AppState,
     session: &Session,
     req: RoomExportRequest,
-) -> Result<ExportFile, ApiError> {
+) -> Result<ExportFile, DomainError> {
     let school = session.school_reader()?;
     let f = RoomFilter {
         plan_id: req.plan_id,
@@ -776,6 +781,6 @@ pub async fn export(
         vslc_files::export::sheet("考场信息", &HEADERS, &cells)
     })
     .await
-    .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))??;
+    .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))??;
     vslc_files::export::deliver(state, school, "rooms", "考场信息", count, bytes).await
 }

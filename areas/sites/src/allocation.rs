@@ -10,8 +10,9 @@ use vslc_accounts::{Session, Tenant, TenantKind};
 use vslc_catalogue::certificate::Level;
 use vslc_catalogue::pilot::Pilot;
 use vslc_exam::Plan;
-use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
 use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, from_item, to_item};
 
@@ -52,7 +53,7 @@ impl Allocation {
         )
     }
 
-    pub async fn of_plan(state: &AppState, plan_id: &str) -> Result<Vec<Allocation>, ApiError> {
+    pub async fn of_plan(state: &AppState, plan_id: &str) -> Result<Vec<Allocation>, DomainError> {
         Ok(state
             .table
             .query_all(Query::partition(Self::pk(plan_id)).begins_with("ALLOC#"))
@@ -97,15 +98,15 @@ fn matches(a: &Allocation, f: &AllocationFilter) -> bool {
             || filter::text(&a.host_school_name, f.school.as_deref()))
 }
 
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::invalid("BAD_ALLOCATION", message.into())
+fn bad(message: impl Into<String>) -> DomainError {
+    DomainError::invalid("BAD_ALLOCATION", message.into())
 }
 
-async fn org_plan(state: &AppState, org: &Tenant, plan_id: &str) -> Result<Plan, ApiError> {
+async fn org_plan(state: &AppState, org: &Tenant, plan_id: &str) -> Result<Plan, DomainError> {
     Plan::load(state, plan_id)
         .await?
         .filter(|p| p.org_id == org.id)
-        .ok_or_else(|| ApiError::not_found("考试计划"))
+        .ok_or_else(|| DomainError::not_found("考试计划"))
 }
 
 async fn approved_site(
@@ -113,7 +114,7 @@ async fn approved_site(
     school: &Tenant,
     certificate_id: &str,
     level: Level,
-) -> Result<Option<Site>, ApiError> {
+) -> Result<Option<Site>, DomainError> {
     let guard = state
         .table
         .get(&Site::guard_key(school, certificate_id, level))
@@ -136,7 +137,7 @@ pub async fn create(
     state: &AppState,
     session: &Session,
     input: AllocationInput,
-) -> Result<Allocation, ApiError> {
+) -> Result<Allocation, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
     let plan = org_plan(state, org, &input.plan_id).await?;
     let cert = plan
@@ -154,7 +155,7 @@ pub async fn create(
         .get_as(&Pilot::key(&borrower_tenant, &cert.certificate_id))
         .await?;
     if !pilot.is_some_and(|p| p.levels.contains(&input.level)) {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "NOT_PILOT",
             format!(
                 "{}未参与{}({})的试点，不能为其分配考核站点",
@@ -168,7 +169,7 @@ pub async fn create(
         .await?
         .is_some()
     {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "HAS_OWN_SITE",
             format!(
                 "{}已有审核通过的该证书等级考核站点，无需借考",
@@ -225,7 +226,7 @@ pub async fn create(
         .await
         .map_err(|e| {
             if e.is_conflict() {
-                ApiError::conflict(
+                DomainError::conflict(
                     "ALLOCATION_EXISTS",
                     "该院校在本考试计划中已分配了该证书等级的考核站点",
                 )
@@ -237,9 +238,9 @@ pub async fn create(
 }
 
 /// 取消分配.
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
-    let missing = || ApiError::not_found("考核站点分配");
+    let missing = || DomainError::not_found("考核站点分配");
     let (plan_id, _) = id.split_once('.').ok_or_else(missing)?;
     let plan = org_plan(state, org, plan_id).await.map_err(|_| missing())?;
     let a: Allocation = state
@@ -270,7 +271,7 @@ pub async fn list(
     session: &Session,
     f: &AllocationFilter,
     page: &PageParams,
-) -> Result<Paged<Allocation>, ApiError> {
+) -> Result<Paged<Allocation>, DomainError> {
     let plans = vslc_exam::plans::visible(state, session).await?;
     let mut rows = Vec::new();
     for plan in plans.iter().filter(|p| {
@@ -296,7 +297,7 @@ pub async fn usable_site(
     school: &Tenant,
     plan: &Plan,
     site_id: &str,
-) -> Result<Option<Site>, ApiError> {
+) -> Result<Option<Site>, DomainError> {
     let owner = Site::school_of_id(site_id);
     let Some(owner) = owner else {
         return Ok(None);

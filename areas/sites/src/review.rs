@@ -4,15 +4,16 @@
 use super::model::{Site, SiteStatus};
 use super::service::{SiteFilter, matches, save};
 use vslc_accounts::{Session, TenantKind};
-use vslc_http::{ApiError, PageParams, Paged};
+use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::table::{Index, Query, TableExt, Update, from_item};
 use vslc_ports::tenant::org_index;
 
 pub use vslc_review::log::ReturnInput;
 
 /// Every submitted site of the org's certificates.
-pub async fn of_org(state: &AppState, org_id: &str) -> Result<Vec<Site>, ApiError> {
+pub async fn of_org(state: &AppState, org_id: &str) -> Result<Vec<Site>, DomainError> {
     let items = state
         .table
         .query_all(Query::index(Index::Gsi1, org_index(org_id, "SITES")))
@@ -27,7 +28,7 @@ pub async fn list(
     session: &Session,
     f: &SiteFilter,
     page: &PageParams,
-) -> Result<Paged<Site>, ApiError> {
+) -> Result<Paged<Site>, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
     let mut rows = of_org(state, &org.id).await?;
     rows.retain(|s| matches(s, f));
@@ -42,9 +43,9 @@ pub async fn list(
 }
 
 /// A submitted site of the org's certificates; anything else looks missing.
-pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<Site, ApiError> {
+pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
-    let missing = || ApiError::not_found("考核站点");
+    let missing = || DomainError::not_found("考核站点");
     let school = Site::school_of_id(id).ok_or_else(missing)?;
     let site: Site = state
         .table
@@ -61,8 +62,8 @@ fn reviewer(session: &Session) -> String {
     session.name.clone()
 }
 
-fn not_pending(s: &Site) -> ApiError {
-    ApiError::conflict(
+fn not_pending(s: &Site) -> DomainError {
+    DomainError::conflict(
         "STATE_CONFLICT",
         format!(
             "考核站点当前为“{}”状态，只有待审核的考核站点可以审核",
@@ -72,7 +73,7 @@ fn not_pending(s: &Site) -> ApiError {
 }
 
 /// 审核通过.
-pub async fn approve(state: &AppState, session: &Session, id: &str) -> Result<Site, ApiError> {
+pub async fn approve(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
     let s = get(state, session, id).await?;
     if s.status != SiteStatus::Pending {
         return Err(not_pending(&s));
@@ -95,7 +96,7 @@ pub async fn return_site(
     session: &Session,
     id: &str,
     input: ReturnInput,
-) -> Result<Site, ApiError> {
+) -> Result<Site, DomainError> {
     let reason = input.checked()?;
     let s = get(state, session, id).await?;
     if s.status != SiteStatus::Pending {

@@ -8,8 +8,9 @@ use vslc_accounts::{Session, Tenant};
 use vslc_catalogue::certificate::{Certificate, Level};
 use vslc_catalogue::pilot::Pilot;
 use vslc_catalogue::standard::site_standards;
-use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
 use vslc_ports::table::{Query, TableExt, Update, from_item};
 
@@ -65,8 +66,8 @@ pub fn matches(s: &Site, f: &SiteFilter) -> bool {
         && filter::text(&s.school_name, f.school.as_deref())
 }
 
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::invalid("BAD_SITE", message.into())
+fn bad(message: impl Into<String>) -> DomainError {
+    DomainError::invalid("BAD_SITE", message.into())
 }
 
 /// The details every declaration needs, checked.
@@ -78,7 +79,7 @@ struct Details {
     standards: Vec<StandardCheck>,
 }
 
-async fn details(state: &AppState, input: &SiteInput) -> Result<Details, ApiError> {
+async fn details(state: &AppState, input: &SiteInput) -> Result<Details, DomainError> {
     let address = input.address.trim();
     if address.is_empty() || address.chars().count() > 200 {
         return Err(bad("站点地址不能为空，且不超过200个字符"));
@@ -129,8 +130,8 @@ async fn details(state: &AppState, input: &SiteInput) -> Result<Details, ApiErro
     })
 }
 
-fn exists() -> ApiError {
-    ApiError::conflict(
+fn exists() -> DomainError {
+    DomainError::conflict(
         "SITE_EXISTS",
         "该证书等级已申报过考核站点，为保证考核站点唯一性，不允许再次申报",
     )
@@ -140,7 +141,7 @@ pub async fn create(
     state: &AppState,
     session: &Session,
     input: SiteInput,
-) -> Result<Site, ApiError> {
+) -> Result<Site, DomainError> {
     let school = session.school_exam_writer()?;
     let pilot = Pilot::of_school(state.table.as_ref(), school)
         .await?
@@ -194,7 +195,7 @@ pub async fn create(
     Ok(site)
 }
 
-pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Site>, ApiError> {
+pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Site>, DomainError> {
     Ok(state
         .table
         .query_all(Query::partition(school.pk()).begins_with("SITE#"))
@@ -209,7 +210,7 @@ pub async fn list(
     session: &Session,
     f: &SiteFilter,
     page: &PageParams,
-) -> Result<Paged<Site>, ApiError> {
+) -> Result<Paged<Site>, DomainError> {
     let school = session.school_reader()?;
     let mut rows = all(state, school).await?;
     rows.retain(|s| matches(s, f));
@@ -218,20 +219,20 @@ pub async fn list(
 }
 
 /// The school's own site (another school's id looks missing).
-pub async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<Site, ApiError> {
+pub async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<Site, DomainError> {
     state
         .table
         .get_as(&Site::key(school, id))
         .await?
-        .ok_or_else(|| ApiError::not_found("考核站点"))
+        .ok_or_else(|| DomainError::not_found("考核站点"))
 }
 
-pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<Site, ApiError> {
+pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
     own(state, session.school_reader()?, id).await
 }
 
-fn not_editable(s: &Site, action: &str) -> ApiError {
-    ApiError::conflict(
+fn not_editable(s: &Site, action: &str) -> DomainError {
+    DomainError::conflict(
         "STATE_CONFLICT",
         format!(
             "考核站点当前为“{}”状态，只有未提交、审核退回的考核站点可以{action}",
@@ -241,7 +242,7 @@ fn not_editable(s: &Site, action: &str) -> ApiError {
 }
 
 /// Writes an update conditional on the version read.
-pub async fn save(state: &AppState, s: &Site, update: Update) -> Result<Site, ApiError> {
+pub async fn save(state: &AppState, s: &Site, update: Update) -> Result<Site, DomainError> {
     Ok(state
         .table
         .update_versioned(&Site::key(&s.school(), &s.id), s.version, update)
@@ -253,7 +254,7 @@ pub async fn edit(
     session: &Session,
     id: &str,
     input: SiteInput,
-) -> Result<Site, ApiError> {
+) -> Result<Site, DomainError> {
     let school = session.school_exam_writer()?;
     let s = own(state, school, id).await?;
     if !s.status.editable() {
@@ -279,7 +280,7 @@ pub async fn edit(
 }
 
 /// 提交 (未提交 / 审核退回 → 待审核).
-pub async fn submit(state: &AppState, session: &Session, id: &str) -> Result<Site, ApiError> {
+pub async fn submit(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
     let s = own(state, session.school_exam_writer()?, id).await?;
     if !s.status.editable() {
         return Err(not_editable(&s, "提交"));
@@ -295,10 +296,10 @@ pub async fn submit(state: &AppState, session: &Session, id: &str) -> Result<Sit
 }
 
 /// 撤销 (待审核 → 未提交), before the org reviews it.
-pub async fn withdraw(state: &AppState, session: &Session, id: &str) -> Result<Site, ApiError> {
+pub async fn withdraw(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
     let s = own(state, session.school_exam_writer()?, id).await?;
     if s.status != SiteStatus::Pending {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "STATE_CONFLICT",
             format!(
                 "考核站点当前为“{}”状态，只有已提交且未审核的考核站点可以撤销",
@@ -315,7 +316,7 @@ pub async fn withdraw(state: &AppState, session: &Session, id: &str) -> Result<S
 }
 
 /// 删除 (未提交 / 审核退回), with its uniqueness guard.
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
     let school = session.school_exam_writer()?;
     let s = own(state, school, id).await?;
     if !s.status.editable() {
@@ -338,7 +339,7 @@ pub async fn standards_for(
     session: &Session,
     certificate_id: &str,
     level: Level,
-) -> Result<Vec<vslc_catalogue::standard::Standard>, ApiError> {
+) -> Result<Vec<vslc_catalogue::standard::Standard>, DomainError> {
     session.school_reader()?;
     site_standards(state, certificate_id, level).await
 }

@@ -43,7 +43,7 @@ impl Closer for WeeklyReportCloser {
             let province = Tenant::new(TenantKind::Province, code);
             let schools = school::of_province(state, &province)
                 .await
-                .map_err(anyhow_of)?;
+                .map_err(anyhow::Error::from)?;
             if !schools.is_empty() {
                 changed += close_province(state, &province, &schools).await?;
             }
@@ -52,17 +52,15 @@ impl Closer for WeeklyReportCloser {
     }
 }
 
-fn anyhow_of(e: vslc_http::ApiError) -> anyhow::Error {
-    anyhow::anyhow!("{}: {}", e.code, e.message)
-}
-
 /// Closes a province's ended periods; returns how many reports changed.
 pub async fn close_province(
     state: &AppState,
     province: &Tenant,
     schools: &[School],
 ) -> anyhow::Result<usize> {
-    let schedule = schedule(state, province).await.map_err(anyhow_of)?;
+    let schedule = schedule(state, province)
+        .await
+        .map_err(anyhow::Error::from)?;
     let now = state.clock.now_local();
     let today = schedule.period(now.date());
     let key = bookmark_key(province);

@@ -10,8 +10,9 @@ use super::period::Period;
 use super::service::{ReportFilter, matches, save, schedule, sort};
 use vslc_accounts::{Session, TenantKind};
 use vslc_catalogue::school;
-use vslc_http::{ApiError, PageParams, Paged};
+use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::table::{Index, Query, TableExt, Update};
 use vslc_review::log::{ReturnInput, ReviewRecord, appended};
 
@@ -19,7 +20,7 @@ use vslc_review::log::{ReturnInput, ReviewRecord, appended};
 pub async fn of_province(
     state: &AppState,
     province_id: &str,
-) -> Result<Vec<WeeklyReport>, ApiError> {
+) -> Result<Vec<WeeklyReport>, DomainError> {
     let mut rows: Vec<WeeklyReport> = state
         .table
         .query_all_as(Query::index(
@@ -36,7 +37,7 @@ pub async fn list(
     session: &Session,
     f: &ReportFilter,
     page: &PageParams,
-) -> Result<Paged<WeeklyReport>, ApiError> {
+) -> Result<Paged<WeeklyReport>, DomainError> {
     let province = session.require_kind(TenantKind::Province)?;
     let mut rows = of_province(state, &province.id).await?;
     rows.retain(|r| matches(r, f));
@@ -46,9 +47,13 @@ pub async fn list(
 
 /// A report of one of the province's schools, not a draft; anything else
 /// looks missing.
-pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<WeeklyReport, ApiError> {
+pub async fn get(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<WeeklyReport, DomainError> {
     let province = session.require_kind(TenantKind::Province)?;
-    let missing = || ApiError::not_found("周报");
+    let missing = || DomainError::not_found("周报");
     let (school, period) = WeeklyReport::parse_id(id).ok_or_else(missing)?;
     let r: WeeklyReport = state
         .table
@@ -61,11 +66,15 @@ pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<Weekly
     Ok(r)
 }
 
-async fn pending(state: &AppState, session: &Session, id: &str) -> Result<WeeklyReport, ApiError> {
+async fn pending(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<WeeklyReport, DomainError> {
     session.province_admin()?;
     let r = get(state, session, id).await?;
     if r.status != ReportStatus::Pending {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "STATE_CONFLICT",
             format!(
                 "周报当前为“{}”状态，只有待审核的周报可以审核",
@@ -81,7 +90,7 @@ pub async fn approve(
     state: &AppState,
     session: &Session,
     id: &str,
-) -> Result<WeeklyReport, ApiError> {
+) -> Result<WeeklyReport, DomainError> {
     let r = pending(state, session, id).await?;
     let next = ReportStatus::Approved;
     let record = ReviewRecord::new(session, state.clock.now_text(), "审核通过", next.label());
@@ -103,7 +112,7 @@ pub async fn return_report(
     session: &Session,
     id: &str,
     input: ReturnInput,
-) -> Result<WeeklyReport, ApiError> {
+) -> Result<WeeklyReport, DomainError> {
     let reason = input.checked()?;
     let r = pending(state, session, id).await?;
     let next = ReportStatus::Returned;
@@ -156,12 +165,12 @@ pub async fn overview(
     state: &AppState,
     session: &Session,
     q: &OverviewQuery,
-) -> Result<Overview, ApiError> {
+) -> Result<Overview, DomainError> {
     let province = session.require_kind(TenantKind::Province)?;
     let day = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => state.clock.now_local().date(),
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| ApiError::invalid("BAD_DATE", "日期须为“年-月-日”格式"))?,
+            .map_err(|_| DomainError::invalid("BAD_DATE", "日期须为“年-月-日”格式"))?,
     };
     let period = schedule(state, province).await?.period(day);
     let reports: Vec<WeeklyReport> = state

@@ -9,8 +9,9 @@ use super::period::{Cycle, CycleChange, Period, Schedule};
 use vslc_accounts::{Session, Tenant};
 use vslc_candidates as candidates;
 use vslc_catalogue::school;
-use vslc_http::{ApiError, PageParams, Paged, filter};
+use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::domain::RichText;
 use vslc_ports::table::{Condition, Key, Query, TableExt, Update, to_item};
 use vslc_registrations as registrations;
@@ -38,13 +39,13 @@ fn today(state: &AppState) -> NaiveDate {
 }
 
 /// A province's cycles over time.
-pub async fn schedule(state: &AppState, province: &Tenant) -> Result<Schedule, ApiError> {
+pub async fn schedule(state: &AppState, province: &Tenant) -> Result<Schedule, DomainError> {
     Ok(Schedule {
         changes: load_setting(state, province).await?.changes,
     })
 }
 
-async fn load_setting(state: &AppState, province: &Tenant) -> Result<CycleSetting, ApiError> {
+async fn load_setting(state: &AppState, province: &Tenant) -> Result<CycleSetting, DomainError> {
     Ok(state
         .table
         .get_as(&cycle_key(province))
@@ -69,11 +70,11 @@ pub struct CycleInput {
     pub cycle: Cycle,
 }
 
-async fn viewer_province(state: &AppState, session: &Session) -> Result<Tenant, ApiError> {
+async fn viewer_province(state: &AppState, session: &Session) -> Result<Tenant, DomainError> {
     school::session_province(state, session, "周报仅供试点院校和省级教育行政部门使用").await
 }
 
-pub async fn cycle(state: &AppState, session: &Session) -> Result<CycleView, ApiError> {
+pub async fn cycle(state: &AppState, session: &Session) -> Result<CycleView, DomainError> {
     let province = viewer_province(state, session).await?;
     Ok(view(&schedule(state, &province).await?, today(state)))
 }
@@ -93,7 +94,7 @@ pub async fn set_cycle(
     state: &AppState,
     session: &Session,
     input: CycleInput,
-) -> Result<CycleView, ApiError> {
+) -> Result<CycleView, DomainError> {
     let province = session.province_admin()?;
     let setting = load_setting(state, province).await?;
     let mut s = Schedule {
@@ -137,7 +138,7 @@ pub async fn live_figures(
     state: &AppState,
     school: &Tenant,
     p: &Period,
-) -> Result<Figures, ApiError> {
+) -> Result<Figures, DomainError> {
     let (from, to) = (p.start, p.end);
     let (made, sat) = registrations::service::activity_between(state, school, from, to).await?;
     Ok(Figures {
@@ -148,12 +149,12 @@ pub async fn live_figures(
     })
 }
 
-async fn current_period(state: &AppState, school: &Tenant) -> Result<Period, ApiError> {
+async fn current_period(state: &AppState, school: &Tenant) -> Result<Period, DomainError> {
     let province = school::province_of(state, school).await?;
     Ok(schedule(state, &province).await?.period(today(state)))
 }
 
-pub async fn current(state: &AppState, session: &Session) -> Result<CurrentPeriod, ApiError> {
+pub async fn current(state: &AppState, session: &Session) -> Result<CurrentPeriod, DomainError> {
     let school = session.school_reader()?;
     let period = current_period(state, school).await?;
     let report = state
@@ -184,11 +185,11 @@ pub struct ReportInput {
     pub submit: bool,
 }
 
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::invalid("BAD_REPORT", message.into())
+fn bad(message: impl Into<String>) -> DomainError {
+    DomainError::invalid("BAD_REPORT", message.into())
 }
 
-fn content(input: &ReportInput) -> Result<RichText, ApiError> {
+fn content(input: &ReportInput) -> Result<RichText, DomainError> {
     let c = RichText::parse(&input.content, "周报内容").map_err(bad)?;
     if c.is_blank() {
         return Err(bad("请填写周报内容"));
@@ -206,7 +207,7 @@ pub async fn create(
     state: &AppState,
     session: &Session,
     input: ReportInput,
-) -> Result<WeeklyReport, ApiError> {
+) -> Result<WeeklyReport, DomainError> {
     let school = session.school_exam_writer()?;
     let profile = school::load(state, school).await?;
     let province = profile.overseer()?;
@@ -244,7 +245,7 @@ pub async fn create(
         .await
         .map_err(|e| {
             if e.is_conflict() {
-                ApiError::conflict("REPORT_EXISTS", DUPLICATE)
+                DomainError::conflict("REPORT_EXISTS", DUPLICATE)
             } else {
                 e.into()
             }
@@ -289,7 +290,7 @@ pub async fn list(
     session: &Session,
     f: &ReportFilter,
     page: &PageParams,
-) -> Result<Paged<WeeklyReport>, ApiError> {
+) -> Result<Paged<WeeklyReport>, DomainError> {
     let school = session.school_reader()?;
     let mut rows: Vec<WeeklyReport> = state
         .table
@@ -301,8 +302,8 @@ pub async fn list(
 }
 
 /// The school's own report (another school's id looks missing).
-pub async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<WeeklyReport, ApiError> {
-    let missing = || ApiError::not_found("周报");
+pub async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<WeeklyReport, DomainError> {
+    let missing = || DomainError::not_found("周报");
     let (owner, period) = WeeklyReport::parse_id(id).ok_or_else(missing)?;
     if &owner != school {
         return Err(missing());
@@ -314,7 +315,11 @@ pub async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<WeeklyRe
         .ok_or_else(missing)
 }
 
-pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<WeeklyReport, ApiError> {
+pub async fn get(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<WeeklyReport, DomainError> {
     own(state, session.school_reader()?, id).await
 }
 
@@ -323,7 +328,7 @@ pub async fn save(
     state: &AppState,
     r: &WeeklyReport,
     update: Update,
-) -> Result<WeeklyReport, ApiError> {
+) -> Result<WeeklyReport, DomainError> {
     Ok(state
         .table
         .update_versioned(
@@ -334,8 +339,8 @@ pub async fn save(
         .await?)
 }
 
-fn state_conflict(r: &WeeklyReport, allowed: &str, action: &str) -> ApiError {
-    ApiError::conflict(
+fn state_conflict(r: &WeeklyReport, allowed: &str, action: &str) -> DomainError {
+    DomainError::conflict(
         "STATE_CONFLICT",
         format!(
             "周报当前为“{}”状态，只有{allowed}的周报可以{action}",
@@ -344,15 +349,15 @@ fn state_conflict(r: &WeeklyReport, allowed: &str, action: &str) -> ApiError {
     )
 }
 
-fn too_late() -> ApiError {
-    ApiError::conflict("PERIOD_ENDED", TOO_LATE)
+fn too_late() -> DomainError {
+    DomainError::conflict("PERIOD_ENDED", TOO_LATE)
 }
 
 fn editable(r: &WeeklyReport) -> bool {
     matches!(r.status, ReportStatus::Draft | ReportStatus::Returned)
 }
 
-fn submit_update(session: &Session, r: &WeeklyReport, at: String) -> Result<Update, ApiError> {
+fn submit_update(session: &Session, r: &WeeklyReport, at: String) -> Result<Update, DomainError> {
     Ok(Update::new()
         .set("status", ReportStatus::Pending.label())
         .set("submittedAt", at.clone())
@@ -365,7 +370,7 @@ pub async fn edit(
     session: &Session,
     id: &str,
     input: ReportInput,
-) -> Result<WeeklyReport, ApiError> {
+) -> Result<WeeklyReport, DomainError> {
     let r = own(state, session.school_exam_writer()?, id).await?;
     if !editable(&r) {
         return Err(state_conflict(&r, "未提交、审核退回", "编辑"));
@@ -374,7 +379,7 @@ pub async fn edit(
         return Err(if input.submit {
             too_late()
         } else {
-            ApiError::conflict("PERIOD_ENDED", "该周报所属周期已结束，不能再修改")
+            DomainError::conflict("PERIOD_ENDED", "该周报所属周期已结束，不能再修改")
         });
     }
     let mut update = Update::new()
@@ -393,7 +398,7 @@ pub async fn submit(
     state: &AppState,
     session: &Session,
     id: &str,
-) -> Result<WeeklyReport, ApiError> {
+) -> Result<WeeklyReport, DomainError> {
     let r = own(state, session.school_exam_writer()?, id).await?;
     if !editable(&r) {
         return Err(state_conflict(&r, "未提交、审核退回", "提交"));
@@ -411,13 +416,13 @@ pub async fn withdraw(
     state: &AppState,
     session: &Session,
     id: &str,
-) -> Result<WeeklyReport, ApiError> {
+) -> Result<WeeklyReport, DomainError> {
     let r = own(state, session.school_exam_writer()?, id).await?;
     if r.status != ReportStatus::Pending {
         return Err(state_conflict(&r, "待审核", "撤回"));
     }
     if r.period.has_ended(state.clock.now_local()) {
-        return Err(ApiError::conflict(
+        return Err(DomainError::conflict(
             "PERIOD_ENDED",
             "提交时间已过，该周报目前不能撤回",
         ));
@@ -439,7 +444,7 @@ pub async fn withdraw(
 }
 
 /// 删除 (未提交).
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
     let r = own(state, session.school_exam_writer()?, id).await?;
     if r.status != ReportStatus::Draft {
         return Err(state_conflict(&r, "未提交", "删除"));

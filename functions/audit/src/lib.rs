@@ -8,6 +8,7 @@ use vslc_accounts::Session;
 use vslc_accounts::audit_log::{self as service, AuditFilter, AuditPage, CursorParams};
 use vslc_audit::AuditKind;
 use vslc_files::export::ExportFile;
+use vslc_http::ApiError;
 use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, Query};
 use vslc_ports::AppState;
 
@@ -38,6 +39,7 @@ async fn list(
     service::list(&state, &session, &filter, &paging)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 操作类型 as the search form offers them.
@@ -60,4 +62,5 @@ async fn export(
     service::export(&state, &session, &filter)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }

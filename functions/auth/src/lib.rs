@@ -39,7 +39,10 @@ async fn login(
     addr: ClientAddr,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<axum::Json<LoginResponse>> {
-    login::login(&state, req, &addr).await.map(axum::Json)
+    login::login(&state, req, &addr)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 退出登录: the token stops working at once.
@@ -71,4 +74,5 @@ async fn change_password(
     login::change_password(&state, &session, req)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }

@@ -8,11 +8,13 @@ use vslc_accounts::Session;
 use vslc_candidates::export::{ExportFile, ExportRequest};
 use vslc_candidates::photo::{self, PhotoUpload, PhotoUploadRequest};
 use vslc_candidates::service::{self, CandidateFilter, CandidateInput, CandidateView};
+use vslc_http::ApiError;
 use vslc_http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
     Query, run_batch,
 };
 use vslc_ports::AppState;
+use vslc_ports::DomainResult;
 use vslc_ports::domain::RecordId;
 
 pub const AREA: Area = Area {
@@ -46,6 +48,7 @@ async fn list(
     service::list(&state, &session, &filter, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 新增考生.
@@ -100,6 +103,7 @@ async fn edit(
     service::edit(&state, &session, &no, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 删除考生 (only with no registered certificate).
@@ -123,7 +127,7 @@ async fn each<F, Fut>(
 ) -> ApiResult<axum::Json<BatchOutcome>>
 where
     F: Fn(AppState, Session, String) -> Fut,
-    Fut: std::future::Future<Output = ApiResult<()>>,
+    Fut: std::future::Future<Output = DomainResult<()>>,
 {
     session.school_exam_writer()?;
     run_batch(ids, |no| action(state.clone(), session.clone(), no))
@@ -156,6 +160,7 @@ async fn confirm(
     service::confirm(&state, &session, &no)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 批量导出考生信息: selected ids, or all matching the filter; masked.
@@ -169,6 +174,7 @@ async fn export(
     vslc_candidates::export::export(&state, &session, req)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 上传照片: step 1, where to PUT the JPG or PNG.
@@ -184,6 +190,7 @@ async fn begin_photo(
     photo::begin(&state, &session, &no, req)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// Step 2: the photo is checked (JPG/PNG, ≤ 5 MB, 295×413, red background);
@@ -195,7 +202,10 @@ async fn confirm_photo(
     session: Session,
     Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<CandidateView>> {
-    photo::confirm(&state, &session, &no).await.map(axum::Json)
+    photo::confirm(&state, &session, &no)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// A short-lived link to the candidate's photo.

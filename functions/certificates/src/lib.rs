@@ -9,6 +9,7 @@ use vslc_catalogue::Certificate;
 use vslc_catalogue::service::{
     self, CertificateDetail, CertificateFilter, CertificateInput, CertificateRow, ChainView,
 };
+use vslc_http::ApiError;
 use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
@@ -38,6 +39,7 @@ async fn list(
     service::list(&state, &session, &filter, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 查看证书: levels, majors (专业代码, 专业名称, 专业版本, 专业层次) and 上链信息.
@@ -48,7 +50,10 @@ async fn detail(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<CertificateDetail>> {
-    service::detail(&state, &session, &id).await.map(axum::Json)
+    service::detail(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 上链信息: 区块高度, 块哈希, 交易哈希.
@@ -59,7 +64,10 @@ async fn chain(
     _session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<ChainView>> {
-    service::chain(&state, &id).await.map(axum::Json)
+    service::chain(&state, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 登记证书 (培训评价组织): written to the ledger.
@@ -90,4 +98,5 @@ async fn update(
     service::update(&state, &session, &id, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }

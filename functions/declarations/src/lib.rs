@@ -16,6 +16,7 @@ use vslc_declarations::service::{
     self, DeclarableCertificate, DeclarationDetail, DeclarationFilter, DeclarationInput,
 };
 use vslc_files::export::ExportFile;
+use vslc_http::ApiError;
 use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
@@ -54,6 +55,7 @@ async fn plans(
     plan::list(&state, &session, &f, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 发布申报计划 (省级管理员).
@@ -96,6 +98,7 @@ async fn edit_plan(
     plan::edit(&state, &session, &id, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 删除申报计划 (未开始).
@@ -121,6 +124,7 @@ async fn plan_certificates(
     service::options(&state, &session, &id)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 证书试点申报列表 (the school's own).
@@ -135,6 +139,7 @@ async fn list(
     service::list(&state, &session, &f, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 申报证书试点: 保存 (未提交) or 保存并提交; one per year, certificate and level.
@@ -159,7 +164,10 @@ async fn export_details(
     session: Session,
     Json(f): Json<DeclarationFilter>,
 ) -> ApiResult<axum::Json<ExportFile>> {
-    export::export(&state, &session, &f).await.map(axum::Json)
+    export::export(&state, &session, &f)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 试点申报审核列表 (province and city reviewers): submitted declarations of
@@ -175,6 +183,7 @@ async fn review_list(
     review::list(&state, &session, &f, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 查看试点申报 (province).
@@ -185,7 +194,10 @@ async fn review_get(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<DeclarationDetail>> {
-    review::get(&state, &session, &id).await.map(axum::Json)
+    review::get(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 审核通过: the 市级审核员 passes 待市级审核 on to the province; the
@@ -202,6 +214,7 @@ async fn approve(
     review::approve(&state, &session, &id, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 审核退回 with the reason (the reviewer of the current step).
@@ -217,6 +230,7 @@ async fn return_declaration(
     review::return_declaration(&state, &session, &id, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 查看试点申报: school information, contacts, lines and 审核记录.
@@ -227,7 +241,10 @@ async fn get_one(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<DeclarationDetail>> {
-    service::get(&state, &session, &id).await.map(axum::Json)
+    service::get(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 编辑试点申报 (未提交 / 审核退回).
@@ -243,6 +260,7 @@ async fn edit(
     service::edit(&state, &session, &id, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 删除 (未提交).
@@ -265,5 +283,8 @@ async fn submit(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Declaration>> {
-    service::submit(&state, &session, &id).await.map(axum::Json)
+    service::submit(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }

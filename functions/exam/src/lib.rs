@@ -8,6 +8,7 @@ use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_exam::plans::{self, EligibleSchool, PlanFilter, PlanInput, PlanView};
 use vslc_exam::subjects::{self, Subject, SubjectFilter, SubjectInput};
+use vslc_http::ApiError;
 use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
@@ -41,6 +42,7 @@ async fn list_subjects(
     subjects::list(&state, &session, &f, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 新增考试科目 (org; 未发布).
@@ -66,7 +68,10 @@ async fn get_subject(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Subject>> {
-    subjects::get(&state, &session, &id).await.map(axum::Json)
+    subjects::get(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 编辑考试科目 (未发布 only).
@@ -82,6 +87,7 @@ async fn edit_subject(
     subjects::edit(&state, &session, &id, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 删除考试科目 (未发布 only).
@@ -107,6 +113,7 @@ async fn publish_subject(
     subjects::publish(&state, &session, &id)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 考试计划列表, with the derived 计划状态.
@@ -121,6 +128,7 @@ async fn list_plans(
     plans::list(&state, &session, &f, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 新增考试计划 (org; 未发布).
@@ -148,6 +156,7 @@ async fn eligible_schools(
     plans::eligible_schools(&state, &session)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 查看考试计划.
@@ -158,7 +167,10 @@ async fn get_plan(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<PlanView>> {
-    plans::get(&state, &session, &id).await.map(axum::Json)
+    plans::get(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 编辑考试计划 (未发布 only).
@@ -174,6 +186,7 @@ async fn edit_plan(
     plans::edit(&state, &session, &id, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 删除考试计划 (未发布 only).
@@ -196,5 +209,8 @@ async fn publish_plan(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<PlanView>> {
-    plans::publish(&state, &session, &id).await.map(axum::Json)
+    plans::publish(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }

@@ -42,7 +42,10 @@ async fn profile(
     State(state): State<AppState>,
     session: Session,
 ) -> ApiResult<axum::Json<OrgProfile>> {
-    org_profile::view(&state, &session).await.map(axum::Json)
+    org_profile::view(&state, &session)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 编辑本机构信息.
@@ -56,6 +59,7 @@ async fn edit_profile(
     org_profile::edit(&state, &session, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 上传公章 (`seal`) or 签名章 (`signature`): step 1, the PNG upload URL.
@@ -69,6 +73,7 @@ async fn begin_image(
     org_profile::begin_image(&state, &session, purpose(&image)?)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// Step 2: the uploaded PNG is checked (real image, ≤ 1 MB, 100–1000 px) and kept.
@@ -82,6 +87,7 @@ async fn confirm_image(
     org_profile::confirm_image(&state, &session, purpose(&image)?)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 培训评价组织列表.
@@ -96,6 +102,7 @@ async fn list(
     service::orgs(&state, &session, &filter, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 查看培训评价组织: details and its certificates (a school: those it takes part in).
@@ -109,4 +116,5 @@ async fn detail(
     service::org_detail(&state, &session, &id)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_files::export::ExportFile;
+use vslc_http::ApiError;
 use vslc_http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
     Query, run_batch,
@@ -44,6 +45,7 @@ async fn list(
     service::list(&state, &session, &f, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 按证书 / 按科目报考生生成缴费申请单.
@@ -69,7 +71,10 @@ async fn export(
     session: Session,
     Json(req): Json<OrderExportRequest>,
 ) -> ApiResult<axum::Json<ExportFile>> {
-    service::export(&state, &session, req).await.map(axum::Json)
+    service::export(&state, &session, req)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 缴费申请单 of the org's certificates.
@@ -84,6 +89,7 @@ async fn review_list(
     service::org_list(&state, &session, &f, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 批量确认缴费 (org), per 缴费单号.
@@ -114,6 +120,7 @@ async fn review_get(
     service::org_get(&state, &session, &no)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 确认缴费 (org): 未确认 → 已确认; its registrations are then 已缴费.
@@ -127,6 +134,7 @@ async fn confirm(
     service::confirm(&state, &session, &no)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 查看缴费申请单 with its registrations.
@@ -137,7 +145,10 @@ async fn get_one(
     session: Session,
     Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<OrderDetail>> {
-    service::get(&state, &session, &no).await.map(axum::Json)
+    service::get(&state, &session, &no)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 删除缴费申请单 (未确认 only); its registrations become free again.

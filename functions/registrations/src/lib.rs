@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_files::export::ExportFile;
+use vslc_http::ApiError;
 use vslc_http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
     Query, run_batch,
@@ -45,6 +46,7 @@ async fn list(
     service::list(&state, &Orders, &session, &f, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 批量导出报考数据: selected ids, or all matching the filter; masked.
@@ -58,6 +60,7 @@ async fn export(
     service::export(&state, &Orders, &session, req)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 批量删除报考数据 (未排考 and unpaid), per id.

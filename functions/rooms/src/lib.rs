@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_files::export::ExportFile;
+use vslc_http::ApiError;
 use vslc_http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
     Query, run_batch,
@@ -47,6 +48,7 @@ async fn list(
     service::list(&state, &session, &f, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 设置考场: the 考场类型 follows the subjects' 考试方式.
@@ -82,6 +84,7 @@ async fn options(
     service::options(&state, &session, &q.plan_id)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 沿用: copy a previous plan's rooms; answers per room.
@@ -96,6 +99,7 @@ async fn reuse(
     service::reuse(&state, &session, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 批量导出考场信息: selected ids, or all matching the filter.
@@ -106,7 +110,10 @@ async fn export(
     session: Session,
     Json(req): Json<RoomExportRequest>,
 ) -> ApiResult<axum::Json<ExportFile>> {
-    service::export(&state, &session, req).await.map(axum::Json)
+    service::export(&state, &session, req)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 批量删除考场 (未排考), per id.
@@ -134,7 +141,10 @@ async fn get_one(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<RoomView>> {
-    service::get(&state, &session, &id).await.map(axum::Json)
+    service::get(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 编辑考场: 未排考 everything; 排考中 only more seats; 已结束 read only.
@@ -150,6 +160,7 @@ async fn edit(
     service::edit(&state, &session, &id, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 删除考场 (未排考 only).

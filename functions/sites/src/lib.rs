@@ -9,6 +9,7 @@ use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_catalogue::certificate::Level;
 use vslc_catalogue::standard::Standard;
+use vslc_http::ApiError;
 use vslc_http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
     Query, run_batch,
@@ -54,6 +55,7 @@ async fn list(
     service::list(&state, &session, &f, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 申报考核站点: 保存 (未提交) or 保存并提交 (待审核); one per certificate level.
@@ -89,6 +91,7 @@ async fn standards(
     service::standards_for(&state, &session, &q.certificate_id, q.level)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 批量删除考核站点 (未提交 / 审核退回), per id.
@@ -116,7 +119,10 @@ async fn get_one(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Site>> {
-    service::get(&state, &session, &id).await.map(axum::Json)
+    service::get(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 编辑考核站点 (未提交 / 审核退回).
@@ -132,6 +138,7 @@ async fn edit(
     service::edit(&state, &session, &id, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 删除考核站点 (未提交 / 审核退回).
@@ -154,7 +161,10 @@ async fn submit(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Site>> {
-    service::submit(&state, &session, &id).await.map(axum::Json)
+    service::submit(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 撤销 (待审核 → 未提交).
@@ -168,6 +178,7 @@ async fn withdraw(
     service::withdraw(&state, &session, &id)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 考核站点审核列表 (org): submitted sites of its certificates.
@@ -182,6 +193,7 @@ async fn review_list(
     review::list(&state, &session, &f, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 查看申报的考核站点 (org).
@@ -192,7 +204,10 @@ async fn review_get(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Site>> {
-    review::get(&state, &session, &id).await.map(axum::Json)
+    review::get(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 审核通过 (org).
@@ -203,7 +218,10 @@ async fn approve(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Site>> {
-    review::approve(&state, &session, &id).await.map(axum::Json)
+    review::approve(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 审核退回 with the reason (org).
@@ -219,6 +237,7 @@ async fn return_site(
     review::return_site(&state, &session, &id, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 考核站点分配: an org its plans' allocations; a school 考核站点分配查询
@@ -234,6 +253,7 @@ async fn allocations(
     allocation::list(&state, &session, &f, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 分配考核站点 (借考, org).

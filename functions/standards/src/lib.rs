@@ -47,6 +47,7 @@ async fn list(
     )
     .await
     .map(axum::Json)
+    .map_err(ApiError::from)
 }
 
 /// 查看标准.
@@ -60,6 +61,7 @@ async fn detail(
     standard::detail(&state, &session, StandardKind::parse(&kind)?, &id)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 新增标准 (培训评价组织, for its own certificates).
@@ -89,6 +91,7 @@ async fn edit(
     standard::edit(&state, &session, StandardKind::parse(&kind)?, &id, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 启用 (`enable`) or 停用 (`disable`).
@@ -108,4 +111,5 @@ async fn set_status(
     standard::set_status(&state, &session, StandardKind::parse(&kind)?, &id, to)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }

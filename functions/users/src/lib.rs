@@ -9,6 +9,7 @@ use vslc_accounts::manage::{
 };
 use vslc_accounts::role::RoleInfo;
 use vslc_accounts::{Role, Session, TenantKind};
+use vslc_http::ApiError;
 use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
@@ -48,6 +49,7 @@ async fn list(
     manage::list(&state, &session, &filter, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 发送验证码 to the phone of the account being created or edited.
@@ -117,6 +119,7 @@ async fn edit(
     manage::edit(&state, &session, &pilots, &id, req)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 删除用户 (only while 停用).
@@ -140,7 +143,10 @@ async fn disable(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<UserView>> {
-    manage::disable(&state, &session, &id).await.map(axum::Json)
+    manage::disable(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 启用.
@@ -152,7 +158,10 @@ async fn enable(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<UserView>> {
-    manage::enable(&state, &session, &id).await.map(axum::Json)
+    manage::enable(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 重置密码: answers the new password once.
@@ -169,6 +178,7 @@ async fn reset_password(
     manage::reset_password(&state, &session, &id)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// The certificates of the school's pilots: a 证书负责人 may lead only these.

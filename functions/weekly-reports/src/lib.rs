@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::routes;
 use vslc_accounts::Session;
+use vslc_http::ApiError;
 use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
@@ -41,7 +42,10 @@ async fn cycle(
     State(state): State<AppState>,
     session: Session,
 ) -> ApiResult<axum::Json<CycleView>> {
-    service::cycle(&state, &session).await.map(axum::Json)
+    service::cycle(&state, &session)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 设置上报周期 (省级管理员): in force when the current period ends.
@@ -55,6 +59,7 @@ async fn set_cycle(
     service::set_cycle(&state, &session, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 提交周报's start: the current period, its deadline, live figures and the
@@ -65,7 +70,10 @@ async fn current(
     State(state): State<AppState>,
     session: Session,
 ) -> ApiResult<axum::Json<CurrentPeriod>> {
-    service::current(&state, &session).await.map(axum::Json)
+    service::current(&state, &session)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 周报列表 (the school's own).
@@ -80,6 +88,7 @@ async fn list(
     service::list(&state, &session, &f, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 提交周报 for the current period: 保存 (未提交) or 提交 (待审核).
@@ -108,6 +117,7 @@ async fn review_list(
     review::list(&state, &session, &f, &page)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 本期提交情况 (province): every school of the province for the period
@@ -119,7 +129,10 @@ async fn overview(
     session: Session,
     Query(q): Query<OverviewQuery>,
 ) -> ApiResult<axum::Json<Overview>> {
-    review::overview(&state, &session, &q).await.map(axum::Json)
+    review::overview(&state, &session, &q)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 查看周报 (province).
@@ -130,7 +143,10 @@ async fn review_get(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<WeeklyReport>> {
-    review::get(&state, &session, &id).await.map(axum::Json)
+    review::get(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 审核通过 (省级管理员).
@@ -141,7 +157,10 @@ async fn approve(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<WeeklyReport>> {
-    review::approve(&state, &session, &id).await.map(axum::Json)
+    review::approve(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 审核退回 with the reason (省级管理员).
@@ -157,6 +176,7 @@ async fn return_report(
     review::return_report(&state, &session, &id, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 查看周报 with its 审核记录.
@@ -167,7 +187,10 @@ async fn get_one(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<WeeklyReport>> {
-    service::get(&state, &session, &id).await.map(axum::Json)
+    service::get(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 编辑 (未提交 / 审核退回, within the period): 保存 or 提交.
@@ -183,6 +206,7 @@ async fn edit(
     service::edit(&state, &session, &id, input)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 删除 (未提交).
@@ -205,7 +229,10 @@ async fn submit(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<WeeklyReport>> {
-    service::submit(&state, &session, &id).await.map(axum::Json)
+    service::submit(&state, &session, &id)
+        .await
+        .map(axum::Json)
+        .map_err(ApiError::from)
 }
 
 /// 撤回 (待审核 → 未提交).
@@ -219,4 +246,5 @@ async fn withdraw(
     service::withdraw(&state, &session, &id)
         .await
         .map(axum::Json)
+        .map_err(ApiError::from)
 }

@@ -217,9 +217,7 @@ async fn export(dir: &std::path::Path) -> anyhow::Result<()> {
     };
     reset_peak();
     let t = Instant::now();
-    let file = vslc_candidates::export::export(&state, &session, Default::default())
-        .await
-        .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let file = vslc_candidates::export::export(&state, &session, Default::default()).await?;
     let secs = t.elapsed().as_secs_f64();
     println!(
         "export: {} rows in {secs:.3} s = {:.0} rows/s, peak RSS {:.0} MB",

@@ -5,8 +5,8 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use vslc_http::ApiError;
 use vslc_ports::AppState;
+use vslc_ports::DomainError;
 use vslc_ports::tenant::Tenant;
 
 use crate::xlsx::{XLSX_CONTENT_TYPE, safe_text};
@@ -116,7 +116,7 @@ pub async fn deliver(
     title: &str,
     rows: usize,
     bytes: Vec<u8>,
-) -> Result<ExportFile, ApiError> {
+) -> Result<ExportFile, DomainError> {
     let stamp = state.clock.now_cst().format("%Y%m%d%H%M%S").to_string();
     let key = format!(
         "exports/{}/{stem}-{}.xlsx",

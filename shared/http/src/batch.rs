@@ -6,6 +6,8 @@ use vslc_ports::domain::RecordId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use vslc_ports::DomainError;
+
 use super::error::ApiError;
 
 pub const MAX_BATCH: usize = 500;
@@ -17,7 +19,7 @@ pub struct BatchIds {
 
 impl BatchIds {
     /// Distinct ids in the order given, 1 to 500 of them.
-    pub fn checked(self) -> Result<Vec<String>, ApiError> {
+    pub fn checked(self) -> Result<Vec<String>, DomainError> {
         let mut seen = std::collections::HashSet::new();
         let ids: Vec<String> = self
             .ids
@@ -26,10 +28,10 @@ impl BatchIds {
             .filter(|id| seen.insert(id.clone()))
             .collect();
         if ids.is_empty() {
-            return Err(ApiError::invalid("NO_SELECTION", "请至少选择一条数据"));
+            return Err(DomainError::invalid("NO_SELECTION", "请至少选择一条数据"));
         }
         if ids.len() > MAX_BATCH {
-            return Err(ApiError::invalid(
+            return Err(DomainError::invalid(
                 "TOO_MANY",
                 format!("一次最多处理 {MAX_BATCH} 条数据"),
             ));
@@ -57,16 +59,18 @@ pub struct BatchOutcome {
     pub results: Vec<ItemOutcome>,
 }
 
-/// Runs `action` for every id, one after another, and reports each.
-/// An internal error on one id is reported for that id; the rest go on.
-pub async fn run_batch<F, Fut>(ids: BatchIds, mut action: F) -> Result<BatchOutcome, ApiError>
+/// Runs `action` for every id, one after another, and reports each with
+/// the code and message its error answers with. An internal error on one
+/// id is logged and reported for that id; the rest go on.
+pub async fn run_batch<F, Fut, E>(ids: BatchIds, mut action: F) -> Result<BatchOutcome, ApiError>
 where
     F: FnMut(String) -> Fut,
-    Fut: Future<Output = Result<(), ApiError>>,
+    Fut: Future<Output = Result<(), E>>,
+    E: Into<ApiError>,
 {
     let mut results = Vec::new();
     for id in ids.checked()? {
-        let r = action(id.clone()).await;
+        let r = action(id.clone()).await.map_err(Into::into);
         results.push(match r {
             Ok(()) => ItemOutcome {
                 id,

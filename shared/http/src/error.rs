@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use vslc_ports::{BlobError, QueueError, TableError};
+use vslc_ports::{BlobError, DomainError, QueueError, TableError};
 
 /// The error body every endpoint answers with.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -102,6 +102,24 @@ impl IntoResponse for ApiError {
             message: self.message.into_owned(),
         };
         (self.status, Json(body)).into_response()
+    }
+}
+
+/// The one mapping of domain errors to answers.
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        let code = e.code();
+        match e {
+            DomainError::Invalid { message, .. } => Self::invalid(code, message),
+            DomainError::Unauthenticated(m) => Self::unauthorized(m),
+            DomainError::Denied(m) => Self::forbidden(m),
+            e @ DomainError::NotFound(_) => Self::new(StatusCode::NOT_FOUND, code, e.to_string()),
+            DomainError::Conflict { message, .. } => Self::conflict(code, message),
+            DomainError::TooMany { message, .. } => {
+                Self::new(StatusCode::TOO_MANY_REQUESTS, code, message)
+            }
+            DomainError::Internal(cause) => Self::internal(cause),
+        }
     }
 }
 

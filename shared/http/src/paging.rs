@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::error::ApiError;
+use vslc_ports::DomainError;
 
 pub const DEFAULT_PAGE_SIZE: usize = 20;
 pub const MAX_PAGE_SIZE: usize = 100;
@@ -20,14 +20,14 @@ pub struct PageParams {
 
 impl PageParams {
     /// (page, page size) after checking the bounds.
-    pub fn resolve(&self) -> Result<(usize, usize), ApiError> {
+    pub fn resolve(&self) -> Result<(usize, usize), DomainError> {
         let page = self.page.unwrap_or(1);
         let size = self.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         if page == 0 {
-            return Err(ApiError::invalid("BAD_PAGE", "页码须从 1 开始"));
+            return Err(DomainError::invalid("BAD_PAGE", "页码须从 1 开始"));
         }
         if size == 0 || size > MAX_PAGE_SIZE {
-            return Err(ApiError::invalid(
+            return Err(DomainError::invalid(
                 "BAD_PAGE_SIZE",
                 format!("每页条数须在 1 到 {MAX_PAGE_SIZE} 之间"),
             ));
@@ -47,7 +47,7 @@ pub struct Paged<T> {
 
 impl<T> Paged<T> {
     /// Cuts one page out of every matching row (already filtered and sorted).
-    pub fn of(all: Vec<T>, params: &PageParams) -> Result<Self, ApiError> {
+    pub fn of(all: Vec<T>, params: &PageParams) -> Result<Self, DomainError> {
         let (page, page_size) = params.resolve()?;
         let total = all.len();
         let items = all

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use vslc_http::ApiError;
 use vslc_ports::Caller;
+use vslc_ports::DomainError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -51,10 +51,10 @@ pub struct ReturnInput {
 
 impl ReturnInput {
     /// The reason, trimmed: required, at most 500 characters.
-    pub fn checked(&self) -> Result<&str, ApiError> {
+    pub fn checked(&self) -> Result<&str, DomainError> {
         let reason = self.reason.trim();
         if reason.is_empty() || reason.chars().count() > 500 {
-            return Err(ApiError::invalid(
+            return Err(DomainError::invalid(
                 "BAD_REASON",
                 "请填写退回原因（不超过500个字符）",
             ));

@@ -432,7 +432,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     for (tenant, school) in schools() {
         school::put(state, &tenant, &school)
             .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .map_err(anyhow::Error::from)?;
     }
     for s in standards(
         &certs,
@@ -440,7 +440,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     ) {
         standard::put(state, &s)
             .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .map_err(anyhow::Error::from)?;
     }
     let year = state
         .clock
