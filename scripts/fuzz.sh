@@ -5,7 +5,7 @@
 # Needs a nightly toolchain (`rustup toolchain list`); installs cargo-fuzz if
 # missing. New inputs that reach new code are kept in fuzz/corpus/<target>
 # (commit the ones worth keeping); crashes land in fuzz/artifacts/<target>.
-# `cargo test` replays the committed corpus on stable (shared/tests/fuzz_corpus.rs).
+# `cargo test` replays the committed corpus on stable (shared/app/tests/fuzz_corpus.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-60}"
