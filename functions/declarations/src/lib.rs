@@ -28,6 +28,17 @@ pub const AREA: Area = Area {
     title: "证书试点申报",
 };
 
+vslc_review::handlers! {
+    tag = "declarations", session = Session, record = Declaration;
+    /// 审核通过: the 市级审核员 passes 待市级审核 on to the province; the
+    /// 省级管理员 approves 待初审 with 审核人数.
+    approve "/review/{id}/approve" (ApproveInput) => review::approve;
+    /// 审核退回 with the reason (the reviewer of the current step).
+    return_declaration "/review/{id}/return" (ReturnInput) => review::return_declaration;
+    /// 提交 (未提交 / 审核退回).
+    submit "/{id}/submit" => service::submit;
+}
+
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
         .routes(routes!(plans, create_plan))
@@ -200,39 +211,6 @@ async fn review_get(
         .map_err(ApiError::from)
 }
 
-/// 审核通过: the 市级审核员 passes 待市级审核 on to the province; the
-/// 省级管理员 approves 待初审 with 审核人数.
-#[utoipa::path(post, path = "/review/{id}/approve", tag = "declarations", params(("id" = String, Path)), request_body = ApproveInput,
-    responses((status = 200, body = Declaration), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn approve(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-    Json(input): Json<ApproveInput>,
-) -> ApiResult<axum::Json<Declaration>> {
-    review::approve(&state, &session, &id, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 审核退回 with the reason (the reviewer of the current step).
-#[utoipa::path(post, path = "/review/{id}/return", tag = "declarations", params(("id" = String, Path)), request_body = ReturnInput,
-    responses((status = 200, body = Declaration), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn return_declaration(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-    Json(input): Json<ReturnInput>,
-) -> ApiResult<axum::Json<Declaration>> {
-    review::return_declaration(&state, &session, &id, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
 /// 查看试点申报: school information, contacts, lines and 审核记录.
 #[utoipa::path(get, path = "/{id}", tag = "declarations", params(("id" = String, Path)),
     responses((status = 200, body = DeclarationDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
@@ -273,18 +251,4 @@ async fn delete(
 ) -> ApiResult<StatusCode> {
     service::delete(&state, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// 提交 (未提交 / 审核退回).
-#[utoipa::path(post, path = "/{id}/submit", tag = "declarations", params(("id" = String, Path)),
-    responses((status = 200, body = Declaration), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn submit(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<Declaration>> {
-    service::submit(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
 }

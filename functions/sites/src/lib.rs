@@ -27,6 +27,18 @@ pub const AREA: Area = Area {
     title: "考核站点",
 };
 
+vslc_review::handlers! {
+    tag = "sites", session = Session, record = Site;
+    /// 提交 (未提交 / 审核退回 → 待审核).
+    submit "/{id}/submit" => service::submit;
+    /// 撤销 (待审核 → 未提交).
+    withdraw "/{id}/withdraw" => service::withdraw;
+    /// 审核通过 (org).
+    approve "/review/{id}/approve" => review::approve;
+    /// 审核退回 with the reason (org).
+    return_site "/review/{id}/return" (ReturnInput) => review::return_site;
+}
+
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
         .routes(routes!(list, create))
@@ -153,34 +165,6 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// 提交 (未提交 / 审核退回 → 待审核).
-#[utoipa::path(post, path = "/{id}/submit", tag = "sites", params(("id" = String, Path)),
-    responses((status = 200, body = Site), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn submit(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<Site>> {
-    service::submit(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 撤销 (待审核 → 未提交).
-#[utoipa::path(post, path = "/{id}/withdraw", tag = "sites", params(("id" = String, Path)),
-    responses((status = 200, body = Site), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn withdraw(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<Site>> {
-    service::withdraw(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
 /// 考核站点审核列表 (org): submitted sites of its certificates.
 #[utoipa::path(get, path = "/review", tag = "sites", params(SiteFilter, PageParams),
     responses((status = 200, body = Paged<Site>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
@@ -205,36 +189,6 @@ async fn review_get(
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Site>> {
     review::get(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 审核通过 (org).
-#[utoipa::path(post, path = "/review/{id}/approve", tag = "sites", params(("id" = String, Path)),
-    responses((status = 200, body = Site), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn approve(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<Site>> {
-    review::approve(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 审核退回 with the reason (org).
-#[utoipa::path(post, path = "/review/{id}/return", tag = "sites", params(("id" = String, Path)), request_body = ReturnInput,
-    responses((status = 200, body = Site), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn return_site(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-    Json(input): Json<ReturnInput>,
-) -> ApiResult<axum::Json<Site>> {
-    review::return_site(&state, &session, &id, input)
         .await
         .map(axum::Json)
         .map_err(ApiError::from)

@@ -20,6 +20,18 @@ pub const AREA: Area = Area {
     title: "周报管理",
 };
 
+vslc_review::handlers! {
+    tag = "weekly-reports", session = Session, record = WeeklyReport;
+    /// 审核通过 (省级管理员).
+    approve "/review/{id}/approve" => review::approve;
+    /// 审核退回 with the reason (省级管理员).
+    return_report "/review/{id}/return" (ReturnInput) => review::return_report;
+    /// 提交 (未提交 / 审核退回 → 待审核) before the next period starts.
+    submit "/{id}/submit" => service::submit;
+    /// 撤回 (待审核 → 未提交).
+    withdraw "/{id}/withdraw" => service::withdraw;
+}
+
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
         .routes(routes!(cycle, set_cycle))
@@ -149,36 +161,6 @@ async fn review_get(
         .map_err(ApiError::from)
 }
 
-/// 审核通过 (省级管理员).
-#[utoipa::path(post, path = "/review/{id}/approve", tag = "weekly-reports", params(("id" = String, Path)),
-    responses((status = 200, body = WeeklyReport), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn approve(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<WeeklyReport>> {
-    review::approve(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 审核退回 with the reason (省级管理员).
-#[utoipa::path(post, path = "/review/{id}/return", tag = "weekly-reports", params(("id" = String, Path)), request_body = ReturnInput,
-    responses((status = 200, body = WeeklyReport), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn return_report(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-    Json(input): Json<ReturnInput>,
-) -> ApiResult<axum::Json<WeeklyReport>> {
-    review::return_report(&state, &session, &id, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
 /// 查看周报 with its 审核记录.
 #[utoipa::path(get, path = "/{id}", tag = "weekly-reports", params(("id" = String, Path)),
     responses((status = 200, body = WeeklyReport), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
@@ -219,32 +201,4 @@ async fn delete(
 ) -> ApiResult<StatusCode> {
     service::delete(&state, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// 提交 (未提交 / 审核退回 → 待审核) before the next period starts.
-#[utoipa::path(post, path = "/{id}/submit", tag = "weekly-reports", params(("id" = String, Path)),
-    responses((status = 200, body = WeeklyReport), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn submit(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<WeeklyReport>> {
-    service::submit(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 撤回 (待审核 → 未提交).
-#[utoipa::path(post, path = "/{id}/withdraw", tag = "weekly-reports", params(("id" = String, Path)),
-    responses((status = 200, body = WeeklyReport), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn withdraw(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<WeeklyReport>> {
-    service::withdraw(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
 }
