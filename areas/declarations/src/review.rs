@@ -13,33 +13,13 @@ use vslc_catalogue::pilot::{Pilot, PilotLevel};
 use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::table::{Condition, Index, Key, Query, TableExt, TxOp, Update, from_item};
-use vslc_review::log::{ReturnInput, ReviewRecord};
-use vslc_review::{ReviewStatus, Reviewed, Step};
+use vslc_ports::table::{Condition, TableExt, TxOp, Update};
+use vslc_review::Step;
+use vslc_review::log::ReturnInput;
+use vslc_review::workflow::{opened, queue};
 
-impl ReviewStatus for DeclarationStatus {
-    fn label(self) -> &'static str {
-        DeclarationStatus::label(self)
-    }
-}
-
-/// A declaration goes through the review workflow, keeping its 审核记录.
-impl Reviewed for Declaration {
-    type Status = DeclarationStatus;
-    const NOUN: &'static str = "试点申报";
-    fn key(&self) -> Key {
-        Declaration::key(&self.school(), &self.id)
-    }
-    fn version(&self) -> u64 {
-        self.version
-    }
-    fn status(&self) -> DeclarationStatus {
-        self.status
-    }
-    fn history(&self) -> Option<&[ReviewRecord]> {
-        Some(&self.history)
-    }
-}
+vslc_review::reviewed!(Declaration: DeclarationStatus, "试点申报",
+    key = |d| Declaration::key(&d.school(), &d.id), history = |d| Some(&d.history));
 
 use DeclarationStatus::{Approved, CityPending, Draft, Pending, Returned};
 
@@ -49,10 +29,10 @@ const PROVINCE_STEP: &str = "省级管理员只能审核“待初审”的申报
 
 /// 提交 (school) of a plan with 地市级教育局审批: → 待市级审核.
 pub const SUBMIT_TO_CITY: Step<DeclarationStatus> =
-    Step::new("提交", &[Draft, Returned], CityPending, SUBMITTABLE);
+    Step::new("提交", &[Draft, Returned], CityPending, SUBMITTABLE).stamping("submittedAt");
 /// 提交 (school) of a plan without: straight to the province, 待初审.
 pub const SUBMIT: Step<DeclarationStatus> =
-    Step::new("提交", &[Draft, Returned], Pending, SUBMITTABLE);
+    Step::new("提交", &[Draft, Returned], Pending, SUBMITTABLE).stamping("submittedAt");
 /// 市级审核通过 (市级审核员): 待市级审核 → 待初审.
 pub const CITY_APPROVE: Step<DeclarationStatus> =
     Step::new("市级审核通过", &[CityPending], Pending, CITY_STEP);
@@ -96,18 +76,7 @@ pub async fn of_province(
     state: &AppState,
     province_id: &str,
 ) -> Result<Vec<Declaration>, DomainError> {
-    let mut rows: Vec<Declaration> = state
-        .table
-        .query_all(Query::index(
-            Index::Gsi1,
-            Declaration::province_index(province_id),
-        ))
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect::<Result<_, _>>()?;
-    rows.retain(|d| d.status != DeclarationStatus::Draft);
-    Ok(rows)
+    queue(&*state.table, Declaration::province_index(province_id)).await
 }
 
 pub async fn list(
@@ -127,17 +96,11 @@ pub async fn list(
 /// looks missing.
 async fn load(state: &AppState, session: &Session, id: &str) -> Result<Declaration, DomainError> {
     let province = session.require_kind(TenantKind::Province)?;
-    let missing = || DomainError::not_found("试点申报");
-    let school = Declaration::school_of_id(id).ok_or_else(missing)?;
-    let d: Declaration = state
-        .table
-        .get_as(&Declaration::key(&school, id))
-        .await?
-        .ok_or_else(missing)?;
-    if d.province_id != province.id || d.status == DeclarationStatus::Draft {
-        return Err(missing());
-    }
-    Ok(d)
+    let key = Declaration::school_of_id(id).map(|school| Declaration::key(&school, id));
+    opened(&*state.table, key, |d: &Declaration| {
+        d.province_id == province.id
+    })
+    .await
 }
 
 pub async fn get(
@@ -219,13 +182,11 @@ pub async fn approve(
     // concurrent approval of another level makes this one retry.
     for _ in 0..5 {
         let d = load(state, session, id).await?;
+        if step.to == DeclarationStatus::Pending {
+            return step.take(state, session, &d).await;
+        }
         step.check(&d)?;
         let now = state.clock.now_text();
-        if step.to == DeclarationStatus::Pending {
-            return step
-                .apply(&*state.table, session, &d, now, None, Update::new())
-                .await;
-        }
         let (majors, total) = approved(&d, &input)?;
         let extra = Update::new()
             .set_json("majors", &majors)?
@@ -309,13 +270,6 @@ pub async fn return_declaration(
     let [_, step] = steps_for(session)?;
     let reason = input.checked()?;
     let d = load(state, session, id).await?;
-    step.apply(
-        &*state.table,
-        session,
-        &d,
-        state.clock.now_text(),
-        Some(reason),
-        Update::new(),
-    )
-    .await
+    step.take_with(state, session, &d, Some(reason), Update::new())
+        .await
 }

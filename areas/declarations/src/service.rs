@@ -432,22 +432,6 @@ async fn submittable(state: &AppState, d: &Declaration) -> Result<(), DomainErro
     Ok(())
 }
 
-/// The write of 提交, after the edit's own attributes.
-fn submit_update(
-    session: &Session,
-    d: &Declaration,
-    now: String,
-    edit: Update,
-) -> Result<Update, DomainError> {
-    review::submit_step(d.city_review).update(
-        d,
-        session,
-        now.clone(),
-        None,
-        edit.set("submittedAt", now),
-    )
-}
-
 /// 编辑 (未提交 / 审核退回): 保存 or 保存并提交. Certificate and level stay.
 pub async fn edit(
     state: &AppState,
@@ -479,7 +463,8 @@ pub async fn edit(
         .set_json("description", &l.description)?;
     if input.submit {
         submittable(state, &d).await?;
-        update = submit_update(session, &d, state.clock.now_text(), update)?;
+        let step = review::submit_step(d.city_review);
+        update = step.update(&d, session, state.clock.now_text(), None, update)?;
     }
     save(state, &d, update).await
 }
@@ -494,10 +479,7 @@ pub async fn submit(
     let step = review::submit_step(d.city_review);
     step.check(&d)?;
     submittable(state, &d).await?;
-    let now = state.clock.now_text();
-    let extra = Update::new().set("submittedAt", now.clone());
-    step.apply(&*state.table, session, &d, now, None, extra)
-        .await
+    step.take(state, session, &d).await
 }
 
 /// 删除 a draft, with its uniqueness guard (a declaration the province has

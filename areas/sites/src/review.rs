@@ -7,36 +7,17 @@ use vslc_accounts::{Session, TenantKind};
 use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::table::{Index, Key, Query, TableExt, Update, from_item};
+use vslc_ports::table::Update;
 use vslc_ports::tenant::org_index;
-use vslc_review::{ReviewRecord, ReviewStatus, Reviewed, Step};
+use vslc_review::Step;
+use vslc_review::workflow::{opened, queue};
 
 pub use vslc_review::log::ReturnInput;
 
-impl ReviewStatus for SiteStatus {
-    fn label(self) -> &'static str {
-        SiteStatus::label(self)
-    }
-}
-
-/// A site goes through the review workflow; it keeps no 审核记录 (the last
-/// decision is on the site: reviewedAt, reviewedBy, reviewReason).
-impl Reviewed for Site {
-    type Status = SiteStatus;
-    const NOUN: &'static str = "考核站点";
-    fn key(&self) -> Key {
-        Site::key(&self.school(), &self.id)
-    }
-    fn version(&self) -> u64 {
-        self.version
-    }
-    fn status(&self) -> SiteStatus {
-        self.status
-    }
-    fn history(&self) -> Option<&[ReviewRecord]> {
-        None
-    }
-}
+// A site keeps no 审核记录: the last decision is on the site (reviewedAt,
+// reviewedBy, reviewReason).
+vslc_review::reviewed!(Site: SiteStatus, "考核站点",
+    key = |s| Site::key(&s.school(), &s.id), history = |_| None);
 
 use SiteStatus::{Approved, Draft, Pending, Returned};
 
@@ -46,7 +27,8 @@ pub const SUBMIT: Step<SiteStatus> = Step::new(
     &[Draft, Returned],
     Pending,
     "只有未提交、审核退回的考核站点可以提交",
-);
+)
+.stamping("submittedAt");
 /// 撤销 (school): 待审核 → 未提交, before the org decides.
 pub const WITHDRAW: Step<SiteStatus> = Step::new(
     "撤销",
@@ -61,24 +43,20 @@ pub const APPROVE: Step<SiteStatus> = Step::new(
     Approved,
     "只有待审核的考核站点可以审核",
 )
-.clearing_reason();
+.clearing_reason()
+.stamping("reviewedAt");
 /// 审核退回 (org), with the reason.
 pub const RETURN: Step<SiteStatus> = Step::new(
     "审核退回",
     &[Pending],
     Returned,
     "只有待审核的考核站点可以审核",
-);
+)
+.stamping("reviewedAt");
 
 /// Every submitted site of the org's certificates.
 pub async fn of_org(state: &AppState, org_id: &str) -> Result<Vec<Site>, DomainError> {
-    let items = state
-        .table
-        .query_all(Query::index(Index::Gsi1, org_index(org_id, "SITES")))
-        .await?;
-    let mut sites: Vec<Site> = items.into_iter().map(from_item).collect::<Result<_, _>>()?;
-    sites.retain(|s| s.status != SiteStatus::Draft);
-    Ok(sites)
+    queue(&*state.table, org_index(org_id, "SITES")).await
 }
 
 pub async fn list(
@@ -103,23 +81,15 @@ pub async fn list(
 /// A submitted site of the org's certificates; anything else looks missing.
 pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
-    let missing = || DomainError::not_found("考核站点");
-    let school = Site::school_of_id(id).ok_or_else(missing)?;
-    let site: Site = state
-        .table
-        .get_as(&Site::key(&school, id))
-        .await?
-        .ok_or_else(missing)?;
-    if site.org_id != org.id || site.status == SiteStatus::Draft {
-        return Err(missing());
-    }
-    Ok(site)
+    let key = Site::school_of_id(id).map(|school| Site::key(&school, id));
+    opened(&*state.table, key, |s: &Site| s.org_id == org.id).await
 }
 
 /// 审核通过 (org).
 pub async fn approve(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
     let s = get(state, session, id).await?;
-    decide(state, session, &s, APPROVE, None).await
+    let by = Update::new().set("reviewedBy", session.name.clone());
+    APPROVE.take_with(state, session, &s, None, by).await
 }
 
 /// 审核退回, with the reason the school reads.
@@ -131,21 +101,6 @@ pub async fn return_site(
 ) -> Result<Site, DomainError> {
     let reason = input.checked()?;
     let s = get(state, session, id).await?;
-    decide(state, session, &s, RETURN, Some(reason)).await
-}
-
-/// The org's decision, with who decided and when (a site keeps no 审核记录).
-async fn decide(
-    state: &AppState,
-    session: &Session,
-    s: &Site,
-    step: Step<SiteStatus>,
-    reason: Option<&str>,
-) -> Result<Site, DomainError> {
-    let now = state.clock.now_text();
-    let extra = Update::new()
-        .set("reviewedAt", now.clone())
-        .set("reviewedBy", session.name.clone());
-    step.apply(&*state.table, session, s, now, reason, extra)
-        .await
+    let by = Update::new().set("reviewedBy", session.name.clone());
+    RETURN.take_with(state, session, &s, Some(reason), by).await
 }

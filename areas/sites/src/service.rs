@@ -273,14 +273,7 @@ pub async fn edit(
         .set("equipment", d.equipment)
         .set_json("standards", &d.standards)?;
     if input.submit {
-        let now = state.clock.now_text();
-        update = review::SUBMIT.update(
-            &s,
-            session,
-            now.clone(),
-            None,
-            update.set("submittedAt", now),
-        )?;
+        update = review::SUBMIT.update(&s, session, state.clock.now_text(), None, update)?;
     }
     save(state, &s, update).await
 }
@@ -288,26 +281,13 @@ pub async fn edit(
 /// 提交 (未提交 / 审核退回 → 待审核).
 pub async fn submit(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
     let s = own(state, session.school_exam_writer()?, id).await?;
-    let now = state.clock.now_text();
-    let extra = Update::new().set("submittedAt", now.clone());
-    review::SUBMIT
-        .apply(&*state.table, session, &s, now, None, extra)
-        .await
+    review::SUBMIT.take(state, session, &s).await
 }
 
 /// 撤销 (待审核 → 未提交), before the org reviews it.
 pub async fn withdraw(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
     let s = own(state, session.school_exam_writer()?, id).await?;
-    review::WITHDRAW
-        .apply(
-            &*state.table,
-            session,
-            &s,
-            state.clock.now_text(),
-            None,
-            Update::new(),
-        )
-        .await
+    review::WITHDRAW.take(state, session, &s).await
 }
 
 /// 删除 (未提交 / 审核退回), with its uniqueness guard.

@@ -13,33 +13,13 @@ use vslc_catalogue::school;
 use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::table::{Index, Key, Query, TableExt, Update};
-use vslc_review::log::{ReturnInput, ReviewRecord};
-use vslc_review::{ReviewStatus, Reviewed, Step};
+use vslc_ports::table::{Index, Query, TableExt, Update};
+use vslc_review::Step;
+use vslc_review::log::ReturnInput;
+use vslc_review::workflow::{opened, queue};
 
-impl ReviewStatus for ReportStatus {
-    fn label(self) -> &'static str {
-        ReportStatus::label(self)
-    }
-}
-
-/// A report goes through the review workflow, keeping its 审核记录.
-impl Reviewed for WeeklyReport {
-    type Status = ReportStatus;
-    const NOUN: &'static str = "周报";
-    fn key(&self) -> Key {
-        WeeklyReport::key(&self.school(), &self.period.id())
-    }
-    fn version(&self) -> u64 {
-        self.version
-    }
-    fn status(&self) -> ReportStatus {
-        self.status
-    }
-    fn history(&self) -> Option<&[ReviewRecord]> {
-        Some(&self.history)
-    }
-}
+vslc_review::reviewed!(WeeklyReport: ReportStatus, "周报",
+    key = |r| WeeklyReport::key(&r.school(), &r.period.id()), history = |r| Some(&r.history));
 
 use ReportStatus::{Approved, Draft, Pending, Returned};
 
@@ -49,7 +29,8 @@ pub const SUBMIT: Step<ReportStatus> = Step::new(
     &[Draft, Returned],
     Pending,
     "只有未提交、审核退回的周报可以提交",
-);
+)
+.stamping("submittedAt");
 /// 撤回 (school): 待审核 → 未提交, before review and within the period.
 pub const WITHDRAW: Step<ReportStatus> =
     Step::new("撤回", &[Pending], Draft, "只有待审核的周报可以撤回");
@@ -65,15 +46,7 @@ pub async fn of_province(
     state: &AppState,
     province_id: &str,
 ) -> Result<Vec<WeeklyReport>, DomainError> {
-    let mut rows: Vec<WeeklyReport> = state
-        .table
-        .query_all_as(Query::index(
-            Index::Gsi1,
-            WeeklyReport::province_index(province_id),
-        ))
-        .await?;
-    rows.retain(|r| r.status != ReportStatus::Draft);
-    Ok(rows)
+    queue(&*state.table, WeeklyReport::province_index(province_id)).await
 }
 
 pub async fn list(
@@ -97,17 +70,11 @@ pub async fn get(
     id: &str,
 ) -> Result<WeeklyReport, DomainError> {
     let province = session.require_kind(TenantKind::Province)?;
-    let missing = || DomainError::not_found("周报");
-    let (school, period) = WeeklyReport::parse_id(id).ok_or_else(missing)?;
-    let r: WeeklyReport = state
-        .table
-        .get_as(&WeeklyReport::key(&school, period))
-        .await?
-        .ok_or_else(missing)?;
-    if r.province_id != province.id || r.status == ReportStatus::Draft {
-        return Err(missing());
-    }
-    Ok(r)
+    let key = WeeklyReport::parse_id(id).map(|(school, period)| WeeklyReport::key(&school, period));
+    opened(&*state.table, key, |r: &WeeklyReport| {
+        r.province_id == province.id
+    })
+    .await
 }
 
 /// A report the 省级管理员 decides on.
@@ -127,16 +94,7 @@ pub async fn approve(
     id: &str,
 ) -> Result<WeeklyReport, DomainError> {
     let r = decided(state, session, id).await?;
-    APPROVE
-        .apply(
-            &*state.table,
-            session,
-            &r,
-            state.clock.now_text(),
-            None,
-            Update::new(),
-        )
-        .await
+    APPROVE.take(state, session, &r).await
 }
 
 /// 审核退回 with the reason; the school may edit and resubmit it within
@@ -150,14 +108,7 @@ pub async fn return_report(
     let reason = input.checked()?;
     let r = decided(state, session, id).await?;
     RETURN
-        .apply(
-            &*state.table,
-            session,
-            &r,
-            state.clock.now_text(),
-            Some(reason),
-            Update::new(),
-        )
+        .take_with(state, session, &r, Some(reason), Update::new())
         .await
 }
 

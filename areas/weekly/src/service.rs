@@ -358,16 +358,6 @@ fn editable(r: &WeeklyReport) -> bool {
     matches!(r.status, ReportStatus::Draft | ReportStatus::Returned)
 }
 
-/// The write of 提交, after the edit's own attributes.
-fn submit_update(
-    session: &Session,
-    r: &WeeklyReport,
-    at: String,
-    edit: Update,
-) -> Result<Update, DomainError> {
-    review::SUBMIT.update(r, session, at.clone(), None, edit.set("submittedAt", at))
-}
-
 /// 编辑 (未提交 / 审核退回) before the period ends: 保存 or 提交.
 pub async fn edit(
     state: &AppState,
@@ -390,7 +380,7 @@ pub async fn edit(
         .set_json("content", &content(&input)?)?
         .set_json("figures", &input.figures)?;
     if input.submit {
-        update = submit_update(session, &r, state.clock.now_text(), update)?;
+        update = review::SUBMIT.update(&r, session, state.clock.now_text(), None, update)?;
     }
     save(state, &r, update).await
 }
@@ -406,11 +396,7 @@ pub async fn submit(
     if r.period.has_ended(state.clock.now_local()) {
         return Err(too_late());
     }
-    let now = state.clock.now_text();
-    let extra = Update::new().set("submittedAt", now.clone());
-    review::SUBMIT
-        .apply(&*state.table, session, &r, now, None, extra)
-        .await
+    review::SUBMIT.take(state, session, &r).await
 }
 
 /// 撤回 (待审核 → 未提交), before review and before the period ends (a
@@ -428,16 +414,7 @@ pub async fn withdraw(
             "提交时间已过，该周报目前不能撤回",
         ));
     }
-    review::WITHDRAW
-        .apply(
-            &*state.table,
-            session,
-            &r,
-            state.clock.now_text(),
-            None,
-            Update::new(),
-        )
-        .await
+    review::WITHDRAW.take(state, session, &r).await
 }
 
 /// 删除 (未提交).

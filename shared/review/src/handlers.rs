@@ -7,8 +7,8 @@
 use vslc_http::{ApiError, ApiResult};
 use vslc_ports::DomainError;
 
-/// What the generated handlers name (so the calling crate needs none of it
-/// in scope).
+/// What the generated handlers and `reviewed!` name (so the calling crate
+/// needs none of it in scope).
 #[doc(hidden)]
 pub mod rt {
     pub use axum::Json as Body;
@@ -16,6 +16,7 @@ pub mod rt {
     pub use vslc_http::{ApiResult, ErrorBody, Json, Path};
     pub use vslc_ports::AppState;
     pub use vslc_ports::domain::RecordId;
+    pub use vslc_ports::table::Key;
 }
 
 /// A step's outcome as the response: the record afterwards (200), or the

@@ -17,9 +17,9 @@
 use serde::de::DeserializeOwned;
 
 use crate::log::{ReviewRecord, appended};
-use vslc_ports::Caller;
 use vslc_ports::DomainError;
-use vslc_ports::table::{Key, Table, TableExt, Update};
+use vslc_ports::table::{Index, Key, Query, Table, TableExt, Update};
+use vslc_ports::{AppState, Caller};
 
 /// The stored attribute of the status.
 pub const STATUS: &str = "status";
@@ -32,10 +32,15 @@ pub const REASON: &str = "reviewReason";
 pub trait ReviewStatus: Copy + PartialEq + Send + Sync + 'static {
     /// The Chinese label, which is also the stored value.
     fn label(self) -> &'static str;
+
+    /// 未提交: the owner's own, which no counterpart sees.
+    fn is_draft(self) -> bool {
+        self.label() == "未提交"
+    }
 }
 
 /// A record that goes through review: what the workflow reads of it.
-pub trait Reviewed: DeserializeOwned + Send + Sync {
+pub trait Reviewed: DeserializeOwned + Send + Sync + 'static {
     type Status: ReviewStatus;
     /// How a refusal names the record: 考核站点, 试点申报, 周报.
     const NOUN: &'static str;
@@ -46,6 +51,70 @@ pub trait Reviewed: DeserializeOwned + Send + Sync {
     fn status(&self) -> Self::Status;
     /// Its 审核记录, or `None` for a record that keeps none (考核站点).
     fn history(&self) -> Option<&[ReviewRecord]>;
+}
+
+/// The counterpart's review list (审核列表): the records on its index
+/// (`Gsi1` partition `index`), drafts left out — they stay their owner's.
+pub async fn queue<R: Reviewed>(table: &dyn Table, index: String) -> Result<Vec<R>, DomainError> {
+    let mut rows: Vec<R> = table.query_all_as(Query::index(Index::Gsi1, index)).await?;
+    rows.retain(|r| !r.status().is_draft());
+    Ok(rows)
+}
+
+/// The record a counterpart opens to review: the one at `key` (`None` when
+/// the id names no record), if it is `theirs` and not a draft; anything
+/// else looks missing (404 “{NOUN}不存在或无权访问”).
+pub async fn opened<R: Reviewed>(
+    table: &dyn Table,
+    key: Option<Key>,
+    theirs: impl FnOnce(&R) -> bool,
+) -> Result<R, DomainError> {
+    let missing = || DomainError::not_found(R::NOUN);
+    let r: R = table
+        .get_as(&key.ok_or_else(missing)?)
+        .await?
+        .ok_or_else(missing)?;
+    if r.status().is_draft() || !theirs(&r) {
+        return Err(missing());
+    }
+    Ok(r)
+}
+
+/// Implements [`Reviewed`] for a record with `status` and `version` fields,
+/// and [`ReviewStatus`] for its status (by its inherent `label`):
+///
+/// ```ignore
+/// vslc_review::reviewed!(Site: SiteStatus, "考核站点",
+///     key = |s| Site::key(&s.school(), &s.id), history = |_| None);
+/// ```
+#[macro_export]
+macro_rules! reviewed {
+    ($record:ident: $status:ident, $noun:tt, key = |$k:ident| $key:expr, history = |$h:pat_param| $history:expr) => {
+        impl $crate::ReviewStatus for $status {
+            fn label(self) -> &'static str {
+                $status::label(self)
+            }
+        }
+
+        impl $crate::Reviewed for $record {
+            type Status = $status;
+            const NOUN: &'static str = $noun;
+            fn key(&self) -> $crate::handlers::rt::Key {
+                let $k = self;
+                $key
+            }
+            fn version(&self) -> u64 {
+                self.version
+            }
+            fn status(&self) -> $status {
+                self.status
+            }
+            fn history(&self) -> Option<&[$crate::ReviewRecord]> {
+                let $h = self;
+                $history
+            }
+        }
+    };
 }
 
 /// One transition of a record's workflow: a row of the area's transitions
@@ -64,6 +133,8 @@ pub struct Step<S: 'static> {
     pub refused: &'static str,
     /// An approval: the last 退回原因 goes.
     pub clears_reason: bool,
+    /// The attribute that takes the step's time (submittedAt, reviewedAt).
+    pub stamp: Option<&'static str>,
 }
 
 impl<S: ReviewStatus> Step<S> {
@@ -80,7 +151,14 @@ impl<S: ReviewStatus> Step<S> {
             to,
             refused,
             clears_reason: false,
+            stamp: None,
         }
+    }
+
+    /// The same step, writing its time to `attribute` as well.
+    pub const fn stamping(mut self, attribute: &'static str) -> Self {
+        self.stamp = Some(attribute);
+        self
     }
 
     /// The same step, clearing the last 退回原因 (审核通过).
@@ -118,9 +196,9 @@ impl<S: ReviewStatus> Step<S> {
         }
     }
 
-    /// The write of the step, after `extra` (the area's own attributes,
-    /// such as submittedAt): the new status, the 审核记录 appended, the
-    /// 退回原因 set (退回) or cleared (通过).
+    /// The write of the step, after `extra` (the area's own attributes, or
+    /// an edit's): the new status, its time stamped, the 审核记录 appended,
+    /// the 退回原因 set (退回) or cleared (通过).
     pub fn update<R: Reviewed<Status = S>>(
         &self,
         r: &R,
@@ -130,6 +208,9 @@ impl<S: ReviewStatus> Step<S> {
         extra: Update,
     ) -> Result<Update, DomainError> {
         let mut update = extra.set(STATUS, self.to.label());
+        if let Some(stamp) = self.stamp {
+            update = update.set(stamp, at.clone());
+        }
         if let Some(reason) = reason {
             update = update.set(REASON, reason);
         } else if self.clears_reason {
@@ -159,6 +240,30 @@ impl<S: ReviewStatus> Step<S> {
             .update_versioned(&r.key(), r.version(), update)
             .await?)
     }
+
+    /// Takes the step now, writing nothing of the area's own.
+    pub async fn take<R: Reviewed<Status = S>>(
+        &self,
+        state: &AppState,
+        caller: &Caller,
+        r: &R,
+    ) -> Result<R, DomainError> {
+        self.take_with(state, caller, r, None, Update::new()).await
+    }
+
+    /// Takes the step now, with the 退回原因 or the area's own attributes.
+    pub async fn take_with<R: Reviewed<Status = S>>(
+        &self,
+        state: &AppState,
+        caller: &Caller,
+        r: &R,
+        reason: Option<&str>,
+        extra: Update,
+    ) -> Result<R, DomainError> {
+        let at = state.clock.now_text();
+        self.apply(&*state.table, caller, r, at, reason, extra)
+            .await
+    }
 }
 
 #[cfg(test)]
@@ -177,27 +282,20 @@ mod tests {
     };
     use vslc_ports::tenant::{Tenant, TenantKind};
 
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    /// The states of a test record: stored as their labels.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     enum Status {
-        #[serde(rename = "未提交")]
         Draft,
-        #[serde(rename = "待审核")]
         Pending,
-        #[serde(rename = "审核通过")]
         Approved,
-        #[serde(rename = "审核退回")]
         Returned,
     }
     use Status::*;
+    const STATES: [Status; 4] = [Draft, Pending, Approved, Returned];
 
     impl ReviewStatus for Status {
         fn label(self) -> &'static str {
-            match self {
-                Draft => "未提交",
-                Pending => "待审核",
-                Approved => "审核通过",
-                Returned => "审核退回",
-            }
+            ["未提交", "待审核", "审核通过", "审核退回"][self as usize]
         }
     }
 
@@ -205,9 +303,11 @@ mod tests {
     #[serde(rename_all = "camelCase")]
     struct Report {
         id: String,
-        status: Status,
+        status: String,
         #[serde(default)]
         review_reason: Option<String>,
+        #[serde(default)]
+        submitted_at: Option<String>,
         #[serde(default)]
         history: Vec<ReviewRecord>,
         version: u64,
@@ -223,7 +323,7 @@ mod tests {
             self.version
         }
         fn status(&self) -> Status {
-            self.status
+            *STATES.iter().find(|s| s.label() == self.status).unwrap()
         }
         fn history(&self) -> Option<&[ReviewRecord]> {
             Some(&self.history)
@@ -235,7 +335,8 @@ mod tests {
         &[Draft, Returned],
         Pending,
         "只有未提交、审核退回的周报可以提交",
-    );
+    )
+    .stamping("submittedAt");
     const WITHDRAW: Step<Status> = Step::new("撤回", &[Pending], Draft, "只有待审核的周报可以撤回");
     const APPROVE: Step<Status> =
         Step::new("审核通过", &[Pending], Approved, "只有待审核的周报可以审核").clearing_reason();
@@ -322,8 +423,9 @@ mod tests {
         let table = Memory::default();
         let r = Report {
             id: "1".into(),
-            status,
+            status: status.label().into(),
             review_reason: Some("材料不全".into()),
+            submitted_at: None,
             history: Vec::new(),
             version: 3,
         };
@@ -337,7 +439,7 @@ mod tests {
     #[test]
     fn each_step_leaves_only_its_states() {
         let allowed = |s: Step<Status>| {
-            [Draft, Pending, Approved, Returned]
+            STATES
                 .into_iter()
                 .filter(|&from| s.allows(from))
                 .collect::<Vec<_>>()
@@ -351,7 +453,7 @@ mod tests {
     #[tokio::test]
     async fn every_step_from_every_state_is_taken_or_refused() {
         for step in ALL {
-            for from in [Draft, Pending, Approved, Returned] {
+            for from in STATES {
                 let (table, r) = stored(from).await;
                 let reason = (step.to == Returned).then_some("请补充材料");
                 let result = step
@@ -374,7 +476,9 @@ mod tests {
                     continue;
                 }
                 let after = result.unwrap();
-                assert_eq!(after.status, step.to);
+                assert_eq!(after.status(), step.to);
+                let stamped = (step.stamp.is_some()).then_some("2026-11-30 10:00:00");
+                assert_eq!(after.submitted_at.as_deref(), stamped);
                 assert_eq!(after.version, 4);
                 let record = after.history.last().unwrap();
                 assert_eq!(after.history.len(), 1);
@@ -416,7 +520,7 @@ mod tests {
                 &r,
                 at(),
                 None,
-                Update::new().set("submittedAt", at()),
+                Update::new().set("content", "第二稿"),
             )
             .await
             .unwrap();
@@ -427,6 +531,29 @@ mod tests {
         let actions: Vec<_> = r.history.iter().map(|h| h.action.as_str()).collect();
         assert_eq!(actions, ["提交", "审核退回", "提交", "审核通过"]);
         assert_eq!(r.version, 7);
+    }
+
+    #[tokio::test]
+    async fn a_counterpart_opens_only_submitted_records_of_its_own() {
+        for (status, theirs, found) in [
+            (Pending, true, true),
+            (Approved, true, true),
+            (Draft, true, false),
+            (Pending, false, false),
+        ] {
+            let (table, r) = stored(status).await;
+            let opened = opened::<Report>(&table, Some(r.key()), |_| theirs).await;
+            match opened {
+                Ok(o) => assert!(found && o.status() == status),
+                Err(e) => {
+                    assert!(!found);
+                    assert_eq!(e.to_string(), "周报不存在或无权访问");
+                }
+            }
+        }
+        let (table, _) = stored(Pending).await;
+        let none = opened::<Report>(&table, None, |_| true).await;
+        assert!(matches!(none, Err(DomainError::NotFound(_))));
     }
 
     #[tokio::test]
@@ -451,6 +578,6 @@ mod tests {
             .unwrap_err();
         assert!(matches!(e, DomainError::Conflict { .. }), "{e:?}");
         let now: Report = table.get_as(&r.key()).await.unwrap().unwrap();
-        assert_eq!((now.status, now.history.len()), (Approved, 1));
+        assert_eq!((now.status(), now.history.len()), (Approved, 1));
     }
 }
