@@ -57,58 +57,44 @@ macro_rules! handlers {
     ) => {
         $( $crate::handlers!(@$verb [$tag, $session, $record] [$($doc)*] $name $path ($($input)?) ($($body)?) $service); )*
     };
-    (@post [$tag:tt, $session:ident, $record:ident] [$($doc:tt)*] $name:ident $path:tt () () $service:path) => {
+    (@post [$tag:tt, $session:ident, $record:ident] $doc:tt $name:ident $path:tt () () $service:path) => {
+        $crate::handlers!(@fn $doc [post, path = $path, tag = $tag, params(("id" = String, Path)),
+            responses((status = 200, body = $record), (status = 404, body = $crate::handlers::rt::ErrorBody), (status = 409, body = $crate::handlers::rt::ErrorBody))]
+            $name $session [$crate::handlers::rt::Path(id): $crate::handlers::rt::Path<$crate::handlers::rt::RecordId>,]
+            [&id] $record, $service);
+    };
+    (@post [$tag:tt, $session:ident, $record:ident] $doc:tt $name:ident $path:tt ($input:ident) () $service:path) => {
+        $crate::handlers!(@fn $doc [post, path = $path, tag = $tag, params(("id" = String, Path)), request_body = $input,
+            responses((status = 200, body = $record), (status = 400, body = $crate::handlers::rt::ErrorBody), (status = 404, body = $crate::handlers::rt::ErrorBody), (status = 409, body = $crate::handlers::rt::ErrorBody))]
+            $name $session [$crate::handlers::rt::Path(id): $crate::handlers::rt::Path<$crate::handlers::rt::RecordId>, $crate::handlers::rt::Json(input): $crate::handlers::rt::Json<$input>,]
+            [&id, input] $record, $service);
+    };
+    (@get [$tag:tt, $session:ident, $record:ident] $doc:tt $name:ident $path:tt () () $service:path) => {
+        $crate::handlers!(@get [$tag, $session, $record] $doc $name $path () ($record) $service);
+    };
+    (@get [$tag:tt, $session:ident, $record:ident] $doc:tt $name:ident $path:tt () ($body:ident) $service:path) => {
+        $crate::handlers!(@fn $doc [get, path = $path, tag = $tag, params(("id" = String, Path)),
+            responses((status = 200, body = $body), (status = 404, body = $crate::handlers::rt::ErrorBody))]
+            $name $session [$crate::handlers::rt::Path(id): $crate::handlers::rt::Path<$crate::handlers::rt::RecordId>,]
+            [&id] $body, $service);
+    };
+    (@list [$tag:tt, $session:ident, $record:ident] $doc:tt $name:ident $path:tt ($filter:ident) () $service:path) => {
+        $crate::handlers!(@fn $doc [get, path = $path, tag = $tag, params($filter, $crate::handlers::rt::PageParams),
+            responses((status = 200, body = $crate::handlers::rt::Paged<$record>), (status = 403, body = $crate::handlers::rt::ErrorBody))]
+            $name $session [$crate::handlers::rt::Query(filter): $crate::handlers::rt::Query<$filter>, $crate::handlers::rt::Query(page): $crate::handlers::rt::Query<$crate::handlers::rt::PageParams>,]
+            [&filter, &page] $crate::handlers::rt::Paged<$record>, $service);
+    };
+    // One handler: the state and session, then the route's own extractors,
+    // calling the service with them and answering its outcome.
+    (@fn [$($doc:tt)*] [$($path:tt)*] $name:ident $session:ident [$($extract:tt)*] [$($arg:tt)*] $out:ty, $service:path) => {
         $(#[doc = $doc])*
-        #[utoipa::path(post, path = $path, tag = $tag, params(("id" = String, Path)),
-            responses((status = 200, body = $record), (status = 404, body = $crate::handlers::rt::ErrorBody), (status = 409, body = $crate::handlers::rt::ErrorBody)), security(("bearer" = [])))]
+        #[utoipa::path($($path)*, security(("bearer" = [])))]
         async fn $name(
             $crate::handlers::rt::State(state): $crate::handlers::rt::State<$crate::handlers::rt::AppState>,
             session: $session,
-            $crate::handlers::rt::Path(id): $crate::handlers::rt::Path<$crate::handlers::rt::RecordId>,
-        ) -> $crate::handlers::rt::ApiResult<$crate::handlers::rt::Body<$record>> {
-            $crate::handlers::respond($service(&state, &session, &id).await)
-        }
-    };
-    (@post [$tag:tt, $session:ident, $record:ident] [$($doc:tt)*] $name:ident $path:tt ($input:ident) () $service:path) => {
-        $(#[doc = $doc])*
-        #[utoipa::path(post, path = $path, tag = $tag, params(("id" = String, Path)), request_body = $input,
-            responses((status = 200, body = $record), (status = 400, body = $crate::handlers::rt::ErrorBody), (status = 404, body = $crate::handlers::rt::ErrorBody), (status = 409, body = $crate::handlers::rt::ErrorBody)),
-            security(("bearer" = [])))]
-        async fn $name(
-            $crate::handlers::rt::State(state): $crate::handlers::rt::State<$crate::handlers::rt::AppState>,
-            session: $session,
-            $crate::handlers::rt::Path(id): $crate::handlers::rt::Path<$crate::handlers::rt::RecordId>,
-            $crate::handlers::rt::Json(input): $crate::handlers::rt::Json<$input>,
-        ) -> $crate::handlers::rt::ApiResult<$crate::handlers::rt::Body<$record>> {
-            $crate::handlers::respond($service(&state, &session, &id, input).await)
-        }
-    };
-    (@get [$tag:tt, $session:ident, $record:ident] [$($doc:tt)*] $name:ident $path:tt () () $service:path) => {
-        $crate::handlers!(@get [$tag, $session, $record] [$($doc)*] $name $path () ($record) $service);
-    };
-    (@get [$tag:tt, $session:ident, $record:ident] [$($doc:tt)*] $name:ident $path:tt () ($body:ident) $service:path) => {
-        $(#[doc = $doc])*
-        #[utoipa::path(get, path = $path, tag = $tag, params(("id" = String, Path)),
-            responses((status = 200, body = $body), (status = 404, body = $crate::handlers::rt::ErrorBody)), security(("bearer" = [])))]
-        async fn $name(
-            $crate::handlers::rt::State(state): $crate::handlers::rt::State<$crate::handlers::rt::AppState>,
-            session: $session,
-            $crate::handlers::rt::Path(id): $crate::handlers::rt::Path<$crate::handlers::rt::RecordId>,
-        ) -> $crate::handlers::rt::ApiResult<$crate::handlers::rt::Body<$body>> {
-            $crate::handlers::respond($service(&state, &session, &id).await)
-        }
-    };
-    (@list [$tag:tt, $session:ident, $record:ident] [$($doc:tt)*] $name:ident $path:tt ($filter:ident) () $service:path) => {
-        $(#[doc = $doc])*
-        #[utoipa::path(get, path = $path, tag = $tag, params($filter, $crate::handlers::rt::PageParams),
-            responses((status = 200, body = $crate::handlers::rt::Paged<$record>), (status = 403, body = $crate::handlers::rt::ErrorBody)), security(("bearer" = [])))]
-        async fn $name(
-            $crate::handlers::rt::State(state): $crate::handlers::rt::State<$crate::handlers::rt::AppState>,
-            session: $session,
-            $crate::handlers::rt::Query(filter): $crate::handlers::rt::Query<$filter>,
-            $crate::handlers::rt::Query(page): $crate::handlers::rt::Query<$crate::handlers::rt::PageParams>,
-        ) -> $crate::handlers::rt::ApiResult<$crate::handlers::rt::Body<$crate::handlers::rt::Paged<$record>>> {
-            $crate::handlers::respond($service(&state, &session, &filter, &page).await)
+            $($extract)*
+        ) -> $crate::handlers::rt::ApiResult<$crate::handlers::rt::Body<$out>> {
+            $crate::handlers::respond($service(&state, &session, $($arg)*).await)
         }
     };
 }

@@ -348,12 +348,14 @@ mod tests {
     #[derive(Default)]
     struct Memory(Mutex<HashMap<Key, Item>>);
 
+    type Out<T> = Result<T, TableError>;
+
     #[async_trait]
     impl Table for Memory {
-        async fn get(&self, key: &Key) -> Result<Option<Item>, TableError> {
+        async fn get(&self, key: &Key) -> Out<Option<Item>> {
             Ok(self.0.lock().unwrap().get(key).cloned())
         }
-        async fn put(&self, item: Item, _: Option<Condition>) -> Result<(), TableError> {
+        async fn put(&self, item: Item, _: Option<Condition>) -> Out<()> {
             let key = Key::new(
                 item["pk"].as_str().unwrap_or_default(),
                 item["sk"].as_str().unwrap_or_default(),
@@ -361,47 +363,39 @@ mod tests {
             self.0.lock().unwrap().insert(key, item);
             Ok(())
         }
-        async fn update(
-            &self,
-            key: &Key,
-            update: Update,
-            condition: Option<Condition>,
-        ) -> Result<Item, TableError> {
+        /// Only the version condition, as the workflow writes.
+        async fn update(&self, key: &Key, u: Update, c: Option<Condition>) -> Out<Item> {
             let mut items = self.0.lock().unwrap();
             let item = items.get_mut(key).ok_or(TableError::ConditionFailed)?;
-            if let Some(Condition::VersionIs(v)) = condition
+            if let Some(Condition::VersionIs(v)) = c
                 && item.get("version").and_then(Value::as_u64) != Some(v)
             {
                 return Err(TableError::ConditionFailed);
             }
-            for (name, value) in update.set {
-                item.insert(name, value);
-            }
-            for name in update.remove {
-                item.remove(&name);
-            }
-            for (name, by) in update.add {
+            item.extend(u.set);
+            u.remove.iter().for_each(|name| _ = item.remove(name));
+            for (name, by) in u.add {
                 let n = item.get(&name).and_then(Value::as_i64).unwrap_or(0) + by;
                 item.insert(name, n.into());
             }
             Ok(item.clone())
         }
-        async fn delete(&self, _: &Key, _: Option<Condition>) -> Result<(), TableError> {
+        async fn delete(&self, _: &Key, _: Option<Condition>) -> Out<()> {
             unimplemented!()
         }
-        async fn transact(&self, _: Vec<TxOp>) -> Result<(), TableError> {
+        async fn transact(&self, _: Vec<TxOp>) -> Out<()> {
             unimplemented!()
         }
-        async fn batch_write(&self, _: Vec<BatchOp>) -> Result<(), TableError> {
+        async fn batch_write(&self, _: Vec<BatchOp>) -> Out<()> {
             unimplemented!()
         }
-        async fn query(&self, _: Query) -> Result<QueryPage, TableError> {
+        async fn query(&self, _: Query) -> Out<QueryPage> {
             unimplemented!()
         }
-        async fn insert_new(&self, _: Vec<Item>) -> Result<Vec<bool>, TableError> {
+        async fn insert_new(&self, _: Vec<Item>) -> Out<Vec<bool>> {
             unimplemented!()
         }
-        async fn insert_guarded(&self, _: Vec<Guarded>) -> Result<Vec<bool>, TableError> {
+        async fn insert_guarded(&self, _: Vec<Guarded>) -> Out<Vec<bool>> {
             unimplemented!()
         }
     }
