@@ -8,11 +8,16 @@
 //! per transition, naming the states it leaves, the state it reaches, the
 //! 操作 it records and the refusal a record elsewhere gets. Who may take a
 //! step (the permission check) and any area rule (an open plan, a period
-//! not yet ended) stay with the area, before it calls [`Step::apply`].
+//! not yet ended) stay with the area, before it calls [`Step::take`].
 //!
 //! Every transition is a conditional write on the record's `version`: two
 //! reviewers deciding at once cannot both succeed (the second gets 409
 //! STATE_CONFLICT, 数据已被他人修改或状态已变化).
+//!
+//! [`reviewed!`](crate::reviewed) writes the `Reviewed` impl of a record
+//! with `status` and `version` fields. The counterpart's side is shared
+//! too: [`queue`] is its 审核列表 (drafts left out) and [`opened`] the
+//! record it opens (its own and submitted, otherwise missing).
 
 use serde::de::DeserializeOwned;
 
