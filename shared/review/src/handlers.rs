@@ -1,7 +1,7 @@
 //! The route handlers of a reviewed record, written once: its steps (提交,
 //! 撤回, 审核通过, 审核退回), the owner's list and the counterpart's 审核列表,
 //! and the record's views. An area's functions crate lists them in
-//! [`handlers!`](crate::handlers) with their paths, summaries and the
+//! [`handlers!`](macro@crate::handlers) with their paths, summaries and the
 //! service function of each, and gets thin utoipa-documented handlers to
 //! put in its router (`routes!(submit)`).
 

@@ -14,7 +14,7 @@
 //! reviewers deciding at once cannot both succeed (the second gets 409
 //! STATE_CONFLICT, 数据已被他人修改或状态已变化).
 //!
-//! [`reviewed!`](crate::reviewed) writes the `Reviewed` impl of a record
+//! [`reviewed!`](macro@crate::reviewed) writes the `Reviewed` impl of a record
 //! with `status` and `version` fields. The counterpart's side is shared
 //! too: [`queue`] is its 审核列表 (drafts left out) and [`opened`] the
 //! record it opens (its own and submitted, otherwise missing).
