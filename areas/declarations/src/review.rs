@@ -13,8 +13,43 @@ use vslc_catalogue::pilot::{Pilot, PilotLevel};
 use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::table::{Condition, Index, Query, TableExt, TxOp, Update, from_item};
-use vslc_review::log::{ReturnInput, ReviewRecord, appended};
+use vslc_ports::table::{Condition, TableExt, TxOp, Update};
+use vslc_review::Step;
+use vslc_review::log::ReturnInput;
+use vslc_review::workflow::{opened, queue};
+
+vslc_review::reviewed!(Declaration: DeclarationStatus, "试点申报",
+    key = |d| Declaration::key(&d.school(), &d.id), history = |d| Some(&d.history));
+
+use DeclarationStatus::{Approved, CityPending, Draft, Pending, Returned};
+
+const SUBMITTABLE: &str = "只有未提交、审核退回的申报可以提交";
+const CITY_STEP: &str = "市级审核员只能审核“待市级审核”的申报";
+const PROVINCE_STEP: &str = "省级管理员只能审核“待初审”的申报";
+
+/// 提交 (school) of a plan with 地市级教育局审批: → 待市级审核.
+pub const SUBMIT_TO_CITY: Step<DeclarationStatus> =
+    Step::new("提交", &[Draft, Returned], CityPending, SUBMITTABLE).stamping("submittedAt");
+/// 提交 (school) of a plan without: straight to the province, 待初审.
+pub const SUBMIT: Step<DeclarationStatus> =
+    Step::new("提交", &[Draft, Returned], Pending, SUBMITTABLE).stamping("submittedAt");
+/// 市级审核通过 (市级审核员): 待市级审核 → 待初审.
+pub const CITY_APPROVE: Step<DeclarationStatus> =
+    Step::new("市级审核通过", &[CityPending], Pending, CITY_STEP);
+/// 审核退回 (市级审核员).
+pub const CITY_RETURN: Step<DeclarationStatus> =
+    Step::new("审核退回", &[CityPending], Returned, CITY_STEP);
+/// 审核通过 (省级管理员), with 审核人数: the school joins the pilot.
+pub const APPROVE: Step<DeclarationStatus> =
+    Step::new("审核通过", &[Pending], Approved, PROVINCE_STEP).clearing_reason();
+/// 审核退回 (省级管理员).
+pub const RETURN: Step<DeclarationStatus> =
+    Step::new("审核退回", &[Pending], Returned, PROVINCE_STEP);
+
+/// The 提交 of a declaration: to the city first when its plan says so.
+pub fn submit_step(city_review: bool) -> Step<DeclarationStatus> {
+    if city_review { SUBMIT_TO_CITY } else { SUBMIT }
+}
 
 /// 审核人数 of one major line.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -41,18 +76,7 @@ pub async fn of_province(
     state: &AppState,
     province_id: &str,
 ) -> Result<Vec<Declaration>, DomainError> {
-    let mut rows: Vec<Declaration> = state
-        .table
-        .query_all(Query::index(
-            Index::Gsi1,
-            Declaration::province_index(province_id),
-        ))
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect::<Result<_, _>>()?;
-    rows.retain(|d| d.status != DeclarationStatus::Draft);
-    Ok(rows)
+    queue(&*state.table, Declaration::province_index(province_id)).await
 }
 
 pub async fn list(
@@ -72,17 +96,11 @@ pub async fn list(
 /// looks missing.
 async fn load(state: &AppState, session: &Session, id: &str) -> Result<Declaration, DomainError> {
     let province = session.require_kind(TenantKind::Province)?;
-    let missing = || DomainError::not_found("试点申报");
-    let school = Declaration::school_of_id(id).ok_or_else(missing)?;
-    let d: Declaration = state
-        .table
-        .get_as(&Declaration::key(&school, id))
-        .await?
-        .ok_or_else(missing)?;
-    if d.province_id != province.id || d.status == DeclarationStatus::Draft {
-        return Err(missing());
-    }
-    Ok(d)
+    let key = Declaration::school_of_id(id).map(|school| Declaration::key(&school, id));
+    opened(&*state.table, key, |d: &Declaration| {
+        d.province_id == province.id
+    })
+    .await
 }
 
 pub async fn get(
@@ -94,30 +112,14 @@ pub async fn get(
     service::detail(state, d).await
 }
 
-/// 409 for a declaration that is not at the step this reviewer decides.
-fn not_waiting(d: &Declaration, waiting: DeclarationStatus) -> DomainError {
-    let who = if waiting == DeclarationStatus::CityPending {
-        "市级审核员"
-    } else {
-        "省级管理员"
-    };
-    DomainError::conflict(
-        "STATE_CONFLICT",
-        format!(
-            "试点申报当前为“{}”状态，{who}只能审核“{}”的申报",
-            d.status.label(),
-            waiting.label()
-        ),
-    )
-}
-
-/// The status this session may decide on.
-fn waiting_for(session: &Session) -> Result<DeclarationStatus, DomainError> {
+/// The 通过 and 退回 of the step this session decides: the 市级审核员
+/// decides 待市级审核, the 省级管理员 待初审.
+fn steps_for(session: &Session) -> Result<[Step<DeclarationStatus>; 2], DomainError> {
     if session.city_reviewer().is_ok() {
-        Ok(DeclarationStatus::CityPending)
+        Ok([CITY_APPROVE, CITY_RETURN])
     } else {
         session.province_admin()?;
-        Ok(DeclarationStatus::Pending)
+        Ok([APPROVE, RETURN])
     }
 }
 
@@ -175,37 +177,21 @@ pub async fn approve(
     id: &str,
     input: ApproveInput,
 ) -> Result<Declaration, DomainError> {
-    let waiting = waiting_for(session)?;
+    let [step, _] = steps_for(session)?;
     // The pilot record is shared by the levels of a certificate: a
     // concurrent approval of another level makes this one retry.
     for _ in 0..5 {
         let d = load(state, session, id).await?;
-        if d.status != waiting {
-            return Err(not_waiting(&d, waiting));
+        if step.to == DeclarationStatus::Pending {
+            return step.take(state, session, &d).await;
         }
+        step.check(&d)?;
         let now = state.clock.now_text();
-        if waiting == DeclarationStatus::CityPending {
-            let next = DeclarationStatus::Pending;
-            let record = ReviewRecord::new(session, now, "市级审核通过", next.label());
-            return service::save(
-                state,
-                &d,
-                Update::new()
-                    .set("status", next.label())
-                    .set_json("history", &appended(&d.history, record))?,
-            )
-            .await;
-        }
         let (majors, total) = approved(&d, &input)?;
-        let next = DeclarationStatus::Approved;
-        let record = ReviewRecord::new(session, now, "审核通过", next.label());
-        let update = Update::new()
-            .set("status", next.label())
+        let extra = Update::new()
             .set_json("majors", &majors)?
-            .set("approvedTotal", total)
-            .remove("reviewReason")
-            .set_json("history", &appended(&d.history, record))?
-            .bump_version();
+            .set("approvedTotal", total);
+        let update = step.update(&d, session, now, None, extra)?.bump_version();
         let school = d.school();
         let existing: Option<Pilot> = state
             .table
@@ -281,22 +267,9 @@ pub async fn return_declaration(
     id: &str,
     input: ReturnInput,
 ) -> Result<Declaration, DomainError> {
-    let waiting = waiting_for(session)?;
+    let [_, step] = steps_for(session)?;
     let reason = input.checked()?;
     let d = load(state, session, id).await?;
-    if d.status != waiting {
-        return Err(not_waiting(&d, waiting));
-    }
-    let next = DeclarationStatus::Returned;
-    let record = ReviewRecord::new(session, state.clock.now_text(), "审核退回", next.label())
-        .with_reason(reason);
-    service::save(
-        state,
-        &d,
-        Update::new()
-            .set("status", next.label())
-            .set("reviewReason", reason)
-            .set_json("history", &appended(&d.history, record))?,
-    )
-    .await
+    step.take_with(state, session, &d, Some(reason), Update::new())
+        .await
 }

@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Declaration, DeclarationStatus, DeclaredMajor};
 use super::plan::{self, DeclarationPlan, DeclarationPlanStatus, batch_label};
+use super::review;
 use vslc_accounts::{Session, Tenant};
 use vslc_catalogue::certificate::{Certificate, Level, Major};
 use vslc_catalogue::school::{self, School};
@@ -15,7 +16,6 @@ use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
 use vslc_ports::domain::RichText;
 use vslc_ports::table::{Query, TableExt, Update, from_item, to_item};
-use vslc_review::log::{ReviewRecord, appended};
 
 /// One 拟申报专业 line as typed.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -269,10 +269,6 @@ async fn certificate(
     Ok(cert)
 }
 
-fn submit_record(session: &Session, now: &str, status: DeclarationStatus) -> ReviewRecord {
-    ReviewRecord::new(session, now.to_owned(), "提交", status.label())
-}
-
 /// 保存 (未提交) or 保存并提交 (待初审, or 待市级审核 when the plan asks the city first).
 pub async fn create(
     state: &AppState,
@@ -318,7 +314,7 @@ pub async fn create(
         status,
         review_reason: None,
         history: if input.submit {
-            vec![submit_record(session, &now, status)]
+            vec![review::submit_step(plan.city_review).record(session, now.clone(), None)]
         } else {
             Vec::new()
         },
@@ -436,17 +432,6 @@ async fn submittable(state: &AppState, d: &Declaration) -> Result<(), DomainErro
     Ok(())
 }
 
-fn submit_update(session: &Session, d: &Declaration, now: String) -> Result<Update, DomainError> {
-    let status = DeclarationStatus::submitted(d.city_review);
-    Ok(Update::new()
-        .set("status", status.label())
-        .set("submittedAt", now.clone())
-        .set_json(
-            "history",
-            &appended(&d.history, submit_record(session, &now, status)),
-        )?)
-}
-
 /// 编辑 (未提交 / 审核退回): 保存 or 保存并提交. Certificate and level stay.
 pub async fn edit(
     state: &AppState,
@@ -478,8 +463,8 @@ pub async fn edit(
         .set_json("description", &l.description)?;
     if input.submit {
         submittable(state, &d).await?;
-        let s = submit_update(session, &d, state.clock.now_text())?;
-        update.set.extend(s.set);
+        let step = review::submit_step(d.city_review);
+        update = step.update(&d, session, state.clock.now_text(), None, update)?;
     }
     save(state, &d, update).await
 }
@@ -491,12 +476,10 @@ pub async fn submit(
     id: &str,
 ) -> Result<Declaration, DomainError> {
     let d = own(state, session.school_exam_writer()?, id).await?;
-    if !d.status.editable() {
-        return Err(not_editable(&d, "提交"));
-    }
+    let step = review::submit_step(d.city_review);
+    step.check(&d)?;
     submittable(state, &d).await?;
-    let update = submit_update(session, &d, state.clock.now_text())?;
-    save(state, &d, update).await
+    step.take(state, session, &d).await
 }
 
 /// 删除 a draft, with its uniqueness guard (a declaration the province has

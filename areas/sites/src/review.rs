@@ -2,25 +2,61 @@
 //! Drafts (未提交) stay the school's own.
 
 use super::model::{Site, SiteStatus};
-use super::service::{SiteFilter, matches, save};
+use super::service::{SiteFilter, matches};
 use vslc_accounts::{Session, TenantKind};
 use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::table::{Index, Query, TableExt, Update, from_item};
+use vslc_ports::table::Update;
 use vslc_ports::tenant::org_index;
+use vslc_review::Step;
+use vslc_review::workflow::{opened, queue};
 
 pub use vslc_review::log::ReturnInput;
 
+// A site keeps no 审核记录: the last decision is on the site (reviewedAt,
+// reviewedBy, reviewReason).
+vslc_review::reviewed!(Site: SiteStatus, "考核站点",
+    key = |s| Site::key(&s.school(), &s.id), history = |_| None);
+
+use SiteStatus::{Approved, Draft, Pending, Returned};
+
+/// 提交 (school): 未提交 / 审核退回 → 待审核.
+pub const SUBMIT: Step<SiteStatus> = Step::new(
+    "提交",
+    &[Draft, Returned],
+    Pending,
+    "只有未提交、审核退回的考核站点可以提交",
+)
+.stamping("submittedAt");
+/// 撤销 (school): 待审核 → 未提交, before the org decides.
+pub const WITHDRAW: Step<SiteStatus> = Step::new(
+    "撤销",
+    &[Pending],
+    Draft,
+    "只有已提交且未审核的考核站点可以撤销",
+);
+/// 审核通过 (org).
+pub const APPROVE: Step<SiteStatus> = Step::new(
+    "审核通过",
+    &[Pending],
+    Approved,
+    "只有待审核的考核站点可以审核",
+)
+.clearing_reason()
+.stamping("reviewedAt");
+/// 审核退回 (org), with the reason.
+pub const RETURN: Step<SiteStatus> = Step::new(
+    "审核退回",
+    &[Pending],
+    Returned,
+    "只有待审核的考核站点可以审核",
+)
+.stamping("reviewedAt");
+
 /// Every submitted site of the org's certificates.
 pub async fn of_org(state: &AppState, org_id: &str) -> Result<Vec<Site>, DomainError> {
-    let items = state
-        .table
-        .query_all(Query::index(Index::Gsi1, org_index(org_id, "SITES")))
-        .await?;
-    let mut sites: Vec<Site> = items.into_iter().map(from_item).collect::<Result<_, _>>()?;
-    sites.retain(|s| s.status != SiteStatus::Draft);
-    Ok(sites)
+    queue(&*state.table, org_index(org_id, "SITES")).await
 }
 
 pub async fn list(
@@ -45,49 +81,15 @@ pub async fn list(
 /// A submitted site of the org's certificates; anything else looks missing.
 pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
-    let missing = || DomainError::not_found("考核站点");
-    let school = Site::school_of_id(id).ok_or_else(missing)?;
-    let site: Site = state
-        .table
-        .get_as(&Site::key(&school, id))
-        .await?
-        .ok_or_else(missing)?;
-    if site.org_id != org.id || site.status == SiteStatus::Draft {
-        return Err(missing());
-    }
-    Ok(site)
+    let key = Site::school_of_id(id).map(|school| Site::key(&school, id));
+    opened(&*state.table, key, |s: &Site| s.org_id == org.id).await
 }
 
-fn reviewer(session: &Session) -> String {
-    session.name.clone()
-}
-
-fn not_pending(s: &Site) -> DomainError {
-    DomainError::conflict(
-        "STATE_CONFLICT",
-        format!(
-            "考核站点当前为“{}”状态，只有待审核的考核站点可以审核",
-            s.status.label()
-        ),
-    )
-}
-
-/// 审核通过.
+/// 审核通过 (org).
 pub async fn approve(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
     let s = get(state, session, id).await?;
-    if s.status != SiteStatus::Pending {
-        return Err(not_pending(&s));
-    }
-    save(
-        state,
-        &s,
-        Update::new()
-            .set("status", SiteStatus::Approved.label())
-            .remove("reviewReason")
-            .set("reviewedAt", state.clock.now_text())
-            .set("reviewedBy", reviewer(session)),
-    )
-    .await
+    let by = Update::new().set("reviewedBy", session.name.clone());
+    APPROVE.take_with(state, session, &s, None, by).await
 }
 
 /// 审核退回, with the reason the school reads.
@@ -99,17 +101,6 @@ pub async fn return_site(
 ) -> Result<Site, DomainError> {
     let reason = input.checked()?;
     let s = get(state, session, id).await?;
-    if s.status != SiteStatus::Pending {
-        return Err(not_pending(&s));
-    }
-    save(
-        state,
-        &s,
-        Update::new()
-            .set("status", SiteStatus::Returned.label())
-            .set("reviewReason", reason)
-            .set("reviewedAt", state.clock.now_text())
-            .set("reviewedBy", reviewer(session)),
-    )
-    .await
+    let by = Update::new().set("reviewedBy", session.name.clone());
+    RETURN.take_with(state, session, &s, Some(reason), by).await
 }

@@ -4,6 +4,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Site, SiteStatus, StandardCheck};
+use super::review;
 use vslc_accounts::{Session, Tenant};
 use vslc_catalogue::certificate::{Certificate, Level};
 use vslc_catalogue::pilot::Pilot;
@@ -272,9 +273,7 @@ pub async fn edit(
         .set("equipment", d.equipment)
         .set_json("standards", &d.standards)?;
     if input.submit {
-        update = update
-            .set("status", SiteStatus::Pending.label())
-            .set("submittedAt", state.clock.now_text());
+        update = review::SUBMIT.update(&s, session, state.clock.now_text(), None, update)?;
     }
     save(state, &s, update).await
 }
@@ -282,37 +281,13 @@ pub async fn edit(
 /// 提交 (未提交 / 审核退回 → 待审核).
 pub async fn submit(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
     let s = own(state, session.school_exam_writer()?, id).await?;
-    if !s.status.editable() {
-        return Err(not_editable(&s, "提交"));
-    }
-    save(
-        state,
-        &s,
-        Update::new()
-            .set("status", SiteStatus::Pending.label())
-            .set("submittedAt", state.clock.now_text()),
-    )
-    .await
+    review::SUBMIT.take(state, session, &s).await
 }
 
 /// 撤销 (待审核 → 未提交), before the org reviews it.
 pub async fn withdraw(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
     let s = own(state, session.school_exam_writer()?, id).await?;
-    if s.status != SiteStatus::Pending {
-        return Err(DomainError::conflict(
-            "STATE_CONFLICT",
-            format!(
-                "考核站点当前为“{}”状态，只有已提交且未审核的考核站点可以撤销",
-                s.status.label()
-            ),
-        ));
-    }
-    save(
-        state,
-        &s,
-        Update::new().set("status", SiteStatus::Draft.label()),
-    )
-    .await
+    review::WITHDRAW.take(state, session, &s).await
 }
 
 /// 删除 (未提交 / 审核退回), with its uniqueness guard.

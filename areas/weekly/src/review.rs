@@ -7,29 +7,46 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{ReportStatus, WeeklyReport};
 use super::period::Period;
-use super::service::{ReportFilter, matches, save, schedule, sort};
+use super::service::{ReportFilter, matches, schedule, sort};
 use vslc_accounts::{Session, TenantKind};
 use vslc_catalogue::school;
 use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::table::{Index, Query, TableExt, Update};
-use vslc_review::log::{ReturnInput, ReviewRecord, appended};
+use vslc_review::Step;
+use vslc_review::log::ReturnInput;
+use vslc_review::workflow::{opened, queue};
+
+vslc_review::reviewed!(WeeklyReport: ReportStatus, "周报",
+    key = |r| WeeklyReport::key(&r.school(), &r.period.id()), history = |r| Some(&r.history));
+
+use ReportStatus::{Approved, Draft, Pending, Returned};
+
+/// 提交 (school): 未提交 / 审核退回 → 待审核, within the period.
+pub const SUBMIT: Step<ReportStatus> = Step::new(
+    "提交",
+    &[Draft, Returned],
+    Pending,
+    "只有未提交、审核退回的周报可以提交",
+)
+.stamping("submittedAt");
+/// 撤回 (school): 待审核 → 未提交, before review and within the period.
+pub const WITHDRAW: Step<ReportStatus> =
+    Step::new("撤回", &[Pending], Draft, "只有待审核的周报可以撤回");
+/// 审核通过 (省级管理员).
+pub const APPROVE: Step<ReportStatus> =
+    Step::new("审核通过", &[Pending], Approved, "只有待审核的周报可以审核").clearing_reason();
+/// 审核退回 (省级管理员), with the reason.
+pub const RETURN: Step<ReportStatus> =
+    Step::new("审核退回", &[Pending], Returned, "只有待审核的周报可以审核");
 
 /// The province's reports, drafts excluded (they stay the school's).
 pub async fn of_province(
     state: &AppState,
     province_id: &str,
 ) -> Result<Vec<WeeklyReport>, DomainError> {
-    let mut rows: Vec<WeeklyReport> = state
-        .table
-        .query_all_as(Query::index(
-            Index::Gsi1,
-            WeeklyReport::province_index(province_id),
-        ))
-        .await?;
-    rows.retain(|r| r.status != ReportStatus::Draft);
-    Ok(rows)
+    queue(&*state.table, WeeklyReport::province_index(province_id)).await
 }
 
 pub async fn list(
@@ -53,36 +70,21 @@ pub async fn get(
     id: &str,
 ) -> Result<WeeklyReport, DomainError> {
     let province = session.require_kind(TenantKind::Province)?;
-    let missing = || DomainError::not_found("周报");
-    let (school, period) = WeeklyReport::parse_id(id).ok_or_else(missing)?;
-    let r: WeeklyReport = state
-        .table
-        .get_as(&WeeklyReport::key(&school, period))
-        .await?
-        .ok_or_else(missing)?;
-    if r.province_id != province.id || r.status == ReportStatus::Draft {
-        return Err(missing());
-    }
-    Ok(r)
+    let key = WeeklyReport::parse_id(id).map(|(school, period)| WeeklyReport::key(&school, period));
+    opened(&*state.table, key, |r: &WeeklyReport| {
+        r.province_id == province.id
+    })
+    .await
 }
 
-async fn pending(
+/// A report the 省级管理员 decides on.
+async fn decided(
     state: &AppState,
     session: &Session,
     id: &str,
 ) -> Result<WeeklyReport, DomainError> {
     session.province_admin()?;
-    let r = get(state, session, id).await?;
-    if r.status != ReportStatus::Pending {
-        return Err(DomainError::conflict(
-            "STATE_CONFLICT",
-            format!(
-                "周报当前为“{}”状态，只有待审核的周报可以审核",
-                r.status.label()
-            ),
-        ));
-    }
-    Ok(r)
+    get(state, session, id).await
 }
 
 /// 审核通过.
@@ -91,18 +93,8 @@ pub async fn approve(
     session: &Session,
     id: &str,
 ) -> Result<WeeklyReport, DomainError> {
-    let r = pending(state, session, id).await?;
-    let next = ReportStatus::Approved;
-    let record = ReviewRecord::new(session, state.clock.now_text(), "审核通过", next.label());
-    save(
-        state,
-        &r,
-        Update::new()
-            .set("status", next.label())
-            .remove("reviewReason")
-            .set_json("history", &appended(&r.history, record))?,
-    )
-    .await
+    let r = decided(state, session, id).await?;
+    APPROVE.take(state, session, &r).await
 }
 
 /// 审核退回 with the reason; the school may edit and resubmit it within
@@ -114,19 +106,10 @@ pub async fn return_report(
     input: ReturnInput,
 ) -> Result<WeeklyReport, DomainError> {
     let reason = input.checked()?;
-    let r = pending(state, session, id).await?;
-    let next = ReportStatus::Returned;
-    let record = ReviewRecord::new(session, state.clock.now_text(), "审核退回", next.label())
-        .with_reason(reason);
-    save(
-        state,
-        &r,
-        Update::new()
-            .set("status", next.label())
-            .set("reviewReason", reason)
-            .set_json("history", &appended(&r.history, record))?,
-    )
-    .await
+    let r = decided(state, session, id).await?;
+    RETURN
+        .take_with(state, session, &r, Some(reason), Update::new())
+        .await
 }
 
 /// One school's report for a period, as the province's overview shows it.

@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Figures, ReportStatus, WeeklyReport};
 use super::period::{Cycle, CycleChange, Period, Schedule};
+use super::review;
 use vslc_accounts::{Session, Tenant};
 use vslc_candidates as candidates;
 use vslc_catalogue::school;
@@ -15,7 +16,7 @@ use vslc_ports::DomainError;
 use vslc_ports::domain::RichText;
 use vslc_ports::table::{Condition, Key, Query, TableExt, Update, to_item};
 use vslc_registrations as registrations;
-use vslc_review::log::{ReviewRecord, appended};
+use vslc_review::log::ReviewRecord;
 
 pub const DUPLICATE: &str = "本周周报已提交，请勿重复提交";
 pub const TOO_LATE: &str = "提交时间已过，该周报目前不能提交，谢谢";
@@ -198,7 +199,7 @@ fn content(input: &ReportInput) -> Result<RichText, DomainError> {
 }
 
 fn submit_record(session: &Session, at: String) -> ReviewRecord {
-    ReviewRecord::new(session, at, "提交", ReportStatus::Pending.label())
+    review::SUBMIT.record(session, at, None)
 }
 
 /// 提交周报 for the current period: 保存 (未提交) or 提交 (待审核). A report
@@ -357,13 +358,6 @@ fn editable(r: &WeeklyReport) -> bool {
     matches!(r.status, ReportStatus::Draft | ReportStatus::Returned)
 }
 
-fn submit_update(session: &Session, r: &WeeklyReport, at: String) -> Result<Update, DomainError> {
-    Ok(Update::new()
-        .set("status", ReportStatus::Pending.label())
-        .set("submittedAt", at.clone())
-        .set_json("history", &appended(&r.history, submit_record(session, at)))?)
-}
-
 /// 编辑 (未提交 / 审核退回) before the period ends: 保存 or 提交.
 pub async fn edit(
     state: &AppState,
@@ -386,9 +380,7 @@ pub async fn edit(
         .set_json("content", &content(&input)?)?
         .set_json("figures", &input.figures)?;
     if input.submit {
-        update
-            .set
-            .extend(submit_update(session, &r, state.clock.now_text())?.set);
+        update = review::SUBMIT.update(&r, session, state.clock.now_text(), None, update)?;
     }
     save(state, &r, update).await
 }
@@ -400,14 +392,11 @@ pub async fn submit(
     id: &str,
 ) -> Result<WeeklyReport, DomainError> {
     let r = own(state, session.school_exam_writer()?, id).await?;
-    if !editable(&r) {
-        return Err(state_conflict(&r, "未提交、审核退回", "提交"));
-    }
+    review::SUBMIT.check(&r)?;
     if r.period.has_ended(state.clock.now_local()) {
         return Err(too_late());
     }
-    let update = submit_update(session, &r, state.clock.now_text())?;
-    save(state, &r, update).await
+    review::SUBMIT.take(state, session, &r).await
 }
 
 /// 撤回 (待审核 → 未提交), before review and before the period ends (a
@@ -418,29 +407,14 @@ pub async fn withdraw(
     id: &str,
 ) -> Result<WeeklyReport, DomainError> {
     let r = own(state, session.school_exam_writer()?, id).await?;
-    if r.status != ReportStatus::Pending {
-        return Err(state_conflict(&r, "待审核", "撤回"));
-    }
+    review::WITHDRAW.check(&r)?;
     if r.period.has_ended(state.clock.now_local()) {
         return Err(DomainError::conflict(
             "PERIOD_ENDED",
             "提交时间已过，该周报目前不能撤回",
         ));
     }
-    let record = ReviewRecord::new(
-        session,
-        state.clock.now_text(),
-        "撤回",
-        ReportStatus::Draft.label(),
-    );
-    save(
-        state,
-        &r,
-        Update::new()
-            .set("status", ReportStatus::Draft.label())
-            .set_json("history", &appended(&r.history, record))?,
-    )
-    .await
+    review::WITHDRAW.take(state, session, &r).await
 }
 
 /// 删除 (未提交).

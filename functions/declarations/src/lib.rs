@@ -28,6 +28,26 @@ pub const AREA: Area = Area {
     title: "证书试点申报",
 };
 
+vslc_review::handlers! {
+    tag = "declarations", session = Session, record = Declaration;
+    /// 证书试点申报列表 (the school's own).
+    list list "" (DeclarationFilter) => service::list;
+    /// 查看试点申报: school information, contacts, lines and 审核记录.
+    get get_one "/{id}" -> DeclarationDetail => service::get;
+    /// 试点申报审核列表 (province and city reviewers): submitted declarations of
+    /// the province's schools.
+    list review_list "/review" (DeclarationFilter) => review::list;
+    /// 查看试点申报 (province).
+    get review_get "/review/{id}" -> DeclarationDetail => review::get;
+    /// 审核通过: the 市级审核员 passes 待市级审核 on to the province; the
+    /// 省级管理员 approves 待初审 with 审核人数.
+    post approve "/review/{id}/approve" (ApproveInput) => review::approve;
+    /// 审核退回 with the reason (the reviewer of the current step).
+    post return_declaration "/review/{id}/return" (ReturnInput) => review::return_declaration;
+    /// 提交 (未提交 / 审核退回).
+    post submit "/{id}/submit" => service::submit;
+}
+
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
         .routes(routes!(plans, create_plan))
@@ -127,21 +147,6 @@ async fn plan_certificates(
         .map_err(ApiError::from)
 }
 
-/// 证书试点申报列表 (the school's own).
-#[utoipa::path(get, path = "", tag = "declarations", params(DeclarationFilter, PageParams),
-    responses((status = 200, body = Paged<Declaration>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn list(
-    State(state): State<AppState>,
-    session: Session,
-    Query(f): Query<DeclarationFilter>,
-    Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<Paged<Declaration>>> {
-    service::list(&state, &session, &f, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
 /// 申报证书试点: 保存 (未提交) or 保存并提交; one per year, certificate and level.
 #[utoipa::path(post, path = "", tag = "declarations", request_body = DeclarationInput,
     responses((status = 201, body = Declaration), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
@@ -165,83 +170,6 @@ async fn export_details(
     Json(f): Json<DeclarationFilter>,
 ) -> ApiResult<axum::Json<ExportFile>> {
     export::export(&state, &session, &f)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 试点申报审核列表 (province and city reviewers): submitted declarations of
-/// the province's schools.
-#[utoipa::path(get, path = "/review", tag = "declarations", params(DeclarationFilter, PageParams),
-    responses((status = 200, body = Paged<Declaration>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn review_list(
-    State(state): State<AppState>,
-    session: Session,
-    Query(f): Query<DeclarationFilter>,
-    Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<Paged<Declaration>>> {
-    review::list(&state, &session, &f, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 查看试点申报 (province).
-#[utoipa::path(get, path = "/review/{id}", tag = "declarations", params(("id" = String, Path)),
-    responses((status = 200, body = DeclarationDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn review_get(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<DeclarationDetail>> {
-    review::get(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 审核通过: the 市级审核员 passes 待市级审核 on to the province; the
-/// 省级管理员 approves 待初审 with 审核人数.
-#[utoipa::path(post, path = "/review/{id}/approve", tag = "declarations", params(("id" = String, Path)), request_body = ApproveInput,
-    responses((status = 200, body = Declaration), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn approve(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-    Json(input): Json<ApproveInput>,
-) -> ApiResult<axum::Json<Declaration>> {
-    review::approve(&state, &session, &id, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 审核退回 with the reason (the reviewer of the current step).
-#[utoipa::path(post, path = "/review/{id}/return", tag = "declarations", params(("id" = String, Path)), request_body = ReturnInput,
-    responses((status = 200, body = Declaration), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn return_declaration(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-    Json(input): Json<ReturnInput>,
-) -> ApiResult<axum::Json<Declaration>> {
-    review::return_declaration(&state, &session, &id, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 查看试点申报: school information, contacts, lines and 审核记录.
-#[utoipa::path(get, path = "/{id}", tag = "declarations", params(("id" = String, Path)),
-    responses((status = 200, body = DeclarationDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_one(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<DeclarationDetail>> {
-    service::get(&state, &session, &id)
         .await
         .map(axum::Json)
         .map_err(ApiError::from)
@@ -273,18 +201,4 @@ async fn delete(
 ) -> ApiResult<StatusCode> {
     service::delete(&state, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// 提交 (未提交 / 审核退回).
-#[utoipa::path(post, path = "/{id}/submit", tag = "declarations", params(("id" = String, Path)),
-    responses((status = 200, body = Declaration), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn submit(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<Declaration>> {
-    service::submit(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
 }

@@ -27,6 +27,26 @@ pub const AREA: Area = Area {
     title: "考核站点",
 };
 
+vslc_review::handlers! {
+    tag = "sites", session = Session, record = Site;
+    /// 考核站点申报列表 (the school's own).
+    list list "" (SiteFilter) => service::list;
+    /// 查看考核站点.
+    get get_one "/{id}" => service::get;
+    /// 考核站点审核列表 (org): submitted sites of its certificates.
+    list review_list "/review" (SiteFilter) => review::list;
+    /// 查看申报的考核站点 (org).
+    get review_get "/review/{id}" => review::get;
+    /// 提交 (未提交 / 审核退回 → 待审核).
+    post submit "/{id}/submit" => service::submit;
+    /// 撤销 (待审核 → 未提交).
+    post withdraw "/{id}/withdraw" => service::withdraw;
+    /// 审核通过 (org).
+    post approve "/review/{id}/approve" => review::approve;
+    /// 审核退回 with the reason (org).
+    post return_site "/review/{id}/return" (ReturnInput) => review::return_site;
+}
+
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
         .routes(routes!(list, create))
@@ -41,21 +61,6 @@ pub fn routes() -> AreaRouter {
         .routes(routes!(return_site))
         .routes(routes!(allocations, allocate))
         .routes(routes!(delete_allocation))
-}
-
-/// 考核站点申报列表 (the school's own).
-#[utoipa::path(get, path = "", tag = "sites", params(SiteFilter, PageParams),
-    responses((status = 200, body = Paged<Site>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn list(
-    State(state): State<AppState>,
-    session: Session,
-    Query(f): Query<SiteFilter>,
-    Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<Paged<Site>>> {
-    service::list(&state, &session, &f, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
 }
 
 /// 申报考核站点: 保存 (未提交) or 保存并提交 (待审核); one per certificate level.
@@ -111,20 +116,6 @@ async fn batch_delete(
     .map(axum::Json)
 }
 
-/// 查看考核站点.
-#[utoipa::path(get, path = "/{id}", tag = "sites", params(("id" = String, Path)),
-    responses((status = 200, body = Site), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_one(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<Site>> {
-    service::get(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
 /// 编辑考核站点 (未提交 / 审核退回).
 #[utoipa::path(put, path = "/{id}", tag = "sites", params(("id" = String, Path)), request_body = SiteInput,
     responses((status = 200, body = Site), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
@@ -151,93 +142,6 @@ async fn delete(
 ) -> ApiResult<StatusCode> {
     service::delete(&state, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// 提交 (未提交 / 审核退回 → 待审核).
-#[utoipa::path(post, path = "/{id}/submit", tag = "sites", params(("id" = String, Path)),
-    responses((status = 200, body = Site), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn submit(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<Site>> {
-    service::submit(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 撤销 (待审核 → 未提交).
-#[utoipa::path(post, path = "/{id}/withdraw", tag = "sites", params(("id" = String, Path)),
-    responses((status = 200, body = Site), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn withdraw(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<Site>> {
-    service::withdraw(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 考核站点审核列表 (org): submitted sites of its certificates.
-#[utoipa::path(get, path = "/review", tag = "sites", params(SiteFilter, PageParams),
-    responses((status = 200, body = Paged<Site>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn review_list(
-    State(state): State<AppState>,
-    session: Session,
-    Query(f): Query<SiteFilter>,
-    Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<Paged<Site>>> {
-    review::list(&state, &session, &f, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 查看申报的考核站点 (org).
-#[utoipa::path(get, path = "/review/{id}", tag = "sites", params(("id" = String, Path)),
-    responses((status = 200, body = Site), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn review_get(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<Site>> {
-    review::get(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 审核通过 (org).
-#[utoipa::path(post, path = "/review/{id}/approve", tag = "sites", params(("id" = String, Path)),
-    responses((status = 200, body = Site), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn approve(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<Site>> {
-    review::approve(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 审核退回 with the reason (org).
-#[utoipa::path(post, path = "/review/{id}/return", tag = "sites", params(("id" = String, Path)), request_body = ReturnInput,
-    responses((status = 200, body = Site), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn return_site(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-    Json(input): Json<ReturnInput>,
-) -> ApiResult<axum::Json<Site>> {
-    review::return_site(&state, &session, &id, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
 }
 
 /// 考核站点分配: an org its plans' allocations; a school 考核站点分配查询

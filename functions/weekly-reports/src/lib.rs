@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_http::ApiError;
-use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query};
+use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, Path, Query};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
 use vslc_review::log::ReturnInput;
@@ -19,6 +19,26 @@ pub const AREA: Area = Area {
     prefix: "/api/weekly-reports",
     title: "周报管理",
 };
+
+vslc_review::handlers! {
+    tag = "weekly-reports", session = Session, record = WeeklyReport;
+    /// 周报列表 (the school's own).
+    list list "" (ReportFilter) => service::list;
+    /// 查看周报 with its 审核记录.
+    get get_one "/{id}" => service::get;
+    /// 周报审核列表 (province): its schools' reports by period and status.
+    list review_list "/review" (ReportFilter) => review::list;
+    /// 查看周报 (province).
+    get review_get "/review/{id}" => review::get;
+    /// 审核通过 (省级管理员).
+    post approve "/review/{id}/approve" => review::approve;
+    /// 审核退回 with the reason (省级管理员).
+    post return_report "/review/{id}/return" (ReturnInput) => review::return_report;
+    /// 提交 (未提交 / 审核退回 → 待审核) before the next period starts.
+    post submit "/{id}/submit" => service::submit;
+    /// 撤回 (待审核 → 未提交).
+    post withdraw "/{id}/withdraw" => service::withdraw;
+}
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()
@@ -76,21 +96,6 @@ async fn current(
         .map_err(ApiError::from)
 }
 
-/// 周报列表 (the school's own).
-#[utoipa::path(get, path = "", tag = "weekly-reports", params(ReportFilter, PageParams),
-    responses((status = 200, body = Paged<WeeklyReport>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn list(
-    State(state): State<AppState>,
-    session: Session,
-    Query(f): Query<ReportFilter>,
-    Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<Paged<WeeklyReport>>> {
-    service::list(&state, &session, &f, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
 /// 提交周报 for the current period: 保存 (未提交) or 提交 (待审核).
 #[utoipa::path(post, path = "", tag = "weekly-reports", request_body = ReportInput,
     responses((status = 201, body = WeeklyReport), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
@@ -105,21 +110,6 @@ async fn create(
     ))
 }
 
-/// 周报审核列表 (province): its schools' reports by period and status.
-#[utoipa::path(get, path = "/review", tag = "weekly-reports", params(ReportFilter, PageParams),
-    responses((status = 200, body = Paged<WeeklyReport>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn review_list(
-    State(state): State<AppState>,
-    session: Session,
-    Query(f): Query<ReportFilter>,
-    Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<Paged<WeeklyReport>>> {
-    review::list(&state, &session, &f, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
 /// 本期提交情况 (province): every school of the province for the period
 /// of a day, those still owing a report first.
 #[utoipa::path(get, path = "/review/overview", tag = "weekly-reports", params(OverviewQuery),
@@ -130,64 +120,6 @@ async fn overview(
     Query(q): Query<OverviewQuery>,
 ) -> ApiResult<axum::Json<Overview>> {
     review::overview(&state, &session, &q)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 查看周报 (province).
-#[utoipa::path(get, path = "/review/{id}", tag = "weekly-reports", params(("id" = String, Path)),
-    responses((status = 200, body = WeeklyReport), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn review_get(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<WeeklyReport>> {
-    review::get(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 审核通过 (省级管理员).
-#[utoipa::path(post, path = "/review/{id}/approve", tag = "weekly-reports", params(("id" = String, Path)),
-    responses((status = 200, body = WeeklyReport), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn approve(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<WeeklyReport>> {
-    review::approve(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 审核退回 with the reason (省级管理员).
-#[utoipa::path(post, path = "/review/{id}/return", tag = "weekly-reports", params(("id" = String, Path)), request_body = ReturnInput,
-    responses((status = 200, body = WeeklyReport), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn return_report(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-    Json(input): Json<ReturnInput>,
-) -> ApiResult<axum::Json<WeeklyReport>> {
-    review::return_report(&state, &session, &id, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 查看周报 with its 审核记录.
-#[utoipa::path(get, path = "/{id}", tag = "weekly-reports", params(("id" = String, Path)),
-    responses((status = 200, body = WeeklyReport), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_one(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<WeeklyReport>> {
-    service::get(&state, &session, &id)
         .await
         .map(axum::Json)
         .map_err(ApiError::from)
@@ -219,32 +151,4 @@ async fn delete(
 ) -> ApiResult<StatusCode> {
     service::delete(&state, &session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// 提交 (未提交 / 审核退回 → 待审核) before the next period starts.
-#[utoipa::path(post, path = "/{id}/submit", tag = "weekly-reports", params(("id" = String, Path)),
-    responses((status = 200, body = WeeklyReport), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn submit(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<WeeklyReport>> {
-    service::submit(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
-}
-
-/// 撤回 (待审核 → 未提交).
-#[utoipa::path(post, path = "/{id}/withdraw", tag = "weekly-reports", params(("id" = String, Path)),
-    responses((status = 200, body = WeeklyReport), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn withdraw(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<WeeklyReport>> {
-    service::withdraw(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
 }
