@@ -1,7 +1,7 @@
 //! 生成缴费申请单, list, view, delete and export (school); list, view and
 //! 批量确认缴费 (org).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use async_trait::async_trait;
 
@@ -13,7 +13,7 @@ use vslc_accounts::{Session, Tenant, TenantKind};
 use vslc_exam::Plan;
 use vslc_exam::plans::RegistrationMode;
 use vslc_files::export::{Cell, ExportFile};
-use vslc_http::{PageParams, Paged, filter};
+use vslc_http::{ExportFilter, ExportRequest, PageParams, Paged, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
@@ -64,16 +64,23 @@ pub struct OrderDetail {
     pub lines: Vec<RegistrationView>,
 }
 
-/// Export request: selected numbers, or the filter.
+/// 批量导出缴费申请单: the ticked orders (by 缴费单号), or those of a plan
+/// and status.
+pub type OrderExportRequest = ExportRequest<OrderExportFilter>;
+
+/// The part of the order list's filter an export takes.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct OrderExportRequest {
-    #[serde(default)]
-    pub ids: Vec<RecordId>,
+pub struct OrderExportFilter {
     #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     pub plan_id: Option<RecordId>,
     #[serde(default)]
     pub status: Option<String>,
+}
+
+impl ExportFilter for OrderExportFilter {
+    const REQUEST_NAME: &'static str = "OrderExportRequest";
+    const REQUEST_DOC: &'static str = "Export request: selected numbers, or the filter.";
 }
 
 fn matches(o: &Order, f: &OrderFilter) -> bool {
@@ -328,17 +335,13 @@ pub async fn export(
 ) -> Result<ExportFile, DomainError> {
     let school = session.school_reader()?;
     let mut rows: Vec<Order> = orders(state, school).await?.into_values().collect();
-    if req.ids.is_empty() {
-        let f = OrderFilter {
-            plan_id: req.plan_id,
-            status: req.status,
-            ..OrderFilter::default()
-        };
-        rows.retain(|o| matches(o, &f));
-    } else {
-        let wanted: HashSet<&str> = req.ids.iter().map(RecordId::as_str).collect();
-        rows.retain(|o| o.status != OrderStatus::Deleted && wanted.contains(o.no.as_str()));
-    }
+    let f = OrderFilter {
+        plan_id: req.filter.plan_id.clone(),
+        status: req.filter.status.clone(),
+        ..OrderFilter::default()
+    };
+    let chosen = req.selection();
+    rows.retain(|o| o.status != OrderStatus::Deleted && chosen.keeps(&o.no, |_| matches(o, &f)));
     newest_first(&mut rows);
     let cells: Vec<Vec<Cell>> = rows
         .iter()

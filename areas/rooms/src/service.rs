@@ -11,7 +11,9 @@ use vslc_accounts::{Session, Tenant};
 use vslc_catalogue::certificate::Level;
 use vslc_exam::{Plan, RoomType};
 use vslc_files::export::{Cell, ExportFile};
-use vslc_http::{BatchOutcome, ItemOutcome, PageParams, Paged, filter};
+use vslc_http::{
+    BatchOutcome, ExportFilter, ExportRequest, ItemOutcome, PageParams, Paged, filter,
+};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
@@ -46,7 +48,7 @@ pub struct RoomView {
     pub read_only: bool,
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct RoomFilter {
@@ -98,22 +100,12 @@ pub struct SubjectOption {
     pub room_type: RoomType,
 }
 
-/// Export request: selected ids, or the filter.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RoomExportRequest {
-    #[serde(default)]
-    pub ids: Vec<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
-    pub plan_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
-    pub site_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
-    pub certificate_id: Option<RecordId>,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub status: Option<String>,
+/// 批量导出考场信息: the ticked rooms, or those the list's filter matches.
+pub type RoomExportRequest = ExportRequest<RoomFilter>;
+
+impl ExportFilter for RoomFilter {
+    const REQUEST_NAME: &'static str = "RoomExportRequest";
+    const REQUEST_DOC: &'static str = "Export request: selected ids, or the filter.";
 }
 
 fn bad(message: impl Into<String>) -> DomainError {
@@ -738,21 +730,9 @@ pub async fn export(
     req: RoomExportRequest,
 ) -> Result<ExportFile, DomainError> {
     let school = session.school_reader()?;
-    let f = RoomFilter {
-        plan_id: req.plan_id,
-        site_id: req.site_id,
-        certificate_id: req.certificate_id,
-        name: req.name,
-        status: req.status,
-    };
-    let mut rows = views(state, school, &RoomFilter::default()).await?;
-    if req.ids.is_empty() {
-        let wanted = views(state, school, &f).await?;
-        let ids: HashSet<String> = wanted.into_iter().map(|v| v.room.id).collect();
-        rows.retain(|v| ids.contains(&v.room.id));
-    } else {
-        rows.retain(|v| req.ids.iter().any(|id| *id == v.room.id));
-    }
+    let (chosen, any) = (req.selection(), RoomFilter::default());
+    let mut rows = views(state, school, chosen.filter_or(&any)).await?;
+    rows.retain(|v| chosen.keeps(&v.room.id, |_| true));
     let cells: Vec<Vec<Cell>> = rows
         .iter()
         .map(|v| {
