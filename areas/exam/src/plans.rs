@@ -18,7 +18,7 @@ use vslc_catalogue::pilot::Pilot;
 use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::domain::RecordId;
+use vslc_ports::domain::{OptionalId, RecordId};
 use vslc_ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
 
 const PK: &str = "EXAM#PLANS";
@@ -255,9 +255,8 @@ pub struct PlanFilter {
     pub name: Option<String>,
     /// 计划状态 (未发布/未开始/报名中/待排考/排考中/待考试/考试中/成绩登记中/公示中/已结束).
     pub phase: Option<String>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
-    pub certificate_id: Option<RecordId>,
+    pub certificate_id: OptionalId,
 }
 
 /// A school an org may name as 参考院校: it takes part in some of the

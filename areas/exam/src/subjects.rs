@@ -12,7 +12,7 @@ use vslc_catalogue::pilot::Pilot;
 use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::domain::RecordId;
+use vslc_ports::domain::{OptionalId, RecordId};
 use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
 
 const PK: &str = "EXAM#SUBJECTS";
@@ -109,9 +109,8 @@ fn hundred() -> u32 {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct SubjectFilter {
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
-    pub certificate_id: Option<RecordId>,
+    pub certificate_id: OptionalId,
     /// 证书等级 (初级/中级/高级).
     pub level: Option<String>,
     /// 科目名称或代码 (contains).

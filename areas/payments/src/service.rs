@@ -16,7 +16,7 @@ use vslc_files::export::{Cell, ExportFile};
 use vslc_http::{ExportFilter, ExportRequest, PageParams, Paged, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::domain::RecordId;
+use vslc_ports::domain::{OptionalId, RecordId};
 use vslc_ports::table::{
     Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, Update, from_item,
 };
@@ -44,12 +44,10 @@ pub struct GenerateInput {
 pub struct OrderFilter {
     /// 缴费单号 (contains).
     pub no: Option<String>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
-    pub plan_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
+    pub plan_id: OptionalId,
     #[param(value_type = Option<String>)]
-    pub certificate_id: Option<RecordId>,
+    pub certificate_id: OptionalId,
     /// 未确认 / 已确认.
     pub status: Option<String>,
     /// 院校名称 (contains; the org's list).
@@ -72,9 +70,8 @@ pub type OrderExportRequest = ExportRequest<OrderExportFilter>;
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderExportFilter {
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
-    pub plan_id: Option<RecordId>,
-    #[serde(default)]
+    #[schema(inline, required = false)]
+    pub plan_id: OptionalId,
     pub status: Option<String>,
 }
 

@@ -14,7 +14,7 @@ use vslc_files::export::{Cell, ExportFile};
 use vslc_http::{ExportFilter, ExportRequest, PageParams, Paged, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::domain::RecordId;
+use vslc_ports::domain::OptionalId;
 use vslc_ports::table::{Condition, Query, TableExt, TxOp, Update};
 
 /// A registration as lists show it: candidate ID and phone masked, with the
@@ -36,15 +36,15 @@ pub struct RegistrationView {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct RegistrationFilter {
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
-    pub plan_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
+    #[schema(inline, required = false)]
+    pub plan_id: OptionalId,
     #[param(value_type = Option<String>)]
-    pub certificate_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
+    #[schema(inline, required = false)]
+    pub certificate_id: OptionalId,
     #[param(value_type = Option<String>)]
-    pub subject_id: Option<RecordId>,
+    #[schema(inline, required = false)]
+    pub subject_id: OptionalId,
     /// 考生姓名、考生编号或证件号码末位 (contains).
     pub candidate: Option<String>,
     /// 未排考 / 待考试 / 考试中 / 已结束.

@@ -16,7 +16,7 @@ use vslc_http::{
 };
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::domain::RecordId;
+use vslc_ports::domain::{OptionalId, RecordId};
 use vslc_ports::table::{Condition, Index, Query, TableExt, TxOp, from_item, to_item};
 use vslc_sites::allocation::{Allocation, usable_site};
 use vslc_sites::{Site, SiteStatus};
@@ -52,15 +52,15 @@ pub struct RoomView {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct RoomFilter {
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
-    pub plan_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
+    #[schema(inline, required = false)]
+    pub plan_id: OptionalId,
     #[param(value_type = Option<String>)]
-    pub site_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
+    #[schema(inline, required = false)]
+    pub site_id: OptionalId,
     #[param(value_type = Option<String>)]
-    pub certificate_id: Option<RecordId>,
+    #[schema(inline, required = false)]
+    pub certificate_id: OptionalId,
     /// 考场名称 (contains).
     pub name: Option<String>,
     /// 未排考 / 排考中 / 已结束.

@@ -128,14 +128,7 @@ async fn run(step: &str) -> anyhow::Result<()> {
         );
     }
     let school = Tenant::new(TenantKind::School, "10009");
-    let queued = common::queue_import(
-        &state,
-        &school,
-        "candidates",
-        serde_json::json!({"kind": "school"}),
-        bytes,
-    )
-    .await?;
+    let queued = common::queue_roster(&state, &school, bytes).await?;
     let before = requests.as_ref().map_or(0, |r| r.load(Ordering::Relaxed));
     let run = common::run_queued(&state, &school, queued).await?;
     let (done, secs, cpu) = (run.record, run.secs, run.cpu);

@@ -225,14 +225,7 @@ async fn run(dir: &std::path::Path, name: &str) -> anyhow::Result<()> {
     vslc_app::seed::catalogue::seed(&state).await?;
     let school = Tenant::new(TenantKind::School, "10009");
     let size = bytes.len();
-    let queued = common::queue_import(
-        &state,
-        &school,
-        "candidates",
-        serde_json::json!({"kind": "school"}),
-        bytes,
-    )
-    .await?;
+    let queued = common::queue_roster(&state, &school, bytes).await?;
     let run = common::run_queued(&state, &school, queued).await?;
     let (done, secs, cpu, peak) = (run.record, run.secs, run.cpu, run.peak_mb);
     let stored = state

@@ -121,31 +121,35 @@ impl<'de, F: ExportFilter + Deserialize<'de>> Deserialize<'de> for ExportRequest
     }
 }
 
+/// The object's deserializer, handing its `ids` to `ids` on the way.
 struct WithIds<'a, D> {
     inner: D,
     ids: &'a mut Option<Vec<RecordId>>,
     name: &'static str,
 }
 
+impl<'a, D> WithIds<'a, D> {
+    fn split(self) -> (D, IdsVisitor<'a, ()>) {
+        let v = IdsVisitor {
+            inner: (),
+            ids: self.ids,
+            name: self.name,
+        };
+        (self.inner, v)
+    }
+}
+
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for WithIds<'_, D> {
     type Error = D::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        let v = IdsVisitor {
-            inner: visitor,
-            ids: self.ids,
-            name: self.name,
-        };
-        self.inner.deserialize_any(v)
+        let (inner, v) = self.split();
+        inner.deserialize_any(v.around(visitor))
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        let v = IdsVisitor {
-            inner: visitor,
-            ids: self.ids,
-            name: self.name,
-        };
-        self.inner.deserialize_map(v)
+        let (inner, v) = self.split();
+        inner.deserialize_map(v.around(visitor))
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -154,12 +158,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for WithIds<'_, D> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        let v = IdsVisitor {
-            inner: visitor,
-            ids: self.ids,
-            name: self.name,
-        };
-        self.inner.deserialize_struct(self.name, fields, v)
+        let (inner, v) = self.split();
+        inner.deserialize_struct(v.name, fields, v.around(visitor))
     }
 
     forward_to_deserialize_any! {
@@ -169,10 +169,21 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for WithIds<'_, D> {
     }
 }
 
+/// The filter's visitor, seeing the object without its `ids`.
 struct IdsVisitor<'a, V> {
     inner: V,
     ids: &'a mut Option<Vec<RecordId>>,
     name: &'static str,
+}
+
+impl<'a> IdsVisitor<'a, ()> {
+    fn around<V>(self, inner: V) -> IdsVisitor<'a, V> {
+        IdsVisitor {
+            inner,
+            ids: self.ids,
+            name: self.name,
+        }
+    }
 }
 
 impl<'de, V: Visitor<'de>> Visitor<'de> for IdsVisitor<'_, V> {

@@ -177,6 +177,16 @@ pub async fn queue_import(
     Ok((key, id))
 }
 
+/// Queues a 院校考生 roster's import (`candidates`, kind `school`).
+pub async fn queue_roster(
+    state: &vslc_ports::AppState,
+    school: &vslc_accounts::Tenant,
+    bytes: Vec<u8>,
+) -> anyhow::Result<(String, String)> {
+    let params = serde_json::json!({"kind": "school"});
+    queue_import(state, school, "candidates", params, bytes).await
+}
+
 /// What one timed import run measured.
 pub struct ImportRun {
     pub record: vslc_imports::ImportRecord,
