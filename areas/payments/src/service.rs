@@ -356,13 +356,7 @@ pub async fn export(
             ]
         })
         .collect();
-    let count = cells.len();
-    let bytes = tokio::task::spawn_blocking(move || {
-        vslc_files::export::sheet("缴费申请单", &HEADERS, &cells)
-    })
-    .await
-    .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))??;
-    vslc_files::export::deliver(state, school, "orders", "缴费申请单", count, bytes).await
+    vslc_files::export::deliver_sheet(state, school, "orders", "缴费申请单", &HEADERS, cells).await
 }
 
 /// The orders for the org's certificates.

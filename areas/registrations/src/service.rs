@@ -440,11 +440,6 @@ pub async fn export(
             ]
         })
         .collect();
-    let count = cells.len();
-    let bytes = tokio::task::spawn_blocking(move || {
-        vslc_files::export::sheet("报考数据", &HEADERS, &cells)
-    })
-    .await
-    .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))??;
-    vslc_files::export::deliver(state, school, "registrations", "报考数据", count, bytes).await
+    vslc_files::export::deliver_sheet(state, school, "registrations", "报考数据", &HEADERS, cells)
+        .await
 }

@@ -756,11 +756,5 @@ pub async fn export(
             ]
         })
         .collect();
-    let count = cells.len();
-    let bytes = tokio::task::spawn_blocking(move || {
-        vslc_files::export::sheet("考场信息", &HEADERS, &cells)
-    })
-    .await
-    .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))??;
-    vslc_files::export::deliver(state, school, "rooms", "考场信息", count, bytes).await
+    vslc_files::export::deliver_sheet(state, school, "rooms", "考场信息", &HEADERS, cells).await
 }

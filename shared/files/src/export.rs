@@ -137,3 +137,47 @@ pub async fn deliver(
         rows,
     })
 }
+
+/// A one-sheet workbook written on a blocking thread: an export's rows
+/// may be many, and the writing is all CPU.
+pub async fn sheet_off_thread(
+    title: &'static str,
+    headers: &'static [&'static str],
+    rows: Vec<Vec<Cell>>,
+) -> Result<Vec<u8>, DomainError> {
+    tokio::task::spawn_blocking(move || sheet(title, headers, &rows))
+        .await
+        .map_err(DomainError::internal)?
+        .map_err(DomainError::internal)
+}
+
+/// 批量导出 of one sheet titled `title`: the rows written (off the async
+/// threads), stored and handed out as a download link, like every export.
+pub async fn deliver_sheet(
+    state: &AppState,
+    tenant: &Tenant,
+    stem: &str,
+    title: &'static str,
+    headers: &'static [&'static str],
+    rows: Vec<Vec<Cell>>,
+) -> Result<ExportFile, DomainError> {
+    let count = rows.len();
+    let bytes = sheet_off_thread(title, headers, rows).await?;
+    deliver(state, tenant, stem, title, count, bytes).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sheets_are_written_off_thread() {
+        let rows = vec![vec![Cell::from("=1+1"), Cell::count(3u32), Cell::Empty]];
+        let bytes = sheet_off_thread("考场信息", &["名称", "座位数", "备注"], rows)
+            .await
+            .unwrap();
+        let read = crate::xlsx::read_first_sheet(&bytes).unwrap();
+        assert_eq!(read[0], ["名称", "座位数", "备注"]);
+        assert_eq!(read[1][..2], ["'=1+1", "3"]);
+    }
+}
