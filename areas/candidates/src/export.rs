@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::Workbook;
 
-use super::model::Candidate;
+use super::model::{Candidate, MajorRef};
 use super::service::{CandidateFilter, counts, matches};
 use vslc_accounts::Session;
 use vslc_files::export::{Cell, write_cell};
@@ -79,7 +79,7 @@ impl Sheet {
                 .into(),
             c.major
                 .as_ref()
-                .map(|m| format!("{} {}", m.code, m.name))
+                .map(MajorRef::label)
                 .unwrap_or_default()
                 .into(),
             c.major_level

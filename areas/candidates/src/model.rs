@@ -60,6 +60,13 @@ pub struct MajorRef {
     pub version: String,
 }
 
+impl MajorRef {
+    /// `<专业代码> <专业名称>`, as exports show it (`510201 计算机应用技术`).
+    pub fn label(&self) -> String {
+        format!("{} {}", self.code, self.name)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Candidate {

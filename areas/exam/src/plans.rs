@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{Audience, ExamMethod, PlanPhase, PublishStatus};
+use super::model::{self, Audience, Draft, ExamMethod, PlanPhase, PublishStatus};
 use super::subjects::Subject;
 use super::window::Window;
 use vslc_accounts::{Session, Tenant, TenantKind};
@@ -605,19 +605,21 @@ pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<PlanVi
     Ok(view(state, session, plan))
 }
 
+impl Draft for Plan {
+    const NOUN: &'static str = "考试计划";
+    const PUBLISHED: (&'static str, &'static str) =
+        ("PLAN_PUBLISHED", "考试计划已发布，不能修改或删除");
+    fn org_id(&self) -> &str {
+        &self.org_id
+    }
+    fn publish_status(&self) -> PublishStatus {
+        self.status
+    }
+}
+
 async fn own_draft(state: &AppState, session: &Session, id: &str) -> Result<Plan, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
-    let plan = Plan::load(state, id)
-        .await?
-        .filter(|p| p.org_id == org.id)
-        .ok_or_else(|| DomainError::not_found("考试计划"))?;
-    if plan.status == PublishStatus::Published {
-        return Err(DomainError::conflict(
-            "PLAN_PUBLISHED",
-            "考试计划已发布，不能修改或删除",
-        ));
-    }
-    Ok(plan)
+    model::own_draft(&org.id, Plan::load(state, id).await?)
 }
 
 pub async fn edit(

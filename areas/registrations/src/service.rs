@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{CandidateSnapshot, ClaimRow, Registration, RegistrationStatus};
 use vslc_accounts::{Session, Tenant};
-use vslc_candidates::Candidate;
+use vslc_candidates::{Candidate, MajorRef};
 use vslc_files::export::{Cell, ExportFile};
 use vslc_http::{ExportFilter, ExportRequest, PageParams, Paged, filter};
 use vslc_ports::AppState;
@@ -422,18 +422,13 @@ pub async fn export(
                 c.phone.clone().unwrap_or_default().into(),
                 c.major
                     .as_ref()
-                    .map(|m| format!("{} {}", m.code, m.name))
+                    .map(MajorRef::label)
                     .unwrap_or_default()
                     .into(),
                 r.plan_name.clone().into(),
                 r.certificate_name.clone().into(),
                 r.level.label().into(),
-                r.subjects
-                    .iter()
-                    .map(|s| format!("{} {}", s.code, s.name))
-                    .collect::<Vec<_>>()
-                    .join("、")
-                    .into(),
+                Cell::list(r.subjects.iter().map(|s| format!("{} {}", s.code, s.name))),
                 Cell::Money(r.fee_cents),
                 v.status.label().into(),
                 if v.paid { "已缴费" } else { "未缴费" }.into(),

@@ -742,12 +742,7 @@ pub async fn export(
                 r.site_name.clone().into(),
                 r.certificate_name.clone().into(),
                 r.level.label().into(),
-                r.subjects
-                    .iter()
-                    .map(|s| format!("{} {}", s.code, s.name))
-                    .collect::<Vec<_>>()
-                    .join("、")
-                    .into(),
+                Cell::list(r.subjects.iter().map(|s| format!("{} {}", s.code, s.name))),
                 r.room_type.label().into(),
                 r.name.clone().into(),
                 Cell::count(r.seats),

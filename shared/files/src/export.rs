@@ -45,6 +45,13 @@ impl Cell {
         Cell::Number(n.into() as f64)
     }
 
+    /// Several values in one text cell, joined with `、` (a room's 考试科目).
+    pub fn list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Self {
+        let items: Vec<S> = items.into_iter().collect();
+        let texts: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+        Cell::Text(texts.join("、"))
+    }
+
     /// An optional quantity: empty when absent.
     pub fn count_or_empty(n: Option<impl Into<u64>>) -> Self {
         n.map_or(Cell::Empty, Cell::count)
@@ -179,5 +186,14 @@ mod tests {
         let read = crate::xlsx::read_first_sheet(&bytes).unwrap();
         assert_eq!(read[0], ["名称", "座位数", "备注"]);
         assert_eq!(read[1][..2], ["'=1+1", "3"]);
+    }
+
+    #[test]
+    fn lists_share_one_cell() {
+        assert_eq!(
+            Cell::list(["1 甲", "2 乙"]),
+            Cell::Text("1 甲、2 乙".into())
+        );
+        assert_eq!(Cell::list(Vec::<String>::new()), Cell::Text(String::new()));
     }
 }
