@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::Session;
 use vslc_audit::model::{AuditEntry, AuditKind, SK_PREFIX};
-use vslc_files::export::{ExportFile, deliver, sheet};
+use vslc_files::export::{ExportFile, deliver_sheet};
 use vslc_http::filter;
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
@@ -295,12 +295,7 @@ pub async fn export(
         .iter()
         .map(|e| row(e).into_iter().map(Into::into).collect())
         .collect();
-    let count = rows.len();
-    let bytes = tokio::task::spawn_blocking(move || sheet("操作日志", &HEADERS, &rows))
-        .await
-        .map_err(DomainError::internal)?
-        .map_err(DomainError::internal)?;
-    deliver(state, &tenant, "audit", "操作日志", count, bytes).await
+    deliver_sheet(state, &tenant, "audit", "操作日志", &HEADERS, rows).await
 }
 
 /// 操作类型 as the search form offers them.

@@ -306,6 +306,21 @@ async fn transition(
     Ok(from_item(after)?)
 }
 
+/// 停用 / 启用: the user, still as read and in `from`, changed by `update`;
+/// the change recorded as `event`.
+async fn switch(
+    state: &AppState,
+    session: &Session,
+    user: &User,
+    from: UserStatus,
+    update: Update,
+    event: Event,
+) -> Result<UserView, DomainError> {
+    let after = transition(state, user, from, update).await?;
+    audited(state, session, &after, event).await;
+    Ok(UserView::of(&after, true))
+}
+
 fn require_status(user: &User, status: UserStatus, action: &str) -> Result<(), DomainError> {
     if user.status == status {
         Ok(())
@@ -346,10 +361,8 @@ pub async fn disable(
     let update = Update::new()
         .set("status", UserStatus::Disabled.label())
         .add("sessionEpoch", 1);
-    let after = transition(state, &user, UserStatus::Active, update).await?;
     let event = Event::new(AuditKind::Update, "user.disable", "停用用户");
-    audited(state, session, &after, event).await;
-    Ok(UserView::of(&after, true))
+    switch(state, session, &user, UserStatus::Active, update, event).await
 }
 
 pub async fn enable(
@@ -361,10 +374,8 @@ pub async fn enable(
     let user = load(state, session, id).await?;
     require_status(&user, UserStatus::Disabled, "启用")?;
     let update = Update::new().set("status", UserStatus::Active.label());
-    let after = transition(state, &user, UserStatus::Disabled, update).await?;
     let event = Event::new(AuditKind::Update, "user.enable", "启用用户");
-    audited(state, session, &after, event).await;
-    Ok(UserView::of(&after, true))
+    switch(state, session, &user, UserStatus::Disabled, update, event).await
 }
 
 pub async fn edit(

@@ -2,46 +2,25 @@
 //! filter, as xlsx — ID numbers and phones masked, formula-like text escaped,
 //! written row by row in rust_xlsxwriter's constant-memory mode.
 
-use std::collections::HashSet;
-
 use rust_xlsxwriter::Workbook;
-use serde::Deserialize;
-use utoipa::ToSchema;
 
-use super::model::{Candidate, CandidateKind};
+use super::model::{Candidate, MajorRef};
 use super::service::{CandidateFilter, counts, matches};
 use vslc_accounts::Session;
 use vslc_files::export::{Cell, write_cell};
+use vslc_http::ExportFilter;
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::domain::RecordId;
 use vslc_ports::mask;
 use vslc_ports::table::{Query, parse_all};
 
 /// `POST /api/candidates/export`: `ids` when rows are selected, otherwise
 /// the filter (kind first) chooses.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportRequest {
-    #[serde(default)]
-    pub ids: Vec<RecordId>,
-    #[serde(default)]
-    #[schema(inline)]
-    pub kind: Option<CandidateKind>,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub id_number: Option<String>,
-    #[serde(default)]
-    pub major: Option<String>,
-    #[serde(default)]
-    pub level: Option<String>,
-    #[serde(default)]
-    pub enrolment_year: Option<i32>,
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub has_photo: Option<bool>,
+pub type ExportRequest = vslc_http::ExportRequest<CandidateFilter>;
+
+impl ExportFilter for CandidateFilter {
+    const REQUEST_NAME: &'static str = "ExportRequest";
+    const REQUEST_DOC: &'static str = "`POST /api/candidates/export`: `ids` when rows are selected, otherwise\nthe filter (kind first) chooses.";
 }
 
 pub use vslc_files::export::ExportFile;
@@ -100,7 +79,7 @@ impl Sheet {
                 .into(),
             c.major
                 .as_ref()
-                .map(|m| format!("{} {}", m.code, m.name))
+                .map(MajorRef::label)
                 .unwrap_or_default()
                 .into(),
             c.major_level
@@ -155,24 +134,8 @@ pub async fn export(
     req: ExportRequest,
 ) -> Result<ExportFile, DomainError> {
     let school = session.school_reader()?;
-    let f = CandidateFilter {
-        kind: req.kind,
-        name: req.name,
-        id_number: req.id_number,
-        major: req.major,
-        level: req.level,
-        enrolment_year: req.enrolment_year,
-        status: req.status,
-        has_photo: req.has_photo,
-    };
-    let wanted: HashSet<String> = req.ids.into_iter().map(String::from).collect();
-    let keep = |c: &Candidate| {
-        if wanted.is_empty() {
-            matches(c, &f)
-        } else {
-            wanted.contains(&c.candidate_no)
-        }
-    };
+    let chosen = req.selection();
+    let keep = |c: &Candidate| chosen.keeps(&c.candidate_no, |f| matches(c, f));
     let counts = counts(state, school).await?;
     // Pages are read here and written on a blocking thread, in 考生编号
     // order (the order of the keys).

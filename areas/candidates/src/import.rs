@@ -231,14 +231,14 @@ impl ImportKind for CandidatesImport {
             .map_err(anyhow::Error::from)?;
         let guards = state
             .table
-            .query_all(Query::partition(ctx.tenant_pk()).begins_with("CANDID#"))
+            .query_all(Query::partition(ctx.tenant_pk()).begins_with(Candidate::GUARD_PREFIX))
             .await?
             .into_iter()
             .filter_map(|i| {
                 let sk = i
                     .get("sk")?
                     .as_str()?
-                    .trim_start_matches("CANDID#")
+                    .trim_start_matches(Candidate::GUARD_PREFIX)
                     .to_owned();
                 Some((
                     sk,
@@ -324,7 +324,7 @@ impl RowSink for CandidatesSink {
                     continue;
                 }
             };
-            let id_key = format!("{}#{}", c.id.id_type.label(), c.id.number);
+            let id_key = Candidate::id_key(c.id.id_type, &c.id.number);
             if let Some(first) = self.first_row.get(&id_key) {
                 outcomes.push(Err(format!("与第{first}行证件号码重复")));
                 continue;
@@ -430,7 +430,7 @@ impl RowSink for CandidatesSink {
             .filter(|(_, g)| g.import_id.as_deref() == Some(ctx.record.id.as_str()))
             .map(|(id_key, g)| {
                 let keys = vec![
-                    Key::new(school.pk(), format!("CANDID#{id_key}")),
+                    Candidate::guard_key_of(school, id_key),
                     Candidate::key(school, &g.candidate_no),
                 ];
                 (keys, None)

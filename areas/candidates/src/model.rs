@@ -60,6 +60,13 @@ pub struct MajorRef {
     pub version: String,
 }
 
+impl MajorRef {
+    /// `<专业代码> <专业名称>`, as exports show it (`510201 计算机应用技术`).
+    pub fn label(&self) -> String {
+        format!("{} {}", self.code, self.name)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Candidate {
@@ -109,12 +116,23 @@ impl Candidate {
         Key::new(school.pk(), format!("CAND#{candidate_no}"))
     }
 
+    /// Where every (证件类型, 证件号码) guard's sort key starts.
+    pub const GUARD_PREFIX: &str = "CANDID#";
+
     /// The uniqueness guard of (证件类型, 证件号码) within a school.
     pub fn guard_key(school: &Tenant, id_type: IdType, id_number: &str) -> Key {
-        Key::new(
-            school.pk(),
-            format!("CANDID#{}#{id_number}", id_type.label()),
-        )
+        Self::guard_key_of(school, &Self::id_key(id_type, id_number))
+    }
+
+    /// A person's (证件类型, 证件号码) as one text, `<证件类型>#<证件号码>`:
+    /// what follows [`Self::GUARD_PREFIX`] in the guard's sort key.
+    pub fn id_key(id_type: IdType, id_number: &str) -> String {
+        format!("{}#{id_number}", id_type.label())
+    }
+
+    /// The guard of the person whose [`Self::id_key`] this is.
+    pub fn guard_key_of(school: &Tenant, id_key: &str) -> Key {
+        Key::new(school.pk(), format!("{}{id_key}", Self::GUARD_PREFIX))
     }
 
     pub fn to_item(&self, school: &Tenant) -> Result<Item, TableError> {

@@ -102,12 +102,13 @@ impl CandidateView {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct CandidateFilter {
     /// `school` (院校考生) or `social` (社会考生).
     #[param(inline)]
+    #[schema(inline)]
     pub kind: Option<CandidateKind>,
     /// 姓名 (contains).
     pub name: Option<String>,

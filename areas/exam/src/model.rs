@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use vslc_ports::DomainError;
+
 /// 考试方式: decides the 考场类型 a subject needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 pub enum ExamMethod {
@@ -108,6 +110,30 @@ impl PublishStatus {
     }
 }
 
+/// What an org drafts, then publishes (考试科目, 考试计划): another org's
+/// looks missing, and only a draft may be changed or deleted.
+pub trait Draft {
+    /// What a missing one is called (`考试科目`).
+    const NOUN: &'static str;
+    /// The code and message a published one answers a change with.
+    const PUBLISHED: (&'static str, &'static str);
+    fn org_id(&self) -> &str;
+    fn publish_status(&self) -> PublishStatus;
+}
+
+/// `found` when it is the org's own draft; another org's is 404, a
+/// published one 409.
+pub fn own_draft<T: Draft>(org_id: &str, found: Option<T>) -> Result<T, DomainError> {
+    let draft = found
+        .filter(|d| d.org_id() == org_id)
+        .ok_or_else(|| DomainError::not_found(T::NOUN))?;
+    if draft.publish_status() == PublishStatus::Published {
+        let (code, message) = T::PUBLISHED;
+        return Err(DomainError::conflict(code, message));
+    }
+    Ok(draft)
+}
+
 /// 考试计划状态, derived from the clock and the plan's windows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub enum PlanPhase {
@@ -149,5 +175,34 @@ impl PlanPhase {
             PlanPhase::Publicity => "公示中",
             PlanPhase::Ended => "已结束",
         }
+    }
+}
+
+#[cfg(test)]
+mod draft_tests {
+    use super::*;
+
+    struct Thing(&'static str, PublishStatus);
+
+    impl Draft for Thing {
+        const NOUN: &'static str = "考试科目";
+        const PUBLISHED: (&'static str, &'static str) = ("SUBJECT_PUBLISHED", "科目已发布");
+        fn org_id(&self) -> &str {
+            self.0
+        }
+        fn publish_status(&self) -> PublishStatus {
+            self.1
+        }
+    }
+
+    #[test]
+    fn only_the_orgs_own_draft_is_changed() {
+        assert!(own_draft("o1", Some(Thing("o1", PublishStatus::Draft))).is_ok());
+        let code = |r: Result<Thing, DomainError>| r.err().map(|e| e.code());
+        assert_eq!(code(own_draft("o1", None)), Some("NOT_FOUND"));
+        let other = Some(Thing("o2", PublishStatus::Draft));
+        assert_eq!(code(own_draft("o1", other)), Some("NOT_FOUND"));
+        let published = Some(Thing("o1", PublishStatus::Published));
+        assert_eq!(code(own_draft("o1", published)), Some("SUBJECT_PUBLISHED"));
     }
 }

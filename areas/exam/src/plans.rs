@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{Audience, ExamMethod, PlanPhase, PublishStatus};
+use super::model::{self, Audience, Draft, ExamMethod, PlanPhase, PublishStatus};
 use super::subjects::Subject;
 use super::window::Window;
 use vslc_accounts::{Session, Tenant, TenantKind};
@@ -18,7 +18,7 @@ use vslc_catalogue::pilot::Pilot;
 use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::domain::RecordId;
+use vslc_ports::domain::{OptionalId, RecordId};
 use vslc_ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
 
 const PK: &str = "EXAM#PLANS";
@@ -255,9 +255,8 @@ pub struct PlanFilter {
     pub name: Option<String>,
     /// 计划状态 (未发布/未开始/报名中/待排考/排考中/待考试/考试中/成绩登记中/公示中/已结束).
     pub phase: Option<String>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
-    pub certificate_id: Option<RecordId>,
+    pub certificate_id: OptionalId,
 }
 
 /// A school an org may name as 参考院校: it takes part in some of the
@@ -606,19 +605,21 @@ pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<PlanVi
     Ok(view(state, session, plan))
 }
 
+impl Draft for Plan {
+    const NOUN: &'static str = "考试计划";
+    const PUBLISHED: (&'static str, &'static str) =
+        ("PLAN_PUBLISHED", "考试计划已发布，不能修改或删除");
+    fn org_id(&self) -> &str {
+        &self.org_id
+    }
+    fn publish_status(&self) -> PublishStatus {
+        self.status
+    }
+}
+
 async fn own_draft(state: &AppState, session: &Session, id: &str) -> Result<Plan, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
-    let plan = Plan::load(state, id)
-        .await?
-        .filter(|p| p.org_id == org.id)
-        .ok_or_else(|| DomainError::not_found("考试计划"))?;
-    if plan.status == PublishStatus::Published {
-        return Err(DomainError::conflict(
-            "PLAN_PUBLISHED",
-            "考试计划已发布，不能修改或删除",
-        ));
-    }
-    Ok(plan)
+    model::own_draft(&org.id, Plan::load(state, id).await?)
 }
 
 pub async fn edit(

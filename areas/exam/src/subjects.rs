@@ -5,14 +5,14 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{Audience, ExamMethod, PublishStatus};
+use super::model::{self, Audience, Draft, ExamMethod, PublishStatus};
 use vslc_accounts::{Session, TenantKind};
 use vslc_catalogue::certificate::{Certificate, Level};
 use vslc_catalogue::pilot::Pilot;
 use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::domain::RecordId;
+use vslc_ports::domain::{OptionalId, RecordId};
 use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
 
 const PK: &str = "EXAM#SUBJECTS";
@@ -109,9 +109,8 @@ fn hundred() -> u32 {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct SubjectFilter {
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
-    pub certificate_id: Option<RecordId>,
+    pub certificate_id: OptionalId,
     /// 证书等级 (初级/中级/高级).
     pub level: Option<String>,
     /// 科目名称或代码 (contains).
@@ -290,17 +289,19 @@ pub async fn create(
 /// The org's own draft subject (others look missing; published → 409).
 async fn own_draft(state: &AppState, session: &Session, id: &str) -> Result<Subject, DomainError> {
     let org = session.require_kind(TenantKind::Org)?;
-    let s = Subject::load(state, id)
-        .await?
-        .filter(|s| s.org_id == org.id)
-        .ok_or_else(|| DomainError::not_found("考试科目"))?;
-    if s.status == PublishStatus::Published {
-        return Err(DomainError::conflict(
-            "SUBJECT_PUBLISHED",
-            "科目已发布，不能修改或删除",
-        ));
+    model::own_draft(&org.id, Subject::load(state, id).await?)
+}
+
+impl Draft for Subject {
+    const NOUN: &'static str = "考试科目";
+    const PUBLISHED: (&'static str, &'static str) =
+        ("SUBJECT_PUBLISHED", "科目已发布，不能修改或删除");
+    fn org_id(&self) -> &str {
+        &self.org_id
     }
-    Ok(s)
+    fn publish_status(&self) -> PublishStatus {
+        self.status
+    }
 }
 
 pub async fn edit(

@@ -509,21 +509,16 @@ impl ImportWorker {
             .into_iter()
             .find(|b| b.key == key)
             .map(|b| b.size);
+        const GONE: &str = "上传的文件不存在，请重新上传";
         match size {
-            None => {
-                return self
-                    .fail(record, "上传的文件不存在，请重新上传".into())
-                    .await;
-            }
+            None => return self.fail(record, GONE.into()).await,
             Some(size) if size > limit => {
                 return self.fail(record, too_large(kind.file_type())).await;
             }
             Some(_) => {}
         }
         let Some(blob) = self.state.uploads.get(key).await? else {
-            return self
-                .fail(record, "上传的文件不存在，请重新上传".into())
-                .await;
+            return self.fail(record, GONE.into()).await;
         };
         let tally = match kind.file_type() {
             FileType::Xlsx => match self.stream_rows(&kind, record, blob.bytes).await? {

@@ -1,7 +1,7 @@
 //! 生成缴费申请单, list, view, delete and export (school); list, view and
 //! 批量确认缴费 (org).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use async_trait::async_trait;
 
@@ -13,10 +13,10 @@ use vslc_accounts::{Session, Tenant, TenantKind};
 use vslc_exam::Plan;
 use vslc_exam::plans::RegistrationMode;
 use vslc_files::export::{Cell, ExportFile};
-use vslc_http::{PageParams, Paged, filter};
+use vslc_http::{ExportFilter, ExportRequest, PageParams, Paged, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::domain::RecordId;
+use vslc_ports::domain::{OptionalId, RecordId};
 use vslc_ports::table::{
     Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, Update, from_item,
 };
@@ -44,12 +44,10 @@ pub struct GenerateInput {
 pub struct OrderFilter {
     /// 缴费单号 (contains).
     pub no: Option<String>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
-    pub plan_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
+    pub plan_id: OptionalId,
     #[param(value_type = Option<String>)]
-    pub certificate_id: Option<RecordId>,
+    pub certificate_id: OptionalId,
     /// 未确认 / 已确认.
     pub status: Option<String>,
     /// 院校名称 (contains; the org's list).
@@ -64,16 +62,22 @@ pub struct OrderDetail {
     pub lines: Vec<RegistrationView>,
 }
 
-/// Export request: selected numbers, or the filter.
+/// 批量导出缴费申请单: the ticked orders (by 缴费单号), or those of a plan
+/// and status.
+pub type OrderExportRequest = ExportRequest<OrderExportFilter>;
+
+/// The part of the order list's filter an export takes.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct OrderExportRequest {
-    #[serde(default)]
-    pub ids: Vec<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
-    pub plan_id: Option<RecordId>,
-    #[serde(default)]
+pub struct OrderExportFilter {
+    #[schema(inline, required = false)]
+    pub plan_id: OptionalId,
     pub status: Option<String>,
+}
+
+impl ExportFilter for OrderExportFilter {
+    const REQUEST_NAME: &'static str = "OrderExportRequest";
+    const REQUEST_DOC: &'static str = "Export request: selected numbers, or the filter.";
 }
 
 fn matches(o: &Order, f: &OrderFilter) -> bool {
@@ -328,17 +332,13 @@ pub async fn export(
 ) -> Result<ExportFile, DomainError> {
     let school = session.school_reader()?;
     let mut rows: Vec<Order> = orders(state, school).await?.into_values().collect();
-    if req.ids.is_empty() {
-        let f = OrderFilter {
-            plan_id: req.plan_id,
-            status: req.status,
-            ..OrderFilter::default()
-        };
-        rows.retain(|o| matches(o, &f));
-    } else {
-        let wanted: HashSet<&str> = req.ids.iter().map(RecordId::as_str).collect();
-        rows.retain(|o| o.status != OrderStatus::Deleted && wanted.contains(o.no.as_str()));
-    }
+    let f = OrderFilter {
+        plan_id: req.filter.plan_id.clone(),
+        status: req.filter.status.clone(),
+        ..OrderFilter::default()
+    };
+    let chosen = req.selection();
+    rows.retain(|o| o.status != OrderStatus::Deleted && chosen.keeps(&o.no, |_| matches(o, &f)));
     newest_first(&mut rows);
     let cells: Vec<Vec<Cell>> = rows
         .iter()
@@ -356,13 +356,7 @@ pub async fn export(
             ]
         })
         .collect();
-    let count = cells.len();
-    let bytes = tokio::task::spawn_blocking(move || {
-        vslc_files::export::sheet("缴费申请单", &HEADERS, &cells)
-    })
-    .await
-    .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))??;
-    vslc_files::export::deliver(state, school, "orders", "缴费申请单", count, bytes).await
+    vslc_files::export::deliver_sheet(state, school, "orders", "缴费申请单", &HEADERS, cells).await
 }
 
 /// The orders for the org's certificates.

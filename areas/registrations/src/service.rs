@@ -1,6 +1,6 @@
 //! 报考列表, 删除 and 批量导出报考数据 (school side).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use async_trait::async_trait;
 
@@ -9,12 +9,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{CandidateSnapshot, ClaimRow, Registration, RegistrationStatus};
 use vslc_accounts::{Session, Tenant};
-use vslc_candidates::Candidate;
+use vslc_candidates::{Candidate, MajorRef};
 use vslc_files::export::{Cell, ExportFile};
-use vslc_http::{PageParams, Paged, filter};
+use vslc_http::{ExportFilter, ExportRequest, PageParams, Paged, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::domain::RecordId;
+use vslc_ports::domain::OptionalId;
 use vslc_ports::table::{Condition, Query, TableExt, TxOp, Update};
 
 /// A registration as lists show it: candidate ID and phone masked, with the
@@ -32,19 +32,19 @@ pub struct RegistrationView {
     pub order: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct RegistrationFilter {
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
-    pub plan_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
+    #[schema(inline, required = false)]
+    pub plan_id: OptionalId,
     #[param(value_type = Option<String>)]
-    pub certificate_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
+    #[schema(inline, required = false)]
+    pub certificate_id: OptionalId,
     #[param(value_type = Option<String>)]
-    pub subject_id: Option<RecordId>,
+    #[schema(inline, required = false)]
+    pub subject_id: OptionalId,
     /// 考生姓名、考生编号或证件号码末位 (contains).
     pub candidate: Option<String>,
     /// 未排考 / 待考试 / 考试中 / 已结束.
@@ -53,24 +53,13 @@ pub struct RegistrationFilter {
     pub paid: Option<bool>,
 }
 
-/// Export request: selected ids, or the filter.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RegistrationExportRequest {
-    #[serde(default)]
-    pub ids: Vec<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
-    pub plan_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
-    pub certificate_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
-    pub subject_id: Option<RecordId>,
-    #[serde(default)]
-    pub candidate: Option<String>,
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub paid: Option<bool>,
+/// 批量导出报考数据: the ticked registrations, or those the list's filter
+/// matches.
+pub type RegistrationExportRequest = ExportRequest<RegistrationFilter>;
+
+impl ExportFilter for RegistrationFilter {
+    const REQUEST_NAME: &'static str = "RegistrationExportRequest";
+    const REQUEST_DOC: &'static str = "Export request: selected ids, or the filter.";
 }
 
 pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Registration>, DomainError> {
@@ -416,23 +405,9 @@ pub async fn export(
     req: RegistrationExportRequest,
 ) -> Result<ExportFile, DomainError> {
     let school = session.school_reader()?;
-    let f = RegistrationFilter {
-        plan_id: req.plan_id,
-        certificate_id: req.certificate_id,
-        subject_id: req.subject_id,
-        candidate: req.candidate,
-        status: req.status,
-        paid: req.paid,
-    };
-    let mut rows = if req.ids.is_empty() {
-        views(state, book, school, &f).await?
-    } else {
-        views(state, book, school, &RegistrationFilter::default()).await?
-    };
-    if !req.ids.is_empty() {
-        let wanted: HashSet<&str> = req.ids.iter().map(RecordId::as_str).collect();
-        rows.retain(|v| wanted.contains(v.registration.id.as_str()));
-    }
+    let (chosen, any) = (req.selection(), RegistrationFilter::default());
+    let mut rows = views(state, book, school, chosen.filter_or(&any)).await?;
+    rows.retain(|v| chosen.keeps(&v.registration.id, |_| true));
     let cells: Vec<Vec<Cell>> = rows
         .iter()
         .map(|v| {
@@ -447,29 +422,19 @@ pub async fn export(
                 c.phone.clone().unwrap_or_default().into(),
                 c.major
                     .as_ref()
-                    .map(|m| format!("{} {}", m.code, m.name))
+                    .map(MajorRef::label)
                     .unwrap_or_default()
                     .into(),
                 r.plan_name.clone().into(),
                 r.certificate_name.clone().into(),
                 r.level.label().into(),
-                r.subjects
-                    .iter()
-                    .map(|s| format!("{} {}", s.code, s.name))
-                    .collect::<Vec<_>>()
-                    .join("、")
-                    .into(),
+                Cell::list(r.subjects.iter().map(|s| format!("{} {}", s.code, s.name))),
                 Cell::Money(r.fee_cents),
                 v.status.label().into(),
                 if v.paid { "已缴费" } else { "未缴费" }.into(),
             ]
         })
         .collect();
-    let count = cells.len();
-    let bytes = tokio::task::spawn_blocking(move || {
-        vslc_files::export::sheet("报考数据", &HEADERS, &cells)
-    })
-    .await
-    .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))??;
-    vslc_files::export::deliver(state, school, "registrations", "报考数据", count, bytes).await
+    vslc_files::export::deliver_sheet(state, school, "registrations", "报考数据", &HEADERS, cells)
+        .await
 }

@@ -11,10 +11,12 @@ use vslc_accounts::{Session, Tenant};
 use vslc_catalogue::certificate::Level;
 use vslc_exam::{Plan, RoomType};
 use vslc_files::export::{Cell, ExportFile};
-use vslc_http::{BatchOutcome, ItemOutcome, PageParams, Paged, filter};
+use vslc_http::{
+    BatchOutcome, ExportFilter, ExportRequest, ItemOutcome, PageParams, Paged, filter,
+};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::domain::RecordId;
+use vslc_ports::domain::{OptionalId, RecordId};
 use vslc_ports::table::{Condition, Index, Query, TableExt, TxOp, from_item, to_item};
 use vslc_sites::allocation::{Allocation, usable_site};
 use vslc_sites::{Site, SiteStatus};
@@ -46,19 +48,19 @@ pub struct RoomView {
     pub read_only: bool,
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct RoomFilter {
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
     #[param(value_type = Option<String>)]
-    pub plan_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
+    #[schema(inline, required = false)]
+    pub plan_id: OptionalId,
     #[param(value_type = Option<String>)]
-    pub site_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
+    #[schema(inline, required = false)]
+    pub site_id: OptionalId,
     #[param(value_type = Option<String>)]
-    pub certificate_id: Option<RecordId>,
+    #[schema(inline, required = false)]
+    pub certificate_id: OptionalId,
     /// 考场名称 (contains).
     pub name: Option<String>,
     /// 未排考 / 排考中 / 已结束.
@@ -98,22 +100,12 @@ pub struct SubjectOption {
     pub room_type: RoomType,
 }
 
-/// Export request: selected ids, or the filter.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RoomExportRequest {
-    #[serde(default)]
-    pub ids: Vec<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
-    pub plan_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
-    pub site_id: Option<RecordId>,
-    #[serde(default, deserialize_with = "vslc_ports::domain::id::blank_is_none")]
-    pub certificate_id: Option<RecordId>,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub status: Option<String>,
+/// 批量导出考场信息: the ticked rooms, or those the list's filter matches.
+pub type RoomExportRequest = ExportRequest<RoomFilter>;
+
+impl ExportFilter for RoomFilter {
+    const REQUEST_NAME: &'static str = "RoomExportRequest";
+    const REQUEST_DOC: &'static str = "Export request: selected ids, or the filter.";
 }
 
 fn bad(message: impl Into<String>) -> DomainError {
@@ -738,21 +730,9 @@ pub async fn export(
     req: RoomExportRequest,
 ) -> Result<ExportFile, DomainError> {
     let school = session.school_reader()?;
-    let f = RoomFilter {
-        plan_id: req.plan_id,
-        site_id: req.site_id,
-        certificate_id: req.certificate_id,
-        name: req.name,
-        status: req.status,
-    };
-    let mut rows = views(state, school, &RoomFilter::default()).await?;
-    if req.ids.is_empty() {
-        let wanted = views(state, school, &f).await?;
-        let ids: HashSet<String> = wanted.into_iter().map(|v| v.room.id).collect();
-        rows.retain(|v| ids.contains(&v.room.id));
-    } else {
-        rows.retain(|v| req.ids.iter().any(|id| *id == v.room.id));
-    }
+    let (chosen, any) = (req.selection(), RoomFilter::default());
+    let mut rows = views(state, school, chosen.filter_or(&any)).await?;
+    rows.retain(|v| chosen.keeps(&v.room.id, |_| true));
     let cells: Vec<Vec<Cell>> = rows
         .iter()
         .map(|v| {
@@ -762,12 +742,7 @@ pub async fn export(
                 r.site_name.clone().into(),
                 r.certificate_name.clone().into(),
                 r.level.label().into(),
-                r.subjects
-                    .iter()
-                    .map(|s| format!("{} {}", s.code, s.name))
-                    .collect::<Vec<_>>()
-                    .join("、")
-                    .into(),
+                Cell::list(r.subjects.iter().map(|s| format!("{} {}", s.code, s.name))),
                 r.room_type.label().into(),
                 r.name.clone().into(),
                 Cell::count(r.seats),
@@ -776,11 +751,5 @@ pub async fn export(
             ]
         })
         .collect();
-    let count = cells.len();
-    let bytes = tokio::task::spawn_blocking(move || {
-        vslc_files::export::sheet("考场信息", &HEADERS, &cells)
-    })
-    .await
-    .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))??;
-    vslc_files::export::deliver(state, school, "rooms", "考场信息", count, bytes).await
+    vslc_files::export::deliver_sheet(state, school, "rooms", "考场信息", &HEADERS, cells).await
 }

@@ -8,8 +8,7 @@ use vslc_accounts::Session;
 use vslc_accounts::audit_log::{self as service, AuditFilter, AuditPage, CursorParams};
 use vslc_audit::AuditKind;
 use vslc_files::export::ExportFile;
-use vslc_http::ApiError;
-use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, Query};
+use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, Query, reply};
 use vslc_ports::AppState;
 
 pub const AREA: Area = Area {
@@ -36,10 +35,7 @@ async fn list(
     Query(filter): Query<AuditFilter>,
     Query(paging): Query<CursorParams>,
 ) -> ApiResult<axum::Json<AuditPage>> {
-    service::list(&state, &session, &filter, &paging)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::list(&state, &session, &filter, &paging)).await
 }
 
 /// 操作类型 as the search form offers them.
@@ -59,8 +55,5 @@ async fn export(
     session: Session,
     Json(filter): Json<AuditFilter>,
 ) -> ApiResult<axum::Json<ExportFile>> {
-    service::export(&state, &session, &filter)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::export(&state, &session, &filter)).await
 }

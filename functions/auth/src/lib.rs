@@ -7,7 +7,7 @@ use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_accounts::login::{self, ChangePassword, LoginRequest, LoginResponse, Me};
 use vslc_accounts::session::bearer;
-use vslc_http::{ApiError, ApiResult, Area, AreaRouter, ClientAddr, ErrorBody, Json};
+use vslc_http::{ApiError, ApiResult, Area, AreaRouter, ClientAddr, ErrorBody, Json, reply};
 use vslc_ports::AppState;
 
 pub const AREA: Area = Area {
@@ -39,10 +39,7 @@ async fn login(
     addr: ClientAddr,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<axum::Json<LoginResponse>> {
-    login::login(&state, req, &addr)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(login::login(&state, req, &addr)).await
 }
 
 /// 退出登录: the token stops working at once.
@@ -71,8 +68,5 @@ async fn change_password(
     session: Session,
     Json(req): Json<ChangePassword>,
 ) -> ApiResult<axum::Json<LoginResponse>> {
-    login::change_password(&state, &session, req)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(login::change_password(&state, &session, req)).await
 }

@@ -8,13 +8,11 @@ use vslc_accounts::Session;
 use vslc_candidates::export::{ExportFile, ExportRequest};
 use vslc_candidates::photo::{self, PhotoUpload, PhotoUploadRequest};
 use vslc_candidates::service::{self, CandidateFilter, CandidateInput, CandidateView};
-use vslc_http::ApiError;
 use vslc_http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
-    Query, run_batch,
+    Query, each, reply,
 };
 use vslc_ports::AppState;
-use vslc_ports::DomainResult;
 use vslc_ports::domain::RecordId;
 
 pub const AREA: Area = Area {
@@ -45,10 +43,7 @@ async fn list(
     Query(filter): Query<CandidateFilter>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<Paged<CandidateView>>> {
-    service::list(&state, &session, &filter, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::list(&state, &session, &filter, &page)).await
 }
 
 /// 新增考生.
@@ -100,10 +95,7 @@ async fn edit(
     Path(no): Path<RecordId>,
     Json(input): Json<CandidateInput>,
 ) -> ApiResult<axum::Json<CandidateView>> {
-    service::edit(&state, &session, &no, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::edit(&state, &session, &no, input)).await
 }
 
 /// 删除考生 (only with no registered certificate).
@@ -118,23 +110,6 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Runs a per-candidate action for every id of a batch (考务 roles only).
-async fn each<F, Fut>(
-    state: AppState,
-    session: Session,
-    ids: BatchIds,
-    action: F,
-) -> ApiResult<axum::Json<BatchOutcome>>
-where
-    F: Fn(AppState, Session, String) -> Fut,
-    Fut: std::future::Future<Output = DomainResult<()>>,
-{
-    session.school_exam_writer()?;
-    run_batch(ids, |no| action(state.clone(), session.clone(), no))
-        .await
-        .map(axum::Json)
-}
-
 /// 批量删除: each id answers for itself.
 #[utoipa::path(post, path = "/batch-delete", tag = "candidates", request_body = BatchIds,
     responses((status = 200, body = BatchOutcome), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
@@ -143,7 +118,8 @@ async fn batch_delete(
     session: Session,
     Json(ids): Json<BatchIds>,
 ) -> ApiResult<axum::Json<BatchOutcome>> {
-    each(state, session, ids, |state, session, no| async move {
+    session.school_exam_writer()?;
+    each(ids, (state, session), |(state, session), no| async move {
         service::delete(&state, &session, &no).await
     })
     .await
@@ -157,10 +133,7 @@ async fn confirm(
     session: Session,
     Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<CandidateView>> {
-    service::confirm(&state, &session, &no)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::confirm(&state, &session, &no)).await
 }
 
 /// 批量导出考生信息: selected ids, or all matching the filter; masked.
@@ -171,10 +144,7 @@ async fn export(
     session: Session,
     Json(req): Json<ExportRequest>,
 ) -> ApiResult<axum::Json<ExportFile>> {
-    vslc_candidates::export::export(&state, &session, req)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(vslc_candidates::export::export(&state, &session, req)).await
 }
 
 /// 上传照片: step 1, where to PUT the JPG or PNG.
@@ -187,10 +157,7 @@ async fn begin_photo(
     Path(no): Path<RecordId>,
     Json(req): Json<PhotoUploadRequest>,
 ) -> ApiResult<axum::Json<PhotoUpload>> {
-    photo::begin(&state, &session, &no, req)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(photo::begin(&state, &session, &no, req)).await
 }
 
 /// Step 2: the photo is checked (JPG/PNG, ≤ 5 MB, 295×413, red background);
@@ -202,10 +169,7 @@ async fn confirm_photo(
     session: Session,
     Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<CandidateView>> {
-    photo::confirm(&state, &session, &no)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(photo::confirm(&state, &session, &no)).await
 }
 
 /// A short-lived link to the candidate's photo.
@@ -256,7 +220,8 @@ async fn batch_authenticate(
     session: Session,
     Json(ids): Json<BatchIds>,
 ) -> ApiResult<axum::Json<BatchOutcome>> {
-    each(state, session, ids, |state, session, no| async move {
+    session.school_exam_writer()?;
+    each(ids, (state, session), |(state, session), no| async move {
         vslc_candidates::identity::request(&state, &session, &no).await
     })
     .await

@@ -9,8 +9,9 @@ use vslc_catalogue::Certificate;
 use vslc_catalogue::service::{
     self, CertificateDetail, CertificateFilter, CertificateInput, CertificateRow, ChainView,
 };
-use vslc_http::ApiError;
-use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query};
+use vslc_http::{
+    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query, reply,
+};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
 
@@ -36,10 +37,7 @@ async fn list(
     Query(filter): Query<CertificateFilter>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<Paged<CertificateRow>>> {
-    service::list(&state, &session, &filter, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::list(&state, &session, &filter, &page)).await
 }
 
 /// 查看证书: levels, majors (专业代码, 专业名称, 专业版本, 专业层次) and 上链信息.
@@ -50,10 +48,7 @@ async fn detail(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<CertificateDetail>> {
-    service::detail(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::detail(&state, &session, &id)).await
 }
 
 /// 上链信息: 区块高度, 块哈希, 交易哈希.
@@ -64,10 +59,7 @@ async fn chain(
     _session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<ChainView>> {
-    service::chain(&state, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::chain(&state, &id)).await
 }
 
 /// 登记证书 (培训评价组织): written to the ledger.
@@ -95,8 +87,5 @@ async fn update(
     Path(id): Path<RecordId>,
     Json(input): Json<CertificateInput>,
 ) -> ApiResult<axum::Json<Certificate>> {
-    service::update(&state, &session, &id, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::update(&state, &session, &id, input)).await
 }

@@ -8,8 +8,9 @@ use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_exam::plans::{self, EligibleSchool, PlanFilter, PlanInput, PlanView};
 use vslc_exam::subjects::{self, Subject, SubjectFilter, SubjectInput};
-use vslc_http::ApiError;
-use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query};
+use vslc_http::{
+    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query, reply,
+};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
 
@@ -39,10 +40,7 @@ async fn list_subjects(
     Query(f): Query<SubjectFilter>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<Paged<Subject>>> {
-    subjects::list(&state, &session, &f, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(subjects::list(&state, &session, &f, &page)).await
 }
 
 /// 新增考试科目 (org; 未发布).
@@ -68,10 +66,7 @@ async fn get_subject(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Subject>> {
-    subjects::get(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(subjects::get(&state, &session, &id)).await
 }
 
 /// 编辑考试科目 (未发布 only).
@@ -84,10 +79,7 @@ async fn edit_subject(
     Path(id): Path<RecordId>,
     Json(input): Json<SubjectInput>,
 ) -> ApiResult<axum::Json<Subject>> {
-    subjects::edit(&state, &session, &id, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(subjects::edit(&state, &session, &id, input)).await
 }
 
 /// 删除考试科目 (未发布 only).
@@ -110,10 +102,7 @@ async fn publish_subject(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<Subject>> {
-    subjects::publish(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(subjects::publish(&state, &session, &id)).await
 }
 
 /// 考试计划列表, with the derived 计划状态.
@@ -125,10 +114,7 @@ async fn list_plans(
     Query(f): Query<PlanFilter>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<Paged<PlanView>>> {
-    plans::list(&state, &session, &f, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(plans::list(&state, &session, &f, &page)).await
 }
 
 /// 新增考试计划 (org; 未发布).
@@ -153,10 +139,7 @@ async fn eligible_schools(
     State(state): State<AppState>,
     session: Session,
 ) -> ApiResult<axum::Json<Vec<EligibleSchool>>> {
-    plans::eligible_schools(&state, &session)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(plans::eligible_schools(&state, &session)).await
 }
 
 /// 查看考试计划.
@@ -167,10 +150,7 @@ async fn get_plan(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<PlanView>> {
-    plans::get(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(plans::get(&state, &session, &id)).await
 }
 
 /// 编辑考试计划 (未发布 only).
@@ -183,10 +163,7 @@ async fn edit_plan(
     Path(id): Path<RecordId>,
     Json(input): Json<PlanInput>,
 ) -> ApiResult<axum::Json<PlanView>> {
-    plans::edit(&state, &session, &id, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(plans::edit(&state, &session, &id, input)).await
 }
 
 /// 删除考试计划 (未发布 only).
@@ -209,8 +186,5 @@ async fn publish_plan(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<PlanView>> {
-    plans::publish(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(plans::publish(&state, &session, &id)).await
 }

@@ -8,7 +8,7 @@ use vslc_catalogue::images::{ImageUpload, Purpose};
 use vslc_catalogue::org::{OrgInput, OrgProfile, profile as org_profile};
 use vslc_catalogue::service::{self, OrgDetail, OrgFilter, OrgRow};
 use vslc_http::{
-    ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
+    ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query, reply,
 };
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
@@ -42,10 +42,7 @@ async fn profile(
     State(state): State<AppState>,
     session: Session,
 ) -> ApiResult<axum::Json<OrgProfile>> {
-    org_profile::view(&state, &session)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(org_profile::view(&state, &session)).await
 }
 
 /// 编辑本机构信息.
@@ -56,10 +53,7 @@ async fn edit_profile(
     session: Session,
     Json(input): Json<OrgInput>,
 ) -> ApiResult<axum::Json<OrgProfile>> {
-    org_profile::edit(&state, &session, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(org_profile::edit(&state, &session, input)).await
 }
 
 /// 上传公章 (`seal`) or 签名章 (`signature`): step 1, the PNG upload URL.
@@ -70,10 +64,7 @@ async fn begin_image(
     session: Session,
     Path(image): Path<String>,
 ) -> ApiResult<axum::Json<ImageUpload>> {
-    org_profile::begin_image(&state, &session, purpose(&image)?)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(org_profile::begin_image(&state, &session, purpose(&image)?)).await
 }
 
 /// Step 2: the uploaded PNG is checked (real image, ≤ 1 MB, 100–1000 px) and kept.
@@ -84,10 +75,12 @@ async fn confirm_image(
     session: Session,
     Path(image): Path<String>,
 ) -> ApiResult<axum::Json<OrgProfile>> {
-    org_profile::confirm_image(&state, &session, purpose(&image)?)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(org_profile::confirm_image(
+        &state,
+        &session,
+        purpose(&image)?,
+    ))
+    .await
 }
 
 /// 培训评价组织列表.
@@ -99,10 +92,7 @@ async fn list(
     Query(filter): Query<OrgFilter>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<Paged<OrgRow>>> {
-    service::orgs(&state, &session, &filter, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::orgs(&state, &session, &filter, &page)).await
 }
 
 /// 查看培训评价组织: details and its certificates (a school: those it takes part in).
@@ -113,8 +103,5 @@ async fn detail(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<OrgDetail>> {
-    service::org_detail(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::org_detail(&state, &session, &id)).await
 }

@@ -6,10 +6,9 @@ use axum::http::StatusCode;
 use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_files::export::ExportFile;
-use vslc_http::ApiError;
 use vslc_http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
-    Query, run_batch,
+    Query, each, reply,
 };
 use vslc_payments::Order;
 use vslc_payments::service::{self, GenerateInput, OrderDetail, OrderExportRequest, OrderFilter};
@@ -42,10 +41,7 @@ async fn list(
     Query(f): Query<OrderFilter>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<Paged<Order>>> {
-    service::list(&state, &session, &f, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::list(&state, &session, &f, &page)).await
 }
 
 /// 按证书 / 按科目报考生生成缴费申请单.
@@ -71,10 +67,7 @@ async fn export(
     session: Session,
     Json(req): Json<OrderExportRequest>,
 ) -> ApiResult<axum::Json<ExportFile>> {
-    service::export(&state, &session, req)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::export(&state, &session, req)).await
 }
 
 /// 缴费申请单 of the org's certificates.
@@ -86,10 +79,7 @@ async fn review_list(
     Query(f): Query<OrderFilter>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<Paged<Order>>> {
-    service::org_list(&state, &session, &f, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::org_list(&state, &session, &f, &page)).await
 }
 
 /// 批量确认缴费 (org), per 缴费单号.
@@ -101,12 +91,10 @@ async fn batch_confirm(
     Json(ids): Json<BatchIds>,
 ) -> ApiResult<axum::Json<BatchOutcome>> {
     session.require_kind(vslc_accounts::TenantKind::Org)?;
-    run_batch(ids, |no| {
-        let (state, session) = (state.clone(), session.clone());
-        async move { service::confirm(&state, &session, &no).await.map(|_| ()) }
+    each(ids, (state, session), |(state, session), no| async move {
+        service::confirm(&state, &session, &no).await.map(|_| ())
     })
     .await
-    .map(axum::Json)
 }
 
 /// 查看缴费申请单 (org).
@@ -117,10 +105,7 @@ async fn review_get(
     session: Session,
     Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<OrderDetail>> {
-    service::org_get(&state, &session, &no)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::org_get(&state, &session, &no)).await
 }
 
 /// 确认缴费 (org): 未确认 → 已确认; its registrations are then 已缴费.
@@ -131,10 +116,7 @@ async fn confirm(
     session: Session,
     Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<Order>> {
-    service::confirm(&state, &session, &no)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::confirm(&state, &session, &no)).await
 }
 
 /// 查看缴费申请单 with its registrations.
@@ -145,10 +127,7 @@ async fn get_one(
     session: Session,
     Path(no): Path<RecordId>,
 ) -> ApiResult<axum::Json<OrderDetail>> {
-    service::get(&state, &session, &no)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::get(&state, &session, &no)).await
 }
 
 /// 删除缴费申请单 (未确认 only); its registrations become free again.

@@ -8,10 +8,9 @@ use axum::http::StatusCode;
 use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_files::export::ExportFile;
-use vslc_http::ApiError;
 use vslc_http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
-    Query, run_batch,
+    Query, each, reply,
 };
 use vslc_payments::service::Orders;
 use vslc_ports::AppState;
@@ -43,10 +42,7 @@ async fn list(
     Query(f): Query<RegistrationFilter>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<Paged<RegistrationView>>> {
-    service::list(&state, &Orders, &session, &f, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::list(&state, &Orders, &session, &f, &page)).await
 }
 
 /// 批量导出报考数据: selected ids, or all matching the filter; masked.
@@ -57,10 +53,7 @@ async fn export(
     session: Session,
     Json(req): Json<RegistrationExportRequest>,
 ) -> ApiResult<axum::Json<ExportFile>> {
-    service::export(&state, &Orders, &session, req)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::export(&state, &Orders, &session, req)).await
 }
 
 /// 批量删除报考数据 (未排考 and unpaid), per id.
@@ -72,12 +65,10 @@ async fn batch_delete(
     Json(ids): Json<BatchIds>,
 ) -> ApiResult<axum::Json<BatchOutcome>> {
     session.school_exam_writer()?;
-    run_batch(ids, |id| {
-        let (state, session) = (state.clone(), session.clone());
-        async move { service::delete(&state, &Orders, &session, &id).await }
+    each(ids, (state, session), |(state, session), id| async move {
+        service::delete(&state, &Orders, &session, &id).await
     })
     .await
-    .map(axum::Json)
 }
 
 /// 查看报考记录 (full candidate snapshot).

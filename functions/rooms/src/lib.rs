@@ -9,10 +9,9 @@ use utoipa::IntoParams;
 use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_files::export::ExportFile;
-use vslc_http::ApiError;
 use vslc_http::{
     ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
-    Query, run_batch,
+    Query, each, reply,
 };
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
@@ -45,10 +44,7 @@ async fn list(
     Query(f): Query<RoomFilter>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<Paged<RoomView>>> {
-    service::list(&state, &session, &f, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::list(&state, &session, &f, &page)).await
 }
 
 /// 设置考场: the 考场类型 follows the subjects' 考试方式.
@@ -81,10 +77,7 @@ async fn options(
     session: Session,
     Query(q): Query<OptionsQuery>,
 ) -> ApiResult<axum::Json<Vec<SiteOption>>> {
-    service::options(&state, &session, &q.plan_id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::options(&state, &session, &q.plan_id)).await
 }
 
 /// 沿用: copy a previous plan's rooms; answers per room.
@@ -96,10 +89,7 @@ async fn reuse(
     session: Session,
     Json(input): Json<ReuseInput>,
 ) -> ApiResult<axum::Json<BatchOutcome>> {
-    service::reuse(&state, &session, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::reuse(&state, &session, input)).await
 }
 
 /// 批量导出考场信息: selected ids, or all matching the filter.
@@ -110,10 +100,7 @@ async fn export(
     session: Session,
     Json(req): Json<RoomExportRequest>,
 ) -> ApiResult<axum::Json<ExportFile>> {
-    service::export(&state, &session, req)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::export(&state, &session, req)).await
 }
 
 /// 批量删除考场 (未排考), per id.
@@ -125,12 +112,10 @@ async fn batch_delete(
     Json(ids): Json<BatchIds>,
 ) -> ApiResult<axum::Json<BatchOutcome>> {
     session.school_exam_writer()?;
-    run_batch(ids, |id| {
-        let (state, session) = (state.clone(), session.clone());
-        async move { service::delete(&state, &session, &id).await }
+    each(ids, (state, session), |(state, session), id| async move {
+        service::delete(&state, &session, &id).await
     })
     .await
-    .map(axum::Json)
 }
 
 /// 查看考场.
@@ -141,10 +126,7 @@ async fn get_one(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<RoomView>> {
-    service::get(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::get(&state, &session, &id)).await
 }
 
 /// 编辑考场: 未排考 everything; 排考中 only more seats; 已结束 read only.
@@ -157,10 +139,7 @@ async fn edit(
     Path(id): Path<RecordId>,
     Json(input): Json<RoomInput>,
 ) -> ApiResult<axum::Json<RoomView>> {
-    service::edit(&state, &session, &id, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(service::edit(&state, &session, &id, input)).await
 }
 
 /// 删除考场 (未排考 only).

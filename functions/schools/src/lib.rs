@@ -6,8 +6,7 @@ use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_catalogue::images::ImageUpload;
 use vslc_catalogue::school::{self, SchoolInput, SchoolView};
-use vslc_http::ApiError;
-use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json};
+use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, reply};
 use vslc_ports::AppState;
 
 pub const AREA: Area = Area {
@@ -29,10 +28,7 @@ async fn view(
     State(state): State<AppState>,
     session: Session,
 ) -> ApiResult<axum::Json<SchoolView>> {
-    school::view(&state, &session)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(school::view(&state, &session)).await
 }
 
 /// 编辑院校信息 (院校管理员).
@@ -43,10 +39,7 @@ async fn edit(
     session: Session,
     Json(input): Json<SchoolInput>,
 ) -> ApiResult<axum::Json<SchoolView>> {
-    school::edit(&state, &session, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(school::edit(&state, &session, input)).await
 }
 
 /// 上传电子签章: step 1, the PNG upload URL.
@@ -55,10 +48,7 @@ async fn begin_seal(
     State(state): State<AppState>,
     session: Session,
 ) -> ApiResult<axum::Json<ImageUpload>> {
-    school::begin_seal(&state, &session)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(school::begin_seal(&state, &session)).await
 }
 
 /// Step 2: the uploaded PNG is checked (real image, ≤ 1 MB, 100–1000 px) and kept.
@@ -68,8 +58,5 @@ async fn confirm_seal(
     State(state): State<AppState>,
     session: Session,
 ) -> ApiResult<axum::Json<SchoolView>> {
-    school::confirm_seal(&state, &session)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(school::confirm_seal(&state, &session)).await
 }

@@ -10,7 +10,7 @@ use vslc_catalogue::standard::{
     self, Standard, StandardFilter, StandardInput, StandardKind, StandardStatus,
 };
 use vslc_http::{
-    ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query,
+    ApiError, ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query, reply,
 };
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
@@ -38,16 +38,14 @@ async fn list(
     Query(filter): Query<StandardFilter>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<Paged<Standard>>> {
-    standard::list(
+    reply(standard::list(
         &state,
         &session,
         StandardKind::parse(&kind)?,
         &filter,
         &page,
-    )
+    ))
     .await
-    .map(axum::Json)
-    .map_err(ApiError::from)
 }
 
 /// 查看标准.
@@ -58,10 +56,13 @@ async fn detail(
     session: Session,
     Path((kind, id)): Path<(String, RecordId)>,
 ) -> ApiResult<axum::Json<Standard>> {
-    standard::detail(&state, &session, StandardKind::parse(&kind)?, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(standard::detail(
+        &state,
+        &session,
+        StandardKind::parse(&kind)?,
+        &id,
+    ))
+    .await
 }
 
 /// 新增标准 (培训评价组织, for its own certificates).
@@ -88,10 +89,14 @@ async fn edit(
     Path((kind, id)): Path<(String, RecordId)>,
     Json(input): Json<StandardInput>,
 ) -> ApiResult<axum::Json<Standard>> {
-    standard::edit(&state, &session, StandardKind::parse(&kind)?, &id, input)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(standard::edit(
+        &state,
+        &session,
+        StandardKind::parse(&kind)?,
+        &id,
+        input,
+    ))
+    .await
 }
 
 /// 启用 (`enable`) or 停用 (`disable`).
@@ -108,8 +113,12 @@ async fn set_status(
         "disable" => StandardStatus::Disabled,
         _ => return Err(ApiError::not_found("操作")),
     };
-    standard::set_status(&state, &session, StandardKind::parse(&kind)?, &id, to)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(standard::set_status(
+        &state,
+        &session,
+        StandardKind::parse(&kind)?,
+        &id,
+        to,
+    ))
+    .await
 }

@@ -9,8 +9,9 @@ use vslc_accounts::manage::{
 };
 use vslc_accounts::role::RoleInfo;
 use vslc_accounts::{Role, Session, TenantKind};
-use vslc_http::ApiError;
-use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query};
+use vslc_http::{
+    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query, reply,
+};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
 
@@ -46,10 +47,7 @@ async fn list(
     Query(filter): Query<UserFilter>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<Paged<UserView>>> {
-    manage::list(&state, &session, &filter, &page)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(manage::list(&state, &session, &filter, &page)).await
 }
 
 /// 发送验证码 to the phone of the account being created or edited.
@@ -116,10 +114,7 @@ async fn edit(
     Json(req): Json<EditUser>,
 ) -> ApiResult<axum::Json<UserView>> {
     let pilots = pilots(&state, &session).await?;
-    manage::edit(&state, &session, &pilots, &id, req)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(manage::edit(&state, &session, &pilots, &id, req)).await
 }
 
 /// 删除用户 (only while 停用).
@@ -143,10 +138,7 @@ async fn disable(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<UserView>> {
-    manage::disable(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(manage::disable(&state, &session, &id)).await
 }
 
 /// 启用.
@@ -158,10 +150,7 @@ async fn enable(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<UserView>> {
-    manage::enable(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(manage::enable(&state, &session, &id)).await
 }
 
 /// 重置密码: answers the new password once.
@@ -175,10 +164,7 @@ async fn reset_password(
     session: Session,
     Path(id): Path<RecordId>,
 ) -> ApiResult<axum::Json<IssuedPassword>> {
-    manage::reset_password(&state, &session, &id)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    reply(manage::reset_password(&state, &session, &id)).await
 }
 
 /// The certificates of the school's pilots: a 证书负责人 may lead only these.

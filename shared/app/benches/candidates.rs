@@ -13,13 +13,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use vslc_accounts::{Tenant, TenantKind};
-use vslc_imports::{ImportRecord, ImportStatus, worker::ImportWorker};
+use vslc_imports::ImportStatus;
 use vslc_ports::AppState;
 use vslc_ports::SystemClock;
 use vslc_ports::config::{Backend, Config};
 
 mod common;
-use common::{cpu_secs, id_number, peak_mb, reset_peak};
+use common::{id_number, peak_mb, reset_peak};
 
 vslc_runtime::global_allocator!();
 
@@ -28,20 +28,10 @@ const ROWS: usize = 100_000;
 fn roster(rows: usize) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet_with_constant_memory().unwrap();
-    let head = [
-        "*姓名",
-        "*姓名拼音",
-        "性别",
-        "*证件类型",
-        "*证件号码",
-        "*手机号",
-        "*就读专业",
-        "专业层次",
-        "*入学年份",
-        "备注",
-    ];
+    // An extra column the import ignores.
+    let head = [common::roster_head(), vec!["备注".into()]].concat();
     for (c, h) in head.iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
+        ws.write_string(0, c as u16, h).unwrap();
     }
     for i in 0..rows {
         let mut id = id_number(i);
@@ -138,32 +128,17 @@ async fn run(step: &str) -> anyhow::Result<()> {
         );
     }
     let school = Tenant::new(TenantKind::School, "10009");
-    let (key, id) = common::queue_import(
-        &state,
-        &school,
-        "candidates",
-        serde_json::json!({"kind": "school"}),
-        bytes,
-    )
-    .await?;
-    let worker = ImportWorker::new(state.clone(), vslc_app::import_kinds());
-
-    reset_peak();
+    let queued = common::queue_roster(&state, &school, bytes).await?;
     let before = requests.as_ref().map_or(0, |r| r.load(Ordering::Relaxed));
-    let (t, cpu) = (Instant::now(), cpu_secs());
-    worker.process_key(&key, false).await?;
-    let secs = t.elapsed().as_secs_f64();
-    let cpu = cpu_secs() - cpu;
-    let done = ImportRecord::load(state.table.as_ref(), &school, &id)
-        .await?
-        .expect("record");
+    let run = common::run_queued(&state, &school, queued).await?;
+    let (done, secs, cpu) = (run.record, run.secs, run.cpu);
     println!(
         "import: {} rows ({} saved, {} failed) in {secs:.3} s = {:.0} rows/s, CPU {cpu:.2} s, peak RSS {:.0} MB",
         done.total,
         done.success,
         done.failed,
         done.total as f64 / secs,
-        peak_mb()
+        run.peak_mb
     );
     assert_eq!(done.status, ImportStatus::Completed);
     if let Some(r) = requests {

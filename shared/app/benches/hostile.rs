@@ -15,13 +15,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use vslc_accounts::{Tenant, TenantKind};
-use vslc_imports::{ImportRecord, worker::ImportWorker};
 use vslc_ports::SystemClock;
 use vslc_ports::config::{Backend, Config};
 use vslc_ports::table::{Query, TableExt};
 
 mod common;
-use common::{cpu_secs, id_number, peak_mb, reset_peak};
+use common::id_number;
 
 vslc_runtime::global_allocator!();
 
@@ -104,17 +103,6 @@ fn workbook(
 
 const SHEET_OPEN: &str = r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#;
 const SHEET_CLOSE: &str = "</sheetData></worksheet>";
-const HEAD: [&str; 9] = [
-    "*姓名",
-    "*姓名拼音",
-    "性别",
-    "*证件类型",
-    "*证件号码",
-    "*手机号",
-    "*就读专业",
-    "专业层次",
-    "*入学年份",
-];
 
 /// Inline-string rows of a valid roster: the header, then `rows` rows.
 fn roster_rows(w: &mut dyn Write, rows: usize) -> std::io::Result<()> {
@@ -126,7 +114,7 @@ fn roster_rows(w: &mut dyn Write, rows: usize) -> std::io::Result<()> {
         )
     };
     write!(w, r#"<row r="1">"#)?;
-    for (c, h) in HEAD.iter().enumerate() {
+    for (c, h) in common::roster_head().iter().enumerate() {
         cell(w, 1, c, h)?;
     }
     write!(w, "</row>")?;
@@ -237,24 +225,9 @@ async fn run(dir: &std::path::Path, name: &str) -> anyhow::Result<()> {
     vslc_app::seed::catalogue::seed(&state).await?;
     let school = Tenant::new(TenantKind::School, "10009");
     let size = bytes.len();
-    let (key, id) = common::queue_import(
-        &state,
-        &school,
-        "candidates",
-        serde_json::json!({"kind": "school"}),
-        bytes,
-    )
-    .await?;
-    let worker = ImportWorker::new(state.clone(), vslc_app::import_kinds());
-    reset_peak();
-    let (t, cpu) = (Instant::now(), cpu_secs());
-    worker.process_key(&key, false).await?;
-    let secs = t.elapsed().as_secs_f64();
-    let cpu = cpu_secs() - cpu;
-    let peak = peak_mb();
-    let done = ImportRecord::load(state.table.as_ref(), &school, &id)
-        .await?
-        .expect("record");
+    let queued = common::queue_roster(&state, &school, bytes).await?;
+    let run = common::run_queued(&state, &school, queued).await?;
+    let (done, secs, cpu, peak) = (run.record, run.secs, run.cpu, run.peak_mb);
     let stored = state
         .table
         .query_all(Query::partition(school.pk()).begins_with("CAND#"))

@@ -15,7 +15,7 @@ use vslc_accounts::{Role, Session, Tenant, TenantKind};
 use vslc_app::seed::exam::DEMO_PLAN_ID;
 use vslc_candidates::InfoStatus;
 use vslc_exam::plans::RegistrationMode;
-use vslc_imports::{ImportRecord, ImportStatus, worker::ImportWorker};
+use vslc_imports::ImportStatus;
 use vslc_ports::AppState;
 use vslc_ports::SystemClock;
 use vslc_ports::config::{Backend, Config};
@@ -80,7 +80,7 @@ async fn run() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64()
     );
 
-    let (key, id) = common::queue_import(
+    let queued = common::queue_import(
         &state,
         &school,
         "registrations-by-certificate",
@@ -88,25 +88,18 @@ async fn run() -> anyhow::Result<()> {
         bytes,
     )
     .await?;
-    let worker = ImportWorker::new(state.clone(), vslc_app::import_kinds());
-    reset_peak();
-    let (t, cpu) = (Instant::now(), cpu_secs());
-    worker.process_key(&key, false).await?;
-    let secs = t.elapsed().as_secs_f64();
-    let cpu = cpu_secs() - cpu;
-    let done = ImportRecord::load(state.table.as_ref(), &school, &id)
-        .await?
-        .expect("record");
+    let run = common::run_queued(&state, &school, queued).await?;
+    let (done, secs, cpu) = (run.record, run.secs, run.cpu);
     println!(
         "import: {} registrations ({} saved, {} failed) in {secs:.3} s = {:.0} rows/s, CPU {cpu:.2} s, peak RSS {:.0} MB (target ≤ 1.0 s)",
         done.total,
         done.success,
         done.failed,
         done.total as f64 / secs,
-        peak_mb()
+        run.peak_mb
     );
     anyhow::ensure!(
-        done.status == ImportStatus::Completed && done.success as usize == ROWS,
+        done.status == ImportStatus::Completed && done.success == ROWS,
         "import did not register everyone: {:?} {} {:?}",
         done.status,
         done.success,

@@ -45,6 +45,13 @@ impl Cell {
         Cell::Number(n.into() as f64)
     }
 
+    /// Several values in one text cell, joined with `、` (a room's 考试科目).
+    pub fn list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Self {
+        let items: Vec<S> = items.into_iter().collect();
+        let texts: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+        Cell::Text(texts.join("、"))
+    }
+
     /// An optional quantity: empty when absent.
     pub fn count_or_empty(n: Option<impl Into<u64>>) -> Self {
         n.map_or(Cell::Empty, Cell::count)
@@ -136,4 +143,57 @@ pub async fn deliver(
         file_name,
         rows,
     })
+}
+
+/// A one-sheet workbook written on a blocking thread: an export's rows
+/// may be many, and the writing is all CPU.
+pub async fn sheet_off_thread(
+    title: &'static str,
+    headers: &'static [&'static str],
+    rows: Vec<Vec<Cell>>,
+) -> Result<Vec<u8>, DomainError> {
+    tokio::task::spawn_blocking(move || sheet(title, headers, &rows))
+        .await
+        .map_err(DomainError::internal)?
+        .map_err(DomainError::internal)
+}
+
+/// 批量导出 of one sheet titled `title`: the rows written (off the async
+/// threads), stored and handed out as a download link, like every export.
+pub async fn deliver_sheet(
+    state: &AppState,
+    tenant: &Tenant,
+    stem: &str,
+    title: &'static str,
+    headers: &'static [&'static str],
+    rows: Vec<Vec<Cell>>,
+) -> Result<ExportFile, DomainError> {
+    let count = rows.len();
+    let bytes = sheet_off_thread(title, headers, rows).await?;
+    deliver(state, tenant, stem, title, count, bytes).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sheets_are_written_off_thread() {
+        let rows = vec![vec![Cell::from("=1+1"), Cell::count(3u32), Cell::Empty]];
+        let bytes = sheet_off_thread("考场信息", &["名称", "座位数", "备注"], rows)
+            .await
+            .unwrap();
+        let read = crate::xlsx::read_first_sheet(&bytes).unwrap();
+        assert_eq!(read[0], ["名称", "座位数", "备注"]);
+        assert_eq!(read[1][..2], ["'=1+1", "3"]);
+    }
+
+    #[test]
+    fn lists_share_one_cell() {
+        assert_eq!(
+            Cell::list(["1 甲", "2 乙"]),
+            Cell::Text("1 甲、2 乙".into())
+        );
+        assert_eq!(Cell::list(Vec::<String>::new()), Cell::Text(String::new()));
+    }
 }

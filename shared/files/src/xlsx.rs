@@ -38,6 +38,15 @@ impl Column {
             choices: None,
         }
     }
+
+    /// The header cell's text: `*` before a required column's name.
+    pub fn label(&self) -> String {
+        if self.required {
+            format!("*{}", self.header)
+        } else {
+            self.header.to_owned()
+        }
+    }
 }
 
 pub const XLSX_CONTENT_TYPE: &str =
@@ -204,13 +213,8 @@ fn write_header(ws: &mut Worksheet, columns: &[Column], extra: &[&str]) -> anyho
     let head = header_format();
     let text = text_format();
     for (i, c) in columns.iter().enumerate() {
-        let label = if c.required {
-            format!("*{}", c.header)
-        } else {
-            c.header.to_owned()
-        };
         let col = i as u16;
-        ws.write_string_with_format(0, col, &label, &head)?;
+        ws.write_string_with_format(0, col, c.label(), &head)?;
         ws.set_column_width(col, (c.header.chars().count() as f64 * 2.2 + 6.0).max(14.0))?;
         ws.set_column_format(col, &text)?;
     }
@@ -379,6 +383,10 @@ mod tests {
         let t = template("演示", &cols, &["001", "甲"], &["第一条".into()]).unwrap();
         let rows = read_first_sheet(&t).unwrap();
         assert_eq!(rows[0], vec!["*编号", "类型"]);
+        assert_eq!(
+            (cols[0].label(), cols[1].label()),
+            ("*编号".into(), "类型".into())
+        );
         assert_eq!(rows[1], vec!["001", "甲"]);
         let f = failed_rows(
             "演示",

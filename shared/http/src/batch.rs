@@ -94,6 +94,25 @@ where
     })
 }
 
+/// A batch action's handler body: `action` runs for every id with its own
+/// copy of `ctx` (the state and the session, say), and the outcome is the
+/// JSON answer.
+pub async fn each<C, F, Fut, E>(
+    ids: BatchIds,
+    ctx: C,
+    action: F,
+) -> Result<axum::Json<BatchOutcome>, ApiError>
+where
+    C: Clone,
+    F: Fn(C, String) -> Fut,
+    Fut: Future<Output = Result<(), E>>,
+    E: Into<ApiError>,
+{
+    run_batch(ids, |id| action(ctx.clone(), id))
+        .await
+        .map(axum::Json)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +136,22 @@ mod tests {
         assert_eq!((out.succeeded, out.failed, out.results.len()), (1, 1, 2));
         assert_eq!(out.results[1].message.as_deref(), Some("已提交，不能删除"));
         assert!(BatchIds { ids: vec![] }.checked().is_err());
+    }
+
+    #[tokio::test]
+    async fn each_id_gets_its_own_context() {
+        let ids = BatchIds {
+            ids: vec![RecordId::parse("a").unwrap(), RecordId::parse("b").unwrap()],
+        };
+        let out = each(ids, String::from("ctx"), |ctx, id| async move {
+            if ctx == "ctx" && id == "a" {
+                Ok(())
+            } else {
+                Err(DomainError::not_found("考生"))
+            }
+        })
+        .await
+        .unwrap();
+        assert_eq!((out.succeeded, out.failed), (1, 1));
     }
 }

@@ -60,6 +60,17 @@ pub fn steps(all: &[&str]) -> anyhow::Result<Option<String>> {
     Ok(None)
 }
 
+/// The header row of a 院校考生 roster, as the import's template writes it
+/// (`*` before a required column).
+pub fn roster_head() -> Vec<String> {
+    use vslc_imports::ImportKind;
+    vslc_candidates::import::CandidatesImport
+        .columns(&serde_json::json!({"kind": "school"}))
+        .iter()
+        .map(|c| c.label())
+        .collect()
+}
+
 /// `n` checked, numbered 院校考生 (major 510201), not stored.
 pub async fn candidates(
     state: &vslc_ports::AppState,
@@ -164,4 +175,48 @@ pub async fn queue_import(
     .create(state.table.as_ref())
     .await?;
     Ok((key, id))
+}
+
+/// Queues a 院校考生 roster's import (`candidates`, kind `school`).
+pub async fn queue_roster(
+    state: &vslc_ports::AppState,
+    school: &vslc_accounts::Tenant,
+    bytes: Vec<u8>,
+) -> anyhow::Result<(String, String)> {
+    let params = serde_json::json!({"kind": "school"});
+    queue_import(state, school, "candidates", params, bytes).await
+}
+
+/// What one timed import run measured.
+pub struct ImportRun {
+    pub record: vslc_imports::ImportRecord,
+    pub secs: f64,
+    pub cpu: f64,
+    pub peak_mb: f64,
+}
+
+/// Runs a queued import through the worker, timed (wall and CPU) from a
+/// reset peak RSS, and reads its record back.
+pub async fn run_queued(
+    state: &vslc_ports::AppState,
+    school: &vslc_accounts::Tenant,
+    (key, id): (String, String),
+) -> anyhow::Result<ImportRun> {
+    use vslc_imports::{ImportRecord, worker::ImportWorker};
+    let worker = ImportWorker::new(state.clone(), vslc_app::import_kinds());
+    reset_peak();
+    let (t, cpu) = (std::time::Instant::now(), cpu_secs());
+    worker.process_key(&key, false).await?;
+    let secs = t.elapsed().as_secs_f64();
+    let cpu = cpu_secs() - cpu;
+    let peak_mb = peak_mb();
+    let record = ImportRecord::load(state.table.as_ref(), school, &id)
+        .await?
+        .expect("record");
+    Ok(ImportRun {
+        record,
+        secs,
+        cpu,
+        peak_mb,
+    })
 }

@@ -78,6 +78,59 @@ pub fn blank_is_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RecordId>
     d.deserialize_option(Optional)
 }
 
+/// An optional id of a list filter, as the search forms send it: blank,
+/// absent or `null` means "any" (`None`); anything else must be a valid id.
+/// Reads as the `Option<RecordId>` it holds; absent is `None` without
+/// `#[serde(default)]`. As a query parameter it is
+/// `#[param(value_type = Option<String>)]`, in a body's schema
+/// `#[schema(inline, required = false)]`: a `RecordId` or `null`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OptionalId(pub Option<RecordId>);
+
+impl<'de> Deserialize<'de> for OptionalId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        blank_is_none(d).map(Self)
+    }
+}
+
+impl Deref for OptionalId {
+    type Target = Option<RecordId>;
+    fn deref(&self) -> &Option<RecordId> {
+        &self.0
+    }
+}
+
+impl From<Option<RecordId>> for OptionalId {
+    fn from(id: Option<RecordId>) -> Self {
+        Self(id)
+    }
+}
+
+impl utoipa::PartialSchema for OptionalId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::ToSchema;
+        utoipa::openapi::schema::OneOfBuilder::new()
+            .item(utoipa::openapi::Ref::from_schema_name(RecordId::name()))
+            .item(
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::Null),
+            )
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for OptionalId {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::PartialSchema;
+        schemas.push((RecordId::name().into_owned(), RecordId::schema()));
+    }
+}
+
 struct IdVisitor;
 
 impl Visitor<'_> for IdVisitor {
@@ -225,6 +278,30 @@ mod tests {
         let err = serde_json::from_str::<RecordId>("\"a\\u0000\"").unwrap_err();
         assert!(err.to_string().starts_with("不能包含控制字符"), "{err}");
         assert!(serde_json::from_str::<RecordId>("12").is_err());
+    }
+
+    #[test]
+    fn optional_ids_read_blank_as_any() {
+        #[derive(serde::Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "camelCase")]
+        struct F {
+            #[schema(inline, required = false)]
+            plan_id: super::OptionalId,
+        }
+        let q = |q: &str| serde_urlencoded::from_str::<F>(q).map(|f| f.plan_id);
+        assert_eq!(*q("").unwrap(), None);
+        assert_eq!(*q("planId=").unwrap(), None);
+        assert_eq!(q("planId=p1").unwrap().as_deref(), Some("p1"));
+        assert!(q("planId=a%23b").is_err());
+        let j = |b: &str| serde_json::from_str::<F>(b).map(|f| f.plan_id);
+        assert_eq!(*j(r#"{"planId":null}"#).unwrap(), None);
+        assert_eq!(j(r#"{"planId":"p"}"#).unwrap().as_deref(), Some("p"));
+        let schema = serde_json::to_value(<F as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(
+            schema["properties"]["planId"],
+            serde_json::json!({"oneOf": [{"$ref": "#/components/schemas/RecordId"}, {"type": "null"}]})
+        );
+        assert!(schema.get("required").is_none());
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod rich_text;
 pub mod text;
 
 pub use account::{AccountName, NewPassword, PersonName};
-pub use id::RecordId;
+pub use id::{OptionalId, RecordId};
 pub use identity::{Gender, IdDocument, IdType};
 pub use phone::Phone;
 pub use rich_text::RichText;
