@@ -5,8 +5,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use vslc_ports::Caller;
 
-use crate::Session;
 use vslc_audit::model::{AuditEntry, AuditKind, SK_PREFIX};
 use vslc_files::export::{ExportFile, deliver_sheet};
 use vslc_http::filter;
@@ -62,9 +62,9 @@ pub const MAX_EXPORT_ROWS: usize = 20_000;
 
 /// The tenant administrators (院校管理员, 培训评价组织管理员, 省级管理员)
 /// read their own tenant's log.
-fn reader(session: &Session) -> Result<&crate::Tenant, DomainError> {
-    if session.roles.iter().any(|r| r.is_admin()) {
-        Ok(&session.tenant)
+fn reader(caller: &Caller) -> Result<&crate::Tenant, DomainError> {
+    if caller.roles.iter().any(|r| r.is_admin()) {
+        Ok(&caller.tenant)
     } else {
         Err(DomainError::forbidden("仅本单位管理员可以查看操作日志"))
     }
@@ -137,18 +137,18 @@ pub fn matches(e: &AuditEntry, f: &AuditFilter, now: i64) -> bool {
             || filter::text(&e.account, f.user_name.as_deref()))
 }
 
-fn query(session: &Session, f: &AuditFilter) -> Result<Query, DomainError> {
-    let tenant = reader(session)?;
+fn query(caller: &Caller, f: &AuditFilter) -> Result<Query, DomainError> {
+    let tenant = reader(caller)?;
     Ok(Query::partition(AuditEntry::partition(Some(tenant)))
         .sk(range(f)?)
         .reverse()
         .limit(READ_PAGE))
 }
 
-/// 操作日志列表: the session's own tenant only.
+/// 操作日志列表: the caller's own tenant only.
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &AuditFilter,
     paging: &CursorParams,
 ) -> Result<AuditPage, DomainError> {
@@ -160,7 +160,7 @@ pub async fn list(
         ));
     }
     let now = state.clock.now().timestamp();
-    let mut q = query(session, f)?.after(
+    let mut q = query(caller, f)?.after(
         paging
             .cursor
             .as_deref()
@@ -264,12 +264,12 @@ fn row(e: &AuditEntry) -> Vec<String> {
 /// is itself recorded, by `deliver`).
 pub async fn export(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &AuditFilter,
 ) -> Result<ExportFile, DomainError> {
-    let tenant = reader(session)?.clone();
+    let tenant = reader(caller)?.clone();
     let now = state.clock.now().timestamp();
-    let mut q = query(session, f)?.limit(1000);
+    let mut q = query(caller, f)?.limit(1000);
     let mut entries = Vec::new();
     loop {
         let page = state.table.query(q.clone()).await?;

@@ -2,6 +2,7 @@
 //! (see `throttle`).
 
 use std::cell::Cell;
+use vslc_ports::Caller;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -41,8 +42,8 @@ pub struct Me {
     pub certificates: Vec<String>,
 }
 
-impl From<&Session> for Me {
-    fn from(s: &Session) -> Self {
+impl From<&Caller> for Me {
+    fn from(s: &Caller) -> Self {
         Self {
             id: s.user_id.clone(),
             account: s.account.clone(),
@@ -160,7 +161,7 @@ pub async fn login(
     .await;
     Ok(LoginResponse {
         token,
-        user: Me::from(&session),
+        user: Me::from(&*session),
     })
 }
 
@@ -171,11 +172,11 @@ fn login_failed(why: &str) -> Event {
 /// 修改密码: ends every session of the user and returns a fresh one.
 pub async fn change_password(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     req: ChangePassword,
 ) -> Result<LoginResponse, DomainError> {
     let table = state.table.as_ref();
-    let user = User::load(table, &session.tenant, &session.user_id)
+    let user = User::load(table, &caller.tenant, &caller.user_id)
         .await?
         .ok_or_else(|| DomainError::unauthorized("登录已过期，请重新登录"))?;
     if !verify_password(&req.old_password, &user.password_hash).await? {
@@ -204,6 +205,6 @@ pub async fn change_password(
     let (token, session) = Session::start(state, &user).await?;
     Ok(LoginResponse {
         token,
-        user: Me::from(&session),
+        user: Me::from(&*session),
     })
 }

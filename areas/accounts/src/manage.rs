@@ -4,10 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use vslc_ports::Caller;
 
 use super::code;
 use super::login::hash_password;
-use super::session::Session;
 use super::throttle;
 use super::user::{User, UserStatus};
 use vslc_audit::{AuditKind, Event};
@@ -122,13 +122,13 @@ fn bad(code: &'static str) -> impl Fn(&'static str) -> DomainError {
 /// certificates must be ones the school takes part in (`pilots`, the
 /// certificate ids of the school's pilots, which the catalogue knows).
 fn check_role(
-    session: &Session,
+    caller: &Caller,
     pilots: &[String],
     role: Role,
     cert_lead: bool,
     certificates: &[String],
 ) -> Result<(bool, Vec<String>), DomainError> {
-    let assignable = Role::of(session.tenant.kind)
+    let assignable = Role::of(caller.tenant.kind)
         .into_iter()
         .any(|r| r.name == role && r.assignable);
     if !assignable {
@@ -163,20 +163,20 @@ fn check_role(
     Ok((cert_lead, certs))
 }
 
-async fn load(state: &AppState, session: &Session, id: &str) -> Result<User, DomainError> {
-    User::load(state.table.as_ref(), &session.tenant, id)
+async fn load(state: &AppState, caller: &Caller, id: &str) -> Result<User, DomainError> {
+    User::load(state.table.as_ref(), &caller.tenant, id)
         .await?
         .ok_or_else(|| DomainError::not_found("用户"))
 }
 
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &UserFilter,
     page: &PageParams,
 ) -> Result<Paged<UserView>, DomainError> {
-    session.require_admin()?;
-    let mut users = User::list(state.table.as_ref(), &session.tenant).await?;
+    caller.require_admin()?;
+    let mut users = User::list(state.table.as_ref(), &caller.tenant).await?;
     users.retain(|u| {
         filter::text(&u.account, f.account.as_deref())
             && filter::text(&u.name, f.name.as_deref())
@@ -185,33 +185,33 @@ pub async fn list(
     Ok(Paged::of(users, page)?.map(|u| UserView::of(&u, false)))
 }
 
-pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<UserView, DomainError> {
-    session.require_admin()?;
-    Ok(UserView::of(&load(state, session, id).await?, true))
+pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<UserView, DomainError> {
+    caller.require_admin()?;
+    Ok(UserView::of(&load(state, caller, id).await?, true))
 }
 
 pub async fn send_code(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     req: CodeRequest,
 ) -> Result<(), DomainError> {
-    session.require_admin()?;
+    caller.require_admin()?;
     let phone = Phone::parse(&req.phone).map_err(bad("BAD_PHONE"))?;
-    code::send(state, &session.tenant, &session.tenant_name, &phone).await
+    code::send(state, &caller.tenant, &caller.tenant_name, &phone).await
 }
 
 pub async fn create(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     pilots: &[String],
     req: NewUser,
 ) -> Result<IssuedPassword, DomainError> {
-    session.require_admin()?;
+    caller.require_admin()?;
     let account = AccountName::parse(&req.account).map_err(bad("BAD_ACCOUNT"))?;
     let name = PersonName::parse(&req.name).map_err(bad("BAD_NAME"))?;
     let phone = Phone::parse(&req.phone).map_err(bad("BAD_PHONE"))?;
     let (cert_lead, certificates) =
-        check_role(session, pilots, req.role, req.cert_lead, &req.certificates)?;
+        check_role(caller, pilots, req.role, req.cert_lead, &req.certificates)?;
     let table = state.table.as_ref();
     if User::by_account(table, account.as_str()).await?.is_some() {
         return Err(DomainError::conflict(
@@ -219,14 +219,14 @@ pub async fn create(
             "该账号已存在，请换一个账号",
         ));
     }
-    code::verify(state, &session.tenant, &phone, &req.code).await?;
+    code::verify(state, &caller.tenant, &phone, &req.code).await?;
     let password = NewPassword::random();
     let user = User {
         id: ulid::Ulid::new().to_string(),
         account: account.as_str().to_owned(),
         name: name.as_str().to_owned(),
-        tenant: session.tenant.clone(),
-        tenant_name: session.tenant_name.clone(),
+        tenant: caller.tenant.clone(),
+        tenant_name: caller.tenant_name.clone(),
         role: req.role,
         cert_lead,
         certificates,
@@ -246,7 +246,7 @@ pub async fn create(
     })?;
     audited(
         state,
-        session,
+        caller,
         &user,
         Event::new(AuditKind::Create, "user.create", "新增用户")
             .detail(format!("角色：{}", roles_text(&user))),
@@ -268,14 +268,14 @@ fn roles_text(u: &User) -> String {
 }
 
 /// Records an event about a user (account and name; the phone masked).
-async fn audited(state: &AppState, session: &Session, user: &User, event: Event) {
+async fn audited(state: &AppState, caller: &Caller, user: &User, event: Event) {
     let phone = user.phone.as_ref().map(Phone::masked).unwrap_or_default();
     let event = event.target("user", user.id.clone()).describe(
         format!("{} {} {phone}", user.account, user.name)
             .trim_end()
             .to_owned(),
     );
-    vslc_audit::record(state, session, event).await;
+    vslc_audit::record(state, caller, event).await;
 }
 
 /// Applies `update` if the user is still as read (version) and in `from`.
@@ -310,14 +310,14 @@ async fn transition(
 /// the change recorded as `event`.
 async fn switch(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     user: &User,
     from: UserStatus,
     update: Update,
     event: Event,
 ) -> Result<UserView, DomainError> {
     let after = transition(state, user, from, update).await?;
-    audited(state, session, &after, event).await;
+    audited(state, caller, &after, event).await;
     Ok(UserView::of(&after, true))
 }
 
@@ -332,8 +332,8 @@ fn require_status(user: &User, status: UserStatus, action: &str) -> Result<(), D
     }
 }
 
-fn not_self_or_builtin(session: &Session, user: &User, action: &str) -> Result<(), DomainError> {
-    if user.id == session.user_id {
+fn not_self_or_builtin(caller: &Caller, user: &User, action: &str) -> Result<(), DomainError> {
+    if user.id == caller.user_id {
         return Err(DomainError::conflict(
             "SELF",
             format!("不能{action}当前登录的账号"),
@@ -349,54 +349,46 @@ fn not_self_or_builtin(session: &Session, user: &User, action: &str) -> Result<(
 }
 
 /// 停用: the user cannot log in and every session of it ends at once.
-pub async fn disable(
-    state: &AppState,
-    session: &Session,
-    id: &str,
-) -> Result<UserView, DomainError> {
-    session.require_admin()?;
-    let user = load(state, session, id).await?;
-    not_self_or_builtin(session, &user, "停用")?;
+pub async fn disable(state: &AppState, caller: &Caller, id: &str) -> Result<UserView, DomainError> {
+    caller.require_admin()?;
+    let user = load(state, caller, id).await?;
+    not_self_or_builtin(caller, &user, "停用")?;
     require_status(&user, UserStatus::Active, "停用")?;
     let update = Update::new()
         .set("status", UserStatus::Disabled.label())
         .add("sessionEpoch", 1);
     let event = Event::new(AuditKind::Update, "user.disable", "停用用户");
-    switch(state, session, &user, UserStatus::Active, update, event).await
+    switch(state, caller, &user, UserStatus::Active, update, event).await
 }
 
-pub async fn enable(
-    state: &AppState,
-    session: &Session,
-    id: &str,
-) -> Result<UserView, DomainError> {
-    session.require_admin()?;
-    let user = load(state, session, id).await?;
+pub async fn enable(state: &AppState, caller: &Caller, id: &str) -> Result<UserView, DomainError> {
+    caller.require_admin()?;
+    let user = load(state, caller, id).await?;
     require_status(&user, UserStatus::Disabled, "启用")?;
     let update = Update::new().set("status", UserStatus::Active.label());
     let event = Event::new(AuditKind::Update, "user.enable", "启用用户");
-    switch(state, session, &user, UserStatus::Disabled, update, event).await
+    switch(state, caller, &user, UserStatus::Disabled, update, event).await
 }
 
 pub async fn edit(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     pilots: &[String],
     id: &str,
     req: EditUser,
 ) -> Result<UserView, DomainError> {
-    session.require_admin()?;
-    let user = load(state, session, id).await?;
+    caller.require_admin()?;
+    let user = load(state, caller, id).await?;
     require_status(&user, UserStatus::Disabled, "编辑")?;
     let name = PersonName::parse(&req.name).map_err(bad("BAD_NAME"))?;
     let phone = Phone::parse(&req.phone).map_err(bad("BAD_PHONE"))?;
     let (cert_lead, certificates) =
-        check_role(session, pilots, req.role, req.cert_lead, &req.certificates)?;
+        check_role(caller, pilots, req.role, req.cert_lead, &req.certificates)?;
     if user.phone.as_ref() != Some(&phone) {
         let code = req.code.as_deref().ok_or_else(|| {
             DomainError::invalid("BAD_CODE", "更换手机号须填写发送到新手机号的验证码")
         })?;
-        code::verify(state, &session.tenant, &phone, code).await?;
+        code::verify(state, &caller.tenant, &phone, code).await?;
     }
     let update = Update::new()
         .set("name", name.as_str())
@@ -414,15 +406,15 @@ pub async fn edit(
     if before != now {
         let event = Event::new(AuditKind::Grant, "user.roles", "修改角色")
             .detail(format!("角色：{before} → {now}"));
-        audited(state, session, &after, event).await;
+        audited(state, caller, &after, event).await;
     }
     Ok(UserView::of(&after, true))
 }
 
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
-    session.require_admin()?;
-    let user = load(state, session, id).await?;
-    not_self_or_builtin(session, &user, "删除")?;
+pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), DomainError> {
+    caller.require_admin()?;
+    let user = load(state, caller, id).await?;
+    not_self_or_builtin(caller, &user, "删除")?;
     require_status(&user, UserStatus::Disabled, "删除")?;
     let cond = Condition::And(vec![
         Condition::VersionIs(user.version),
@@ -455,12 +447,12 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
 /// one's own account: that is 修改密码, which asks for the current password.
 pub async fn reset_password(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
 ) -> Result<IssuedPassword, DomainError> {
-    session.require_admin()?;
-    let user = load(state, session, id).await?;
-    if user.id == session.user_id {
+    caller.require_admin()?;
+    let user = load(state, caller, id).await?;
+    if user.id == caller.user_id {
         return Err(DomainError::conflict(
             "SELF",
             "不能重置自己的密码，请在右上角用户菜单中修改密码",
@@ -482,7 +474,7 @@ pub async fn reset_password(
     let user: User = from_item(after)?;
     throttle::forget_account(state.table.as_ref(), &user.account).await?;
     let event = Event::new(AuditKind::Update, "user.reset_password", "重置密码");
-    audited(state, session, &user, event).await;
+    audited(state, caller, &user, event).await;
     Ok(IssuedPassword {
         user: UserView::of(&user, true),
         password: password.as_str().to_owned(),

@@ -3,10 +3,10 @@
 //! written row by row in rust_xlsxwriter's constant-memory mode.
 
 use rust_xlsxwriter::Workbook;
+use vslc_ports::Caller;
 
 use super::model::{Candidate, MajorRef};
 use super::service::{CandidateFilter, counts, matches};
-use vslc_accounts::Session;
 use vslc_files::export::{Cell, write_cell};
 use vslc_http::ExportFilter;
 use vslc_ports::AppState;
@@ -130,10 +130,10 @@ const PAGE: usize = 2_000;
 
 pub async fn export(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     req: ExportRequest,
 ) -> Result<ExportFile, DomainError> {
-    let school = session.school_reader()?;
+    let school = caller.school_reader()?;
     let chosen = req.selection();
     let keep = |c: &Candidate| chosen.keeps(&c.candidate_no, |f| matches(c, f));
     let counts = counts(state, school).await?;

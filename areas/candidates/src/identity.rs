@@ -5,10 +5,11 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use vslc_ports::Caller;
 
 use super::model::{Candidate, InfoStatus};
 use super::service::load;
-use vslc_accounts::{Session, Tenant};
+use vslc_accounts::Tenant;
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::identity::{IdentityRequest, IdentityVerdict};
@@ -24,8 +25,8 @@ struct CheckMessage {
 }
 
 /// Queues the identity check of one candidate.
-pub async fn request(state: &AppState, session: &Session, no: &str) -> Result<(), DomainError> {
-    let school = session.school_exam_writer()?;
+pub async fn request(state: &AppState, caller: &Caller, no: &str) -> Result<(), DomainError> {
+    let school = caller.school_exam_writer()?;
     let c = load(state, school, no).await?;
     if c.status != InfoStatus::Pending {
         return Err(DomainError::conflict(

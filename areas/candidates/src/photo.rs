@@ -6,9 +6,10 @@
 use image::ImageFormat;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use vslc_ports::Caller;
 
 use super::model::{Candidate, InfoStatus};
-use vslc_accounts::{Session, Tenant};
+use vslc_accounts::Tenant;
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::table::{Condition, Update, from_item};
@@ -85,11 +86,11 @@ fn upload_key(school: &Tenant, no: &str) -> String {
 /// Step 1 of a single photo: where to PUT it.
 pub async fn begin(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     no: &str,
     req: PhotoUploadRequest,
 ) -> Result<PhotoUpload, DomainError> {
-    let school = session.school_exam_writer()?;
+    let school = caller.school_exam_writer()?;
     let c = super::service::load(state, school, no).await?;
     if c.status == InfoStatus::Accurate {
         return Err(DomainError::conflict(
@@ -120,10 +121,10 @@ pub async fn begin(
 /// Step 2: checks the uploaded photo and attaches it.
 pub async fn confirm(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     no: &str,
 ) -> Result<super::service::CandidateView, DomainError> {
-    let school = session.school_exam_writer()?;
+    let school = caller.school_exam_writer()?;
     let c = super::service::load(state, school, no).await?;
     let key = upload_key(school, no);
     let blob = state
@@ -138,8 +139,8 @@ pub async fn confirm(
 }
 
 /// A short-lived link to a candidate's photo.
-pub async fn url(state: &AppState, session: &Session, no: &str) -> Result<String, DomainError> {
-    let school = session.school_reader()?;
+pub async fn url(state: &AppState, caller: &Caller, no: &str) -> Result<String, DomainError> {
+    let school = caller.school_reader()?;
     let c = super::service::load(state, school, no).await?;
     let key = c
         .photo_key

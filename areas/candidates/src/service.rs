@@ -4,10 +4,11 @@
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use vslc_ports::Caller;
 
 use super::model::{Candidate, CandidateKind, InfoStatus, MajorRef, RegCount, RegCountRow};
 use super::number;
-use vslc_accounts::{Session, Tenant};
+use vslc_accounts::Tenant;
 use vslc_catalogue::Certificate;
 use vslc_catalogue::certificate::MajorLevel;
 use vslc_http::{PageParams, Paged, filter};
@@ -330,10 +331,10 @@ pub(crate) async fn counts(
 
 pub async fn create(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     input: CandidateInput,
 ) -> Result<CandidateView, DomainError> {
-    let school = session.school_exam_writer()?;
+    let school = caller.school_exam_writer()?;
     let checked = checked_input(state, &input).await?;
     let c = new_candidates(state, vec![checked]).await?.remove(0);
     state
@@ -433,11 +434,11 @@ pub fn matches(c: &Candidate, f: &CandidateFilter) -> bool {
 
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &CandidateFilter,
     page: &PageParams,
 ) -> Result<Paged<CandidateView>, DomainError> {
-    let school = session.school_reader()?;
+    let school = caller.school_reader()?;
     let mut rows = all(state, school).await?;
     rows.retain(|c| matches(c, f));
     // Newest first; numbers carry their creation second.
@@ -451,10 +452,10 @@ pub async fn list(
 
 pub async fn get(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     no: &str,
 ) -> Result<CandidateView, DomainError> {
-    let school = session.school_reader()?;
+    let school = caller.school_reader()?;
     Ok(CandidateView::of(&load(state, school, no).await?, true))
 }
 
@@ -462,11 +463,11 @@ pub async fn get(
 /// (and photo) are frozen.
 pub async fn edit(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     no: &str,
     input: CandidateInput,
 ) -> Result<CandidateView, DomainError> {
-    let school = session.school_exam_writer()?;
+    let school = caller.school_exam_writer()?;
     let old = load(state, school, no).await?;
     let c = checked_input(state, &input).await?;
     let new = apply_edit(state, school, &old, c).await?;
@@ -630,8 +631,8 @@ pub async fn majors(state: &AppState) -> Result<Majors, DomainError> {
 }
 
 /// 删除: only a candidate with no registered certificate.
-pub async fn delete(state: &AppState, session: &Session, no: &str) -> Result<(), DomainError> {
-    let school = session.school_exam_writer()?;
+pub async fn delete(state: &AppState, caller: &Caller, no: &str) -> Result<(), DomainError> {
+    let school = caller.school_exam_writer()?;
     let c = load(state, school, no).await?;
     if c.registrations > 0 {
         return Err(DomainError::conflict(
@@ -678,10 +679,10 @@ pub async fn delete(state: &AppState, session: &Session, no: &str) -> Result<(),
 /// 人工确认: 需人工确认 → 信息准确 (single only, as the manual says).
 pub async fn confirm(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     no: &str,
 ) -> Result<CandidateView, DomainError> {
-    let school = session.school_exam_writer()?;
+    let school = caller.school_exam_writer()?;
     let c = load(state, school, no).await?;
     if c.status != InfoStatus::ManualReview {
         return Err(DomainError::conflict(

@@ -91,14 +91,15 @@ pub mod profile {
 
     use super::{Org, OrgInput, OrgProfile};
     use crate::images::{self as images, ImageUpload, Purpose};
-    use vslc_accounts::{Session, TenantKind};
+    use vslc_accounts::TenantKind;
     use vslc_ports::AppState;
+    use vslc_ports::Caller;
     use vslc_ports::DomainError;
     use vslc_ports::domain::PersonName;
     use vslc_ports::table::{Condition, Update, from_item};
 
-    async fn own(state: &AppState, session: &Session) -> Result<Org, DomainError> {
-        let t = session.require_kind(TenantKind::Org)?;
+    async fn own(state: &AppState, caller: &Caller) -> Result<Org, DomainError> {
+        let t = caller.require_kind(TenantKind::Org)?;
         Org::load(state.table.as_ref(), &t.id)
             .await?
             .ok_or_else(|| DomainError::not_found("培训评价组织"))
@@ -114,18 +115,18 @@ pub mod profile {
         })
     }
 
-    pub async fn view(state: &AppState, session: &Session) -> Result<OrgProfile, DomainError> {
-        let org = own(state, session).await?;
+    pub async fn view(state: &AppState, caller: &Caller) -> Result<OrgProfile, DomainError> {
+        let org = own(state, caller).await?;
         view_of(state, org).await
     }
 
     pub async fn edit(
         state: &AppState,
-        session: &Session,
+        caller: &Caller,
         input: OrgInput,
     ) -> Result<OrgProfile, DomainError> {
-        session.require_admin()?;
-        let org = own(state, session).await?;
+        caller.require_admin()?;
+        let org = own(state, caller).await?;
         let bad = |m: &str| DomainError::invalid("BAD_ORG", m.to_owned());
         PersonName::parse(&input.contact).map_err(|_| bad("联系人不能为空且不超过50个字符"))?;
         if input.phone.trim().is_empty() || input.address.trim().is_empty() {
@@ -153,21 +154,21 @@ pub mod profile {
 
     pub async fn begin_image(
         state: &AppState,
-        session: &Session,
+        caller: &Caller,
         purpose: Purpose,
     ) -> Result<ImageUpload, DomainError> {
-        session.require_admin()?;
-        images::begin(state, session.require_kind(TenantKind::Org)?, purpose).await
+        caller.require_admin()?;
+        images::begin(state, caller.require_kind(TenantKind::Org)?, purpose).await
     }
 
     pub async fn confirm_image(
         state: &AppState,
-        session: &Session,
+        caller: &Caller,
         purpose: Purpose,
     ) -> Result<OrgProfile, DomainError> {
-        session.require_admin()?;
-        let org = own(state, session).await?;
-        let key = images::confirm(state, &session.tenant, purpose).await?;
+        caller.require_admin()?;
+        let org = own(state, caller).await?;
+        let key = images::confirm(state, &caller.tenant, purpose).await?;
         let attr = if purpose == Purpose::OrgSignature {
             "signatureKey"
         } else {

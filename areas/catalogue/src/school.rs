@@ -3,9 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use vslc_ports::Caller;
 
 use crate::images::{self as images, ImageUpload, Purpose};
-use vslc_accounts::{Session, Tenant, TenantKind};
+use vslc_accounts::{Tenant, TenantKind};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::{PersonName, Phone};
@@ -94,8 +95,8 @@ impl School {
     }
 }
 
-fn school_tenant(session: &Session) -> Result<&Tenant, DomainError> {
-    Ok(session.require_kind(TenantKind::School)?)
+fn school_tenant(caller: &Caller) -> Result<&Tenant, DomainError> {
+    Ok(caller.require_kind(TenantKind::School)?)
 }
 
 pub async fn load(state: &AppState, tenant: &Tenant) -> Result<School, DomainError> {
@@ -106,19 +107,19 @@ pub async fn load(state: &AppState, tenant: &Tenant) -> Result<School, DomainErr
         .ok_or_else(|| DomainError::not_found("院校信息"))
 }
 
-pub async fn view(state: &AppState, session: &Session) -> Result<SchoolView, DomainError> {
-    let school = load(state, school_tenant(session)?).await?;
+pub async fn view(state: &AppState, caller: &Caller) -> Result<SchoolView, DomainError> {
+    let school = load(state, school_tenant(caller)?).await?;
     let seal_url = images::url(state, school.seal_key.as_deref()).await?;
     Ok(SchoolView { school, seal_url })
 }
 
 pub async fn edit(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     input: SchoolInput,
 ) -> Result<SchoolView, DomainError> {
-    session.require_admin()?;
-    let tenant = school_tenant(session)?;
+    caller.require_admin()?;
+    let tenant = school_tenant(caller)?;
     let school = load(state, tenant).await?;
     let bad = |m: &str| DomainError::invalid("BAD_SCHOOL", m.to_owned());
     if input.address.trim().is_empty() || input.address.chars().count() > 200 {
@@ -155,14 +156,14 @@ pub async fn edit(
     Ok(SchoolView { school, seal_url })
 }
 
-pub async fn begin_seal(state: &AppState, session: &Session) -> Result<ImageUpload, DomainError> {
-    session.require_admin()?;
-    images::begin(state, school_tenant(session)?, Purpose::SchoolSeal).await
+pub async fn begin_seal(state: &AppState, caller: &Caller) -> Result<ImageUpload, DomainError> {
+    caller.require_admin()?;
+    images::begin(state, school_tenant(caller)?, Purpose::SchoolSeal).await
 }
 
-pub async fn confirm_seal(state: &AppState, session: &Session) -> Result<SchoolView, DomainError> {
-    session.require_admin()?;
-    let tenant = school_tenant(session)?;
+pub async fn confirm_seal(state: &AppState, caller: &Caller) -> Result<SchoolView, DomainError> {
+    caller.require_admin()?;
+    let tenant = school_tenant(caller)?;
     load(state, tenant).await?;
     let key = images::confirm(state, tenant, Purpose::SchoolSeal).await?;
     state
@@ -173,7 +174,7 @@ pub async fn confirm_seal(state: &AppState, session: &Session) -> Result<SchoolV
             Some(Condition::Exists),
         )
         .await?;
-    view(state, session).await
+    view(state, caller).await
 }
 
 /// Seeds or replaces a school's profile (demo data, platform onboarding),
@@ -207,16 +208,16 @@ pub async fn province_of(state: &AppState, school: &Tenant) -> Result<Tenant, Do
     load(state, school).await?.overseer()
 }
 
-/// The province whose records a session works with: a province its own, a
+/// The province whose records a caller works with: a province its own, a
 /// school its province's; an org gets 403 with `org_message`.
 pub async fn session_province(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     org_message: &'static str,
 ) -> Result<Tenant, DomainError> {
-    match session.tenant.kind {
-        TenantKind::Province => Ok(session.tenant.clone()),
-        TenantKind::School => province_of(state, &session.tenant).await,
+    match caller.tenant.kind {
+        TenantKind::Province => Ok(caller.tenant.clone()),
+        TenantKind::School => province_of(state, &caller.tenant).await,
         TenantKind::Org => Err(DomainError::forbidden(org_message)),
     }
 }

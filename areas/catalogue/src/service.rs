@@ -1,6 +1,7 @@
 //! What the `/api/certificates` and `/api/orgs` areas do, independent of HTTP.
 
 use std::collections::HashMap;
+use vslc_ports::Caller;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -8,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::certificate::{Certificate, Level, Major};
 use super::org::{Org, OrgNature};
 use super::pilot::Pilot;
-use vslc_accounts::{Session, TenantKind};
+use vslc_accounts::TenantKind;
 use vslc_http::{PageParams, Paged, filter};
 use vslc_ledger::{self as ledger, ChainInfo, TxBody};
 use vslc_ports::AppState;
@@ -56,7 +57,7 @@ pub struct CertificateRow {
     pub category: String,
     pub batch: String,
     pub major_count: usize,
-    /// The session's school takes part in it (已参与试点).
+    /// The caller's school takes part in it (已参与试点).
     pub pilot: bool,
     /// Levels the school takes part in.
     pub pilot_levels: Vec<Level>,
@@ -114,12 +115,12 @@ pub struct ChainView {
 
 async fn pilots_of(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
 ) -> Result<HashMap<String, Pilot>, DomainError> {
-    if session.tenant.kind != TenantKind::School {
+    if caller.tenant.kind != TenantKind::School {
         return Ok(HashMap::new());
     }
-    Ok(Pilot::of_school(state.table.as_ref(), &session.tenant)
+    Ok(Pilot::of_school(state.table.as_ref(), &caller.tenant)
         .await?
         .into_iter()
         .map(|p| (p.certificate_id.clone(), p))
@@ -135,15 +136,15 @@ fn level_matches(levels: &[Level], query: Option<&str>) -> bool {
 
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &CertificateFilter,
     page: &PageParams,
 ) -> Result<Paged<CertificateRow>, DomainError> {
-    let pilots = pilots_of(state, session).await?;
+    let pilots = pilots_of(state, caller).await?;
     // Schools see their pilots by default; orgs and provinces see everything.
     let scope = f
         .scope
-        .unwrap_or(if session.tenant.kind == TenantKind::School {
+        .unwrap_or(if caller.tenant.kind == TenantKind::School {
             Scope::Pilot
         } else {
             Scope::All
@@ -165,13 +166,13 @@ pub async fn list(
 
 pub async fn detail(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
 ) -> Result<CertificateDetail, DomainError> {
     let certificate = Certificate::load(state.table.as_ref(), id)
         .await?
         .ok_or_else(|| DomainError::not_found("证书"))?;
-    let pilots = pilots_of(state, session).await?;
+    let pilots = pilots_of(state, caller).await?;
     let pilot = pilots.get(id);
     Ok(CertificateDetail {
         pilot: pilot.is_some(),
@@ -227,8 +228,8 @@ fn check_input(input: &CertificateInput) -> Result<(), DomainError> {
     Ok(())
 }
 
-fn org_session(session: &Session) -> Result<&str, DomainError> {
-    Ok(session
+fn org_session(caller: &Caller) -> Result<&str, DomainError> {
+    Ok(caller
         .require_kind(TenantKind::Org)
         .map(|t| t.id.as_str())?)
 }
@@ -236,10 +237,10 @@ fn org_session(session: &Session) -> Result<&str, DomainError> {
 /// An org registers a certificate; it goes on the ledger.
 pub async fn create(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     input: CertificateInput,
 ) -> Result<Certificate, DomainError> {
-    let org_id = org_session(session)?;
+    let org_id = org_session(caller)?;
     check_input(&input)?;
     let table = state.table.as_ref();
     let org = Org::load(table, org_id)
@@ -285,11 +286,11 @@ pub async fn create(
 /// state is anchored on the ledger too.
 pub async fn update(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
     input: CertificateInput,
 ) -> Result<Certificate, DomainError> {
-    let org_id = org_session(session)?;
+    let org_id = org_session(caller)?;
     check_input(&input)?;
     let table = state.table.as_ref();
     let mut cert = Certificate::load(table, id)
@@ -376,14 +377,14 @@ fn nature_label(n: OrgNature) -> String {
         .unwrap_or_default()
 }
 
-/// The certificates a session may see of an org: a school only its pilots.
+/// The certificates a caller may see of an org: a school only its pilots.
 async fn visible_certs(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
 ) -> Result<(Vec<Certificate>, HashMap<String, Pilot>), DomainError> {
-    let pilots = pilots_of(state, session).await?;
+    let pilots = pilots_of(state, caller).await?;
     let mut certs = Certificate::all(state.table.as_ref()).await?;
-    if session.tenant.kind == TenantKind::School {
+    if caller.tenant.kind == TenantKind::School {
         certs.retain(|c| pilots.contains_key(&c.id));
     }
     Ok((certs, pilots))
@@ -391,15 +392,15 @@ async fn visible_certs(
 
 pub async fn orgs(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &OrgFilter,
     page: &PageParams,
 ) -> Result<Paged<OrgRow>, DomainError> {
-    let (certs, _) = visible_certs(state, session).await?;
+    let (certs, _) = visible_certs(state, caller).await?;
     let mut orgs = Org::all(state.table.as_ref()).await?;
     orgs.retain(|o| {
         // A school sees the orgs of the certificates it takes part in (§2.1).
-        (session.tenant.kind != TenantKind::School || certs.iter().any(|c| c.org_id == o.id))
+        (caller.tenant.kind != TenantKind::School || certs.iter().any(|c| c.org_id == o.id))
             && filter::text(&o.name, f.name.as_deref())
             && filter::exact(&nature_label(o.nature), f.nature.as_deref())
     });
@@ -415,15 +416,15 @@ pub async fn orgs(
 
 pub async fn org_detail(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
 ) -> Result<OrgDetail, DomainError> {
-    let (certs, pilots) = visible_certs(state, session).await?;
+    let (certs, pilots) = visible_certs(state, caller).await?;
     let org = Org::load(state.table.as_ref(), id)
         .await?
         .ok_or_else(|| DomainError::not_found("培训评价组织"))?;
     let mine: Vec<Certificate> = certs.into_iter().filter(|c| c.org_id == org.id).collect();
-    if session.tenant.kind == TenantKind::School && mine.is_empty() {
+    if caller.tenant.kind == TenantKind::School && mine.is_empty() {
         return Err(DomainError::not_found("培训评价组织"));
     }
     let certificates = mine

@@ -4,10 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use vslc_ports::Caller;
 
 use super::certificate::{Certificate, Level};
 use super::pilot::Pilot;
-use vslc_accounts::{Session, TenantKind};
+use vslc_accounts::TenantKind;
 use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
@@ -151,15 +152,15 @@ pub async fn site_standards(
     Ok(rows)
 }
 
-/// Whether the session may see a standard: schools those of their pilots,
+/// Whether the caller may see a standard: schools those of their pilots,
 /// orgs their own, provinces all.
 async fn visibility(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
 ) -> Result<Box<dyn Fn(&Standard) -> bool + Send>, DomainError> {
-    Ok(match session.tenant.kind {
+    Ok(match caller.tenant.kind {
         TenantKind::School => {
-            let pilots: Vec<String> = Pilot::of_school(state.table.as_ref(), &session.tenant)
+            let pilots: Vec<String> = Pilot::of_school(state.table.as_ref(), &caller.tenant)
                 .await?
                 .into_iter()
                 .map(|p| p.certificate_id)
@@ -167,7 +168,7 @@ async fn visibility(
             Box::new(move |s: &Standard| pilots.contains(&s.certificate_id))
         }
         TenantKind::Org => {
-            let org = session.tenant.id.clone();
+            let org = caller.tenant.id.clone();
             Box::new(move |s: &Standard| s.org_id == org)
         }
         TenantKind::Province => Box::new(|_: &Standard| true),
@@ -176,12 +177,12 @@ async fn visibility(
 
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     kind: StandardKind,
     f: &StandardFilter,
     page: &PageParams,
 ) -> Result<Paged<Standard>, DomainError> {
-    let visible = visibility(state, session).await?;
+    let visible = visibility(state, caller).await?;
     let mut items = all(state, kind).await?;
     items.retain(|s| {
         visible(s)
@@ -198,11 +199,11 @@ pub async fn list(
 
 pub async fn detail(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     kind: StandardKind,
     id: &str,
 ) -> Result<Standard, DomainError> {
-    let visible = visibility(state, session).await?;
+    let visible = visibility(state, caller).await?;
     state
         .table
         .get_as::<Standard>(&key(kind, id))
@@ -213,11 +214,11 @@ pub async fn detail(
 
 async fn checked(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     kind: StandardKind,
     input: &StandardInput,
 ) -> Result<Certificate, DomainError> {
-    let org = session.require_kind(TenantKind::Org)?;
+    let org = caller.require_kind(TenantKind::Org)?;
     let bad = |m: &str| DomainError::invalid("BAD_STANDARD", m.to_owned());
     if input.name.trim().is_empty() || input.name.chars().count() > 100 {
         return Err(bad("标准名称不能为空且不超过100个字符"));
@@ -246,11 +247,11 @@ async fn checked(
 
 pub async fn create(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     kind: StandardKind,
     input: StandardInput,
 ) -> Result<Standard, DomainError> {
-    let cert = checked(state, session, kind, &input).await?;
+    let cert = checked(state, caller, kind, &input).await?;
     let s = Standard {
         id: ulid::Ulid::new().to_string(),
         kind,
@@ -281,11 +282,11 @@ pub async fn create(
 /// Loads an org's own standard (others look missing).
 async fn own(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     kind: StandardKind,
     id: &str,
 ) -> Result<Standard, DomainError> {
-    let org = session.require_kind(TenantKind::Org)?;
+    let org = caller.require_kind(TenantKind::Org)?;
     state
         .table
         .get_as::<Standard>(&key(kind, id))
@@ -308,13 +309,13 @@ async fn save(
 
 pub async fn edit(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     kind: StandardKind,
     id: &str,
     input: StandardInput,
 ) -> Result<Standard, DomainError> {
-    let s = own(state, session, kind, id).await?;
-    let cert = checked(state, session, kind, &input).await?;
+    let s = own(state, caller, kind, id).await?;
+    let cert = checked(state, caller, kind, &input).await?;
     let update = Update::new()
         .set("certificateId", cert.id)
         .set("certificateName", cert.name)
@@ -337,12 +338,12 @@ pub async fn edit(
 /// 启用 / 停用.
 pub async fn set_status(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     kind: StandardKind,
     id: &str,
     to: StandardStatus,
 ) -> Result<Standard, DomainError> {
-    let s = own(state, session, kind, id).await?;
+    let s = own(state, caller, kind, id).await?;
     if s.status == to {
         return Err(DomainError::conflict(
             "STATE_CONFLICT",

@@ -4,9 +4,10 @@
 use super::model::Declaration;
 use super::review;
 use super::service::{self, DeclarationFilter, matches};
-use vslc_accounts::{Session, TenantKind};
+use vslc_accounts::TenantKind;
 use vslc_files::export::{Cell, ExportFile, deliver, sheet};
 use vslc_ports::AppState;
+use vslc_ports::Caller;
 use vslc_ports::DomainError;
 
 const HEADERS: [&str; 17] = [
@@ -78,12 +79,12 @@ fn rows(declarations: &[Declaration]) -> Vec<Vec<Cell>> {
 /// by certificate so that each certificate's rows stand together.
 pub async fn export(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &DeclarationFilter,
 ) -> Result<ExportFile, DomainError> {
-    let mut all = match session.tenant.kind {
-        TenantKind::School => service::all(state, &session.tenant).await?,
-        TenantKind::Province => review::of_province(state, &session.tenant.id).await?,
+    let mut all = match caller.tenant.kind {
+        TenantKind::School => service::all(state, &caller.tenant).await?,
+        TenantKind::Province => review::of_province(state, &caller.tenant.id).await?,
         TenantKind::Org => {
             return Err(DomainError::forbidden(
                 "申报明细仅供试点院校和省级教育行政部门导出",
@@ -103,7 +104,7 @@ pub async fn export(
     let bytes = sheet("申报明细", &HEADERS, &rows).map_err(DomainError::internal)?;
     deliver(
         state,
-        &session.tenant,
+        &caller.tenant,
         "declarations",
         "证书试点申报明细",
         rows.len(),

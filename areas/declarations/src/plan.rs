@@ -5,8 +5,9 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use vslc_ports::Caller;
 
-use vslc_accounts::{Session, Tenant, TenantKind};
+use vslc_accounts::{Tenant, TenantKind};
 use vslc_catalogue::Certificate;
 use vslc_exam::window::{Position, Window};
 use vslc_http::{PageParams, Paged};
@@ -184,11 +185,11 @@ pub async fn of_province(
     Ok(plans)
 }
 
-/// The province whose plans the session sees: its own, or a school's.
-async fn viewer_province(state: &AppState, session: &Session) -> Result<Tenant, DomainError> {
+/// The province whose plans the caller sees: its own, or a school's.
+async fn viewer_province(state: &AppState, caller: &Caller) -> Result<Tenant, DomainError> {
     vslc_catalogue::school::session_province(
         state,
-        session,
+        caller,
         "申报计划仅供试点院校和省级教育行政部门查看",
     )
     .await
@@ -197,11 +198,11 @@ async fn viewer_province(state: &AppState, session: &Session) -> Result<Tenant, 
 /// 查看申报计划: a school its province's, a province its own.
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &DeclarationPlanFilter,
     page: &PageParams,
 ) -> Result<Paged<DeclarationPlanView>, DomainError> {
-    let province = viewer_province(state, session).await?;
+    let province = viewer_province(state, caller).await?;
     let now = state.clock.now_local();
     let rows: Vec<DeclarationPlanView> = of_province(state, &province)
         .await?
@@ -217,13 +218,13 @@ pub async fn list(
     Paged::of(rows, page)
 }
 
-/// A plan of the session's province (another province's id looks missing).
+/// A plan of the caller's province (another province's id looks missing).
 pub async fn get(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
 ) -> Result<DeclarationPlan, DomainError> {
-    let province = viewer_province(state, session).await?;
+    let province = viewer_province(state, caller).await?;
     load(state, &province, id).await
 }
 
@@ -292,15 +293,15 @@ fn batch_taken(input: &DeclarationPlanInput) -> DomainError {
 /// 发布申报计划 (省级管理员).
 pub async fn create(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     input: DeclarationPlanInput,
 ) -> Result<DeclarationPlanView, DomainError> {
-    let province = session.province_admin()?;
+    let province = caller.province_admin()?;
     let c = check(state, &input).await?;
     let plan = DeclarationPlan {
         id: ulid::Ulid::new().to_string(),
         province_id: province.id.clone(),
-        province_name: session.tenant_name.clone(),
+        province_name: caller.tenant_name.clone(),
         year: input.year,
         batch: input.batch,
         window: c.window,
@@ -339,11 +340,11 @@ fn started(plan: &DeclarationPlan, now: NaiveDateTime, action: &str) -> DomainEr
 /// 修改申报计划: only before it opens.
 pub async fn edit(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
     input: DeclarationPlanInput,
 ) -> Result<DeclarationPlanView, DomainError> {
-    let province = session.province_admin()?;
+    let province = caller.province_admin()?;
     let plan = load(state, province, id).await?;
     let now = state.clock.now_local();
     if plan.status(now) != DeclarationPlanStatus::NotStarted {
@@ -394,8 +395,8 @@ pub async fn edit(
 }
 
 /// 删除申报计划: only before it opens (no school can have declared yet).
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
-    let province = session.province_admin()?;
+pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), DomainError> {
+    let province = caller.province_admin()?;
     let plan = load(state, province, id).await?;
     let now = state.clock.now_local();
     if plan.status(now) != DeclarationPlanStatus::NotStarted {

@@ -5,10 +5,11 @@
 
 use serde::Deserialize;
 use utoipa::ToSchema;
+use vslc_ports::Caller;
 
 use super::model::{Declaration, DeclarationStatus};
 use super::service::{self, DeclarationDetail, DeclarationFilter, bad, matches, sort};
-use vslc_accounts::{Session, TenantKind};
+use vslc_accounts::TenantKind;
 use vslc_catalogue::pilot::{Pilot, PilotLevel};
 use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
@@ -81,11 +82,11 @@ pub async fn of_province(
 
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &DeclarationFilter,
     page: &PageParams,
 ) -> Result<Paged<Declaration>, DomainError> {
-    let province = session.require_kind(TenantKind::Province)?;
+    let province = caller.require_kind(TenantKind::Province)?;
     let mut rows = of_province(state, &province.id).await?;
     rows.retain(|d| matches(d, f));
     sort(&mut rows);
@@ -94,8 +95,8 @@ pub async fn list(
 
 /// A submitted declaration of one of the province's schools; anything else
 /// looks missing.
-async fn load(state: &AppState, session: &Session, id: &str) -> Result<Declaration, DomainError> {
-    let province = session.require_kind(TenantKind::Province)?;
+async fn load(state: &AppState, caller: &Caller, id: &str) -> Result<Declaration, DomainError> {
+    let province = caller.require_kind(TenantKind::Province)?;
     let key = Declaration::school_of_id(id).map(|school| Declaration::key(&school, id));
     opened(&*state.table, key, |d: &Declaration| {
         d.province_id == province.id
@@ -105,20 +106,20 @@ async fn load(state: &AppState, session: &Session, id: &str) -> Result<Declarati
 
 pub async fn get(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
 ) -> Result<DeclarationDetail, DomainError> {
-    let d = load(state, session, id).await?;
+    let d = load(state, caller, id).await?;
     service::detail(state, d).await
 }
 
-/// The 通过 and 退回 of the step this session decides: the 市级审核员
+/// The 通过 and 退回 of the step this caller decides: the 市级审核员
 /// decides 待市级审核, the 省级管理员 待初审.
-fn steps_for(session: &Session) -> Result<[Step<DeclarationStatus>; 2], DomainError> {
-    if session.city_reviewer().is_ok() {
+fn steps_for(caller: &Caller) -> Result<[Step<DeclarationStatus>; 2], DomainError> {
+    if caller.city_reviewer().is_ok() {
         Ok([CITY_APPROVE, CITY_RETURN])
     } else {
-        session.province_admin()?;
+        caller.province_admin()?;
         Ok([APPROVE, RETURN])
     }
 }
@@ -173,17 +174,17 @@ fn approved(
 /// and the school takes part in the certificate level.
 pub async fn approve(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
     input: ApproveInput,
 ) -> Result<Declaration, DomainError> {
-    let [step, _] = steps_for(session)?;
+    let [step, _] = steps_for(caller)?;
     // The pilot record is shared by the levels of a certificate: a
     // concurrent approval of another level makes this one retry.
     for _ in 0..5 {
-        let d = load(state, session, id).await?;
+        let d = load(state, caller, id).await?;
         if step.to == DeclarationStatus::Pending {
-            return step.take(state, session, &d).await;
+            return step.take(state, caller, &d).await;
         }
         step.check(&d)?;
         let now = state.clock.now_text();
@@ -191,7 +192,7 @@ pub async fn approve(
         let extra = Update::new()
             .set_json("majors", &majors)?
             .set("approvedTotal", total);
-        let update = step.update(&d, session, now, None, extra)?.bump_version();
+        let update = step.update(&d, caller, now, None, extra)?.bump_version();
         let school = d.school();
         let existing: Option<Pilot> = state
             .table
@@ -217,7 +218,7 @@ pub async fn approve(
             ])
             .await;
         match result {
-            Ok(()) => return load(state, session, id).await,
+            Ok(()) => return load(state, caller, id).await,
             Err(e) if e.is_conflict() => continue,
             Err(e) => return Err(e.into()),
         }
@@ -263,13 +264,13 @@ fn pilot_with(
 /// 审核退回 with the reason (the city or the province, at its own step).
 pub async fn return_declaration(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
     input: ReturnInput,
 ) -> Result<Declaration, DomainError> {
-    let [_, step] = steps_for(session)?;
+    let [_, step] = steps_for(caller)?;
     let reason = input.checked()?;
-    let d = load(state, session, id).await?;
-    step.take_with(state, session, &d, Some(reason), Update::new())
+    let d = load(state, caller, id).await?;
+    step.take_with(state, caller, &d, Some(reason), Update::new())
         .await
 }

@@ -3,11 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use vslc_ports::Caller;
 
 use super::model::{Declaration, DeclarationStatus, DeclaredMajor};
 use super::plan::{self, DeclarationPlan, DeclarationPlanStatus, batch_label};
 use super::review;
-use vslc_accounts::{Session, Tenant};
+use vslc_accounts::Tenant;
 use vslc_catalogue::certificate::{Certificate, Level, Major};
 use vslc_catalogue::school::{self, School};
 use vslc_http::{PageParams, Paged, filter};
@@ -139,10 +140,10 @@ fn duplicate() -> DomainError {
 /// The certificates a plan opens (立即申报's choices).
 pub async fn options(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     plan_id: &str,
 ) -> Result<Vec<DeclarableCertificate>, DomainError> {
-    let plan = plan::get(state, session, plan_id).await?;
+    let plan = plan::get(state, caller, plan_id).await?;
     Ok(Certificate::all(state.table.as_ref())
         .await?
         .into_iter()
@@ -272,10 +273,10 @@ async fn certificate(
 /// 保存 (未提交) or 保存并提交 (待初审, or 待市级审核 when the plan asks the city first).
 pub async fn create(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     input: DeclarationInput,
 ) -> Result<Declaration, DomainError> {
-    let school = session.school_exam_writer()?;
+    let school = caller.school_exam_writer()?;
     let profile = school::load(state, school).await?;
     let province = profile.overseer()?;
     let plan = plan::load(state, &province, &input.plan_id).await?;
@@ -314,7 +315,7 @@ pub async fn create(
         status,
         review_reason: None,
         history: if input.submit {
-            vec![review::submit_step(plan.city_review).record(session, now.clone(), None)]
+            vec![review::submit_step(plan.city_review).record(caller, now.clone(), None)]
         } else {
             Vec::new()
         },
@@ -362,11 +363,11 @@ pub fn sort(rows: &mut [Declaration]) {
 
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &DeclarationFilter,
     page: &PageParams,
 ) -> Result<Paged<Declaration>, DomainError> {
-    let school = session.school_reader()?;
+    let school = caller.school_reader()?;
     let mut rows = all(state, school).await?;
     rows.retain(|d| matches(d, f));
     sort(&mut rows);
@@ -393,10 +394,10 @@ pub async fn detail(state: &AppState, d: Declaration) -> Result<DeclarationDetai
 
 pub async fn get(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
 ) -> Result<DeclarationDetail, DomainError> {
-    let d = own(state, session.school_reader()?, id).await?;
+    let d = own(state, caller.school_reader()?, id).await?;
     detail(state, d).await
 }
 
@@ -435,11 +436,11 @@ async fn submittable(state: &AppState, d: &Declaration) -> Result<(), DomainErro
 /// 编辑 (未提交 / 审核退回): 保存 or 保存并提交. Certificate and level stay.
 pub async fn edit(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
     input: DeclarationInput,
 ) -> Result<Declaration, DomainError> {
-    let school = session.school_exam_writer()?;
+    let school = caller.school_exam_writer()?;
     let d = own(state, school, id).await?;
     if !d.status.editable() {
         return Err(not_editable(&d, "编辑"));
@@ -464,7 +465,7 @@ pub async fn edit(
     if input.submit {
         submittable(state, &d).await?;
         let step = review::submit_step(d.city_review);
-        update = step.update(&d, session, state.clock.now_text(), None, update)?;
+        update = step.update(&d, caller, state.clock.now_text(), None, update)?;
     }
     save(state, &d, update).await
 }
@@ -472,20 +473,20 @@ pub async fn edit(
 /// 提交 (未提交 / 审核退回).
 pub async fn submit(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
 ) -> Result<Declaration, DomainError> {
-    let d = own(state, session.school_exam_writer()?, id).await?;
+    let d = own(state, caller.school_exam_writer()?, id).await?;
     let step = review::submit_step(d.city_review);
     step.check(&d)?;
     submittable(state, &d).await?;
-    step.take(state, session, &d).await
+    step.take(state, caller, &d).await
 }
 
 /// 删除 a draft, with its uniqueness guard (a declaration the province has
 /// seen stays, as the record of what was declared).
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
-    let school = session.school_exam_writer()?;
+pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), DomainError> {
+    let school = caller.school_exam_writer()?;
     let d = own(state, school, id).await?;
     if d.status != DeclarationStatus::Draft {
         return Err(DomainError::conflict(

@@ -4,6 +4,7 @@
 //! a published plan is read-only and visible to its schools.
 
 use std::collections::{HashMap, HashSet};
+use vslc_ports::Caller;
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{self, Audience, Draft, ExamMethod, PlanPhase, PublishStatus};
 use super::subjects::Subject;
 use super::window::Window;
-use vslc_accounts::{Session, Tenant, TenantKind};
+use vslc_accounts::{Tenant, TenantKind};
 use vslc_catalogue::certificate::{Certificate, Level};
 use vslc_catalogue::pilot::Pilot;
 use vslc_http::{PageParams, Paged, filter};
@@ -203,9 +204,9 @@ pub fn yuan(cents: u64) -> String {
 }
 
 /// A school sees only itself among the 参考院校.
-fn view(state: &AppState, session: &Session, mut plan: Plan) -> PlanView {
-    if session.tenant.kind == TenantKind::School {
-        plan.schools.retain(|s| s.school_id == session.tenant.id);
+fn view(state: &AppState, caller: &Caller, mut plan: Plan) -> PlanView {
+    if caller.tenant.kind == TenantKind::School {
+        plan.schools.retain(|s| s.school_id == caller.tenant.id);
     }
     let phase = plan.phase(state.clock.now_local());
     PlanView { plan, phase }
@@ -288,9 +289,9 @@ async fn org_pilots(state: &AppState, org_id: &str) -> Result<Vec<Pilot>, Domain
 
 pub async fn eligible_schools(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
 ) -> Result<Vec<EligibleSchool>, DomainError> {
-    let org = session.require_kind(TenantKind::Org)?;
+    let org = caller.require_kind(TenantKind::Org)?;
     let mut by_school: HashMap<String, EligibleSchool> = HashMap::new();
     for p in org_pilots(state, &org.id).await? {
         by_school
@@ -520,10 +521,10 @@ async fn checked(
 
 pub async fn create(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     input: PlanInput,
 ) -> Result<PlanView, DomainError> {
-    let org = session.require_kind(TenantKind::Org)?;
+    let org = caller.require_kind(TenantKind::Org)?;
     let c = checked(state, &org.id, &input).await?;
     let org_name = vslc_catalogue::Org::load(state.table.as_ref(), &org.id)
         .await?
@@ -555,19 +556,19 @@ pub async fn create(
             Some(Condition::NotExists),
         )
         .await?;
-    Ok(view(state, session, plan))
+    Ok(view(state, caller, plan))
 }
 
-/// The plans a session may see: an org its own, a school the published
+/// The plans a caller may see: an org its own, a school the published
 /// plans it takes part in.
-pub async fn visible(state: &AppState, session: &Session) -> Result<Vec<Plan>, DomainError> {
-    match session.tenant.kind {
+pub async fn visible(state: &AppState, caller: &Caller) -> Result<Vec<Plan>, DomainError> {
+    match caller.tenant.kind {
         TenantKind::Org => {
             let mut all = Plan::all(state).await?;
-            all.retain(|p| p.org_id == session.tenant.id);
+            all.retain(|p| p.org_id == caller.tenant.id);
             Ok(all)
         }
-        TenantKind::School => Plan::of_school(state, &session.tenant).await,
+        TenantKind::School => Plan::of_school(state, &caller.tenant).await,
         TenantKind::Province => {
             let mut all = Plan::all(state).await?;
             all.retain(|p| p.status == PublishStatus::Published);
@@ -578,12 +579,12 @@ pub async fn visible(state: &AppState, session: &Session) -> Result<Vec<Plan>, D
 
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &PlanFilter,
     page: &PageParams,
 ) -> Result<Paged<PlanView>, DomainError> {
     let now = state.clock.now_local();
-    let mut rows = visible(state, session).await?;
+    let mut rows = visible(state, caller).await?;
     rows.retain(|p| {
         filter::text(&p.name, f.name.as_deref())
             && filter::exact(p.phase(now).label(), f.phase.as_deref())
@@ -593,16 +594,16 @@ pub async fn list(
                 .is_none_or(|c| p.certificate(c).is_some())
     });
     rows.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
-    Ok(Paged::of(rows, page)?.map(|p| view(state, session, p)))
+    Ok(Paged::of(rows, page)?.map(|p| view(state, caller, p)))
 }
 
-pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<PlanView, DomainError> {
-    let plan = visible(state, session)
+pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<PlanView, DomainError> {
+    let plan = visible(state, caller)
         .await?
         .into_iter()
         .find(|p| p.id == id)
         .ok_or_else(|| DomainError::not_found("考试计划"))?;
-    Ok(view(state, session, plan))
+    Ok(view(state, caller, plan))
 }
 
 impl Draft for Plan {
@@ -617,18 +618,18 @@ impl Draft for Plan {
     }
 }
 
-async fn own_draft(state: &AppState, session: &Session, id: &str) -> Result<Plan, DomainError> {
-    let org = session.require_kind(TenantKind::Org)?;
+async fn own_draft(state: &AppState, caller: &Caller, id: &str) -> Result<Plan, DomainError> {
+    let org = caller.require_kind(TenantKind::Org)?;
     model::own_draft(&org.id, Plan::load(state, id).await?)
 }
 
 pub async fn edit(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
     input: PlanInput,
 ) -> Result<PlanView, DomainError> {
-    let plan = own_draft(state, session, id).await?;
+    let plan = own_draft(state, caller, id).await?;
     let c = checked(state, &plan.org_id, &input).await?;
     let update = Update::new()
         .set("name", input.name.trim())
@@ -650,11 +651,11 @@ pub async fn edit(
             Some(Condition::VersionIs(plan.version)),
         )
         .await?;
-    Ok(view(state, session, from_item(after)?))
+    Ok(view(state, caller, from_item(after)?))
 }
 
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
-    let plan = own_draft(state, session, id).await?;
+pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), DomainError> {
+    let plan = own_draft(state, caller, id).await?;
     state
         .table
         .delete(&Plan::key(id), Some(Condition::VersionIs(plan.version)))
@@ -663,12 +664,8 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
 }
 
 /// 发布: schools see the plan; it no longer changes.
-pub async fn publish(
-    state: &AppState,
-    session: &Session,
-    id: &str,
-) -> Result<PlanView, DomainError> {
-    let plan = own_draft(state, session, id).await?;
+pub async fn publish(state: &AppState, caller: &Caller, id: &str) -> Result<PlanView, DomainError> {
+    let plan = own_draft(state, caller, id).await?;
     let after = state
         .table
         .update(
@@ -680,5 +677,5 @@ pub async fn publish(
             Some(Condition::VersionIs(plan.version)),
         )
         .await?;
-    Ok(view(state, session, from_item(after)?))
+    Ok(view(state, caller, from_item(after)?))
 }

@@ -4,9 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use vslc_ports::Caller;
 
 use super::model::{self, Audience, Draft, ExamMethod, PublishStatus};
-use vslc_accounts::{Session, TenantKind};
+use vslc_accounts::TenantKind;
 use vslc_catalogue::certificate::{Certificate, Level};
 use vslc_catalogue::pilot::Pilot;
 use vslc_http::{PageParams, Paged, filter};
@@ -160,9 +161,9 @@ async fn checked(
 /// The certificates whose subjects a school sees: those it takes part in.
 async fn school_certificates(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
 ) -> Result<Vec<String>, DomainError> {
-    let school = session.school_reader()?;
+    let school = caller.school_reader()?;
     Ok(Pilot::of_school(state.table.as_ref(), school)
         .await?
         .into_iter()
@@ -170,14 +171,14 @@ async fn school_certificates(
         .collect())
 }
 
-/// The subjects a session may see: an org its own, a school the published
+/// The subjects a caller may see: an org its own, a school the published
 /// subjects of its certificates.
-pub async fn visible(state: &AppState, session: &Session) -> Result<Vec<Subject>, DomainError> {
+pub async fn visible(state: &AppState, caller: &Caller) -> Result<Vec<Subject>, DomainError> {
     let mut all = Subject::all(state).await?;
-    match session.tenant.kind {
-        TenantKind::Org => all.retain(|s| s.org_id == session.tenant.id),
+    match caller.tenant.kind {
+        TenantKind::Org => all.retain(|s| s.org_id == caller.tenant.id),
         TenantKind::School => {
-            let certs = school_certificates(state, session).await?;
+            let certs = school_certificates(state, caller).await?;
             all.retain(|s| {
                 s.status == PublishStatus::Published && certs.contains(&s.certificate_id)
             });
@@ -189,11 +190,11 @@ pub async fn visible(state: &AppState, session: &Session) -> Result<Vec<Subject>
 
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &SubjectFilter,
     page: &PageParams,
 ) -> Result<Paged<Subject>, DomainError> {
-    let mut rows = visible(state, session).await?;
+    let mut rows = visible(state, caller).await?;
     rows.retain(|s| {
         filter::exact(&s.certificate_id, f.certificate_id.as_deref())
             && filter::exact(s.level.label(), f.level.as_deref())
@@ -212,8 +213,8 @@ pub async fn list(
     Paged::of(rows, page)
 }
 
-pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<Subject, DomainError> {
-    visible(state, session)
+pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<Subject, DomainError> {
+    visible(state, caller)
         .await?
         .into_iter()
         .find(|s| s.id == id)
@@ -243,10 +244,10 @@ fn or_code_exists(e: vslc_ports::TableError) -> DomainError {
 
 pub async fn create(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     input: SubjectInput,
 ) -> Result<Subject, DomainError> {
-    let org = session.require_kind(TenantKind::Org)?;
+    let org = caller.require_kind(TenantKind::Org)?;
     let cert = checked(state, &org.id, &input).await?;
     if code_taken(&Subject::all(state).await?, &input, None) {
         return Err(code_exists());
@@ -287,8 +288,8 @@ pub async fn create(
 }
 
 /// The org's own draft subject (others look missing; published → 409).
-async fn own_draft(state: &AppState, session: &Session, id: &str) -> Result<Subject, DomainError> {
-    let org = session.require_kind(TenantKind::Org)?;
+async fn own_draft(state: &AppState, caller: &Caller, id: &str) -> Result<Subject, DomainError> {
+    let org = caller.require_kind(TenantKind::Org)?;
     model::own_draft(&org.id, Subject::load(state, id).await?)
 }
 
@@ -306,11 +307,11 @@ impl Draft for Subject {
 
 pub async fn edit(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
     input: SubjectInput,
 ) -> Result<Subject, DomainError> {
-    let s = own_draft(state, session, id).await?;
+    let s = own_draft(state, caller, id).await?;
     let cert = checked(state, &s.org_id, &input).await?;
     if code_taken(&Subject::all(state).await?, &input, Some(id)) {
         return Err(code_exists());
@@ -370,8 +371,8 @@ pub async fn edit(
         .ok_or_else(|| DomainError::not_found("考试科目"))
 }
 
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
-    let s = own_draft(state, session, id).await?;
+pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), DomainError> {
+    let s = own_draft(state, caller, id).await?;
     state
         .table
         .transact(vec![
@@ -389,12 +390,8 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
 }
 
 /// 发布: the subject becomes read-only and visible to schools.
-pub async fn publish(
-    state: &AppState,
-    session: &Session,
-    id: &str,
-) -> Result<Subject, DomainError> {
-    let s = own_draft(state, session, id).await?;
+pub async fn publish(state: &AppState, caller: &Caller, id: &str) -> Result<Subject, DomainError> {
+    let s = own_draft(state, caller, id).await?;
     let after = state
         .table
         .update(

@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use vslc_ports::Caller;
 
 use super::record::{ImportRecord, ImportStatus};
 use super::{ImportKind, Registry};
-use vslc_accounts::Session;
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::table::Update;
@@ -71,13 +71,13 @@ const MAX_FILE_NAME: usize = 200;
 
 fn kind_for<'r>(
     registry: &'r Registry,
-    session: &Session,
+    caller: &Caller,
     name: &str,
 ) -> Result<&'r std::sync::Arc<dyn ImportKind>, DomainError> {
     let kind = registry.get(name).ok_or_else(|| {
         DomainError::invalid("UNKNOWN_IMPORT_TYPE", format!("不支持的导入类型：{name}"))
     })?;
-    if !kind.tenants().contains(&session.tenant.kind) {
+    if !kind.tenants().contains(&caller.tenant.kind) {
         return Err(DomainError::forbidden(format!(
             "当前账号不能使用“{}”导入",
             kind.title()
@@ -91,14 +91,14 @@ fn kind_for<'r>(
 pub async fn template(
     state: &AppState,
     registry: &Registry,
-    session: &Session,
+    caller: &Caller,
     name: &str,
     params: &serde_json::Value,
 ) -> Result<(Vec<u8>, String), DomainError> {
-    let kind = kind_for(registry, session, name)?;
+    let kind = kind_for(registry, caller, name)?;
     kind.check_params(params)
         .map_err(|m| DomainError::invalid("BAD_PARAMS", m))?;
-    let choices = kind.choices(state, &session.tenant, params).await?;
+    let choices = kind.choices(state, &caller.tenant, params).await?;
     let mut columns = kind.columns(params);
     for c in &mut columns {
         if let Some(values) = choices.get(c.header).filter(|v| !v.is_empty()) {
@@ -118,10 +118,10 @@ pub async fn template(
 pub async fn create(
     state: &AppState,
     registry: &Registry,
-    session: &Session,
+    caller: &Caller,
     req: NewImport,
 ) -> Result<CreatedImport, DomainError> {
-    let kind = kind_for(registry, session, &req.kind)?;
+    let kind = kind_for(registry, caller, &req.kind)?;
     let file_name = req.file_name.trim();
     if file_name.is_empty() || file_name.chars().count() > MAX_FILE_NAME {
         return Err(DomainError::invalid(
@@ -155,11 +155,11 @@ pub async fn create(
         ));
     }
     let id = ulid::Ulid::new().to_string();
-    let upload_key = ImportRecord::upload_key_for(&session.tenant, &id, file_type.extension());
+    let upload_key = ImportRecord::upload_key_for(&caller.tenant, &id, file_type.extension());
     let record = ImportRecord {
         id: id.clone(),
         kind: kind.name().into(),
-        tenant: session.tenant.clone(),
+        tenant: caller.tenant.clone(),
         file_name: file_name.into(),
         upload_key: upload_key.clone(),
         params: req.params,
@@ -171,8 +171,8 @@ pub async fn create(
         progress: 0,
         message: None,
         failed_rows_key: None,
-        created_by: session.user_id.clone(),
-        created_by_name: session.name.clone(),
+        created_by: caller.user_id.clone(),
+        created_by_name: caller.name.clone(),
         created_at: state.clock.now_text(),
         finished_at: None,
         attempts: 0,
@@ -272,13 +272,9 @@ pub async fn view(
     })
 }
 
-/// The session's own record; another tenant's looks missing.
-pub async fn get(
-    state: &AppState,
-    session: &Session,
-    id: &str,
-) -> Result<ImportRecord, DomainError> {
-    ImportRecord::load(state.table.as_ref(), &session.tenant, id)
+/// The caller's own record; another tenant's looks missing.
+pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<ImportRecord, DomainError> {
+    ImportRecord::load(state.table.as_ref(), &caller.tenant, id)
         .await?
         .ok_or_else(|| DomainError::not_found("导入记录"))
 }

@@ -2,6 +2,7 @@
 //! 批量确认缴费 (org).
 
 use std::collections::HashMap;
+use vslc_ports::Caller;
 
 use async_trait::async_trait;
 
@@ -9,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Order, OrderStatus};
-use vslc_accounts::{Session, Tenant, TenantKind};
+use vslc_accounts::{Tenant, TenantKind};
 use vslc_exam::Plan;
 use vslc_exam::plans::RegistrationMode;
 use vslc_files::export::{Cell, ExportFile};
@@ -133,10 +134,10 @@ async fn claim(
 
 pub async fn generate(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     input: GenerateInput,
 ) -> Result<Order, DomainError> {
-    let school = session.school_exam_writer()?;
+    let school = caller.school_exam_writer()?;
     let plan = Plan::for_school(state, school, &input.plan_id)
         .await?
         .ok_or_else(|| DomainError::not_found("考试计划"))?;
@@ -191,7 +192,7 @@ pub async fn generate(
         total_cents: 0,
         status: OrderStatus::Unconfirmed,
         created_at: state.clock.now_text(),
-        created_by: session.name.clone(),
+        created_by: caller.name.clone(),
         confirmed_at: None,
         confirmed_by: None,
         version: 1,
@@ -238,11 +239,11 @@ pub async fn generate(
 
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &OrderFilter,
     page: &PageParams,
 ) -> Result<Paged<Order>, DomainError> {
-    let school = session.school_reader()?;
+    let school = caller.school_reader()?;
     let mut rows: Vec<Order> = orders(state, school).await?.into_values().collect();
     rows.retain(|o| matches(o, f));
     newest_first(&mut rows);
@@ -279,19 +280,15 @@ async fn own(state: &AppState, school: &Tenant, no: &str) -> Result<Order, Domai
         .ok_or_else(|| DomainError::not_found("缴费申请单"))
 }
 
-pub async fn get(
-    state: &AppState,
-    session: &Session,
-    no: &str,
-) -> Result<OrderDetail, DomainError> {
-    let school = session.school_reader()?;
+pub async fn get(state: &AppState, caller: &Caller, no: &str) -> Result<OrderDetail, DomainError> {
+    let school = caller.school_reader()?;
     detail(state, own(state, school, no).await?, false).await
 }
 
 /// 删除 (未确认 only): the order becomes a tombstone, which frees its
 /// registrations in one write (their claims name a deleted order).
-pub async fn delete(state: &AppState, session: &Session, no: &str) -> Result<(), DomainError> {
-    let school = session.school_exam_writer()?;
+pub async fn delete(state: &AppState, caller: &Caller, no: &str) -> Result<(), DomainError> {
+    let school = caller.school_exam_writer()?;
     let order = own(state, school, no).await?;
     if order.status != OrderStatus::Unconfirmed {
         return Err(DomainError::conflict(
@@ -327,10 +324,10 @@ const HEADERS: [&str; 9] = [
 /// 批量导出缴费申请单.
 pub async fn export(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     req: OrderExportRequest,
 ) -> Result<ExportFile, DomainError> {
-    let school = session.school_reader()?;
+    let school = caller.school_reader()?;
     let mut rows: Vec<Order> = orders(state, school).await?.into_values().collect();
     let f = OrderFilter {
         plan_id: req.filter.plan_id.clone(),
@@ -362,11 +359,11 @@ pub async fn export(
 /// The orders for the org's certificates.
 pub async fn org_list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &OrderFilter,
     page: &PageParams,
 ) -> Result<Paged<Order>, DomainError> {
-    let org = session.require_kind(TenantKind::Org)?;
+    let org = caller.require_kind(TenantKind::Org)?;
     let mut rows: Vec<Order> = state
         .table
         .query_all(Query::index(Index::Gsi1, org_index(&org.id, "ORDERS")))
@@ -380,8 +377,8 @@ pub async fn org_list(
 }
 
 /// An order of the org's certificates; anything else looks missing.
-async fn org_order(state: &AppState, session: &Session, no: &str) -> Result<Order, DomainError> {
-    let org = session.require_kind(TenantKind::Org)?;
+async fn org_order(state: &AppState, caller: &Caller, no: &str) -> Result<Order, DomainError> {
+    let org = caller.require_kind(TenantKind::Org)?;
     let missing = || DomainError::not_found("缴费申请单");
     let school = Order::school_of(no).ok_or_else(missing)?;
     own(state, &school, no)
@@ -393,16 +390,16 @@ async fn org_order(state: &AppState, session: &Session, no: &str) -> Result<Orde
 
 pub async fn org_get(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     no: &str,
 ) -> Result<OrderDetail, DomainError> {
-    detail(state, org_order(state, session, no).await?, false).await
+    detail(state, org_order(state, caller, no).await?, false).await
 }
 
 /// 确认缴费: 未确认 → 已确认, and with it every registration of the order is
 /// paid. Confirming again changes nothing (409).
-pub async fn confirm(state: &AppState, session: &Session, no: &str) -> Result<Order, DomainError> {
-    let order = org_order(state, session, no).await?;
+pub async fn confirm(state: &AppState, caller: &Caller, no: &str) -> Result<Order, DomainError> {
+    let order = org_order(state, caller, no).await?;
     if order.status == OrderStatus::Confirmed {
         return Err(DomainError::conflict(
             "ORDER_CONFIRMED",
@@ -416,7 +413,7 @@ pub async fn confirm(state: &AppState, session: &Session, no: &str) -> Result<Or
             Update::new()
                 .set("status", OrderStatus::Confirmed.label())
                 .set("confirmedAt", state.clock.now_text())
-                .set("confirmedBy", session.name.clone())
+                .set("confirmedBy", caller.name.clone())
                 .bump_version(),
             Some(Condition::VersionIs(order.version)),
         )

@@ -1,6 +1,7 @@
 //! 报考列表, 删除 and 批量导出报考数据 (school side).
 
 use std::collections::HashMap;
+use vslc_ports::Caller;
 
 use async_trait::async_trait;
 
@@ -8,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{CandidateSnapshot, ClaimRow, Registration, RegistrationStatus};
-use vslc_accounts::{Session, Tenant};
+use vslc_accounts::Tenant;
 use vslc_candidates::{Candidate, MajorRef};
 use vslc_files::export::{Cell, ExportFile};
 use vslc_http::{ExportFilter, ExportRequest, PageParams, Paged, filter};
@@ -296,11 +297,11 @@ async fn views(
 pub async fn list(
     state: &AppState,
     book: &dyn OrderBook,
-    session: &Session,
+    caller: &Caller,
     f: &RegistrationFilter,
     page: &PageParams,
 ) -> Result<Paged<RegistrationView>, DomainError> {
-    let school = session.school_reader()?;
+    let school = caller.school_reader()?;
     Paged::of(views(state, book, school, f).await?, page)
 }
 
@@ -317,10 +318,10 @@ async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<Registration
 pub async fn get(
     state: &AppState,
     book: &dyn OrderBook,
-    session: &Session,
+    caller: &Caller,
     id: &str,
 ) -> Result<RegistrationView, DomainError> {
-    let school = session.school_reader()?;
+    let school = caller.school_reader()?;
     let r = own(state, school, id).await?;
     let payments = Payments::load(state, school, Some(&r.plan_id), book).await?;
     Ok(view(r, &payments, state.clock.now_local(), true))
@@ -331,10 +332,10 @@ pub async fn get(
 pub async fn delete(
     state: &AppState,
     book: &dyn OrderBook,
-    session: &Session,
+    caller: &Caller,
     id: &str,
 ) -> Result<(), DomainError> {
-    let school = session.school_exam_writer()?;
+    let school = caller.school_exam_writer()?;
     let r = own(state, school, id).await?;
     let payments = Payments::load(state, school, Some(&r.plan_id), book).await?;
     let conflict = |m: String| DomainError::conflict("REGISTRATION_STATE", m);
@@ -401,10 +402,10 @@ const HEADERS: [&str; 14] = [
 pub async fn export(
     state: &AppState,
     book: &dyn OrderBook,
-    session: &Session,
+    caller: &Caller,
     req: RegistrationExportRequest,
 ) -> Result<ExportFile, DomainError> {
-    let school = session.school_reader()?;
+    let school = caller.school_reader()?;
     let (chosen, any) = (req.selection(), RegistrationFilter::default());
     let mut rows = views(state, book, school, chosen.filter_or(&any)).await?;
     rows.retain(|v| chosen.keeps(&v.registration.id, |_| true));

@@ -2,12 +2,13 @@
 //! export.
 
 use std::collections::HashSet;
+use vslc_ports::Caller;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Room, RoomStatus, RoomSubject};
-use vslc_accounts::{Session, Tenant};
+use vslc_accounts::Tenant;
 use vslc_catalogue::certificate::Level;
 use vslc_exam::{Plan, RoomType};
 use vslc_files::export::{Cell, ExportFile};
@@ -284,10 +285,10 @@ async fn plan_and_site(
 
 pub async fn create(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     input: RoomInput,
 ) -> Result<RoomView, DomainError> {
-    let school = session.school_exam_writer()?;
+    let school = caller.school_exam_writer()?;
     let (plan, site) = plan_and_site(state, school, &input).await?;
     if RoomStatus::of(&plan, state.clock.now_local()) == RoomStatus::Ended {
         return Err(DomainError::conflict(
@@ -401,11 +402,11 @@ async fn views(
 
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &RoomFilter,
     page: &PageParams,
 ) -> Result<Paged<RoomView>, DomainError> {
-    let school = session.school_reader()?;
+    let school = caller.school_reader()?;
     Paged::of(views(state, school, f).await?, page)
 }
 
@@ -421,8 +422,8 @@ async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<(Room, Plan)
     Ok((room, plan))
 }
 
-pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<RoomView, DomainError> {
-    let (room, plan) = own(state, session.school_reader()?, id).await?;
+pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<RoomView, DomainError> {
+    let (room, plan) = own(state, caller.school_reader()?, id).await?;
     Ok(RoomView {
         status: RoomStatus::of(&plan, state.clock.now_local()),
         room,
@@ -447,11 +448,11 @@ fn conflict(message: impl Into<String>) -> DomainError {
 
 pub async fn edit(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
     input: RoomInput,
 ) -> Result<RoomView, DomainError> {
-    let school = session.school_exam_writer()?;
+    let school = caller.school_exam_writer()?;
     let (old, plan) = own(state, school, id).await?;
     let status = RoomStatus::of(&plan, state.clock.now_local());
     if input.plan_id != old.plan_id
@@ -532,8 +533,8 @@ pub async fn edit(
     })
 }
 
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
-    let school = session.school_exam_writer()?;
+pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), DomainError> {
+    let school = caller.school_exam_writer()?;
     let (room, plan) = own(state, school, id).await?;
     let status = RoomStatus::of(&plan, state.clock.now_local());
     if status != RoomStatus::NotScheduled {
@@ -593,10 +594,10 @@ pub async fn usable_sites(
 /// The sites, certificates and subjects the form offers for a plan.
 pub async fn options(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     plan_id: &str,
 ) -> Result<Vec<SiteOption>, DomainError> {
-    let school = session.school_reader()?;
+    let school = caller.school_reader()?;
     let plan = school_plan(state, school, plan_id).await?;
     let sites = usable_sites(state, school, &plan).await?;
     Ok(sites
@@ -629,10 +630,10 @@ pub async fn options(
 /// room, what happened.
 pub async fn reuse(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     input: ReuseInput,
 ) -> Result<BatchOutcome, DomainError> {
-    let school = session.school_exam_writer()?;
+    let school = caller.school_exam_writer()?;
     if input.from_plan_id == input.to_plan_id {
         return Err(bad("请选择另一个考试计划"));
     }
@@ -726,10 +727,10 @@ const HEADERS: [&str; 10] = [
 /// 批量导出考场信息.
 pub async fn export(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     req: RoomExportRequest,
 ) -> Result<ExportFile, DomainError> {
-    let school = session.school_reader()?;
+    let school = caller.school_reader()?;
     let (chosen, any) = (req.selection(), RoomFilter::default());
     let mut rows = views(state, school, chosen.filter_or(&any)).await?;
     rows.retain(|v| chosen.keeps(&v.room.id, |_| true));

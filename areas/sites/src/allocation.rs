@@ -4,9 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use vslc_ports::Caller;
 
 use super::model::{Site, SiteStatus};
-use vslc_accounts::{Session, Tenant, TenantKind};
+use vslc_accounts::{Tenant, TenantKind};
 use vslc_catalogue::certificate::Level;
 use vslc_catalogue::pilot::Pilot;
 use vslc_exam::Plan;
@@ -135,10 +136,10 @@ async fn approved_site(
 
 pub async fn create(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     input: AllocationInput,
 ) -> Result<Allocation, DomainError> {
-    let org = session.require_kind(TenantKind::Org)?;
+    let org = caller.require_kind(TenantKind::Org)?;
     let plan = org_plan(state, org, &input.plan_id).await?;
     let cert = plan
         .certificate(&input.certificate_id)
@@ -238,8 +239,8 @@ pub async fn create(
 }
 
 /// 取消分配.
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
-    let org = session.require_kind(TenantKind::Org)?;
+pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), DomainError> {
+    let org = caller.require_kind(TenantKind::Org)?;
     let missing = || DomainError::not_found("考核站点分配");
     let (plan_id, _) = id.split_once('.').ok_or_else(missing)?;
     let plan = org_plan(state, org, plan_id).await.map_err(|_| missing())?;
@@ -268,11 +269,11 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
 /// it borrows or lends.
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &AllocationFilter,
     page: &PageParams,
 ) -> Result<Paged<Allocation>, DomainError> {
-    let plans = vslc_exam::plans::visible(state, session).await?;
+    let plans = vslc_exam::plans::visible(state, caller).await?;
     let mut rows = Vec::new();
     for plan in plans.iter().filter(|p| {
         f.plan_id
@@ -281,8 +282,8 @@ pub async fn list(
     }) {
         rows.extend(Allocation::of_plan(state, &plan.id).await?);
     }
-    if session.tenant.kind == TenantKind::School {
-        let me = &session.tenant.id;
+    if caller.tenant.kind == TenantKind::School {
+        let me = &caller.tenant.id;
         rows.retain(|a| a.school_id == *me || a.host_school_id == *me);
     }
     rows.retain(|a| matches(a, f));

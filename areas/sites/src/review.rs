@@ -3,9 +3,10 @@
 
 use super::model::{Site, SiteStatus};
 use super::service::{SiteFilter, matches};
-use vslc_accounts::{Session, TenantKind};
+use vslc_accounts::TenantKind;
 use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
+use vslc_ports::Caller;
 use vslc_ports::DomainError;
 use vslc_ports::table::Update;
 use vslc_ports::tenant::org_index;
@@ -61,11 +62,11 @@ pub async fn of_org(state: &AppState, org_id: &str) -> Result<Vec<Site>, DomainE
 
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &SiteFilter,
     page: &PageParams,
 ) -> Result<Paged<Site>, DomainError> {
-    let org = session.require_kind(TenantKind::Org)?;
+    let org = caller.require_kind(TenantKind::Org)?;
     let mut rows = of_org(state, &org.id).await?;
     rows.retain(|s| matches(s, f));
     // Waiting for review first, then newest.
@@ -79,28 +80,28 @@ pub async fn list(
 }
 
 /// A submitted site of the org's certificates; anything else looks missing.
-pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
-    let org = session.require_kind(TenantKind::Org)?;
+pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<Site, DomainError> {
+    let org = caller.require_kind(TenantKind::Org)?;
     let key = Site::school_of_id(id).map(|school| Site::key(&school, id));
     opened(&*state.table, key, |s: &Site| s.org_id == org.id).await
 }
 
 /// 审核通过 (org).
-pub async fn approve(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
-    let s = get(state, session, id).await?;
-    let by = Update::new().set("reviewedBy", session.name.clone());
-    APPROVE.take_with(state, session, &s, None, by).await
+pub async fn approve(state: &AppState, caller: &Caller, id: &str) -> Result<Site, DomainError> {
+    let s = get(state, caller, id).await?;
+    let by = Update::new().set("reviewedBy", caller.name.clone());
+    APPROVE.take_with(state, caller, &s, None, by).await
 }
 
 /// 审核退回, with the reason the school reads.
 pub async fn return_site(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
     input: ReturnInput,
 ) -> Result<Site, DomainError> {
     let reason = input.checked()?;
-    let s = get(state, session, id).await?;
-    let by = Update::new().set("reviewedBy", session.name.clone());
-    RETURN.take_with(state, session, &s, Some(reason), by).await
+    let s = get(state, caller, id).await?;
+    let by = Update::new().set("reviewedBy", caller.name.clone());
+    RETURN.take_with(state, caller, &s, Some(reason), by).await
 }

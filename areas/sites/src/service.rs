@@ -2,10 +2,11 @@
 
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
+use vslc_ports::Caller;
 
 use super::model::{Site, SiteStatus, StandardCheck};
 use super::review;
-use vslc_accounts::{Session, Tenant};
+use vslc_accounts::Tenant;
 use vslc_catalogue::certificate::{Certificate, Level};
 use vslc_catalogue::pilot::Pilot;
 use vslc_catalogue::standard::site_standards;
@@ -140,10 +141,10 @@ fn exists() -> DomainError {
 
 pub async fn create(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     input: SiteInput,
 ) -> Result<Site, DomainError> {
-    let school = session.school_exam_writer()?;
+    let school = caller.school_exam_writer()?;
     let pilot = Pilot::of_school(state.table.as_ref(), school)
         .await?
         .into_iter()
@@ -208,11 +209,11 @@ pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Site>, DomainE
 
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &SiteFilter,
     page: &PageParams,
 ) -> Result<Paged<Site>, DomainError> {
-    let school = session.school_reader()?;
+    let school = caller.school_reader()?;
     let mut rows = all(state, school).await?;
     rows.retain(|s| matches(s, f));
     rows.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
@@ -228,8 +229,8 @@ pub async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<Site, Do
         .ok_or_else(|| DomainError::not_found("考核站点"))
 }
 
-pub async fn get(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
-    own(state, session.school_reader()?, id).await
+pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<Site, DomainError> {
+    own(state, caller.school_reader()?, id).await
 }
 
 fn not_editable(s: &Site, action: &str) -> DomainError {
@@ -252,11 +253,11 @@ pub async fn save(state: &AppState, s: &Site, update: Update) -> Result<Site, Do
 
 pub async fn edit(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
     input: SiteInput,
 ) -> Result<Site, DomainError> {
-    let school = session.school_exam_writer()?;
+    let school = caller.school_exam_writer()?;
     let s = own(state, school, id).await?;
     if !s.status.editable() {
         return Err(not_editable(&s, "编辑"));
@@ -273,26 +274,26 @@ pub async fn edit(
         .set("equipment", d.equipment)
         .set_json("standards", &d.standards)?;
     if input.submit {
-        update = review::SUBMIT.update(&s, session, state.clock.now_text(), None, update)?;
+        update = review::SUBMIT.update(&s, caller, state.clock.now_text(), None, update)?;
     }
     save(state, &s, update).await
 }
 
 /// 提交 (未提交 / 审核退回 → 待审核).
-pub async fn submit(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
-    let s = own(state, session.school_exam_writer()?, id).await?;
-    review::SUBMIT.take(state, session, &s).await
+pub async fn submit(state: &AppState, caller: &Caller, id: &str) -> Result<Site, DomainError> {
+    let s = own(state, caller.school_exam_writer()?, id).await?;
+    review::SUBMIT.take(state, caller, &s).await
 }
 
 /// 撤销 (待审核 → 未提交), before the org reviews it.
-pub async fn withdraw(state: &AppState, session: &Session, id: &str) -> Result<Site, DomainError> {
-    let s = own(state, session.school_exam_writer()?, id).await?;
-    review::WITHDRAW.take(state, session, &s).await
+pub async fn withdraw(state: &AppState, caller: &Caller, id: &str) -> Result<Site, DomainError> {
+    let s = own(state, caller.school_exam_writer()?, id).await?;
+    review::WITHDRAW.take(state, caller, &s).await
 }
 
 /// 删除 (未提交 / 审核退回), with its uniqueness guard.
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
-    let school = session.school_exam_writer()?;
+pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), DomainError> {
+    let school = caller.school_exam_writer()?;
     let s = own(state, school, id).await?;
     if !s.status.editable() {
         return Err(not_editable(&s, "删除"));
@@ -311,10 +312,10 @@ pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(),
 /// The 考核站点建设标准 a declaration answers.
 pub async fn standards_for(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     certificate_id: &str,
     level: Level,
 ) -> Result<Vec<vslc_catalogue::standard::Standard>, DomainError> {
-    session.school_reader()?;
+    caller.school_reader()?;
     site_standards(state, certificate_id, level).await
 }

@@ -4,11 +4,12 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use vslc_ports::Caller;
 
 use super::model::{ReportStatus, WeeklyReport};
 use super::period::Period;
 use super::service::{ReportFilter, matches, schedule, sort};
-use vslc_accounts::{Session, TenantKind};
+use vslc_accounts::TenantKind;
 use vslc_catalogue::school;
 use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
@@ -51,11 +52,11 @@ pub async fn of_province(
 
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &ReportFilter,
     page: &PageParams,
 ) -> Result<Paged<WeeklyReport>, DomainError> {
-    let province = session.require_kind(TenantKind::Province)?;
+    let province = caller.require_kind(TenantKind::Province)?;
     let mut rows = of_province(state, &province.id).await?;
     rows.retain(|r| matches(r, f));
     sort(&mut rows);
@@ -64,12 +65,8 @@ pub async fn list(
 
 /// A report of one of the province's schools, not a draft; anything else
 /// looks missing.
-pub async fn get(
-    state: &AppState,
-    session: &Session,
-    id: &str,
-) -> Result<WeeklyReport, DomainError> {
-    let province = session.require_kind(TenantKind::Province)?;
+pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<WeeklyReport, DomainError> {
+    let province = caller.require_kind(TenantKind::Province)?;
     let key = WeeklyReport::parse_id(id).map(|(school, period)| WeeklyReport::key(&school, period));
     opened(&*state.table, key, |r: &WeeklyReport| {
         r.province_id == province.id
@@ -78,37 +75,33 @@ pub async fn get(
 }
 
 /// A report the 省级管理员 decides on.
-async fn decided(
-    state: &AppState,
-    session: &Session,
-    id: &str,
-) -> Result<WeeklyReport, DomainError> {
-    session.province_admin()?;
-    get(state, session, id).await
+async fn decided(state: &AppState, caller: &Caller, id: &str) -> Result<WeeklyReport, DomainError> {
+    caller.province_admin()?;
+    get(state, caller, id).await
 }
 
 /// 审核通过.
 pub async fn approve(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
 ) -> Result<WeeklyReport, DomainError> {
-    let r = decided(state, session, id).await?;
-    APPROVE.take(state, session, &r).await
+    let r = decided(state, caller, id).await?;
+    APPROVE.take(state, caller, &r).await
 }
 
 /// 审核退回 with the reason; the school may edit and resubmit it within
 /// the period.
 pub async fn return_report(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
     input: ReturnInput,
 ) -> Result<WeeklyReport, DomainError> {
     let reason = input.checked()?;
-    let r = decided(state, session, id).await?;
+    let r = decided(state, caller, id).await?;
     RETURN
-        .take_with(state, session, &r, Some(reason), Update::new())
+        .take_with(state, caller, &r, Some(reason), Update::new())
         .await
 }
 
@@ -146,10 +139,10 @@ pub struct OverviewQuery {
 
 pub async fn overview(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     q: &OverviewQuery,
 ) -> Result<Overview, DomainError> {
-    let province = session.require_kind(TenantKind::Province)?;
+    let province = caller.require_kind(TenantKind::Province)?;
     let day = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => state.clock.now_local().date(),
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")

@@ -3,11 +3,12 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use vslc_ports::Caller;
 
 use super::model::{Figures, ReportStatus, WeeklyReport};
 use super::period::{Cycle, CycleChange, Period, Schedule};
 use super::review;
-use vslc_accounts::{Session, Tenant};
+use vslc_accounts::Tenant;
 use vslc_candidates as candidates;
 use vslc_catalogue::school;
 use vslc_http::{PageParams, Paged, filter};
@@ -71,12 +72,12 @@ pub struct CycleInput {
     pub cycle: Cycle,
 }
 
-async fn viewer_province(state: &AppState, session: &Session) -> Result<Tenant, DomainError> {
-    school::session_province(state, session, "周报仅供试点院校和省级教育行政部门使用").await
+async fn viewer_province(state: &AppState, caller: &Caller) -> Result<Tenant, DomainError> {
+    school::session_province(state, caller, "周报仅供试点院校和省级教育行政部门使用").await
 }
 
-pub async fn cycle(state: &AppState, session: &Session) -> Result<CycleView, DomainError> {
-    let province = viewer_province(state, session).await?;
+pub async fn cycle(state: &AppState, caller: &Caller) -> Result<CycleView, DomainError> {
+    let province = viewer_province(state, caller).await?;
     Ok(view(&schedule(state, &province).await?, today(state)))
 }
 
@@ -93,10 +94,10 @@ fn view(s: &Schedule, day: NaiveDate) -> CycleView {
 /// 设置上报周期 (省级管理员): in force from the end of the current period.
 pub async fn set_cycle(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     input: CycleInput,
 ) -> Result<CycleView, DomainError> {
-    let province = session.province_admin()?;
+    let province = caller.province_admin()?;
     let setting = load_setting(state, province).await?;
     let mut s = Schedule {
         changes: setting.changes,
@@ -155,8 +156,8 @@ async fn current_period(state: &AppState, school: &Tenant) -> Result<Period, Dom
     Ok(schedule(state, &province).await?.period(today(state)))
 }
 
-pub async fn current(state: &AppState, session: &Session) -> Result<CurrentPeriod, DomainError> {
-    let school = session.school_reader()?;
+pub async fn current(state: &AppState, caller: &Caller) -> Result<CurrentPeriod, DomainError> {
+    let school = caller.school_reader()?;
     let period = current_period(state, school).await?;
     let report = state
         .table
@@ -198,18 +199,18 @@ fn content(input: &ReportInput) -> Result<RichText, DomainError> {
     Ok(c)
 }
 
-fn submit_record(session: &Session, at: String) -> ReviewRecord {
-    review::SUBMIT.record(session, at, None)
+fn submit_record(caller: &Caller, at: String) -> ReviewRecord {
+    review::SUBMIT.record(caller, at, None)
 }
 
 /// 提交周报 for the current period: 保存 (未提交) or 提交 (待审核). A report
 /// for a past period cannot be created: the period is always today's.
 pub async fn create(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     input: ReportInput,
 ) -> Result<WeeklyReport, DomainError> {
-    let school = session.school_exam_writer()?;
+    let school = caller.school_exam_writer()?;
     let profile = school::load(state, school).await?;
     let province = profile.overseer()?;
     let period = schedule(state, &province).await?.period(today(state));
@@ -232,7 +233,7 @@ pub async fn create(
         status,
         review_reason: None,
         history: if input.submit {
-            vec![submit_record(session, at.clone())]
+            vec![submit_record(caller, at.clone())]
         } else {
             Vec::new()
         },
@@ -288,11 +289,11 @@ pub fn sort(rows: &mut [WeeklyReport]) {
 
 pub async fn list(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     f: &ReportFilter,
     page: &PageParams,
 ) -> Result<Paged<WeeklyReport>, DomainError> {
-    let school = session.school_reader()?;
+    let school = caller.school_reader()?;
     let mut rows: Vec<WeeklyReport> = state
         .table
         .query_all_as(Query::partition(school.pk()).begins_with("WREPORT#"))
@@ -316,12 +317,8 @@ pub async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<WeeklyRe
         .ok_or_else(missing)
 }
 
-pub async fn get(
-    state: &AppState,
-    session: &Session,
-    id: &str,
-) -> Result<WeeklyReport, DomainError> {
-    own(state, session.school_reader()?, id).await
+pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<WeeklyReport, DomainError> {
+    own(state, caller.school_reader()?, id).await
 }
 
 /// Writes an update conditional on the version read.
@@ -361,11 +358,11 @@ fn editable(r: &WeeklyReport) -> bool {
 /// 编辑 (未提交 / 审核退回) before the period ends: 保存 or 提交.
 pub async fn edit(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
     input: ReportInput,
 ) -> Result<WeeklyReport, DomainError> {
-    let r = own(state, session.school_exam_writer()?, id).await?;
+    let r = own(state, caller.school_exam_writer()?, id).await?;
     if !editable(&r) {
         return Err(state_conflict(&r, "未提交、审核退回", "编辑"));
     }
@@ -380,7 +377,7 @@ pub async fn edit(
         .set_json("content", &content(&input)?)?
         .set_json("figures", &input.figures)?;
     if input.submit {
-        update = review::SUBMIT.update(&r, session, state.clock.now_text(), None, update)?;
+        update = review::SUBMIT.update(&r, caller, state.clock.now_text(), None, update)?;
     }
     save(state, &r, update).await
 }
@@ -388,25 +385,25 @@ pub async fn edit(
 /// 提交 (未提交 / 审核退回 → 待审核), before the next period starts.
 pub async fn submit(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
 ) -> Result<WeeklyReport, DomainError> {
-    let r = own(state, session.school_exam_writer()?, id).await?;
+    let r = own(state, caller.school_exam_writer()?, id).await?;
     review::SUBMIT.check(&r)?;
     if r.period.has_ended(state.clock.now_local()) {
         return Err(too_late());
     }
-    review::SUBMIT.take(state, session, &r).await
+    review::SUBMIT.take(state, caller, &r).await
 }
 
 /// 撤回 (待审核 → 未提交), before review and before the period ends (a
 /// report withdrawn later could never be submitted again).
 pub async fn withdraw(
     state: &AppState,
-    session: &Session,
+    caller: &Caller,
     id: &str,
 ) -> Result<WeeklyReport, DomainError> {
-    let r = own(state, session.school_exam_writer()?, id).await?;
+    let r = own(state, caller.school_exam_writer()?, id).await?;
     review::WITHDRAW.check(&r)?;
     if r.period.has_ended(state.clock.now_local()) {
         return Err(DomainError::conflict(
@@ -414,12 +411,12 @@ pub async fn withdraw(
             "提交时间已过，该周报目前不能撤回",
         ));
     }
-    review::WITHDRAW.take(state, session, &r).await
+    review::WITHDRAW.take(state, caller, &r).await
 }
 
 /// 删除 (未提交).
-pub async fn delete(state: &AppState, session: &Session, id: &str) -> Result<(), DomainError> {
-    let r = own(state, session.school_exam_writer()?, id).await?;
+pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), DomainError> {
+    let r = own(state, caller.school_exam_writer()?, id).await?;
     if r.status != ReportStatus::Draft {
         return Err(state_conflict(&r, "未提交", "删除"));
     }

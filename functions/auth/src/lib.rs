@@ -56,7 +56,7 @@ async fn logout(State(state): State<AppState>, parts: Parts) -> ApiResult<Status
 #[utoipa::path(get, path = "/me", tag = "auth", responses((status = 200, body = Me), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn me(session: Session) -> axum::Json<Me> {
-    axum::Json(Me::from(&session))
+    axum::Json(Me::from(&*session))
 }
 
 /// 修改密码: every session of the account ends; the answer carries a new token.

@@ -26,11 +26,11 @@ pub struct ReviewRecord {
 }
 
 impl ReviewRecord {
-    pub fn new(session: &Caller, at: String, action: &str, status: &str) -> Self {
+    pub fn new(caller: &Caller, at: String, action: &str, status: &str) -> Self {
         Self {
             at,
-            by: session.name.clone(),
-            unit: session.tenant_name.clone(),
+            by: caller.name.clone(),
+            unit: caller.tenant_name.clone(),
             action: action.into(),
             status: status.into(),
             reason: None,
