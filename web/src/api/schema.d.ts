@@ -2439,7 +2439,7 @@ export interface components {
             name: string;
             orgId: string;
             orgName: string;
-            /** @description The session's school takes part in it (已参与试点). */
+            /** @description The caller's school takes part in it (已参与试点). */
             pilot: boolean;
             /** @description Levels the school takes part in. */
             pilotLevels: components["schemas"]["Level"][];
@@ -3099,7 +3099,7 @@ export interface components {
                 name: string;
                 orgId: string;
                 orgName: string;
-                /** @description The session's school takes part in it (已参与试点). */
+                /** @description The caller's school takes part in it (已参与试点). */
                 pilot: boolean;
                 /** @description Levels the school takes part in. */
                 pilotLevels: components["schemas"]["Level"][];
