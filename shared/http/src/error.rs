@@ -123,39 +123,20 @@ impl From<DomainError> for ApiError {
     }
 }
 
-impl From<vslc_ports::Denied> for ApiError {
-    fn from(e: vslc_ports::Denied) -> Self {
-        Self::forbidden(e.0)
-    }
-}
-
-impl From<TableError> for ApiError {
-    fn from(e: TableError) -> Self {
-        match e {
-            TableError::ConditionFailed | TableError::TransactionCanceled { .. } => Self::conflict(
-                "STATE_CONFLICT",
-                "数据已被他人修改或状态已变化，请刷新后重试",
-            ),
-            TableError::BadCursor => Self::bad_request("分页参数无效，请从第一页重新查询"),
-            other => Self::internal(other),
+/// Port errors at the edge mean what they mean below it (a lost race is
+/// 409 `STATE_CONFLICT`, a bad cursor 400, the rest 500 with the cause
+/// logged): one mapping, through `DomainError`.
+macro_rules! through_domain {
+    ($($error:ty),*) => {$(
+        impl From<$error> for ApiError {
+            fn from(e: $error) -> Self {
+                DomainError::from(e).into()
+            }
         }
-    }
+    )*};
 }
 
-impl From<BlobError> for ApiError {
-    fn from(e: BlobError) -> Self {
-        match e {
-            BlobError::InvalidKey(_) => Self::bad_request("文件名无效"),
-            other => Self::internal(other),
-        }
-    }
-}
-
-impl From<QueueError> for ApiError {
-    fn from(e: QueueError) -> Self {
-        Self::internal(e)
-    }
-}
+through_domain!(vslc_ports::Denied, TableError, BlobError, QueueError);
 
 impl From<anyhow::Error> for ApiError {
     fn from(e: anyhow::Error) -> Self {
