@@ -21,8 +21,12 @@ test('an administrator reads the 操作日志, filters it, opens an entry and ex
   await dialog.getByRole('button', { name: '关 闭' }).click()
 
   const answer = page.waitForResponse((r) => r.url().endsWith('/api/audit/export'))
+  // The page follows the answer's link to the file: wait for that download,
+  // or the navigation below races it (net::ERR_ABORTED).
+  const download = page.waitForEvent('download')
   await page.getByRole('button', { name: '导出' }).click()
   expect((await answer).status()).toBe(200)
+  expect((await download).suggestedFilename()).toMatch(/^操作日志_\d{14}\.xlsx$/)
   // The export is itself in the log.
   await page.goto('/audit')
   await expect(rows.filter({ hasText: '导出操作日志' })).toHaveCount(1)
