@@ -378,15 +378,9 @@ pub async fn added_between(
         .await?;
     let n = all
         .iter()
-        .filter(|c| day_between(&c.created_at, from, to))
+        .filter(|c| vslc_ports::clock::on_days(&c.created_at, from, to))
         .count();
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
-}
-
-/// Whether a stored time (`YYYY-MM-DD…`) falls on a day between two days.
-pub fn day_between(time: &str, from: chrono::NaiveDate, to: chrono::NaiveDate) -> bool {
-    chrono::NaiveDate::parse_from_str(time.get(..10).unwrap_or(""), "%Y-%m-%d")
-        .is_ok_and(|d| from <= d && d <= to)
 }
 
 pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Candidate>, DomainError> {

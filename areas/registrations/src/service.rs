@@ -90,7 +90,7 @@ pub async fn activity_between(
         .table
         .query_all_as(Query::partition(school.pk()).begins_with("REG#"))
         .await?;
-    let between = |t: &str| vslc_candidates::service::day_between(t, from, to);
+    let between = |t: &str| vslc_ports::clock::on_days(t, from, to);
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let made = rows.iter().filter(|r| between(&r.created_at)).count();
     let sat = rows

@@ -27,6 +27,13 @@ pub trait Clock: Send + Sync {
 /// How times are written in records, lists and windows.
 pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
+/// Whether a stored time (`YYYY-MM-DD…`, as `TIME_FORMAT` writes it) falls
+/// on a day from `from` to `to`, both included.
+pub fn on_days(time: &str, from: chrono::NaiveDate, to: chrono::NaiveDate) -> bool {
+    chrono::NaiveDate::parse_from_str(time.get(..10).unwrap_or(""), "%Y-%m-%d")
+        .is_ok_and(|d| from <= d && d <= to)
+}
+
 /// UTC+8.
 pub fn cst() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("valid offset")
