@@ -8,34 +8,20 @@ use vslc_accounts::Session;
 use vslc_accounts::audit_log::{self as service, AuditFilter, AuditPage, CursorParams};
 use vslc_audit::AuditKind;
 use vslc_files::export::ExportFile;
-use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, Query, reply};
+use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, reply};
 use vslc_ports::AppState;
 
-pub const AREA: Area = Area {
-    name: "audit",
-    prefix: "/api/audit",
-    title: "操作日志",
-};
+pub const AREA: Area = Area::new("audit", "/api/audit", "操作日志");
 
 pub fn routes() -> AreaRouter {
-    AreaRouter::new()
-        .routes(routes!(list))
-        .routes(routes!(kinds))
-        .routes(routes!(export))
+    handlers().routes(routes!(kinds)).routes(routes!(export))
 }
 
-/// 操作日志列表: the session's own tenant, newest first, one keyset page
-/// (院校管理员, 培训评价组织管理员, 省级管理员).
-#[utoipa::path(get, path = "", tag = "audit", params(AuditFilter, CursorParams),
-    responses((status = 200, body = AuditPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn list(
-    State(state): State<AppState>,
-    session: Session,
-    Query(filter): Query<AuditFilter>,
-    Query(paging): Query<CursorParams>,
-) -> ApiResult<axum::Json<AuditPage>> {
-    reply(service::list(&state, &session, &filter, &paging)).await
+vslc_http::handlers! {
+    tag = "audit", session = Session;
+    /// 操作日志列表: the session's own tenant, newest first, one keyset page
+    /// (院校管理员, 培训评价组织管理员, 省级管理员).
+    get list "" (query AuditFilter, query CursorParams) -> AuditPage [400, 403] => service::list;
 }
 
 /// 操作类型 as the search form offers them.

@@ -10,18 +10,19 @@ use vslc_accounts::session::bearer;
 use vslc_http::{ApiError, ApiResult, Area, AreaRouter, ClientAddr, ErrorBody, Json, reply};
 use vslc_ports::AppState;
 
-pub const AREA: Area = Area {
-    name: "auth",
-    prefix: "/api/auth",
-    title: "登录认证",
-};
+pub const AREA: Area = Area::new("auth", "/api/auth", "登录认证");
 
 pub fn routes() -> AreaRouter {
-    AreaRouter::new()
+    handlers()
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(me))
-        .routes(routes!(change_password))
+}
+
+vslc_http::handlers! {
+    tag = "auth", session = Session;
+    /// 修改密码: every session of the account ends; the answer carries a new token.
+    post change_password "/password" (body ChangePassword) -> LoginResponse [400, 401] => login::change_password;
 }
 
 /// 登录: account and password → bearer token.
@@ -57,16 +58,4 @@ async fn logout(State(state): State<AppState>, parts: Parts) -> ApiResult<Status
     security(("bearer" = [])))]
 async fn me(session: Session) -> axum::Json<Me> {
     axum::Json(Me::from(&*session))
-}
-
-/// 修改密码: every session of the account ends; the answer carries a new token.
-#[utoipa::path(post, path = "/password", tag = "auth", request_body = ChangePassword,
-    responses((status = 200, body = LoginResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn change_password(
-    State(state): State<AppState>,
-    session: Session,
-    Json(req): Json<ChangePassword>,
-) -> ApiResult<axum::Json<LoginResponse>> {
-    reply(login::change_password(&state, &session, req)).await
 }

@@ -8,56 +8,42 @@ use vslc_accounts::Session;
 use vslc_candidates::export::{ExportFile, ExportRequest};
 use vslc_candidates::photo::{self, PhotoUpload, PhotoUploadRequest};
 use vslc_candidates::service::{self, CandidateFilter, CandidateInput, CandidateView};
-use vslc_http::{
-    ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
-    Query, each, reply,
-};
+use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Paged, Path};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
 
-pub const AREA: Area = Area {
-    name: "candidates",
-    prefix: "/api/candidates",
-    title: "考生管理",
-};
+pub const AREA: Area = Area::new("candidates", "/api/candidates", "考生管理");
 
 pub fn routes() -> AreaRouter {
-    AreaRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(batch_delete))
-        .routes(routes!(export))
-        .routes(routes!(get_one, edit, delete))
-        .routes(routes!(confirm))
+    handlers()
+        .routes(routes!(get_one))
         .routes(routes!(authenticate))
-        .routes(routes!(batch_authenticate))
-        .routes(routes!(photo_url, begin_photo))
-        .routes(routes!(confirm_photo))
+        .routes(routes!(photo_url))
 }
 
-/// 考生列表 (ID numbers and phones masked).
-#[utoipa::path(get, path = "", tag = "candidates", params(CandidateFilter, PageParams),
-    responses((status = 200, body = Paged<CandidateView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn list(
-    State(state): State<AppState>,
-    session: Session,
-    Query(filter): Query<CandidateFilter>,
-    Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<Paged<CandidateView>>> {
-    reply(service::list(&state, &session, &filter, &page)).await
-}
-
-/// 新增考生.
-#[utoipa::path(post, path = "", tag = "candidates", request_body = CandidateInput,
-    responses((status = 201, body = CandidateView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn create(
-    State(state): State<AppState>,
-    session: Session,
-    Json(input): Json<CandidateInput>,
-) -> ApiResult<(StatusCode, axum::Json<CandidateView>)> {
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(service::create(&state, &session, input).await?),
-    ))
+vslc_http::handlers! {
+    tag = "candidates", session = Session;
+    /// 考生列表 (ID numbers and phones masked).
+    get list "" (query CandidateFilter, page) -> Paged<CandidateView> [403] => service::list;
+    /// 新增考生.
+    create create "" (body CandidateInput) -> CandidateView [400, 409] => service::create;
+    /// 编辑考生: after 信息准确, 姓名, 证件类型 and 证件号码 are frozen (409).
+    put edit "/{no}" (path "no" "考生编号", body CandidateInput) -> CandidateView [400, 404, 409] => service::edit;
+    /// 删除考生 (only with no registered certificate).
+    delete delete "/{no}" (path "no" "考生编号") [404, 409] => service::delete;
+    /// 批量删除: each id answers for itself.
+    batch batch_delete "/batch-delete" (school_exam_writer) [400] => service::delete;
+    /// 人工确认: 需人工确认 → 信息准确.
+    post confirm "/{no}/confirm" (path "no" "考生编号") -> CandidateView [404, 409] => service::confirm;
+    /// 批量导出考生信息: selected ids, or all matching the filter; masked.
+    post export "/export" (body ExportRequest) -> ExportFile [403] => vslc_candidates::export::export;
+    /// 上传照片: step 1, where to PUT the JPG or PNG.
+    post begin_photo "/{no}/photo" (path "no" "考生编号", body PhotoUploadRequest) -> PhotoUpload [400, 409] => photo::begin;
+    /// Step 2: the photo is checked (JPG/PNG, ≤ 5 MB, 295×413, red background);
+    /// the candidate becomes 信息待认证.
+    post confirm_photo "/{no}/photo/confirm" (path "no" "考生编号") -> CandidateView [400, 409] => photo::confirm;
+    /// 批量认证: each id answers for itself.
+    batch batch_authenticate "/authenticate" (school_exam_writer) [400] => vslc_candidates::identity::request;
 }
 
 /// 查看考生 (full ID number and phone).
@@ -83,93 +69,6 @@ async fn get_one(
     )
     .await;
     Ok(axum::Json(view))
-}
-
-/// 编辑考生: after 信息准确, 姓名, 证件类型 and 证件号码 are frozen (409).
-#[utoipa::path(put, path = "/{no}", tag = "candidates", params(("no" = String, Path, description = "考生编号")), request_body = CandidateInput,
-    responses((status = 200, body = CandidateView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn edit(
-    State(state): State<AppState>,
-    session: Session,
-    Path(no): Path<RecordId>,
-    Json(input): Json<CandidateInput>,
-) -> ApiResult<axum::Json<CandidateView>> {
-    reply(service::edit(&state, &session, &no, input)).await
-}
-
-/// 删除考生 (only with no registered certificate).
-#[utoipa::path(delete, path = "/{no}", tag = "candidates", params(("no" = String, Path, description = "考生编号")),
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn delete(
-    State(state): State<AppState>,
-    session: Session,
-    Path(no): Path<RecordId>,
-) -> ApiResult<StatusCode> {
-    service::delete(&state, &session, &no).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// 批量删除: each id answers for itself.
-#[utoipa::path(post, path = "/batch-delete", tag = "candidates", request_body = BatchIds,
-    responses((status = 200, body = BatchOutcome), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
-async fn batch_delete(
-    State(state): State<AppState>,
-    session: Session,
-    Json(ids): Json<BatchIds>,
-) -> ApiResult<axum::Json<BatchOutcome>> {
-    session.school_exam_writer()?;
-    each(ids, (state, session), |(state, session), no| async move {
-        service::delete(&state, &session, &no).await
-    })
-    .await
-}
-
-/// 人工确认: 需人工确认 → 信息准确.
-#[utoipa::path(post, path = "/{no}/confirm", tag = "candidates", params(("no" = String, Path, description = "考生编号")),
-    responses((status = 200, body = CandidateView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn confirm(
-    State(state): State<AppState>,
-    session: Session,
-    Path(no): Path<RecordId>,
-) -> ApiResult<axum::Json<CandidateView>> {
-    reply(service::confirm(&state, &session, &no)).await
-}
-
-/// 批量导出考生信息: selected ids, or all matching the filter; masked.
-#[utoipa::path(post, path = "/export", tag = "candidates", request_body = ExportRequest,
-    responses((status = 200, body = ExportFile), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn export(
-    State(state): State<AppState>,
-    session: Session,
-    Json(req): Json<ExportRequest>,
-) -> ApiResult<axum::Json<ExportFile>> {
-    reply(vslc_candidates::export::export(&state, &session, req)).await
-}
-
-/// 上传照片: step 1, where to PUT the JPG or PNG.
-#[utoipa::path(post, path = "/{no}/photo", tag = "candidates", params(("no" = String, Path, description = "考生编号")),
-    request_body = PhotoUploadRequest,
-    responses((status = 200, body = PhotoUpload), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn begin_photo(
-    State(state): State<AppState>,
-    session: Session,
-    Path(no): Path<RecordId>,
-    Json(req): Json<PhotoUploadRequest>,
-) -> ApiResult<axum::Json<PhotoUpload>> {
-    reply(photo::begin(&state, &session, &no, req)).await
-}
-
-/// Step 2: the photo is checked (JPG/PNG, ≤ 5 MB, 295×413, red background);
-/// the candidate becomes 信息待认证.
-#[utoipa::path(post, path = "/{no}/photo/confirm", tag = "candidates", params(("no" = String, Path, description = "考生编号")),
-    responses((status = 200, body = CandidateView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn confirm_photo(
-    State(state): State<AppState>,
-    session: Session,
-    Path(no): Path<RecordId>,
-) -> ApiResult<axum::Json<CandidateView>> {
-    reply(photo::confirm(&state, &session, &no)).await
 }
 
 /// A short-lived link to the candidate's photo.
@@ -210,19 +109,4 @@ async fn authenticate(
 ) -> ApiResult<StatusCode> {
     vslc_candidates::identity::request(&state, &session, &no).await?;
     Ok(StatusCode::ACCEPTED)
-}
-
-/// 批量认证: each id answers for itself.
-#[utoipa::path(post, path = "/authenticate", tag = "candidates", request_body = BatchIds,
-    responses((status = 200, body = BatchOutcome), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
-async fn batch_authenticate(
-    State(state): State<AppState>,
-    session: Session,
-    Json(ids): Json<BatchIds>,
-) -> ApiResult<axum::Json<BatchOutcome>> {
-    session.school_exam_writer()?;
-    each(ids, (state, session), |(state, session), no| async move {
-        vslc_candidates::identity::request(&state, &session, &no).await
-    })
-    .await
 }

@@ -20,11 +20,7 @@ use vslc_ports::AppState;
 use vslc_ports::blobs::content_disposition;
 use vslc_ports::domain::RecordId;
 
-pub const AREA: Area = Area {
-    name: "imports",
-    prefix: "/api/imports",
-    title: "批量导入",
-};
+pub const AREA: Area = Area::new("imports", "/api/imports", "批量导入");
 
 static KINDS: LazyLock<Registry> = LazyLock::new(vslc_app::import_kinds);
 

@@ -3,11 +3,7 @@
 
 use vslc_http::{Area, AreaRouter};
 
-pub const AREA: Area = Area {
-    name: "invigilators",
-    prefix: "/api/invigilators",
-    title: "监考人员",
-};
+pub const AREA: Area = Area::new("invigilators", "/api/invigilators", "监考人员");
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()

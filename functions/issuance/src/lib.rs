@@ -3,11 +3,7 @@
 
 use vslc_http::{Area, AreaRouter};
 
-pub const AREA: Area = Area {
-    name: "issuance",
-    prefix: "/api/issuance",
-    title: "证书发放管理",
-};
+pub const AREA: Area = Area::new("issuance", "/api/issuance", "证书发放管理");
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()

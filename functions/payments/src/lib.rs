@@ -2,84 +2,40 @@
 //! org's 确认缴费.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_files::export::ExportFile;
 use vslc_http::{
-    ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
-    Query, each, reply,
+    ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, Paged, each,
 };
 use vslc_payments::Order;
 use vslc_payments::service::{self, GenerateInput, OrderDetail, OrderExportRequest, OrderFilter};
 use vslc_ports::AppState;
-use vslc_ports::domain::RecordId;
 
-pub const AREA: Area = Area {
-    name: "payments",
-    prefix: "/api/payments",
-    title: "缴费管理",
-};
+pub const AREA: Area = Area::new("payments", "/api/payments", "缴费管理");
 
 pub fn routes() -> AreaRouter {
-    AreaRouter::new()
-        .routes(routes!(list, generate))
-        .routes(routes!(export))
-        .routes(routes!(review_list))
-        .routes(routes!(batch_confirm))
-        .routes(routes!(review_get))
-        .routes(routes!(confirm))
-        .routes(routes!(get_one, delete))
+    handlers().routes(routes!(batch_confirm))
 }
 
-/// 缴费申请单列表 (the school's).
-#[utoipa::path(get, path = "", tag = "payments", params(OrderFilter, PageParams),
-    responses((status = 200, body = Paged<Order>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn list(
-    State(state): State<AppState>,
-    session: Session,
-    Query(f): Query<OrderFilter>,
-    Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<Paged<Order>>> {
-    reply(service::list(&state, &session, &f, &page)).await
-}
-
-/// 按证书 / 按科目报考生生成缴费申请单.
-#[utoipa::path(post, path = "", tag = "payments", request_body = GenerateInput,
-    responses((status = 201, body = Order), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn generate(
-    State(state): State<AppState>,
-    session: Session,
-    Json(input): Json<GenerateInput>,
-) -> ApiResult<(StatusCode, axum::Json<Order>)> {
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(service::generate(&state, &session, input).await?),
-    ))
-}
-
-/// 批量导出缴费申请单: selected numbers, or all matching the filter.
-#[utoipa::path(post, path = "/export", tag = "payments", request_body = OrderExportRequest,
-    responses((status = 200, body = ExportFile), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn export(
-    State(state): State<AppState>,
-    session: Session,
-    Json(req): Json<OrderExportRequest>,
-) -> ApiResult<axum::Json<ExportFile>> {
-    reply(service::export(&state, &session, req)).await
-}
-
-/// 缴费申请单 of the org's certificates.
-#[utoipa::path(get, path = "/review", tag = "payments", params(OrderFilter, PageParams),
-    responses((status = 200, body = Paged<Order>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn review_list(
-    State(state): State<AppState>,
-    session: Session,
-    Query(f): Query<OrderFilter>,
-    Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<Paged<Order>>> {
-    reply(service::org_list(&state, &session, &f, &page)).await
+vslc_http::handlers! {
+    tag = "payments", session = Session;
+    /// 缴费申请单列表 (the school's).
+    get list "" (query OrderFilter, page) -> Paged<Order> [403] => service::list;
+    /// 按证书 / 按科目报考生生成缴费申请单.
+    create generate "" (body GenerateInput) -> Order [400, 404, 409] => service::generate;
+    /// 批量导出缴费申请单: selected numbers, or all matching the filter.
+    post export "/export" (body OrderExportRequest) -> ExportFile [403] => service::export;
+    /// 缴费申请单 of the org's certificates.
+    get review_list "/review" (query OrderFilter, page) -> Paged<Order> [403] => service::org_list;
+    /// 查看缴费申请单 (org).
+    get review_get "/review/{no}" (path "no" "缴费单号") -> OrderDetail [404] => service::org_get;
+    /// 确认缴费 (org): 未确认 → 已确认; its registrations are then 已缴费.
+    post confirm "/review/{no}/confirm" (path "no" "缴费单号") -> Order [404, 409] => service::confirm;
+    /// 查看缴费申请单 with its registrations.
+    get get_one "/{no}" (path "no" "缴费单号") -> OrderDetail [404] => service::get;
+    /// 删除缴费申请单 (未确认 only); its registrations become free again.
+    delete delete "/{no}" (path "no" "缴费单号") [404, 409] => service::delete;
 }
 
 /// 批量确认缴费 (org), per 缴费单号.
@@ -95,49 +51,4 @@ async fn batch_confirm(
         service::confirm(&state, &session, &no).await.map(|_| ())
     })
     .await
-}
-
-/// 查看缴费申请单 (org).
-#[utoipa::path(get, path = "/review/{no}", tag = "payments", params(("no" = String, Path, description = "缴费单号")),
-    responses((status = 200, body = OrderDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn review_get(
-    State(state): State<AppState>,
-    session: Session,
-    Path(no): Path<RecordId>,
-) -> ApiResult<axum::Json<OrderDetail>> {
-    reply(service::org_get(&state, &session, &no)).await
-}
-
-/// 确认缴费 (org): 未确认 → 已确认; its registrations are then 已缴费.
-#[utoipa::path(post, path = "/review/{no}/confirm", tag = "payments", params(("no" = String, Path, description = "缴费单号")),
-    responses((status = 200, body = Order), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn confirm(
-    State(state): State<AppState>,
-    session: Session,
-    Path(no): Path<RecordId>,
-) -> ApiResult<axum::Json<Order>> {
-    reply(service::confirm(&state, &session, &no)).await
-}
-
-/// 查看缴费申请单 with its registrations.
-#[utoipa::path(get, path = "/{no}", tag = "payments", params(("no" = String, Path, description = "缴费单号")),
-    responses((status = 200, body = OrderDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_one(
-    State(state): State<AppState>,
-    session: Session,
-    Path(no): Path<RecordId>,
-) -> ApiResult<axum::Json<OrderDetail>> {
-    reply(service::get(&state, &session, &no)).await
-}
-
-/// 删除缴费申请单 (未确认 only); its registrations become free again.
-#[utoipa::path(delete, path = "/{no}", tag = "payments", params(("no" = String, Path, description = "缴费单号")),
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn delete(
-    State(state): State<AppState>,
-    session: Session,
-    Path(no): Path<RecordId>,
-) -> ApiResult<StatusCode> {
-    service::delete(&state, &session, &no).await?;
-    Ok(StatusCode::NO_CONTENT)
 }

@@ -19,11 +19,7 @@ use vslc_registrations::service::{
     self, RegistrationExportRequest, RegistrationFilter, RegistrationView,
 };
 
-pub const AREA: Area = Area {
-    name: "registrations",
-    prefix: "/api/registrations",
-    title: "报考管理",
-};
+pub const AREA: Area = Area::new("registrations", "/api/registrations", "报考管理");
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()

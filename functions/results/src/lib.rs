@@ -3,11 +3,7 @@
 
 use vslc_http::{Area, AreaRouter};
 
-pub const AREA: Area = Area {
-    name: "results",
-    prefix: "/api/results",
-    title: "考证结果",
-};
+pub const AREA: Area = Area::new("results", "/api/results", "考证结果");
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()

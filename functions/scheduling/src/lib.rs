@@ -3,11 +3,7 @@
 
 use vslc_http::{Area, AreaRouter};
 
-pub const AREA: Area = Area {
-    name: "scheduling",
-    prefix: "/api/scheduling",
-    title: "排考管理",
-};
+pub const AREA: Area = Area::new("scheduling", "/api/scheduling", "排考管理");
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()

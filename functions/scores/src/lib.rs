@@ -3,11 +3,7 @@
 
 use vslc_http::{Area, AreaRouter};
 
-pub const AREA: Area = Area {
-    name: "scores",
-    prefix: "/api/scores",
-    title: "科目成绩",
-};
+pub const AREA: Area = Area::new("scores", "/api/scores", "科目成绩");
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()

@@ -15,11 +15,7 @@ use vslc_http::{
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
 
-pub const AREA: Area = Area {
-    name: "standards",
-    prefix: "/api/standards",
-    title: "标准管理",
-};
+pub const AREA: Area = Area::new("standards", "/api/standards", "标准管理");
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()

@@ -3,11 +3,7 @@
 
 use vslc_http::{Area, AreaRouter};
 
-pub const AREA: Area = Area {
-    name: "statistics",
-    prefix: "/api/statistics",
-    title: "统计分析",
-};
+pub const AREA: Area = Area::new("statistics", "/api/statistics", "统计分析");
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()

@@ -9,57 +9,41 @@ use vslc_accounts::manage::{
 };
 use vslc_accounts::role::RoleInfo;
 use vslc_accounts::{Role, Session, TenantKind};
-use vslc_http::{
-    ApiResult, Area, AreaRouter, ErrorBody, Json, PageParams, Paged, Path, Query, reply,
-};
+use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, Paged, Path, reply};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
 
-pub const AREA: Area = Area {
-    name: "users",
-    prefix: "/api/users",
-    title: "用户管理",
-};
+pub const AREA: Area = Area::new("users", "/api/users", "用户管理");
 
 pub fn routes() -> AreaRouter {
-    AreaRouter::new()
+    handlers()
         .routes(routes!(roles))
-        .routes(routes!(list, create))
-        .routes(routes!(send_code))
-        .routes(routes!(get_one, edit, delete))
-        .routes(routes!(disable))
-        .routes(routes!(enable))
-        .routes(routes!(reset_password))
+        .routes(routes!(create))
+        .routes(routes!(get_one, edit))
+}
+
+vslc_http::handlers! {
+    tag = "users", session = Session;
+    /// 用户列表 (phones masked).
+    get list "" (query UserFilter, page) -> Paged<UserView> [403] => manage::list;
+    /// 发送验证码 to the phone of the account being created or edited.
+    post send_code "/verification-code" (body CodeRequest) [400, 409] => manage::send_code;
+    /// 删除用户 (only while 停用).
+    delete delete "/{id}" (id) [404, 409] => manage::delete;
+    /// 停用: the account cannot log in; its sessions end at once.
+    post disable "/{id}/disable" (id) -> UserView [404, 409] => manage::disable;
+    /// 启用.
+    post enable "/{id}/enable" (id) -> UserView [404, 409] => manage::enable;
+    /// 重置密码: answers the new password once.
+    ///
+    /// Not for one's own account (409 `SELF`): that is 修改密码.
+    post reset_password "/{id}/reset-password" (id) -> IssuedPassword [404, 409] => manage::reset_password;
 }
 
 /// 角色: the roles of the session's tenant.
 #[utoipa::path(get, path = "/roles", tag = "users", responses((status = 200, body = Vec<RoleInfo>)), security(("bearer" = [])))]
 async fn roles(session: Session) -> axum::Json<Vec<RoleInfo>> {
     axum::Json(Role::of(session.tenant.kind))
-}
-
-/// 用户列表 (phones masked).
-#[utoipa::path(get, path = "", tag = "users", params(UserFilter, PageParams),
-    responses((status = 200, body = Paged<UserView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn list(
-    State(state): State<AppState>,
-    session: Session,
-    Query(filter): Query<UserFilter>,
-    Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<Paged<UserView>>> {
-    reply(manage::list(&state, &session, &filter, &page)).await
-}
-
-/// 发送验证码 to the phone of the account being created or edited.
-#[utoipa::path(post, path = "/verification-code", tag = "users", request_body = CodeRequest,
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn send_code(
-    State(state): State<AppState>,
-    session: Session,
-    Json(req): Json<CodeRequest>,
-) -> ApiResult<StatusCode> {
-    manage::send_code(&state, &session, req).await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// 新增用户: answers the initial password once.
@@ -123,56 +107,6 @@ async fn edit(
 ) -> ApiResult<axum::Json<UserView>> {
     let pilots = pilots(&state, &session, &req.certificates).await?;
     reply(manage::edit(&state, &session, &pilots, &id, req)).await
-}
-
-/// 删除用户 (only while 停用).
-#[utoipa::path(delete, path = "/{id}", tag = "users", params(("id" = String, Path)),
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn delete(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<StatusCode> {
-    manage::delete(&state, &session, &id).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// 停用: the account cannot log in; its sessions end at once.
-#[utoipa::path(post, path = "/{id}/disable", tag = "users", params(("id" = String, Path)),
-    responses((status = 200, body = UserView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn disable(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<UserView>> {
-    reply(manage::disable(&state, &session, &id)).await
-}
-
-/// 启用.
-#[utoipa::path(post, path = "/{id}/enable", tag = "users", params(("id" = String, Path)),
-    responses((status = 200, body = UserView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn enable(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<UserView>> {
-    reply(manage::enable(&state, &session, &id)).await
-}
-
-/// 重置密码: answers the new password once.
-///
-/// Not for one's own account (409 `SELF`): that is 修改密码.
-#[utoipa::path(post, path = "/{id}/reset-password", tag = "users", params(("id" = String, Path)),
-    responses((status = 200, body = IssuedPassword), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn reset_password(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<IssuedPassword>> {
-    reply(manage::reset_password(&state, &session, &id)).await
 }
 
 /// The certificates of the school's pilots: a 证书负责人 may lead only these.

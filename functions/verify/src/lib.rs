@@ -10,11 +10,7 @@ use vslc_ledger::{self as ledger, InclusionProof};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
 
-pub const AREA: Area = Area {
-    name: "verify",
-    prefix: "/api/verify",
-    title: "证书查验",
-};
+pub const AREA: Area = Area::new("verify", "/api/verify", "证书查验");
 
 pub fn routes() -> AreaRouter {
     AreaRouter::new()

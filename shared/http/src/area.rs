@@ -28,6 +28,16 @@ pub struct Area {
     pub title: &'static str,
 }
 
+impl Area {
+    pub const fn new(name: &'static str, prefix: &'static str, title: &'static str) -> Self {
+        Area {
+            name,
+            prefix,
+            title,
+        }
+    }
+}
+
 pub type AreaRouter = OpenApiRouter<AppState>;
 
 #[derive(Serialize, ToSchema)]

@@ -10,6 +10,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod filter;
+pub mod handlers;
 pub mod paging;
 pub mod reply;
 

@@ -104,7 +104,7 @@ macro_rules! reviewed {
         impl $crate::Reviewed for $record {
             type Status = $status;
             const NOUN: &'static str = $noun;
-            fn key(&self) -> $crate::handlers::rt::Key {
+            fn key(&self) -> $crate::rt::Key {
                 let $k = self;
                 $key
             }
