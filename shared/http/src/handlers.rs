@@ -121,13 +121,16 @@ macro_rules! handlers {
             });
     };
     (@verb create [$($out:tt)+] $meta:tt $($arg:tt)*) => {
-        $crate::handlers!(@args [post, 201, created, ($crate::handlers::rt::StatusCode, $crate::handlers::rt::Body<$($out)+>), ($($out)+)] $meta [] [] [] [] $($arg)*);
+        $crate::handlers!(@args [post, (status = 201, body = $($out)+), created,
+            ($crate::handlers::rt::StatusCode, $crate::handlers::rt::Body<$($out)+>)] $meta [] [] [] [] $($arg)*);
     };
     (@verb $method:ident [$($out:tt)+] $meta:tt $($arg:tt)*) => {
-        $crate::handlers!(@args [$method, 200, reply, $crate::handlers::rt::Body<$($out)+>, ($($out)+)] $meta [] [] [] [] $($arg)*);
+        $crate::handlers!(@args [$method, (status = 200, body = $($out)+), reply,
+            $crate::handlers::rt::Body<$($out)+>] $meta [] [] [] [] $($arg)*);
     };
     (@verb $method:ident [] $meta:tt $($arg:tt)*) => {
-        $crate::handlers!(@args [$method, 204, no_content, $crate::handlers::rt::StatusCode, ()] $meta [] [] [] [] $($arg)*);
+        $crate::handlers!(@args [$method, (status = 204), no_content,
+            $crate::handlers::rt::StatusCode] $meta [] [] [] [] $($arg)*);
     };
 
     // What the route reads, one input at a time: its OpenAPI parameters,
@@ -164,23 +167,11 @@ macro_rules! handlers {
         $crate::handlers!(@route $how $meta [params($($param)+),] $body $extract $call);
     };
 
-    (@route [$method:ident, 204, $respond:ident, $ret:ty, ()]
+    (@route [$method:ident, $success:tt, $respond:ident, $ret:ty]
         { $doc:tt $name:ident $path:tt $tag:tt $session:ident [$($code:tt)*] $service:path }
         [$($params:tt)*] [$($body:tt)*] [$($extract:tt)*] [$($call:tt)*]) => {
         $crate::handlers!(@fn $doc [$method, path = $path, tag = $tag, $($params)* $($body)*
-            responses((status = 204) $(, (status = $code, body = $crate::handlers::rt::ErrorBody))*)]
-            $name [
-                $crate::handlers::rt::State(state): $crate::handlers::rt::State<$crate::handlers::rt::AppState>,
-                session: $session,
-                $($extract)*
-            ] $ret,
-            { $crate::handlers::$respond($service(&state, &session, $($call)*)).await });
-    };
-    (@route [$method:ident, $status:tt, $respond:ident, $ret:ty, ($($out:tt)+)]
-        { $doc:tt $name:ident $path:tt $tag:tt $session:ident [$($code:tt)*] $service:path }
-        [$($params:tt)*] [$($body:tt)*] [$($extract:tt)*] [$($call:tt)*]) => {
-        $crate::handlers!(@fn $doc [$method, path = $path, tag = $tag, $($params)* $($body)*
-            responses((status = $status, body = $($out)+) $(, (status = $code, body = $crate::handlers::rt::ErrorBody))*)]
+            responses($success $(, (status = $code, body = $crate::handlers::rt::ErrorBody))*)]
             $name [
                 $crate::handlers::rt::State(state): $crate::handlers::rt::State<$crate::handlers::rt::AppState>,
                 session: $session,
