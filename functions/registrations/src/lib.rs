@@ -4,14 +4,10 @@
 //! the former `registrations-cert` / `registrations-subject` still work).
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_files::export::ExportFile;
-use vslc_http::{
-    ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, PageParams, Paged, Path,
-    Query, each, reply,
-};
+use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Paged, Path};
 use vslc_payments::service::Orders;
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
@@ -22,49 +18,19 @@ use vslc_registrations::service::{
 pub const AREA: Area = Area::new("registrations", "/api/registrations", "报考管理");
 
 pub fn routes() -> AreaRouter {
-    AreaRouter::new()
-        .routes(routes!(list))
-        .routes(routes!(export))
-        .routes(routes!(batch_delete))
-        .routes(routes!(get_one, delete))
+    handlers().routes(routes!(get_one))
 }
 
-/// 报考列表 (ID numbers and phones masked) with 报考状态 and 缴费状态.
-#[utoipa::path(get, path = "", tag = "registrations", params(RegistrationFilter, PageParams),
-    responses((status = 200, body = Paged<RegistrationView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn list(
-    State(state): State<AppState>,
-    session: Session,
-    Query(f): Query<RegistrationFilter>,
-    Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<Paged<RegistrationView>>> {
-    reply(service::list(&state, &Orders, &session, &f, &page)).await
-}
-
-/// 批量导出报考数据: selected ids, or all matching the filter; masked.
-#[utoipa::path(post, path = "/export", tag = "registrations", request_body = RegistrationExportRequest,
-    responses((status = 200, body = ExportFile), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn export(
-    State(state): State<AppState>,
-    session: Session,
-    Json(req): Json<RegistrationExportRequest>,
-) -> ApiResult<axum::Json<ExportFile>> {
-    reply(service::export(&state, &Orders, &session, req)).await
-}
-
-/// 批量删除报考数据 (未排考 and unpaid), per id.
-#[utoipa::path(post, path = "/batch-delete", tag = "registrations", request_body = BatchIds,
-    responses((status = 200, body = BatchOutcome), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
-async fn batch_delete(
-    State(state): State<AppState>,
-    session: Session,
-    Json(ids): Json<BatchIds>,
-) -> ApiResult<axum::Json<BatchOutcome>> {
-    session.school_exam_writer()?;
-    each(ids, (state, session), |(state, session), id| async move {
-        service::delete(&state, &Orders, &session, &id).await
-    })
-    .await
+vslc_http::handlers! {
+    tag = "registrations", session = Session;
+    /// 报考列表 (ID numbers and phones masked) with 报考状态 and 缴费状态.
+    get list "" (query RegistrationFilter, page) -> Paged<RegistrationView> [403] => service::list [&Orders];
+    /// 批量导出报考数据: selected ids, or all matching the filter; masked.
+    post export "/export" (body RegistrationExportRequest) -> ExportFile [403] => service::export [&Orders];
+    /// 批量删除报考数据 (未排考 and unpaid), per id.
+    batch batch_delete "/batch-delete" (school_exam_writer) [400] => service::delete [&Orders];
+    /// 删除报考数据 (未排考 and unpaid).
+    delete delete "/{id}" (id) [404, 409] => service::delete [&Orders];
 }
 
 /// 查看报考记录 (full candidate snapshot).
@@ -87,16 +53,4 @@ async fn get_one(
     )
     .await;
     Ok(axum::Json(view))
-}
-
-/// 删除报考数据 (未排考 and unpaid).
-#[utoipa::path(delete, path = "/{id}", tag = "registrations", params(("id" = String, Path)),
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn delete(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<StatusCode> {
-    service::delete(&state, &Orders, &session, &id).await?;
-    Ok(StatusCode::NO_CONTENT)
 }

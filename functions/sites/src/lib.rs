@@ -9,9 +9,7 @@ use vslc_accounts::Session;
 use vslc_catalogue::certificate::Level;
 use vslc_catalogue::standard::Standard;
 use vslc_http::ApiError;
-use vslc_http::{
-    ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, Paged, Query, run_batch,
-};
+use vslc_http::{ApiResult, Area, AreaRouter, Paged, Query};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
 use vslc_sites::Site;
@@ -22,9 +20,7 @@ use vslc_sites::service::{self, SiteFilter, SiteInput};
 pub const AREA: Area = Area::new("sites", "/api/sites", "考核站点");
 
 pub fn routes() -> AreaRouter {
-    handlers()
-        .routes(routes!(standards))
-        .routes(routes!(batch_delete))
+    handlers().routes(routes!(standards))
 }
 
 vslc_http::handlers! {
@@ -42,6 +38,8 @@ vslc_http::handlers! {
     create allocate "/allocations" (body AllocationInput) -> Allocation [400, 404, 409] => allocation::create;
     /// 取消分配 (org).
     delete delete_allocation "/allocations/{id}" (id) [404] => allocation::delete;
+    /// 批量删除考核站点 (未提交 / 审核退回), per id.
+    batch batch_delete "/batch-delete" (school_exam_writer) [400] => service::delete;
     /// 考核站点申报列表 (the school's own).
     get list "" (query SiteFilter, page) -> Paged<Site> [403] => service::list;
     /// 查看考核站点.
@@ -80,21 +78,4 @@ async fn standards(
         .await
         .map(axum::Json)
         .map_err(ApiError::from)
-}
-
-/// 批量删除考核站点 (未提交 / 审核退回), per id.
-#[utoipa::path(post, path = "/batch-delete", tag = "sites", request_body = BatchIds,
-    responses((status = 200, body = BatchOutcome), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
-async fn batch_delete(
-    State(state): State<AppState>,
-    session: Session,
-    Json(ids): Json<BatchIds>,
-) -> ApiResult<axum::Json<BatchOutcome>> {
-    session.school_exam_writer()?;
-    run_batch(ids, |id| {
-        let (state, session) = (state.clone(), session.clone());
-        async move { service::delete(&state, &session, &id).await }
-    })
-    .await
-    .map(axum::Json)
 }

@@ -77,6 +77,8 @@ pub async fn no_content<E: Into<ApiError>>(
 ///   `page` ([`PageParams`](crate::PageParams)), `body Input` (JSON).
 /// - The error statuses it documents, each with
 ///   [`ErrorBody`](crate::ErrorBody).
+/// - The service function, and in brackets what it takes between the state
+///   and the session when it needs more (`=> service::list [&Orders];`).
 #[macro_export]
 macro_rules! handlers {
     (
@@ -85,12 +87,12 @@ macro_rules! handlers {
             $(#[doc = $doc:tt])*
             $verb:ident $name:ident $path:tt ($($arg:tt)*)
             $(-> $out:ident $(<$gen:ident>)?)?
-            [$($code:tt),*] => $service:path;
+            [$($code:tt),*] => $service:path $([$($with:tt)*])?;
         )*
     ) => {
         $(
             $crate::handlers!(@verb $verb [$($out $(<$gen>)?)?]
-                { [$($doc)*] $name $path $tag $session [$($code)*] $service }
+                { [$($doc)*] $name $path $tag $session [$($code)*] $service [$($($with)*,)?] }
                 $($arg)*);
         )*
 
@@ -103,7 +105,7 @@ macro_rules! handlers {
 
     // The verb and the answer: method, documented success, responder and
     // the handler's return type.
-    (@verb batch [] { $doc:tt $name:ident $path:tt $tag:tt $session:ident [$($code:tt)*] $service:path } $check:ident) => {
+    (@verb batch [] { $doc:tt $name:ident $path:tt $tag:tt $session:ident [$($code:tt)*] $service:path [$($with:tt)*] } $check:ident) => {
         $crate::handlers!(@fn $doc [post, path = $path, tag = $tag, request_body = $crate::handlers::rt::BatchIds,
             responses((status = 200, body = $crate::handlers::rt::BatchOutcome) $(, (status = $code, body = $crate::handlers::rt::ErrorBody))*)]
             $name [
@@ -115,7 +117,7 @@ macro_rules! handlers {
             {
                 session.$check()?;
                 $crate::each(ids, (state, session), |(state, session), id| async move {
-                    $service(&state, &session, &id).await
+                    $service(&state, $($with)* &session, &id).await
                 })
                 .await
             });
@@ -168,7 +170,7 @@ macro_rules! handlers {
     };
 
     (@route [$method:ident, $success:tt, $respond:ident, $ret:ty]
-        { $doc:tt $name:ident $path:tt $tag:tt $session:ident [$($code:tt)*] $service:path }
+        { $doc:tt $name:ident $path:tt $tag:tt $session:ident [$($code:tt)*] $service:path [$($with:tt)*] }
         [$($params:tt)*] [$($body:tt)*] [$($extract:tt)*] [$($call:tt)*]) => {
         $crate::handlers!(@fn $doc [$method, path = $path, tag = $tag, $($params)* $($body)*
             responses($success $(, (status = $code, body = $crate::handlers::rt::ErrorBody))*)]
@@ -177,7 +179,7 @@ macro_rules! handlers {
                 session: $session,
                 $($extract)*
             ] $ret,
-            { $crate::handlers::$respond($service(&state, &session, $($call)*)).await });
+            { $crate::handlers::$respond($service(&state, $($with)* &session, $($call)*)).await });
     };
 
     // One handler. Its parameters and its body are written by the same rule
