@@ -74,6 +74,36 @@ impl ImportRecord {
         Key::new(tenant.pk(), format!("IMPORT#{id}"))
     }
 
+    /// A new 排队中 record of a `kind` import whose file (`.<extension>`)
+    /// is still to be uploaded: a fresh id and the upload key the worker
+    /// finds it by, nothing counted yet. The caller fills in the file name,
+    /// the params and who created it, and when.
+    pub fn queued(kind: &str, tenant: &Tenant, extension: &str) -> Self {
+        let id = ulid::Ulid::new().to_string();
+        Self {
+            upload_key: Self::upload_key_for(tenant, &id, extension),
+            id,
+            kind: kind.into(),
+            tenant: tenant.clone(),
+            file_name: String::new(),
+            params: serde_json::Value::Null,
+            dry_run: false,
+            status: ImportStatus::Queued,
+            total: 0,
+            success: 0,
+            failed: 0,
+            progress: 0,
+            message: None,
+            failed_rows_key: None,
+            created_by: String::new(),
+            created_by_name: String::new(),
+            created_at: String::new(),
+            finished_at: None,
+            attempts: 0,
+            version: 1,
+        }
+    }
+
     /// `imports/<kind>/<tenant>/<id>.<ext>`: the worker finds the record from it.
     pub fn upload_key_for(tenant: &Tenant, id: &str, ext: &str) -> String {
         format!("imports/{}/{id}.{ext}", tenant.path())
@@ -115,14 +145,13 @@ impl ImportRecord {
 
     /// The tenant's records, newest first (ids are ULIDs, so key order is time order).
     pub async fn list(table: &dyn Table, tenant: &Tenant) -> Result<Vec<Self>, TableError> {
-        let items = table
-            .query_all(
+        table
+            .query_all_as(
                 Query::partition(tenant.pk())
                     .begins_with("IMPORT#")
                     .reverse(),
             )
-            .await?;
-        items.into_iter().map(from_item).collect()
+            .await
     }
 
     /// Writes the changed fields if nobody else changed the record since it
