@@ -95,9 +95,18 @@ const COMMERCE: &[&str] = &["730701", "530701", "530702", "530704", "530605"];
 const FINANCE: &[&str] = &["730301", "530302", "530301", "530303"];
 const CARE: &[&str] = &["720601", "520201", "520801", "590302"];
 
-/// The demo certificates: (code, name, org, category, batch, majors); the id is
+/// A demo certificate: (code, name, org, category, batch, majors); the id is
 /// `CERT` and the code, every certificate has all three levels.
-const CERTIFICATES: &[(&str, &str, &str, &str, &str, &[&str])] = &[
+type CertificateRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+
+const CERTIFICATES: &[CertificateRow] = &[
     (
         "0101",
         "Web前端开发职业技能等级证书",
