@@ -168,6 +168,23 @@ pub struct ImportRun {
     pub peak_mb: f64,
 }
 
+impl ImportRun {
+    /// `<total> <rows> (<n> saved, <n> failed) in … s = … rows/s, CPU … s,
+    /// peak RSS … MB`: the line a bench prints for a timed import.
+    pub fn summary(&self, rows: &str) -> String {
+        let (done, secs) = (&self.record, self.secs);
+        format!(
+            "{} {rows} ({} saved, {} failed) in {secs:.3} s = {:.0} rows/s, CPU {:.2} s, peak RSS {:.0} MB",
+            done.total,
+            done.success,
+            done.failed,
+            done.total as f64 / secs,
+            self.cpu,
+            self.peak_mb
+        )
+    }
+}
+
 /// Runs a queued import through the worker, timed (wall and CPU) from a
 /// reset peak RSS, and reads its record back.
 pub async fn run_queued(
