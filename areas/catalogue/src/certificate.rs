@@ -159,17 +159,10 @@ impl Certificate {
             .set_json("levels", &self.levels)?
             .set("category", self.category.as_str())
             .set("batch", self.batch.as_str())
-            .set_json("majors", &self.majors)?
-            .bump_version();
-        from_item(
-            table
-                .update(
-                    &Self::key(&self.id),
-                    update,
-                    Some(Condition::VersionIs(expected_version)),
-                )
-                .await?,
-        )
+            .set_json("majors", &self.majors)?;
+        table
+            .update_versioned(&Self::key(&self.id), expected_version, update)
+            .await
     }
 }
 

@@ -96,7 +96,7 @@ pub mod profile {
     use vslc_ports::Caller;
     use vslc_ports::DomainError;
     use vslc_ports::domain::PersonName;
-    use vslc_ports::table::{Condition, Update, from_item};
+    use vslc_ports::table::{Condition, TableExt, Update, from_item};
 
     async fn own(state: &AppState, caller: &Caller) -> Result<Org, DomainError> {
         let t = caller.require_kind(TenantKind::Org)?;
@@ -139,17 +139,12 @@ pub mod profile {
             .set("contact", input.contact.trim())
             .set("phone", input.phone.trim())
             .set("address", input.address.trim())
-            .set("introduction", input.introduction.trim())
-            .bump_version();
+            .set("introduction", input.introduction.trim());
         let after = state
             .table
-            .update(
-                &Org::key(&org.id),
-                update,
-                Some(Condition::VersionIs(org.version)),
-            )
+            .update_versioned(&Org::key(&org.id), org.version, update)
             .await?;
-        view_of(state, from_item(after)?).await
+        view_of(state, after).await
     }
 
     pub async fn begin_image(

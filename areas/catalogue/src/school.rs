@@ -141,17 +141,11 @@ pub async fn edit(
         .set("contact", input.contact.trim())
         .set("phone", input.phone.trim())
         .set("email", input.email.trim())
-        .set_json("leads", &input.leads)?
-        .bump_version();
-    let after = state
+        .set_json("leads", &input.leads)?;
+    let school: School = state
         .table
-        .update(
-            &School::key(tenant),
-            update,
-            Some(Condition::VersionIs(school.version)),
-        )
+        .update_versioned(&School::key(tenant), school.version, update)
         .await?;
-    let school: School = from_item(after)?;
     let seal_url = images::url(state, school.seal_key.as_deref()).await?;
     Ok(SchoolView { school, seal_url })
 }

@@ -4,9 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use vslc_accounts::Tenant;
-use vslc_ports::table::{
-    Condition, Key, Query, Table, TableError, TableExt, Update, from_item, to_item,
-};
+use vslc_ports::table::{Condition, Key, Query, Table, TableError, TableExt, Update, to_item};
 
 /// 导入状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -162,14 +160,7 @@ impl ImportRecord {
         update: Update,
     ) -> Result<(), TableError> {
         let key = Self::key(&self.tenant, &self.id);
-        let after = table
-            .update(
-                &key,
-                update.bump_version(),
-                Some(Condition::VersionIs(self.version)),
-            )
-            .await?;
-        *self = from_item(after)?;
+        *self = table.update_versioned(&key, self.version, update).await?;
         Ok(())
     }
 }
