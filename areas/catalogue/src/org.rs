@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use vslc_ports::table::{Key, Query, Table, TableError, TableExt, from_item, to_item};
+use vslc_ports::table::{Key, Query, Table, TableError, TableExt, to_item};
 
 pub const ORGS_PK: &str = "CATALOGUE#ORG";
 
@@ -56,12 +56,7 @@ impl Org {
     }
 
     pub async fn all(table: &dyn Table) -> Result<Vec<Self>, TableError> {
-        table
-            .query_all(Query::partition(ORGS_PK))
-            .await?
-            .into_iter()
-            .map(from_item)
-            .collect()
+        table.query_all_as(Query::partition(ORGS_PK)).await
     }
 }
 
