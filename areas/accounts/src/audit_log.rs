@@ -9,7 +9,7 @@ use vslc_ports::Caller;
 
 use vslc_audit::model::{AuditEntry, AuditKind, SK_PREFIX};
 use vslc_files::export::{ExportFile, deliver_sheet};
-use vslc_http::filter;
+use vslc_http::{PageParams, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::clock::{TIME_FORMAT, cst};
@@ -152,13 +152,12 @@ pub async fn list(
     f: &AuditFilter,
     paging: &CursorParams,
 ) -> Result<AuditPage, DomainError> {
-    let size = paging.page_size.unwrap_or(20);
-    if !(1..=100).contains(&size) {
-        return Err(DomainError::invalid(
-            "BAD_PAGE_SIZE",
-            "每页条数须在 1 到 100 之间",
-        ));
+    // The same page-size bounds as every page-numbered list.
+    let (_, size) = PageParams {
+        page: None,
+        page_size: paging.page_size,
     }
+    .resolve()?;
     let now = state.clock.now().timestamp();
     let mut q = query(caller, f)?.after(
         paging

@@ -16,7 +16,7 @@ use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::NewPassword;
 use vslc_ports::role::Role;
-use vslc_ports::table::{Condition, Update};
+use vslc_ports::table::{TableExt, Update};
 use vslc_ports::tenant::Tenant;
 
 /// The answer to an unknown account or a wrong password.
@@ -191,17 +191,12 @@ pub async fn change_password(
         ));
     }
     let hash = hash_password(new.as_str()).await?;
-    let after = table
-        .update(
-            &User::key(&user.tenant, &user.id),
-            Update::new()
-                .set("passwordHash", hash)
-                .add("sessionEpoch", 1)
-                .bump_version(),
-            Some(Condition::VersionIs(user.version)),
-        )
+    let update = Update::new()
+        .set("passwordHash", hash)
+        .add("sessionEpoch", 1);
+    let user: User = table
+        .update_versioned(&User::key(&user.tenant, &user.id), user.version, update)
         .await?;
-    let user: User = vslc_ports::table::from_item(after)?;
     let (token, session) = Session::start(state, &user).await?;
     Ok(LoginResponse {
         token,

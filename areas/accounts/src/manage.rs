@@ -16,7 +16,7 @@ use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::{AccountName, NewPassword, PersonName, Phone};
 use vslc_ports::role::Role;
-use vslc_ports::table::{Condition, TableError, TxOp, Update, from_item};
+use vslc_ports::table::{Condition, TableError, TableExt, TxOp, Update, from_item};
 
 /// A user as lists and details show it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -461,17 +461,11 @@ pub async fn reset_password(
     let password = NewPassword::random();
     let update = Update::new()
         .set("passwordHash", hash_password(password.as_str()).await?)
-        .add("sessionEpoch", 1)
-        .bump_version();
-    let after = state
+        .add("sessionEpoch", 1);
+    let user: User = state
         .table
-        .update(
-            &User::key(&user.tenant, &user.id),
-            update,
-            Some(Condition::VersionIs(user.version)),
-        )
+        .update_versioned(&User::key(&user.tenant, &user.id), user.version, update)
         .await?;
-    let user: User = from_item(after)?;
     throttle::forget_account(state.table.as_ref(), &user.account).await?;
     let event = Event::new(AuditKind::Update, "user.reset_password", "重置密码");
     audited(state, caller, &user, event).await;

@@ -7,9 +7,7 @@ use utoipa::ToSchema;
 
 use vslc_ports::domain::Phone;
 use vslc_ports::role::Role;
-use vslc_ports::table::{
-    Condition, Item, Key, Table, TableError, TableExt, TxOp, from_item, to_item,
-};
+use vslc_ports::table::{Item, Key, Table, TableError, TableExt, to_item};
 use vslc_ports::tenant::Tenant;
 
 /// 用户状态.
@@ -89,16 +87,10 @@ impl User {
             tenant: self.tenant.clone(),
         };
         table
-            .transact(vec![
-                TxOp::Put {
-                    item: to_item(&Self::account_key(&self.account), &guard)?,
-                    condition: Some(Condition::NotExists),
-                },
-                TxOp::Put {
-                    item: self.to_item()?,
-                    condition: Some(Condition::NotExists),
-                },
-            ])
+            .put_guarded(
+                to_item(&Self::account_key(&self.account), &guard)?,
+                self.to_item()?,
+            )
             .await
     }
 
@@ -123,10 +115,9 @@ impl User {
 
     /// Every user of a tenant, in account order.
     pub async fn list(table: &dyn Table, tenant: &Tenant) -> Result<Vec<Self>, TableError> {
-        let items = table
-            .query_all(vslc_ports::table::Query::partition(tenant.pk()).begins_with("USER#"))
+        let mut users: Vec<Self> = table
+            .query_all_as(vslc_ports::table::Query::partition(tenant.pk()).begins_with("USER#"))
             .await?;
-        let mut users: Vec<Self> = items.into_iter().map(from_item).collect::<Result<_, _>>()?;
         users.sort_by(|a, b| a.account.cmp(&b.account));
         Ok(users)
     }

@@ -28,31 +28,19 @@ struct CheckMessage {
 pub async fn request(state: &AppState, caller: &Caller, no: &str) -> Result<(), DomainError> {
     let school = caller.school_exam_writer()?;
     let c = load(state, school, no).await?;
-    if c.status != InfoStatus::Pending {
-        return Err(DomainError::conflict(
-            "STATE_CONFLICT",
-            format!(
-                "只有“信息待认证”的考生可以认证，当前为“{}”",
-                c.status.label()
-            ),
-        ));
-    }
+    c.require_status(InfoStatus::Pending, "认证")?;
     if c.checking {
         return Err(DomainError::conflict(
             "ALREADY_CHECKING",
             "该考生正在认证中，请稍候",
         ));
     }
-    let cond = Condition::And(vec![
-        Condition::VersionIs(c.version),
-        Condition::attr_equals("status", InfoStatus::Pending.label()),
-    ]);
     state
         .table
         .update(
             &Candidate::key(school, no),
             Update::new().set("checking", true).bump_version(),
-            Some(cond),
+            Some(c.as_read()),
         )
         .await?;
     let body = serde_json::to_string(&CheckMessage {

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::model::{Candidate, CandidateKind};
 use super::service::{CandidateInput, Checked, check, new_candidates, numbered};
@@ -20,7 +20,7 @@ use vslc_catalogue::{Certificate, Pilot};
 use vslc_imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
 use vslc_ports::AppState;
 use vslc_ports::domain::{Gender, IdType};
-use vslc_ports::table::{EncodedItem, Guarded, Item, Key, Query, TableError, TableExt};
+use vslc_ports::table::{Guarded, Item, Key, Query, TableError, TableExt};
 
 pub struct CandidatesImport;
 
@@ -272,14 +272,6 @@ struct CandidatesSink {
     saved: Saved,
 }
 
-/// A guard as written: whose number, which import.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct GuardRef<'a> {
-    candidate_no: &'a str,
-    import_id: &'a str,
-}
-
 /// 考生编号 are reserved this many at a time during an import (one counter
 /// write per block, not per chunk; numbers left over are never used).
 const NUMBER_BLOCK: u64 = 10_000;
@@ -383,21 +375,7 @@ impl RowSink for CandidatesSink {
             .collect();
         let groups = candidates
             .iter()
-            .map(|c| {
-                Ok(Guarded::new(
-                    EncodedItem::new(
-                        Candidate::guard_key(school, c.id_type, &c.id_number),
-                        &GuardRef {
-                            candidate_no: &c.candidate_no,
-                            import_id,
-                        },
-                    )?,
-                    vec![EncodedItem::new(
-                        Candidate::key(school, &c.candidate_no),
-                        c,
-                    )?],
-                ))
-            })
+            .map(|c| c.guarded(school, Some(import_id)))
             .collect::<Result<Vec<Guarded>, TableError>>()?;
         drop(candidates);
         let table = state.table.clone();

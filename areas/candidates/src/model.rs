@@ -5,8 +5,9 @@ use utoipa::ToSchema;
 
 use vslc_accounts::Tenant;
 use vslc_catalogue::certificate::MajorLevel;
+use vslc_ports::DomainError;
 use vslc_ports::domain::{Gender, IdType};
-use vslc_ports::table::{Item, Key, TableError, to_item};
+use vslc_ports::table::{Condition, EncodedItem, Guarded, Item, Key, TableError, to_item};
 
 /// 学生类型.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -148,20 +149,71 @@ impl Candidate {
     }
 
     /// The condition a registration's +1 needs: the candidate not deleted.
-    pub fn countable() -> vslc_ports::table::Condition {
-        use vslc_ports::table::Condition;
+    pub fn countable() -> Condition {
         Condition::Or(vec![
             Condition::NotExists,
             Condition::attr_equals("deleted", false),
         ])
     }
 
+    /// STATE_CONFLICT unless the candidate is `status`, the one state in
+    /// which it may be `action`ed (`只有“信息待认证”的考生可以认证，当前为“…”`).
+    pub fn require_status(&self, status: InfoStatus, action: &str) -> Result<(), DomainError> {
+        if self.status == status {
+            return Ok(());
+        }
+        Err(DomainError::conflict(
+            "STATE_CONFLICT",
+            format!(
+                "只有“{}”的考生可以{action}，当前为“{}”",
+                status.label(),
+                self.status.label()
+            ),
+        ))
+    }
+
+    /// A write's condition: the candidate still at the version and in the
+    /// state it was read in.
+    pub fn as_read(&self) -> Condition {
+        Condition::And(vec![
+            Condition::VersionIs(self.version),
+            Condition::attr_equals("status", self.status.label()),
+        ])
+    }
+
+    fn guard_ref<'a>(&'a self, import_id: Option<&'a str>) -> GuardRef<'a> {
+        GuardRef {
+            candidate_no: &self.candidate_no,
+            import_id,
+        }
+    }
+
     pub fn guard_item(&self, school: &Tenant) -> Result<Item, TableError> {
         to_item(
             &Self::guard_key(school, self.id_type, &self.id_number),
-            &serde_json::json!({ "candidateNo": self.candidate_no }),
+            &self.guard_ref(None),
         )
     }
+
+    /// The candidate with its (证件类型, 证件号码) guard, to insert together
+    /// (`insert_guarded`); `import_id` names the import that writes them.
+    pub fn guarded(&self, school: &Tenant, import_id: Option<&str>) -> Result<Guarded, TableError> {
+        let guard = EncodedItem::new(
+            Self::guard_key(school, self.id_type, &self.id_number),
+            &self.guard_ref(import_id),
+        )?;
+        let item = EncodedItem::new(Self::key(school, &self.candidate_no), self)?;
+        Ok(Guarded::new(guard, vec![item]))
+    }
+}
+
+/// A guard as written: whose number, and which import wrote it (if one did).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GuardRef<'a> {
+    candidate_no: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    import_id: Option<&'a str>,
 }
 
 /// A candidate's registration counter.

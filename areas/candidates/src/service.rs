@@ -509,20 +509,7 @@ pub async fn apply_edit(
     new.work_unit = c.work_unit;
     new.updated_at = state.clock.now_text();
     new.version = old.version + 1;
-    let mut ops = vec![TxOp::Put {
-        item: new.to_item(school)?,
-        condition: Some(Condition::VersionIs(old.version)),
-    }];
-    if (new.id_type, &new.id_number) != (old.id_type, &old.id_number) {
-        ops.push(TxOp::Delete {
-            key: Candidate::guard_key(school, old.id_type, &old.id_number),
-            condition: None,
-        });
-        ops.push(TxOp::Put {
-            item: new.guard_item(school)?,
-            condition: Some(Condition::NotExists),
-        });
-    }
+    let ops = replace_ops(school, old, &new)?;
     state.table.transact(ops).await.map_err(|e| match e {
         TableError::TransactionCanceled { failed } if failed.contains(&2) => {
             DomainError::conflict("CANDIDATE_EXISTS", "证件号码与本校其他考生重复")
@@ -542,21 +529,28 @@ pub async fn restore(
     mut old: Candidate,
 ) -> Result<(), TableError> {
     old.version = now.version + 1;
+    state.table.transact(replace_ops(school, now, &old)?).await
+}
+
+/// The writes that put `to` in the place of `from` (only while it is still
+/// at `from`'s version), moving the (证件类型, 证件号码) guard when the
+/// document changed; the guard's put, when there is one, is op 2.
+fn replace_ops(school: &Tenant, from: &Candidate, to: &Candidate) -> Result<Vec<TxOp>, TableError> {
     let mut ops = vec![TxOp::Put {
-        item: old.to_item(school)?,
-        condition: Some(Condition::VersionIs(now.version)),
+        item: to.to_item(school)?,
+        condition: Some(Condition::VersionIs(from.version)),
     }];
-    if (now.id_type, &now.id_number) != (old.id_type, &old.id_number) {
+    if (to.id_type, &to.id_number) != (from.id_type, &from.id_number) {
         ops.push(TxOp::Delete {
-            key: Candidate::guard_key(school, now.id_type, &now.id_number),
+            key: Candidate::guard_key(school, from.id_type, &from.id_number),
             condition: None,
         });
         ops.push(TxOp::Put {
-            item: old.guard_item(school)?,
+            item: to.guard_item(school)?,
             condition: Some(Condition::NotExists),
         });
     }
-    state.table.transact(ops).await
+    Ok(ops)
 }
 
 /// The catalogue majors by code, for checking many rows at once.
@@ -678,27 +672,15 @@ pub async fn confirm(
 ) -> Result<CandidateView, DomainError> {
     let school = caller.school_exam_writer()?;
     let c = load(state, school, no).await?;
-    if c.status != InfoStatus::ManualReview {
-        return Err(DomainError::conflict(
-            "STATE_CONFLICT",
-            format!(
-                "只有“需人工确认”的考生可以人工确认，当前为“{}”",
-                c.status.label()
-            ),
-        ));
-    }
+    c.require_status(InfoStatus::ManualReview, "人工确认")?;
     let update = vslc_ports::table::Update::new()
         .set("status", InfoStatus::Accurate.label())
         .remove("reviewReason")
         .set("updatedAt", state.clock.now_text())
         .bump_version();
-    let cond = Condition::And(vec![
-        Condition::VersionIs(c.version),
-        Condition::attr_equals("status", InfoStatus::ManualReview.label()),
-    ]);
     let after = state
         .table
-        .update(&Candidate::key(school, no), update, Some(cond))
+        .update(&Candidate::key(school, no), update, Some(c.as_read()))
         .await?;
     Ok(CandidateView::of(&from_item(after)?, true))
 }

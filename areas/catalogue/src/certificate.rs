@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use vslc_ledger::{self as ledger, ChainInfo, TxBody};
-use vslc_ports::table::{Condition, Key, Query, Table, TableExt, Update, from_item, to_item};
+use vslc_ports::table::{Condition, Key, Query, Table, TableExt, Update, to_item};
 
 pub const CERTS_PK: &str = "CATALOGUE#CERT";
 
@@ -100,12 +100,7 @@ impl Certificate {
     }
 
     pub async fn all(table: &dyn Table) -> Result<Vec<Self>, vslc_ports::TableError> {
-        table
-            .query_all(Query::partition(CERTS_PK))
-            .await?
-            .into_iter()
-            .map(from_item)
-            .collect()
+        table.query_all_as(Query::partition(CERTS_PK)).await
     }
 
     /// What the ledger records of a certificate: identity, issuer, levels, majors.
@@ -159,17 +154,10 @@ impl Certificate {
             .set_json("levels", &self.levels)?
             .set("category", self.category.as_str())
             .set("batch", self.batch.as_str())
-            .set_json("majors", &self.majors)?
-            .bump_version();
-        from_item(
-            table
-                .update(
-                    &Self::key(&self.id),
-                    update,
-                    Some(Condition::VersionIs(expected_version)),
-                )
-                .await?,
-        )
+            .set_json("majors", &self.majors)?;
+        table
+            .update_versioned(&Self::key(&self.id), expected_version, update)
+            .await
     }
 }
 

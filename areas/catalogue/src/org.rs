@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use vslc_ports::table::{Key, Query, Table, TableError, TableExt, from_item, to_item};
+use vslc_ports::table::{Key, Query, Table, TableError, TableExt, to_item};
 
 pub const ORGS_PK: &str = "CATALOGUE#ORG";
 
@@ -56,12 +56,7 @@ impl Org {
     }
 
     pub async fn all(table: &dyn Table) -> Result<Vec<Self>, TableError> {
-        table
-            .query_all(Query::partition(ORGS_PK))
-            .await?
-            .into_iter()
-            .map(from_item)
-            .collect()
+        table.query_all_as(Query::partition(ORGS_PK)).await
     }
 }
 
@@ -96,7 +91,7 @@ pub mod profile {
     use vslc_ports::Caller;
     use vslc_ports::DomainError;
     use vslc_ports::domain::PersonName;
-    use vslc_ports::table::{Condition, Update, from_item};
+    use vslc_ports::table::{Condition, TableExt, Update, from_item};
 
     async fn own(state: &AppState, caller: &Caller) -> Result<Org, DomainError> {
         let t = caller.require_kind(TenantKind::Org)?;
@@ -139,17 +134,12 @@ pub mod profile {
             .set("contact", input.contact.trim())
             .set("phone", input.phone.trim())
             .set("address", input.address.trim())
-            .set("introduction", input.introduction.trim())
-            .bump_version();
+            .set("introduction", input.introduction.trim());
         let after = state
             .table
-            .update(
-                &Org::key(&org.id),
-                update,
-                Some(Condition::VersionIs(org.version)),
-            )
+            .update_versioned(&Org::key(&org.id), org.version, update)
             .await?;
-        view_of(state, from_item(after)?).await
+        view_of(state, after).await
     }
 
     pub async fn begin_image(

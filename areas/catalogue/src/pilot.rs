@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use vslc_accounts::Tenant;
-use vslc_ports::table::{Index, Item, Key, Query, Table, TableError, TableExt, from_item, to_item};
+use vslc_ports::table::{Index, Item, Key, Query, Table, TableError, TableExt, to_item};
 use vslc_ports::tenant::org_index;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -75,20 +75,14 @@ impl Pilot {
     /// Every pilot of an org's certificates: which schools take part in which.
     pub async fn of_org(table: &dyn Table, org_id: &str) -> Result<Vec<Self>, TableError> {
         table
-            .query_all(Query::index(Index::Gsi1, org_index(org_id, "PILOT")))
-            .await?
-            .into_iter()
-            .map(from_item)
-            .collect()
+            .query_all_as(Query::index(Index::Gsi1, org_index(org_id, "PILOT")))
+            .await
     }
 
     /// The certificates a school takes part in.
     pub async fn of_school(table: &dyn Table, school: &Tenant) -> Result<Vec<Self>, TableError> {
         table
-            .query_all(Query::partition(school.pk()).begins_with("PILOT#"))
-            .await?
-            .into_iter()
-            .map(from_item)
-            .collect()
+            .query_all_as(Query::partition(school.pk()).begins_with("PILOT#"))
+            .await
     }
 }

@@ -10,7 +10,7 @@ use vslc_accounts::{Tenant, TenantKind};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::{PersonName, Phone};
-use vslc_ports::table::{Condition, Index, Key, Query, TableExt, Update, from_item, to_item};
+use vslc_ports::table::{Condition, Index, Key, Query, TableExt, Update, to_item};
 
 /// 试点证书负责人.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -141,17 +141,11 @@ pub async fn edit(
         .set("contact", input.contact.trim())
         .set("phone", input.phone.trim())
         .set("email", input.email.trim())
-        .set_json("leads", &input.leads)?
-        .bump_version();
-    let after = state
+        .set_json("leads", &input.leads)?;
+    let school: School = state
         .table
-        .update(
-            &School::key(tenant),
-            update,
-            Some(Condition::VersionIs(school.version)),
-        )
+        .update_versioned(&School::key(tenant), school.version, update)
         .await?;
-    let school: School = from_item(after)?;
     let seal_url = images::url(state, school.seal_key.as_deref()).await?;
     Ok(SchoolView { school, seal_url })
 }
@@ -196,11 +190,8 @@ pub async fn put(state: &AppState, tenant: &Tenant, school: &School) -> Result<(
 pub async fn of_province(state: &AppState, province: &Tenant) -> Result<Vec<School>, DomainError> {
     Ok(state
         .table
-        .query_all(Query::index(Index::Gsi1, School::directory_pk(province)))
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect::<Result<_, _>>()?)
+        .query_all_as(Query::index(Index::Gsi1, School::directory_pk(province)))
+        .await?)
 }
 
 /// The province tenant of a school (from its profile).

@@ -13,7 +13,7 @@ use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
-use vslc_ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
+use vslc_ports::table::{Condition, Key, Query, TableExt, Update, to_item};
 
 /// Which standard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -128,11 +128,8 @@ fn key(kind: StandardKind, id: &str) -> Key {
 async fn all(state: &AppState, kind: StandardKind) -> Result<Vec<Standard>, DomainError> {
     Ok(state
         .table
-        .query_all(Query::partition(kind.pk()))
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect::<Result<_, _>>()?)
+        .query_all_as(Query::partition(kind.pk()))
+        .await?)
 }
 
 /// The enabled 考核站点建设标准 of a certificate level: what a site

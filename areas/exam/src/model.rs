@@ -1,9 +1,12 @@
 //! The closed value sets of exam setup, with the manual's Chinese names.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use vslc_ports::DomainError;
+use vslc_accounts::TenantKind;
+use vslc_ports::table::{Key, Query, TableExt, Update};
+use vslc_ports::{AppState, Caller, DomainError};
 
 /// 考试方式: decides the 考场类型 a subject needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -111,14 +114,84 @@ impl PublishStatus {
 }
 
 /// What an org drafts, then publishes (考试科目, 考试计划): another org's
-/// looks missing, and only a draft may be changed or deleted.
+/// looks missing, and only a draft may be changed or deleted. All of one
+/// kind are stored in one partition, keyed by id.
 pub trait Draft {
+    /// The partition they are stored in.
+    const PK: &'static str;
     /// What a missing one is called (`考试科目`).
     const NOUN: &'static str;
     /// The code and message a published one answers a change with.
     const PUBLISHED: (&'static str, &'static str);
     fn org_id(&self) -> &str;
     fn publish_status(&self) -> PublishStatus;
+    fn version(&self) -> u64;
+}
+
+/// `impl Draft` for a record with `org_id`, `status` and `version` fields.
+macro_rules! impl_draft {
+    ($record:ty, pk: $pk:literal, noun: $noun:literal, published: ($code:literal, $message:literal)) => {
+        impl $crate::model::Draft for $record {
+            const PK: &'static str = $pk;
+            const NOUN: &'static str = $noun;
+            const PUBLISHED: (&'static str, &'static str) = ($code, $message);
+            fn org_id(&self) -> &str {
+                &self.org_id
+            }
+            fn publish_status(&self) -> $crate::model::PublishStatus {
+                self.status
+            }
+            fn version(&self) -> u64 {
+                self.version
+            }
+        }
+    };
+}
+pub(crate) use impl_draft;
+
+/// The key of the one with this id.
+pub fn key<T: Draft>(id: &str) -> Key {
+    Key::new(T::PK, id)
+}
+
+/// All of them, drafts and published, of every org.
+pub async fn all<T: Draft + DeserializeOwned + Send>(
+    state: &AppState,
+) -> Result<Vec<T>, DomainError> {
+    Ok(state.table.query_all_as(Query::partition(T::PK)).await?)
+}
+
+pub async fn load<T: Draft + DeserializeOwned>(
+    state: &AppState,
+    id: &str,
+) -> Result<Option<T>, DomainError> {
+    Ok(state.table.get_as(&key::<T>(id)).await?)
+}
+
+/// The calling org's own draft by id (another org's looks missing;
+/// published → 409).
+pub async fn load_own_draft<T: Draft + DeserializeOwned>(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<T, DomainError> {
+    let org = caller.require_kind(TenantKind::Org)?;
+    own_draft(&org.id, load(state, id).await?)
+}
+
+/// 发布 the draft (still at its version) with `update`'s other changes:
+/// it becomes read-only and visible to schools.
+pub async fn publish<T: Draft + DeserializeOwned>(
+    state: &AppState,
+    id: &str,
+    draft: &T,
+    update: Update,
+) -> Result<T, DomainError> {
+    let update = update.set("status", PublishStatus::Published.label());
+    Ok(state
+        .table
+        .update_versioned(&key::<T>(id), draft.version(), update)
+        .await?)
 }
 
 /// `found` when it is the org's own draft; another org's is 404, a
@@ -185,6 +258,7 @@ mod draft_tests {
     struct Thing(&'static str, PublishStatus);
 
     impl Draft for Thing {
+        const PK: &'static str = "THINGS";
         const NOUN: &'static str = "考试科目";
         const PUBLISHED: (&'static str, &'static str) = ("SUBJECT_PUBLISHED", "科目已发布");
         fn org_id(&self) -> &str {
@@ -192,6 +266,9 @@ mod draft_tests {
         }
         fn publish_status(&self) -> PublishStatus {
             self.1
+        }
+        fn version(&self) -> u64 {
+            1
         }
     }
 

@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{self, Audience, Draft, ExamMethod, PlanPhase, PublishStatus};
+use super::model::{self, Audience, ExamMethod, PlanPhase, PublishStatus};
 use super::subjects::Subject;
 use super::window::Window;
 use vslc_accounts::{Tenant, TenantKind};
@@ -20,9 +20,7 @@ use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::{OptionalId, RecordId};
-use vslc_ports::table::{Condition, Key, Query, TableExt, Update, from_item, to_item};
-
-const PK: &str = "EXAM#PLANS";
+use vslc_ports::table::{Condition, Key, TableExt, Update, to_item};
 
 /// 报考方式.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -107,21 +105,15 @@ pub struct Plan {
 
 impl Plan {
     pub fn key(id: &str) -> Key {
-        Key::new(PK, id)
+        model::key::<Self>(id)
     }
 
     pub async fn all(state: &AppState) -> Result<Vec<Plan>, DomainError> {
-        Ok(state
-            .table
-            .query_all(Query::partition(PK))
-            .await?
-            .into_iter()
-            .map(from_item)
-            .collect::<Result<_, _>>()?)
+        model::all(state).await
     }
 
     pub async fn load(state: &AppState, id: &str) -> Result<Option<Plan>, DomainError> {
-        Ok(state.table.get_as(&Self::key(id)).await?)
+        model::load(state, id).await
     }
 
     /// (first exam start, last exam end).
@@ -378,7 +370,7 @@ async fn checked(
     if input.subjects.is_empty() {
         return Err(bad("请至少选择一个考试科目"));
     }
-    let catalogue: HashMap<String, Subject> = Subject::all(state)
+    let catalogue: HashMap<String, Subject> = model::all::<Subject>(state)
         .await?
         .into_iter()
         .map(|s| (s.id.clone(), s))
@@ -606,22 +598,8 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<PlanView
     Ok(view(state, caller, plan))
 }
 
-impl Draft for Plan {
-    const NOUN: &'static str = "考试计划";
-    const PUBLISHED: (&'static str, &'static str) =
-        ("PLAN_PUBLISHED", "考试计划已发布，不能修改或删除");
-    fn org_id(&self) -> &str {
-        &self.org_id
-    }
-    fn publish_status(&self) -> PublishStatus {
-        self.status
-    }
-}
-
-async fn own_draft(state: &AppState, caller: &Caller, id: &str) -> Result<Plan, DomainError> {
-    let org = caller.require_kind(TenantKind::Org)?;
-    model::own_draft(&org.id, Plan::load(state, id).await?)
-}
+model::impl_draft!(Plan, pk: "EXAM#PLANS", noun: "考试计划",
+    published: ("PLAN_PUBLISHED", "考试计划已发布，不能修改或删除"));
 
 pub async fn edit(
     state: &AppState,
@@ -629,7 +607,7 @@ pub async fn edit(
     id: &str,
     input: PlanInput,
 ) -> Result<PlanView, DomainError> {
-    let plan = own_draft(state, caller, id).await?;
+    let plan = model::load_own_draft::<Plan>(state, caller, id).await?;
     let c = checked(state, &plan.org_id, &input).await?;
     let update = Update::new()
         .set("name", input.name.trim())
@@ -641,21 +619,16 @@ pub async fn edit(
         .set_json("scheduling", &c.scheduling)?
         .set_json("scoreEntry", &c.score_entry)?
         .set_json("publicity", &c.publicity)?
-        .set("remark", input.remark.trim())
-        .bump_version();
+        .set("remark", input.remark.trim());
     let after = state
         .table
-        .update(
-            &Plan::key(id),
-            update,
-            Some(Condition::VersionIs(plan.version)),
-        )
+        .update_versioned(&Plan::key(id), plan.version, update)
         .await?;
-    Ok(view(state, caller, from_item(after)?))
+    Ok(view(state, caller, after))
 }
 
 pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), DomainError> {
-    let plan = own_draft(state, caller, id).await?;
+    let plan = model::load_own_draft::<Plan>(state, caller, id).await?;
     state
         .table
         .delete(&Plan::key(id), Some(Condition::VersionIs(plan.version)))
@@ -665,17 +638,8 @@ pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), D
 
 /// 发布: schools see the plan; it no longer changes.
 pub async fn publish(state: &AppState, caller: &Caller, id: &str) -> Result<PlanView, DomainError> {
-    let plan = own_draft(state, caller, id).await?;
-    let after = state
-        .table
-        .update(
-            &Plan::key(id),
-            Update::new()
-                .set("status", PublishStatus::Published.label())
-                .set("publishedAt", state.clock.now_text())
-                .bump_version(),
-            Some(Condition::VersionIs(plan.version)),
-        )
-        .await?;
-    Ok(view(state, caller, from_item(after)?))
+    let plan = model::load_own_draft::<Plan>(state, caller, id).await?;
+    let update = Update::new().set("publishedAt", state.clock.now_text());
+    let after = model::publish(state, id, &plan, update).await?;
+    Ok(view(state, caller, after))
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vslc_ports::Caller;
 
-use super::model::{self, Audience, Draft, ExamMethod, PublishStatus};
+use super::model::{self, Audience, ExamMethod, PublishStatus};
 use vslc_accounts::TenantKind;
 use vslc_catalogue::certificate::{Certificate, Level};
 use vslc_catalogue::pilot::Pilot;
@@ -14,9 +14,7 @@ use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::{OptionalId, RecordId};
-use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
-
-const PK: &str = "EXAM#SUBJECTS";
+use vslc_ports::table::{Condition, Key, TableExt, TxOp, Update, to_item};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -47,21 +45,7 @@ pub struct Subject {
 
 impl Subject {
     pub fn key(id: &str) -> Key {
-        Key::new(PK, id)
-    }
-
-    pub async fn all(state: &AppState) -> Result<Vec<Subject>, DomainError> {
-        Ok(state
-            .table
-            .query_all(Query::partition(PK))
-            .await?
-            .into_iter()
-            .map(from_item)
-            .collect::<Result<_, _>>()?)
-    }
-
-    pub async fn load(state: &AppState, id: &str) -> Result<Option<Subject>, DomainError> {
-        Ok(state.table.get_as(&Self::key(id)).await?)
+        model::key::<Self>(id)
     }
 
     /// One 科目代码 per certificate level, whatever its letter case: the
@@ -174,7 +158,7 @@ async fn school_certificates(
 /// The subjects a caller may see: an org its own, a school the published
 /// subjects of its certificates.
 pub async fn visible(state: &AppState, caller: &Caller) -> Result<Vec<Subject>, DomainError> {
-    let mut all = Subject::all(state).await?;
+    let mut all = model::all::<Subject>(state).await?;
     match caller.tenant.kind {
         TenantKind::Org => all.retain(|s| s.org_id == caller.tenant.id),
         TenantKind::School => {
@@ -249,7 +233,7 @@ pub async fn create(
 ) -> Result<Subject, DomainError> {
     let org = caller.require_kind(TenantKind::Org)?;
     let cert = checked(state, &org.id, &input).await?;
-    if code_taken(&Subject::all(state).await?, &input, None) {
+    if code_taken(&model::all::<Subject>(state).await?, &input, None) {
         return Err(code_exists());
     }
     let s = Subject {
@@ -272,38 +256,14 @@ pub async fn create(
     };
     state
         .table
-        .transact(vec![
-            TxOp::Put {
-                item: s.code_guard()?,
-                condition: Some(Condition::NotExists),
-            },
-            TxOp::Put {
-                item: to_item(&Subject::key(&s.id), &s)?,
-                condition: Some(Condition::NotExists),
-            },
-        ])
+        .put_guarded(s.code_guard()?, to_item(&Subject::key(&s.id), &s)?)
         .await
         .map_err(or_code_exists)?;
     Ok(s)
 }
 
-/// The org's own draft subject (others look missing; published → 409).
-async fn own_draft(state: &AppState, caller: &Caller, id: &str) -> Result<Subject, DomainError> {
-    let org = caller.require_kind(TenantKind::Org)?;
-    model::own_draft(&org.id, Subject::load(state, id).await?)
-}
-
-impl Draft for Subject {
-    const NOUN: &'static str = "考试科目";
-    const PUBLISHED: (&'static str, &'static str) =
-        ("SUBJECT_PUBLISHED", "科目已发布，不能修改或删除");
-    fn org_id(&self) -> &str {
-        &self.org_id
-    }
-    fn publish_status(&self) -> PublishStatus {
-        self.status
-    }
-}
+model::impl_draft!(Subject, pk: "EXAM#SUBJECTS", noun: "考试科目",
+    published: ("SUBJECT_PUBLISHED", "科目已发布，不能修改或删除"));
 
 pub async fn edit(
     state: &AppState,
@@ -311,9 +271,9 @@ pub async fn edit(
     id: &str,
     input: SubjectInput,
 ) -> Result<Subject, DomainError> {
-    let s = own_draft(state, caller, id).await?;
+    let s = model::load_own_draft::<Subject>(state, caller, id).await?;
     let cert = checked(state, &s.org_id, &input).await?;
-    if code_taken(&Subject::all(state).await?, &input, Some(id)) {
+    if code_taken(&model::all::<Subject>(state).await?, &input, Some(id)) {
         return Err(code_exists());
     }
     let old_guard = Subject::code_key(&s.certificate_id, s.level, &s.code);
@@ -328,18 +288,12 @@ pub async fn edit(
         .set("durationMinutes", input.duration_minutes)
         .set_json("audience", &input.audience)?
         .set("fullMark", input.full_mark)
-        .set("passMark", input.pass_mark)
-        .bump_version();
+        .set("passMark", input.pass_mark);
     if new_guard == old_guard {
-        let after = state
+        return Ok(state
             .table
-            .update(
-                &Subject::key(id),
-                update,
-                Some(Condition::VersionIs(s.version)),
-            )
-            .await?;
-        return Ok(from_item(after)?);
+            .update_versioned(&Subject::key(id), s.version, update)
+            .await?);
     }
     // Another code: the guard moves with it.
     state
@@ -351,7 +305,7 @@ pub async fn edit(
             },
             TxOp::Update {
                 key: Subject::key(id),
-                update,
+                update: update.bump_version(),
                 condition: Some(Condition::VersionIs(s.version)),
             },
             TxOp::Delete {
@@ -366,41 +320,23 @@ pub async fn edit(
             }
             e => e.into(),
         })?;
-    Subject::load(state, id)
+    model::load::<Subject>(state, id)
         .await?
         .ok_or_else(|| DomainError::not_found("考试科目"))
 }
 
 pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), DomainError> {
-    let s = own_draft(state, caller, id).await?;
+    let s = model::load_own_draft::<Subject>(state, caller, id).await?;
+    let guard = Subject::code_key(&s.certificate_id, s.level, &s.code);
     state
         .table
-        .transact(vec![
-            TxOp::Delete {
-                key: Subject::key(id),
-                condition: Some(Condition::VersionIs(s.version)),
-            },
-            TxOp::Delete {
-                key: Subject::code_key(&s.certificate_id, s.level, &s.code),
-                condition: None,
-            },
-        ])
+        .delete_guarded(Subject::key(id), s.version, guard)
         .await?;
     Ok(())
 }
 
 /// 发布: the subject becomes read-only and visible to schools.
 pub async fn publish(state: &AppState, caller: &Caller, id: &str) -> Result<Subject, DomainError> {
-    let s = own_draft(state, caller, id).await?;
-    let after = state
-        .table
-        .update(
-            &Subject::key(id),
-            Update::new()
-                .set("status", PublishStatus::Published.label())
-                .bump_version(),
-            Some(Condition::VersionIs(s.version)),
-        )
-        .await?;
-    Ok(from_item(after)?)
+    let s = model::load_own_draft::<Subject>(state, caller, id).await?;
+    model::publish(state, id, &s, Update::new()).await
 }

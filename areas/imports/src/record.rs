@@ -4,9 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use vslc_accounts::Tenant;
-use vslc_ports::table::{
-    Condition, Key, Query, Table, TableError, TableExt, Update, from_item, to_item,
-};
+use vslc_ports::table::{Condition, Key, Query, Table, TableError, TableExt, Update, to_item};
 
 /// 导入状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -74,6 +72,36 @@ impl ImportRecord {
         Key::new(tenant.pk(), format!("IMPORT#{id}"))
     }
 
+    /// A new 排队中 record of a `kind` import whose file (`.<extension>`)
+    /// is still to be uploaded: a fresh id and the upload key the worker
+    /// finds it by, nothing counted yet. The caller fills in the file name,
+    /// the params and who created it, and when.
+    pub fn queued(kind: &str, tenant: &Tenant, extension: &str) -> Self {
+        let id = ulid::Ulid::new().to_string();
+        Self {
+            upload_key: Self::upload_key_for(tenant, &id, extension),
+            id,
+            kind: kind.into(),
+            tenant: tenant.clone(),
+            file_name: String::new(),
+            params: serde_json::Value::Null,
+            dry_run: false,
+            status: ImportStatus::Queued,
+            total: 0,
+            success: 0,
+            failed: 0,
+            progress: 0,
+            message: None,
+            failed_rows_key: None,
+            created_by: String::new(),
+            created_by_name: String::new(),
+            created_at: String::new(),
+            finished_at: None,
+            attempts: 0,
+            version: 1,
+        }
+    }
+
     /// `imports/<kind>/<tenant>/<id>.<ext>`: the worker finds the record from it.
     pub fn upload_key_for(tenant: &Tenant, id: &str, ext: &str) -> String {
         format!("imports/{}/{id}.{ext}", tenant.path())
@@ -115,14 +143,13 @@ impl ImportRecord {
 
     /// The tenant's records, newest first (ids are ULIDs, so key order is time order).
     pub async fn list(table: &dyn Table, tenant: &Tenant) -> Result<Vec<Self>, TableError> {
-        let items = table
-            .query_all(
+        table
+            .query_all_as(
                 Query::partition(tenant.pk())
                     .begins_with("IMPORT#")
                     .reverse(),
             )
-            .await?;
-        items.into_iter().map(from_item).collect()
+            .await
     }
 
     /// Writes the changed fields if nobody else changed the record since it
@@ -133,14 +160,7 @@ impl ImportRecord {
         update: Update,
     ) -> Result<(), TableError> {
         let key = Self::key(&self.tenant, &self.id);
-        let after = table
-            .update(
-                &key,
-                update.bump_version(),
-                Some(Condition::VersionIs(self.version)),
-            )
-            .await?;
-        *self = from_item(after)?;
+        *self = table.update_versioned(&key, self.version, update).await?;
         Ok(())
     }
 }

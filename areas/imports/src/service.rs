@@ -154,37 +154,26 @@ pub async fn create(
             ),
         ));
     }
-    let id = ulid::Ulid::new().to_string();
-    let upload_key = ImportRecord::upload_key_for(&caller.tenant, &id, file_type.extension());
     let record = ImportRecord {
-        id: id.clone(),
-        kind: kind.name().into(),
-        tenant: caller.tenant.clone(),
         file_name: file_name.into(),
-        upload_key: upload_key.clone(),
         params: req.params,
         dry_run: req.dry_run,
-        status: ImportStatus::Queued,
-        total: 0,
-        success: 0,
-        failed: 0,
-        progress: 0,
-        message: None,
-        failed_rows_key: None,
         created_by: caller.user_id.clone(),
         created_by_name: caller.name.clone(),
         created_at: state.clock.now_text(),
-        finished_at: None,
-        attempts: 0,
-        version: 1,
+        ..ImportRecord::queued(kind.name(), &caller.tenant, file_type.extension())
     };
     record.create(state.table.as_ref()).await?;
     let upload_url = state
         .uploads
-        .upload_url(&upload_key, file_type.content_type(), state.config.url_ttl)
+        .upload_url(
+            &record.upload_key,
+            file_type.content_type(),
+            state.config.url_ttl,
+        )
         .await?;
     Ok(CreatedImport {
-        id,
+        id: record.id,
         upload_url,
         content_type: file_type.content_type().into(),
     })

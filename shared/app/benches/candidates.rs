@@ -131,16 +131,8 @@ async fn run(step: &str) -> anyhow::Result<()> {
     let queued = common::queue_roster(&state, &school, bytes).await?;
     let before = requests.as_ref().map_or(0, |r| r.load(Ordering::Relaxed));
     let run = common::run_queued(&state, &school, queued).await?;
-    let (done, secs, cpu) = (run.record, run.secs, run.cpu);
-    println!(
-        "import: {} rows ({} saved, {} failed) in {secs:.3} s = {:.0} rows/s, CPU {cpu:.2} s, peak RSS {:.0} MB",
-        done.total,
-        done.success,
-        done.failed,
-        done.total as f64 / secs,
-        run.peak_mb
-    );
-    assert_eq!(done.status, ImportStatus::Completed);
+    println!("import: {}", run.summary("rows"));
+    assert_eq!(run.record.status, ImportStatus::Completed);
     if let Some(r) = requests {
         let writes = r.load(Ordering::Relaxed) - before;
         println!(

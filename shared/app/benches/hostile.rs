@@ -104,6 +104,16 @@ fn workbook(
 const SHEET_OPEN: &str = r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#;
 const SHEET_CLOSE: &str = "</sheetData></worksheet>";
 
+/// A worksheet whose `<sheetData>` is what `rows` writes.
+fn sheet_data(
+    w: &mut dyn Write,
+    rows: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    w.write_all(SHEET_OPEN.as_bytes())?;
+    rows(w)?;
+    w.write_all(SHEET_CLOSE.as_bytes())
+}
+
 /// Inline-string rows of a valid roster: the header, then `rows` rows.
 fn roster_rows(w: &mut dyn Write, rows: usize) -> std::io::Result<()> {
     let cell = |w: &mut dyn Write, r: usize, c: usize, v: &str| {
@@ -159,23 +169,12 @@ fn no_strings(w: &mut dyn Write) -> std::io::Result<()> {
 
 fn build(name: &str) -> anyhow::Result<Vec<u8>> {
     const GIB: usize = 1 << 30;
-    let header_only = |w: &mut dyn Write| {
-        w.write_all(SHEET_OPEN.as_bytes())?;
-        roster_rows(w, 0)?;
-        w.write_all(SHEET_CLOSE.as_bytes())
-    };
+    let header_only = |w: &mut dyn Write| sheet_data(w, |w| roster_rows(w, 0));
     match name {
         "strings-declared-1e18" => workbook(header_only, |w| {
             w.write_all(br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1000000000000000000"><si><t>a</t></si></sst>"#)
         }),
-        "whitespace-1GiB" => workbook(
-            |w| {
-                w.write_all(SHEET_OPEN.as_bytes())?;
-                repeat(w, b" ", GIB)?;
-                w.write_all(SHEET_CLOSE.as_bytes())
-            },
-            no_strings,
-        ),
+        "whitespace-1GiB" => workbook(|w| sheet_data(w, |w| repeat(w, b" ", GIB)), no_strings),
         "one-string-1GiB" => workbook(header_only, |w| {
             w.write_all(br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>"#)?;
             repeat(w, b"a", GIB)?;
@@ -187,28 +186,17 @@ fn build(name: &str) -> anyhow::Result<Vec<u8>> {
             w.write_all(b"</sst>")
         }),
         "empty-rows-179M" => workbook(
-            |w| {
-                w.write_all(SHEET_OPEN.as_bytes())?;
-                repeat(w, b"<row/>", 179_000_000)?;
-                w.write_all(SHEET_CLOSE.as_bytes())
-            },
+            |w| sheet_data(w, |w| repeat(w, b"<row/>", 179_000_000)),
             no_strings,
         ),
-        "rows-100001" => workbook(
-            |w| {
-                w.write_all(SHEET_OPEN.as_bytes())?;
-                roster_rows(w, 100_001)?;
-                w.write_all(SHEET_CLOSE.as_bytes())
-            },
-            no_strings,
-        ),
+        "rows-100001" => workbook(|w| sheet_data(w, |w| roster_rows(w, 100_001)), no_strings),
         "xml-breaks-after-30000" => workbook(
             |w| {
-                w.write_all(SHEET_OPEN.as_bytes())?;
-                roster_rows(w, 30_000)?;
-                w.write_all(br#"<row r="30002"><c r="A30002"><v>1</c></row>"#)?;
-                roster_rows(w, 0)?;
-                w.write_all(SHEET_CLOSE.as_bytes())
+                sheet_data(w, |w| {
+                    roster_rows(w, 30_000)?;
+                    w.write_all(br#"<row r="30002"><c r="A30002"><v>1</c></row>"#)?;
+                    roster_rows(w, 0)
+                })
             },
             no_strings,
         ),

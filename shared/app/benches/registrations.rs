@@ -89,15 +89,8 @@ async fn run() -> anyhow::Result<()> {
     )
     .await?;
     let run = common::run_queued(&state, &school, queued).await?;
-    let (done, secs, cpu) = (run.record, run.secs, run.cpu);
-    println!(
-        "import: {} registrations ({} saved, {} failed) in {secs:.3} s = {:.0} rows/s, CPU {cpu:.2} s, peak RSS {:.0} MB (target ≤ 1.0 s)",
-        done.total,
-        done.success,
-        done.failed,
-        done.total as f64 / secs,
-        run.peak_mb
-    );
+    println!("import: {} (target ≤ 1.0 s)", run.summary("registrations"));
+    let done = run.record;
     anyhow::ensure!(
         done.status == ImportStatus::Completed && done.success == ROWS,
         "import did not register everyone: {:?} {} {:?}",

@@ -111,23 +111,10 @@ pub async fn store_candidates(
     school: &vslc_accounts::Tenant,
     all: &[vslc_candidates::Candidate],
 ) -> anyhow::Result<()> {
-    use vslc_candidates::Candidate;
-    use vslc_ports::table::{EncodedItem, Guarded};
     for chunk in all.chunks(10_000) {
         let groups = chunk
             .iter()
-            .map(|c| {
-                Ok(Guarded::new(
-                    EncodedItem::new(
-                        Candidate::guard_key(school, c.id_type, &c.id_number),
-                        &serde_json::json!({"candidateNo": c.candidate_no}),
-                    )?,
-                    vec![EncodedItem::new(
-                        Candidate::key(school, &c.candidate_no),
-                        c,
-                    )?],
-                ))
-            })
+            .map(|c| c.guarded(school, None))
             .collect::<Result<Vec<_>, vslc_ports::TableError>>()?;
         state.table.insert_guarded(groups).await?;
     }
@@ -143,38 +130,24 @@ pub async fn queue_import(
     params: serde_json::Value,
     bytes: Vec<u8>,
 ) -> anyhow::Result<(String, String)> {
-    use vslc_imports::{ImportRecord, ImportStatus};
-    let id = ulid::Ulid::new().to_string();
-    let key = ImportRecord::upload_key_for(school, &id, "xlsx");
-    state
-        .uploads
-        .put(&key, bytes, vslc_imports::xlsx::XLSX_CONTENT_TYPE)
-        .await?;
-    ImportRecord {
-        id: id.clone(),
-        kind: kind.into(),
-        tenant: school.clone(),
+    use vslc_imports::ImportRecord;
+    let record = ImportRecord {
         file_name: "bench.xlsx".into(),
-        upload_key: key.clone(),
         params,
-        dry_run: false,
-        status: ImportStatus::Queued,
-        total: 0,
-        success: 0,
-        failed: 0,
-        progress: 0,
-        message: None,
-        failed_rows_key: None,
         created_by: "bench".into(),
         created_by_name: "bench".into(),
-        created_at: String::new(),
-        finished_at: None,
-        attempts: 0,
-        version: 1,
-    }
-    .create(state.table.as_ref())
-    .await?;
-    Ok((key, id))
+        ..ImportRecord::queued(kind, school, "xlsx")
+    };
+    state
+        .uploads
+        .put(
+            &record.upload_key,
+            bytes,
+            vslc_imports::xlsx::XLSX_CONTENT_TYPE,
+        )
+        .await?;
+    record.create(state.table.as_ref()).await?;
+    Ok((record.upload_key, record.id))
 }
 
 /// Queues a 院校考生 roster's import (`candidates`, kind `school`).
@@ -193,6 +166,23 @@ pub struct ImportRun {
     pub secs: f64,
     pub cpu: f64,
     pub peak_mb: f64,
+}
+
+impl ImportRun {
+    /// `<total> <rows> (<n> saved, <n> failed) in … s = … rows/s, CPU … s,
+    /// peak RSS … MB`: the line a bench prints for a timed import.
+    pub fn summary(&self, rows: &str) -> String {
+        let (done, secs) = (&self.record, self.secs);
+        format!(
+            "{} {rows} ({} saved, {} failed) in {secs:.3} s = {:.0} rows/s, CPU {:.2} s, peak RSS {:.0} MB",
+            done.total,
+            done.success,
+            done.failed,
+            done.total as f64 / secs,
+            self.cpu,
+            self.peak_mb
+        )
+    }
 }
 
 /// Runs a queued import through the worker, timed (wall and CPU) from a

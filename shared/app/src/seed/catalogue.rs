@@ -10,15 +10,6 @@ use vslc_catalogue::standard::{self, Standard, StandardKind, StandardStatus};
 use vslc_catalogue::{Certificate, Level, Major, Org, Pilot};
 use vslc_ports::AppState;
 
-fn major(code: &str, name: &str, level: MajorLevel) -> Major {
-    Major {
-        code: code.into(),
-        name: name.into(),
-        version: "2021".into(),
-        level,
-    }
-}
-
 pub fn orgs() -> Vec<Org> {
     let org =
         |id: &str, name: &str, nature, contact: &str, phone: &str, address: &str, intro: &str| {
@@ -66,227 +57,200 @@ pub fn orgs() -> Vec<Org> {
     ]
 }
 
-pub fn certificates() -> Vec<Certificate> {
-    use MajorLevel::*;
-    let it = || {
-        vec![
-            major("710201", "计算机应用", Secondary),
-            major("710204", "软件与信息服务", Secondary),
-            major("510201", "计算机应用技术", Vocational),
-            major("510202", "计算机网络技术", Vocational),
-            major("510203", "软件技术", Vocational),
-            major("510204", "数字媒体技术", Vocational),
-            major("310203", "软件工程技术", VocationalBachelor),
-        ]
-    };
-    let data = || {
-        vec![
-            major("510205", "大数据技术", Vocational),
-            major("510206", "云计算技术应用", Vocational),
-            major("510209", "人工智能技术应用", Vocational),
-            major("510201", "计算机应用技术", Vocational),
-            major("310205", "大数据工程技术", VocationalBachelor),
-        ]
-    };
-    let commerce = || {
-        vec![
-            major("730701", "电子商务", Secondary),
-            major("530701", "电子商务", Vocational),
-            major("530702", "跨境电子商务", Vocational),
-            major("530704", "网络营销与直播电商", Vocational),
-            major("530605", "市场营销", Vocational),
-        ]
-    };
-    let finance = || {
-        vec![
-            major("730301", "会计事务", Secondary),
-            major("530302", "大数据与会计", Vocational),
-            major("530301", "大数据与财务管理", Vocational),
-            major("530303", "大数据与审计", Vocational),
-        ]
-    };
-    let care = || {
-        vec![
-            major("720601", "护理", Secondary),
-            major("520201", "护理", Vocational),
-            major("520801", "健康管理", Vocational),
-            major("590302", "智慧健康养老服务与管理", Vocational),
-        ]
-    };
-    let all_levels = vec![Level::Junior, Level::Intermediate, Level::Senior];
-    let cert = |id: &str,
-                code: &str,
-                name: &str,
-                org: (&str, &str),
-                category: &str,
-                batch: &str,
-                majors: Vec<Major>| Certificate {
-        id: id.into(),
+/// The majors of the 2021 职业教育专业目录 the demo certificates name:
+/// (code, name, level).
+const MAJORS: &[(&str, &str, MajorLevel)] = &[
+    ("710201", "计算机应用", MajorLevel::Secondary),
+    ("710204", "软件与信息服务", MajorLevel::Secondary),
+    ("510201", "计算机应用技术", MajorLevel::Vocational),
+    ("510202", "计算机网络技术", MajorLevel::Vocational),
+    ("510203", "软件技术", MajorLevel::Vocational),
+    ("510204", "数字媒体技术", MajorLevel::Vocational),
+    ("310203", "软件工程技术", MajorLevel::VocationalBachelor),
+    ("510205", "大数据技术", MajorLevel::Vocational),
+    ("510206", "云计算技术应用", MajorLevel::Vocational),
+    ("510209", "人工智能技术应用", MajorLevel::Vocational),
+    ("310205", "大数据工程技术", MajorLevel::VocationalBachelor),
+    ("730701", "电子商务", MajorLevel::Secondary),
+    ("530701", "电子商务", MajorLevel::Vocational),
+    ("530702", "跨境电子商务", MajorLevel::Vocational),
+    ("530704", "网络营销与直播电商", MajorLevel::Vocational),
+    ("530605", "市场营销", MajorLevel::Vocational),
+    ("730301", "会计事务", MajorLevel::Secondary),
+    ("530302", "大数据与会计", MajorLevel::Vocational),
+    ("530301", "大数据与财务管理", MajorLevel::Vocational),
+    ("530303", "大数据与审计", MajorLevel::Vocational),
+    ("720601", "护理", MajorLevel::Secondary),
+    ("520201", "护理", MajorLevel::Vocational),
+    ("520801", "健康管理", MajorLevel::Vocational),
+    ("590302", "智慧健康养老服务与管理", MajorLevel::Vocational),
+];
+
+/// The majors a group of certificates is for, by code, in the order listed.
+const IT: &[&str] = &[
+    "710201", "710204", "510201", "510202", "510203", "510204", "310203",
+];
+const DATA: &[&str] = &["510205", "510206", "510209", "510201", "310205"];
+const COMMERCE: &[&str] = &["730701", "530701", "530702", "530704", "530605"];
+const FINANCE: &[&str] = &["730301", "530302", "530301", "530303"];
+const CARE: &[&str] = &["720601", "520201", "520801", "590302"];
+
+/// A demo certificate: (code, name, org, category, batch, majors); the id is
+/// `CERT` and the code, every certificate has all three levels.
+type CertificateRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+
+const CERTIFICATES: &[CertificateRow] = &[
+    (
+        "0101",
+        "Web前端开发职业技能等级证书",
+        "ORG001",
+        "信息技术",
+        "第一批",
+        IT,
+    ),
+    (
+        "0102",
+        "云计算平台运维与开发职业技能等级证书",
+        "ORG001",
+        "信息技术",
+        "第二批",
+        DATA,
+    ),
+    (
+        "0103",
+        "大数据应用开发（Java）职业技能等级证书",
+        "ORG001",
+        "信息技术",
+        "第三批",
+        DATA,
+    ),
+    (
+        "0104",
+        "人工智能深度学习工程应用职业技能等级证书",
+        "ORG001",
+        "信息技术",
+        "第三批",
+        DATA,
+    ),
+    (
+        "0105",
+        "移动应用开发职业技能等级证书",
+        "ORG001",
+        "信息技术",
+        "第二批",
+        IT,
+    ),
+    (
+        "0201",
+        "网店运营推广职业技能等级证书",
+        "ORG002",
+        "财经商贸",
+        "第一批",
+        COMMERCE,
+    ),
+    (
+        "0202",
+        "电子商务数据分析职业技能等级证书",
+        "ORG002",
+        "财经商贸",
+        "第二批",
+        COMMERCE,
+    ),
+    (
+        "0203",
+        "财务共享服务职业技能等级证书",
+        "ORG002",
+        "财经商贸",
+        "第二批",
+        FINANCE,
+    ),
+    (
+        "0204",
+        "业财一体信息化应用职业技能等级证书",
+        "ORG002",
+        "财经商贸",
+        "第三批",
+        FINANCE,
+    ),
+    (
+        "0301",
+        "老年照护职业技能等级证书",
+        "ORG003",
+        "医药卫生",
+        "第一批",
+        CARE,
+    ),
+    (
+        "0302",
+        "失智老年人照护职业技能等级证书",
+        "ORG003",
+        "医药卫生",
+        "第三批",
+        CARE,
+    ),
+    (
+        "0303",
+        "母婴护理职业技能等级证书",
+        "ORG003",
+        "医药卫生",
+        "第二批",
+        CARE,
+    ),
+];
+
+fn major(code: &str) -> Major {
+    let &(code, name, level) = MAJORS
+        .iter()
+        .find(|m| m.0 == code)
+        .expect("a major of the demo catalogue");
+    Major {
         code: code.into(),
         name: name.into(),
-        org_id: org.0.into(),
-        org_name: org.1.into(),
-        levels: all_levels.clone(),
-        category: category.into(),
-        batch: batch.into(),
-        majors,
-        chain: None,
-        version: 1,
-    };
-    let o1 = ("ORG001", "北京示例培训评价组织有限公司");
-    let o2 = ("ORG002", "中商示范电子商务教育科技有限公司");
-    let o3 = ("ORG003", "康养示范职业培训评价中心");
-    vec![
-        cert(
-            "CERT0101",
-            "0101",
-            "Web前端开发职业技能等级证书",
-            o1,
-            "信息技术",
-            "第一批",
-            it(),
-        ),
-        cert(
-            "CERT0102",
-            "0102",
-            "云计算平台运维与开发职业技能等级证书",
-            o1,
-            "信息技术",
-            "第二批",
-            data(),
-        ),
-        cert(
-            "CERT0103",
-            "0103",
-            "大数据应用开发（Java）职业技能等级证书",
-            o1,
-            "信息技术",
-            "第三批",
-            data(),
-        ),
-        cert(
-            "CERT0104",
-            "0104",
-            "人工智能深度学习工程应用职业技能等级证书",
-            o1,
-            "信息技术",
-            "第三批",
-            data(),
-        ),
-        cert(
-            "CERT0105",
-            "0105",
-            "移动应用开发职业技能等级证书",
-            o1,
-            "信息技术",
-            "第二批",
-            it(),
-        ),
-        cert(
-            "CERT0201",
-            "0201",
-            "网店运营推广职业技能等级证书",
-            o2,
-            "财经商贸",
-            "第一批",
-            commerce(),
-        ),
-        cert(
-            "CERT0202",
-            "0202",
-            "电子商务数据分析职业技能等级证书",
-            o2,
-            "财经商贸",
-            "第二批",
-            commerce(),
-        ),
-        cert(
-            "CERT0203",
-            "0203",
-            "财务共享服务职业技能等级证书",
-            o2,
-            "财经商贸",
-            "第二批",
-            finance(),
-        ),
-        cert(
-            "CERT0204",
-            "0204",
-            "业财一体信息化应用职业技能等级证书",
-            o2,
-            "财经商贸",
-            "第三批",
-            finance(),
-        ),
-        cert(
-            "CERT0301",
-            "0301",
-            "老年照护职业技能等级证书",
-            o3,
-            "医药卫生",
-            "第一批",
-            care(),
-        ),
-        cert(
-            "CERT0302",
-            "0302",
-            "失智老年人照护职业技能等级证书",
-            o3,
-            "医药卫生",
-            "第三批",
-            care(),
-        ),
-        cert(
-            "CERT0303",
-            "0303",
-            "母婴护理职业技能等级证书",
-            o3,
-            "医药卫生",
-            "第二批",
-            care(),
-        ),
-    ]
+        version: "2021".into(),
+        level,
+    }
 }
 
-/// (school, school name, certificate, levels): the demo schools' approved pilots.
-fn pilots() -> Vec<(Tenant, &'static str, &'static str, Vec<Level>)> {
-    let s1 = Tenant::new(TenantKind::School, "10009");
-    let s2 = Tenant::new(TenantKind::School, "14361");
-    vec![
-        (
-            s1.clone(),
-            "北方工业大学",
-            "CERT0101",
-            vec![Level::Junior, Level::Intermediate],
-        ),
-        (
-            s1.clone(),
-            "北方工业大学",
-            "CERT0103",
-            vec![Level::Intermediate],
-        ),
-        (
-            s1.clone(),
-            "北方工业大学",
-            "CERT0201",
-            vec![Level::Junior, Level::Intermediate],
-        ),
-        (s1, "北方工业大学", "CERT0203", vec![Level::Intermediate]),
-        (
-            s2.clone(),
-            "北京示范职业技术学院",
-            "CERT0101",
-            vec![Level::Junior],
-        ),
-        (
-            s2.clone(),
-            "北京示范职业技术学院",
-            "CERT0301",
-            vec![Level::Junior, Level::Intermediate],
-        ),
-        (s2, "北京示范职业技术学院", "CERT0302", vec![Level::Junior]),
-    ]
+pub fn certificates() -> Vec<Certificate> {
+    let orgs = orgs();
+    CERTIFICATES
+        .iter()
+        .map(|&(code, name, org_id, category, batch, majors)| {
+            let org = orgs.iter().find(|o| o.id == org_id).expect("a demo org");
+            Certificate {
+                id: format!("CERT{code}"),
+                code: code.into(),
+                name: name.into(),
+                org_id: org.id.clone(),
+                org_name: org.name.clone(),
+                levels: vec![Level::Junior, Level::Intermediate, Level::Senior],
+                category: category.into(),
+                batch: batch.into(),
+                majors: majors.iter().map(|&m| major(m)).collect(),
+                chain: None,
+                version: 1,
+            }
+        })
+        .collect()
 }
+
+/// The demo schools' approved pilots: (school code, certificate, levels).
+const PILOTS: &[(&str, &str, &[Level])] = &[
+    ("10009", "CERT0101", &[Level::Junior, Level::Intermediate]),
+    ("10009", "CERT0103", &[Level::Intermediate]),
+    ("10009", "CERT0201", &[Level::Junior, Level::Intermediate]),
+    ("10009", "CERT0203", &[Level::Intermediate]),
+    ("14361", "CERT0101", &[Level::Junior]),
+    ("14361", "CERT0301", &[Level::Junior, Level::Intermediate]),
+    ("14361", "CERT0302", &[Level::Junior]),
+];
 
 fn schools() -> Vec<(Tenant, School)> {
     let school = |code: &str,
@@ -429,8 +393,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         .filter(|c| !certs.iter().any(|d| d.id == c.id))
         .collect();
     certs.extend(Certificate::register(table, missing, &time).await?);
-    for (tenant, school) in schools() {
-        school::put(state, &tenant, &school)
+    let schools = schools();
+    for (tenant, school) in &schools {
+        school::put(state, tenant, school)
             .await
             .map_err(anyhow::Error::from)?;
     }
@@ -449,22 +414,26 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         .to_string()
         .parse()
         .unwrap_or(2026);
-    for (school, school_name, cert_id, levels) in pilots() {
+    for &(school_code, cert_id, levels) in PILOTS {
+        let (tenant, school) = schools
+            .iter()
+            .find(|(_, s)| s.code == school_code)
+            .expect("a demo school");
         let cert = certs
             .iter()
             .find(|c| c.id == cert_id)
             .expect("seeded certificate");
         let pilot = Pilot {
-            school_id: school.id.clone(),
-            school_name: school_name.into(),
+            school_id: tenant.id.clone(),
+            school_name: school.name.clone(),
             certificate_id: cert.id.clone(),
             org_id: cert.org_id.clone(),
             year,
-            levels,
+            levels: levels.to_vec(),
             declared: Vec::new(),
             version: 1,
         };
-        pilot.put(table, &school).await?;
+        pilot.put(table, tenant).await?;
     }
     Ok(())
 }
