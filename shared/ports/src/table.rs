@@ -890,36 +890,18 @@ mod tests {
             n: u32,
         }
         let key = Key::new("P", "S");
-        let item = to_item(
-            &key,
-            &R {
-                name: "x".into(),
-                n: 7,
-            },
-        )
-        .unwrap();
+        let r = R {
+            name: "x".into(),
+            n: 7,
+        };
+        let item = to_item(&key, &r).unwrap();
         assert_eq!(Key::of(&item).unwrap(), key);
         let on = Key::new("ORG#1#SITES", "2026-11-30#1");
-        let indexed = to_indexed_item(
-            &key,
-            &R {
-                name: "x".into(),
-                n: 7,
-            },
-            Index::Gsi1,
-            on.clone(),
-        );
-        let indexed = indexed.unwrap();
+        let indexed = to_indexed_item(&key, &r, Index::Gsi1, on.clone()).unwrap();
         assert_eq!(Index::Gsi1.key_of(&indexed), Some(on));
         assert_eq!(Key::of(&indexed).unwrap(), key);
         let back: R = from_item(item).unwrap();
-        assert_eq!(
-            back,
-            R {
-                name: "x".into(),
-                n: 7
-            }
-        );
+        assert_eq!(back, r);
     }
 
     #[test]

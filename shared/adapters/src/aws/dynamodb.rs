@@ -137,22 +137,23 @@ impl Expr {
                 self.name(PK),
                 self.name(PK)
             ),
-            Condition::And(all) => all
-                .iter()
-                .map(|c| format!("({})", self.condition(c)))
-                .collect::<Vec<_>>()
-                .join(" AND "),
+            Condition::And(all) => self.joined(all, " AND "),
             Condition::Or(any) if any.is_empty() => format!(
                 "attribute_exists({}) AND attribute_not_exists({})",
                 self.name(PK),
                 self.name(PK)
             ),
-            Condition::Or(any) => any
-                .iter()
-                .map(|c| format!("({})", self.condition(c)))
-                .collect::<Vec<_>>()
-                .join(" OR "),
+            Condition::Or(any) => self.joined(any, " OR "),
         }
+    }
+
+    /// Conditions, each parenthesised, joined by `op` (` AND `, ` OR `).
+    fn joined(&mut self, conditions: &[Condition], op: &str) -> String {
+        conditions
+            .iter()
+            .map(|c| format!("({})", self.condition(c)))
+            .collect::<Vec<_>>()
+            .join(op)
     }
 
     fn update(&mut self, u: &Update) -> String {
