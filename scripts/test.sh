@@ -12,6 +12,23 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# A free TCP port on the loopback interface.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits up to 30 s for the vslc-local logging to $1 to listen; shows its log
+# and fails if it does not.
+wait_listening() {
+  for _ in $(seq 1 150); do
+    grep -q "listening on" "$1" && return 0
+    sleep 0.2
+  done
+  echo "vslc-local did not start:"
+  cat "$1"
+  return 1
+}
+
 step "Python tools (.venv: moto, aws-sam-translator, cfn-lint)"
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
@@ -19,7 +36,7 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
 
 step "moto server on 127.0.0.1"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 mkdir -p target
 .venv/bin/moto_server -H 127.0.0.1 -p "$port" > target/moto.log 2>&1 &
 moto_pid=$!
@@ -67,30 +84,23 @@ fi
 
 step "browser tests: Playwright → Chromium → vslc-local (fresh data dir)"
 cargo build --quiet -p vslc-local --bin vslc-local
-web_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+web_port=$(free_port)
 web_data=$(mktemp -d)
 VSLC_DATA_DIR="$web_data" PORT="$web_port" VSLC_WEB_DIR=web/dist RUST_LOG=warn \
   target/debug/vslc-local > target/e2e-server.log 2>&1 &
 server_pid=$!
 trap 'kill "$moto_pid" "$server_pid" 2>/dev/null || true; rm -rf "$web_data"' EXIT
-for _ in $(seq 1 150); do
-  grep -q "listening on" target/e2e-server.log && break
-  sleep 0.2
-done
-grep -q "listening on" target/e2e-server.log || { echo "vslc-local did not start:"; cat target/e2e-server.log; exit 1; }
+wait_listening target/e2e-server.log
 (cd web && VSLC_BASE_URL="http://127.0.0.1:$web_port" npx playwright test)
 
 step "API fuzzing: Schemathesis on the live OpenAPI document (school, org; fresh data dir)"
-st_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+st_port=$(free_port)
 st_data=$(mktemp -d)
 VSLC_DATA_DIR="$st_data" PORT="$st_port" RUST_LOG=warn \
   target/debug/vslc-local > target/schemathesis-server.log 2>&1 &
 st_pid=$!
 trap 'kill "$moto_pid" "$server_pid" "$st_pid" 2>/dev/null || true; rm -rf "$web_data" "$st_data"' EXIT
-for _ in $(seq 1 150); do
-  grep -q "listening on" target/schemathesis-server.log && break
-  sleep 0.2
-done
+wait_listening target/schemathesis-server.log
 ./scripts/schemathesis.sh "http://127.0.0.1:$st_port" "${VSLC_SCHEMATHESIS_SECS:-60}"
 grep -E "panicked|internal error" target/schemathesis-server.log && { echo "the server logged a panic or an internal error"; exit 1; }
 echo "schemathesis: 0 failures"

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_catalogue::certificate::Level;
 use vslc_ports::domain::RichText;
-use vslc_ports::table::{Index, Item, Key, TableError, to_item};
+use vslc_ports::table::{Index, Item, Key, TableError, to_indexed_item};
 use vslc_review::log::ReviewRecord;
 
 /// 审核状态. With 地市级教育局审批 a submitted declaration waits for the
@@ -159,16 +159,11 @@ impl Declaration {
 
     /// The stored item, on its province's index.
     pub fn to_item(&self) -> Result<Item, TableError> {
-        let mut item = to_item(&Self::key(&self.school(), &self.id), self)?;
-        item.insert(
-            Index::Gsi1.pk_attr().into(),
-            Self::province_index(&self.province_id).into(),
+        let on = Key::new(
+            Self::province_index(&self.province_id),
+            format!("{}#{}", self.created_at, self.id),
         );
-        item.insert(
-            Index::Gsi1.sk_attr().into(),
-            format!("{}#{}", self.created_at, self.id).into(),
-        );
-        Ok(item)
+        to_indexed_item(&Self::key(&self.school(), &self.id), self, Index::Gsi1, on)
     }
 }
 

@@ -12,9 +12,9 @@ use vslc_catalogue::Certificate;
 use vslc_exam::window::{Position, Window};
 use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
-use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
-use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, Update, from_item, to_item};
+use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, Update, to_item};
+use vslc_ports::{DomainError, OnConflict};
 
 /// 状态, from the clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -174,13 +174,8 @@ pub async fn of_province(
     state: &AppState,
     province: &Tenant,
 ) -> Result<Vec<DeclarationPlan>, DomainError> {
-    let mut plans: Vec<DeclarationPlan> = state
-        .table
-        .query_all(Query::partition(province.pk()).begins_with("DPLAN#"))
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect::<Result<_, _>>()?;
+    let query = Query::partition(province.pk()).begins_with("DPLAN#");
+    let mut plans: Vec<DeclarationPlan> = state.table.query_all_as(query).await?;
     plans.sort_by(|a, b| b.year.cmp(&a.year).then(b.batch.cmp(&a.batch)));
     Ok(plans)
 }
@@ -317,24 +312,17 @@ pub async fn create(
         &serde_json::json!({ "planId": plan.id }),
     )?;
     let item = to_item(&DeclarationPlan::key(province, &plan.id), &plan)?;
-    state.table.put_guarded(guard, item).await.map_err(|e| {
-        if e.is_conflict() {
-            batch_taken(&input)
-        } else {
-            e.into()
-        }
-    })?;
+    state
+        .table
+        .put_guarded(guard, item)
+        .await
+        .on_conflict(|| batch_taken(&input))?;
     Ok(plan.view(state.clock.now_local()))
 }
 
 fn started(plan: &DeclarationPlan, now: NaiveDateTime, action: &str) -> DomainError {
-    DomainError::conflict(
-        "STATE_CONFLICT",
-        format!(
-            "申报计划当前为“{}”状态，只有未开始的申报计划可以{action}",
-            plan.status(now).label()
-        ),
-    )
+    let rule = format!("只有未开始的申报计划可以{action}");
+    DomainError::wrong_state("申报计划", plan.status(now).label(), rule)
 }
 
 /// 修改申报计划: only before it opens.
@@ -377,19 +365,15 @@ pub async fn edit(
         update: update.set("year", input.year).set("batch", input.batch),
         condition: Some(Condition::VersionIs(plan.version)),
     });
-    state.table.transact(ops).await.map_err(|e| {
-        if e.is_conflict() {
-            DomainError::conflict(
-                "PLAN_EXISTS",
-                format!(
-                    "{}年度{}的申报计划已存在，或该计划已被他人修改，请刷新后重试",
-                    input.year,
-                    batch_label(input.batch)
-                ),
-            )
-        } else {
-            e.into()
-        }
+    state.table.transact(ops).await.on_conflict(|| {
+        DomainError::conflict(
+            "PLAN_EXISTS",
+            format!(
+                "{}年度{}的申报计划已存在，或该计划已被他人修改，请刷新后重试",
+                input.year,
+                batch_label(input.batch)
+            ),
+        )
     })?;
     Ok(load(state, province, id).await?.view(now))
 }

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use vslc_ports::Caller;
 
 use super::model::{Declaration, DeclarationStatus};
-use super::service::{self, DeclarationDetail, DeclarationFilter, bad, matches, sort};
+use super::service::{self, DeclarationDetail, DeclarationFilter, bad, listed};
 use vslc_accounts::TenantKind;
 use vslc_catalogue::pilot::{Pilot, PilotLevel};
 use vslc_http::{PageParams, Paged};
@@ -87,10 +87,7 @@ pub async fn list(
     page: &PageParams,
 ) -> Result<Paged<Declaration>, DomainError> {
     let province = caller.require_kind(TenantKind::Province)?;
-    let mut rows = of_province(state, &province.id).await?;
-    rows.retain(|d| matches(d, f));
-    sort(&mut rows);
-    Paged::of(rows, page)
+    listed(of_province(state, &province.id).await?, f, page)
 }
 
 /// A submitted declaration of one of the province's schools; anything else

@@ -13,10 +13,11 @@ use vslc_catalogue::certificate::{Certificate, Level, Major};
 use vslc_catalogue::school::{self, School};
 use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
-use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
 use vslc_ports::domain::RichText;
-use vslc_ports::table::{Query, TableExt, Update, from_item, to_item};
+use vslc_ports::table::{Query, TableExt, Update, to_item};
+use vslc_ports::{DomainError, OnConflict};
+use vslc_review::Reviewed;
 
 /// One 拟申报专业 line as typed.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -331,34 +332,30 @@ pub async fn create(
         .table
         .put_guarded(guard, d.to_item()?)
         .await
-        .map_err(|e| {
-            if e.is_conflict() {
-                duplicate()
-            } else {
-                e.into()
-            }
-        })?;
+        .on_conflict(duplicate)?;
     Ok(d)
 }
 
 pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Declaration>, DomainError> {
-    Ok(state
-        .table
-        .query_all(Query::partition(school.pk()).begins_with("DECL#"))
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect::<Result<_, _>>()?)
+    let query = Query::partition(school.pk()).begins_with("DECL#");
+    Ok(state.table.query_all_as(query).await?)
 }
 
-/// Newest first.
-pub fn sort(rows: &mut [Declaration]) {
+/// The page of a list (the school's, the province's) the filter asks for,
+/// newest first.
+pub fn listed(
+    mut rows: Vec<Declaration>,
+    f: &DeclarationFilter,
+    page: &PageParams,
+) -> Result<Paged<Declaration>, DomainError> {
+    rows.retain(|d| matches(d, f));
     rows.sort_by(|a, b| {
         b.year
             .cmp(&a.year)
             .then(b.created_at.cmp(&a.created_at))
             .then(b.id.cmp(&a.id))
     });
+    Paged::of(rows, page)
 }
 
 pub async fn list(
@@ -367,11 +364,7 @@ pub async fn list(
     f: &DeclarationFilter,
     page: &PageParams,
 ) -> Result<Paged<Declaration>, DomainError> {
-    let school = caller.school_reader()?;
-    let mut rows = all(state, school).await?;
-    rows.retain(|d| matches(d, f));
-    sort(&mut rows);
-    Paged::of(rows, page)
+    listed(all(state, caller.school_reader()?).await?, f, page)
 }
 
 /// The school's own declaration (another school's id looks missing).
@@ -402,25 +395,8 @@ pub async fn get(
 }
 
 fn not_editable(d: &Declaration, action: &str) -> DomainError {
-    DomainError::conflict(
-        "STATE_CONFLICT",
-        format!(
-            "试点申报当前为“{}”状态，只有未提交、审核退回的申报可以{action}",
-            d.status.label()
-        ),
-    )
-}
-
-/// Writes an update conditional on the version read.
-pub async fn save(
-    state: &AppState,
-    d: &Declaration,
-    update: Update,
-) -> Result<Declaration, DomainError> {
-    Ok(state
-        .table
-        .update_versioned(&Declaration::key(&d.school(), &d.id), d.version, update)
-        .await?)
+    let rule = format!("只有未提交、审核退回的申报可以{action}");
+    DomainError::wrong_state("试点申报", d.status.label(), rule)
 }
 
 /// A draft is submitted only while its plan is open; a returned
@@ -467,7 +443,10 @@ pub async fn edit(
         let step = review::submit_step(d.city_review);
         update = step.update(&d, caller, state.clock.now_text(), None, update)?;
     }
-    save(state, &d, update).await
+    Ok(state
+        .table
+        .update_versioned(&d.key(), d.version, update)
+        .await?)
 }
 
 /// 提交 (未提交 / 审核退回).
@@ -489,13 +468,8 @@ pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), D
     let school = caller.school_exam_writer()?;
     let d = own(state, school, id).await?;
     if d.status != DeclarationStatus::Draft {
-        return Err(DomainError::conflict(
-            "STATE_CONFLICT",
-            format!(
-                "试点申报当前为“{}”状态，只有未提交的申报可以删除",
-                d.status.label()
-            ),
-        ));
+        let rule = "只有未提交的申报可以删除";
+        return Err(DomainError::wrong_state("试点申报", d.status.label(), rule));
     }
     state
         .table

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_exam::plans::RegistrationMode;
-use vslc_ports::table::{Index, Item, Key, TableError, to_item};
+use vslc_ports::table::{Index, Item, Key, TableError, to_indexed_item};
 use vslc_ports::tenant::org_index;
 
 /// 缴费状态.
@@ -77,22 +77,22 @@ impl Order {
             .then(|| Tenant::new(TenantKind::School, school))
     }
 
+    /// The org's index of the orders for its certificates.
+    pub fn org_index(org_id: &str) -> String {
+        org_index(org_id, "ORDERS")
+    }
+
     pub fn number(date: &str, school_id: &str, seq: u64) -> String {
         format!("JF{date}-{school_id}-{seq:06}")
     }
 
     /// The stored item, on the org's index.
     pub fn to_item(&self) -> Result<Item, TableError> {
-        let mut item = to_item(&Self::key(&self.school(), &self.no), self)?;
-        item.insert(
-            Index::Gsi1.pk_attr().into(),
-            org_index(&self.org_id, "ORDERS").into(),
+        let on = Key::new(
+            Self::org_index(&self.org_id),
+            format!("{}#{}", self.created_at, self.no),
         );
-        item.insert(
-            Index::Gsi1.sk_attr().into(),
-            format!("{}#{}", self.created_at, self.no).into(),
-        );
-        Ok(item)
+        to_indexed_item(&Self::key(&self.school(), &self.no), self, Index::Gsi1, on)
     }
 }
 

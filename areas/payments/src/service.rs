@@ -21,7 +21,6 @@ use vslc_ports::domain::{OptionalId, RecordId};
 use vslc_ports::table::{
     Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, Update, from_item,
 };
-use vslc_ports::tenant::org_index;
 use vslc_registrations::Registration;
 use vslc_registrations::eligibility::registration_open;
 use vslc_registrations::model::ClaimBody;
@@ -364,13 +363,8 @@ pub async fn org_list(
     page: &PageParams,
 ) -> Result<Paged<Order>, DomainError> {
     let org = caller.require_kind(TenantKind::Org)?;
-    let mut rows: Vec<Order> = state
-        .table
-        .query_all(Query::index(Index::Gsi1, org_index(&org.id, "ORDERS")))
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect::<Result<_, _>>()?;
+    let query = Query::index(Index::Gsi1, Order::org_index(&org.id));
+    let mut rows: Vec<Order> = state.table.query_all_as(query).await?;
     rows.retain(|o| matches(o, f));
     newest_first(&mut rows);
     Paged::of(rows, page)

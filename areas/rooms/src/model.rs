@@ -8,7 +8,7 @@ use vslc_accounts::Tenant;
 use vslc_catalogue::certificate::Level;
 use vslc_exam::window::Position;
 use vslc_exam::{ExamMethod, Plan, RoomType};
-use vslc_ports::table::{Index, Item, Key, TableError, to_item};
+use vslc_ports::table::{Index, Item, Key, TableError, to_indexed_item, to_item};
 use vslc_sites::Site;
 
 /// 考场状态, derived from the plan's 排考时间.
@@ -100,15 +100,14 @@ impl Room {
     /// index, so the host sees it in its room list.
     pub fn to_item(&self) -> Result<Item, TableError> {
         let school = Tenant::new(vslc_accounts::TenantKind::School, &self.school_id);
-        let mut item = to_item(&Self::key(&school, &self.id), self)?;
-        if let Some(host) = self.host() {
-            item.insert(
-                Index::Gsi1.pk_attr().into(),
-                Self::hosted_index(&host).into(),
-            );
-            item.insert(Index::Gsi1.sk_attr().into(), self.id.clone().into());
+        let key = Self::key(&school, &self.id);
+        match self.host() {
+            Some(host) => {
+                let on = Key::new(Self::hosted_index(&host), self.id.clone());
+                to_indexed_item(&key, self, Index::Gsi1, on)
+            }
+            None => to_item(&key, self),
         }
-        Ok(item)
     }
 
     /// The name guard lives with the site, so a host school and a school

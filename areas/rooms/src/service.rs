@@ -16,9 +16,9 @@ use vslc_http::{
     BatchOutcome, ExportFilter, ExportRequest, ItemOutcome, PageParams, Paged, filter,
 };
 use vslc_ports::AppState;
-use vslc_ports::DomainError;
 use vslc_ports::domain::{OptionalId, RecordId};
-use vslc_ports::table::{Condition, Index, Query, TableExt, TxOp, from_item, to_item};
+use vslc_ports::table::{Condition, Index, Query, TableExt, TxOp, to_item};
+use vslc_ports::{DomainError, OnConflict};
 use vslc_sites::allocation::{Allocation, usable_site};
 use vslc_sites::{Site, SiteStatus};
 
@@ -315,13 +315,7 @@ pub async fn create(
         .table
         .transact(create_ops(&room)?)
         .await
-        .map_err(|e| {
-            if e.is_conflict() {
-                name_taken()
-            } else {
-                e.into()
-            }
-        })?;
+        .on_conflict(name_taken)?;
     Ok(RoomView {
         status: RoomStatus::of(&plan, state.clock.now_local()),
         room,
@@ -330,24 +324,14 @@ pub async fn create(
 }
 
 pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Room>, DomainError> {
-    Ok(state
-        .table
-        .query_all(Query::partition(school.pk()).begins_with("ROOM#"))
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect::<Result<_, _>>()?)
+    let query = Query::partition(school.pk()).begins_with("ROOM#");
+    Ok(state.table.query_all_as(query).await?)
 }
 
 /// The rooms other schools set up at this school's sites (借考).
 pub async fn hosted(state: &AppState, host: &Tenant) -> Result<Vec<Room>, DomainError> {
-    Ok(state
-        .table
-        .query_all(Query::index(Index::Gsi1, Room::hosted_index(host)))
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect::<Result<_, _>>()?)
+    let query = Query::index(Index::Gsi1, Room::hosted_index(host));
+    Ok(state.table.query_all_as(query).await?)
 }
 
 /// Rooms with their status, filtered: the school's own, and (read only)
@@ -679,13 +663,8 @@ pub async fn reuse(
                 &r.location,
                 None,
             );
-            state.table.transact(create_ops(&room)?).await.map_err(|e| {
-                if e.is_conflict() {
-                    name_taken()
-                } else {
-                    e.into()
-                }
-            })
+            let created = state.table.transact(create_ops(&room)?).await;
+            created.on_conflict(name_taken)
         }
         .await;
         results.push(match outcome {

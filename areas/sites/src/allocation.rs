@@ -13,9 +13,9 @@ use vslc_catalogue::pilot::Pilot;
 use vslc_exam::Plan;
 use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
-use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
-use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, from_item, to_item};
+use vslc_ports::table::{Condition, Key, Query, TableExt, TxOp, to_item};
+use vslc_ports::{DomainError, OnConflict};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -55,13 +55,8 @@ impl Allocation {
     }
 
     pub async fn of_plan(state: &AppState, plan_id: &str) -> Result<Vec<Allocation>, DomainError> {
-        Ok(state
-            .table
-            .query_all(Query::partition(Self::pk(plan_id)).begins_with("ALLOC#"))
-            .await?
-            .into_iter()
-            .map(from_item)
-            .collect::<Result<_, _>>()?)
+        let query = Query::partition(Self::pk(plan_id)).begins_with("ALLOC#");
+        Ok(state.table.query_all_as(query).await?)
     }
 }
 
@@ -225,15 +220,11 @@ pub async fn create(
             },
         ])
         .await
-        .map_err(|e| {
-            if e.is_conflict() {
-                DomainError::conflict(
-                    "ALLOCATION_EXISTS",
-                    "该院校在本考试计划中已分配了该证书等级的考核站点",
-                )
-            } else {
-                e.into()
-            }
+        .on_conflict(|| {
+            DomainError::conflict(
+                "ALLOCATION_EXISTS",
+                "该院校在本考试计划中已分配了该证书等级的考核站点",
+            )
         })?;
     Ok(a)
 }

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_catalogue::certificate::Level;
-use vslc_ports::table::{Index, Item, Key, TableError, to_item};
+use vslc_ports::table::{Index, Item, Key, TableError, to_indexed_item};
 use vslc_ports::tenant::org_index;
 
 /// 考核站点状态.
@@ -111,6 +111,11 @@ impl Site {
         (!school.is_empty() && !rest.is_empty()).then(|| Tenant::new(TenantKind::School, school))
     }
 
+    /// The org's index of the sites of its certificates.
+    pub fn org_index(org_id: &str) -> String {
+        org_index(org_id, "SITES")
+    }
+
     pub fn generated_name(school: &str, certificate: &str, level: Level) -> String {
         format!("{school}{certificate}({})考核站点", level.label())
     }
@@ -118,16 +123,11 @@ impl Site {
     /// The stored item, on the org's index (the org lists the sites of its
     /// certificates).
     pub fn to_item(&self) -> Result<Item, TableError> {
-        let mut item = to_item(&Self::key(&self.school(), &self.id), self)?;
-        item.insert(
-            Index::Gsi1.pk_attr().into(),
-            org_index(&self.org_id, "SITES").into(),
+        let on = Key::new(
+            Self::org_index(&self.org_id),
+            format!("{}#{}", self.created_at, self.id),
         );
-        item.insert(
-            Index::Gsi1.sk_attr().into(),
-            format!("{}#{}", self.created_at, self.id).into(),
-        );
-        Ok(item)
+        to_indexed_item(&Self::key(&self.school(), &self.id), self, Index::Gsi1, on)
     }
 }
 

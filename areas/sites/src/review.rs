@@ -9,7 +9,6 @@ use vslc_ports::AppState;
 use vslc_ports::Caller;
 use vslc_ports::DomainError;
 use vslc_ports::table::Update;
-use vslc_ports::tenant::org_index;
 use vslc_review::Step;
 use vslc_review::workflow::{opened, queue};
 
@@ -57,7 +56,7 @@ pub const RETURN: Step<SiteStatus> = Step::new(
 
 /// Every submitted site of the org's certificates.
 pub async fn of_org(state: &AppState, org_id: &str) -> Result<Vec<Site>, DomainError> {
-    queue(&*state.table, org_index(org_id, "SITES")).await
+    queue(&*state.table, Site::org_index(org_id)).await
 }
 
 pub async fn list(
@@ -88,9 +87,7 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<Site, Do
 
 /// 审核通过 (org).
 pub async fn approve(state: &AppState, caller: &Caller, id: &str) -> Result<Site, DomainError> {
-    let s = get(state, caller, id).await?;
-    let by = Update::new().set("reviewedBy", caller.name.clone());
-    APPROVE.take_with(state, caller, &s, None, by).await
+    decide(state, caller, id, APPROVE, None).await
 }
 
 /// 审核退回, with the reason the school reads.
@@ -101,7 +98,18 @@ pub async fn return_site(
     input: ReturnInput,
 ) -> Result<Site, DomainError> {
     let reason = input.checked()?;
+    decide(state, caller, id, RETURN, Some(reason)).await
+}
+
+/// The org's decision on a submitted site, with who took it.
+async fn decide(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    step: Step<SiteStatus>,
+    reason: Option<&str>,
+) -> Result<Site, DomainError> {
     let s = get(state, caller, id).await?;
     let by = Update::new().set("reviewedBy", caller.name.clone());
-    RETURN.take_with(state, caller, &s, Some(reason), by).await
+    step.take_with(state, caller, &s, reason, by).await
 }

@@ -12,9 +12,10 @@ use vslc_catalogue::pilot::Pilot;
 use vslc_catalogue::standard::site_standards;
 use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
-use vslc_ports::DomainError;
 use vslc_ports::domain::RecordId;
-use vslc_ports::table::{Query, TableExt, Update, from_item};
+use vslc_ports::table::{Query, TableExt, Update};
+use vslc_ports::{DomainError, OnConflict};
+use vslc_review::Reviewed;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -193,18 +194,13 @@ pub async fn create(
         .table
         .put_guarded(guard, site.to_item()?)
         .await
-        .map_err(|e| if e.is_conflict() { exists() } else { e.into() })?;
+        .on_conflict(exists)?;
     Ok(site)
 }
 
 pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Site>, DomainError> {
-    Ok(state
-        .table
-        .query_all(Query::partition(school.pk()).begins_with("SITE#"))
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect::<Result<_, _>>()?)
+    let query = Query::partition(school.pk()).begins_with("SITE#");
+    Ok(state.table.query_all_as(query).await?)
 }
 
 pub async fn list(
@@ -234,21 +230,8 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<Site, Do
 }
 
 fn not_editable(s: &Site, action: &str) -> DomainError {
-    DomainError::conflict(
-        "STATE_CONFLICT",
-        format!(
-            "考核站点当前为“{}”状态，只有未提交、审核退回的考核站点可以{action}",
-            s.status.label()
-        ),
-    )
-}
-
-/// Writes an update conditional on the version read.
-pub async fn save(state: &AppState, s: &Site, update: Update) -> Result<Site, DomainError> {
-    Ok(state
-        .table
-        .update_versioned(&Site::key(&s.school(), &s.id), s.version, update)
-        .await?)
+    let rule = format!("只有未提交、审核退回的考核站点可以{action}");
+    DomainError::wrong_state("考核站点", s.status.label(), rule)
 }
 
 pub async fn edit(
@@ -276,7 +259,10 @@ pub async fn edit(
     if input.submit {
         update = review::SUBMIT.update(&s, caller, state.clock.now_text(), None, update)?;
     }
-    save(state, &s, update).await
+    Ok(state
+        .table
+        .update_versioned(&s.key(), s.version, update)
+        .await?)
 }
 
 /// 提交 (未提交 / 审核退回 → 待审核).

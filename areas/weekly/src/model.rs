@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use super::period::Period;
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_ports::domain::RichText;
-use vslc_ports::table::{Index, Item, Key, TableError, to_item};
+use vslc_ports::table::{Index, Item, Key, TableError, to_indexed_item};
 use vslc_review::log::ReviewRecord;
 
 /// 审核状态. 逾期未提交 is set by the period closer.
@@ -106,16 +106,12 @@ impl WeeklyReport {
 
     /// The stored item, on its province's index by period.
     pub fn to_item(&self) -> Result<Item, TableError> {
-        let mut item = to_item(&Self::key(&self.school(), &self.period.id()), self)?;
-        item.insert(
-            Index::Gsi1.pk_attr().into(),
-            Self::province_index(&self.province_id).into(),
+        let period = self.period.id();
+        let on = Key::new(
+            Self::province_index(&self.province_id),
+            format!("{period}#{}", self.school_id),
         );
-        item.insert(
-            Index::Gsi1.sk_attr().into(),
-            format!("{}#{}", self.period.id(), self.school_id).into(),
-        );
-        Ok(item)
+        to_indexed_item(&Self::key(&self.school(), &period), self, Index::Gsi1, on)
     }
 }
 

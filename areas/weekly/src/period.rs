@@ -234,6 +234,12 @@ mod tests {
         (p.start, p.end, p.cycle)
     }
 
+    /// The period of `day` runs from `start` to `end`, in `cycle`.
+    #[track_caller]
+    fn assert_period(s: &Schedule, day: &str, (start, end, cycle): (&str, &str, Cycle)) {
+        assert_eq!(span(s.period(d(day))), (d(start), d(end), cycle), "{day}");
+    }
+
     #[test]
     fn a_change_of_cycle_starts_with_a_whole_period_after_the_current_one() {
         use Cycle::{HalfMonthly as H, Weekly as W};
@@ -241,14 +247,8 @@ mod tests {
         // Wednesday 03-04: the week 03-09 fits before the half month 03-16.
         s.switch(H, d("2026-03-04"));
         assert_eq!(s.pending(d("2026-03-04")).unwrap().from, d("2026-03-16"));
-        assert_eq!(
-            span(s.period(d("2026-03-09"))),
-            (d("2026-03-09"), d("2026-03-15"), W)
-        );
-        assert_eq!(
-            span(s.period(d("2026-03-16"))),
-            (d("2026-03-16"), d("2026-03-31"), H)
-        );
+        assert_period(&s, "2026-03-09", ("2026-03-09", "2026-03-15", W));
+        assert_period(&s, "2026-03-16", ("2026-03-16", "2026-03-31", H));
     }
 
     #[test]
@@ -275,14 +275,8 @@ mod tests {
         // the weeks start on a Monday with the days between joined to it.
         s.switch(W, d("2027-01-07"));
         assert_eq!(s.pending(d("2027-01-07")).unwrap().from, d("2027-02-01"));
-        assert_eq!(
-            span(s.period(d("2027-01-20"))),
-            (d("2027-01-16"), d("2027-01-31"), H)
-        );
-        assert_eq!(
-            span(s.period(d("2027-02-01"))),
-            (d("2027-02-01"), d("2027-02-07"), W)
-        );
+        assert_period(&s, "2027-01-20", ("2027-01-16", "2027-01-31", H));
+        assert_period(&s, "2027-02-01", ("2027-02-01", "2027-02-07", W));
     }
 
     #[test]
@@ -304,14 +298,8 @@ mod tests {
         assert_eq!(span(current), (d("2026-12-07"), d("2026-12-15"), W));
         s.switch(W, d("2026-12-10"));
         assert_eq!(s.period(d("2026-12-10")), current);
-        assert_eq!(
-            span(s.period(d("2026-12-20"))),
-            (d("2026-12-16"), d("2027-01-03"), H)
-        );
-        assert_eq!(
-            span(s.period(d("2027-01-04"))),
-            (d("2027-01-04"), d("2027-01-10"), W)
-        );
+        assert_period(&s, "2026-12-20", ("2026-12-16", "2027-01-03", H));
+        assert_period(&s, "2027-01-04", ("2027-01-04", "2027-01-10", W));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use vslc_ports::Caller;
 
 use super::model::{ReportStatus, WeeklyReport};
 use super::period::Period;
-use super::service::{ReportFilter, matches, schedule, sort};
+use super::service::{ReportFilter, listed, schedule};
 use vslc_accounts::TenantKind;
 use vslc_catalogue::school;
 use vslc_http::{PageParams, Paged};
@@ -57,10 +57,7 @@ pub async fn list(
     page: &PageParams,
 ) -> Result<Paged<WeeklyReport>, DomainError> {
     let province = caller.require_kind(TenantKind::Province)?;
-    let mut rows = of_province(state, &province.id).await?;
-    rows.retain(|r| matches(r, f));
-    sort(&mut rows);
-    Paged::of(rows, page)
+    listed(of_province(state, &province.id).await?, f, page)
 }
 
 /// A report of one of the province's schools, not a draft; anything else
@@ -74,10 +71,18 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<WeeklyRe
     .await
 }
 
-/// A report the 省级管理员 decides on.
-async fn decided(state: &AppState, caller: &Caller, id: &str) -> Result<WeeklyReport, DomainError> {
+/// The 省级管理员's decision on a report.
+async fn decide(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    step: Step<ReportStatus>,
+    reason: Option<&str>,
+) -> Result<WeeklyReport, DomainError> {
     caller.province_admin()?;
-    get(state, caller, id).await
+    let r = get(state, caller, id).await?;
+    step.take_with(state, caller, &r, reason, Update::new())
+        .await
 }
 
 /// 审核通过.
@@ -86,8 +91,7 @@ pub async fn approve(
     caller: &Caller,
     id: &str,
 ) -> Result<WeeklyReport, DomainError> {
-    let r = decided(state, caller, id).await?;
-    APPROVE.take(state, caller, &r).await
+    decide(state, caller, id, APPROVE, None).await
 }
 
 /// 审核退回 with the reason; the school may edit and resubmit it within
@@ -99,10 +103,7 @@ pub async fn return_report(
     input: ReturnInput,
 ) -> Result<WeeklyReport, DomainError> {
     let reason = input.checked()?;
-    let r = decided(state, caller, id).await?;
-    RETURN
-        .take_with(state, caller, &r, Some(reason), Update::new())
-        .await
+    decide(state, caller, id, RETURN, Some(reason)).await
 }
 
 /// One school's report for a period, as the province's overview shows it.

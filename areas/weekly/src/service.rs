@@ -13,11 +13,12 @@ use vslc_candidates as candidates;
 use vslc_catalogue::school;
 use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
-use vslc_ports::DomainError;
 use vslc_ports::domain::RichText;
 use vslc_ports::table::{Condition, Key, Query, TableExt, Update, to_item};
+use vslc_ports::{DomainError, OnConflict};
 use vslc_registrations as registrations;
 use vslc_review::log::ReviewRecord;
+use vslc_review::{Reviewed, Step};
 
 pub const DUPLICATE: &str = "本周周报已提交，请勿重复提交";
 pub const TOO_LATE: &str = "提交时间已过，该周报目前不能提交，谢谢";
@@ -245,13 +246,7 @@ pub async fn create(
         .table
         .put(report.to_item()?, Some(Condition::NotExists))
         .await
-        .map_err(|e| {
-            if e.is_conflict() {
-                DomainError::conflict("REPORT_EXISTS", DUPLICATE)
-            } else {
-                e.into()
-            }
-        })?;
+        .on_conflict(|| DomainError::conflict("REPORT_EXISTS", DUPLICATE))?;
     Ok(report)
 }
 
@@ -277,14 +272,21 @@ pub fn matches(r: &WeeklyReport, f: &ReportFilter) -> bool {
         && filter::text(&r.school_name, f.school.as_deref())
 }
 
-/// Newest period first.
-pub fn sort(rows: &mut [WeeklyReport]) {
+/// The page of a list (the school's, the province's) the filter asks for,
+/// newest period first.
+pub fn listed(
+    mut rows: Vec<WeeklyReport>,
+    f: &ReportFilter,
+    page: &PageParams,
+) -> Result<Paged<WeeklyReport>, DomainError> {
+    rows.retain(|r| matches(r, f));
     rows.sort_by(|a, b| {
         b.period
             .start
             .cmp(&a.period.start)
             .then(a.school_id.cmp(&b.school_id))
     });
+    Paged::of(rows, page)
 }
 
 pub async fn list(
@@ -293,14 +295,8 @@ pub async fn list(
     f: &ReportFilter,
     page: &PageParams,
 ) -> Result<Paged<WeeklyReport>, DomainError> {
-    let school = caller.school_reader()?;
-    let mut rows: Vec<WeeklyReport> = state
-        .table
-        .query_all_as(Query::partition(school.pk()).begins_with("WREPORT#"))
-        .await?;
-    rows.retain(|r| matches(r, f));
-    sort(&mut rows);
-    Paged::of(rows, page)
+    let query = Query::partition(caller.school_reader()?.pk()).begins_with("WREPORT#");
+    listed(state.table.query_all_as(query).await?, f, page)
 }
 
 /// The school's own report (another school's id looks missing).
@@ -321,30 +317,9 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<WeeklyRe
     own(state, caller.school_reader()?, id).await
 }
 
-/// Writes an update conditional on the version read.
-pub async fn save(
-    state: &AppState,
-    r: &WeeklyReport,
-    update: Update,
-) -> Result<WeeklyReport, DomainError> {
-    Ok(state
-        .table
-        .update_versioned(
-            &WeeklyReport::key(&r.school(), &r.period.id()),
-            r.version,
-            update,
-        )
-        .await?)
-}
-
 fn state_conflict(r: &WeeklyReport, allowed: &str, action: &str) -> DomainError {
-    DomainError::conflict(
-        "STATE_CONFLICT",
-        format!(
-            "周报当前为“{}”状态，只有{allowed}的周报可以{action}",
-            r.status.label()
-        ),
-    )
+    let rule = format!("只有{allowed}的周报可以{action}");
+    DomainError::wrong_state("周报", r.status.label(), rule)
 }
 
 fn too_late() -> DomainError {
@@ -379,7 +354,10 @@ pub async fn edit(
     if input.submit {
         update = review::SUBMIT.update(&r, caller, state.clock.now_text(), None, update)?;
     }
-    save(state, &r, update).await
+    Ok(state
+        .table
+        .update_versioned(&r.key(), r.version, update)
+        .await?)
 }
 
 /// 提交 (未提交 / 审核退回 → 待审核), before the next period starts.
@@ -388,12 +366,7 @@ pub async fn submit(
     caller: &Caller,
     id: &str,
 ) -> Result<WeeklyReport, DomainError> {
-    let r = own(state, caller.school_exam_writer()?, id).await?;
-    review::SUBMIT.check(&r)?;
-    if r.period.has_ended(state.clock.now_local()) {
-        return Err(too_late());
-    }
-    review::SUBMIT.take(state, caller, &r).await
+    within_period(state, caller, id, review::SUBMIT, too_late).await
 }
 
 /// 撤回 (待审核 → 未提交), before review and before the period ends (a
@@ -403,15 +376,25 @@ pub async fn withdraw(
     caller: &Caller,
     id: &str,
 ) -> Result<WeeklyReport, DomainError> {
+    let ended = || DomainError::conflict("PERIOD_ENDED", "提交时间已过，该周报目前不能撤回");
+    within_period(state, caller, id, review::WITHDRAW, ended).await
+}
+
+/// Takes the school's `step` on its report while the report's period
+/// lasts; `ended` refuses it afterwards.
+async fn within_period(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    step: Step<ReportStatus>,
+    ended: impl FnOnce() -> DomainError,
+) -> Result<WeeklyReport, DomainError> {
     let r = own(state, caller.school_exam_writer()?, id).await?;
-    review::WITHDRAW.check(&r)?;
+    step.check(&r)?;
     if r.period.has_ended(state.clock.now_local()) {
-        return Err(DomainError::conflict(
-            "PERIOD_ENDED",
-            "提交时间已过，该周报目前不能撤回",
-        ));
+        return Err(ended());
     }
-    review::WITHDRAW.take(state, caller, &r).await
+    step.take(state, caller, &r).await
 }
 
 /// 删除 (未提交).
@@ -422,10 +405,7 @@ pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), D
     }
     state
         .table
-        .delete(
-            &WeeklyReport::key(&r.school(), &r.period.id()),
-            Some(Condition::VersionIs(r.version)),
-        )
+        .delete(&r.key(), Some(Condition::VersionIs(r.version)))
         .await?;
     Ok(())
 }

@@ -49,21 +49,21 @@ impl Caller {
     /// A province caller with the 省级管理员 role (plans, final reviews,
     /// reporting cycle).
     pub fn province_admin(&self) -> Result<&Tenant, Denied> {
-        let tenant = self.require_kind(TenantKind::Province)?;
-        if self.roles.contains(&Role::ProvinceAdmin) {
-            Ok(tenant)
-        } else {
-            Err(Denied::new("仅省级管理员可以进行此操作"))
-        }
+        self.province_with(Role::ProvinceAdmin, "仅省级管理员可以进行此操作")
     }
 
     /// A province caller with the 市级审核员 role (地市级教育局审批).
     pub fn city_reviewer(&self) -> Result<&Tenant, Denied> {
+        self.province_with(Role::CityReviewer, "仅市级审核员可以进行市级审核")
+    }
+
+    /// A province caller with `role`; `denied` says why anyone else is not.
+    fn province_with(&self, role: Role, denied: &str) -> Result<&Tenant, Denied> {
         let tenant = self.require_kind(TenantKind::Province)?;
-        if self.roles.contains(&Role::CityReviewer) {
+        if self.roles.contains(&role) {
             Ok(tenant)
         } else {
-            Err(Denied::new("仅市级审核员可以进行市级审核"))
+            Err(Denied::new(denied))
         }
     }
 

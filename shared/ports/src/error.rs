@@ -69,6 +69,14 @@ impl DomainError {
             message: message.into(),
         }
     }
+    /// 409 STATE_CONFLICT for a record whose state refuses an action:
+    /// “{what}当前为“{status}”状态，{rule}” (`rule`: 只有未提交的申报可以删除).
+    pub fn wrong_state(what: &str, status: &str, rule: impl std::fmt::Display) -> Self {
+        Self::conflict(
+            "STATE_CONFLICT",
+            format!("{what}当前为“{status}”状态，{rule}"),
+        )
+    }
     pub fn too_many(code: &'static str, message: impl Into<Text>) -> Self {
         Self::TooMany {
             code,
@@ -127,6 +135,25 @@ impl From<TableError> for DomainError {
     }
 }
 
+/// A table write whose failed condition has a meaning of its own (a
+/// duplicate, a taken name): that error instead of the generic
+/// STATE_CONFLICT; any other error converts as usual.
+pub trait OnConflict<T> {
+    fn on_conflict(self, conflict: impl FnOnce() -> DomainError) -> DomainResult<T>;
+}
+
+impl<T> OnConflict<T> for Result<T, TableError> {
+    fn on_conflict(self, conflict: impl FnOnce() -> DomainError) -> DomainResult<T> {
+        self.map_err(|e| {
+            if e.is_conflict() {
+                conflict()
+            } else {
+                e.into()
+            }
+        })
+    }
+}
+
 impl From<BlobError> for DomainError {
     fn from(e: BlobError) -> Self {
         match e {
@@ -157,6 +184,19 @@ mod tests {
         let e = DomainError::from(TableError::ConditionFailed);
         assert_eq!(e.code(), "STATE_CONFLICT");
         assert!(!e.is_transient());
+        let taken = || DomainError::conflict("NAME_TAKEN", "名称已存在");
+        let e = Err::<(), _>(TableError::ConditionFailed).on_conflict(taken);
+        assert_eq!(e.unwrap_err().code(), "NAME_TAKEN");
+        let e = Err::<(), _>(TableError::BadCursor).on_conflict(taken);
+        assert_eq!(e.unwrap_err().code(), "BAD_REQUEST");
+        let e = DomainError::wrong_state("周报", "待审核", "只有未提交的周报可以删除");
+        assert_eq!(
+            (e.code(), e.message().as_str()),
+            (
+                "STATE_CONFLICT",
+                "周报当前为“待审核”状态，只有未提交的周报可以删除"
+            )
+        );
         let e = DomainError::from(anyhow::anyhow!("disk full"));
         assert_eq!(e.message(), "服务器内部错误，请稍后重试");
         assert!(e.is_transient());

@@ -784,6 +784,20 @@ pub fn to_item<T: Serialize>(key: &Key, record: &T) -> Result<Item, TableError> 
     Ok(item)
 }
 
+/// A record as the item at `key`, also on `index` under `on` (its index
+/// partition and sort key).
+pub fn to_indexed_item<T: Serialize>(
+    key: &Key,
+    record: &T,
+    index: Index,
+    on: Key,
+) -> Result<Item, TableError> {
+    let mut item = to_item(key, record)?;
+    item.insert(index.pk_attr().into(), Value::String(on.pk));
+    item.insert(index.sk_attr().into(), Value::String(on.sk));
+    Ok(item)
+}
+
 /// An item as a record (extra attributes such as keys are ignored by serde).
 pub fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, TableError> {
     serde_json::from_value(Value::Object(item))
@@ -876,23 +890,18 @@ mod tests {
             n: u32,
         }
         let key = Key::new("P", "S");
-        let item = to_item(
-            &key,
-            &R {
-                name: "x".into(),
-                n: 7,
-            },
-        )
-        .unwrap();
+        let r = R {
+            name: "x".into(),
+            n: 7,
+        };
+        let item = to_item(&key, &r).unwrap();
         assert_eq!(Key::of(&item).unwrap(), key);
+        let on = Key::new("ORG#1#SITES", "2026-11-30#1");
+        let indexed = to_indexed_item(&key, &r, Index::Gsi1, on.clone()).unwrap();
+        assert_eq!(Index::Gsi1.key_of(&indexed), Some(on));
+        assert_eq!(Key::of(&indexed).unwrap(), key);
         let back: R = from_item(item).unwrap();
-        assert_eq!(
-            back,
-            R {
-                name: "x".into(),
-                n: 7
-            }
-        );
+        assert_eq!(back, r);
     }
 
     #[test]

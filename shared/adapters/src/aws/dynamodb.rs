@@ -137,22 +137,23 @@ impl Expr {
                 self.name(PK),
                 self.name(PK)
             ),
-            Condition::And(all) => all
-                .iter()
-                .map(|c| format!("({})", self.condition(c)))
-                .collect::<Vec<_>>()
-                .join(" AND "),
+            Condition::And(all) => self.joined(all, " AND "),
             Condition::Or(any) if any.is_empty() => format!(
                 "attribute_exists({}) AND attribute_not_exists({})",
                 self.name(PK),
                 self.name(PK)
             ),
-            Condition::Or(any) => any
-                .iter()
-                .map(|c| format!("({})", self.condition(c)))
-                .collect::<Vec<_>>()
-                .join(" OR "),
+            Condition::Or(any) => self.joined(any, " OR "),
         }
+    }
+
+    /// Conditions, each parenthesised, joined by `op` (` AND `, ` OR `).
+    fn joined(&mut self, conditions: &[Condition], op: &str) -> String {
+        conditions
+            .iter()
+            .map(|c| format!("({})", self.condition(c)))
+            .collect::<Vec<_>>()
+            .join(op)
     }
 
     fn update(&mut self, u: &Update) -> String {
@@ -200,6 +201,12 @@ trait WithExpr: Sized {
     fn expr(self, e: &Expr, condition: Option<String>) -> Self;
 }
 
+/// Names the table and the item's key on any SDK request builder of one
+/// item by its key.
+trait OnKey: Sized {
+    fn on(self, table: &str, key: &Key) -> Self;
+}
+
 macro_rules! with_expr {
     ($($builder:ty),* $(,)?) => {$(
         impl WithExpr for $builder {
@@ -207,6 +214,16 @@ macro_rules! with_expr {
                 self.set_condition_expression(condition)
                     .set_expression_attribute_names(e.names())
                     .set_expression_attribute_values(e.values())
+            }
+        }
+    )*};
+}
+
+macro_rules! on_key {
+    ($($builder:ty),* $(,)?) => {$(
+        impl OnKey for $builder {
+            fn on(self, table: &str, key: &Key) -> Self {
+                self.table_name(table).set_key(Some(key_map(key)))
             }
         }
     )*};
@@ -221,6 +238,30 @@ with_expr!(
     aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder,
     aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder,
 );
+
+on_key!(
+    aws_sdk_dynamodb::types::builders::UpdateBuilder,
+    aws_sdk_dynamodb::types::builders::DeleteBuilder,
+    aws_sdk_dynamodb::types::builders::ConditionCheckBuilder,
+    aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder,
+    aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder,
+    aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder,
+);
+
+/// The outcome of a conditional write: a failed condition as
+/// `ConditionFailed`, any other error as the backend's.
+fn conditional<T, E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(
+    res: Result<T, SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>>,
+) -> Result<T, TableError>
+where
+    SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>: Into<anyhow::Error>,
+{
+    match res {
+        Ok(out) => Ok(out),
+        Err(err) if is_condition_failed(&err) => Err(TableError::ConditionFailed),
+        Err(err) => Err(backend(err)),
+    }
+}
 
 fn sk_expr(e: &mut Expr, attr: &str, c: &SkCond) -> String {
     let n = e.name(attr);
@@ -309,6 +350,41 @@ impl DynamoTable {
         Ok(())
     }
 
+    /// Writes the `pending` groups of operations in one transaction, all or
+    /// none of each: a group whose condition fails is dropped and the rest
+    /// written again without it. Marks the groups written.
+    async fn transact_groups(
+        &self,
+        groups: &[Vec<TxOp>],
+        mut pending: Vec<usize>,
+        written: &mut [bool],
+    ) -> Result<(), TableError> {
+        while !pending.is_empty() {
+            let mut owner = Vec::new();
+            let mut tx = Vec::new();
+            for &g in &pending {
+                for op in &groups[g] {
+                    owner.push(g);
+                    tx.push(op.clone());
+                }
+            }
+            match self.transact(tx).await {
+                Ok(()) => {
+                    for &g in &pending {
+                        written[g] = true;
+                    }
+                    pending.clear();
+                }
+                Err(TableError::TransactionCanceled { failed }) => {
+                    let refused: Vec<usize> = failed.iter().map(|&f| owner[f]).collect();
+                    pending.retain(|g| !refused.contains(g));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
     fn tx_item(&self, op: &TxOp) -> Result<TransactWriteItem, TableError> {
         let mut e = Expr::default();
         let cond = op.condition().map(|c| e.condition(c));
@@ -324,32 +400,22 @@ impl DynamoTable {
             ),
             TxOp::Update { key, update, .. } => {
                 let ue = e.update(update);
+                let u = aws_sdk_dynamodb::types::Update::builder().update_expression(ue);
                 b.update(
-                    aws_sdk_dynamodb::types::Update::builder()
-                        .table_name(&self.table)
-                        .set_key(Some(key_map(key)))
-                        .update_expression(ue)
+                    u.on(&self.table, key)
                         .expr(&e, cond)
                         .build()
                         .map_err(backend)?,
                 )
             }
-            TxOp::Delete { key, .. } => b.delete(
-                Delete::builder()
-                    .table_name(&self.table)
-                    .set_key(Some(key_map(key)))
-                    .expr(&e, cond)
-                    .build()
-                    .map_err(backend)?,
-            ),
-            TxOp::Check { key, .. } => b.condition_check(
-                ConditionCheck::builder()
-                    .table_name(&self.table)
-                    .set_key(Some(key_map(key)))
-                    .expr(&e, cond)
-                    .build()
-                    .map_err(backend)?,
-            ),
+            TxOp::Delete { key, .. } => {
+                let d = Delete::builder().on(&self.table, key);
+                b.delete(d.expr(&e, cond).build().map_err(backend)?)
+            }
+            TxOp::Check { key, .. } => {
+                let c = ConditionCheck::builder().on(&self.table, key);
+                b.condition_check(c.expr(&e, cond).build().map_err(backend)?)
+            }
         };
         Ok(built.build())
     }
@@ -361,8 +427,7 @@ impl Table for DynamoTable {
         let out = self
             .client
             .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key_map(key)))
+            .on(&self.table, key)
             .consistent_read(true)
             .send()
             .await
@@ -382,11 +447,7 @@ impl Table for DynamoTable {
             .expr(&e, cond)
             .send()
             .await;
-        match res {
-            Ok(_) => Ok(()),
-            Err(err) if is_condition_failed(&err) => Err(TableError::ConditionFailed),
-            Err(err) => Err(backend(err)),
-        }
+        conditional(res).map(drop)
     }
 
     async fn update(
@@ -402,18 +463,14 @@ impl Table for DynamoTable {
         let res = self
             .client
             .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_map(key)))
+            .on(&self.table, key)
             .update_expression(ue)
             .expr(&e, cond)
             .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
             .send()
             .await;
-        match res {
-            Ok(out) => Ok(out.attributes().map(from_map).unwrap_or_default()),
-            Err(err) if is_condition_failed(&err) => Err(TableError::ConditionFailed),
-            Err(err) => Err(backend(err)),
-        }
+        let out = conditional(res)?;
+        Ok(out.attributes().map(from_map).unwrap_or_default())
     }
 
     async fn delete(&self, key: &Key, condition: Option<Condition>) -> Result<(), TableError> {
@@ -422,16 +479,11 @@ impl Table for DynamoTable {
         let res = self
             .client
             .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key_map(key)))
+            .on(&self.table, key)
             .expr(&e, cond)
             .send()
             .await;
-        match res {
-            Ok(_) => Ok(()),
-            Err(err) if is_condition_failed(&err) => Err(TableError::ConditionFailed),
-            Err(err) => Err(backend(err)),
-        }
+        conditional(res).map(drop)
     }
 
     async fn transact(&self, ops: Vec<TxOp>) -> Result<(), TableError> {
@@ -528,34 +580,19 @@ impl Table for DynamoTable {
         // Transactions of 100 conditional puts: one request per 100 items when
         // nothing collides; a collision cancels the chunk, names the taken
         // keys, and the rest is written again without them.
-        for (base, chunk) in items
-            .chunks(vslc_ports::table::MAX_TRANSACT_ITEMS)
-            .enumerate()
-        {
-            let offset = base * vslc_ports::table::MAX_TRANSACT_ITEMS;
-            let mut pending: Vec<usize> = (0..chunk.len()).collect();
-            while !pending.is_empty() {
-                let ops = pending
-                    .iter()
-                    .map(|&i| TxOp::Put {
-                        item: chunk[i].clone(),
+        let chunk_len = vslc_ports::table::MAX_TRANSACT_ITEMS;
+        for (chunk, written) in items.chunks(chunk_len).zip(written.chunks_mut(chunk_len)) {
+            let puts: Vec<Vec<TxOp>> = chunk
+                .iter()
+                .map(|item| {
+                    vec![TxOp::Put {
+                        item: item.clone(),
                         condition: Some(Condition::NotExists),
-                    })
-                    .collect();
-                match self.transact(ops).await {
-                    Ok(()) => {
-                        for &i in &pending {
-                            written[offset + i] = true;
-                        }
-                        pending.clear();
-                    }
-                    Err(TableError::TransactionCanceled { failed }) => {
-                        let taken: Vec<usize> = failed.iter().map(|&f| pending[f]).collect();
-                        pending.retain(|i| !taken.contains(i));
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
+                    }]
+                })
+                .collect();
+            self.transact_groups(&puts, (0..chunk.len()).collect(), written)
+                .await?;
         }
         Ok(written)
     }
@@ -582,30 +619,7 @@ impl Table for DynamoTable {
                 batch.push(next);
                 next += 1;
             }
-            let mut pending = batch;
-            while !pending.is_empty() {
-                let mut owner = Vec::new();
-                let mut tx = Vec::new();
-                for &g in &pending {
-                    for op in &ops[g] {
-                        owner.push(g);
-                        tx.push(op.clone());
-                    }
-                }
-                match self.transact(tx).await {
-                    Ok(()) => {
-                        for &g in &pending {
-                            written[g] = true;
-                        }
-                        pending.clear();
-                    }
-                    Err(TableError::TransactionCanceled { failed }) => {
-                        let refused: Vec<usize> = failed.iter().map(|&f| owner[f]).collect();
-                        pending.retain(|g| !refused.contains(g));
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
+            self.transact_groups(&ops, batch, &mut written).await?;
         }
         Ok(written)
     }

@@ -48,8 +48,25 @@ impl DirBlobs {
             .join(format!("{key}.type"))
     }
 
-    fn expires(&self, expires_in: Duration) -> i64 {
-        self.clock.now().timestamp() + expires_in.as_secs() as i64
+    /// A URL that grants `method` on `key` for `expires_in` from now.
+    fn signed_url(
+        &self,
+        method: Method,
+        key: &str,
+        content_type: Option<&str>,
+        file_name: Option<&str>,
+        expires_in: Duration,
+    ) -> Result<String, BlobError> {
+        check_key(key)?;
+        let grant = Grant {
+            method,
+            bucket: self.bucket.clone(),
+            key: key.to_owned(),
+            content_type: content_type.map(str::to_owned),
+            file_name: file_name.map(str::to_owned),
+        };
+        let expires = self.clock.now().timestamp() + expires_in.as_secs() as i64;
+        Ok(self.signer.sign(&grant, expires))
     }
 }
 
@@ -156,15 +173,7 @@ impl Blobs for DirBlobs {
         content_type: &str,
         expires_in: Duration,
     ) -> Result<String, BlobError> {
-        check_key(key)?;
-        let grant = Grant {
-            method: Method::Put,
-            bucket: self.bucket.clone(),
-            key: key.to_owned(),
-            content_type: Some(content_type.to_owned()),
-            file_name: None,
-        };
-        Ok(self.signer.sign(&grant, self.expires(expires_in)))
+        self.signed_url(Method::Put, key, Some(content_type), None, expires_in)
     }
 
     async fn download_url(
@@ -173,14 +182,6 @@ impl Blobs for DirBlobs {
         file_name: Option<&str>,
         expires_in: Duration,
     ) -> Result<String, BlobError> {
-        check_key(key)?;
-        let grant = Grant {
-            method: Method::Get,
-            bucket: self.bucket.clone(),
-            key: key.to_owned(),
-            content_type: None,
-            file_name: file_name.map(str::to_owned),
-        };
-        Ok(self.signer.sign(&grant, self.expires(expires_in)))
+        self.signed_url(Method::Get, key, None, file_name, expires_in)
     }
 }

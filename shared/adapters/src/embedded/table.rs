@@ -101,15 +101,25 @@ fn store(
                 .map_err(backend)?;
         }
         if let Some(ik) = new_ik {
-            check_text(&ik.pk)?;
-            check_text(&ik.sk)?;
-            gsi.insert(
-                composite(&[&ik.pk, &ik.sk, &key.pk, &key.sk]).as_slice(),
-                [].as_slice(),
-            )
-            .map_err(backend)?;
+            add_index_entry(&mut gsi, &ik, key)?;
         }
     }
+    Ok(())
+}
+
+/// Puts the item at `key` on a GSI under its index key `ik`.
+fn add_index_entry(
+    gsi: &mut redb::Table<&'static [u8], &'static [u8]>,
+    ik: &Key,
+    key: &Key,
+) -> Result<(), TableError> {
+    check_text(&ik.pk)?;
+    check_text(&ik.sk)?;
+    gsi.insert(
+        composite(&[&ik.pk, &ik.sk, &key.pk, &key.sk]).as_slice(),
+        [].as_slice(),
+    )
+    .map_err(backend)?;
     Ok(())
 }
 
@@ -437,13 +447,7 @@ impl Table for EmbeddedTable {
                     .map_err(backend)?;
                 for (index, gsi) in [(Index::Gsi1, &mut gsi1), (Index::Gsi2, &mut gsi2)] {
                     if let Some(ik) = index.key_of(&item) {
-                        check_text(&ik.pk)?;
-                        check_text(&ik.sk)?;
-                        gsi.insert(
-                            composite(&[&ik.pk, &ik.sk, &key.pk, &key.sk]).as_slice(),
-                            [].as_slice(),
-                        )
-                        .map_err(backend)?;
+                        add_index_entry(gsi, &ik, &key)?;
                     }
                 }
                 written.push(true);

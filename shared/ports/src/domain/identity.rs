@@ -221,6 +221,11 @@ mod tests {
         IdDocument::parse(IdType::ResidentId, raw, today())
     }
 
+    /// The first 17 characters of a number with their check character.
+    fn with_check(first: &str) -> String {
+        format!("{first}{}", check_char(first.as_bytes()) as char)
+    }
+
     #[test]
     fn valid_resident_ids_parse_with_birth_date_and_gender() {
         // The standard's own example, with check character X.
@@ -253,24 +258,15 @@ mod tests {
 
     #[test]
     fn leap_days_exist_only_in_leap_years() {
-        let leap = format!(
-            "11010520000229001{}",
-            check_char(b"11010520000229001") as char
-        );
+        let leap = with_check("11010520000229001");
         assert!(id(&leap).is_ok(), "2000-02-29 exists");
-        let not_leap = format!(
-            "11010519000229001{}",
-            check_char(b"11010519000229001") as char
-        );
+        let not_leap = with_check("11010519000229001");
         assert_eq!(
             id(&not_leap).unwrap_err(),
             "出生日期不存在",
             "1900 was not a leap year"
         );
-        let y2023 = format!(
-            "11010520230229001{}",
-            check_char(b"11010520230229001") as char
-        );
+        let y2023 = with_check("11010520230229001");
         assert_eq!(id(&y2023).unwrap_err(), "出生日期不存在");
     }
 
@@ -286,15 +282,9 @@ mod tests {
             "身份证号码只能由数字和末位的X组成"
         );
         assert_eq!(id("110105194913310020").unwrap_err(), "出生日期不存在");
-        let future = format!(
-            "11010520300101001{}",
-            check_char(b"11010520300101001") as char
-        );
+        let future = with_check("11010520300101001");
         assert_eq!(id(&future).unwrap_err(), "出生日期不存在");
-        let region = format!(
-            "99010519491231002{}",
-            check_char(b"99010519491231002") as char
-        );
+        let region = with_check("99010519491231002");
         assert_eq!(id(&region).unwrap_err(), "身份证号码地区码无效");
         assert_eq!(id("  ").unwrap_err(), "证件号码不能为空");
     }
@@ -313,26 +303,17 @@ mod tests {
 
     #[test]
     fn residence_permits_use_the_same_check_with_their_prefixes() {
-        let hk = format!(
-            "81000019900101001{}",
-            check_char(b"81000019900101001") as char
-        );
+        let hk = with_check("81000019900101001");
         let permit = IdDocument::parse(IdType::ResidencePermit, &hk, today()).unwrap();
         assert_eq!(permit.gender, Some(Gender::Male));
-        let tw = format!(
-            "83000019851231002{}",
-            check_char(b"83000019851231002") as char
-        );
+        let tw = with_check("83000019851231002");
         assert_eq!(
             IdDocument::parse(IdType::ResidencePermit, &tw, today())
                 .unwrap()
                 .gender,
             Some(Gender::Female)
         );
-        let wrong_prefix = format!(
-            "81010019900101001{}",
-            check_char(b"81010019900101001") as char
-        );
+        let wrong_prefix = with_check("81010019900101001");
         assert!(
             IdDocument::parse(IdType::ResidencePermit, &wrong_prefix, today())
                 .unwrap_err()
