@@ -264,8 +264,9 @@ fn row(e: &AuditEntry) -> Vec<String> {
 pub async fn export(
     state: &AppState,
     caller: &Caller,
-    f: &AuditFilter,
+    f: AuditFilter,
 ) -> Result<ExportFile, DomainError> {
+    let f = &f;
     let tenant = reader(caller)?.clone();
     let now = state.clock.now().timestamp();
     let mut q = query(caller, f)?.limit(1000);

@@ -190,6 +190,27 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<UserView
     Ok(UserView::of(&load(state, caller, id).await?, true))
 }
 
+/// 查看用户, the view recorded in the 操作日志.
+pub async fn view(state: &AppState, caller: &Caller, id: &str) -> Result<UserView, DomainError> {
+    let view = get(state, caller, id).await?;
+    let phone = view
+        .phone
+        .as_deref()
+        .map(vslc_ports::mask::phone)
+        .unwrap_or_default();
+    let who = format!("{} {} {phone}", view.account, view.name);
+    vslc_audit::viewed(
+        state,
+        caller,
+        "user.view",
+        "查看用户",
+        ("user", &view.id),
+        who,
+    )
+    .await;
+    Ok(view)
+}
+
 pub async fn send_code(
     state: &AppState,
     caller: &Caller,

@@ -14,10 +14,10 @@ use serde::Deserialize;
 
 use super::model::{Candidate, CandidateKind};
 use super::service::{CandidateInput, Checked, check, new_candidates, numbered};
-use vslc_accounts::{Tenant, TenantKind};
+use vslc_accounts::Tenant;
 use vslc_catalogue::certificate::MajorLevel;
 use vslc_catalogue::{Certificate, Pilot};
-use vslc_imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
+use vslc_imports::{About, Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
 use vslc_ports::AppState;
 use vslc_ports::domain::{Gender, IdType};
 use vslc_ports::table::{Guarded, Item, Key, Query, TableError, TableExt};
@@ -107,14 +107,8 @@ fn input_of(kind: CandidateKind, row: &Row) -> Result<CandidateInput, String> {
 
 #[async_trait]
 impl ImportKind for CandidatesImport {
-    fn name(&self) -> &'static str {
-        "candidates"
-    }
-    fn title(&self) -> &'static str {
-        "批量导入考生信息"
-    }
-    fn tenants(&self) -> &'static [TenantKind] {
-        &[TenantKind::School]
+    fn about(&self) -> About {
+        About::school("candidates", "批量导入考生信息")
     }
     fn check_params(&self, params: &serde_json::Value) -> Result<(), String> {
         kind_of(params)

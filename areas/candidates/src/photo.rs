@@ -150,3 +150,21 @@ pub async fn url(state: &AppState, caller: &Caller, no: &str) -> Result<String, 
         .download_url(&key, None, state.config.url_ttl)
         .await?)
 }
+
+// A short-lived link to a candidate's photo (the API document names it only).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhotoLink {
+    url: String,
+}
+
+/// 下载考生照片: the link, handed out as a download in the 操作日志.
+pub async fn link(state: &AppState, caller: &Caller, no: &str) -> Result<PhotoLink, DomainError> {
+    let url = url(state, caller, no).await?;
+    let event = vslc_audit::Event::new(
+        vslc_audit::AuditKind::Download,
+        "candidate.photo",
+        "下载考生照片",
+    );
+    vslc_audit::record(state, caller, event.target("candidate", no)).await;
+    Ok(PhotoLink { url })
+}

@@ -13,8 +13,7 @@ use async_trait::async_trait;
 
 use super::model::Candidate;
 use super::photo;
-use vslc_accounts::TenantKind;
-use vslc_imports::{Column, FileOutcomes, FileType, ImportContext, ImportKind, RowSink};
+use vslc_imports::{About, Column, FileOutcomes, FileType, ImportContext, ImportKind, RowSink};
 use vslc_ports::table::{Query, TableExt, from_item};
 
 pub struct PhotosImport;
@@ -120,14 +119,8 @@ fn id_of(name: &str) -> Option<String> {
 
 #[async_trait]
 impl ImportKind for PhotosImport {
-    fn name(&self) -> &'static str {
-        "candidate-photos"
-    }
-    fn title(&self) -> &'static str {
-        "批量导入考生照片"
-    }
-    fn tenants(&self) -> &'static [TenantKind] {
-        &[TenantKind::School]
+    fn about(&self) -> About {
+        About::school("candidate-photos", "批量导入考生照片")
     }
     fn file_type(&self) -> FileType {
         FileType::Zip

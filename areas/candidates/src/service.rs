@@ -13,9 +13,9 @@ use vslc_catalogue::Certificate;
 use vslc_catalogue::certificate::MajorLevel;
 use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
-use vslc_ports::DomainError;
 use vslc_ports::domain::{Gender, IdDocument, IdType, PersonName, Phone};
 use vslc_ports::table::{Condition, Query, TableError, TableExt, TxOp, Update, from_item};
+use vslc_ports::{DomainError, DomainResult};
 
 /// 新增 / 编辑考生.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -451,6 +451,20 @@ pub async fn get(
 ) -> Result<CandidateView, DomainError> {
     let school = caller.school_reader()?;
     Ok(CandidateView::of(&load(state, school, no).await?, true))
+}
+
+/// 查看考生: the full record (ID number and phone unmasked), the view
+/// recorded in the 操作日志.
+pub async fn view(state: &AppState, caller: &Caller, no: &str) -> DomainResult<CandidateView> {
+    let view = get(state, caller, no).await?;
+    let who = format!(
+        "{} {}",
+        view.name,
+        vslc_ports::mask::id_number(&view.id_number)
+    );
+    let target = ("candidate", view.candidate_no.as_str());
+    vslc_audit::viewed(state, caller, "candidate.view", "查看考生", target, who).await;
+    Ok(view)
 }
 
 /// 编辑考生: all fields before 信息准确; afterwards name, ID type, ID number

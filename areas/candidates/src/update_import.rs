@@ -9,9 +9,8 @@ use async_trait::async_trait;
 
 use super::model::Candidate;
 use super::service::{CandidateInput, all, apply_edit, check, majors, restore};
-use vslc_accounts::TenantKind;
 use vslc_catalogue::certificate::MajorLevel;
-use vslc_imports::{Column, ImportContext, ImportKind, Row, RowSink, Saving, saved};
+use vslc_imports::{About, Column, ImportContext, ImportKind, Row, RowSink, Saving, saved};
 use vslc_ports::domain::{Gender, IdType};
 
 pub struct CandidatesUpdate;
@@ -67,14 +66,8 @@ fn merged(c: &Candidate, row: &Row) -> Result<CandidateInput, String> {
 
 #[async_trait]
 impl ImportKind for CandidatesUpdate {
-    fn name(&self) -> &'static str {
-        "candidates-update"
-    }
-    fn title(&self) -> &'static str {
-        "批量修改考生信息"
-    }
-    fn tenants(&self) -> &'static [TenantKind] {
-        &[TenantKind::School]
+    fn about(&self) -> About {
+        About::school("candidates-update", "批量修改考生信息")
     }
     fn columns(&self, _params: &serde_json::Value) -> Vec<Column> {
         vec![

@@ -80,8 +80,9 @@ fn rows(declarations: &[Declaration]) -> Vec<Vec<Cell>> {
 pub async fn export(
     state: &AppState,
     caller: &Caller,
-    f: &DeclarationFilter,
+    f: DeclarationFilter,
 ) -> Result<ExportFile, DomainError> {
+    let f = &f;
     let mut all = match caller.tenant.kind {
         TenantKind::School => service::all(state, &caller.tenant).await?,
         TenantKind::Province => review::of_province(state, &caller.tenant.id).await?,

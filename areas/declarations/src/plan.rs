@@ -223,6 +223,15 @@ pub async fn get(
     load(state, &province, id).await
 }
 
+/// 查看申报计划, with its status at this moment.
+pub async fn show(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<DeclarationPlanView, DomainError> {
+    Ok(get(state, caller, id).await?.view(state.clock.now_local()))
+}
+
 pub async fn load(
     state: &AppState,
     province: &Tenant,

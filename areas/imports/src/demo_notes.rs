@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving};
+use super::{About, Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving};
 use vslc_accounts::TenantKind;
 use vslc_ports::table::{BatchOp, Query, TableExt, from_item, to_item};
 
@@ -54,14 +54,12 @@ fn check_row(row: &Row) -> Result<(String, String, Option<String>), String> {
 
 #[async_trait]
 impl ImportKind for DemoNotes {
-    fn name(&self) -> &'static str {
-        "demo-notes"
-    }
-    fn title(&self) -> &'static str {
-        "演示备注"
-    }
-    fn tenants(&self) -> &'static [TenantKind] {
-        &[TenantKind::School, TenantKind::Org, TenantKind::Province]
+    fn about(&self) -> About {
+        About::school("demo-notes", "演示备注").for_tenants(&[
+            TenantKind::School,
+            TenantKind::Org,
+            TenantKind::Province,
+        ])
     }
     fn columns(&self, _params: &serde_json::Value) -> Vec<Column> {
         vec![

@@ -210,19 +210,62 @@ pub trait RowSink: Send {
     async fn undo(&mut self, ctx: &ImportContext<'_>) -> anyhow::Result<usize>;
 }
 
+/// What an import type is called and who may use it.
+#[derive(Debug, Clone, Copy)]
+pub struct About {
+    /// `type` in the API (`candidates`, `rooms`, …).
+    pub name: &'static str,
+    /// 中文名称 (template file and sheet names).
+    pub title: &'static str,
+    /// Which tenants may use it.
+    pub tenants: &'static [TenantKind],
+    /// Former type names still accepted (records keep `name`).
+    pub aliases: &'static [&'static str],
+}
+
+impl About {
+    /// A school's import type.
+    pub const fn school(name: &'static str, title: &'static str) -> Self {
+        About {
+            name,
+            title,
+            tenants: &[TenantKind::School],
+            aliases: &[],
+        }
+    }
+
+    /// Open to these tenants instead.
+    pub const fn for_tenants(self, tenants: &'static [TenantKind]) -> Self {
+        About { tenants, ..self }
+    }
+
+    /// Also accepted under these former names.
+    pub const fn formerly(self, aliases: &'static [&'static str]) -> Self {
+        About { aliases, ..self }
+    }
+}
+
 /// An import type.
 #[async_trait]
 pub trait ImportKind: Send + Sync {
+    /// Its name, title, tenants and former names.
+    fn about(&self) -> About;
     /// `type` in the API (`candidates`, `rooms`, …).
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.about().name
+    }
     /// Former type names still accepted (records keep `name`).
     fn aliases(&self) -> &'static [&'static str] {
-        &[]
+        self.about().aliases
     }
     /// 中文名称 (template file and sheet names).
-    fn title(&self) -> &'static str;
+    fn title(&self) -> &'static str {
+        self.about().title
+    }
     /// Which tenants may use it.
-    fn tenants(&self) -> &'static [TenantKind];
+    fn tenants(&self) -> &'static [TenantKind] {
+        self.about().tenants
+    }
     /// The template's columns; `params` are the import's (e.g. candidate kind).
     fn columns(&self, params: &serde_json::Value) -> Vec<Column>;
     /// The template's sample row; an uploaded row equal to it is skipped.

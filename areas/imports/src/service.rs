@@ -1,7 +1,8 @@
 //! What the `/api/imports` area does, independent of HTTP.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
+use vslc_http::{PageParams, Paged};
 use vslc_ports::Caller;
 
 use super::record::{ImportRecord, ImportStatus};
@@ -266,4 +267,72 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<ImportRe
     ImportRecord::load(state.table.as_ref(), &caller.tenant, id)
         .await?
         .ok_or_else(|| DomainError::not_found("导入记录"))
+}
+
+/// The 导入记录 list's filter.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListFilter {
+    /// Only this import type.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+}
+
+/// 导入记录, newest first. A type and its former names are one type.
+pub async fn list(
+    state: &AppState,
+    registry: &Registry,
+    caller: &Caller,
+    filter: &ListFilter,
+    page: &PageParams,
+) -> Result<Paged<ImportView>, DomainError> {
+    let mut all = ImportRecord::list(state.table.as_ref(), &caller.tenant).await?;
+    let canonical = |name: &str| {
+        registry
+            .get(name)
+            .map_or(name.to_owned(), |k| k.name().into())
+    };
+    let wanted = filter.kind.as_deref().map(canonical);
+    all.retain(|r| vslc_http::filter::exact(&canonical(&r.kind), wanted.as_deref()));
+    let page = Paged::of(all, page)?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for r in page.items {
+        items.push(view(state, registry, r).await?);
+    }
+    audit_failed_rows(state, caller, &items).await;
+    Ok(Paged {
+        items,
+        total: page.total,
+        page: page.page,
+        page_size: page.page_size,
+    })
+}
+
+/// One import as the API shows it: status, counts, progress, failed-rows link.
+pub async fn show(
+    state: &AppState,
+    registry: &Registry,
+    caller: &Caller,
+    id: &str,
+) -> Result<ImportView, DomainError> {
+    let view = view(state, registry, get(state, caller, id).await?).await?;
+    audit_failed_rows(state, caller, std::slice::from_ref(&view)).await;
+    Ok(view)
+}
+
+/// The failed-rows links handed out (personal data) go to the 操作日志.
+async fn audit_failed_rows(state: &AppState, caller: &Caller, views: &[ImportView]) {
+    let ids: Vec<&str> = views
+        .iter()
+        .filter(|v| v.failed_rows_url.is_some())
+        .map(|v| v.id.as_str())
+        .collect();
+    vslc_audit::record::links_handed_out(
+        state,
+        caller,
+        ("import.failed_rows", "下载导入失败数据"),
+        "import",
+        &ids,
+    )
+    .await;
 }

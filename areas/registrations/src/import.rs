@@ -13,13 +13,13 @@ use super::eligibility::{
     candidate_ready, certificate_subjects, major_allowed, plan_open, subject_fits,
 };
 use super::model::{CandidateSnapshot, RegSubject, Registration};
-use vslc_accounts::{Tenant, TenantKind};
+use vslc_accounts::Tenant;
 use vslc_candidates::Candidate;
 use vslc_catalogue::certificate::{Certificate, Level};
 use vslc_catalogue::pilot::Pilot;
 use vslc_exam::Plan;
 use vslc_exam::plans::RegistrationMode;
-use vslc_imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
+use vslc_imports::{About, Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
 use vslc_ports::AppState;
 use vslc_ports::table::{EncodedItem, Guarded, Key, Query, TableError, TableExt, Update};
 
@@ -49,26 +49,17 @@ async fn school_plan(state: &AppState, school: &Tenant, id: &str) -> anyhow::Res
 
 #[async_trait]
 impl ImportKind for RegistrationsImport {
-    fn name(&self) -> &'static str {
+    fn about(&self) -> About {
         match self.mode {
-            RegistrationMode::ByCertificate => "registrations-by-certificate",
-            RegistrationMode::BySubject => "registrations-by-subject",
+            RegistrationMode::ByCertificate => {
+                About::school("registrations-by-certificate", "批量导入报考-按证书导入")
+                    .formerly(&["registrations-cert"])
+            }
+            RegistrationMode::BySubject => {
+                About::school("registrations-by-subject", "批量导入报考-按科目导入")
+                    .formerly(&["registrations-subject"])
+            }
         }
-    }
-    fn aliases(&self) -> &'static [&'static str] {
-        match self.mode {
-            RegistrationMode::ByCertificate => &["registrations-cert"],
-            RegistrationMode::BySubject => &["registrations-subject"],
-        }
-    }
-    fn title(&self) -> &'static str {
-        match self.mode {
-            RegistrationMode::ByCertificate => "批量导入报考-按证书导入",
-            RegistrationMode::BySubject => "批量导入报考-按科目导入",
-        }
-    }
-    fn tenants(&self) -> &'static [TenantKind] {
-        &[TenantKind::School]
     }
     fn check_params(&self, params: &serde_json::Value) -> Result<(), String> {
         if param(params, "planId").is_none() {

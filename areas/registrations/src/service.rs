@@ -327,6 +327,30 @@ pub async fn get(
     Ok(view(r, &payments, state.clock.now_local(), true))
 }
 
+/// 查看报考记录: the full candidate snapshot, the view recorded in the
+/// 操作日志.
+pub async fn show(
+    state: &AppState,
+    book: &dyn OrderBook,
+    caller: &Caller,
+    id: &str,
+) -> Result<RegistrationView, DomainError> {
+    let view = get(state, book, caller, id).await?;
+    let c = &view.registration.candidate;
+    let who = format!("{} {}", c.name, vslc_ports::mask::id_number(&c.id_number));
+    let target = ("registration", view.registration.id.as_str());
+    vslc_audit::viewed(
+        state,
+        caller,
+        "registration.view",
+        "查看报考数据",
+        target,
+        who,
+    )
+    .await;
+    Ok(view)
+}
+
 /// 删除: only 未排考 and unpaid, and not in a live 缴费申请单; the guards go
 /// and the candidate's counter goes down, in one transaction.
 pub async fn delete(

@@ -9,9 +9,9 @@ use async_trait::async_trait;
 
 use super::model::{Room, RoomStatus};
 use super::service::{create_ops, new_room, room_fields, room_subjects, seats_fit};
-use vslc_accounts::{Tenant, TenantKind};
+use vslc_accounts::Tenant;
 use vslc_exam::Plan;
-use vslc_imports::{Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
+use vslc_imports::{About, Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
 use vslc_ports::AppState;
 use vslc_sites::Site;
 
@@ -47,14 +47,8 @@ async fn sites_by_name(
 
 #[async_trait]
 impl ImportKind for RoomsImport {
-    fn name(&self) -> &'static str {
-        "rooms"
-    }
-    fn title(&self) -> &'static str {
-        "批量导入考场信息"
-    }
-    fn tenants(&self) -> &'static [TenantKind] {
-        &[TenantKind::School]
+    fn about(&self) -> About {
+        About::school("rooms", "批量导入考场信息")
     }
     fn check_params(&self, params: &serde_json::Value) -> Result<(), String> {
         plan_id(params)

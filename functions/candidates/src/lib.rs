@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_candidates::export::{ExportFile, ExportRequest};
-use vslc_candidates::photo::{self, PhotoUpload, PhotoUploadRequest};
+use vslc_candidates::photo::{self, PhotoLink, PhotoUpload, PhotoUploadRequest};
 use vslc_candidates::service::{self, CandidateFilter, CandidateInput, CandidateView};
 use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Paged, Path};
 use vslc_ports::AppState;
@@ -15,10 +15,7 @@ use vslc_ports::domain::RecordId;
 pub const AREA: Area = Area::new("candidates", "/api/candidates", "考生管理");
 
 pub fn routes() -> AreaRouter {
-    handlers()
-        .routes(routes!(get_one))
-        .routes(routes!(authenticate))
-        .routes(routes!(photo_url))
+    handlers().routes(routes!(authenticate))
 }
 
 vslc_http::handlers! {
@@ -44,59 +41,10 @@ vslc_http::handlers! {
     post confirm_photo "/{no}/photo/confirm" (path "no" "考生编号") -> CandidateView [400, 409] => photo::confirm;
     /// 批量认证: each id answers for itself.
     batch batch_authenticate "/authenticate" (school_exam_writer) [400] => vslc_candidates::identity::request;
-}
-
-/// 查看考生 (full ID number and phone).
-#[utoipa::path(get, path = "/{no}", tag = "candidates", params(("no" = String, Path, description = "考生编号")),
-    responses((status = 200, body = CandidateView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_one(
-    State(state): State<AppState>,
-    session: Session,
-    Path(no): Path<RecordId>,
-) -> ApiResult<axum::Json<CandidateView>> {
-    let view = service::get(&state, &session, &no).await?;
-    vslc_audit::viewed(
-        &state,
-        &session,
-        "candidate.view",
-        "查看考生",
-        ("candidate", &view.candidate_no),
-        format!(
-            "{} {}",
-            view.name,
-            vslc_ports::mask::id_number(&view.id_number)
-        ),
-    )
-    .await;
-    Ok(axum::Json(view))
-}
-
-/// A short-lived link to the candidate's photo.
-#[utoipa::path(get, path = "/{no}/photo", tag = "candidates", params(("no" = String, Path, description = "考生编号")),
-    responses((status = 200, body = PhotoLink), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn photo_url(
-    State(state): State<AppState>,
-    session: Session,
-    Path(no): Path<RecordId>,
-) -> ApiResult<axum::Json<PhotoLink>> {
-    let url = photo::url(&state, &session, &no).await?;
-    vslc_audit::record(
-        &state,
-        &session,
-        vslc_audit::Event::new(
-            vslc_audit::AuditKind::Download,
-            "candidate.photo",
-            "下载考生照片",
-        )
-        .target("candidate", no.as_str()),
-    )
-    .await;
-    Ok(axum::Json(PhotoLink { url }))
-}
-
-#[derive(serde::Serialize, utoipa::ToSchema)]
-struct PhotoLink {
-    url: String,
+    /// 查看考生 (full ID number and phone).
+    get get_one "/{no}" (path "no" "考生编号") -> CandidateView [404] => service::view;
+    /// A short-lived link to the candidate's photo.
+    get photo_url "/{no}/photo" (path "no" "考生编号") -> PhotoLink [404] => photo::link;
 }
 
 /// 认证: queues the 公安 identity check of a 信息待认证 candidate.

@@ -2,8 +2,6 @@
 //! the schools' declarations, the city and province reviews, and the
 //! 按证书导出申报明细 export.
 
-use axum::extract::State;
-use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_declarations::Declaration;
 use vslc_declarations::export;
@@ -15,18 +13,13 @@ use vslc_declarations::service::{
     self, DeclarableCertificate, DeclarationDetail, DeclarationFilter, DeclarationInput,
 };
 use vslc_files::export::ExportFile;
-use vslc_http::ApiError;
-use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, Paged, Path};
-use vslc_ports::AppState;
-use vslc_ports::domain::RecordId;
+use vslc_http::{Area, AreaRouter, Paged};
 use vslc_review::log::ReturnInput;
 
 pub const AREA: Area = Area::new("declarations", "/api/declarations", "证书试点申报");
 
 pub fn routes() -> AreaRouter {
     handlers()
-        .routes(routes!(get_plan))
-        .routes(routes!(export_details))
 }
 
 vslc_http::handlers! {
@@ -63,30 +56,8 @@ vslc_http::handlers! {
     post return_declaration "/review/{id}/return" (id, body ReturnInput) -> Declaration [400, 404, 409] => review::return_declaration;
     /// 提交 (未提交 / 审核退回).
     post submit "/{id}/submit" (id) -> Declaration [404, 409] => service::submit;
-}
-
-/// 查看申报计划.
-#[utoipa::path(get, path = "/plans/{id}", tag = "declarations", params(("id" = String, Path)),
-    responses((status = 200, body = DeclarationPlanView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_plan(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<DeclarationPlanView>> {
-    let p = plan::get(&state, &session, &id).await?;
-    Ok(axum::Json(p.view(state.clock.now_local())))
-}
-
-/// 按证书导出申报明细 (the school's own, or the province's schools').
-#[utoipa::path(post, path = "/export", tag = "declarations", request_body = DeclarationFilter,
-    responses((status = 200, body = ExportFile), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn export_details(
-    State(state): State<AppState>,
-    session: Session,
-    Json(f): Json<DeclarationFilter>,
-) -> ApiResult<axum::Json<ExportFile>> {
-    export::export(&state, &session, &f)
-        .await
-        .map(axum::Json)
-        .map_err(ApiError::from)
+    /// 查看申报计划.
+    get get_plan "/plans/{id}" (id) -> DeclarationPlanView [404] => plan::show;
+    /// 按证书导出申报明细 (the school's own, or the province's schools').
+    post export_details "/export" (body DeclarationFilter) -> ExportFile [403] => export::export;
 }

@@ -3,14 +3,10 @@
 //! `/api/imports` (types `registrations-by-certificate` and `registrations-by-subject`;
 //! the former `registrations-cert` / `registrations-subject` still work).
 
-use axum::extract::State;
-use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_files::export::ExportFile;
-use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Paged, Path};
+use vslc_http::{Area, AreaRouter, Paged};
 use vslc_payments::service::Orders;
-use vslc_ports::AppState;
-use vslc_ports::domain::RecordId;
 use vslc_registrations::service::{
     self, RegistrationExportRequest, RegistrationFilter, RegistrationView,
 };
@@ -18,7 +14,7 @@ use vslc_registrations::service::{
 pub const AREA: Area = Area::new("registrations", "/api/registrations", "报考管理");
 
 pub fn routes() -> AreaRouter {
-    handlers().routes(routes!(get_one))
+    handlers()
 }
 
 vslc_http::handlers! {
@@ -31,26 +27,6 @@ vslc_http::handlers! {
     batch batch_delete "/batch-delete" (school_exam_writer) [400] => service::delete [&Orders];
     /// 删除报考数据 (未排考 and unpaid).
     delete delete "/{id}" (id) [404, 409] => service::delete [&Orders];
-}
-
-/// 查看报考记录 (full candidate snapshot).
-#[utoipa::path(get, path = "/{id}", tag = "registrations", params(("id" = String, Path, description = "<计划 id>.<ULID>")),
-    responses((status = 200, body = RegistrationView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_one(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<RegistrationView>> {
-    let view = service::get(&state, &Orders, &session, &id).await?;
-    let c = &view.registration.candidate;
-    vslc_audit::viewed(
-        &state,
-        &session,
-        "registration.view",
-        "查看报考数据",
-        ("registration", &view.registration.id),
-        format!("{} {}", c.name, vslc_ports::mask::id_number(&c.id_number)),
-    )
-    .await;
-    Ok(axum::Json(view))
+    /// 查看报考记录 (full candidate snapshot).
+    get get_one "/{id}" (path "id" "<计划 id>.<ULID>") -> RegistrationView [404] => service::show [&Orders];
 }

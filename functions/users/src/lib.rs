@@ -19,7 +19,7 @@ pub fn routes() -> AreaRouter {
     handlers()
         .routes(routes!(roles))
         .routes(routes!(create))
-        .routes(routes!(get_one, edit))
+        .routes(routes!(edit))
 }
 
 vslc_http::handlers! {
@@ -38,6 +38,8 @@ vslc_http::handlers! {
     ///
     /// Not for one's own account (409 `SELF`): that is 修改密码.
     post reset_password "/{id}/reset-password" (id) -> IssuedPassword [404, 409] => manage::reset_password;
+    /// 查看用户.
+    get get_one "/{id}" (id) -> UserView [404] => manage::view;
 }
 
 /// 角色: the roles of the session's tenant.
@@ -67,32 +69,6 @@ async fn create(
             .await?,
         ),
     ))
-}
-
-/// 查看用户.
-#[utoipa::path(get, path = "/{id}", tag = "users", params(("id" = String, Path)),
-    responses((status = 200, body = UserView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_one(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-) -> ApiResult<axum::Json<UserView>> {
-    let view = manage::get(&state, &session, &id).await?;
-    let phone = view
-        .phone
-        .as_deref()
-        .map(vslc_ports::mask::phone)
-        .unwrap_or_default();
-    vslc_audit::viewed(
-        &state,
-        &session,
-        "user.view",
-        "查看用户",
-        ("user", &view.id),
-        format!("{} {} {phone}", view.account, view.name),
-    )
-    .await;
-    Ok(axum::Json(view))
 }
 
 /// 编辑用户 (only while 停用).
