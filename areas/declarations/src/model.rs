@@ -37,11 +37,6 @@ impl DeclarationStatus {
         }
     }
 
-    /// 编辑 (and 提交) are allowed.
-    pub fn editable(self) -> bool {
-        matches!(self, DeclarationStatus::Draft | DeclarationStatus::Returned)
-    }
-
     /// Where 保存并提交 leads.
     pub fn submitted(city_review: bool) -> Self {
         if city_review {
@@ -187,6 +182,9 @@ mod tests {
             DeclarationStatus::submitted(false),
             DeclarationStatus::Pending
         );
-        assert!(DeclarationStatus::Returned.editable() && !DeclarationStatus::Pending.editable());
+        let edit = crate::review::EDIT;
+        assert!(
+            edit.allows(DeclarationStatus::Returned) && !edit.allows(DeclarationStatus::Pending)
+        );
     }
 }

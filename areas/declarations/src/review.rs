@@ -15,9 +15,9 @@ use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::table::{Condition, TableExt, TxOp, Update};
-use vslc_review::Step;
 use vslc_review::log::ReturnInput;
 use vslc_review::workflow::{opened, queue};
+use vslc_review::{Allowed, Step};
 
 vslc_review::reviewed!(Declaration: DeclarationStatus, "试点申报",
     key = |d| Declaration::key(&d.school(), &d.id), history = |d| Some(&d.history));
@@ -46,6 +46,11 @@ pub const APPROVE: Step<DeclarationStatus> =
 /// 审核退回 (省级管理员).
 pub const RETURN: Step<DeclarationStatus> =
     Step::new("审核退回", &[Pending], Returned, PROVINCE_STEP);
+/// 编辑 (school), with 保存并提交 as well.
+pub const EDIT: Allowed<DeclarationStatus> =
+    Allowed::new(&[Draft, Returned], "只有未提交、审核退回的申报可以编辑");
+/// 删除 (school): a declaration the province has seen stays.
+pub const DELETE: Allowed<DeclarationStatus> = Allowed::new(&[Draft], "只有未提交的申报可以删除");
 
 /// The 提交 of a declaration: to the city first when its plan says so.
 pub fn submit_step(city_review: bool) -> Step<DeclarationStatus> {
@@ -266,8 +271,7 @@ pub async fn return_declaration(
     input: ReturnInput,
 ) -> Result<Declaration, DomainError> {
     let [_, step] = steps_for(caller)?;
-    let reason = input.checked()?;
-    let d = load(state, caller, id).await?;
-    step.take_with(state, caller, &d, Some(reason), Update::new())
+    let d = load(state, caller, id);
+    step.decide(state, caller, Some(&input), d, Update::new())
         .await
 }

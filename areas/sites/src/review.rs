@@ -9,8 +9,8 @@ use vslc_ports::AppState;
 use vslc_ports::Caller;
 use vslc_ports::DomainError;
 use vslc_ports::table::Update;
-use vslc_review::Step;
 use vslc_review::workflow::{opened, queue};
+use vslc_review::{Allowed, Step};
 
 pub use vslc_review::log::ReturnInput;
 
@@ -53,6 +53,12 @@ pub const RETURN: Step<SiteStatus> = Step::new(
     "只有待审核的考核站点可以审核",
 )
 .stamping("reviewedAt");
+/// 编辑 (school), with 保存并提交 as well.
+pub const EDIT: Allowed<SiteStatus> =
+    Allowed::new(&[Draft, Returned], "只有未提交、审核退回的考核站点可以编辑");
+/// 删除 (school).
+pub const DELETE: Allowed<SiteStatus> =
+    Allowed::new(&[Draft, Returned], "只有未提交、审核退回的考核站点可以删除");
 
 /// Every submitted site of the org's certificates.
 pub async fn of_org(state: &AppState, org_id: &str) -> Result<Vec<Site>, DomainError> {
@@ -87,7 +93,10 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<Site, Do
 
 /// 审核通过 (org).
 pub async fn approve(state: &AppState, caller: &Caller, id: &str) -> Result<Site, DomainError> {
-    decide(state, caller, id, APPROVE, None).await
+    let s = get(state, caller, id);
+    APPROVE
+        .decide(state, caller, None, s, reviewed_by(caller))
+        .await
 }
 
 /// 审核退回, with the reason the school reads.
@@ -97,19 +106,13 @@ pub async fn return_site(
     id: &str,
     input: ReturnInput,
 ) -> Result<Site, DomainError> {
-    let reason = input.checked()?;
-    decide(state, caller, id, RETURN, Some(reason)).await
+    let s = get(state, caller, id);
+    RETURN
+        .decide(state, caller, Some(&input), s, reviewed_by(caller))
+        .await
 }
 
-/// The org's decision on a submitted site, with who took it.
-async fn decide(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    step: Step<SiteStatus>,
-    reason: Option<&str>,
-) -> Result<Site, DomainError> {
-    let s = get(state, caller, id).await?;
-    let by = Update::new().set("reviewedBy", caller.name.clone());
-    step.take_with(state, caller, &s, reason, by).await
+/// Who took the org's decision, kept on the site.
+fn reviewed_by(caller: &Caller) -> Update {
+    Update::new().set("reviewedBy", caller.name.clone())
 }
