@@ -9,18 +9,19 @@ use vslc_ports::Caller;
 
 use super::model::{Declaration, DeclarationStatus};
 use super::service::{self, DeclarationDetail, DeclarationFilter, bad, listed};
-use vslc_accounts::TenantKind;
 use vslc_catalogue::pilot::{Pilot, PilotLevel};
 use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::table::{Condition, TableExt, TxOp, Update};
 use vslc_review::log::ReturnInput;
-use vslc_review::workflow::{opened, queue};
+use vslc_review::workflow::{open, queue, queue_of};
 use vslc_review::{Allowed, Step};
 
 vslc_review::reviewed!(Declaration: DeclarationStatus, "试点申报",
-    key = |d| Declaration::key(&d.school(), &d.id), history = |d| Some(&d.history));
+    key = |d| Declaration::key(&d.school(), &d.id), history = |d| Some(&d.history),
+    reviewer = Province, reviewer_id = |d| &d.province_id, queue = Declaration::province_index,
+    id = |id| Declaration::school_of_id(id).map(|school| Declaration::key(&school, id)));
 
 use DeclarationStatus::{Approved, CityPending, Draft, Pending, Returned};
 
@@ -82,7 +83,7 @@ pub async fn of_province(
     state: &AppState,
     province_id: &str,
 ) -> Result<Vec<Declaration>, DomainError> {
-    queue(&*state.table, Declaration::province_index(province_id)).await
+    queue(&*state.table, province_id).await
 }
 
 pub async fn list(
@@ -91,19 +92,13 @@ pub async fn list(
     f: &DeclarationFilter,
     page: &PageParams,
 ) -> Result<Paged<Declaration>, DomainError> {
-    let province = caller.require_kind(TenantKind::Province)?;
-    listed(of_province(state, &province.id).await?, f, page)
+    listed(queue_of(state, caller).await?, f, page)
 }
 
 /// A submitted declaration of one of the province's schools; anything else
 /// looks missing.
 async fn load(state: &AppState, caller: &Caller, id: &str) -> Result<Declaration, DomainError> {
-    let province = caller.require_kind(TenantKind::Province)?;
-    let key = Declaration::school_of_id(id).map(|school| Declaration::key(&school, id));
-    opened(&*state.table, key, |d: &Declaration| {
-        d.province_id == province.id
-    })
-    .await
+    open(state, caller, id).await
 }
 
 pub async fn get(

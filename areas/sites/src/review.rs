@@ -3,13 +3,12 @@
 
 use super::model::{Site, SiteStatus};
 use super::service::{SiteFilter, matches};
-use vslc_accounts::TenantKind;
 use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
 use vslc_ports::Caller;
 use vslc_ports::DomainError;
 use vslc_ports::table::Update;
-use vslc_review::workflow::{opened, queue};
+use vslc_review::workflow::{open, queue_of};
 use vslc_review::{Allowed, Step};
 
 pub use vslc_review::log::ReturnInput;
@@ -17,7 +16,9 @@ pub use vslc_review::log::ReturnInput;
 // A site keeps no 审核记录: the last decision is on the site (reviewedAt,
 // reviewedBy, reviewReason).
 vslc_review::reviewed!(Site: SiteStatus, "考核站点",
-    key = |s| Site::key(&s.school(), &s.id), history = |_| None);
+    key = |s| Site::key(&s.school(), &s.id), history = |_| None,
+    reviewer = Org, reviewer_id = |s| &s.org_id, queue = Site::org_index,
+    id = |id| Site::school_of_id(id).map(|school| Site::key(&school, id)));
 
 use SiteStatus::{Approved, Draft, Pending, Returned};
 
@@ -60,19 +61,14 @@ pub const EDIT: Allowed<SiteStatus> =
 pub const DELETE: Allowed<SiteStatus> =
     Allowed::new(&[Draft, Returned], "只有未提交、审核退回的考核站点可以删除");
 
-/// Every submitted site of the org's certificates.
-pub async fn of_org(state: &AppState, org_id: &str) -> Result<Vec<Site>, DomainError> {
-    queue(&*state.table, Site::org_index(org_id)).await
-}
-
 pub async fn list(
     state: &AppState,
     caller: &Caller,
     f: &SiteFilter,
     page: &PageParams,
 ) -> Result<Paged<Site>, DomainError> {
-    let org = caller.require_kind(TenantKind::Org)?;
-    let mut rows = of_org(state, &org.id).await?;
+    // Every submitted site of the org's certificates.
+    let mut rows: Vec<Site> = queue_of(state, caller).await?;
     rows.retain(|s| matches(s, f));
     // Waiting for review first, then newest.
     rows.sort_by(|a, b| {
@@ -86,9 +82,7 @@ pub async fn list(
 
 /// A submitted site of the org's certificates; anything else looks missing.
 pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<Site, DomainError> {
-    let org = caller.require_kind(TenantKind::Org)?;
-    let key = Site::school_of_id(id).map(|school| Site::key(&school, id));
-    opened(&*state.table, key, |s: &Site| s.org_id == org.id).await
+    open(state, caller, id).await
 }
 
 /// 审核通过 (org).

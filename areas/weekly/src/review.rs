@@ -16,11 +16,13 @@ use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::table::{Index, Query, TableExt, Update};
 use vslc_review::log::ReturnInput;
-use vslc_review::workflow::{opened, queue};
+use vslc_review::workflow::{open, queue_of};
 use vslc_review::{Allowed, Step};
 
 vslc_review::reviewed!(WeeklyReport: ReportStatus, "周报",
-    key = |r| WeeklyReport::key(&r.school(), &r.period.id()), history = |r| Some(&r.history));
+    key = |r| WeeklyReport::key(&r.school(), &r.period.id()), history = |r| Some(&r.history),
+    reviewer = Province, reviewer_id = |r| &r.province_id, queue = WeeklyReport::province_index,
+    id = |id| WeeklyReport::parse_id(id).map(|(school, period)| WeeklyReport::key(&school, period)));
 
 use ReportStatus::{Approved, Draft, Pending, Returned};
 
@@ -48,32 +50,19 @@ pub const EDIT: Allowed<ReportStatus> =
 pub const DELETE: Allowed<ReportStatus> = Allowed::new(&[Draft], "只有未提交的周报可以删除");
 
 /// The province's reports, drafts excluded (they stay the school's).
-pub async fn of_province(
-    state: &AppState,
-    province_id: &str,
-) -> Result<Vec<WeeklyReport>, DomainError> {
-    queue(&*state.table, WeeklyReport::province_index(province_id)).await
-}
-
 pub async fn list(
     state: &AppState,
     caller: &Caller,
     f: &ReportFilter,
     page: &PageParams,
 ) -> Result<Paged<WeeklyReport>, DomainError> {
-    let province = caller.require_kind(TenantKind::Province)?;
-    listed(of_province(state, &province.id).await?, f, page)
+    listed(queue_of(state, caller).await?, f, page)
 }
 
 /// A report of one of the province's schools, not a draft; anything else
 /// looks missing.
 pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<WeeklyReport, DomainError> {
-    let province = caller.require_kind(TenantKind::Province)?;
-    let key = WeeklyReport::parse_id(id).map(|(school, period)| WeeklyReport::key(&school, period));
-    opened(&*state.table, key, |r: &WeeklyReport| {
-        r.province_id == province.id
-    })
-    .await
+    open(state, caller, id).await
 }
 
 /// A report the 省级管理员 decides on.

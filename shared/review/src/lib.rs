@@ -14,4 +14,5 @@ pub use workflow::{Allowed, ReviewStatus, Reviewed, Step};
 #[doc(hidden)]
 pub mod rt {
     pub use vslc_ports::table::Key;
+    pub use vslc_ports::tenant::TenantKind;
 }

@@ -29,6 +29,7 @@ use serde::de::DeserializeOwned;
 use crate::log::{ReturnInput, ReviewRecord, appended};
 use vslc_ports::DomainError;
 use vslc_ports::table::{Index, Key, Query, Table, TableExt, Update};
+use vslc_ports::tenant::TenantKind;
 use vslc_ports::{AppState, Caller};
 
 /// The stored attribute of the status.
@@ -61,14 +62,50 @@ pub trait Reviewed: DeserializeOwned + Send + Sync + 'static {
     fn status(&self) -> Self::Status;
     /// Its 审核记录, or `None` for a record that keeps none (考核站点).
     fn history(&self) -> Option<&[ReviewRecord]>;
+    /// The kind of the counterpart that reviews it: 省级, 颁证机构.
+    const REVIEWER: TenantKind;
+    /// The counterpart's index of the records it reviews (`Gsi1` partition).
+    fn queue_index(reviewer_id: &str) -> String;
+    /// The id of the counterpart that reviews this record.
+    fn reviewer_id(&self) -> &str;
+    /// The key of the record an id names, `None` when it names none.
+    fn key_of_id(id: &str) -> Option<Key>;
 }
 
-/// The counterpart's review list (审核列表): the records on its index
-/// (`Gsi1` partition `index`), drafts left out — they stay their owner's.
-pub async fn queue<R: Reviewed>(table: &dyn Table, index: String) -> Result<Vec<R>, DomainError> {
-    let mut rows: Vec<R> = table.query_all_as(Query::index(Index::Gsi1, index)).await?;
+/// The counterpart's review list (审核列表): the records on its index,
+/// drafts left out — they stay their owner's.
+pub async fn queue<R: Reviewed>(
+    table: &dyn Table,
+    reviewer_id: &str,
+) -> Result<Vec<R>, DomainError> {
+    let index = Query::index(Index::Gsi1, R::queue_index(reviewer_id));
+    let mut rows: Vec<R> = table.query_all_as(index).await?;
     rows.retain(|r| !r.status().is_draft());
     Ok(rows)
+}
+
+/// The caller's [`queue`], for a caller of the reviewing kind (403
+/// otherwise).
+pub async fn queue_of<R: Reviewed>(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<R>, DomainError> {
+    let reviewer = caller.require_kind(R::REVIEWER)?;
+    queue(&*state.table, &reviewer.id).await
+}
+
+/// The record `id` names, [`opened`] by a caller of the reviewing kind
+/// (403 otherwise): theirs when they are its counterpart.
+pub async fn open<R: Reviewed>(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<R, DomainError> {
+    let reviewer = caller.require_kind(R::REVIEWER)?;
+    opened(&*state.table, R::key_of_id(id), |r: &R| {
+        r.reviewer_id() == reviewer.id
+    })
+    .await
 }
 
 /// The record a counterpart opens to review: the one at `key` (`None` when
@@ -143,11 +180,15 @@ impl<S: ReviewStatus> Allowed<S> {
 ///
 /// ```ignore
 /// vslc_review::reviewed!(Site: SiteStatus, "考核站点",
-///     key = |s| Site::key(&s.school(), &s.id), history = |_| None);
+///     key = |s| Site::key(&s.school(), &s.id), history = |_| None,
+///     reviewer = Org, reviewer_id = |s| &s.org_id, queue = Site::org_index,
+///     id = |id| Site::school_of_id(id).map(|school| Site::key(&school, id)));
 /// ```
 #[macro_export]
 macro_rules! reviewed {
-    ($record:ident: $status:ident, $noun:tt, key = |$k:ident| $key:expr, history = |$h:pat_param| $history:expr) => {
+    ($record:ident: $status:ident, $noun:tt, key = |$k:ident| $key:expr, history = |$h:pat_param| $history:expr,
+     reviewer = $kind:ident, reviewer_id = |$r:ident| $reviewer_id:expr, queue = $queue:path,
+     id = |$i:ident| $of_id:expr) => {
         impl $crate::ReviewStatus for $status {
             fn label(self) -> &'static str {
                 $status::label(self)
@@ -170,6 +211,17 @@ macro_rules! reviewed {
             fn history(&self) -> Option<&[$crate::ReviewRecord]> {
                 let $h = self;
                 $history
+            }
+            const REVIEWER: $crate::rt::TenantKind = $crate::rt::TenantKind::$kind;
+            fn queue_index(reviewer_id: &str) -> String {
+                $queue(reviewer_id)
+            }
+            fn reviewer_id(&self) -> &str {
+                let $r = self;
+                $reviewer_id
+            }
+            fn key_of_id($i: &str) -> Option<$crate::rt::Key> {
+                $of_id
             }
         }
     };
@@ -402,6 +454,16 @@ mod tests {
         }
         fn history(&self) -> Option<&[ReviewRecord]> {
             Some(&self.history)
+        }
+        const REVIEWER: TenantKind = TenantKind::Province;
+        fn queue_index(reviewer_id: &str) -> String {
+            format!("P#{reviewer_id}#R")
+        }
+        fn reviewer_id(&self) -> &str {
+            "11"
+        }
+        fn key_of_id(id: &str) -> Option<Key> {
+            Some(Key::new("T", format!("R#{id}")))
         }
     }
 
