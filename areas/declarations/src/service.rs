@@ -285,8 +285,9 @@ pub async fn create(
     let cert = certificate(state, &plan, &input).await?;
     let l = lines(&plan, &cert, &input)?;
     let now = state.clock.now_text();
+    let submit = review::submit_step(plan.city_review);
     let status = if input.submit {
-        DeclarationStatus::submitted(plan.city_review)
+        submit.to
     } else {
         DeclarationStatus::Draft
     };
@@ -316,7 +317,7 @@ pub async fn create(
         status,
         review_reason: None,
         history: if input.submit {
-            vec![review::submit_step(plan.city_review).record(caller, now.clone(), None)]
+            vec![submit.record(caller, now.clone(), None)]
         } else {
             Vec::new()
         },
@@ -454,13 +455,6 @@ pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), D
     let school = caller.school_exam_writer()?;
     let d = own(state, school, id).await?;
     review::DELETE.check(&d)?;
-    state
-        .table
-        .delete_guarded(
-            Declaration::key(school, &d.id),
-            d.version,
-            Declaration::guard_key(school, d.year, &d.certificate_id, d.level),
-        )
-        .await?;
-    Ok(())
+    let guard = Declaration::guard_key(school, d.year, &d.certificate_id, d.level);
+    workflow::remove(&*state.table, &d, Some(guard)).await
 }

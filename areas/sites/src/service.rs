@@ -267,15 +267,8 @@ pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), D
     let school = caller.school_exam_writer()?;
     let s = own(state, school, id).await?;
     review::DELETE.check(&s)?;
-    state
-        .table
-        .delete_guarded(
-            Site::key(school, &s.id),
-            s.version,
-            Site::guard_key(school, &s.certificate_id, s.level),
-        )
-        .await?;
-    Ok(())
+    let guard = Site::guard_key(school, &s.certificate_id, s.level);
+    workflow::remove(&*state.table, &s, Some(guard)).await
 }
 
 /// The 考核站点建设标准 a declaration answers.

@@ -18,7 +18,7 @@ use vslc_ports::table::{Condition, Key, Query, TableExt, Update, to_item};
 use vslc_ports::{DomainError, OnConflict};
 use vslc_registrations as registrations;
 use vslc_review::log::ReviewRecord;
-use vslc_review::{Reviewed, Step, workflow};
+use vslc_review::{Step, workflow};
 
 pub const DUPLICATE: &str = "本周周报已提交，请勿重复提交";
 pub const TOO_LATE: &str = "提交时间已过，该周报目前不能提交，谢谢";
@@ -380,9 +380,5 @@ async fn within_period(
 pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), DomainError> {
     let r = own(state, caller.school_exam_writer()?, id).await?;
     review::DELETE.check(&r)?;
-    state
-        .table
-        .delete(&r.key(), Some(Condition::VersionIs(r.version)))
-        .await?;
-    Ok(())
+    workflow::remove(&*state.table, &r, None).await
 }

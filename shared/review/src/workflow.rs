@@ -17,7 +17,7 @@
 //! [`reviewed!`](macro@crate::reviewed) writes the `Reviewed` impl of a record
 //! with `status` and `version` fields. The owner's side is shared: [`own`]
 //! is the record it opens, [`Allowed`] the states its 编辑 and 删除 are
-//! allowed in, [`Step::edit`] its 保存 / 保存并提交. So is the
+//! allowed in, [`Step::edit`] its 保存 / 保存并提交, [`remove`] its 删除. So is the
 //! counterpart's: [`queue`] is its 审核列表 (drafts left out), [`opened`]
 //! the record it opens (its own and submitted, otherwise missing) and
 //! [`Step::decide`] its 通过 or 退回.
@@ -28,7 +28,7 @@ use serde::de::DeserializeOwned;
 
 use crate::log::{ReturnInput, ReviewRecord, appended};
 use vslc_ports::DomainError;
-use vslc_ports::table::{Index, Key, Query, Table, TableExt, Update};
+use vslc_ports::table::{Condition, Index, Key, Query, Table, TableExt, Update};
 use vslc_ports::tenant::TenantKind;
 use vslc_ports::{AppState, Caller};
 
@@ -140,6 +140,23 @@ pub async fn save<R: Reviewed>(table: &dyn Table, r: &R, update: Update) -> Resu
     Ok(table
         .update_versioned(&r.key(), r.version(), update)
         .await?)
+}
+
+/// Deletes the record conditional on the version read, with its `guard`
+/// (the item that keeps it one of its kind) when it has one.
+pub async fn remove<R: Reviewed>(
+    table: &dyn Table,
+    r: &R,
+    guard: Option<Key>,
+) -> Result<(), DomainError> {
+    match guard {
+        Some(guard) => table.delete_guarded(r.key(), r.version(), guard).await?,
+        None => {
+            let current = Condition::VersionIs(r.version());
+            table.delete(&r.key(), Some(current)).await?
+        }
+    }
+    Ok(())
 }
 
 /// The states an action is allowed in: a step's, or an owner's action that
