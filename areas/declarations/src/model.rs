@@ -36,20 +36,6 @@ impl DeclarationStatus {
             DeclarationStatus::Returned => "审核退回",
         }
     }
-
-    /// 编辑 (and 提交) are allowed.
-    pub fn editable(self) -> bool {
-        matches!(self, DeclarationStatus::Draft | DeclarationStatus::Returned)
-    }
-
-    /// Where 保存并提交 leads.
-    pub fn submitted(city_review: bool) -> Self {
-        if city_review {
-            DeclarationStatus::CityPending
-        } else {
-            DeclarationStatus::Pending
-        }
-    }
 }
 
 /// One 拟申报专业 line.
@@ -179,14 +165,12 @@ mod tests {
         );
         assert!(Declaration::school_of_id("01ABC").is_none());
         assert!(Declaration::school_of_id("T#x-1").is_none());
-        assert_eq!(
-            DeclarationStatus::submitted(true),
-            DeclarationStatus::CityPending
+        let submitted = |city_review| crate::review::submit_step(city_review).to;
+        assert_eq!(submitted(true), DeclarationStatus::CityPending);
+        assert_eq!(submitted(false), DeclarationStatus::Pending);
+        let edit = crate::review::EDIT;
+        assert!(
+            edit.allows(DeclarationStatus::Returned) && !edit.allows(DeclarationStatus::Pending)
         );
-        assert_eq!(
-            DeclarationStatus::submitted(false),
-            DeclarationStatus::Pending
-        );
-        assert!(DeclarationStatus::Returned.editable() && !DeclarationStatus::Pending.editable());
     }
 }

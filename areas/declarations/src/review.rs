@@ -9,18 +9,19 @@ use vslc_ports::Caller;
 
 use super::model::{Declaration, DeclarationStatus};
 use super::service::{self, DeclarationDetail, DeclarationFilter, bad, listed};
-use vslc_accounts::TenantKind;
 use vslc_catalogue::pilot::{Pilot, PilotLevel};
 use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::table::{Condition, TableExt, TxOp, Update};
-use vslc_review::Step;
 use vslc_review::log::ReturnInput;
-use vslc_review::workflow::{opened, queue};
+use vslc_review::workflow::{open, queue, queue_of};
+use vslc_review::{Allowed, Step};
 
 vslc_review::reviewed!(Declaration: DeclarationStatus, "试点申报",
-    key = |d| Declaration::key(&d.school(), &d.id), history = |d| Some(&d.history));
+    key = |d| Declaration::key(&d.school(), &d.id), history = |d| Some(&d.history),
+    reviewer = Province, reviewer_id = |d| &d.province_id, queue = Declaration::province_index,
+    id = |id| Declaration::school_of_id(id).map(|school| Declaration::key(&school, id)));
 
 use DeclarationStatus::{Approved, CityPending, Draft, Pending, Returned};
 
@@ -46,6 +47,11 @@ pub const APPROVE: Step<DeclarationStatus> =
 /// 审核退回 (省级管理员).
 pub const RETURN: Step<DeclarationStatus> =
     Step::new("审核退回", &[Pending], Returned, PROVINCE_STEP);
+/// 编辑 (school), with 保存并提交 as well.
+pub const EDIT: Allowed<DeclarationStatus> =
+    Allowed::new(&[Draft, Returned], "只有未提交、审核退回的申报可以编辑");
+/// 删除 (school): a declaration the province has seen stays.
+pub const DELETE: Allowed<DeclarationStatus> = Allowed::new(&[Draft], "只有未提交的申报可以删除");
 
 /// The 提交 of a declaration: to the city first when its plan says so.
 pub fn submit_step(city_review: bool) -> Step<DeclarationStatus> {
@@ -77,7 +83,7 @@ pub async fn of_province(
     state: &AppState,
     province_id: &str,
 ) -> Result<Vec<Declaration>, DomainError> {
-    queue(&*state.table, Declaration::province_index(province_id)).await
+    queue(&*state.table, province_id).await
 }
 
 pub async fn list(
@@ -86,19 +92,13 @@ pub async fn list(
     f: &DeclarationFilter,
     page: &PageParams,
 ) -> Result<Paged<Declaration>, DomainError> {
-    let province = caller.require_kind(TenantKind::Province)?;
-    listed(of_province(state, &province.id).await?, f, page)
+    listed(queue_of(state, caller).await?, f, page)
 }
 
 /// A submitted declaration of one of the province's schools; anything else
 /// looks missing.
 async fn load(state: &AppState, caller: &Caller, id: &str) -> Result<Declaration, DomainError> {
-    let province = caller.require_kind(TenantKind::Province)?;
-    let key = Declaration::school_of_id(id).map(|school| Declaration::key(&school, id));
-    opened(&*state.table, key, |d: &Declaration| {
-        d.province_id == province.id
-    })
-    .await
+    open(state, caller, id).await
 }
 
 pub async fn get(
@@ -266,8 +266,7 @@ pub async fn return_declaration(
     input: ReturnInput,
 ) -> Result<Declaration, DomainError> {
     let [_, step] = steps_for(caller)?;
-    let reason = input.checked()?;
-    let d = load(state, caller, id).await?;
-    step.take_with(state, caller, &d, Some(reason), Update::new())
+    let d = load(state, caller, id);
+    step.decide(state, caller, Some(&input), d, Update::new())
         .await
 }

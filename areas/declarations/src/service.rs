@@ -17,7 +17,7 @@ use vslc_ports::domain::RecordId;
 use vslc_ports::domain::RichText;
 use vslc_ports::table::{Query, TableExt, Update, to_item};
 use vslc_ports::{DomainError, OnConflict};
-use vslc_review::Reviewed;
+use vslc_review::workflow;
 
 /// One 拟申报专业 line as typed.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -285,8 +285,9 @@ pub async fn create(
     let cert = certificate(state, &plan, &input).await?;
     let l = lines(&plan, &cert, &input)?;
     let now = state.clock.now_text();
+    let submit = review::submit_step(plan.city_review);
     let status = if input.submit {
-        DeclarationStatus::submitted(plan.city_review)
+        submit.to
     } else {
         DeclarationStatus::Draft
     };
@@ -316,7 +317,7 @@ pub async fn create(
         status,
         review_reason: None,
         history: if input.submit {
-            vec![review::submit_step(plan.city_review).record(caller, now.clone(), None)]
+            vec![submit.record(caller, now.clone(), None)]
         } else {
             Vec::new()
         },
@@ -369,11 +370,7 @@ pub async fn list(
 
 /// The school's own declaration (another school's id looks missing).
 pub async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<Declaration, DomainError> {
-    state
-        .table
-        .get_as(&Declaration::key(school, id))
-        .await?
-        .ok_or_else(|| DomainError::not_found("试点申报"))
+    workflow::own(&*state.table, Some(Declaration::key(school, id))).await
 }
 
 /// The detail: the declaration with the school's information and contacts.
@@ -392,11 +389,6 @@ pub async fn get(
 ) -> Result<DeclarationDetail, DomainError> {
     let d = own(state, caller.school_reader()?, id).await?;
     detail(state, d).await
-}
-
-fn not_editable(d: &Declaration, action: &str) -> DomainError {
-    let rule = format!("只有未提交、审核退回的申报可以{action}");
-    DomainError::wrong_state("试点申报", d.status.label(), rule)
 }
 
 /// A draft is submitted only while its plan is open; a returned
@@ -418,9 +410,7 @@ pub async fn edit(
 ) -> Result<Declaration, DomainError> {
     let school = caller.school_exam_writer()?;
     let d = own(state, school, id).await?;
-    if !d.status.editable() {
-        return Err(not_editable(&d, "编辑"));
-    }
+    review::EDIT.check(&d)?;
     if input.certificate_id != d.certificate_id
         || input.level != d.level
         || input.plan_id != d.plan_id
@@ -432,7 +422,7 @@ pub async fn edit(
     let plan = plan::load(state, &d.province(), &d.plan_id).await?;
     let cert = certificate(state, &plan, &input).await?;
     let l = lines(&plan, &cert, &input)?;
-    let mut update = Update::new()
+    let update = Update::new()
         .set_json("majors", &l.majors)?
         .set("appliedTotal", l.applied_total)
         .set("teachers", l.teachers)
@@ -440,13 +430,10 @@ pub async fn edit(
         .set_json("description", &l.description)?;
     if input.submit {
         submittable(state, &d).await?;
-        let step = review::submit_step(d.city_review);
-        update = step.update(&d, caller, state.clock.now_text(), None, update)?;
     }
-    Ok(state
-        .table
-        .update_versioned(&d.key(), d.version, update)
-        .await?)
+    review::submit_step(d.city_review)
+        .edit(state, caller, &d, update, input.submit)
+        .await
 }
 
 /// 提交 (未提交 / 审核退回).
@@ -467,17 +454,7 @@ pub async fn submit(
 pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), DomainError> {
     let school = caller.school_exam_writer()?;
     let d = own(state, school, id).await?;
-    if d.status != DeclarationStatus::Draft {
-        let rule = "只有未提交的申报可以删除";
-        return Err(DomainError::wrong_state("试点申报", d.status.label(), rule));
-    }
-    state
-        .table
-        .delete_guarded(
-            Declaration::key(school, &d.id),
-            d.version,
-            Declaration::guard_key(school, d.year, &d.certificate_id, d.level),
-        )
-        .await?;
-    Ok(())
+    review::DELETE.check(&d)?;
+    let guard = Declaration::guard_key(school, d.year, &d.certificate_id, d.level);
+    workflow::remove(&*state.table, &d, Some(guard)).await
 }

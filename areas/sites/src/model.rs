@@ -30,11 +30,6 @@ impl SiteStatus {
             SiteStatus::Returned => "审核退回",
         }
     }
-
-    /// 编辑 and 删除 are allowed.
-    pub fn editable(self) -> bool {
-        matches!(self, SiteStatus::Draft | SiteStatus::Returned)
-    }
 }
 
 /// One 考核站点建设标准 and whether the site meets it.
@@ -144,6 +139,7 @@ mod tests {
             Site::generated_name("北方工业大学", "Web前端开发职业技能等级证书", Level::Junior),
             "北方工业大学Web前端开发职业技能等级证书(初级)考核站点"
         );
-        assert!(SiteStatus::Returned.editable() && !SiteStatus::Pending.editable());
+        let edit = crate::review::EDIT;
+        assert!(edit.allows(SiteStatus::Returned) && !edit.allows(SiteStatus::Pending));
     }
 }

@@ -3,21 +3,22 @@
 
 use super::model::{Site, SiteStatus};
 use super::service::{SiteFilter, matches};
-use vslc_accounts::TenantKind;
 use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
 use vslc_ports::Caller;
 use vslc_ports::DomainError;
 use vslc_ports::table::Update;
-use vslc_review::Step;
-use vslc_review::workflow::{opened, queue};
+use vslc_review::workflow::{open, queue_of};
+use vslc_review::{Allowed, Step};
 
 pub use vslc_review::log::ReturnInput;
 
 // A site keeps no 审核记录: the last decision is on the site (reviewedAt,
 // reviewedBy, reviewReason).
 vslc_review::reviewed!(Site: SiteStatus, "考核站点",
-    key = |s| Site::key(&s.school(), &s.id), history = |_| None);
+    key = |s| Site::key(&s.school(), &s.id), history = |_| None,
+    reviewer = Org, reviewer_id = |s| &s.org_id, queue = Site::org_index,
+    id = |id| Site::school_of_id(id).map(|school| Site::key(&school, id)));
 
 use SiteStatus::{Approved, Draft, Pending, Returned};
 
@@ -53,11 +54,12 @@ pub const RETURN: Step<SiteStatus> = Step::new(
     "只有待审核的考核站点可以审核",
 )
 .stamping("reviewedAt");
-
-/// Every submitted site of the org's certificates.
-pub async fn of_org(state: &AppState, org_id: &str) -> Result<Vec<Site>, DomainError> {
-    queue(&*state.table, Site::org_index(org_id)).await
-}
+/// 编辑 (school), with 保存并提交 as well.
+pub const EDIT: Allowed<SiteStatus> =
+    Allowed::new(&[Draft, Returned], "只有未提交、审核退回的考核站点可以编辑");
+/// 删除 (school).
+pub const DELETE: Allowed<SiteStatus> =
+    Allowed::new(&[Draft, Returned], "只有未提交、审核退回的考核站点可以删除");
 
 pub async fn list(
     state: &AppState,
@@ -65,8 +67,8 @@ pub async fn list(
     f: &SiteFilter,
     page: &PageParams,
 ) -> Result<Paged<Site>, DomainError> {
-    let org = caller.require_kind(TenantKind::Org)?;
-    let mut rows = of_org(state, &org.id).await?;
+    // Every submitted site of the org's certificates.
+    let mut rows: Vec<Site> = queue_of(state, caller).await?;
     rows.retain(|s| matches(s, f));
     // Waiting for review first, then newest.
     rows.sort_by(|a, b| {
@@ -80,14 +82,15 @@ pub async fn list(
 
 /// A submitted site of the org's certificates; anything else looks missing.
 pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<Site, DomainError> {
-    let org = caller.require_kind(TenantKind::Org)?;
-    let key = Site::school_of_id(id).map(|school| Site::key(&school, id));
-    opened(&*state.table, key, |s: &Site| s.org_id == org.id).await
+    open(state, caller, id).await
 }
 
 /// 审核通过 (org).
 pub async fn approve(state: &AppState, caller: &Caller, id: &str) -> Result<Site, DomainError> {
-    decide(state, caller, id, APPROVE, None).await
+    let s = get(state, caller, id);
+    APPROVE
+        .decide(state, caller, None, s, reviewed_by(caller))
+        .await
 }
 
 /// 审核退回, with the reason the school reads.
@@ -97,19 +100,13 @@ pub async fn return_site(
     id: &str,
     input: ReturnInput,
 ) -> Result<Site, DomainError> {
-    let reason = input.checked()?;
-    decide(state, caller, id, RETURN, Some(reason)).await
+    let s = get(state, caller, id);
+    RETURN
+        .decide(state, caller, Some(&input), s, reviewed_by(caller))
+        .await
 }
 
-/// The org's decision on a submitted site, with who took it.
-async fn decide(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    step: Step<SiteStatus>,
-    reason: Option<&str>,
-) -> Result<Site, DomainError> {
-    let s = get(state, caller, id).await?;
-    let by = Update::new().set("reviewedBy", caller.name.clone());
-    step.take_with(state, caller, &s, reason, by).await
+/// Who took the org's decision, kept on the site.
+fn reviewed_by(caller: &Caller) -> Update {
+    Update::new().set("reviewedBy", caller.name.clone())
 }

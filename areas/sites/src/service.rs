@@ -15,7 +15,7 @@ use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
 use vslc_ports::table::{Query, TableExt, Update};
 use vslc_ports::{DomainError, OnConflict};
-use vslc_review::Reviewed;
+use vslc_review::workflow;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -218,20 +218,11 @@ pub async fn list(
 
 /// The school's own site (another school's id looks missing).
 pub async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<Site, DomainError> {
-    state
-        .table
-        .get_as(&Site::key(school, id))
-        .await?
-        .ok_or_else(|| DomainError::not_found("考核站点"))
+    workflow::own(&*state.table, Some(Site::key(school, id))).await
 }
 
 pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<Site, DomainError> {
     own(state, caller.school_reader()?, id).await
-}
-
-fn not_editable(s: &Site, action: &str) -> DomainError {
-    let rule = format!("只有未提交、审核退回的考核站点可以{action}");
-    DomainError::wrong_state("考核站点", s.status.label(), rule)
 }
 
 pub async fn edit(
@@ -242,27 +233,21 @@ pub async fn edit(
 ) -> Result<Site, DomainError> {
     let school = caller.school_exam_writer()?;
     let s = own(state, school, id).await?;
-    if !s.status.editable() {
-        return Err(not_editable(&s, "编辑"));
-    }
+    review::EDIT.check(&s)?;
     if input.certificate_id != s.certificate_id || input.level != s.level {
         return Err(bad("考核证书和等级不能修改；如需更换请删除后重新申报"));
     }
     let d = details(state, &input).await?;
-    let mut update = Update::new()
+    let update = Update::new()
         .set("address", d.address)
         .set("contact", d.contact)
         .set("phone", d.phone)
         .set("capacity", input.capacity)
         .set("equipment", d.equipment)
         .set_json("standards", &d.standards)?;
-    if input.submit {
-        update = review::SUBMIT.update(&s, caller, state.clock.now_text(), None, update)?;
-    }
-    Ok(state
-        .table
-        .update_versioned(&s.key(), s.version, update)
-        .await?)
+    review::SUBMIT
+        .edit(state, caller, &s, update, input.submit)
+        .await
 }
 
 /// 提交 (未提交 / 审核退回 → 待审核).
@@ -281,18 +266,9 @@ pub async fn withdraw(state: &AppState, caller: &Caller, id: &str) -> Result<Sit
 pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), DomainError> {
     let school = caller.school_exam_writer()?;
     let s = own(state, school, id).await?;
-    if !s.status.editable() {
-        return Err(not_editable(&s, "删除"));
-    }
-    state
-        .table
-        .delete_guarded(
-            Site::key(school, &s.id),
-            s.version,
-            Site::guard_key(school, &s.certificate_id, s.level),
-        )
-        .await?;
-    Ok(())
+    review::DELETE.check(&s)?;
+    let guard = Site::guard_key(school, &s.certificate_id, s.level);
+    workflow::remove(&*state.table, &s, Some(guard)).await
 }
 
 /// The 考核站点建设标准 a declaration answers.

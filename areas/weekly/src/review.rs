@@ -15,12 +15,14 @@ use vslc_http::{PageParams, Paged};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::table::{Index, Query, TableExt, Update};
-use vslc_review::Step;
 use vslc_review::log::ReturnInput;
-use vslc_review::workflow::{opened, queue};
+use vslc_review::workflow::{open, queue_of};
+use vslc_review::{Allowed, Step};
 
 vslc_review::reviewed!(WeeklyReport: ReportStatus, "周报",
-    key = |r| WeeklyReport::key(&r.school(), &r.period.id()), history = |r| Some(&r.history));
+    key = |r| WeeklyReport::key(&r.school(), &r.period.id()), history = |r| Some(&r.history),
+    reviewer = Province, reviewer_id = |r| &r.province_id, queue = WeeklyReport::province_index,
+    id = |id| WeeklyReport::parse_id(id).map(|(school, period)| WeeklyReport::key(&school, period)));
 
 use ReportStatus::{Approved, Draft, Pending, Returned};
 
@@ -41,48 +43,32 @@ pub const APPROVE: Step<ReportStatus> =
 /// 审核退回 (省级管理员), with the reason.
 pub const RETURN: Step<ReportStatus> =
     Step::new("审核退回", &[Pending], Returned, "只有待审核的周报可以审核");
+/// 编辑 (school), with 提交 as well, before the period ends.
+pub const EDIT: Allowed<ReportStatus> =
+    Allowed::new(&[Draft, Returned], "只有未提交、审核退回的周报可以编辑");
+/// 删除 (school).
+pub const DELETE: Allowed<ReportStatus> = Allowed::new(&[Draft], "只有未提交的周报可以删除");
 
 /// The province's reports, drafts excluded (they stay the school's).
-pub async fn of_province(
-    state: &AppState,
-    province_id: &str,
-) -> Result<Vec<WeeklyReport>, DomainError> {
-    queue(&*state.table, WeeklyReport::province_index(province_id)).await
-}
-
 pub async fn list(
     state: &AppState,
     caller: &Caller,
     f: &ReportFilter,
     page: &PageParams,
 ) -> Result<Paged<WeeklyReport>, DomainError> {
-    let province = caller.require_kind(TenantKind::Province)?;
-    listed(of_province(state, &province.id).await?, f, page)
+    listed(queue_of(state, caller).await?, f, page)
 }
 
 /// A report of one of the province's schools, not a draft; anything else
 /// looks missing.
 pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<WeeklyReport, DomainError> {
-    let province = caller.require_kind(TenantKind::Province)?;
-    let key = WeeklyReport::parse_id(id).map(|(school, period)| WeeklyReport::key(&school, period));
-    opened(&*state.table, key, |r: &WeeklyReport| {
-        r.province_id == province.id
-    })
-    .await
+    open(state, caller, id).await
 }
 
-/// The 省级管理员's decision on a report.
-async fn decide(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    step: Step<ReportStatus>,
-    reason: Option<&str>,
-) -> Result<WeeklyReport, DomainError> {
+/// A report the 省级管理员 decides on.
+async fn decided(state: &AppState, caller: &Caller, id: &str) -> Result<WeeklyReport, DomainError> {
     caller.province_admin()?;
-    let r = get(state, caller, id).await?;
-    step.take_with(state, caller, &r, reason, Update::new())
-        .await
+    get(state, caller, id).await
 }
 
 /// 审核通过.
@@ -91,7 +77,8 @@ pub async fn approve(
     caller: &Caller,
     id: &str,
 ) -> Result<WeeklyReport, DomainError> {
-    decide(state, caller, id, APPROVE, None).await
+    let r = decided(state, caller, id);
+    APPROVE.decide(state, caller, None, r, Update::new()).await
 }
 
 /// 审核退回 with the reason; the school may edit and resubmit it within
@@ -102,8 +89,10 @@ pub async fn return_report(
     id: &str,
     input: ReturnInput,
 ) -> Result<WeeklyReport, DomainError> {
-    let reason = input.checked()?;
-    decide(state, caller, id, RETURN, Some(reason)).await
+    let r = decided(state, caller, id);
+    RETURN
+        .decide(state, caller, Some(&input), r, Update::new())
+        .await
 }
 
 /// One school's report for a period, as the province's overview shows it.

@@ -18,7 +18,7 @@ use vslc_ports::table::{Condition, Key, Query, TableExt, Update, to_item};
 use vslc_ports::{DomainError, OnConflict};
 use vslc_registrations as registrations;
 use vslc_review::log::ReviewRecord;
-use vslc_review::{Reviewed, Step};
+use vslc_review::{Step, workflow};
 
 pub const DUPLICATE: &str = "本周周报已提交，请勿重复提交";
 pub const TOO_LATE: &str = "提交时间已过，该周报目前不能提交，谢谢";
@@ -301,33 +301,18 @@ pub async fn list(
 
 /// The school's own report (another school's id looks missing).
 pub async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<WeeklyReport, DomainError> {
-    let missing = || DomainError::not_found("周报");
-    let (owner, period) = WeeklyReport::parse_id(id).ok_or_else(missing)?;
-    if &owner != school {
-        return Err(missing());
-    }
-    state
-        .table
-        .get_as(&WeeklyReport::key(school, period))
-        .await?
-        .ok_or_else(missing)
+    let key = WeeklyReport::parse_id(id)
+        .filter(|(owner, _)| owner == school)
+        .map(|(_, period)| WeeklyReport::key(school, period));
+    workflow::own(&*state.table, key).await
 }
 
 pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<WeeklyReport, DomainError> {
     own(state, caller.school_reader()?, id).await
 }
 
-fn state_conflict(r: &WeeklyReport, allowed: &str, action: &str) -> DomainError {
-    let rule = format!("只有{allowed}的周报可以{action}");
-    DomainError::wrong_state("周报", r.status.label(), rule)
-}
-
 fn too_late() -> DomainError {
     DomainError::conflict("PERIOD_ENDED", TOO_LATE)
-}
-
-fn editable(r: &WeeklyReport) -> bool {
-    matches!(r.status, ReportStatus::Draft | ReportStatus::Returned)
 }
 
 /// 编辑 (未提交 / 审核退回) before the period ends: 保存 or 提交.
@@ -338,9 +323,7 @@ pub async fn edit(
     input: ReportInput,
 ) -> Result<WeeklyReport, DomainError> {
     let r = own(state, caller.school_exam_writer()?, id).await?;
-    if !editable(&r) {
-        return Err(state_conflict(&r, "未提交、审核退回", "编辑"));
-    }
+    review::EDIT.check(&r)?;
     if r.period.has_ended(state.clock.now_local()) {
         return Err(if input.submit {
             too_late()
@@ -348,16 +331,12 @@ pub async fn edit(
             DomainError::conflict("PERIOD_ENDED", "该周报所属周期已结束，不能再修改")
         });
     }
-    let mut update = Update::new()
+    let update = Update::new()
         .set_json("content", &content(&input)?)?
         .set_json("figures", &input.figures)?;
-    if input.submit {
-        update = review::SUBMIT.update(&r, caller, state.clock.now_text(), None, update)?;
-    }
-    Ok(state
-        .table
-        .update_versioned(&r.key(), r.version, update)
-        .await?)
+    review::SUBMIT
+        .edit(state, caller, &r, update, input.submit)
+        .await
 }
 
 /// 提交 (未提交 / 审核退回 → 待审核), before the next period starts.
@@ -400,12 +379,6 @@ async fn within_period(
 /// 删除 (未提交).
 pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), DomainError> {
     let r = own(state, caller.school_exam_writer()?, id).await?;
-    if r.status != ReportStatus::Draft {
-        return Err(state_conflict(&r, "未提交", "删除"));
-    }
-    state
-        .table
-        .delete(&r.key(), Some(Condition::VersionIs(r.version)))
-        .await?;
-    Ok(())
+    review::DELETE.check(&r)?;
+    workflow::remove(&*state.table, &r, None).await
 }

@@ -8,10 +8,11 @@ pub mod log;
 pub mod workflow;
 
 pub use log::{ReturnInput, ReviewRecord, appended};
-pub use workflow::{ReviewStatus, Reviewed, Step};
+pub use workflow::{Allowed, ReviewStatus, Reviewed, Step};
 
 /// What `reviewed!` names, so the calling crate needs none of it in scope.
 #[doc(hidden)]
 pub mod rt {
     pub use vslc_ports::table::Key;
+    pub use vslc_ports::tenant::TenantKind;
 }

@@ -15,15 +15,21 @@
 //! STATE_CONFLICT, 数据已被他人修改或状态已变化).
 //!
 //! [`reviewed!`](macro@crate::reviewed) writes the `Reviewed` impl of a record
-//! with `status` and `version` fields. The counterpart's side is shared
-//! too: [`queue`] is its 审核列表 (drafts left out) and [`opened`] the
-//! record it opens (its own and submitted, otherwise missing).
+//! with `status` and `version` fields. The owner's side is shared: [`own`]
+//! is the record it opens, [`Allowed`] the states its 编辑 and 删除 are
+//! allowed in, [`Step::edit`] its 保存 / 保存并提交, [`remove`] its 删除. So is the
+//! counterpart's: [`queue`] is its 审核列表 (drafts left out), [`opened`]
+//! the record it opens (its own and submitted, otherwise missing) and
+//! [`Step::decide`] its 通过 or 退回.
+
+use std::future::Future;
 
 use serde::de::DeserializeOwned;
 
-use crate::log::{ReviewRecord, appended};
+use crate::log::{ReturnInput, ReviewRecord, appended};
 use vslc_ports::DomainError;
-use vslc_ports::table::{Index, Key, Query, Table, TableExt, Update};
+use vslc_ports::table::{Condition, Index, Key, Query, Table, TableExt, Update};
+use vslc_ports::tenant::TenantKind;
 use vslc_ports::{AppState, Caller};
 
 /// The stored attribute of the status.
@@ -56,14 +62,50 @@ pub trait Reviewed: DeserializeOwned + Send + Sync + 'static {
     fn status(&self) -> Self::Status;
     /// Its 审核记录, or `None` for a record that keeps none (考核站点).
     fn history(&self) -> Option<&[ReviewRecord]>;
+    /// The kind of the counterpart that reviews it: 省级, 颁证机构.
+    const REVIEWER: TenantKind;
+    /// The counterpart's index of the records it reviews (`Gsi1` partition).
+    fn queue_index(reviewer_id: &str) -> String;
+    /// The id of the counterpart that reviews this record.
+    fn reviewer_id(&self) -> &str;
+    /// The key of the record an id names, `None` when it names none.
+    fn key_of_id(id: &str) -> Option<Key>;
 }
 
-/// The counterpart's review list (审核列表): the records on its index
-/// (`Gsi1` partition `index`), drafts left out — they stay their owner's.
-pub async fn queue<R: Reviewed>(table: &dyn Table, index: String) -> Result<Vec<R>, DomainError> {
-    let mut rows: Vec<R> = table.query_all_as(Query::index(Index::Gsi1, index)).await?;
+/// The counterpart's review list (审核列表): the records on its index,
+/// drafts left out — they stay their owner's.
+pub async fn queue<R: Reviewed>(
+    table: &dyn Table,
+    reviewer_id: &str,
+) -> Result<Vec<R>, DomainError> {
+    let index = Query::index(Index::Gsi1, R::queue_index(reviewer_id));
+    let mut rows: Vec<R> = table.query_all_as(index).await?;
     rows.retain(|r| !r.status().is_draft());
     Ok(rows)
+}
+
+/// The caller's [`queue`], for a caller of the reviewing kind (403
+/// otherwise).
+pub async fn queue_of<R: Reviewed>(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<R>, DomainError> {
+    let reviewer = caller.require_kind(R::REVIEWER)?;
+    queue(&*state.table, &reviewer.id).await
+}
+
+/// The record `id` names, [`opened`] by a caller of the reviewing kind
+/// (403 otherwise): theirs when they are its counterpart.
+pub async fn open<R: Reviewed>(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<R, DomainError> {
+    let reviewer = caller.require_kind(R::REVIEWER)?;
+    opened(&*state.table, R::key_of_id(id), |r: &R| {
+        r.reviewer_id() == reviewer.id
+    })
+    .await
 }
 
 /// The record a counterpart opens to review: the one at `key` (`None` when
@@ -74,15 +116,80 @@ pub async fn opened<R: Reviewed>(
     key: Option<Key>,
     theirs: impl FnOnce(&R) -> bool,
 ) -> Result<R, DomainError> {
-    let missing = || DomainError::not_found(R::NOUN);
-    let r: R = table
-        .get_as(&key.ok_or_else(missing)?)
-        .await?
-        .ok_or_else(missing)?;
+    let r: R = own(table, key).await?;
     if r.status().is_draft() || !theirs(&r) {
-        return Err(missing());
+        return Err(DomainError::not_found(R::NOUN));
     }
     Ok(r)
+}
+
+/// The record at `key` (`None` when the id names no record of the caller's):
+/// 404 “{NOUN}不存在或无权访问” when there is none.
+pub async fn own<R: Reviewed>(table: &dyn Table, key: Option<Key>) -> Result<R, DomainError> {
+    let missing = || DomainError::not_found(R::NOUN);
+    table
+        .get_as(&key.ok_or_else(missing)?)
+        .await?
+        .ok_or_else(missing)
+}
+
+/// Writes `update` to the record conditional on the version read (409
+/// STATE_CONFLICT when it changed meanwhile), returning it as it is
+/// afterwards.
+pub async fn save<R: Reviewed>(table: &dyn Table, r: &R, update: Update) -> Result<R, DomainError> {
+    Ok(table
+        .update_versioned(&r.key(), r.version(), update)
+        .await?)
+}
+
+/// Deletes the record conditional on the version read, with its `guard`
+/// (the item that keeps it one of its kind) when it has one.
+pub async fn remove<R: Reviewed>(
+    table: &dyn Table,
+    r: &R,
+    guard: Option<Key>,
+) -> Result<(), DomainError> {
+    match guard {
+        Some(guard) => table.delete_guarded(r.key(), r.version(), guard).await?,
+        None => {
+            let current = Condition::VersionIs(r.version());
+            table.delete(&r.key(), Some(current)).await?
+        }
+    }
+    Ok(())
+}
+
+/// The states an action is allowed in: a step's, or an owner's action that
+/// changes no state (编辑, 删除) — a row of the area's transitions table too.
+#[derive(Debug, Clone, Copy)]
+pub struct Allowed<S: 'static> {
+    /// The states.
+    pub from: &'static [S],
+    /// The 409 for a record in any other state, after “…当前为“X”状态，”:
+    /// 只有未提交、审核退回的周报可以编辑.
+    pub refused: &'static str,
+}
+
+impl<S: ReviewStatus> Allowed<S> {
+    pub const fn new(from: &'static [S], refused: &'static str) -> Self {
+        Self { from, refused }
+    }
+
+    pub fn allows(&self, status: S) -> bool {
+        self.from.contains(&status)
+    }
+
+    /// 409 STATE_CONFLICT unless the record is in one of the states.
+    pub fn check<R: Reviewed<Status = S>>(&self, r: &R) -> Result<(), DomainError> {
+        if self.allows(r.status()) {
+            return Ok(());
+        }
+        Err(DomainError::wrong_state(
+            R::NOUN,
+            r.status().label(),
+            self.refused,
+        ))
+    }
 }
 
 /// Implements [`Reviewed`] for a record with `status` and `version` fields,
@@ -90,11 +197,15 @@ pub async fn opened<R: Reviewed>(
 ///
 /// ```ignore
 /// vslc_review::reviewed!(Site: SiteStatus, "考核站点",
-///     key = |s| Site::key(&s.school(), &s.id), history = |_| None);
+///     key = |s| Site::key(&s.school(), &s.id), history = |_| None,
+///     reviewer = Org, reviewer_id = |s| &s.org_id, queue = Site::org_index,
+///     id = |id| Site::school_of_id(id).map(|school| Site::key(&school, id)));
 /// ```
 #[macro_export]
 macro_rules! reviewed {
-    ($record:ident: $status:ident, $noun:tt, key = |$k:ident| $key:expr, history = |$h:pat_param| $history:expr) => {
+    ($record:ident: $status:ident, $noun:tt, key = |$k:ident| $key:expr, history = |$h:pat_param| $history:expr,
+     reviewer = $kind:ident, reviewer_id = |$r:ident| $reviewer_id:expr, queue = $queue:path,
+     id = |$i:ident| $of_id:expr) => {
         impl $crate::ReviewStatus for $status {
             fn label(self) -> &'static str {
                 $status::label(self)
@@ -117,6 +228,17 @@ macro_rules! reviewed {
             fn history(&self) -> Option<&[$crate::ReviewRecord]> {
                 let $h = self;
                 $history
+            }
+            const REVIEWER: $crate::rt::TenantKind = $crate::rt::TenantKind::$kind;
+            fn queue_index(reviewer_id: &str) -> String {
+                $queue(reviewer_id)
+            }
+            fn reviewer_id(&self) -> &str {
+                let $r = self;
+                $reviewer_id
+            }
+            fn key_of_id($i: &str) -> Option<$crate::rt::Key> {
+                $of_id
             }
         }
     };
@@ -172,24 +294,18 @@ impl<S: ReviewStatus> Step<S> {
         self
     }
 
+    /// The states the step leaves, and its refusal elsewhere.
+    pub const fn allowed(&self) -> Allowed<S> {
+        Allowed::new(self.from, self.refused)
+    }
+
     pub fn allows(&self, status: S) -> bool {
-        self.from.contains(&status)
+        self.allowed().allows(status)
     }
 
     /// 409 STATE_CONFLICT unless the record is in a state the step leaves.
     pub fn check<R: Reviewed<Status = S>>(&self, r: &R) -> Result<(), DomainError> {
-        if self.allows(r.status()) {
-            return Ok(());
-        }
-        Err(DomainError::conflict(
-            "STATE_CONFLICT",
-            format!(
-                "{}当前为“{}”状态，{}",
-                R::NOUN,
-                r.status().label(),
-                self.refused
-            ),
-        ))
+        self.allowed().check(r)
     }
 
     /// The 审核记录 entry of this step taken by `caller` at `at`.
@@ -241,9 +357,7 @@ impl<S: ReviewStatus> Step<S> {
     ) -> Result<R, DomainError> {
         self.check(r)?;
         let update = self.update(r, caller, at, reason, extra)?;
-        Ok(table
-            .update_versioned(&r.key(), r.version(), update)
-            .await?)
+        save(table, r, update).await
     }
 
     /// Takes the step now, writing nothing of the area's own.
@@ -253,20 +367,45 @@ impl<S: ReviewStatus> Step<S> {
         caller: &Caller,
         r: &R,
     ) -> Result<R, DomainError> {
-        self.take_with(state, caller, r, None, Update::new()).await
+        let at = state.clock.now_text();
+        self.apply(&*state.table, caller, r, at, None, Update::new())
+            .await
     }
 
-    /// Takes the step now, with the 退回原因 or the area's own attributes.
-    pub async fn take_with<R: Reviewed<Status = S>>(
+    /// The owner's 保存 of `edit` (its attributes), or 保存并提交 when
+    /// `submit`: this step taken in the same write. The area has checked
+    /// that the record may be edited (and submitted).
+    pub async fn edit<R: Reviewed<Status = S>>(
         &self,
         state: &AppState,
         caller: &Caller,
         r: &R,
-        reason: Option<&str>,
+        edit: Update,
+        submit: bool,
+    ) -> Result<R, DomainError> {
+        let update = if submit {
+            self.update(r, caller, state.clock.now_text(), None, edit)?
+        } else {
+            edit
+        };
+        save(&*state.table, r, update).await
+    }
+
+    /// A counterpart's 通过, or 退回 with `returned` (its reason checked
+    /// first): the record `opened` finds, then the step taken now with
+    /// `extra` (the area's own attributes).
+    pub async fn decide<R: Reviewed<Status = S>>(
+        &self,
+        state: &AppState,
+        caller: &Caller,
+        returned: Option<&ReturnInput>,
+        opened: impl Future<Output = Result<R, DomainError>>,
         extra: Update,
     ) -> Result<R, DomainError> {
+        let reason = returned.map(ReturnInput::checked).transpose()?;
+        let r = opened.await?;
         let at = state.clock.now_text();
-        self.apply(&*state.table, caller, r, at, reason, extra)
+        self.apply(&*state.table, caller, &r, at, reason, extra)
             .await
     }
 }
@@ -332,6 +471,16 @@ mod tests {
         }
         fn history(&self) -> Option<&[ReviewRecord]> {
             Some(&self.history)
+        }
+        const REVIEWER: TenantKind = TenantKind::Province;
+        fn queue_index(reviewer_id: &str) -> String {
+            format!("P#{reviewer_id}#R")
+        }
+        fn reviewer_id(&self) -> &str {
+            "11"
+        }
+        fn key_of_id(id: &str) -> Option<Key> {
+            Some(Key::new("T", format!("R#{id}")))
         }
     }
 
