@@ -2,9 +2,11 @@
 //! SMS code to the new user's phone), view, 停用/启用, edit and delete while
 //! 停用, and 重置密码.
 
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vslc_ports::Caller;
+use vslc_ports::tenant::{Tenant, TenantKind};
 
 use super::code;
 use super::login::hash_password;
@@ -118,6 +120,32 @@ fn bad(code: &'static str) -> impl Fn(&'static str) -> DomainError {
     move |m| DomainError::invalid(code, m)
 }
 
+/// The catalogue's answer to "which certificates does this school take part
+/// in" (已参与试点): a 证书负责人 may lead only these. The catalogue owns the
+/// pilots and implements it.
+#[async_trait]
+pub trait SchoolPilots: Send + Sync {
+    async fn certificates(
+        &self,
+        state: &AppState,
+        school: &Tenant,
+    ) -> Result<Vec<String>, DomainError>;
+}
+
+/// The school's pilot certificates when the request names certificates
+/// (nothing to check else, and nothing to read).
+async fn pilots_for(
+    state: &AppState,
+    book: &dyn SchoolPilots,
+    caller: &Caller,
+    named: &[String],
+) -> Result<Vec<String>, DomainError> {
+    if named.is_empty() || caller.tenant.kind != TenantKind::School {
+        return Ok(Vec::new());
+    }
+    book.certificates(state, &caller.tenant).await
+}
+
 /// Role and certificate scope checked against the tenant: a 证书负责人's
 /// certificates must be ones the school takes part in (`pilots`, the
 /// certificate ids of the school's pilots, which the catalogue knows).
@@ -223,11 +251,12 @@ pub async fn send_code(
 
 pub async fn create(
     state: &AppState,
+    book: &dyn SchoolPilots,
     caller: &Caller,
-    pilots: &[String],
     req: NewUser,
 ) -> Result<IssuedPassword, DomainError> {
     caller.require_admin()?;
+    let pilots = &pilots_for(state, book, caller, &req.certificates).await?;
     let account = AccountName::parse(&req.account).map_err(bad("BAD_ACCOUNT"))?;
     let name = PersonName::parse(&req.name).map_err(bad("BAD_NAME"))?;
     let phone = Phone::parse(&req.phone).map_err(bad("BAD_PHONE"))?;
@@ -393,12 +422,13 @@ pub async fn enable(state: &AppState, caller: &Caller, id: &str) -> Result<UserV
 
 pub async fn edit(
     state: &AppState,
+    book: &dyn SchoolPilots,
     caller: &Caller,
-    pilots: &[String],
     id: &str,
     req: EditUser,
 ) -> Result<UserView, DomainError> {
     caller.require_admin()?;
+    let pilots = &pilots_for(state, book, caller, &req.certificates).await?;
     let user = load(state, caller, id).await?;
     require_status(&user, UserStatus::Disabled, "编辑")?;
     let name = PersonName::parse(&req.name).map_err(bad("BAD_NAME"))?;

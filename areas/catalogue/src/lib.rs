@@ -15,3 +15,4 @@ pub mod standard;
 pub use certificate::{Certificate, Level, Major};
 pub use org::Org;
 pub use pilot::Pilot;
+pub use pilot::Pilots;

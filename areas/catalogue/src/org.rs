@@ -142,20 +142,33 @@ pub mod profile {
         view_of(state, after).await
     }
 
+    /// The image a path names: `seal` (公章) or `signature` (签名章).
+    fn image(name: &str) -> Result<Purpose, DomainError> {
+        match name {
+            "seal" => Ok(Purpose::OrgSeal),
+            "signature" => Ok(Purpose::OrgSignature),
+            _ => Err(DomainError::not_found("图片类型")),
+        }
+    }
+
+    /// 上传公章 / 签名章, step 1: the PNG upload URL.
     pub async fn begin_image(
         state: &AppState,
         caller: &Caller,
-        purpose: Purpose,
+        name: &str,
     ) -> Result<ImageUpload, DomainError> {
+        let purpose = image(name)?;
         caller.require_admin()?;
         images::begin(state, caller.require_kind(TenantKind::Org)?, purpose).await
     }
 
+    /// Step 2: the uploaded PNG is checked and kept.
     pub async fn confirm_image(
         state: &AppState,
         caller: &Caller,
-        purpose: Purpose,
+        name: &str,
     ) -> Result<OrgProfile, DomainError> {
+        let purpose = image(name)?;
         caller.require_admin()?;
         let org = own(state, caller).await?;
         let key = images::confirm(state, &caller.tenant, purpose).await?;

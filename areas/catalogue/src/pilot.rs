@@ -2,7 +2,10 @@
 //! declaration is approved. Kept in the school's partition, and indexed by
 //! the certificate's org (GSI1) for the org's view of its pilot schools.
 
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use vslc_accounts::manage::SchoolPilots;
+use vslc_ports::{AppState, DomainError};
 
 use vslc_accounts::Tenant;
 use vslc_ports::table::{Index, Item, Key, Query, Table, TableError, TableExt, to_item};
@@ -84,5 +87,20 @@ impl Pilot {
         table
             .query_all_as(Query::partition(school.pk()).begins_with("PILOT#"))
             .await
+    }
+}
+
+/// The certificates a school takes part in, for accounts' 证书负责人 check.
+pub struct Pilots;
+
+#[async_trait]
+impl SchoolPilots for Pilots {
+    async fn certificates(
+        &self,
+        state: &AppState,
+        school: &Tenant,
+    ) -> Result<Vec<String>, DomainError> {
+        let pilots = Pilot::of_school(state.table.as_ref(), school).await?;
+        Ok(pilots.into_iter().map(|p| p.certificate_id).collect())
     }
 }

@@ -1,21 +1,16 @@
 //! `/api/orgs` — 培训评价组织管理 (manual §2.1): a school sees the orgs of the
 //! certificates it takes part in, with those certificates.
 
-use axum::extract::State;
-use utoipa_axum::routes;
 use vslc_accounts::Session;
-use vslc_catalogue::images::{ImageUpload, Purpose};
+use vslc_catalogue::images::ImageUpload;
 use vslc_catalogue::org::{OrgInput, OrgProfile, profile as org_profile};
 use vslc_catalogue::service::{self, OrgDetail, OrgFilter, OrgRow};
-use vslc_http::{ApiError, ApiResult, Area, AreaRouter, ErrorBody, Paged, Path, reply};
-use vslc_ports::AppState;
+use vslc_http::{Area, AreaRouter, Paged};
 
 pub const AREA: Area = Area::new("orgs", "/api/orgs", "培训评价组织");
 
 pub fn routes() -> AreaRouter {
     handlers()
-        .routes(routes!(begin_image))
-        .routes(routes!(confirm_image))
 }
 
 vslc_http::handlers! {
@@ -28,39 +23,8 @@ vslc_http::handlers! {
     get list "" (query OrgFilter, page) -> Paged<OrgRow> [] => service::orgs;
     /// 查看培训评价组织: details and its certificates (a school: those it takes part in).
     get detail "/{id}" (id) -> OrgDetail [404] => service::org_detail;
-}
-
-fn purpose(image: &str) -> ApiResult<Purpose> {
-    match image {
-        "seal" => Ok(Purpose::OrgSeal),
-        "signature" => Ok(Purpose::OrgSignature),
-        _ => Err(ApiError::not_found("图片类型")),
-    }
-}
-
-/// 上传公章 (`seal`) or 签名章 (`signature`): step 1, the PNG upload URL.
-#[utoipa::path(post, path = "/profile/images/{image}", tag = "orgs", params(("image" = String, Path, description = "seal | signature")),
-    responses((status = 200, body = ImageUpload), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn begin_image(
-    State(state): State<AppState>,
-    session: Session,
-    Path(image): Path<String>,
-) -> ApiResult<axum::Json<ImageUpload>> {
-    reply(org_profile::begin_image(&state, &session, purpose(&image)?)).await
-}
-
-/// Step 2: the uploaded PNG is checked (real image, ≤ 1 MB, 100–1000 px) and kept.
-#[utoipa::path(post, path = "/profile/images/{image}/confirm", tag = "orgs", params(("image" = String, Path, description = "seal | signature")),
-    responses((status = 200, body = OrgProfile), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
-async fn confirm_image(
-    State(state): State<AppState>,
-    session: Session,
-    Path(image): Path<String>,
-) -> ApiResult<axum::Json<OrgProfile>> {
-    reply(org_profile::confirm_image(
-        &state,
-        &session,
-        purpose(&image)?,
-    ))
-    .await
+    /// 上传公章 (`seal`) or 签名章 (`signature`): step 1, the PNG upload URL.
+    post begin_image "/profile/images/{image}" (path "image" "seal | signature") -> ImageUpload [403] => org_profile::begin_image;
+    /// Step 2: the uploaded PNG is checked (real image, ≤ 1 MB, 100–1000 px) and kept.
+    post confirm_image "/profile/images/{image}/confirm" (path "image" "seal | signature") -> OrgProfile [400] => org_profile::confirm_image;
 }

@@ -1,25 +1,19 @@
 //! `/api/users` — 用户管理 (manual §8.1): the tenant administrator manages
 //! the tenant's accounts.
 
-use axum::extract::State;
-use axum::http::StatusCode;
 use utoipa_axum::routes;
 use vslc_accounts::manage::{
     self, CodeRequest, EditUser, IssuedPassword, NewUser, UserFilter, UserView,
 };
 use vslc_accounts::role::RoleInfo;
-use vslc_accounts::{Role, Session, TenantKind};
-use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Json, Paged, Path, reply};
-use vslc_ports::AppState;
-use vslc_ports::domain::RecordId;
+use vslc_accounts::{Role, Session};
+use vslc_catalogue::Pilots;
+use vslc_http::{Area, AreaRouter, Paged};
 
 pub const AREA: Area = Area::new("users", "/api/users", "用户管理");
 
 pub fn routes() -> AreaRouter {
-    handlers()
-        .routes(routes!(roles))
-        .routes(routes!(create))
-        .routes(routes!(edit))
+    handlers().routes(routes!(roles))
 }
 
 vslc_http::handlers! {
@@ -40,62 +34,14 @@ vslc_http::handlers! {
     post reset_password "/{id}/reset-password" (id) -> IssuedPassword [404, 409] => manage::reset_password;
     /// 查看用户.
     get get_one "/{id}" (id) -> UserView [404] => manage::view;
+    /// 新增用户: answers the initial password once.
+    create create "" (body NewUser) -> IssuedPassword [400, 409] => manage::create [&Pilots];
+    /// 编辑用户 (only while 停用).
+    put edit "/{id}" (id, body EditUser) -> UserView [404, 409] => manage::edit [&Pilots];
 }
 
 /// 角色: the roles of the session's tenant.
 #[utoipa::path(get, path = "/roles", tag = "users", responses((status = 200, body = Vec<RoleInfo>)), security(("bearer" = [])))]
 async fn roles(session: Session) -> axum::Json<Vec<RoleInfo>> {
     axum::Json(Role::of(session.tenant.kind))
-}
-
-/// 新增用户: answers the initial password once.
-#[utoipa::path(post, path = "", tag = "users", request_body = NewUser,
-    responses((status = 201, body = IssuedPassword), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn create(
-    State(state): State<AppState>,
-    session: Session,
-    Json(req): Json<NewUser>,
-) -> ApiResult<(StatusCode, axum::Json<IssuedPassword>)> {
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(
-            manage::create(
-                &state,
-                &session,
-                &pilots(&state, &session, &req.certificates).await?,
-                req,
-            )
-            .await?,
-        ),
-    ))
-}
-
-/// 编辑用户 (only while 停用).
-#[utoipa::path(put, path = "/{id}", tag = "users", params(("id" = String, Path)), request_body = EditUser,
-    responses((status = 200, body = UserView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn edit(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<RecordId>,
-    Json(req): Json<EditUser>,
-) -> ApiResult<axum::Json<UserView>> {
-    let pilots = pilots(&state, &session, &req.certificates).await?;
-    reply(manage::edit(&state, &session, &pilots, &id, req)).await
-}
-
-/// The certificates of the school's pilots: a 证书负责人 may lead only these.
-/// Read only when the request names certificates (nothing to check else).
-async fn pilots(state: &AppState, session: &Session, named: &[String]) -> ApiResult<Vec<String>> {
-    if named.is_empty() || session.tenant.kind != TenantKind::School {
-        return Ok(Vec::new());
-    }
-    Ok(
-        vslc_catalogue::Pilot::of_school(state.table.as_ref(), &session.tenant)
-            .await?
-            .into_iter()
-            .map(|p| p.certificate_id)
-            .collect(),
-    )
 }
