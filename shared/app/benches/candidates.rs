@@ -15,8 +15,6 @@ use std::time::Instant;
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_imports::ImportStatus;
 use vslc_ports::AppState;
-use vslc_ports::SystemClock;
-use vslc_ports::config::{Backend, Config};
 
 mod common;
 use common::{id_number, peak_mb, reset_peak};
@@ -78,19 +76,12 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-/// The embedded platform on a data directory.
-fn open(dir: &std::path::Path) -> anyhow::Result<AppState> {
-    let mut config = Config::from_env(Backend::Embedded)?;
-    config.data_dir = dir.to_path_buf();
-    Ok(vslc_runtime::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")?.0)
-}
-
 async fn run(step: &str) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     if step == "export" {
         return export(dir.path()).await;
     }
-    let state = open(dir.path())?;
+    let state = common::open(dir.path())?;
     vslc_app::seed::catalogue::seed(&state).await?;
     let (state, requests, rows) = if step == "dynamodb" {
         let (state, requests) = on_moto(state).await?;
@@ -150,7 +141,7 @@ const SEED_STEP: &str = "export-seed";
 
 async fn seed_export() -> anyhow::Result<()> {
     let dir = std::env::var("VSLC_BENCH_DIR")?;
-    let state = open(std::path::Path::new(&dir))?;
+    let state = common::open(std::path::Path::new(&dir))?;
     vslc_app::seed::catalogue::seed(&state).await?;
     let all = common::candidates(&state, ROWS).await?;
     let school = Tenant::new(TenantKind::School, "10009");
@@ -166,7 +157,7 @@ async fn export(dir: &std::path::Path) -> anyhow::Result<()> {
         .env("VSLC_BENCH_DIR", dir)
         .status()?;
     anyhow::ensure!(status.success(), "storing the candidates failed");
-    let state = open(dir)?;
+    let state = common::open(dir)?;
     let school = Tenant::new(TenantKind::School, "10009");
     let session = vslc_accounts::Session {
         caller: vslc_ports::Caller {

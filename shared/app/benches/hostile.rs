@@ -11,12 +11,9 @@
 //! MB, nothing stored.
 
 use std::io::Write;
-use std::sync::Arc;
 use std::time::Instant;
 
 use vslc_accounts::{Tenant, TenantKind};
-use vslc_ports::SystemClock;
-use vslc_ports::config::{Backend, Config};
 use vslc_ports::table::{Query, TableExt};
 
 mod common;
@@ -207,9 +204,7 @@ fn build(name: &str) -> anyhow::Result<Vec<u8>> {
 async fn run(dir: &std::path::Path, name: &str) -> anyhow::Result<()> {
     let bytes = std::fs::read(dir.join(format!("{name}.xlsx")))?;
     let data = tempfile::tempdir()?;
-    let mut config = Config::from_env(Backend::Embedded)?;
-    config.data_dir = data.path().to_path_buf();
-    let (state, _) = vslc_runtime::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")?;
+    let state = common::open(data.path())?;
     vslc_app::seed::catalogue::seed(&state).await?;
     let school = Tenant::new(TenantKind::School, "10009");
     let size = bytes.len();

@@ -17,12 +17,11 @@ use async_trait::async_trait;
 use vslc_accounts::{Role, Tenant, TenantKind};
 use vslc_candidates::service::CandidateFilter;
 use vslc_http::PageParams;
-use vslc_ports::config::{Backend, Config};
 use vslc_ports::table::{
     BatchOp, Condition, Cursor, Guarded, Item, Key, Query, QueryPage, Table, TableError, TxOp,
     Update,
 };
-use vslc_ports::{AppState, Caller, SystemClock};
+use vslc_ports::{AppState, Caller};
 
 mod common;
 
@@ -168,9 +167,7 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
 
 async fn run() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let mut config = Config::from_env(Backend::Embedded)?;
-    config.data_dir = dir.path().to_path_buf();
-    let (state, _) = vslc_runtime::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")?;
+    let state = common::open(dir.path())?;
     vslc_app::seed::seed_demo(&state).await?;
 
     let schools = [

@@ -8,7 +8,6 @@
 //! printing wall time, CPU time and peak RSS of each. Targets on 2 cores:
 //! import ≤ 1.0 s, order ≤ 0.3 s.
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use vslc_accounts::{Role, Session, Tenant, TenantKind};
@@ -17,8 +16,6 @@ use vslc_candidates::InfoStatus;
 use vslc_exam::plans::RegistrationMode;
 use vslc_imports::ImportStatus;
 use vslc_ports::AppState;
-use vslc_ports::SystemClock;
-use vslc_ports::config::{Backend, Config};
 
 mod common;
 use common::{cpu_secs, peak_mb, reset_peak};
@@ -66,9 +63,7 @@ fn file(nos: &[String]) -> anyhow::Result<Vec<u8>> {
 
 async fn run() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let mut config = Config::from_env(Backend::Embedded)?;
-    config.data_dir = dir.path().to_path_buf();
-    let (state, _) = vslc_runtime::embedded(config, Arc::new(SystemClock), "http://127.0.0.1:1")?;
+    let state = common::open(dir.path())?;
     vslc_app::seed::seed_demo(&state).await?;
     let school = Tenant::new(TenantKind::School, "10009");
     let t = Instant::now();

@@ -210,3 +210,12 @@ pub async fn run_queued(
         peak_mb,
     })
 }
+
+/// The embedded platform on a data directory (no seed data).
+pub fn open(dir: &std::path::Path) -> anyhow::Result<vslc_ports::AppState> {
+    use vslc_ports::config::{Backend, Config};
+    let mut config = Config::from_env(Backend::Embedded)?;
+    config.data_dir = dir.to_path_buf();
+    let clock = std::sync::Arc::new(vslc_ports::SystemClock);
+    Ok(vslc_runtime::embedded(config, clock, "http://127.0.0.1:1")?.0)
+}
