@@ -285,9 +285,34 @@ impl TestApp {
     pub async fn set_candidate(&self, no: &str, update: vslc_ports::table::Update) {
         let school = vslc_accounts::Tenant::new(vslc_accounts::TenantKind::School, "10009");
         let state = self.running.as_ref().expect("running").state.clone();
+        // A new status goes the way the services move it: with its list
+        // row and counters.
+        let status = update
+            .set
+            .iter()
+            .find(|(name, _)| name == "status")
+            .and_then(|(_, v)| v.as_str())
+            .map(|s| vslc_candidates::InfoStatus::from_label(s).expect("a status"));
+        let Some(status) = status else {
+            state
+                .table
+                .update(&vslc_candidates::Candidate::key(&school, no), update, None)
+                .await
+                .expect("candidate updated");
+            return;
+        };
+        let mut rest = update;
+        rest.set.retain(|(name, _)| name != "status");
+        let c: vslc_candidates::Candidate = vslc_ports::table::TableExt::get_as(
+            state.table.as_ref(),
+            &vslc_candidates::Candidate::key(&school, no),
+        )
+        .await
+        .expect("read")
+        .expect("the candidate");
         state
             .table
-            .update(&vslc_candidates::Candidate::key(&school, no), update, None)
+            .transact(c.change_status(&school, status, rest).into_ops())
             .await
             .expect("candidate updated");
     }
@@ -332,7 +357,7 @@ impl TestApp {
             .table
             .update(
                 &vslc_candidates::Candidate::count_key(&school, no),
-                vslc_ports::table::Update::new().set("count", count),
+                vslc_ports::table::Update::new().set(vslc_candidates::Candidate::COUNT, count),
                 None,
             )
             .await

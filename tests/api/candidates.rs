@@ -149,26 +149,45 @@ async fn lists_filter_by_every_field() {
     li["enrolmentYear"] = json!(2023);
     app.post("/api/candidates", Some(&t), li).await;
     let q = |s: &str| format!("/api/candidates?{s}");
-    for (query, total) in [
-        ("name=李", 1),
-        ("idNumber=002X", 1),
-        ("idNumber=513321200001010014", 1),
-        ("idNumber=0014", 1),
-        ("major=电子商务", 1),
-        ("major=510201", 1),
-        ("level=高职专科", 2),
-        ("enrolmentYear=2023", 1),
-        ("status=无照片", 2),
-        ("status=信息准确", 0),
-        ("hasPhoto=false", 2),
-        ("hasPhoto=true", 0),
+    let wang = app.get(&q("name=王"), Some(&t)).await.body["items"][0]["candidateNo"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // (query, rows, the total the counters give when they answer the filter)
+    for (query, rows, total) in [
+        ("name=李", 1, None),
+        ("name=李娜", 1, None),
+        ("name=娜", 0, None),
+        ("kind=school&name=王", 1, None),
+        ("kind=social&name=王", 0, None),
+        ("idNumber=11010519491231002x", 1, Some(1)),
+        ("idNumber=513321200001010014", 1, Some(1)),
+        ("idNumber=0014", 0, Some(0)),
+        (&format!("candidateNo={wang}"), 1, Some(1)),
+        ("candidateNo=00000000000000000000000000", 0, Some(0)),
+        ("major=电子商务", 1, None),
+        ("major=510201", 1, None),
+        ("level=高职专科", 2, None),
+        ("enrolmentYear=2023", 1, None),
+        ("status=无照片", 2, Some(2)),
+        ("kind=school&status=无照片", 2, Some(2)),
+        ("kind=social&status=无照片", 0, Some(0)),
+        ("status=信息准确", 0, Some(0)),
+        ("hasPhoto=false", 2, Some(2)),
+        ("hasPhoto=true", 0, None),
+        ("kind=school", 2, Some(2)),
+        ("", 2, Some(2)),
     ] {
-        assert_eq!(
-            app.get(&q(query), Some(&t)).await.body["total"],
-            total,
-            "{query}"
-        );
+        let r = app.get(&q(query), Some(&t)).await;
+        assert_eq!(r.status, 200, "{query}: {}", r.body);
+        assert_eq!(r.body["items"].as_array().unwrap().len(), rows, "{query}");
+        assert_eq!(r.body["total"].as_u64(), total, "{query}");
     }
+    let bad = app.get(&q("status=已删除"), Some(&t)).await;
+    assert_eq!(
+        (bad.status, bad.body["code"].as_str()),
+        (400, Some("BAD_STATUS"))
+    );
     app.stop().await;
 }
 

@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 mod candidate_imports;
+mod candidate_lists;
 mod candidate_photos;
 mod candidates;
 mod catalogue;

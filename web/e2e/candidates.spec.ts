@@ -33,7 +33,7 @@ test('a roster with bad rows is imported, fixed, re-imported, given photos and a
   await dialog.locator('input[type=file]').setInputFiles({ name: '修正.xlsx', mimeType: XLSX, buffer: fixed })
   await expect(counts).toContainText('成功2')
   await dialog.getByRole('button', { name: '关 闭' }).click()
-  await expect(page.locator('.el-pagination')).toContainText('共 4 条')
+  await expect(page.locator('.cursor-pager')).toContainText('共 4 条')
 
   // 4. Photos as a zip: everyone moves to 信息待认证.
   await page.getByRole('button', { name: '批量导入考生照片' }).click()

@@ -9,6 +9,7 @@ use vslc_ports::Caller;
 
 use vslc_audit::model::{AuditEntry, AuditKind, SK_PREFIX};
 use vslc_files::export::{ExportFile, deliver_sheet};
+pub use vslc_http::CursorParams;
 use vslc_http::{PageParams, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
@@ -32,16 +33,6 @@ pub struct AuditFilter {
     pub from: Option<String>,
     /// 操作时间 to (a day includes all of it).
     pub to: Option<String>,
-}
-
-/// Keyset paging: the `nextCursor` of the previous page.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query)]
-pub struct CursorParams {
-    pub cursor: Option<String>,
-    /// Rows per page, 1 to 100 (default 20).
-    pub page_size: Option<usize>,
 }
 
 /// One page of 操作日志, newest first.

@@ -6,7 +6,7 @@ use rust_xlsxwriter::Workbook;
 use vslc_ports::Caller;
 
 use super::model::{Candidate, MajorRef};
-use super::service::{CandidateFilter, counts, matches};
+use super::service::{CandidateFilter, matches};
 use vslc_files::export::{Cell, write_cell};
 use vslc_http::ExportFilter;
 use vslc_ports::AppState;
@@ -136,9 +136,7 @@ pub async fn export(
     let school = caller.school_reader()?;
     let chosen = req.selection();
     let keep = |c: &Candidate| chosen.keeps(&c.candidate_no, |f| matches(c, f));
-    let counts = counts(state, school).await?;
-    // Pages are read here and written on a blocking thread, in 考生编号
-    // order (the order of the keys).
+    // Pages are read here, shard by shard, and written on a blocking thread.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Candidate>>(2);
     let writer = tokio::task::spawn_blocking(move || -> anyhow::Result<(Vec<u8>, usize)> {
         let mut sheet = Sheet::new()?;
@@ -150,23 +148,20 @@ pub async fn export(
         let n = sheet.len();
         Ok((sheet.finish()?, n))
     });
-    let mut query = Query::partition(school.pk())
-        .begins_with("CAND#")
-        .limit(PAGE);
-    loop {
-        let (items, next) = state.table.query_json(query.clone()).await?;
-        let mut page: Vec<Candidate> = parse_all(&items)?;
-        drop(items);
-        page.retain(|c| keep(c));
-        for c in &mut page {
-            c.registrations = counts.get(&c.candidate_no).copied().unwrap_or(0);
-        }
-        if !page.is_empty() && tx.send(page).await.is_err() {
-            break; // the writer failed; its error is reported below
-        }
-        match next {
-            Some(cursor) => query.cursor = Some(cursor),
-            None => break,
+    'partitions: for pk in Candidate::partitions(school) {
+        let mut query = Query::partition(pk).limit(PAGE);
+        loop {
+            let (items, next) = state.table.query_json(query.clone()).await?;
+            let mut page: Vec<Candidate> = parse_all(&items)?;
+            drop(items);
+            page.retain(|c| keep(c));
+            if !page.is_empty() && tx.send(page).await.is_err() {
+                break 'partitions; // the writer failed; its error is reported below
+            }
+            match next {
+                Some(cursor) => query.cursor = Some(cursor),
+                None => break,
+            }
         }
     }
     drop(tx);

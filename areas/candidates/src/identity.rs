@@ -14,7 +14,7 @@ use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::identity::{IdentityRequest, IdentityVerdict};
 use vslc_ports::queue::{QueueName, QueueRef, send};
-use vslc_ports::table::{Condition, TableExt, Update};
+use vslc_ports::table::{TableExt, Update};
 use vslc_ports::worker::{Message, Worker};
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -116,24 +116,21 @@ impl Worker for IdentityWorker {
             photo,
         };
         let verdict = self.state.identity.check(&request).await?;
-        let update = match verdict {
-            IdentityVerdict::Accurate => Update::new()
-                .set("status", InfoStatus::Accurate.label())
-                .remove("reviewReason"),
-            IdentityVerdict::NeedsManualReview { reason } => Update::new()
-                .set("status", InfoStatus::ManualReview.label())
-                .set("reviewReason", reason),
-        }
-        .set("checking", false)
-        .set("updatedAt", self.state.clock.now_text())
-        .bump_version();
+        let (status, update) = match verdict {
+            IdentityVerdict::Accurate => {
+                (InfoStatus::Accurate, Update::new().remove("reviewReason"))
+            }
+            IdentityVerdict::NeedsManualReview { reason } => (
+                InfoStatus::ManualReview,
+                Update::new().set("reviewReason", reason),
+            ),
+        };
+        let update = update
+            .set("checking", false)
+            .set("updatedAt", self.state.clock.now_text());
         // A change since it was read (new photo) makes this result stale: retry.
         table
-            .update(
-                &Candidate::key(&school, &c.candidate_no),
-                update,
-                Some(Condition::VersionIs(c.version)),
-            )
+            .transact(c.change_status(&school, status, update).into_ops())
             .await?;
         Ok(())
     }

@@ -13,14 +13,15 @@ use async_trait::async_trait;
 use serde::Deserialize;
 
 use super::model::{Candidate, CandidateKind};
-use super::service::{CandidateInput, Checked, check, new_candidates, numbered};
+use super::service::{CandidateInput, Checked, check, find_all, new_candidates, numbered};
 use vslc_accounts::Tenant;
 use vslc_catalogue::certificate::MajorLevel;
 use vslc_catalogue::{Certificate, Pilot};
 use vslc_imports::{About, Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
 use vslc_ports::AppState;
 use vslc_ports::domain::{Gender, IdType};
-use vslc_ports::table::{Guarded, Item, Key, Query, TableError, TableExt};
+use vslc_ports::keyset;
+use vslc_ports::table::{BatchOp, Guarded, Item, Key, TableError};
 
 pub struct CandidatesImport;
 
@@ -30,6 +31,14 @@ struct Guard {
     candidate_no: String,
     #[serde(default)]
     import_id: Option<String>,
+}
+
+/// A guard as read back with its sort key (`证件类型#证件号码`).
+#[derive(Deserialize)]
+struct GuardRow {
+    sk: String,
+    #[serde(flatten)]
+    guard: Guard,
 }
 
 fn kind_of(params: &serde_json::Value) -> Option<CandidateKind> {
@@ -223,23 +232,13 @@ impl ImportKind for CandidatesImport {
         let majors = super::service::majors(state)
             .await
             .map_err(anyhow::Error::from)?;
-        let guards = state
-            .table
-            .query_all(Query::partition(ctx.tenant_pk()).begins_with(Candidate::GUARD_PREFIX))
-            .await?
-            .into_iter()
-            .filter_map(|i| {
-                let sk = i
-                    .get("sk")?
-                    .as_str()?
-                    .trim_start_matches(Candidate::GUARD_PREFIX)
-                    .to_owned();
-                Some((
-                    sk,
-                    serde_json::from_value(serde_json::Value::Object(i)).ok()?,
-                ))
-            })
-            .collect();
+        let school = &ctx.record.tenant;
+        let guards: HashMap<String, Guard> =
+            keyset::all_of::<GuardRow>(state.table.as_ref(), Candidate::guard_partitions(school))
+                .await?
+                .into_iter()
+                .map(|g| (g.sk, g.guard))
+                .collect();
         Ok(Box::new(CandidatesSink {
             kind,
             majors,
@@ -396,20 +395,43 @@ impl RowSink for CandidatesSink {
 
     async fn undo(&mut self, ctx: &ImportContext<'_>) -> anyhow::Result<usize> {
         let school = &ctx.record.tenant;
-        let earlier = self
-            .guards
-            .iter()
-            .filter(|(_, g)| g.import_id.as_deref() == Some(ctx.record.id.as_str()))
-            .map(|(id_key, g)| {
-                let keys = vec![
-                    Candidate::guard_key_of(school, id_key),
-                    Candidate::key(school, &g.candidate_no),
-                ];
-                (keys, None)
-            })
-            .collect();
-        self.saved
-            .undo_with(ctx.state.table.as_ref(), earlier)
-            .await
+        // Each saved row is its [guard, candidate] pair; an earlier delivery
+        // of this import left its own guards behind.
+        let (mut rows, mut created, _) = self.saved.take();
+        let seen: std::collections::HashSet<Key> = created.iter().cloned().collect();
+        for (id_key, g) in &self.guards {
+            if g.import_id.as_deref() != Some(ctx.record.id.as_str()) {
+                continue;
+            }
+            let pair = [
+                Candidate::guard_key_of(school, id_key),
+                Candidate::key(school, &g.candidate_no),
+            ];
+            if !pair.iter().any(|k| seen.contains(k)) {
+                rows += 1;
+                created.extend(pair);
+            }
+        }
+        for chunk in created.chunks(2_000) {
+            let pairs: Vec<(&Key, &Key)> = chunk.chunks_exact(2).map(|p| (&p[0], &p[1])).collect();
+            let nos: Vec<String> = pairs.iter().map(|(_, item)| item.sk.clone()).collect();
+            let found = find_all(ctx.state, school, &nos).await?;
+            // Each candidate goes with its rows and counts, all at once, and
+            // only as read (not one registered meanwhile).
+            let groups = found.iter().map(|c| c.remove(school)).collect();
+            ctx.state.table.apply_groups(groups).await?;
+            // A guard whose candidate a crash left unwritten goes alone.
+            let present: std::collections::HashSet<&str> =
+                found.iter().map(|c| c.candidate_no.as_str()).collect();
+            let orphans: Vec<BatchOp> = pairs
+                .iter()
+                .filter(|(_, item)| !present.contains(item.sk.as_str()))
+                .map(|(guard, _)| BatchOp::Delete((*guard).clone()))
+                .collect();
+            if !orphans.is_empty() {
+                ctx.state.table.batch_write(orphans).await?;
+            }
+        }
+        Ok(rows)
     }
 }

@@ -12,7 +12,7 @@ use super::model::{Candidate, InfoStatus};
 use vslc_accounts::Tenant;
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
-use vslc_ports::table::{Condition, Update, from_item};
+use vslc_ports::table::Update;
 
 pub use vslc_ports::photo::{HEIGHT, MAX_PHOTO_BYTES, WIDTH, check, sniff};
 
@@ -52,17 +52,12 @@ pub async fn attach(
     state.documents.put(&key, bytes, content_type).await?;
     let update = Update::new()
         .set("photoKey", key)
-        .set("status", InfoStatus::Pending.label())
         .remove("reviewReason")
-        .set("updatedAt", state.clock.now_text())
-        .bump_version();
-    // Not once it became 信息准确 meanwhile.
-    let cond = Condition::VersionIs(c.version);
-    let after = state
-        .table
-        .update(&Candidate::key(school, &c.candidate_no), update, Some(cond))
-        .await?;
-    Ok(from_item(after)?)
+        .set("updatedAt", state.clock.now_text());
+    // Only as read: not once it became 信息准确 meanwhile.
+    let group = c.change_status(school, InfoStatus::Pending, update);
+    state.table.transact(group.into_ops()).await?;
+    super::service::load(state, school, &c.candidate_no).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

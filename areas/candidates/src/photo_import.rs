@@ -14,7 +14,6 @@ use async_trait::async_trait;
 use super::model::Candidate;
 use super::photo;
 use vslc_imports::{About, Column, FileOutcomes, FileType, ImportContext, ImportKind, RowSink};
-use vslc_ports::table::{Query, TableExt, from_item};
 
 pub struct PhotosImport;
 
@@ -153,12 +152,7 @@ impl ImportKind for PhotosImport {
         let school = &ctx.record.tenant;
         // ID number → candidate, for this school only.
         let mut by_id: HashMap<String, Candidate> = HashMap::new();
-        for item in state
-            .table
-            .query_all(Query::partition(school.pk()).begins_with("CAND#"))
-            .await?
-        {
-            let c: Candidate = from_item(item)?;
+        for c in super::service::all(state, school).await? {
             by_id.insert(c.id_number.clone(), c);
         }
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Entry>(4);

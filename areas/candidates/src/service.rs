@@ -6,15 +6,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vslc_ports::Caller;
 
-use super::model::{Candidate, CandidateKind, InfoStatus, MajorRef, RegCount, RegCountRow};
+use super::model::{Candidate, CandidateKind, InfoStatus, ListBy, MajorRef, RANK_LEN};
 use super::number;
 use vslc_accounts::Tenant;
 use vslc_catalogue::Certificate;
 use vslc_catalogue::certificate::MajorLevel;
-use vslc_http::{PageParams, Paged, filter};
+use vslc_http::{CursorParams, filter};
 use vslc_ports::AppState;
 use vslc_ports::domain::{Gender, IdDocument, IdType, PersonName, Phone};
-use vslc_ports::table::{Condition, Query, TableError, TableExt, TxOp, Update, from_item};
+use vslc_ports::keyset;
+use vslc_ports::table::{TableError, TableExt, Update};
 use vslc_ports::{DomainError, DomainResult};
 
 /// 新增 / 编辑考生.
@@ -111,10 +112,12 @@ pub struct CandidateFilter {
     #[param(inline)]
     #[schema(inline)]
     pub kind: Option<CandidateKind>,
-    /// 姓名 (contains).
+    /// 姓名: the names starting with it (an index answers it).
     pub name: Option<String>,
-    /// 证件号码 (full number or its last digits).
+    /// 证件号码: the full number (looked up by key).
     pub id_number: Option<String>,
+    /// 考生编号: the full number (looked up by key).
+    pub candidate_no: Option<String>,
     /// 就读专业 code or name (contains).
     pub major: Option<String>,
     /// 专业层次.
@@ -125,6 +128,19 @@ pub struct CandidateFilter {
     pub status: Option<String>,
     /// 是否有照片.
     pub has_photo: Option<bool>,
+}
+
+/// One page of candidates, newest first (by name when searching by name).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CandidatePage {
+    pub items: Vec<CandidateView>,
+    /// How many candidates the filter matches, from the counters; given on
+    /// the first page of the lists the counters answer (学生类型, 信息状态),
+    /// none otherwise.
+    pub total: Option<u64>,
+    /// Where the next page starts; none on the last page.
+    pub next_cursor: Option<String>,
 }
 
 /// Checked fields of a candidate, shared by the form and the imports.
@@ -297,38 +313,6 @@ pub fn numbered(state: &AppState, checked: Vec<Checked>, first: u64) -> Vec<Cand
         .collect()
 }
 
-/// The two writes that create a candidate: its uniqueness guard and itself.
-pub fn create_ops(school: &Tenant, c: &Candidate) -> Result<Vec<TxOp>, TableError> {
-    Ok(vec![
-        TxOp::Put {
-            item: c.guard_item(school)?,
-            condition: Some(Condition::NotExists),
-        },
-        TxOp::Put {
-            item: c.to_item(school)?,
-            condition: Some(Condition::NotExists),
-        },
-    ])
-}
-
-/// The registration counts of a school's candidates.
-/// Each candidate's registration count, by 考生编号.
-pub(crate) async fn counts(
-    state: &AppState,
-    school: &Tenant,
-) -> Result<std::collections::HashMap<String, u32>, DomainError> {
-    Ok(state
-        .table
-        .query_all_as::<RegCountRow>(Query::partition(school.pk()).begins_with("CANDREG#"))
-        .await?
-        .into_iter()
-        .map(|r| {
-            let no = r.sk.trim_start_matches("CANDREG#").to_owned();
-            (no, r.count.max(0) as u32)
-        })
-        .collect())
-}
-
 pub async fn create(
     state: &AppState,
     caller: &Caller,
@@ -339,86 +323,123 @@ pub async fn create(
     let c = new_candidates(state, vec![checked]).await?.remove(0);
     state
         .table
-        .transact(create_ops(school, &c)?)
+        .transact(c.create(school)?.into_ops())
         .await
         .map_err(|e| if e.is_conflict() { taken() } else { e.into() })?;
     Ok(CandidateView::of(&c, true))
 }
 
 pub async fn load(state: &AppState, school: &Tenant, no: &str) -> Result<Candidate, DomainError> {
-    let mut c: Candidate = state
-        .table
-        .get_as(&Candidate::key(school, no))
+    find(state, school, no)
         .await?
-        .ok_or_else(|| DomainError::not_found("考生"))?;
-    let count: Option<RegCount> = state
+        .ok_or_else(|| DomainError::not_found("考生"))
+}
+
+/// A candidate by 考生编号, if the school has one.
+pub async fn find(
+    state: &AppState,
+    school: &Tenant,
+    no: &str,
+) -> Result<Option<Candidate>, TableError> {
+    if no.is_empty() || no.len() > 64 {
+        return Ok(None);
+    }
+    state.table.get_as(&Candidate::key(school, no)).await
+}
+
+/// Candidates by 考生编号, read together, in the order given (missing
+/// ones left out).
+pub(crate) async fn find_all(
+    state: &AppState,
+    school: &Tenant,
+    nos: &[String],
+) -> Result<Vec<Candidate>, TableError> {
+    let keys = nos
+        .iter()
+        .filter(|no| !no.is_empty() && no.len() <= 64)
+        .map(|no| Candidate::key(school, no))
+        .collect();
+    state.table.get_many_as(keys).await
+}
+
+/// The school's candidate with this ID number (any 证件类型), by its guards.
+pub async fn by_id_number(
+    state: &AppState,
+    school: &Tenant,
+    id_number: &str,
+) -> Result<Vec<Candidate>, TableError> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Guard {
+        candidate_no: String,
+    }
+    let number = id_number.trim().to_ascii_uppercase();
+    if number.is_empty() || number.len() > 64 {
+        return Ok(Vec::new());
+    }
+    let guards = vslc_ports::domain::IdType::ALL
+        .into_iter()
+        .map(|t| Candidate::guard_key(school, t, &number))
+        .collect();
+    let nos: Vec<String> = state
         .table
-        .get_as(&Candidate::count_key(school, no))
+        .get_many_as::<Guard>(guards)
+        .await?
+        .into_iter()
+        .map(|g| g.candidate_no)
+        .collect();
+    find_all(state, school, &nos).await
+}
+
+/// The sum of counter attributes over the school's counter items.
+async fn counted(state: &AppState, school: &Tenant, attrs: &[String]) -> Result<i64, TableError> {
+    let counters: Vec<serde_json::Map<String, serde_json::Value>> = state
+        .table
+        .get_many_as(Candidate::count_keys(school))
         .await?;
-    c.registrations = count.map_or(0, |n| n.count.max(0) as u32);
-    Ok(c)
+    Ok(counters
+        .iter()
+        .flat_map(|c| attrs.iter().filter_map(|a| c.get(a)?.as_i64()))
+        .sum())
 }
 
 /// How many candidates the school added between two days (inclusive, by
-/// their 创建时间), for the weekly report's figures.
+/// their 创建时间) and still has, for the weekly report's figures: the
+/// per-day counters, never the candidates.
 pub async fn added_between(
     state: &AppState,
     school: &Tenant,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<u32, DomainError> {
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Stamped {
-        created_at: String,
-    }
-    let all: Vec<Stamped> = state
-        .table
-        .query_all_as(Query::partition(school.pk()).begins_with("CAND#"))
-        .await?;
-    let n = all
-        .iter()
-        .filter(|c| vslc_ports::clock::on_days(&c.created_at, from, to))
-        .count();
-    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    let days: Vec<String> = from
+        .iter_days()
+        .take_while(|d| *d <= to)
+        .take(366)
+        .map(Candidate::day_count)
+        .collect();
+    let n = counted(state, school, &days).await?;
+    Ok(u32::try_from(n.max(0)).unwrap_or(u32::MAX))
 }
 
+/// Every candidate of the school (exports and bulk matching; lists read
+/// pages).
 pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Candidate>, DomainError> {
-    let mut all: Vec<Candidate> = state
-        .table
-        .query_all_as(Query::partition(school.pk()).begins_with("CAND#"))
-        .await?;
-    let counts = counts(state, school).await?;
-    for c in &mut all {
-        c.registrations = counts.get(&c.candidate_no).copied().unwrap_or(0);
-    }
-    Ok(all)
+    Ok(keyset::all_of(state.table.as_ref(), Candidate::partitions(school)).await?)
 }
 
+/// The filters no index answers, applied to the candidates a page reads.
 pub fn matches(c: &Candidate, f: &CandidateFilter) -> bool {
-    let id_ok = f
-        .id_number
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-        .is_none_or(|q| {
-            let q = q.to_ascii_uppercase();
-            c.id_number == q || (q.len() >= 4 && c.id_number.ends_with(&q))
-        });
-    let major_ok = f
-        .major
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-        .is_none_or(|q| {
-            c.major
-                .as_ref()
-                .is_some_and(|m| m.code == q || m.name.contains(q))
-        });
+    let major_ok = text(&f.major).is_none_or(|q| {
+        c.major
+            .as_ref()
+            .is_some_and(|m| m.code == q || m.name.contains(q))
+    });
     let level = c.major_level.map(MajorLevel::label).unwrap_or_default();
     f.kind.is_none_or(|k| c.kind == k)
-        && filter::text(&c.name, f.name.as_deref())
-        && id_ok
+        && text(&f.name).is_none_or(|q| c.name.starts_with(q))
+        && text(&f.id_number).is_none_or(|q| c.id_number == q.to_ascii_uppercase())
+        && text(&f.candidate_no).is_none_or(|q| c.candidate_no == q)
         && major_ok
         && filter::exact(level, f.level.as_deref())
         && f.enrolment_year.is_none_or(|y| c.enrolment_year == Some(y))
@@ -426,22 +447,131 @@ pub fn matches(c: &Candidate, f: &CandidateFilter) -> bool {
         && f.has_photo.is_none_or(|h| c.photo_key.is_some() == h)
 }
 
+fn text(q: &Option<String>) -> Option<&str> {
+    q.as_deref().map(str::trim).filter(|q| !q.is_empty())
+}
+
+/// Index pages read per request at most when filters the index does not
+/// answer leave rows out: a narrow filter answers fewer rows and a cursor
+/// to go on with, never a read of the whole school.
+const MAX_ROUNDS: usize = 4;
+
+/// 考生列表: one keyset page of list rows merged from the school's shards
+/// (by kind, by status, or by name prefix), then the candidates they name.
 pub async fn list(
     state: &AppState,
     caller: &Caller,
     f: &CandidateFilter,
-    page: &PageParams,
-) -> Result<Paged<CandidateView>, DomainError> {
+    paging: &CursorParams,
+) -> Result<CandidatePage, DomainError> {
     let school = caller.school_reader()?;
-    let mut rows = all(state, school).await?;
-    rows.retain(|c| matches(c, f));
-    // Newest first; numbers carry their creation second.
-    rows.sort_by(|a, b| {
-        b.created_at
-            .cmp(&a.created_at)
-            .then_with(|| b.candidate_no.cmp(&a.candidate_no))
-    });
-    Ok(Paged::of(rows, page)?.map(|c| CandidateView::of(&c, false)))
+    let size = paging.size()?;
+    let status =
+        match text(&f.status) {
+            None => None,
+            Some(s) => Some(InfoStatus::from_label(s).ok_or_else(|| {
+                DomainError::invalid("BAD_STATUS", format!("信息状态“{s}”不正确"))
+            })?),
+        };
+    // Exact look-ups by key: one page.
+    let exact = if let Some(no) = text(&f.candidate_no) {
+        Some(find(state, school, no).await?.into_iter().collect())
+    } else if let Some(id) = text(&f.id_number) {
+        Some(by_id_number(state, school, id).await?)
+    } else {
+        None
+    };
+    if let Some(found) = exact {
+        let items: Vec<CandidateView> = found
+            .iter()
+            .filter(|c| matches(c, f))
+            .map(|c| CandidateView::of(c, false))
+            .collect();
+        return Ok(CandidatePage {
+            total: Some(items.len() as u64),
+            items,
+            next_cursor: None,
+        });
+    }
+    let kinds: Vec<CandidateKind> = f.kind.map_or(CandidateKind::ALL.to_vec(), |k| vec![k]);
+    let name = text(&f.name);
+    let by = match (name, status) {
+        (Some(n), _) => ListBy::Name(n),
+        (None, Some(s)) => ListBy::Status(s),
+        (None, None) if f.has_photo == Some(false) => ListBy::Status(InfoStatus::NoPhoto),
+        (None, None) => ListBy::Kind,
+    };
+    let valid = |body: &str| match by {
+        ListBy::Name(_) => {
+            body.len() > RANK_LEN
+                && body.as_bytes()[body.len() - RANK_LEN - 1] == b'#'
+                && Candidate::number_of_row(body).is_some()
+        }
+        _ => Candidate::number_of(body).is_some(),
+    };
+    let mut after = keyset::decode(paging.cursor.as_deref(), valid)?;
+    let first_page = after.is_none();
+    let sources = Candidate::sources(school, &kinds, by);
+    let mut items = Vec::with_capacity(size);
+    let mut more = false;
+    for _ in 0..MAX_ROUNDS {
+        let page = keyset::merge(
+            state.table.as_ref(),
+            &sources,
+            after.as_deref(),
+            size - items.len(),
+        )
+        .await?;
+        let nos: Vec<String> = page
+            .rows
+            .iter()
+            .filter_map(|r| Candidate::number_of_row(&r.body))
+            .collect();
+        let found = find_all(state, school, &nos).await?;
+        items.extend(
+            found
+                .iter()
+                .filter(|c| matches(c, f))
+                .map(|c| CandidateView::of(c, false)),
+        );
+        after = page.rows.last().map(|r| r.body.clone()).or(after);
+        more = page.more;
+        if items.len() >= size || !more {
+            break;
+        }
+    }
+    // Totals the counters answer: a kind, or a kind's status, and nothing
+    // more; on the first page only (the client keeps it).
+    let plain = text(&f.major).is_none()
+        && text(&f.level).is_none()
+        && f.enrolment_year.is_none()
+        && name.is_none();
+    let attrs: Option<Vec<String>> = match (status, f.has_photo) {
+        _ if !plain || !first_page => None,
+        (None, None) => Some(kinds.iter().map(|k| Candidate::kind_count(*k)).collect()),
+        (Some(s), None) | (Some(s @ InfoStatus::NoPhoto), Some(false)) => Some(
+            kinds
+                .iter()
+                .map(|k| Candidate::status_count(*k, s))
+                .collect(),
+        ),
+        (None, Some(false)) => Some(
+            kinds
+                .iter()
+                .map(|k| Candidate::status_count(*k, InfoStatus::NoPhoto))
+                .collect(),
+        ),
+        _ => None,
+    };
+    let total = match attrs {
+        Some(attrs) => Some(counted(state, school, &attrs).await?.max(0) as u64),
+        None => None,
+    };
+    Ok(CandidatePage {
+        items,
+        total,
+        next_cursor: more.then(|| after.as_deref().map(keyset::encode)).flatten(),
+    })
 }
 
 pub async fn get(
@@ -523,7 +653,7 @@ pub async fn apply_edit(
     new.work_unit = c.work_unit;
     new.updated_at = state.clock.now_text();
     new.version = old.version + 1;
-    let ops = replace_ops(school, old, &new)?;
+    let ops = old.replace(school, &new)?.into_ops();
     state.table.transact(ops).await.map_err(|e| match e {
         TableError::TransactionCanceled { failed } if failed.contains(&2) => {
             DomainError::conflict("CANDIDATE_EXISTS", "证件号码与本校其他考生重复")
@@ -535,7 +665,8 @@ pub async fn apply_edit(
 
 /// Puts a candidate back as it was before the edit that made `now` (a
 /// failed import taking back its edits): a versioned write, so a later edit
-/// wins, with the ID-number guard moved back if the edit had moved it.
+/// wins, with the ID-number guard and list rows moved back if the edit had
+/// moved them.
 pub async fn restore(
     state: &AppState,
     school: &Tenant,
@@ -543,28 +674,11 @@ pub async fn restore(
     mut old: Candidate,
 ) -> Result<(), TableError> {
     old.version = now.version + 1;
-    state.table.transact(replace_ops(school, now, &old)?).await
-}
-
-/// The writes that put `to` in the place of `from` (only while it is still
-/// at `from`'s version), moving the (证件类型, 证件号码) guard when the
-/// document changed; the guard's put, when there is one, is op 2.
-fn replace_ops(school: &Tenant, from: &Candidate, to: &Candidate) -> Result<Vec<TxOp>, TableError> {
-    let mut ops = vec![TxOp::Put {
-        item: to.to_item(school)?,
-        condition: Some(Condition::VersionIs(from.version)),
-    }];
-    if (to.id_type, &to.id_number) != (from.id_type, &from.id_number) {
-        ops.push(TxOp::Delete {
-            key: Candidate::guard_key(school, from.id_type, &from.id_number),
-            condition: None,
-        });
-        ops.push(TxOp::Put {
-            item: to.guard_item(school)?,
-            condition: Some(Condition::NotExists),
-        });
-    }
-    Ok(ops)
+    old.registrations = now.registrations;
+    state
+        .table
+        .transact(now.replace(school, &old)?.into_ops())
+        .await
 }
 
 /// The catalogue majors by code, for checking many rows at once.
@@ -644,26 +758,7 @@ pub async fn delete(state: &AppState, caller: &Caller, no: &str) -> Result<(), D
     }
     state
         .table
-        .transact(vec![
-            TxOp::Delete {
-                key: Candidate::key(school, no),
-                condition: Some(Condition::VersionIs(c.version)),
-            },
-            TxOp::Delete {
-                key: Candidate::guard_key(school, c.id_type, &c.id_number),
-                condition: None,
-            },
-            // Still no registration, and none can count for it afterwards:
-            // the counter stays behind as a tombstone.
-            TxOp::Update {
-                key: Candidate::count_key(school, no),
-                update: Update::new().set("deleted", true),
-                condition: Some(Condition::Or(vec![
-                    Condition::NotExists,
-                    Condition::attr_equals("count", 0),
-                ])),
-            },
-        ])
+        .transact(c.remove(school).into_ops())
         .await
         .map_err(|e| {
             if e.is_conflict() {
@@ -687,16 +782,12 @@ pub async fn confirm(
     let school = caller.school_exam_writer()?;
     let c = load(state, school, no).await?;
     c.require_status(InfoStatus::ManualReview, "人工确认")?;
-    let update = vslc_ports::table::Update::new()
-        .set("status", InfoStatus::Accurate.label())
+    let update = Update::new()
         .remove("reviewReason")
-        .set("updatedAt", state.clock.now_text())
-        .bump_version();
-    let after = state
-        .table
-        .update(&Candidate::key(school, no), update, Some(c.as_read()))
-        .await?;
-    Ok(CandidateView::of(&from_item(after)?, true))
+        .set("updatedAt", state.clock.now_text());
+    let group = c.change_status(school, InfoStatus::Accurate, update);
+    state.table.transact(group.into_ops()).await?;
+    Ok(CandidateView::of(&load(state, school, no).await?, true))
 }
 
 #[cfg(test)]

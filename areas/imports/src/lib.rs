@@ -138,6 +138,14 @@ impl Saved {
         saved.counted.extend(counted);
     }
 
+    /// Takes what the rows saved so far: how many rows, the keys they
+    /// created (in the order each row gave them), the counters they raised.
+    /// For kinds whose undo is more than deleting keys.
+    pub fn take(&self) -> (usize, Vec<Key>, Vec<(Key, &'static str)>) {
+        let saved = std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()));
+        (saved.rows, saved.created, saved.counted)
+    }
+
     /// Deletes what the rows created and lowers what they raised; returns
     /// how many rows it took back.
     pub async fn undo(&self, table: &dyn vslc_ports::Table) -> anyhow::Result<usize> {
@@ -182,9 +190,20 @@ impl Saved {
             *by_key.entry(c).or_default() += 1;
         }
         for ((key, attribute), n) in by_key {
-            table
-                .update(&key, Update::new().add(attribute, -n), None)
-                .await?;
+            // Only a counter still there: lowering one that went would
+            // make a stray item of it.
+            match table
+                .update(
+                    &key,
+                    Update::new().add(attribute, -n),
+                    Some(vslc_ports::table::Condition::Exists),
+                )
+                .await
+            {
+                Ok(_) => {}
+                Err(e) if e.is_conflict() => {}
+                Err(e) => return Err(e.into()),
+            }
         }
         Ok(rows)
     }

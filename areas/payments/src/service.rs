@@ -124,6 +124,7 @@ async fn claim(
                         Update::new().set("orderNo", no),
                         Condition::AttrEquals("orderNo".into(), old.as_str().into()),
                     )],
+                    counts: Vec::new(),
                 },
             })
         })

@@ -421,7 +421,7 @@ impl RowSink for RegistrationsSink {
                 Ok(Verdict::Own { created, counter }) => {
                     outcomes.push(Ok(()));
                     if !ctx.dry_run {
-                        self.saved.row(created, Some((counter, "count")));
+                        self.saved.row(created, Some((counter, Candidate::COUNT)));
                     }
                 }
                 Ok(Verdict::New(w)) => {
@@ -488,9 +488,10 @@ impl RowSink for RegistrationsSink {
                         // The candidate's counter, unless it was deleted meanwhile.
                         updates: vec![(
                             Candidate::count_key(&self.school, &c.candidate_no),
-                            Update::new().add("count", 1).set("deleted", false),
+                            Update::new().add(Candidate::COUNT, 1),
                             Candidate::countable(),
                         )],
+                        counts: Vec::new(),
                     });
                     positions.push(pos);
                 }
@@ -505,7 +506,7 @@ impl RowSink for RegistrationsSink {
             let won = table.insert_guarded(groups).await?;
             for ((pos, won), (keys, count)) in positions.into_iter().zip(won).zip(undo_of) {
                 if won {
-                    saved.row(keys, Some((count, "count")));
+                    saved.row(keys, Some((count, Candidate::COUNT)));
                 } else {
                     outcomes[pos] =
                         Err("该考生已报考该科目，或考生信息已变化，请刷新后重试".into());
@@ -543,7 +544,7 @@ impl RowSink for RegistrationsSink {
                 keys.push(Registration::key(&self.school, &plan.id, reg));
                 (
                     keys,
-                    Some((Candidate::count_key(&self.school, no), "count")),
+                    Some((Candidate::count_key(&self.school, no), Candidate::COUNT)),
                 )
             })
             .collect();

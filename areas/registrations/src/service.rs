@@ -398,7 +398,7 @@ pub async fn delete(
     });
     ops.push(TxOp::Update {
         key: Candidate::count_key(school, &r.candidate.candidate_no),
-        update: Update::new().add("count", -1),
+        update: Update::new().add(Candidate::COUNT, -1),
         condition: Some(Condition::Exists),
     });
     state.table.transact(ops).await?;

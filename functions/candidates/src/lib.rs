@@ -7,8 +7,10 @@ use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_candidates::export::{ExportFile, ExportRequest};
 use vslc_candidates::photo::{self, PhotoLink, PhotoUpload, PhotoUploadRequest};
-use vslc_candidates::service::{self, CandidateFilter, CandidateInput, CandidateView};
-use vslc_http::{ApiResult, Area, AreaRouter, ErrorBody, Paged, Path};
+use vslc_candidates::service::{
+    self, CandidateFilter, CandidateInput, CandidatePage, CandidateView,
+};
+use vslc_http::{ApiResult, Area, AreaRouter, CursorParams, ErrorBody, Path};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
 
@@ -20,8 +22,8 @@ pub fn routes() -> AreaRouter {
 
 vslc_http::handlers! {
     tag = "candidates", session = Session;
-    /// 考生列表 (ID numbers and phones masked).
-    get list "" (query CandidateFilter, page) -> Paged<CandidateView> [403] => service::list;
+    /// 考生列表 (ID numbers and phones masked): keyset pages, newest first.
+    get list "" (query CandidateFilter, query CursorParams) -> CandidatePage [400, 403] => service::list;
     /// 新增考生.
     create create "" (body CandidateInput) -> CandidateView [400, 409] => service::create;
     /// 编辑考生: after 信息准确, 姓名, 证件类型 and 证件号码 are frozen (409).

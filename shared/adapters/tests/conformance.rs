@@ -746,6 +746,7 @@ async fn guarded_groups_count_what_they_write_and_nothing_else() {
                 Update::new().add("count", 1),
                 Condition::AttrEquals("status".into(), json!("ok")),
             )],
+            counts: Vec::new(),
         };
         // The second group shares a guard with the first: refused whole.
         let won = t
@@ -900,5 +901,168 @@ async fn either_condition_lets_a_write_through() {
             "{}: an empty Or never holds",
             b.name
         );
+    }
+}
+
+#[tokio::test]
+async fn grouped_writes_apply_whole_with_merged_counts() {
+    use vslc_ports::table::{Count, Group};
+    for b in backends().await {
+        let t = &b.table;
+        let counter = |s: u32| Key::new(format!("GW#C{}", s % 3), "COUNT");
+        // 150 groups (more than one transaction's worth), each putting one
+        // record on condition it is new and raising two counters of three.
+        let groups = |tag: &str| -> Vec<Group> {
+            (0..150u32)
+                .map(|i| Group {
+                    ops: vec![TxOp::Put {
+                        item: item(json!({"pk":"GW","sk":format!("R#{i:03}"),"tag":tag})),
+                        condition: Some(Condition::NotExists),
+                    }],
+                    counts: vec![
+                        Count::new(counter(i), "n", 1),
+                        Count::new(counter(i + 1), format!("by#{tag}"), 2),
+                    ],
+                })
+                .collect()
+        };
+        let first = groups("a");
+        let mut second = groups("b");
+        second.truncate(10);
+        second.push(Group {
+            ops: vec![TxOp::Put {
+                item: item(json!({"pk":"GW","sk":"R#new"})),
+                condition: Some(Condition::NotExists),
+            }],
+            counts: vec![Count::new(counter(0), "n", 1)],
+        });
+        assert!(
+            t.apply_groups(first).await.unwrap().iter().all(|&w| w),
+            "{}",
+            b.name
+        );
+        let again = t.apply_groups(second).await.unwrap();
+        assert_eq!(again.iter().filter(|&&w| w).count(), 1, "{}", b.name);
+        assert!(again[10], "{}", b.name);
+        let mut n = 0;
+        let mut by_a = 0;
+        for s in 0..3 {
+            let c = t.get(&counter(s)).await.unwrap().unwrap();
+            n += c.get("n").and_then(Value::as_i64).unwrap_or(0);
+            by_a += c.get("by#a").and_then(Value::as_i64).unwrap_or(0);
+            assert!(
+                c.get("by#b").is_none(),
+                "{}: refused groups count nothing",
+                b.name
+            );
+        }
+        assert_eq!((n, by_a), (151, 300), "{}", b.name);
+        let rows = t
+            .query_all(Query::partition("GW").begins_with("R#"))
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 151, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn many_gets_and_queries_answer_in_the_order_asked() {
+    for b in backends().await {
+        let t = &b.table;
+        let items: Vec<BatchOp> = (0..150u32)
+            .map(|i| {
+                BatchOp::Put(item(
+                    json!({"pk": format!("MG#{}", i % 3), "sk": format!("{i:03}"), "n": i}),
+                ))
+            })
+            .collect();
+        t.batch_write(items).await.unwrap();
+        // 160 keys (over one BatchGetItem's 100), some missing, one twice.
+        let mut keys: Vec<Key> = (0..160u32)
+            .rev()
+            .map(|i| Key::new(format!("MG#{}", i % 3), format!("{i:03}")))
+            .collect();
+        keys.push(Key::new("MG#0", "000"));
+        let got = t.get_many_json(keys.clone()).await.unwrap();
+        assert_eq!(got.len(), 161, "{}", b.name);
+        for (key, json) in keys.iter().zip(&got) {
+            let n: u32 = key.sk.parse().unwrap();
+            match json {
+                Some(bytes) => {
+                    let v: Value = serde_json::from_slice(bytes).unwrap();
+                    assert_eq!(v["n"], n, "{}", b.name);
+                }
+                None => assert!(n >= 150, "{}: {n} is stored", b.name),
+            }
+        }
+        let pages = t
+            .query_many_json(vec![
+                Query::partition("MG#2").limit(5),
+                Query::partition("MG#0").sk(SkCond::Between("010".into(), "020".into())),
+                Query::partition("MG#9"),
+            ])
+            .await
+            .unwrap();
+        let sks = |page: &Vec<Vec<u8>>| -> Vec<String> {
+            page.iter()
+                .map(|j| {
+                    serde_json::from_slice::<Value>(j).unwrap()["sk"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned()
+                })
+                .collect()
+        };
+        assert_eq!(
+            sks(&pages[0].0),
+            ["002", "005", "008", "011", "014"],
+            "{}",
+            b.name
+        );
+        assert!(pages[0].1.is_some(), "{}", b.name);
+        assert_eq!(sks(&pages[1].0), ["012", "015", "018"], "{}", b.name);
+        assert!(pages[2].0.is_empty(), "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn keyset_pages_merge_shards_in_order() {
+    use vslc_ports::keyset::{Source, merge};
+    for b in backends().await {
+        let t = &b.table;
+        // 300 rows over 16 partitions, unevenly: partition 3 holds a third.
+        let rows: Vec<BatchOp> = (0..300u32)
+            .map(|i| {
+                let shard = if i % 3 == 0 { 3 } else { (i * 7) % 16 };
+                BatchOp::Put(item(
+                    json!({"pk": format!("KS#{shard:02}"), "sk": format!("a#{i:05}")}),
+                ))
+            })
+            .chain([BatchOp::Put(item(json!({"pk": "KS#00", "sk": "b#00001"})))])
+            .collect();
+        t.batch_write(rows).await.unwrap();
+        let sources: Vec<Source> = (0..16)
+            .map(|s| Source {
+                pk: format!("KS#{s:02}"),
+                prefix: "a#".into(),
+            })
+            .collect();
+        for size in [7, 50] {
+            let mut seen = Vec::new();
+            let mut after: Option<String> = None;
+            loop {
+                let page = merge(t.as_ref(), &sources, after.as_deref(), size)
+                    .await
+                    .unwrap();
+                assert!(page.rows.len() <= size, "{}", b.name);
+                seen.extend(page.rows.iter().map(|r| r.body.clone()));
+                if !page.more {
+                    break;
+                }
+                after = page.rows.last().map(|r| r.body.clone()).or(after);
+            }
+            let want: Vec<String> = (0..300).map(|i| format!("{i:05}")).collect();
+            assert_eq!(seen, want, "{}: pages of {size}", b.name);
+        }
     }
 }

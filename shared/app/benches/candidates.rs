@@ -120,15 +120,30 @@ async fn run(step: &str) -> anyhow::Result<()> {
     }
     let school = Tenant::new(TenantKind::School, "10009");
     let queued = common::queue_roster(&state, &school, bytes).await?;
-    let before = requests.as_ref().map_or(0, |r| r.load(Ordering::Relaxed));
+    let before = requests
+        .as_ref()
+        .map_or(0, |r| r.requests.load(Ordering::Relaxed));
+    if let Some(r) = &requests {
+        r.partitions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
     let run = common::run_queued(&state, &school, queued).await?;
     println!("import: {}", run.summary("rows"));
     assert_eq!(run.record.status, ImportStatus::Completed);
     if let Some(r) = requests {
-        let writes = r.load(Ordering::Relaxed) - before;
+        let writes = r.requests.load(Ordering::Relaxed) - before;
+        let partitions = r.partitions.lock().unwrap_or_else(|p| p.into_inner());
+        let school_pk = school.pk();
+        let spread = partitions
+            .iter()
+            .filter(|pk| pk.starts_with(&school_pk))
+            .count();
         println!(
-            "dynamodb (moto): {writes} write requests for {rows} rows = {:.1} per 1,000 rows (target ≤ 50)",
-            writes as f64 * 1000.0 / rows as f64
+            "dynamodb (moto): {writes} write requests for {rows} rows = {:.1} per 1,000 rows; {} partition keys written, {spread} of them the school's",
+            writes as f64 * 1000.0 / rows as f64,
+            partitions.len()
         );
     }
 
@@ -186,9 +201,31 @@ async fn export(dir: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Counts DynamoDB requests other than reads as they are sent.
+/// Counts DynamoDB requests other than reads as they are sent, and the
+/// distinct partition keys they write to.
 #[derive(Debug)]
-struct WriteCounter(Arc<AtomicU64>);
+struct WriteCounter(
+    Arc<AtomicU64>,
+    Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+);
+
+/// Every `"pk": {"S": …}` in a request body.
+fn partition_keys(v: &serde_json::Value, out: &mut std::collections::HashSet<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v.get("S").and_then(|s| s.as_str())) {
+                    ("pk", Some(pk)) => {
+                        out.insert(pk.to_owned());
+                    }
+                    _ => partition_keys(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| partition_keys(v, out)),
+        _ => {}
+    }
+}
 
 impl aws_smithy_runtime_api::client::interceptors::Intercept for WriteCounter {
     fn name(&self) -> &'static str {
@@ -210,18 +247,33 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for WriteCounter {
             .any(|op| target.ends_with(op));
         if !read {
             self.0.fetch_add(1, Ordering::Relaxed);
+            if let Some(body) = ctx.request().body().bytes()
+                && let Ok(v) = serde_json::from_slice::<serde_json::Value>(body)
+            {
+                partition_keys(&v, &mut self.1.lock().unwrap_or_else(|p| p.into_inner()));
+            }
         }
         Ok(())
     }
 }
 
+/// What the DynamoDB adapter sent: write requests, partitions written.
+#[derive(Default, Clone)]
+struct Writes {
+    requests: Arc<AtomicU64>,
+    partitions: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+}
+
 /// The same state with its table on moto's DynamoDB, counting write requests.
-async fn on_moto(mut state: AppState) -> anyhow::Result<(AppState, Arc<AtomicU64>)> {
+async fn on_moto(mut state: AppState) -> anyhow::Result<(AppState, Writes)> {
     let endpoint = std::env::var("VSLC_MOTO_ENDPOINT")?;
     let conf = vslc_adapters::aws::sdk_config(Some(&endpoint)).await;
-    let counter = Arc::new(AtomicU64::new(0));
+    let counter = Writes::default();
     let ddb = aws_sdk_dynamodb::config::Builder::from(&conf)
-        .interceptor(WriteCounter(counter.clone()))
+        .interceptor(WriteCounter(
+            counter.requests.clone(),
+            counter.partitions.clone(),
+        ))
         .build();
     let table = vslc_adapters::aws::DynamoTable::new(
         aws_sdk_dynamodb::Client::from_conf(ddb),

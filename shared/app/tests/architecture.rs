@@ -91,7 +91,7 @@ fn each_key_prefix_belongs_to_one_crate() {
             }
         }
     }
-    assert!(owners.contains_key("CAND#"), "the scan finds the keys");
+    assert!(owners.contains_key("ROOMNAME#"), "the scan finds the keys");
     let shared: Vec<String> = owners
         .iter()
         .filter(|(_, crates)| crates.len() > 1)

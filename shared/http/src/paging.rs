@@ -36,6 +36,29 @@ impl PageParams {
     }
 }
 
+/// Keyset paging: the `nextCursor` of the previous page.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct CursorParams {
+    /// The `nextCursor` of the page before; none for the first page.
+    pub cursor: Option<String>,
+    /// Rows per page, 1 to 100 (default 20).
+    pub page_size: Option<usize>,
+}
+
+impl CursorParams {
+    /// The page size after checking its bounds.
+    pub fn size(&self) -> Result<usize, DomainError> {
+        Ok(PageParams {
+            page: None,
+            page_size: self.page_size,
+        }
+        .resolve()?
+        .1)
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Paged<T> {

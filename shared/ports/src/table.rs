@@ -482,6 +482,27 @@ pub trait Table: Send + Sync {
     /// without the groups a cancellation names. Updates must not move an
     /// item's index keys.
     async fn insert_guarded(&self, groups: Vec<Guarded>) -> Result<Vec<bool>, TableError>;
+    /// Applies each group all at once — its operations and its counts —
+    /// if every condition in it holds; answers, per group, whether it was
+    /// applied. Groups are independent of each other (a group's keys are
+    /// its own; counts may be shared). The default writes one transaction
+    /// per group; adapters with a bulk path pack many groups per write.
+    async fn apply_groups(&self, groups: Vec<Group>) -> Result<Vec<bool>, TableError> {
+        let mut applied = Vec::with_capacity(groups.len());
+        for group in groups {
+            let ops = group.into_ops();
+            if ops.is_empty() {
+                applied.push(true);
+                continue;
+            }
+            match self.transact(ops).await {
+                Ok(()) => applied.push(true),
+                Err(e) if e.is_conflict() => applied.push(false),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(applied)
+    }
     /// One page of a query as JSON text (and the cursor of the next), for
     /// readers that stream a large partition page by page.
     async fn query_json(&self, query: Query) -> Result<(Vec<Vec<u8>>, Option<Cursor>), TableError> {
@@ -492,6 +513,35 @@ pub trait Table: Send + Sync {
             .map(|item| serde_json::to_vec(item).map_err(|e| TableError::Backend(e.into())))
             .collect::<Result<_, _>>()?;
         Ok((items, page.next))
+    }
+
+    /// Several queries, one page each, as JSON text, run together (a list
+    /// merging shards): one read of the store locally, concurrent requests
+    /// on DynamoDB. Answers in the order asked.
+    async fn query_many_json(
+        &self,
+        queries: Vec<Query>,
+    ) -> Result<Vec<(Vec<Vec<u8>>, Option<Cursor>)>, TableError> {
+        futures_util::future::join_all(queries.into_iter().map(|q| self.query_json(q)))
+            .await
+            .into_iter()
+            .collect()
+    }
+
+    /// Items by key as JSON text, in the order asked, `None` where there is
+    /// none: one read of the store locally, BatchGetItem on DynamoDB.
+    async fn get_many_json(&self, keys: Vec<Key>) -> Result<Vec<Option<Vec<u8>>>, TableError> {
+        let gets = keys.iter().map(|k| self.get(k));
+        futures_util::future::join_all(gets)
+            .await
+            .into_iter()
+            .map(|got| {
+                got?.map(|item| {
+                    serde_json::to_vec(&item).map_err(|e| TableError::Backend(e.into()))
+                })
+                .transpose()
+            })
+            .collect()
     }
 
     /// Every item of a query as JSON text, following cursors, for bulk
@@ -574,13 +624,86 @@ fn body_attrs(body: &[u8]) -> usize {
     serde_json::from_slice::<Item>(body).map_or(0, |m| m.len())
 }
 
+/// An additive counter change: ADD `by` to attribute `attr` of the item at
+/// `key` (made when missing). A group's counts are applied with it, all or
+/// nothing; adapters merge the counts of the groups they write together,
+/// so a thousand rows raising one counter cost one write of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Count {
+    pub key: Key,
+    pub attr: String,
+    pub by: i64,
+}
+
+impl Count {
+    pub fn new(key: Key, attr: impl Into<String>, by: i64) -> Self {
+        Self {
+            key,
+            attr: attr.into(),
+            by,
+        }
+    }
+}
+
+/// The counts of many groups as one update per counter item (sums of
+/// zero dropped), in key order.
+pub fn merge_counts<'a>(counts: impl IntoIterator<Item = &'a Count>) -> Vec<(Key, Update)> {
+    let mut by_key: std::collections::BTreeMap<
+        (String, String),
+        std::collections::BTreeMap<&str, i64>,
+    > = std::collections::BTreeMap::new();
+    for c in counts {
+        *by_key
+            .entry((c.key.pk.clone(), c.key.sk.clone()))
+            .or_default()
+            .entry(c.attr.as_str())
+            .or_default() += c.by;
+    }
+    by_key
+        .into_iter()
+        .filter_map(|((pk, sk), attrs)| {
+            let update = attrs
+                .into_iter()
+                .filter(|(_, by)| *by != 0)
+                .fold(Update::new(), |u, (attr, by)| u.add(attr, by));
+            (!update.is_empty()).then(|| (Key::new(pk, sk), update))
+        })
+        .collect()
+}
+
+/// One group of `Table::apply_groups`: writes that apply together only if
+/// every condition among them holds, and the counts that go with them.
+#[derive(Debug, Clone, Default)]
+pub struct Group {
+    pub ops: Vec<TxOp>,
+    pub counts: Vec<Count>,
+}
+
+impl Group {
+    /// The group as one transaction: its operations, then one update per
+    /// counter item (positions of failed conditions keep their meaning).
+    pub fn into_ops(self) -> Vec<TxOp> {
+        let mut ops = self.ops;
+        for (key, update) in merge_counts(&self.counts) {
+            ops.push(TxOp::Update {
+                key,
+                update,
+                condition: None,
+            });
+        }
+        ops
+    }
+}
+
 /// One group of `Table::insert_guarded`: uniqueness guards, the items
-/// written with them, and conditional updates (a counter) applied with them.
+/// written with them, conditional updates applied with them, and the
+/// counts they raise.
 #[derive(Debug, Clone)]
 pub struct Guarded {
     pub guards: Vec<EncodedItem>,
     pub items: Vec<EncodedItem>,
     pub updates: Vec<(Key, Update, Condition)>,
+    pub counts: Vec<Count>,
 }
 
 impl Guarded {
@@ -590,10 +713,12 @@ impl Guarded {
             guards: vec![guard],
             items,
             updates: Vec::new(),
+            counts: Vec::new(),
         }
     }
 
-    /// The group as transaction operations (for adapters without a bulk path).
+    /// The group's writes as transaction operations, without its counts
+    /// (adapters merge those across groups).
     pub fn ops(&self) -> Result<Vec<TxOp>, TableError> {
         let mut ops = Vec::with_capacity(self.guards.len() + self.items.len() + self.updates.len());
         for item in self.guards.iter().chain(&self.items) {
@@ -723,6 +848,20 @@ pub trait TableExt: Table {
             )
             .await?;
         from_item(after)
+    }
+
+    /// Records by key, in the order asked, missing ones left out.
+    async fn get_many_as<T: DeserializeOwned + Send>(
+        &self,
+        keys: Vec<Key>,
+    ) -> Result<Vec<T>, TableError> {
+        let found: Vec<Vec<u8>> = self
+            .get_many_json(keys)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        parse_all(&found)
     }
 
     async fn get_as<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, TableError> {

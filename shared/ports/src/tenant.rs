@@ -66,6 +66,13 @@ impl Tenant {
         format!("{}#{collection}", self.pk())
     }
 
+    /// One shard partition of one of this tenant's high-volume item
+    /// families (`T#school#10009#CAND#07`): still under the tenant's own
+    /// key, so isolation stays structural (see `vslc_ports::shard`).
+    pub fn sharded(&self, family: &str, shard: u8) -> String {
+        format!("{}#{family}#{shard:02}", self.pk())
+    }
+
     /// A path segment for object keys (`school/S001`).
     pub fn path(&self) -> String {
         format!("{}/{}", self.kind.as_str(), self.id)
@@ -95,6 +102,7 @@ mod tests {
         let t = Tenant::new(TenantKind::School, "S001");
         assert_eq!(t.pk(), "T#school#S001");
         assert_eq!(t.path(), "school/S001");
+        assert_eq!(t.sharded("CAND", 7), "T#school#S001#CAND#07");
         assert_eq!(Tenant::parse_path("school", "S001"), Some(t));
         assert_eq!(Tenant::parse_path("school", "../x"), None);
         assert_eq!(Tenant::parse_path("nobody", "S1"), None);

@@ -175,7 +175,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 考生列表 (ID numbers and phones masked). */
+        /** 考生列表 (ID numbers and phones masked): keyset pages, newest first. */
         get: operations["candidates_list"];
         put?: never;
         /** 新增考生. */
@@ -2348,6 +2348,19 @@ export interface components {
          * @enum {string}
          */
         CandidateKind: "school" | "social";
+        /** @description One page of candidates, newest first (by name when searching by name). */
+        CandidatePage: {
+            items: components["schemas"]["CandidateView"][];
+            /** @description Where the next page starts; none on the last page. */
+            nextCursor?: string | null;
+            /**
+             * Format: int64
+             * @description How many candidates the filter matches, from the counters; given on
+             *     the first page of the lists the counters answer (学生类型, 信息状态),
+             *     none otherwise.
+             */
+            total?: number | null;
+        };
         /**
          * @description The candidate as registered: later edits of the candidate do not
          *     change it (manual §5.2.3).
@@ -2744,6 +2757,7 @@ export interface components {
          *     the filter (kind first) chooses.
          */
         ExportRequest: {
+            candidateNo?: string | null;
             /** Format: int32 */
             enrolmentYear?: number | null;
             hasPhoto?: boolean | null;
@@ -3055,34 +3069,6 @@ export interface components {
                 /** @description 分配的考核站点 and the school that hosts it. */
                 siteId: string;
                 siteName: string;
-            }[];
-            page: number;
-            pageSize: number;
-            total: number;
-        };
-        Paged_CandidateView: {
-            items: {
-                candidateNo: string;
-                /** @description 认证中. */
-                checking: boolean;
-                createdAt: string;
-                /** Format: int32 */
-                enrolmentYear?: number | null;
-                gender: components["schemas"]["Gender"];
-                hasPhoto: boolean;
-                idNumber: string;
-                idType: components["schemas"]["IdType"];
-                kind: components["schemas"]["CandidateKind"];
-                major?: components["schemas"]["MajorRef"] | null;
-                majorLevel?: components["schemas"]["MajorLevel"] | null;
-                name: string;
-                namePinyin: string;
-                phone?: string | null;
-                /** Format: int32 */
-                registrations: number;
-                reviewReason?: string | null;
-                status: components["schemas"]["InfoStatus"];
-                workUnit?: string | null;
             }[];
             page: number;
             pageSize: number;
@@ -4068,6 +4054,7 @@ export interface operations {
                 from?: string;
                 /** @description 操作时间 to (a day includes all of it). */
                 to?: string;
+                /** @description The `nextCursor` of the page before; none for the first page. */
                 cursor?: string;
                 /** @description Rows per page, 1 to 100 (default 20). */
                 pageSize?: number;
@@ -4497,10 +4484,12 @@ export interface operations {
             query?: {
                 /** @description `school` (院校考生) or `social` (社会考生). */
                 kind?: "school" | "social";
-                /** @description 姓名 (contains). */
+                /** @description 姓名: the names starting with it (an index answers it). */
                 name?: string;
-                /** @description 证件号码 (full number or its last digits). */
+                /** @description 证件号码: the full number (looked up by key). */
                 idNumber?: string;
+                /** @description 考生编号: the full number (looked up by key). */
+                candidateNo?: string;
                 /** @description 就读专业 code or name (contains). */
                 major?: string;
                 /** @description 专业层次. */
@@ -4511,9 +4500,9 @@ export interface operations {
                 status?: string;
                 /** @description 是否有照片. */
                 hasPhoto?: boolean;
-                /** @description 1-based page number. */
-                page?: number;
-                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                /** @description The `nextCursor` of the page before; none for the first page. */
+                cursor?: string;
+                /** @description Rows per page, 1 to 100 (default 20). */
                 pageSize?: number;
             };
             header?: never;
@@ -4527,10 +4516,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Paged_CandidateView"];
+                    "application/json": components["schemas"]["CandidatePage"];
                 };
             };
-            /** @description 请求参数或内容有误 */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -17,8 +17,9 @@ use aws_sdk_dynamodb::types::{
 use serde_json::{Number, Value};
 
 use vslc_ports::table::{
-    BATCH_WRITE_CHUNK, BatchOp, Condition, Cursor, CursorPos, Guarded, Index, Item, Key, PK, Query,
-    QueryPage, SK, SkCond, Table, TableError, TxOp, Update, VERSION, check_item, check_transaction,
+    BATCH_WRITE_CHUNK, BatchOp, Condition, Count, Cursor, CursorPos, Group, Guarded, Index, Item,
+    Key, PK, Query, QueryPage, SK, SkCond, Table, TableError, TxOp, Update, VERSION, check_item,
+    check_transaction, merge_counts,
 };
 
 /// The DynamoDB table adapter.
@@ -353,9 +354,55 @@ impl DynamoTable {
     /// Writes the `pending` groups of operations in one transaction, all or
     /// none of each: a group whose condition fails is dropped and the rest
     /// written again without it. Marks the groups written.
+    /// Writes whole groups in transactions of up to 100 operations on
+    /// distinct keys, the counts of the groups in one transaction merged
+    /// into one update per counter item; a cancellation names the groups
+    /// whose conditions failed and the rest is written again without them.
+    async fn pack_groups(
+        &self,
+        ops: Vec<Vec<TxOp>>,
+        counts: Vec<Vec<Count>>,
+    ) -> Result<Vec<bool>, TableError> {
+        let mut written = vec![false; ops.len()];
+        let mut next = 0;
+        while next < ops.len() {
+            let mut batch: Vec<usize> = Vec::new();
+            let mut keys = std::collections::HashSet::new();
+            let mut counters = std::collections::HashSet::new();
+            let mut size = 0;
+            while next < ops.len() {
+                let group_keys: Vec<Key> =
+                    ops[next].iter().map(TxOp::key).collect::<Result<_, _>>()?;
+                let new_counters: std::collections::HashSet<&Key> = counts[next]
+                    .iter()
+                    .map(|c| &c.key)
+                    .filter(|k| !counters.contains(*k))
+                    .collect();
+                let fits = size + ops[next].len() + counters.len() + new_counters.len()
+                    <= vslc_ports::table::MAX_TRANSACT_ITEMS
+                    && group_keys.iter().all(|k| {
+                        !keys.contains(k) && !counters.contains(k) && !new_counters.contains(k)
+                    })
+                    && new_counters.iter().all(|k| !keys.contains(*k));
+                if !fits && !batch.is_empty() {
+                    break;
+                }
+                size += ops[next].len();
+                keys.extend(group_keys);
+                counters.extend(new_counters.into_iter().cloned());
+                batch.push(next);
+                next += 1;
+            }
+            self.transact_groups(&ops, &counts, batch, &mut written)
+                .await?;
+        }
+        Ok(written)
+    }
+
     async fn transact_groups(
         &self,
         groups: &[Vec<TxOp>],
+        counts: &[Vec<Count>],
         mut pending: Vec<usize>,
         written: &mut [bool],
     ) -> Result<(), TableError> {
@@ -368,6 +415,21 @@ impl DynamoTable {
                     tx.push(op.clone());
                 }
             }
+            // Counter updates carry no condition: they never cancel.
+            for (key, update) in merge_counts(pending.iter().flat_map(|&g| &counts[g])) {
+                owner.push(usize::MAX);
+                tx.push(TxOp::Update {
+                    key,
+                    update,
+                    condition: None,
+                });
+            }
+            if tx.is_empty() {
+                for &g in &pending {
+                    written[g] = true;
+                }
+                return Ok(());
+            }
             match self.transact(tx).await {
                 Ok(()) => {
                     for &g in &pending {
@@ -376,7 +438,14 @@ impl DynamoTable {
                     pending.clear();
                 }
                 Err(TableError::TransactionCanceled { failed }) => {
-                    let refused: Vec<usize> = failed.iter().map(|&f| owner[f]).collect();
+                    let refused: Vec<usize> = failed
+                        .iter()
+                        .filter_map(|&f| owner.get(f).copied())
+                        .filter(|&g| g != usize::MAX)
+                        .collect();
+                    if refused.is_empty() {
+                        return Err(TableError::TransactionCanceled { failed });
+                    }
                     pending.retain(|g| !refused.contains(g));
                 }
                 Err(e) => return Err(e),
@@ -433,6 +502,61 @@ impl Table for DynamoTable {
             .await
             .map_err(backend)?;
         Ok(out.item().map(from_map))
+    }
+
+    async fn get_many_json(&self, keys: Vec<Key>) -> Result<Vec<Option<Vec<u8>>>, TableError> {
+        use aws_sdk_dynamodb::types::KeysAndAttributes;
+        let mut found: HashMap<Key, Vec<u8>> = HashMap::new();
+        let mut wanted: Vec<Key> = keys.clone();
+        wanted.sort_by(|a, b| (&a.pk, &a.sk).cmp(&(&b.pk, &b.sk)));
+        wanted.dedup();
+        // BatchGetItem takes 100 keys a request; what it leaves unprocessed
+        // is asked for again.
+        for chunk in wanted.chunks(100) {
+            let mut pending: Vec<HashMap<String, AttributeValue>> =
+                chunk.iter().map(key_map).collect();
+            let mut attempt = 0u32;
+            while !pending.is_empty() {
+                let ask = KeysAndAttributes::builder()
+                    .set_keys(Some(std::mem::take(&mut pending)))
+                    .consistent_read(true)
+                    .build()
+                    .map_err(backend)?;
+                let out = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, ask)
+                    .send()
+                    .await
+                    .map_err(backend)?;
+                for map in out
+                    .responses()
+                    .and_then(|r| r.get(&self.table))
+                    .into_iter()
+                    .flatten()
+                {
+                    let item = from_map(map);
+                    let key = Key::of(&item)?;
+                    let json = serde_json::to_vec(&item).map_err(backend)?;
+                    found.insert(key, json);
+                }
+                pending = out
+                    .unprocessed_keys()
+                    .and_then(|m| m.get(&self.table))
+                    .map(|k| k.keys().to_vec())
+                    .unwrap_or_default();
+                if !pending.is_empty() {
+                    attempt += 1;
+                    if attempt > 8 {
+                        return Err(backend(anyhow::anyhow!(
+                            "batch get kept returning unprocessed keys"
+                        )));
+                    }
+                    tokio::time::sleep(Duration::from_millis(50 << attempt.min(5))).await;
+                }
+            }
+        }
+        Ok(keys.iter().map(|k| found.get(k).cloned()).collect())
     }
 
     async fn put(&self, item: Item, condition: Option<Condition>) -> Result<(), TableError> {
@@ -591,37 +715,22 @@ impl Table for DynamoTable {
                     }]
                 })
                 .collect();
-            self.transact_groups(&puts, (0..chunk.len()).collect(), written)
+            let none = vec![Vec::new(); puts.len()];
+            self.transact_groups(&puts, &none, (0..chunk.len()).collect(), written)
                 .await?;
         }
         Ok(written)
     }
 
     async fn insert_guarded(&self, groups: Vec<Guarded>) -> Result<Vec<bool>, TableError> {
-        let mut written = vec![false; groups.len()];
         let ops: Vec<Vec<TxOp>> = groups.iter().map(Guarded::ops).collect::<Result<_, _>>()?;
-        let mut next = 0;
-        while next < groups.len() {
-            // Whole groups, up to 100 operations on distinct keys.
-            let mut batch: Vec<usize> = Vec::new();
-            let mut keys = std::collections::HashSet::new();
-            let mut size = 0;
-            while next < groups.len() {
-                let group_keys: Vec<Key> =
-                    ops[next].iter().map(TxOp::key).collect::<Result<_, _>>()?;
-                let fits = size + ops[next].len() <= vslc_ports::table::MAX_TRANSACT_ITEMS
-                    && group_keys.iter().all(|k| !keys.contains(k));
-                if !fits && !batch.is_empty() {
-                    break;
-                }
-                size += ops[next].len();
-                keys.extend(group_keys);
-                batch.push(next);
-                next += 1;
-            }
-            self.transact_groups(&ops, batch, &mut written).await?;
-        }
-        Ok(written)
+        let counts: Vec<Vec<Count>> = groups.into_iter().map(|g| g.counts).collect();
+        self.pack_groups(ops, counts).await
+    }
+
+    async fn apply_groups(&self, groups: Vec<Group>) -> Result<Vec<bool>, TableError> {
+        let (ops, counts) = groups.into_iter().map(|g| (g.ops, g.counts)).unzip();
+        self.pack_groups(ops, counts).await
     }
 
     async fn query(&self, q: Query) -> Result<QueryPage, TableError> {

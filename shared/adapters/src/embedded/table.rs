@@ -10,8 +10,8 @@ use redb::{Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 
 use super::store::{EmbeddedStore, GSI1, GSI2, HIGH, ITEMS, SEP, blocking, composite, split};
 use vslc_ports::table::{
-    BatchOp, Condition, Cursor, CursorPos, Guarded, Index, Item, Key, Query, QueryPage, SkCond,
-    Table, TableError, TxOp, Update, check_item, check_transaction,
+    BatchOp, Condition, Cursor, CursorPos, Group, Guarded, Index, Item, Key, Query, QueryPage,
+    SkCond, Table, TableError, TxOp, Update, check_item, check_transaction, merge_counts,
 };
 
 /// The embedded table adapter.
@@ -136,6 +136,35 @@ fn holds(condition: Option<&Condition>, current: Option<&Item>) -> bool {
     condition.is_none_or(|c| c.holds(current))
 }
 
+/// Reads this small (keys, or queries of at most this many rows) run on
+/// the caller's thread.
+const SMALL_READS: usize = 100;
+
+/// Raises the counters of an item on the item table opened for a bulk
+/// write (counter items carry no index keys).
+fn add_counts(
+    items: &mut redb::Table<'_, &'static [u8], &'static [u8]>,
+    key: &Key,
+    update: &Update,
+) -> Result<(), TableError> {
+    let k = item_key(key)?;
+    let old = items
+        .get(k.as_slice())
+        .map_err(backend)?
+        .map(|v| decode(v.value()))
+        .transpose()?;
+    let new = update.apply(key, old)?;
+    if Index::ALL.iter().any(|i| i.key_of(&new).is_some()) {
+        return Err(TableError::Invalid(
+            "a counter item may not be indexed".into(),
+        ));
+    }
+    items
+        .insert(k.as_slice(), encode(&new)?.as_slice())
+        .map_err(backend)?;
+    Ok(())
+}
+
 /// Applies one operation; Err(ConditionFailed) when its condition fails.
 fn apply(txn: &WriteTransaction, op: &TxOp) -> Result<(), TableError> {
     let key = op.key()?;
@@ -185,6 +214,16 @@ fn scan<T>(
 ) -> Result<(Vec<T>, Option<Cursor>), TableError> {
     check_text(&q.pk)?;
     let txn = store.db.begin_read().map_err(backend)?;
+    scan_in(&txn, q, decode)
+}
+
+/// `scan` inside a read transaction already begun.
+fn scan_in<T>(
+    txn: &redb::ReadTransaction,
+    q: &Query,
+    decode: impl Fn(&[u8]) -> Result<T, TableError>,
+) -> Result<(Vec<T>, Option<Cursor>), TableError> {
+    check_text(&q.pk)?;
     let items = txn.open_table(ITEMS).map_err(backend)?;
     let mut base = q.pk.as_bytes().to_vec();
     base.push(SEP);
@@ -521,9 +560,54 @@ impl Table for EmbeddedTable {
                         .insert(k.as_slice(), bytes.as_slice())
                         .map_err(backend)?;
                 }
+                for (key, update) in merge_counts(&group.counts) {
+                    add_counts(&mut table, &key, &update)?;
+                }
                 written.push(true);
             }
             Ok(written)
+        })
+        .await
+    }
+
+    async fn apply_groups(&self, groups: Vec<Group>) -> Result<Vec<bool>, TableError> {
+        for g in &groups {
+            if !g.ops.is_empty() {
+                check_transaction(&g.ops)?;
+            }
+        }
+        // One redb transaction for all of them: each group is checked and
+        // applied on its own, the way DynamoDB packs them.
+        self.write(move |txn| {
+            let mut applied = Vec::with_capacity(groups.len());
+            for group in groups {
+                let mut holds_all = true;
+                for op in &group.ops {
+                    if !holds(op.condition(), current(txn, &op.key()?)?.as_ref()) {
+                        holds_all = false;
+                        break;
+                    }
+                }
+                if !holds_all {
+                    applied.push(false);
+                    continue;
+                }
+                for op in &group.ops {
+                    apply(txn, op)?;
+                }
+                for (key, update) in merge_counts(&group.counts) {
+                    apply(
+                        txn,
+                        &TxOp::Update {
+                            key,
+                            update,
+                            condition: None,
+                        },
+                    )?;
+                }
+                applied.push(true);
+            }
+            Ok(applied)
         })
         .await
     }
@@ -540,6 +624,49 @@ impl Table for EmbeddedTable {
         blocking(move || Ok(scan(&store, &query, |v| Ok(v.to_vec()))))
             .await
             .map_err(backend)?
+    }
+
+    async fn query_many_json(
+        &self,
+        queries: Vec<Query>,
+    ) -> Result<Vec<(Vec<Vec<u8>>, Option<Cursor>)>, TableError> {
+        let read = |store: &EmbeddedStore, queries: &[Query]| {
+            let txn = store.db.begin_read().map_err(backend)?;
+            queries
+                .iter()
+                .map(|q| scan_in(&txn, q, |v| Ok(v.to_vec())))
+                .collect()
+        };
+        // A list page's few short reads run in place: handing them to a
+        // blocking thread costs more than they do. Anything larger goes
+        // to one, in one read transaction.
+        if queries.len() <= SMALL_READS
+            && queries
+                .iter()
+                .all(|q| q.limit.is_some_and(|l| l <= SMALL_READS))
+        {
+            return read(&self.store, &queries);
+        }
+        let store = self.store.clone();
+        blocking(move || Ok(read(&store, &queries)))
+            .await
+            .map_err(backend)?
+    }
+
+    async fn get_many_json(&self, keys: Vec<Key>) -> Result<Vec<Option<Vec<u8>>>, TableError> {
+        let keys: Vec<Vec<u8>> = keys.iter().map(item_key).collect::<Result<_, _>>()?;
+        let read = |store: &EmbeddedStore, keys: &[Vec<u8>]| -> anyhow::Result<Vec<_>> {
+            let txn = store.db.begin_read()?;
+            let items = txn.open_table(ITEMS)?;
+            keys.iter()
+                .map(|k| Ok(items.get(k.as_slice())?.map(|v| v.value().to_vec())))
+                .collect()
+        };
+        if keys.len() <= SMALL_READS {
+            return read(&self.store, &keys).map_err(backend);
+        }
+        let store = self.store.clone();
+        blocking(move || read(&store, &keys)).await.map_err(backend)
     }
 
     async fn query_all_json(&self, mut query: Query) -> Result<Vec<Vec<u8>>, TableError> {
