@@ -613,6 +613,11 @@ impl EncodedItem {
         &self.json
     }
 
+    /// The stored JSON text, taken.
+    pub fn into_json(self) -> Vec<u8> {
+        self.json
+    }
+
     /// The item as a map, for adapters that need one.
     pub fn to_item(&self) -> Result<Item, TableError> {
         serde_json::from_slice(&self.json).map_err(|e| TableError::Invalid(e.to_string()))

@@ -10,8 +10,9 @@ use redb::{Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 
 use super::store::{EmbeddedStore, GSI1, GSI2, HIGH, ITEMS, SEP, blocking, composite, split};
 use vslc_ports::table::{
-    BatchOp, Condition, Cursor, CursorPos, Group, Guarded, Index, Item, Key, Query, QueryPage,
-    SkCond, Table, TableError, TxOp, Update, check_item, check_transaction, merge_counts,
+    BatchOp, Condition, Count, Cursor, CursorPos, Group, Guarded, Index, Item, Key, Query,
+    QueryPage, SkCond, Table, TableError, TxOp, Update, check_item, check_transaction,
+    merge_counts,
 };
 
 /// The embedded table adapter.
@@ -139,31 +140,6 @@ fn holds(condition: Option<&Condition>, current: Option<&Item>) -> bool {
 /// Reads this small (keys, or queries of at most this many rows) run on
 /// the caller's thread.
 const SMALL_READS: usize = 100;
-
-/// Raises the counters of an item on the item table opened for a bulk
-/// write (counter items carry no index keys).
-fn add_counts(
-    items: &mut redb::Table<'_, &'static [u8], &'static [u8]>,
-    key: &Key,
-    update: &Update,
-) -> Result<(), TableError> {
-    let k = item_key(key)?;
-    let old = items
-        .get(k.as_slice())
-        .map_err(backend)?
-        .map(|v| decode(v.value()))
-        .transpose()?;
-    let new = update.apply(key, old)?;
-    if Index::ALL.iter().any(|i| i.key_of(&new).is_some()) {
-        return Err(TableError::Invalid(
-            "a counter item may not be indexed".into(),
-        ));
-    }
-    items
-        .insert(k.as_slice(), encode(&new)?.as_slice())
-        .map_err(backend)?;
-    Ok(())
-}
 
 /// Applies one operation; Err(ConditionFailed) when its condition fails.
 fn apply(txn: &WriteTransaction, op: &TxOp) -> Result<(), TableError> {
@@ -507,16 +483,28 @@ impl Table for EmbeddedTable {
         // fsync: their callers finish with an ordinary write (the import
         // record, the order's totals) that makes them durable, and a crash
         // before it re-runs work that is idempotent.
+        //
+        // First every group is decided, in order, against the table and
+        // what the groups before it in this call wrote (an overlay); then
+        // the writes go in in key order, so that each B-tree page is
+        // visited once, not once per row of a sharded layout.
         self.write_with(Durability::None, move |txn| {
             let mut table = txn.open_table(ITEMS).map_err(backend)?;
             let mut written = Vec::with_capacity(groups.len());
+            // Key → value this call writes (None: nothing yet, for keys
+            // only read).
+            let mut overlay: std::collections::HashMap<Vec<u8>, Vec<u8>> =
+                std::collections::HashMap::new();
+            let mut counts: Vec<Count> = Vec::new();
+            let exists = |table: &redb::Table<'_, &'static [u8], &'static [u8]>,
+                          overlay: &std::collections::HashMap<Vec<u8>, Vec<u8>>,
+                          k: &[u8]|
+             -> Result<bool, TableError> {
+                Ok(overlay.contains_key(k) || table.get(k).map_err(backend)?.is_some())
+            };
             'group: for group in groups {
                 for guard in &group.guards {
-                    if table
-                        .get(item_key(guard.key())?.as_slice())
-                        .map_err(backend)?
-                        .is_some()
-                    {
+                    if exists(&table, &overlay, item_key(guard.key())?.as_slice())? {
                         written.push(false);
                         continue 'group;
                     }
@@ -524,11 +512,14 @@ impl Table for EmbeddedTable {
                 let mut updated = Vec::with_capacity(group.updates.len());
                 for (key, update, condition) in &group.updates {
                     let k = item_key(key)?;
-                    let old = table
-                        .get(k.as_slice())
-                        .map_err(backend)?
-                        .map(|v| decode(v.value()))
-                        .transpose()?;
+                    let old = match overlay.get(&k) {
+                        Some(bytes) => Some(decode(bytes)?),
+                        None => table
+                            .get(k.as_slice())
+                            .map_err(backend)?
+                            .map(|v| decode(v.value()))
+                            .transpose()?,
+                    };
                     if !condition.holds(old.as_ref()) {
                         written.push(false);
                         continue 'group;
@@ -544,26 +535,42 @@ impl Table for EmbeddedTable {
                     }
                     updated.push((k, encode(&new)?));
                 }
-                for guard in &group.guards {
-                    table
-                        .insert(item_key(guard.key())?.as_slice(), guard.json())
-                        .map_err(backend)?;
+                for guard in group.guards {
+                    let k = item_key(guard.key())?;
+                    overlay.insert(k, guard.into_json());
                 }
-                for item in &group.items {
+                for item in group.items {
                     let k = item_key(item.key())?;
-                    if table.get(k.as_slice()).map_err(backend)?.is_none() {
-                        table.insert(k.as_slice(), item.json()).map_err(backend)?;
+                    if !exists(&table, &overlay, &k)? {
+                        overlay.insert(k, item.into_json());
                     }
                 }
-                for (k, bytes) in updated {
-                    table
-                        .insert(k.as_slice(), bytes.as_slice())
-                        .map_err(backend)?;
-                }
-                for (key, update) in merge_counts(&group.counts) {
-                    add_counts(&mut table, &key, &update)?;
-                }
+                overlay.extend(updated);
+                counts.extend(group.counts);
                 written.push(true);
+            }
+            for (key, update) in merge_counts(&counts) {
+                let k = item_key(&key)?;
+                let old = match overlay.get(&k) {
+                    Some(bytes) => Some(decode(bytes)?),
+                    None => table
+                        .get(k.as_slice())
+                        .map_err(backend)?
+                        .map(|v| decode(v.value()))
+                        .transpose()?,
+                };
+                let new = update.apply(&key, old)?;
+                if Index::ALL.iter().any(|i| i.key_of(&new).is_some()) {
+                    return Err(TableError::Invalid(
+                        "a counter item may not be indexed".into(),
+                    ));
+                }
+                overlay.insert(k, encode(&new)?);
+            }
+            let mut writes: Vec<(Vec<u8>, Vec<u8>)> = overlay.into_iter().collect();
+            writes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            for (k, v) in writes {
+                table.insert(k.as_slice(), v.as_slice()).map_err(backend)?;
             }
             Ok(written)
         })
