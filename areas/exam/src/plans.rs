@@ -20,7 +20,10 @@ use vslc_http::{PageParams, Paged, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::{OptionalId, RecordId};
-use vslc_ports::table::{Condition, Key, TableExt, Update, to_item};
+use vslc_ports::table::{
+    BatchOp, Condition, Index, Item, Key, Query, TableError, TableExt, Update, to_indexed_item,
+};
+use vslc_ports::tenant::org_index;
 
 /// 报考方式.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -160,23 +163,84 @@ impl Plan {
         self.certificates.iter().find(|c| c.certificate_id == id)
     }
 
+    /// Plans by id, read together (missing ones left out).
+    pub async fn load_many(state: &AppState, ids: &[String]) -> Result<Vec<Plan>, DomainError> {
+        let keys = ids.iter().map(|id| Self::key(id)).collect();
+        Ok(state.table.get_many_as(keys).await?)
+    }
+
+    /// The plan as stored: also on its org's index (`ORG#<orgId>#PLANS`,
+    /// by id, so newest last), which the org's plan list reads.
+    pub fn to_item(&self) -> Result<Item, TableError> {
+        to_indexed_item(
+            &Self::key(&self.id),
+            self,
+            Index::Gsi1,
+            Key::new(org_index(&self.org_id, "PLANS"), self.id.clone()),
+        )
+    }
+
+    /// Where a school finds the plans naming it among the 参考院校:
+    /// `T#school#<id>#EXAMPLANS`, one key-only row per plan id.
+    fn school_row(school_id: &str, plan_id: &str) -> Key {
+        Key::new(
+            Tenant::new(TenantKind::School, school_id).index("EXAMPLANS"),
+            plan_id,
+        )
+    }
+
+    /// Writes the rows of its 参考院校, before it is published (a plan
+    /// never changes afterwards). Readers check the plan itself, so a row
+    /// left by a draft that was then edited or deleted shows nothing.
+    pub async fn index_schools(&self, state: &AppState) -> Result<(), TableError> {
+        let rows = self
+            .schools
+            .iter()
+            .map(|s| {
+                let key = Self::school_row(&s.school_id, &self.id);
+                let mut item = Item::new();
+                item.insert(vslc_ports::table::PK.into(), key.pk.into());
+                item.insert(vslc_ports::table::SK.into(), key.sk.into());
+                BatchOp::Put(item)
+            })
+            .collect();
+        state.table.batch_write(rows).await
+    }
+
     /// A published plan the school takes part in, by id (others: None).
     pub async fn for_school(
         state: &AppState,
         school: &Tenant,
         id: &str,
     ) -> Result<Option<Plan>, DomainError> {
-        Ok(Self::of_school(state, school)
+        Ok(Self::load(state, id)
             .await?
-            .into_iter()
-            .find(|p| p.id == id))
+            .filter(|p| p.status == PublishStatus::Published && p.includes_school(&school.id)))
     }
 
-    /// The published plans a school takes part in.
+    /// The published plans a school takes part in: its rows, then those
+    /// plans by key — never every org's plans.
     pub async fn of_school(state: &AppState, school: &Tenant) -> Result<Vec<Plan>, DomainError> {
-        let mut all = Self::all(state).await?;
-        all.retain(|p| p.status == PublishStatus::Published && p.includes_school(&school.id));
-        Ok(all)
+        #[derive(Deserialize)]
+        struct Row {
+            sk: String,
+        }
+        let rows: Vec<Row> = state
+            .table
+            .query_all_as(Query::partition(school.index("EXAMPLANS")))
+            .await?;
+        let ids: Vec<String> = rows.into_iter().map(|r| r.sk).collect();
+        let mut plans = Self::load_many(state, &ids).await?;
+        plans.retain(|p| p.status == PublishStatus::Published && p.includes_school(&school.id));
+        Ok(plans)
+    }
+
+    /// An org's plans, drafts included, from its index.
+    pub async fn of_org(state: &AppState, org_id: &str) -> Result<Vec<Plan>, DomainError> {
+        Ok(state
+            .table
+            .query_all_as(Query::index(Index::Gsi1, org_index(org_id, "PLANS")))
+            .await?)
     }
 }
 
@@ -543,10 +607,7 @@ pub async fn create(
     };
     state
         .table
-        .put(
-            to_item(&Plan::key(&plan.id), &plan)?,
-            Some(Condition::NotExists),
-        )
+        .put(plan.to_item()?, Some(Condition::NotExists))
         .await?;
     Ok(view(state, caller, plan))
 }
@@ -555,11 +616,7 @@ pub async fn create(
 /// plans it takes part in.
 pub async fn visible(state: &AppState, caller: &Caller) -> Result<Vec<Plan>, DomainError> {
     match caller.tenant.kind {
-        TenantKind::Org => {
-            let mut all = Plan::all(state).await?;
-            all.retain(|p| p.org_id == caller.tenant.id);
-            Ok(all)
-        }
+        TenantKind::Org => Plan::of_org(state, &caller.tenant.id).await,
         TenantKind::School => Plan::of_school(state, &caller.tenant).await,
         TenantKind::Province => {
             let mut all = Plan::all(state).await?;
@@ -639,6 +696,7 @@ pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), D
 /// 发布: schools see the plan; it no longer changes.
 pub async fn publish(state: &AppState, caller: &Caller, id: &str) -> Result<PlanView, DomainError> {
     let plan = model::load_own_draft::<Plan>(state, caller, id).await?;
+    plan.index_schools(state).await?;
     let update = Update::new().set("publishedAt", state.clock.now_text());
     let after = model::publish(state, id, &plan, update).await?;
     Ok(view(state, caller, after))

@@ -341,10 +341,27 @@ async fn views(
     school: &Tenant,
     f: &RoomFilter,
 ) -> Result<Vec<RoomView>, DomainError> {
-    let plans = Plan::all(state).await?;
     let now = state.clock.now_local();
-    let own = all(state, school).await?.into_iter().map(|r| (r, false));
-    let lent = hosted(state, school).await?.into_iter().map(|r| (r, true));
+    let own: Vec<_> = all(state, school)
+        .await?
+        .into_iter()
+        .map(|r| (r, false))
+        .collect();
+    let lent: Vec<_> = hosted(state, school)
+        .await?
+        .into_iter()
+        .map(|r| (r, true))
+        .collect();
+    // Only the plans these rooms belong to.
+    let mut ids: Vec<String> = own
+        .iter()
+        .chain(&lent)
+        .map(|(r, _)| r.plan_id.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let plans = Plan::load_many(state, &ids).await?;
+    let (own, lent) = (own.into_iter(), lent.into_iter());
     let mut rows: Vec<RoomView> = own
         .chain(lent)
         .map(|(room, read_only)| {

@@ -146,11 +146,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         version: 1,
     };
     table
-        .put(
-            to_item(&Plan::key(&plan.id), &plan)?,
-            Some(Condition::NotExists),
-        )
+        .put(plan.to_item()?, Some(Condition::NotExists))
         .await
         .or_else(|e| if e.is_conflict() { Ok(()) } else { Err(e) })?;
+    plan.index_schools(state).await?;
     Ok(())
 }
