@@ -82,6 +82,17 @@ async fn count_of(app: &TestApp, token: &str, no: &str) -> u64 {
     r.body["registrations"].as_u64().unwrap()
 }
 
+/// 报考人次 and 考试场次 of the school's current weekly report.
+async fn weekly_figures(app: &TestApp, token: &str) -> (u64, u64) {
+    let r = app.get("/api/weekly-reports/current", Some(token)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let f = &r.body["figures"];
+    (
+        f["registrations"].as_u64().unwrap(),
+        f["exams"].as_u64().unwrap(),
+    )
+}
+
 #[tokio::test]
 async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
     let (app, _) = app().await;
@@ -213,6 +224,9 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
     );
     assert_eq!(registrations(&app, &school, "").await["total"], 2);
     assert_eq!(count_of(&app, &school, &a).await, 1);
+    // The weekly report's figures count them from the day counters: made
+    // this week, sat (in April) not yet.
+    assert_eq!(weekly_figures(&app, &school).await, (2, 0));
 
     // 按科目 into a 按证书 plan: every row says so.
     let rec = import(
@@ -275,6 +289,7 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
     }
     assert_eq!(app.delete(&path, &school).await.status, 204);
     assert_eq!(count_of(&app, &school, &a).await, 0);
+    assert_eq!(weekly_figures(&app, &school).await, (1, 0));
     assert_eq!(
         app.delete(&format!("/api/candidates/{a}"), &school)
             .await

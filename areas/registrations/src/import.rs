@@ -4,7 +4,7 @@
 //! per-subject guards and the candidate's counter in one group; a re-run of
 //! the same import recognises its own guards.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
 use serde::Serialize;
@@ -21,7 +21,9 @@ use vslc_exam::Plan;
 use vslc_exam::plans::RegistrationMode;
 use vslc_imports::{About, Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
 use vslc_ports::AppState;
-use vslc_ports::table::{EncodedItem, Guarded, Key, Query, TableError, TableExt, Update};
+use vslc_ports::table::{
+    BatchOp, Condition, EncodedItem, Group, Guarded, Key, Query, TableError, TableExt, TxOp, Update,
+};
 
 pub struct RegistrationsImport {
     pub mode: RegistrationMode,
@@ -491,7 +493,7 @@ impl RowSink for RegistrationsSink {
                             Update::new().add(Candidate::COUNT, 1),
                             Candidate::countable(),
                         )],
-                        counts: Vec::new(),
+                        counts: reg.counts(&self.school, 1),
                     });
                     positions.push(pos);
                 }
@@ -520,8 +522,8 @@ impl RowSink for RegistrationsSink {
         let Some(plan) = &self.plan else {
             return self.saved.undo(ctx.state.table.as_ref()).await;
         };
-        // What earlier deliveries saved, by registration: its guards, itself
-        // and one on its candidate's counter.
+        // What earlier deliveries saved, by registration: its guards and
+        // itself.
         let mut by_registration: HashMap<&str, (Vec<Key>, &str)> = HashMap::new();
         for (k, g) in &self.guards {
             if g.import.as_deref() != Some(ctx.record.id.as_str()) {
@@ -537,19 +539,65 @@ impl RowSink for RegistrationsSink {
                 .0
                 .push(Registration::guard_key(&self.school, &plan.id, no, part));
         }
-        let earlier = by_registration
+        let earlier: Vec<Vec<Key>> = by_registration
             .into_iter()
-            .map(|(reg, (mut keys, no))| {
+            .map(|(reg, (mut keys, _))| {
                 keys.sort_by(|a, b| a.sk.cmp(&b.sk));
                 keys.push(Registration::key(&self.school, &plan.id, reg));
-                (
-                    keys,
-                    Some((Candidate::count_key(&self.school, no), Candidate::COUNT)),
-                )
+                keys
             })
             .collect();
-        self.saved
-            .undo_with(ctx.state.table.as_ref(), earlier)
-            .await
+        let (mut rows, mut created, _) = self.saved.take();
+        let seen: HashSet<Key> = created.iter().cloned().collect();
+        for keys in earlier {
+            if !keys.is_empty() && keys.iter().all(|k| !seen.contains(k)) {
+                rows += 1;
+                created.extend(keys);
+            }
+        }
+        // Each registration still there goes with its guards, its
+        // candidate's count and its day counts, all at once.
+        let (registrations, guards): (Vec<Key>, Vec<Key>) = created.into_iter().partition(|k| {
+            k.sk.starts_with(&Registration::key(&self.school, &plan.id, "").sk)
+        });
+        let table = ctx.state.table.as_ref();
+        for chunk in registrations.chunks(1_000) {
+            let found: Vec<Registration> = table.get_many_as(chunk.to_vec()).await?;
+            let groups = found
+                .iter()
+                .map(|r| {
+                    let mut ops = vec![TxOp::Delete {
+                        key: Registration::key(&self.school, &r.plan_id, &r.id),
+                        condition: Some(Condition::Exists),
+                    }];
+                    ops.extend(r.guards().iter().map(|part| TxOp::Delete {
+                        key: Registration::guard_key(
+                            &self.school,
+                            &r.plan_id,
+                            &r.candidate.candidate_no,
+                            part,
+                        ),
+                        condition: None,
+                    }));
+                    ops.push(TxOp::Update {
+                        key: Candidate::count_key(&self.school, &r.candidate.candidate_no),
+                        update: Update::new().add(Candidate::COUNT, -1),
+                        condition: Some(Candidate::countable()),
+                    });
+                    Group {
+                        ops,
+                        counts: r.counts(&self.school, -1),
+                    }
+                })
+                .collect();
+            table.apply_groups(groups).await?;
+        }
+        // Guards whose registration was never written (or is gone).
+        for chunk in guards.chunks(1_000) {
+            table
+                .batch_write(chunk.iter().cloned().map(BatchOp::Delete).collect())
+                .await?;
+        }
+        Ok(rows)
     }
 }

@@ -153,6 +153,50 @@ impl Registration {
         Self::guard_parts(self.mode, &self.certificate_id, self.level, &self.subjects)
     }
 
+    /// The school's registration counters, one item per shard
+    /// (`T#school#<id>#REGC#<shard>`, sort key `COUNT`): per day, the
+    /// registrations made (`made#<yyyymmdd>`) and the subject sittings
+    /// held (`sat#<yyyymmdd>`) — the weekly report's figures.
+    pub fn count_keys(school: &Tenant) -> Vec<Key> {
+        vslc_ports::shard::all()
+            .map(|s| Key::new(school.sharded("REGC", s), "COUNT"))
+            .collect()
+    }
+
+    /// Counter attribute: registrations made on a day.
+    pub fn made_count(day: chrono::NaiveDate) -> String {
+        format!("made#{}", day.format("%Y%m%d"))
+    }
+
+    /// Counter attribute: subject sittings held on a day.
+    pub fn sat_count(day: chrono::NaiveDate) -> String {
+        format!("sat#{}", day.format("%Y%m%d"))
+    }
+
+    /// What the registration adds to its shard's counters (`by` = 1 when
+    /// it is made, -1 when it goes).
+    pub fn counts(&self, school: &Tenant, by: i64) -> Vec<vslc_ports::table::Count> {
+        use vslc_ports::table::Count;
+        let key = Key::new(
+            school.sharded("REGC", vslc_ports::shard::of(&self.id)),
+            "COUNT",
+        );
+        let day = |text: &str| {
+            text.get(..10)
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        };
+        day(&self.created_at)
+            .map(|d| Count::new(key.clone(), Self::made_count(d), by))
+            .into_iter()
+            .chain(
+                self.subjects
+                    .iter()
+                    .filter_map(|s| day(&s.exam.start))
+                    .map(|d| Count::new(key.clone(), Self::sat_count(d), by)),
+            )
+            .collect()
+    }
+
     /// The claim of a 缴费申请单 on it: a small item of its own, so claiming
     /// 50,000 registrations writes 50,000 small items and rewrites none.
     pub fn claim_key(school: &Tenant, plan_id: &str, id: &str) -> Key {

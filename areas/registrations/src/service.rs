@@ -68,37 +68,32 @@ pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Registration>,
 }
 
 /// The school's registrations made between two days (inclusive) and the
-/// subject sittings held between them, for the weekly report's figures.
+/// subject sittings held between them, for the weekly report's figures:
+/// the day counters, never the registrations.
 pub async fn activity_between(
     state: &AppState,
     school: &Tenant,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<(u32, u32), DomainError> {
-    #[derive(Deserialize)]
-    struct SubjectExam {
-        exam: vslc_exam::Window,
-    }
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Row {
-        created_at: String,
-        #[serde(default)]
-        subjects: Vec<SubjectExam>,
-    }
-    let rows: Vec<Row> = state
+    let counters: Vec<serde_json::Map<String, serde_json::Value>> = state
         .table
-        .query_all_as(Query::partition(school.pk()).begins_with("REG#"))
+        .get_many_as(Registration::count_keys(school))
         .await?;
-    let between = |t: &str| vslc_ports::clock::on_days(t, from, to);
-    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    let made = rows.iter().filter(|r| between(&r.created_at)).count();
-    let sat = rows
-        .iter()
-        .flat_map(|r| &r.subjects)
-        .filter(|s| between(&s.exam.start))
-        .count();
-    Ok((count(made), count(sat)))
+    let days: Vec<chrono::NaiveDate> = from
+        .iter_days()
+        .take_while(|d| *d <= to)
+        .take(366)
+        .collect();
+    let sum = |attr: fn(chrono::NaiveDate) -> String| {
+        let n: i64 = days
+            .iter()
+            .map(|d| attr(*d))
+            .flat_map(|a| counters.iter().filter_map(move |c| c.get(&a)?.as_i64()))
+            .sum();
+        u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+    };
+    Ok((sum(Registration::made_count), sum(Registration::sat_count)))
 }
 
 pub async fn of_plan(
@@ -401,7 +396,11 @@ pub async fn delete(
         update: Update::new().add(Candidate::COUNT, -1),
         condition: Some(Condition::Exists),
     });
-    state.table.transact(ops).await?;
+    let group = vslc_ports::table::Group {
+        ops,
+        counts: r.counts(school, -1),
+    };
+    state.table.transact(group.into_ops()).await?;
     Ok(())
 }
 
