@@ -285,6 +285,10 @@ impl TestApp {
     pub async fn set_candidate(&self, no: &str, update: vslc_ports::table::Update) {
         let school = vslc_accounts::Tenant::new(vslc_accounts::TenantKind::School, "10009");
         let state = self.running.as_ref().expect("running").state.clone();
+        let c = vslc_candidates::service::find(&state, &school, no)
+            .await
+            .expect("read")
+            .expect("the candidate");
         // A new status goes the way the services move it: with its list
         // row and counters.
         let status = update
@@ -296,20 +300,13 @@ impl TestApp {
         let Some(status) = status else {
             state
                 .table
-                .update(&vslc_candidates::Candidate::key(&school, no), update, None)
+                .update(&c.item_key(&school), update, None)
                 .await
                 .expect("candidate updated");
             return;
         };
         let mut rest = update;
         rest.set.retain(|(name, _)| name != "status");
-        let c: vslc_candidates::Candidate = vslc_ports::table::TableExt::get_as(
-            state.table.as_ref(),
-            &vslc_candidates::Candidate::key(&school, no),
-        )
-        .await
-        .expect("read")
-        .expect("the candidate");
         state
             .table
             .transact(c.change_status(&school, status, rest).into_ops())
@@ -353,10 +350,14 @@ impl TestApp {
     pub async fn set_registrations(&self, no: &str, count: i64) {
         let school = vslc_accounts::Tenant::new(vslc_accounts::TenantKind::School, "10009");
         let state = self.running.as_ref().expect("running").state.clone();
+        let c = vslc_candidates::service::find(&state, &school, no)
+            .await
+            .expect("read")
+            .expect("the candidate");
         state
             .table
             .update(
-                &vslc_candidates::Candidate::count_key(&school, no),
+                &c.item_key(&school),
                 vslc_ports::table::Update::new().set(vslc_candidates::Candidate::COUNT, count),
                 None,
             )

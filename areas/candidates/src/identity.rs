@@ -7,14 +7,14 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use vslc_ports::Caller;
 
-use super::model::{Candidate, InfoStatus};
+use super::model::InfoStatus;
 use super::service::load;
 use vslc_accounts::Tenant;
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::identity::{IdentityRequest, IdentityVerdict};
 use vslc_ports::queue::{QueueName, QueueRef, send};
-use vslc_ports::table::{TableExt, Update};
+use vslc_ports::table::Update;
 use vslc_ports::worker::{Message, Worker};
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -38,7 +38,7 @@ pub async fn request(state: &AppState, caller: &Caller, no: &str) -> Result<(), 
     state
         .table
         .update(
-            &Candidate::key(school, no),
+            &c.item_key(school),
             Update::new().set("checking", true).bump_version(),
             Some(c.as_read()),
         )
@@ -59,7 +59,7 @@ pub async fn request(state: &AppState, caller: &Caller, no: &str) -> Result<(), 
         let _ = state
             .table
             .update(
-                &Candidate::key(school, no),
+                &c.item_key(school),
                 Update::new().set("checking", false),
                 None,
             )
@@ -90,10 +90,7 @@ impl Worker for IdentityWorker {
         let m: CheckMessage = serde_json::from_str(&message.body)?;
         let school = Tenant::new(vslc_accounts::TenantKind::School, m.school_id);
         let table = self.state.table.as_ref();
-        let Some(c) = table
-            .get_as::<Candidate>(&Candidate::key(&school, &m.candidate_no))
-            .await?
-        else {
+        let Some(c) = super::service::find(&self.state, &school, &m.candidate_no).await? else {
             return Ok(()); // deleted meanwhile
         };
         if c.status != InfoStatus::Pending {

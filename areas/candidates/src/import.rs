@@ -338,7 +338,7 @@ impl RowSink for CandidatesSink {
             .map(|(c, no)| {
                 [
                     Candidate::guard_key(school, c.id.id_type, &c.id.number),
-                    Candidate::key(school, no),
+                    Candidate::key(school, self.kind, no),
                 ]
             })
             .collect();
@@ -362,7 +362,7 @@ impl RowSink for CandidatesSink {
             .map(|c| {
                 [
                     Candidate::guard_key(school, c.id_type, &c.id_number),
-                    Candidate::key(school, &c.candidate_no),
+                    c.item_key(school),
                 ]
             })
             .collect();
@@ -405,7 +405,7 @@ impl RowSink for CandidatesSink {
             }
             let pair = [
                 Candidate::guard_key_of(school, id_key),
-                Candidate::key(school, &g.candidate_no),
+                Candidate::key(school, self.kind, &g.candidate_no),
             ];
             if !pair.iter().any(|k| seen.contains(k)) {
                 rows += 1;
@@ -414,18 +414,21 @@ impl RowSink for CandidatesSink {
         }
         for chunk in created.chunks(2_000) {
             let pairs: Vec<(&Key, &Key)> = chunk.chunks_exact(2).map(|p| (&p[0], &p[1])).collect();
-            let nos: Vec<String> = pairs.iter().map(|(_, item)| item.sk.clone()).collect();
+            let nos: Vec<String> = pairs
+                .iter()
+                .filter_map(|(_, item)| Candidate::number_of_row(&item.sk))
+                .collect();
             let found = find_all(ctx.state, school, &nos).await?;
             // Each candidate goes with its rows and counts, all at once, and
             // only as read (not one registered meanwhile).
             let groups = found.iter().map(|c| c.remove(school)).collect();
             ctx.state.table.apply_groups(groups).await?;
             // A guard whose candidate a crash left unwritten goes alone.
-            let present: std::collections::HashSet<&str> =
-                found.iter().map(|c| c.candidate_no.as_str()).collect();
+            let present: std::collections::HashSet<Key> =
+                found.iter().map(|c| c.item_key(school)).collect();
             let orphans: Vec<BatchOp> = pairs
                 .iter()
-                .filter(|(_, item)| !present.contains(item.sk.as_str()))
+                .filter(|(_, item)| !present.contains(*item))
                 .map(|(guard, _)| BatchOp::Delete((*guard).clone()))
                 .collect();
             if !orphans.is_empty() {

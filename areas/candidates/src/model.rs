@@ -141,12 +141,11 @@ pub struct Candidate {
 /// `vslc_ports::shard::SHARDS` partitions under the school's own key
 /// (`T#school#<id>#<family>#<shard>`); docs/data-model.md has the layout.
 mod family {
-    /// The candidates: sort key `<考生编号>`, shard of the number.
+    /// The candidates, which are also the list by 学生类型 (newest first):
+    /// sort key `<kind>#<rank>`, shard of the 考生编号.
     pub const ITEM: &str = "CAND";
     /// (证件类型, 证件号码) guards: `<证件类型>#<证件号码>`, shard of that text.
     pub const GUARD: &str = "CANDID";
-    /// List rows by 学生类型, newest first: `<kind>#<rank>`.
-    pub const BY_KIND: &str = "CANDK";
     /// List rows by 信息状态: `<kind>#<status>#<rank>`.
     pub const BY_STATUS: &str = "CANDS";
     /// List rows by 姓名 (prefix search): `<kind>#<name>#<rank>`.
@@ -173,11 +172,22 @@ pub enum ListBy<'a> {
 pub const RANK_LEN: usize = 26;
 
 impl Candidate {
-    pub fn key(school: &Tenant, candidate_no: &str) -> Key {
+    /// Where the candidate is: its kind and 考生编号 name it.
+    pub fn key(school: &Tenant, kind: CandidateKind, candidate_no: &str) -> Key {
         Key::new(
             school.sharded(family::ITEM, shard::of(candidate_no)),
-            candidate_no,
+            format!("{}#{}", kind.as_str(), Self::rank(candidate_no)),
         )
+    }
+
+    /// Where a candidate known by number only may be: one key per kind.
+    pub fn keys_of(school: &Tenant, candidate_no: &str) -> [Key; 2] {
+        CandidateKind::ALL.map(|k| Self::key(school, k, candidate_no))
+    }
+
+    /// Its own key.
+    pub fn item_key(&self, school: &Tenant) -> Key {
+        Self::key(school, self.kind, &self.candidate_no)
     }
 
     /// The partitions holding a school's candidates.
@@ -211,7 +221,7 @@ impl Candidate {
     }
 
     pub fn to_item(&self, school: &Tenant) -> Result<Item, TableError> {
-        to_item(&Self::key(school, &self.candidate_no), self)
+        to_item(&self.item_key(school), self)
     }
 
     /// The position of a 考生编号 in the lists: its creation second and
@@ -279,15 +289,10 @@ impl Candidate {
         )
     }
 
-    /// The list rows of the candidate as it is: by kind, status and name.
-    pub fn rows(&self, school: &Tenant) -> [Key; 3] {
+    /// The list rows of the candidate as it is, beside itself (the list by
+    /// kind): by status and by name.
+    pub fn rows(&self, school: &Tenant) -> [Key; 2] {
         [
-            Self::row_key(
-                school,
-                self.shard(),
-                family::BY_KIND,
-                format!("{}#{}", self.kind.as_str(), Self::rank(&self.candidate_no)),
-            ),
             self.status_row(school, self.status),
             self.name_row(school, &self.name),
         ]
@@ -303,7 +308,7 @@ impl Candidate {
         for kind in kinds {
             let k = kind.as_str();
             let (family, prefix) = match by {
-                ListBy::Kind => (family::BY_KIND, format!("{k}#")),
+                ListBy::Kind => (family::ITEM, format!("{k}#")),
                 ListBy::Status(s) => (family::BY_STATUS, format!("{k}#{}#", s.label())),
                 ListBy::Name(n) => (family::BY_NAME, format!("{k}#{n}")),
             };
@@ -394,7 +399,7 @@ impl Candidate {
     /// registration (op 0), with its guard and list rows; and its counts.
     pub fn remove(&self, school: &Tenant) -> Group {
         let mut ops = vec![TxOp::Delete {
-            key: Self::key(school, &self.candidate_no),
+            key: self.item_key(school),
             condition: Some(Condition::And(vec![
                 Condition::VersionIs(self.version),
                 Condition::attr_equals("registrations", 0),
@@ -443,7 +448,7 @@ impl Candidate {
     /// moved with it.
     pub fn change_status(&self, school: &Tenant, to: InfoStatus, update: Update) -> Group {
         let mut ops = vec![TxOp::Update {
-            key: Self::key(school, &self.candidate_no),
+            key: self.item_key(school),
             update: update.set("status", to.label()).bump_version(),
             condition: Some(self.as_read()),
         }];
@@ -514,8 +519,8 @@ impl Candidate {
 
     /// What a registration raises: the candidate's [`Self::COUNT`]
     /// attribute (ADD, on condition [`Self::countable`]).
-    pub fn count_key(school: &Tenant, candidate_no: &str) -> Key {
-        Self::key(school, candidate_no)
+    pub fn count_key(school: &Tenant, kind: CandidateKind, candidate_no: &str) -> Key {
+        Self::key(school, kind, candidate_no)
     }
 
     /// The attribute holding 已报考数.
@@ -548,10 +553,7 @@ impl Candidate {
             Self::guard_key(school, self.id_type, &self.id_number),
             &self.guard_ref(import_id),
         )?;
-        let mut items = vec![EncodedItem::new(
-            Self::key(school, &self.candidate_no),
-            self,
-        )?];
+        let mut items = vec![EncodedItem::new(self.item_key(school), self)?];
         for key in self.rows(school) {
             items.push(EncodedItem::new(key, &serde_json::Map::new())?);
         }
@@ -564,7 +566,7 @@ impl Candidate {
     pub fn created_keys(&self, school: &Tenant) -> Vec<Key> {
         let mut keys = vec![
             Self::guard_key(school, self.id_type, &self.id_number),
-            Self::key(school, &self.candidate_no),
+            self.item_key(school),
         ];
         keys.extend(self.rows(school));
         keys

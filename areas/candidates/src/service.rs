@@ -344,7 +344,11 @@ pub async fn find(
     if no.is_empty() || no.len() > 64 {
         return Ok(None);
     }
-    state.table.get_as(&Candidate::key(school, no)).await
+    let mut found: Vec<Candidate> = state
+        .table
+        .get_many_as(Candidate::keys_of(school, no).to_vec())
+        .await?;
+    Ok(found.pop())
 }
 
 /// Candidates by 考生编号, read together, in the order given (missing
@@ -357,7 +361,7 @@ pub(crate) async fn find_all(
     let keys = nos
         .iter()
         .filter(|no| !no.is_empty() && no.len() <= 64)
-        .map(|no| Candidate::key(school, no))
+        .flat_map(|no| Candidate::keys_of(school, no))
         .collect();
     state.table.get_many_as(keys).await
 }
@@ -522,12 +526,18 @@ pub async fn list(
             size - items.len(),
         )
         .await?;
-        let nos: Vec<String> = page
-            .rows
-            .iter()
-            .filter_map(|r| Candidate::number_of_row(&r.body))
-            .collect();
-        let found = find_all(state, school, &nos).await?;
+        let found: Vec<Candidate> = if by == ListBy::Kind {
+            // The list by kind is the candidates themselves.
+            let json: Vec<Vec<u8>> = page.rows.iter().map(|r| r.json.clone()).collect();
+            vslc_ports::table::parse_all(&json)?
+        } else {
+            let nos: Vec<String> = page
+                .rows
+                .iter()
+                .filter_map(|r| Candidate::number_of_row(&r.body))
+                .collect();
+            find_all(state, school, &nos).await?
+        };
         items.extend(
             found
                 .iter()

@@ -369,7 +369,7 @@ impl RegistrationsSink {
                 }
                 return Ok(Verdict::Own {
                     created,
-                    counter: Candidate::count_key(&self.school, &c.candidate_no),
+                    counter: Candidate::count_key(&self.school, c.kind, &c.candidate_no),
                 });
             }
             let taken: Vec<&str> = match self.mode {
@@ -472,7 +472,7 @@ impl RowSink for RegistrationsSink {
                         })
                         .collect::<Result<Vec<_>, TableError>>()?;
                     let reg_key = Registration::key(&self.school, &plan.id, &reg.id);
-                    let count_key = Candidate::count_key(&self.school, &c.candidate_no);
+                    let count_key = Candidate::count_key(&self.school, c.kind, &c.candidate_no);
                     undo_of.push((
                         guards
                             .iter()
@@ -489,7 +489,7 @@ impl RowSink for RegistrationsSink {
                         )?],
                         // The candidate's counter, unless it was deleted meanwhile.
                         updates: vec![(
-                            Candidate::count_key(&self.school, &c.candidate_no),
+                            Candidate::count_key(&self.school, c.kind, &c.candidate_no),
                             Update::new().add(Candidate::COUNT, 1),
                             Candidate::countable(),
                         )],
@@ -580,7 +580,11 @@ impl RowSink for RegistrationsSink {
                         condition: None,
                     }));
                     ops.push(TxOp::Update {
-                        key: Candidate::count_key(&self.school, &r.candidate.candidate_no),
+                        key: Candidate::count_key(
+                            &self.school,
+                            r.candidate.kind,
+                            &r.candidate.candidate_no,
+                        ),
                         update: Update::new().add(Candidate::COUNT, -1),
                         condition: Some(Candidate::countable()),
                     });

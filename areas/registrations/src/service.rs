@@ -392,7 +392,7 @@ pub async fn delete(
         }),
     });
     ops.push(TxOp::Update {
-        key: Candidate::count_key(school, &r.candidate.candidate_no),
+        key: Candidate::count_key(school, r.candidate.kind, &r.candidate.candidate_no),
         update: Update::new().add(Candidate::COUNT, -1),
         condition: Some(Condition::Exists),
     });

@@ -14,7 +14,6 @@ use std::io::Write;
 use std::time::Instant;
 
 use vslc_accounts::{Tenant, TenantKind};
-use vslc_ports::table::{Query, TableExt};
 
 mod common;
 use common::id_number;
@@ -211,10 +210,9 @@ async fn run(dir: &std::path::Path, name: &str) -> anyhow::Result<()> {
     let queued = common::queue_roster(&state, &school, bytes).await?;
     let run = common::run_queued(&state, &school, queued).await?;
     let (done, secs, cpu, peak) = (run.record, run.secs, run.cpu, run.peak_mb);
-    let stored = state
-        .table
-        .query_all(Query::partition(school.pk()).begins_with("CAND#"))
-        .await?
+    let stored = vslc_candidates::service::all(&state, &school)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
         .len();
     println!(
         "{name} ({:.1} MB): {} — {}\n    {secs:.2} s, CPU {cpu:.2} s, peak RSS {peak:.0} MB, candidates stored {stored}",
