@@ -364,13 +364,22 @@ impl DynamoTable {
         counts: Vec<Vec<Count>>,
     ) -> Result<Vec<bool>, TableError> {
         let mut written = vec![false; ops.len()];
-        let mut next = 0;
-        while next < ops.len() {
+        // Groups raising the same counter item go together (a stable sort,
+        // so groups otherwise keep their order): fewer counter updates per
+        // transaction leave room for more groups.
+        let mut order: Vec<usize> = (0..ops.len()).collect();
+        order.sort_by(|&a, &b| {
+            let first = |i: usize| counts[i].first().map(|c| (&c.key.pk, &c.key.sk));
+            first(a).cmp(&first(b))
+        });
+        let mut at = 0;
+        while at < order.len() {
             let mut batch: Vec<usize> = Vec::new();
             let mut keys = std::collections::HashSet::new();
             let mut counters = std::collections::HashSet::new();
             let mut size = 0;
-            while next < ops.len() {
+            while at < order.len() {
+                let next = order[at];
                 let group_keys: Vec<Key> =
                     ops[next].iter().map(TxOp::key).collect::<Result<_, _>>()?;
                 let new_counters: std::collections::HashSet<&Key> = counts[next]
@@ -391,7 +400,7 @@ impl DynamoTable {
                 keys.extend(group_keys);
                 counters.extend(new_counters.into_iter().cloned());
                 batch.push(next);
-                next += 1;
+                at += 1;
             }
             self.transact_groups(&ops, &counts, batch, &mut written)
                 .await?;
