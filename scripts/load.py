@@ -305,7 +305,7 @@ def main():
     p.add_argument("--base", help="a running server on loopback (http://127.0.0.1:PORT)")
     p.add_argument("--pid", type=int, help="the running server's pid, for its RSS")
     p.add_argument("--rows", type=int, default=100_000)
-    p.add_argument("--seconds", type=int, default=60)
+    p.add_argument("--seconds", type=int, default=60, help="0: the import only")
     p.add_argument("--connections", type=int, default=100)
     a = p.parse_args()
     proc = None
@@ -325,9 +325,12 @@ def main():
             status, r = c.call("POST", "/api/auth/login", {"account": "school-admin", "password": PASSWORD})
             assert status == 200, (status, r)
             token = r["token"]
+            stats = {"errors": 0}
             if a.rows:
-                import_roster(host, port, token, a.rows, pid)
-            stats = load(host, port, token, a.seconds, a.connections, pid)
+                rec = import_roster(host, port, token, a.rows, pid)
+                stats["errors"] += int(rec["status"] != "已完成")
+            if a.seconds > 0:
+                stats["errors"] += load(host, port, token, a.seconds, a.connections, pid)["errors"]
         finally:
             if proc:
                 proc.terminate()

@@ -246,6 +246,7 @@ impl ImportKind for CandidatesImport {
             first_row: HashMap::new(),
             today: state.clock.now_cst().date_naive(),
             pool: 0..0,
+            block: ctx.rows_expected.max(NUMBER_BLOCK as usize) as u64,
             saved: Saved::default(),
         }))
     }
@@ -261,19 +262,23 @@ struct CandidatesSink {
     today: chrono::NaiveDate,
     /// Reserved 考生编号 sequence numbers not handed out yet.
     pool: std::ops::Range<u64>,
+    /// How many numbers a reservation takes: the file's rows, so that one
+    /// reservation serves the whole import (a reservation between chunks
+    /// would wait for the chunk being saved).
+    block: u64,
     /// What this import saved, for `undo`.
     saved: Saved,
 }
 
-/// 考生编号 are reserved this many at a time during an import (one counter
-/// write per block, not per chunk; numbers left over are never used).
+/// 考生编号 are reserved at least this many at a time during an import (one
+/// counter write per block, not per chunk; numbers left over are never used).
 const NUMBER_BLOCK: u64 = 10_000;
 
 impl CandidatesSink {
     /// `n` consecutive sequence numbers from the import's reserved block.
     async fn numbers(&mut self, state: &AppState, n: u64) -> Result<u64, TableError> {
         if self.pool.end - self.pool.start < n {
-            let size = n.max(NUMBER_BLOCK);
+            let size = n.max(self.block);
             let first = super::number::reserve(state.table.as_ref(), size).await?;
             self.pool = first..first + size;
         }

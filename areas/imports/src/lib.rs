@@ -70,22 +70,39 @@ pub struct ImportContext<'a> {
     pub record: &'a ImportRecord,
     /// 校验 only: report every row error, save nothing.
     pub dry_run: bool,
+    /// The data rows the file may hold (the gate's count of rows with
+    /// values, less the header; at most `MAX_ROWS`), 0 where unknown: a
+    /// kind can reserve what it numbers once, not chunk by chunk.
+    pub rows_expected: usize,
 }
 
 impl ImportContext<'_> {
     /// Reports how far the import is (drives the progress bar); capped at
     /// 99 % until the record is finished.
     pub async fn progress_of(&self, done: usize, total: usize) -> anyhow::Result<()> {
+        self.progress_write(done, total).await
+    }
+
+    /// The progress write as a task of its own (it holds no borrow), so a
+    /// long import reports progress without waiting for the store between
+    /// chunks. Its caller awaits it before the record is finished.
+    pub fn progress_write(
+        &self,
+        done: usize,
+        total: usize,
+    ) -> impl std::future::Future<Output = anyhow::Result<()>> + Send + 'static {
         let pct = (done * 100)
             .checked_div(total)
             .map_or(100, |p| p.min(99) as u8);
         let key = ImportRecord::key(&self.record.tenant, &self.record.id);
-        // Progress is advisory: no version check, and no version bump.
-        self.state
-            .table
-            .update(&key, Update::new().set("progress", pct), None)
-            .await?;
-        Ok(())
+        let table = self.state.table.clone();
+        async move {
+            // Progress is advisory: no version check, and no version bump.
+            table
+                .update(&key, Update::new().set("progress", pct), None)
+                .await?;
+            Ok(())
+        }
     }
 
     /// Where the records this import owns start: the tenant's partition.

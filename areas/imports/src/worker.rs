@@ -150,7 +150,7 @@ impl ColumnMap {
 }
 
 /// Rows read from the sheet per chunk handed to the import kind.
-const READ_CHUNK: usize = 1_000;
+const READ_CHUNK: usize = 10_000;
 /// Progress is written at most this often.
 const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
@@ -343,6 +343,7 @@ impl ImportWorker {
             state: &self.state,
             record,
             dry_run: record.dry_run,
+            rows_expected: declared.saturating_sub(1).min(MAX_ROWS),
         };
         let mut sink = kind.open(&ctx).await?;
         let mut tally = Tally {
@@ -355,6 +356,7 @@ impl ImportWorker {
         let mut reported = started;
         // The chunk being saved while the next one is checked.
         let mut saving: Option<(Vec<Row>, JoinHandle<anyhow::Result<Outcomes>>)> = None;
+        let mut progress: Option<JoinHandle<anyhow::Result<()>>> = None;
         let failure = loop {
             read += chunk.len();
             let rows: Vec<Row> = chunk
@@ -370,8 +372,17 @@ impl ImportWorker {
                 if let Some((rows, done)) = saving.replace((rows, next)) {
                     tally.settle(kind, rows, done.await??)?;
                 }
-                if reported.elapsed() >= PROGRESS_EVERY {
-                    ctx.progress_of(read, declared.max(read + 1)).await?;
+                // The progress write goes on beside the chunks (a write
+                // behind a chunk's transaction would hold the next chunk
+                // up); one at a time, and none outlives the loop.
+                if reported.elapsed() >= PROGRESS_EVERY
+                    && progress.as_ref().is_none_or(JoinHandle::is_finished)
+                {
+                    if let Some(done) = progress.take() {
+                        done.await??;
+                    }
+                    let write = ctx.progress_write(read, declared.max(read + 1));
+                    progress = Some(tokio::spawn(write));
                     reported = std::time::Instant::now();
                 }
             }
@@ -388,6 +399,9 @@ impl ImportWorker {
         // Whatever happens next, the last chunk's writes finish first.
         if let Some((rows, done)) = saving {
             tally.settle(kind, rows, done.await??)?;
+        }
+        if let Some(done) = progress {
+            done.await??;
         }
         if let Some(message) = failure {
             // A failed import leaves nothing of itself stored.
@@ -486,6 +500,7 @@ impl ImportWorker {
             state: &self.state,
             record,
             dry_run: false,
+            rows_expected: 0,
         };
         let removed = kind.open(&ctx).await?.undo(&ctx).await?;
         tracing::info!(import = %record.id, removed, "an abandoned import taken back");
@@ -530,6 +545,7 @@ impl ImportWorker {
                     state: &self.state,
                     record,
                     dry_run: record.dry_run,
+                    rows_expected: 0,
                 };
                 match kind.apply_file(&ctx, blob.bytes).await? {
                     Ok(r) if r.is_empty() => {

@@ -32,13 +32,218 @@ pub fn cpu_secs() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
-/// A valid 身份证 number for row `i`.
+/// A valid 身份证 number for row `i` (sequential: the hostile files' filler).
 pub fn id_number(i: usize) -> String {
     let date = chrono::NaiveDate::from_ymd_opt(1995, 1, 1).unwrap()
         + chrono::Duration::days((i / 1000) as i64);
     let first = format!("110105{}{:03}", date.format("%Y%m%d"), i % 1000);
     let check = vslc_ports::domain::identity::check_char(first.as_bytes()) as char;
     format!("{first}{check}")
+}
+
+/// Surnames and given-name characters with their pinyin (the same as
+/// `scripts/load.py`).
+const SURNAMES: [(&str, &str); 44] = [
+    ("王", "WANG"),
+    ("李", "LI"),
+    ("张", "ZHANG"),
+    ("刘", "LIU"),
+    ("陈", "CHEN"),
+    ("杨", "YANG"),
+    ("黄", "HUANG"),
+    ("赵", "ZHAO"),
+    ("吴", "WU"),
+    ("周", "ZHOU"),
+    ("徐", "XU"),
+    ("孙", "SUN"),
+    ("马", "MA"),
+    ("朱", "ZHU"),
+    ("胡", "HU"),
+    ("郭", "GUO"),
+    ("何", "HE"),
+    ("高", "GAO"),
+    ("林", "LIN"),
+    ("罗", "LUO"),
+    ("郑", "ZHENG"),
+    ("梁", "LIANG"),
+    ("谢", "XIE"),
+    ("宋", "SONG"),
+    ("唐", "TANG"),
+    ("许", "XU"),
+    ("韩", "HAN"),
+    ("冯", "FENG"),
+    ("邓", "DENG"),
+    ("曹", "CAO"),
+    ("彭", "PENG"),
+    ("曾", "ZENG"),
+    ("肖", "XIAO"),
+    ("田", "TIAN"),
+    ("董", "DONG"),
+    ("潘", "PAN"),
+    ("蒋", "JIANG"),
+    ("蔡", "CAI"),
+    ("余", "YU"),
+    ("杜", "DU"),
+    ("叶", "YE"),
+    ("程", "CHENG"),
+    ("欧阳", "OUYANG"),
+    ("司马", "SIMA"),
+];
+const GIVEN: [(&str, &str); 42] = [
+    ("伟", "WEI"),
+    ("芳", "FANG"),
+    ("娜", "NA"),
+    ("敏", "MIN"),
+    ("静", "JING"),
+    ("丽", "LI"),
+    ("强", "QIANG"),
+    ("磊", "LEI"),
+    ("军", "JUN"),
+    ("洋", "YANG"),
+    ("勇", "YONG"),
+    ("艳", "YAN"),
+    ("杰", "JIE"),
+    ("娟", "JUAN"),
+    ("涛", "TAO"),
+    ("明", "MING"),
+    ("超", "CHAO"),
+    ("秀", "XIU"),
+    ("霞", "XIA"),
+    ("平", "PING"),
+    ("刚", "GANG"),
+    ("桂", "GUI"),
+    ("英", "YING"),
+    ("华", "HUA"),
+    ("文", "WEN"),
+    ("宇", "YU"),
+    ("浩", "HAO"),
+    ("欣", "XIN"),
+    ("梓", "ZI"),
+    ("涵", "HAN"),
+    ("子", "ZI"),
+    ("轩", "XUAN"),
+    ("雨", "YU"),
+    ("萱", "XUAN"),
+    ("思", "SI"),
+    ("佳", "JIA"),
+    ("博", "BO"),
+    ("一", "YI"),
+    ("诺", "NUO"),
+    ("晨", "CHEN"),
+    ("嘉", "JIA"),
+    ("怡", "YI"),
+];
+const REGIONS: [&str; 14] = [
+    "110101", "110105", "310104", "440305", "510104", "330106", "420102", "320102", "370102",
+    "610113", "500103", "513321", "130102", "410105",
+];
+/// The demo catalogue's majors, as the template's 就读专业 list offers them.
+const MAJORS: [&str; 10] = [
+    "510201 计算机应用技术",
+    "510202 计算机网络技术",
+    "510203 软件技术",
+    "510204 数字媒体技术",
+    "510205 大数据技术",
+    "510206 云计算技术应用",
+    "510209 人工智能技术应用",
+    "530701 电子商务",
+    "530302 大数据与会计",
+    "520201 护理",
+];
+const PHONE_PREFIXES: [&str; 28] = [
+    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155",
+    "156", "157", "158", "159", "176", "177", "180", "181", "182", "183", "185", "186", "187",
+    "188", "189",
+];
+
+/// One generated student, as a roster row holds them.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub name: String,
+    pub pinyin: String,
+    pub id_number: String,
+    pub phone: String,
+    pub major: &'static str,
+    pub year: i32,
+}
+
+/// Realistic people (issue 14): real surnames and given names with their
+/// pinyin, random valid 身份证 numbers (14 regions, born 2000–2007, no two
+/// alike), random mobile numbers, the demo catalogue's majors and entry
+/// years 2022–2025. The same seed gives the same people.
+pub struct People {
+    state: u64,
+    taken: std::collections::HashSet<String>,
+}
+
+impl People {
+    pub fn new(seed: u64) -> Self {
+        Self {
+            state: seed,
+            taken: std::collections::HashSet::new(),
+        }
+    }
+
+    /// splitmix64: good enough spread for test data, no dependency.
+    fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+
+    fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+        from[self.below(from.len())]
+    }
+
+    fn id_number(&mut self) -> String {
+        let born = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+        loop {
+            let birth = born + chrono::Duration::days(self.below(8 * 365) as i64);
+            let first = format!(
+                "{}{}{:03}",
+                self.pick(&REGIONS),
+                birth.format("%Y%m%d"),
+                self.below(1000)
+            );
+            let check = vslc_ports::domain::identity::check_char(first.as_bytes()) as char;
+            let number = format!("{first}{check}");
+            if self.taken.insert(number.clone()) {
+                return number;
+            }
+        }
+    }
+
+    pub fn next_person(&mut self) -> Person {
+        let (surname, pinyin) = self.pick(&SURNAMES);
+        let mut name = surname.to_owned();
+        let mut spelled = pinyin.to_owned();
+        for _ in 0..[1, 2, 2][self.below(3)] {
+            let (c, p) = self.pick(&GIVEN);
+            name.push_str(c);
+            spelled.push(' ');
+            spelled.push_str(p);
+        }
+        let id_number = self.id_number();
+        let phone = format!(
+            "{}{:08}",
+            self.pick(&PHONE_PREFIXES),
+            self.below(100_000_000)
+        );
+        Person {
+            name,
+            pinyin: spelled,
+            id_number,
+            phone,
+            major: self.pick(&MAJORS),
+            year: 2022 + self.below(4) as i32,
+        }
+    }
 }
 
 /// Runs each step in a fresh process (its peak RSS is its own); a step name
@@ -71,38 +276,52 @@ pub fn roster_head() -> Vec<String> {
         .collect()
 }
 
-/// `n` checked, numbered 院校考生 (major 510201), not stored.
+/// `n` checked, numbered 院校考生 from `People::new(SEED)`, not stored.
 pub async fn candidates(
     state: &vslc_ports::AppState,
     n: usize,
 ) -> anyhow::Result<Vec<vslc_candidates::Candidate>> {
+    candidates_in(state, n, None).await
+}
+
+/// As `candidates`, everyone in `major` if one is given (a certificate's
+/// registrations need a major it lists).
+pub async fn candidates_in(
+    state: &vslc_ports::AppState,
+    n: usize,
+    major: Option<&'static str>,
+) -> anyhow::Result<Vec<vslc_candidates::Candidate>> {
     use vslc_candidates::service::{CandidateInput, check, majors, new_candidates};
     let today = state.clock.now_cst().date_naive();
-    let major = majors(state)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .resolve("510201")
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let majors = majors(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut people = People::new(SEED);
     let checked = (0..n)
-        .map(|i| {
+        .map(|_| {
+            let mut p = people.next_person();
+            p.major = major.unwrap_or(p.major);
+            let major = majors.resolve(p.major).map_err(|e| anyhow::anyhow!(e))?;
             let input = CandidateInput {
                 kind: vslc_candidates::CandidateKind::School,
-                name: format!("学生{i}"),
-                name_pinyin: "XUE SHENG".into(),
+                name: p.name,
+                name_pinyin: p.pinyin,
                 gender: None,
                 id_type: vslc_ports::domain::IdType::ResidentId,
-                id_number: id_number(i),
-                phone: Some(format!("185{:08}", i)),
-                major_code: Some("510201".into()),
+                id_number: p.id_number,
+                phone: Some(p.phone),
+                major_code: Some(p.major.into()),
                 major_level: None,
-                enrolment_year: Some(2024),
+                enrolment_year: Some(p.year),
                 work_unit: None,
             };
-            check(&input, today, major.clone()).map_err(|e| anyhow::anyhow!(e))
+            check(&input, today, major).map_err(|e| anyhow::anyhow!(e))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(new_candidates(state, checked).await?)
 }
+
+/// The seed of the benches' people: `People::new(SEED)` is who
+/// `candidates` stores, in order.
+pub const SEED: u64 = 14;
 
 /// Stores candidates directly, with their uniqueness guards (their import
 /// has its own bench).
