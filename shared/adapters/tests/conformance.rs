@@ -690,6 +690,20 @@ async fn guarded_inserts_write_a_group_only_with_its_guard() {
         assert_eq!(recs[0]["n"], json!(7), "{}", b.name);
         assert_eq!(recs[0]["pk"], json!("GG"), "{}", b.name);
 
+        // An item already there is never overwritten, whatever becomes of
+        // its group (see the port's doc).
+        t.put(item(json!({"pk":"GG","sk":"REC#c","by":"earlier"})), None)
+            .await
+            .unwrap();
+        t.insert_guarded(vec![Guarded::new(
+            enc("GG", "ID#c".into(), "me"),
+            vec![enc("GG", "REC#c".into(), "me")],
+        )])
+        .await
+        .unwrap();
+        let kept = t.get(&Key::new("GG", "REC#c")).await.unwrap().unwrap();
+        assert_eq!(kept["by"], json!("earlier"), "{}", b.name);
+
         // Two writers racing over 120 overlapping guards: each person once.
         let batch = |who: &'static str| -> Vec<Guarded> {
             (0..120)
@@ -1003,13 +1017,16 @@ async fn many_gets_and_queries_answer_in_the_order_asked() {
             ])
             .await
             .unwrap();
-        let sks = |page: &Vec<Vec<u8>>| -> Vec<String> {
+        // The sort key handed out beside each item is the item's own.
+        let sks = |page: &Vec<vslc_ports::table::SortedJson>| -> Vec<String> {
             page.iter()
-                .map(|j| {
-                    serde_json::from_slice::<Value>(j).unwrap()["sk"]
+                .map(|row| {
+                    let stored = serde_json::from_slice::<Value>(&row.json).unwrap()["sk"]
                         .as_str()
                         .unwrap()
-                        .to_owned()
+                        .to_owned();
+                    assert_eq!(row.sk, stored);
+                    stored
                 })
                 .collect()
         };

@@ -18,8 +18,8 @@ use vslc_accounts::{Role, Tenant, TenantKind};
 use vslc_candidates::service::CandidateFilter;
 use vslc_http::CursorParams;
 use vslc_ports::table::{
-    BatchOp, Condition, Cursor, Group, Guarded, Item, Key, Query, QueryPage, Table, TableError,
-    TxOp, Update,
+    BatchOp, Condition, Cursor, Group, Guarded, Item, Key, Query, QueryPage, SortedJson, Table,
+    TableError, TxOp, Update,
 };
 use vslc_ports::{AppState, Caller};
 
@@ -107,7 +107,7 @@ impl Table for Counting {
     async fn query_many_json(
         &self,
         queries: Vec<Query>,
-    ) -> Result<Vec<(Vec<Vec<u8>>, Option<Cursor>)>, TableError> {
+    ) -> Result<Vec<(Vec<SortedJson>, Option<Cursor>)>, TableError> {
         let pages = self.inner.query_many_json(queries).await?;
         self.count(pages.iter().map(|(items, _)| items.len()).sum());
         Ok(pages)

@@ -8,7 +8,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
-use crate::table::{Query, SkCond, Table, TableError};
+use crate::table::{Query, SkCond, SortedJson, Table, TableError};
 
 /// Where one list's rows live in one partition: the rows whose sort key
 /// starts with `prefix`; what follows the prefix (the body) orders them.
@@ -36,11 +36,6 @@ pub struct Page {
 
 /// The highest character: `prefix + MAX` bounds every body from above.
 const MAX: char = '\u{10FFFF}';
-
-#[derive(Deserialize)]
-struct SortKey {
-    sk: String,
-}
 
 /// Up to `limit` rows of the sources after `after` (a body), in ascending
 /// body order.
@@ -92,12 +87,8 @@ pub async fn merge(
         let pages = table.query_many_json(queries).await?;
         for (&i, (items, next)) in open.iter().zip(pages) {
             let full = items.len() >= ask && next.is_some();
-            for json in items {
-                let key: SortKey = serde_json::from_slice(&json).map_err(|e| {
-                    TableError::Backend(anyhow::anyhow!("a list row does not parse: {e}"))
-                })?;
-                let body = key
-                    .sk
+            for SortedJson { sk, json } in items {
+                let body = sk
                     .strip_prefix(sources[i].prefix.as_str())
                     .map(str::to_owned)
                     .ok_or_else(|| TableError::Invalid("list row outside its prefix".into()))?;

@@ -315,6 +315,13 @@ impl SkCond {
     }
 }
 
+/// A queried item as stored JSON text, with the sort key it was ordered by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortedJson {
+    pub sk: String,
+    pub json: Vec<u8>,
+}
+
 /// A query over one partition of the table or of an index.
 #[derive(Debug, Clone)]
 pub struct Query {
@@ -480,7 +487,10 @@ pub trait Table: Send + Sync {
     /// whole call in one transaction; DynamoDB packs whole groups into
     /// transactions of up to 100 operations on distinct keys, retrying
     /// without the groups a cancellation names. Updates must not move an
-    /// item's index keys.
+    /// item's index keys. A group's items are new by construction (keys
+    /// derived from what its guards make unique): an item already there is
+    /// never overwritten — it fails its group on DynamoDB and stays as it
+    /// was on the embedded store — so callers must not rely on either.
     async fn insert_guarded(&self, groups: Vec<Guarded>) -> Result<Vec<bool>, TableError>;
     /// Applies each group all at once — its operations and its counts —
     /// if every condition in it holds; answers, per group, whether it was
@@ -515,14 +525,35 @@ pub trait Table: Send + Sync {
         Ok((items, page.next))
     }
 
-    /// Several queries, one page each, as JSON text, run together (a list
-    /// merging shards): one read of the store locally, concurrent requests
-    /// on DynamoDB. Answers in the order asked.
+    /// Several queries, one page each, as JSON text with the sort key each
+    /// item is ordered by (the index's for an index query), run together (a
+    /// list merging shards): one read of the store locally, concurrent
+    /// requests on DynamoDB. Answers in the order asked. The sort key comes
+    /// from the adapter, so a merge orders rows without parsing them.
     async fn query_many_json(
         &self,
         queries: Vec<Query>,
-    ) -> Result<Vec<(Vec<Vec<u8>>, Option<Cursor>)>, TableError> {
-        futures_util::future::join_all(queries.into_iter().map(|q| self.query_json(q)))
+    ) -> Result<Vec<(Vec<SortedJson>, Option<Cursor>)>, TableError> {
+        let pages = queries.into_iter().map(|q| async move {
+            let index = q.index;
+            let page = self.query(q).await?;
+            let items = page
+                .items
+                .iter()
+                .map(|item| {
+                    let sk = match index {
+                        None => item.get(SK).and_then(|v| v.as_str()).map(str::to_owned),
+                        Some(i) => i.key_of(item).map(|k| k.sk),
+                    }
+                    .ok_or_else(|| TableError::Invalid("a queried item has no sort key".into()))?;
+                    let json =
+                        serde_json::to_vec(item).map_err(|e| TableError::Backend(e.into()))?;
+                    Ok(SortedJson { sk, json })
+                })
+                .collect::<Result<Vec<_>, TableError>>()?;
+            Ok((items, page.next))
+        });
+        futures_util::future::join_all(pages)
             .await
             .into_iter()
             .collect()

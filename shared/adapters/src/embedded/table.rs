@@ -11,7 +11,7 @@ use redb::{Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 use super::store::{EmbeddedStore, GSI1, GSI2, HIGH, ITEMS, SEP, blocking, composite, split};
 use vslc_ports::table::{
     BatchOp, Condition, Count, Cursor, CursorPos, Group, Guarded, Index, Item, Key, Query,
-    QueryPage, SkCond, Table, TableError, TxOp, Update, check_item, check_transaction,
+    QueryPage, SkCond, SortedJson, Table, TableError, TxOp, Update, check_item, check_transaction,
     merge_counts,
 };
 
@@ -190,14 +190,15 @@ fn scan<T>(
 ) -> Result<(Vec<T>, Option<Cursor>), TableError> {
     check_text(&q.pk)?;
     let txn = store.db.begin_read().map_err(backend)?;
-    scan_in(&txn, q, decode)
+    scan_in(&txn, q, |_, v| decode(v))
 }
 
-/// `scan` inside a read transaction already begun.
+/// `scan` inside a read transaction already begun; `decode` also sees
+/// where the value sits.
 fn scan_in<T>(
     txn: &redb::ReadTransaction,
     q: &Query,
-    decode: impl Fn(&[u8]) -> Result<T, TableError>,
+    decode: impl Fn(&CursorPos, &[u8]) -> Result<T, TableError>,
 ) -> Result<(Vec<T>, Option<Cursor>), TableError> {
     check_text(&q.pk)?;
     let items = txn.open_table(ITEMS).map_err(backend)?;
@@ -255,15 +256,14 @@ fn scan_in<T>(
         let (pos, item) = match q.index {
             None => {
                 let [pk, sk] = parts[..] else { continue };
-                (
-                    CursorPos {
-                        pk: pk.into(),
-                        sk: sk.into(),
-                        ipk: None,
-                        isk: None,
-                    },
-                    decode(v.value())?,
-                )
+                let pos = CursorPos {
+                    pk: pk.into(),
+                    sk: sk.into(),
+                    ipk: None,
+                    isk: None,
+                };
+                let item = decode(&pos, v.value())?;
+                (pos, item)
             }
             Some(_) => {
                 let [ipk, isk, pk, sk] = parts[..] else {
@@ -281,7 +281,8 @@ fn scan_in<T>(
                     ipk: Some(ipk.into()),
                     isk: Some(isk.into()),
                 };
-                (pos, decode(found.value())?)
+                let item = decode(&pos, found.value())?;
+                (pos, item)
             }
         };
         let sk_here = pos.isk.as_deref().unwrap_or(&pos.sk);
@@ -309,6 +310,31 @@ fn lower_after_upper(lower: &Bound<&[u8]>, upper: &Bound<&[u8]>) -> bool {
             l >= u
         }
         _ => false,
+    }
+}
+
+/// An item as this write sees it: what it wrote already (the overlay),
+/// else what the table holds.
+fn current_in(
+    table: &redb::Table<'_, &'static [u8], &'static [u8]>,
+    overlay: &std::collections::HashMap<Vec<u8>, (Vec<u8>, bool)>,
+    k: &[u8],
+) -> Result<Option<Item>, TableError> {
+    let stored = || {
+        table
+            .get(k)
+            .map_err(backend)?
+            .map(|v| decode(v.value()))
+            .transpose()
+    };
+    match overlay.get(k) {
+        Some((bytes, false)) => Ok(Some(decode(bytes)?)),
+        // An item written only if absent: the table's, if it has one.
+        Some((bytes, true)) => match stored()? {
+            Some(item) => Ok(Some(item)),
+            None => Ok(Some(decode(bytes)?)),
+        },
+        None => stored(),
     }
 }
 
@@ -491,13 +517,14 @@ impl Table for EmbeddedTable {
         self.write_with(Durability::None, move |txn| {
             let mut table = txn.open_table(ITEMS).map_err(backend)?;
             let mut written = Vec::with_capacity(groups.len());
-            // Key → value this call writes (None: nothing yet, for keys
-            // only read).
-            let mut overlay: std::collections::HashMap<Vec<u8>, Vec<u8>> =
+            // Key → value this call writes; `true` marks a group's item,
+            // written only if the table holds none there (checked as it is
+            // written: one B-tree visit, not two).
+            let mut overlay: std::collections::HashMap<Vec<u8>, (Vec<u8>, bool)> =
                 std::collections::HashMap::new();
             let mut counts: Vec<Count> = Vec::new();
             let exists = |table: &redb::Table<'_, &'static [u8], &'static [u8]>,
-                          overlay: &std::collections::HashMap<Vec<u8>, Vec<u8>>,
+                          overlay: &std::collections::HashMap<Vec<u8>, (Vec<u8>, bool)>,
                           k: &[u8]|
              -> Result<bool, TableError> {
                 Ok(overlay.contains_key(k) || table.get(k).map_err(backend)?.is_some())
@@ -512,14 +539,7 @@ impl Table for EmbeddedTable {
                 let mut updated = Vec::with_capacity(group.updates.len());
                 for (key, update, condition) in &group.updates {
                     let k = item_key(key)?;
-                    let old = match overlay.get(&k) {
-                        Some(bytes) => Some(decode(bytes)?),
-                        None => table
-                            .get(k.as_slice())
-                            .map_err(backend)?
-                            .map(|v| decode(v.value()))
-                            .transpose()?,
-                    };
+                    let old = current_in(&table, &overlay, &k)?;
                     if !condition.holds(old.as_ref()) {
                         written.push(false);
                         continue 'group;
@@ -537,40 +557,40 @@ impl Table for EmbeddedTable {
                 }
                 for guard in group.guards {
                     let k = item_key(guard.key())?;
-                    overlay.insert(k, guard.into_json());
+                    overlay.insert(k, (guard.into_json(), false));
                 }
                 for item in group.items {
                     let k = item_key(item.key())?;
-                    if !exists(&table, &overlay, &k)? {
-                        overlay.insert(k, item.into_json());
-                    }
+                    overlay.entry(k).or_insert_with(|| (item.into_json(), true));
                 }
-                overlay.extend(updated);
+                overlay.extend(updated.into_iter().map(|(k, v)| (k, (v, false))));
                 counts.extend(group.counts);
                 written.push(true);
             }
             for (key, update) in merge_counts(&counts) {
                 let k = item_key(&key)?;
-                let old = match overlay.get(&k) {
-                    Some(bytes) => Some(decode(bytes)?),
-                    None => table
-                        .get(k.as_slice())
-                        .map_err(backend)?
-                        .map(|v| decode(v.value()))
-                        .transpose()?,
-                };
+                let old = current_in(&table, &overlay, &k)?;
                 let new = update.apply(&key, old)?;
                 if Index::ALL.iter().any(|i| i.key_of(&new).is_some()) {
                     return Err(TableError::Invalid(
                         "a counter item may not be indexed".into(),
                     ));
                 }
-                overlay.insert(k, encode(&new)?);
+                overlay.insert(k, (encode(&new)?, false));
             }
-            let mut writes: Vec<(Vec<u8>, Vec<u8>)> = overlay.into_iter().collect();
+            let mut writes: Vec<(Vec<u8>, (Vec<u8>, bool))> = overlay.into_iter().collect();
             writes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            for (k, v) in writes {
-                table.insert(k.as_slice(), v.as_slice()).map_err(backend)?;
+            for (k, (v, only_if_absent)) in writes {
+                let before = table
+                    .insert(k.as_slice(), v.as_slice())
+                    .map_err(backend)?
+                    .map(|old| old.value().to_vec());
+                if let Some(old) = before.filter(|_| only_if_absent) {
+                    // It was there already: it stays as it was.
+                    table
+                        .insert(k.as_slice(), old.as_slice())
+                        .map_err(backend)?;
+                }
             }
             Ok(written)
         })
@@ -636,12 +656,19 @@ impl Table for EmbeddedTable {
     async fn query_many_json(
         &self,
         queries: Vec<Query>,
-    ) -> Result<Vec<(Vec<Vec<u8>>, Option<Cursor>)>, TableError> {
+    ) -> Result<Vec<(Vec<SortedJson>, Option<Cursor>)>, TableError> {
         let read = |store: &EmbeddedStore, queries: &[Query]| {
             let txn = store.db.begin_read().map_err(backend)?;
             queries
                 .iter()
-                .map(|q| scan_in(&txn, q, |v| Ok(v.to_vec())))
+                .map(|q| {
+                    scan_in(&txn, q, |pos, v| {
+                        Ok(SortedJson {
+                            sk: pos.isk.as_ref().unwrap_or(&pos.sk).clone(),
+                            json: v.to_vec(),
+                        })
+                    })
+                })
                 .collect()
         };
         // A list page's few short reads run in place: handing them to a
