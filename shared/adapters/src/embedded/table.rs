@@ -54,10 +54,95 @@ fn gsi_def(index: Index) -> super::store::Bytes {
     }
 }
 
-fn decode(bytes: &[u8]) -> Result<Item, TableError> {
-    serde_json::from_slice(bytes)
-        .context("stored item is not JSON")
-        .map_err(backend)
+/// Stored values: this marker byte, then the item's JSON without its key
+/// attributes — the redb key holds them already, and a list row then
+/// stores `{}` instead of its key a second time. A value without the
+/// marker (written by an earlier version) is the whole item, read as it is.
+const COMPACT: u8 = 0x01;
+
+/// The item without `pk` and `sk`, serialised as it stands.
+struct Unkeyed<'a>(&'a Item);
+
+impl serde::Serialize for Unkeyed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(
+            self.0
+                .iter()
+                .filter(|(k, _)| k.as_str() != vslc_ports::table::PK && k.as_str() != SK_ATTR),
+        )
+    }
+}
+
+const SK_ATTR: &str = vslc_ports::table::SK;
+
+/// `{"pk":<pk>,"sk":<sk>`: how every whole item's JSON text starts.
+fn key_prefix(pk: &str, sk: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(pk.len() + sk.len() + 16);
+    out.extend_from_slice(b"{\"pk\":");
+    serde_json::to_writer(&mut out, pk).expect("a string serialises");
+    out.extend_from_slice(b",\"sk\":");
+    serde_json::to_writer(&mut out, sk).expect("a string serialises");
+    out
+}
+
+/// The stored form of an encoded item (its JSON text starts with its key,
+/// see `EncodedItem`): the marker and the rest.
+fn compact(key: &Key, whole: Vec<u8>) -> Vec<u8> {
+    let prefix = key_prefix(&key.pk, &key.sk);
+    match whole.strip_prefix(prefix.as_slice()) {
+        Some(b"}") => vec![COMPACT, b'{', b'}'],
+        Some(rest) if rest.first() == Some(&b',') => {
+            let mut out = Vec::with_capacity(rest.len() + 1);
+            out.extend_from_slice(&[COMPACT, b'{']);
+            out.extend_from_slice(&rest[1..]);
+            out
+        }
+        // Not in the expected shape: stored whole, which reads back too.
+        _ => whole,
+    }
+}
+
+/// The whole item's JSON text from its stored form.
+fn expand(pk: &str, sk: &str, stored: &[u8]) -> Vec<u8> {
+    match stored.split_first() {
+        Some((&COMPACT, body)) => {
+            let mut out = key_prefix(pk, sk);
+            if body.len() > 2 {
+                out.push(b',');
+                out.extend_from_slice(&body[1..]);
+            } else {
+                out.push(b'}');
+            }
+            out
+        }
+        _ => stored.to_vec(),
+    }
+}
+
+/// The item from its stored form and its key.
+fn decode_at(pk: &str, sk: &str, stored: &[u8]) -> Result<Item, TableError> {
+    let parse = |bytes: &[u8]| -> Result<Item, TableError> {
+        serde_json::from_slice(bytes)
+            .context("stored item is not JSON")
+            .map_err(backend)
+    };
+    match stored.split_first() {
+        Some((&COMPACT, body)) => {
+            let mut item = parse(body)?;
+            item.insert(vslc_ports::table::PK.into(), pk.into());
+            item.insert(SK_ATTR.into(), sk.into());
+            Ok(item)
+        }
+        _ => parse(stored),
+    }
+}
+
+/// `decode_at` with the item's composite redb key.
+fn decode_composite(k: &[u8], stored: &[u8]) -> Result<Item, TableError> {
+    match split(k)[..] {
+        [pk, sk] => decode_at(pk, sk, stored),
+        _ => Err(TableError::Invalid("not an item key".into())),
+    }
 }
 
 /// Reads the current item inside a write transaction.
@@ -65,7 +150,8 @@ fn current(txn: &WriteTransaction, key: &Key) -> Result<Option<Item>, TableError
     let items = txn.open_table(ITEMS).map_err(backend)?;
     let k = item_key(key)?;
     let got = items.get(k.as_slice()).map_err(backend)?;
-    got.map(|v| decode(v.value())).transpose()
+    got.map(|v| decode_at(&key.pk, &key.sk, v.value()))
+        .transpose()
 }
 
 /// Writes (or with `None` removes) an item and keeps the GSIs in step.
@@ -124,11 +210,18 @@ fn add_index_entry(
     Ok(())
 }
 
-/// The stored form of an item, refused past the size limit (serialised once).
+/// The stored form of an item (the marker, then the item without its key),
+/// refused when the whole item would pass the size limit.
 fn encode(item: &Item) -> Result<Vec<u8>, TableError> {
-    let bytes = serde_json::to_vec(item).map_err(backend)?;
-    if bytes.len() > vslc_ports::table::MAX_ITEM_BYTES {
-        return Err(TableError::TooLarge(bytes.len()));
+    let mut bytes = vec![COMPACT];
+    serde_json::to_writer(&mut bytes, &Unkeyed(item)).map_err(backend)?;
+    let key_len = |attr: &str| {
+        item.get(attr)
+            .map_or(0, |v| serde_json::to_string(v).map_or(0, |t| t.len()))
+    };
+    let whole = bytes.len() + key_len(vslc_ports::table::PK) + key_len(SK_ATTR) + 12;
+    if whole > vslc_ports::table::MAX_ITEM_BYTES {
+        return Err(TableError::TooLarge(whole));
     }
     Ok(bytes)
 }
@@ -178,19 +271,25 @@ fn bounds(base: &[u8], sk: Option<&SkCond>) -> (Vec<u8>, Vec<u8>) {
 }
 
 fn run_query(store: &EmbeddedStore, q: &Query) -> Result<QueryPage, TableError> {
-    let (items, next) = scan(store, q, decode)?;
+    let (items, next) = scan(store, q, |pos, v| decode_at(&pos.pk, &pos.sk, v))?;
     Ok(QueryPage { items, next })
 }
 
-/// Walks a query's range, turning each stored value into `T`.
+/// Walks a query's range, turning each stored value (and where it sits)
+/// into `T`.
 fn scan<T>(
     store: &EmbeddedStore,
     q: &Query,
-    decode: impl Fn(&[u8]) -> Result<T, TableError>,
+    decode: impl Fn(&CursorPos, &[u8]) -> Result<T, TableError>,
 ) -> Result<(Vec<T>, Option<Cursor>), TableError> {
     check_text(&q.pk)?;
     let txn = store.db.begin_read().map_err(backend)?;
-    scan_in(&txn, q, |_, v| decode(v))
+    scan_in(&txn, q, decode)
+}
+
+/// A scanned value as the whole item's JSON text.
+fn whole_json(pos: &CursorPos, stored: &[u8]) -> Result<Vec<u8>, TableError> {
+    Ok(expand(&pos.pk, &pos.sk, stored))
 }
 
 /// `scan` inside a read transaction already begun; `decode` also sees
@@ -324,15 +423,15 @@ fn current_in(
         table
             .get(k)
             .map_err(backend)?
-            .map(|v| decode(v.value()))
+            .map(|v| decode_composite(k, v.value()))
             .transpose()
     };
     match overlay.get(k) {
-        Some((bytes, false)) => Ok(Some(decode(bytes)?)),
+        Some((bytes, false)) => Ok(Some(decode_composite(k, bytes)?)),
         // An item written only if absent: the table's, if it has one.
         Some((bytes, true)) => match stored()? {
             Some(item) => Ok(Some(item)),
-            None => Ok(Some(decode(bytes)?)),
+            None => Ok(Some(decode_composite(k, bytes)?)),
         },
         None => stored(),
     }
@@ -384,7 +483,7 @@ impl Table for EmbeddedTable {
         })
         .await
         .map_err(backend)?
-        .map(|b: Vec<u8>| decode(&b))
+        .map(|b: Vec<u8>| decode_at(&key.pk, &key.sk, &b))
         .transpose()
     }
 
@@ -557,11 +656,15 @@ impl Table for EmbeddedTable {
                 }
                 for guard in group.guards {
                     let k = item_key(guard.key())?;
-                    overlay.insert(k, (guard.into_json(), false));
+                    let key = guard.key().clone();
+                    overlay.insert(k, (compact(&key, guard.into_json()), false));
                 }
                 for item in group.items {
                     let k = item_key(item.key())?;
-                    overlay.entry(k).or_insert_with(|| (item.into_json(), true));
+                    overlay.entry(k).or_insert_with(|| {
+                        let key = item.key().clone();
+                        (compact(&key, item.into_json()), true)
+                    });
                 }
                 overlay.extend(updated.into_iter().map(|(k, v)| (k, (v, false))));
                 counts.extend(group.counts);
@@ -648,7 +751,7 @@ impl Table for EmbeddedTable {
 
     async fn query_json(&self, query: Query) -> Result<(Vec<Vec<u8>>, Option<Cursor>), TableError> {
         let store = self.store.clone();
-        blocking(move || Ok(scan(&store, &query, |v| Ok(v.to_vec()))))
+        blocking(move || Ok(scan(&store, &query, whole_json)))
             .await
             .map_err(backend)?
     }
@@ -665,7 +768,7 @@ impl Table for EmbeddedTable {
                     scan_in(&txn, q, |pos, v| {
                         Ok(SortedJson {
                             sk: pos.isk.as_ref().unwrap_or(&pos.sk).clone(),
-                            json: v.to_vec(),
+                            json: expand(&pos.pk, &pos.sk, v),
                         })
                     })
                 })
@@ -688,12 +791,19 @@ impl Table for EmbeddedTable {
     }
 
     async fn get_many_json(&self, keys: Vec<Key>) -> Result<Vec<Option<Vec<u8>>>, TableError> {
-        let keys: Vec<Vec<u8>> = keys.iter().map(item_key).collect::<Result<_, _>>()?;
-        let read = |store: &EmbeddedStore, keys: &[Vec<u8>]| -> anyhow::Result<Vec<_>> {
+        let keys: Vec<(Vec<u8>, Key)> = keys
+            .into_iter()
+            .map(|key| Ok((item_key(&key)?, key)))
+            .collect::<Result<_, TableError>>()?;
+        let read = |store: &EmbeddedStore, keys: &[(Vec<u8>, Key)]| -> anyhow::Result<Vec<_>> {
             let txn = store.db.begin_read()?;
             let items = txn.open_table(ITEMS)?;
             keys.iter()
-                .map(|k| Ok(items.get(k.as_slice())?.map(|v| v.value().to_vec())))
+                .map(|(k, key)| {
+                    Ok(items
+                        .get(k.as_slice())?
+                        .map(|v| expand(&key.pk, &key.sk, v.value())))
+                })
                 .collect()
         };
         if keys.len() <= SMALL_READS {
@@ -707,8 +817,65 @@ impl Table for EmbeddedTable {
         // One read transaction, no page limit, the stored bytes as they are.
         query.limit = None;
         let store = self.store.clone();
-        blocking(move || Ok(scan(&store, &query, |v| Ok(v.to_vec())).map(|(all, _)| all)))
+        blocking(move || Ok(scan(&store, &query, whole_json).map(|(all, _)| all)))
             .await
             .map_err(backend)?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use vslc_ports::table::EncodedItem;
+
+    #[test]
+    fn stored_values_leave_the_key_out_and_read_back_whole() {
+        let item: Item = serde_json::from_value(json!({
+            "pk": "T#school#1#CANDN#03", "sk": "王\"强#42", "name": "王强", "n": 7
+        }))
+        .unwrap();
+        let stored = encode(&item).unwrap();
+        assert_eq!(stored[0], COMPACT);
+        assert!(!String::from_utf8_lossy(&stored).contains("CANDN"));
+        let back = decode_at("T#school#1#CANDN#03", "王\"强#42", &stored).unwrap();
+        assert_eq!(back, item);
+        let text = expand("T#school#1#CANDN#03", "王\"强#42", &stored);
+        assert_eq!(serde_json::from_slice::<Item>(&text).unwrap(), item);
+    }
+
+    #[test]
+    fn encoded_items_are_stored_compact_and_expand_to_their_text() {
+        #[derive(serde::Serialize)]
+        struct Empty {}
+        #[derive(serde::Serialize)]
+        struct Guard<'a> {
+            candidate_no: &'a str,
+        }
+        let key = Key::new("T#school#1#CANDID#09", "身份证#11010519491231002X");
+        for encoded in [
+            EncodedItem::new(key.clone(), &Empty {}).unwrap(),
+            EncodedItem::new(key.clone(), &Guard { candidate_no: "1" }).unwrap(),
+        ] {
+            let whole = encoded.json().to_vec();
+            let stored = compact(&key, whole.clone());
+            assert_eq!(stored[0], COMPACT);
+            assert!(stored.len() < whole.len());
+            assert_eq!(expand(&key.pk, &key.sk, &stored), whole);
+            assert_eq!(
+                decode_at(&key.pk, &key.sk, &stored).unwrap(),
+                encoded.to_item().unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn values_written_whole_by_earlier_versions_still_read() {
+        let whole = br#"{"n":1,"pk":"P","sk":"S"}"#;
+        assert_eq!(expand("P", "S", whole), whole.to_vec());
+        assert_eq!(decode_at("P", "S", whole).unwrap()["n"], json!(1));
+        // Text in another shape than an encoded item's is stored whole.
+        let key = Key::new("P", "S");
+        assert_eq!(compact(&key, whole.to_vec()), whole.to_vec());
     }
 }
