@@ -21,7 +21,7 @@ pub use record::{ImportRecord, ImportStatus};
 use vslc_accounts::TenantKind;
 pub use vslc_files::xlsx::Column;
 use vslc_ports::AppState;
-use vslc_ports::table::{Key, Update};
+use vslc_ports::table::{Condition, Key, Update};
 
 /// What an import uploads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,11 +97,18 @@ impl ImportContext<'_> {
         let key = ImportRecord::key(&self.record.tenant, &self.record.id);
         let table = self.state.table.clone();
         async move {
-            // Progress is advisory: no version check, and no version bump.
-            table
-                .update(&key, Update::new().set("progress", pct), None)
-                .await?;
-            Ok(())
+            // Progress is advisory: no version check, and no version bump;
+            // but only while the import runs, so that a write landing late
+            // never touches a finished record.
+            let running = Condition::attr_equals("status", ImportStatus::Processing.label());
+            match table
+                .update(&key, Update::new().set("progress", pct), Some(running))
+                .await
+            {
+                Ok(_) => Ok(()),
+                Err(e) if e.is_conflict() => Ok(()),
+                Err(e) => Err(e.into()),
+            }
         }
     }
 
