@@ -40,13 +40,15 @@ const MAX: char = '\u{10FFFF}';
 /// Up to `limit` rows of the sources after `after` (a body), in ascending
 /// body order.
 ///
-/// The first round asks each source for a few more than its even share of
-/// the page; a row is certain once it sorts before the last row of every
-/// source that may hold more. When fewer than `limit` rows are certain, the
-/// sources that may hold more are asked for the rest of the page from
-/// where they stopped — rarely needed, since rows hash evenly over the
-/// sources. A page reads about (share + 4) × sources rows, at most
-/// (share + 4 + limit) × sources.
+/// The first round asks each source for four more than its even share of
+/// the page (on DynamoDB a few more small rows cost no more read units,
+/// and a second round costs a round trip); a row is certain once it sorts
+/// before the last row of every source that may hold more. When fewer than `limit` rows are certain, the
+/// sources that may hold rows before the page's last one — those whose
+/// last row sorts before it — are asked for the rest of the page from
+/// where they stopped; rows hash evenly over the sources, so that is one
+/// or two sources when it happens. A page reads about (share + 4) ×
+/// sources rows, at most (share + 4 + limit) × sources.
 pub async fn merge(
     table: &dyn Table,
     sources: &[Source],
@@ -66,8 +68,17 @@ pub async fn merge(
         .collect();
     let mut rows: Vec<Row> = Vec::new();
     let mut ask = (limit.div_ceil(sources.len().max(1)) + 4).min(limit).max(1);
+    // The page's last row so far, once there are `limit` rows.
+    let mut page_end: Option<String> = None;
     loop {
-        let open: Vec<usize> = (0..sources.len()).filter(|&i| !at[i].done).collect();
+        let open: Vec<usize> = (0..sources.len())
+            .filter(|&i| !at[i].done)
+            .filter(|&i| match (&page_end, &at[i].after) {
+                // Everything it holds after its last row sorts after the page.
+                (Some(end), Some(last)) => last < end,
+                _ => true,
+            })
+            .collect();
         let queries = open
             .iter()
             .map(|&i| {
@@ -115,6 +126,7 @@ pub async fn merge(
             return Ok(Page { rows, more });
         }
         ask = limit - certain;
+        page_end = rows.get(limit - 1).map(|r| r.body.clone());
     }
 }
 
