@@ -612,11 +612,8 @@ impl EncodedItem {
         if key.pk.is_empty() || key.sk.is_empty() {
             return Err(invalid("empty key".into()));
         }
-        let mut json = Vec::with_capacity(body.len() + key.pk.len() + key.sk.len() + 16);
-        json.extend_from_slice(b"{\"pk\":");
-        serde_json::to_writer(&mut json, &key.pk).map_err(|e| invalid(e.to_string()))?;
-        json.extend_from_slice(b",\"sk\":");
-        serde_json::to_writer(&mut json, &key.sk).map_err(|e| invalid(e.to_string()))?;
+        let mut json = key_json_prefix(&key.pk, &key.sk);
+        json.reserve(body.len());
         if body.len() > 2 {
             json.push(b',');
         }
@@ -644,15 +641,26 @@ impl EncodedItem {
         &self.json
     }
 
-    /// The stored JSON text, taken.
-    pub fn into_json(self) -> Vec<u8> {
-        self.json
+    /// Its key and JSON text, taken.
+    pub fn into_parts(self) -> (Key, Vec<u8>) {
+        (self.key, self.json)
     }
 
     /// The item as a map, for adapters that need one.
     pub fn to_item(&self) -> Result<Item, TableError> {
         serde_json::from_slice(&self.json).map_err(|e| TableError::Invalid(e.to_string()))
     }
+}
+
+/// `{"pk":<pk>,"sk":<sk>`: how an encoded item's JSON text starts. The
+/// embedded store leaves it out of what it stores and puts it back on read.
+pub fn key_json_prefix(pk: &str, sk: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(pk.len() + sk.len() + 16);
+    out.extend_from_slice(b"{\"pk\":");
+    serde_json::to_writer(&mut out, pk).expect("a string is JSON");
+    out.extend_from_slice(b",\"sk\":");
+    serde_json::to_writer(&mut out, sk).expect("a string is JSON");
+    out
 }
 
 /// How many attributes a serialised record has (debug checks only).

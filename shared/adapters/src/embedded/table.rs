@@ -10,9 +10,9 @@ use redb::{Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 
 use super::store::{EmbeddedStore, GSI1, GSI2, HIGH, ITEMS, SEP, blocking, composite, split};
 use vslc_ports::table::{
-    BatchOp, Condition, Count, Cursor, CursorPos, Group, Guarded, Index, Item, Key, Query,
-    QueryPage, SkCond, SortedJson, Table, TableError, TxOp, Update, check_item, check_transaction,
-    merge_counts,
+    BatchOp, Condition, Count, Cursor, CursorPos, Group, Guarded, Index, Item, Key, PK, Query,
+    QueryPage, SK, SkCond, SortedJson, Table, TableError, TxOp, Update, check_item,
+    check_transaction, key_json_prefix, merge_counts,
 };
 
 /// The embedded table adapter.
@@ -68,27 +68,15 @@ impl serde::Serialize for Unkeyed<'_> {
         s.collect_map(
             self.0
                 .iter()
-                .filter(|(k, _)| k.as_str() != vslc_ports::table::PK && k.as_str() != SK_ATTR),
+                .filter(|(k, _)| k.as_str() != PK && k.as_str() != SK),
         )
     }
-}
-
-const SK_ATTR: &str = vslc_ports::table::SK;
-
-/// `{"pk":<pk>,"sk":<sk>`: how every whole item's JSON text starts.
-fn key_prefix(pk: &str, sk: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(pk.len() + sk.len() + 16);
-    out.extend_from_slice(b"{\"pk\":");
-    serde_json::to_writer(&mut out, pk).expect("a string serialises");
-    out.extend_from_slice(b",\"sk\":");
-    serde_json::to_writer(&mut out, sk).expect("a string serialises");
-    out
 }
 
 /// The stored form of an encoded item (its JSON text starts with its key,
 /// see `EncodedItem`): the marker and the rest.
 fn compact(key: &Key, whole: Vec<u8>) -> Vec<u8> {
-    let prefix = key_prefix(&key.pk, &key.sk);
+    let prefix = key_json_prefix(&key.pk, &key.sk);
     match whole.strip_prefix(prefix.as_slice()) {
         Some(b"}") => vec![COMPACT, b'{', b'}'],
         Some(rest) if rest.first() == Some(&b',') => {
@@ -106,7 +94,7 @@ fn compact(key: &Key, whole: Vec<u8>) -> Vec<u8> {
 fn expand(pk: &str, sk: &str, stored: &[u8]) -> Vec<u8> {
     match stored.split_first() {
         Some((&COMPACT, body)) => {
-            let mut out = key_prefix(pk, sk);
+            let mut out = key_json_prefix(pk, sk);
             if body.len() > 2 {
                 out.push(b',');
                 out.extend_from_slice(&body[1..]);
@@ -129,8 +117,8 @@ fn decode_at(pk: &str, sk: &str, stored: &[u8]) -> Result<Item, TableError> {
     match stored.split_first() {
         Some((&COMPACT, body)) => {
             let mut item = parse(body)?;
-            item.insert(vslc_ports::table::PK.into(), pk.into());
-            item.insert(SK_ATTR.into(), sk.into());
+            item.insert(PK.into(), pk.into());
+            item.insert(SK.into(), sk.into());
             Ok(item)
         }
         _ => parse(stored),
@@ -219,7 +207,7 @@ fn encode(item: &Item) -> Result<Vec<u8>, TableError> {
         item.get(attr)
             .map_or(0, |v| serde_json::to_string(v).map_or(0, |t| t.len()))
     };
-    let whole = bytes.len() + key_len(vslc_ports::table::PK) + key_len(SK_ATTR) + 12;
+    let whole = bytes.len() + key_len(PK) + key_len(SK) + 12;
     if whole > vslc_ports::table::MAX_ITEM_BYTES {
         return Err(TableError::TooLarge(whole));
     }
@@ -655,16 +643,14 @@ impl Table for EmbeddedTable {
                     updated.push((k, encode(&new)?));
                 }
                 for guard in group.guards {
-                    let k = item_key(guard.key())?;
-                    let key = guard.key().clone();
-                    overlay.insert(k, (compact(&key, guard.into_json()), false));
+                    let (key, json) = guard.into_parts();
+                    overlay.insert(item_key(&key)?, (compact(&key, json), false));
                 }
                 for item in group.items {
-                    let k = item_key(item.key())?;
-                    overlay.entry(k).or_insert_with(|| {
-                        let key = item.key().clone();
-                        (compact(&key, item.into_json()), true)
-                    });
+                    let (key, json) = item.into_parts();
+                    overlay
+                        .entry(item_key(&key)?)
+                        .or_insert_with(|| (compact(&key, json), true));
                 }
                 overlay.extend(updated.into_iter().map(|(k, v)| (k, (v, false))));
                 counts.extend(group.counts);
