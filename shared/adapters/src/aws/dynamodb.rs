@@ -499,6 +499,17 @@ impl DynamoTable {
     }
 }
 
+/// Waits before a batch request is sent again for what DynamoDB left
+/// unprocessed (throttling): 100 ms doubling to 1.6 s, at most eight times.
+async fn back_off(attempt: &mut u32, gave_up: &'static str) -> Result<(), TableError> {
+    *attempt += 1;
+    if *attempt > 8 {
+        return Err(backend(anyhow::anyhow!(gave_up)));
+    }
+    tokio::time::sleep(Duration::from_millis(50 << (*attempt).min(5))).await;
+    Ok(())
+}
+
 #[async_trait]
 impl Table for DynamoTable {
     async fn get(&self, key: &Key) -> Result<Option<Item>, TableError> {
@@ -555,13 +566,7 @@ impl Table for DynamoTable {
                     .map(|k| k.keys().to_vec())
                     .unwrap_or_default();
                 if !pending.is_empty() {
-                    attempt += 1;
-                    if attempt > 8 {
-                        return Err(backend(anyhow::anyhow!(
-                            "batch get kept returning unprocessed keys"
-                        )));
-                    }
-                    tokio::time::sleep(Duration::from_millis(50 << attempt.min(5))).await;
+                    back_off(&mut attempt, "batch get kept returning unprocessed keys").await?;
                 }
             }
         }
@@ -695,13 +700,7 @@ impl Table for DynamoTable {
                     .cloned()
                     .unwrap_or_default();
                 if !pending.is_empty() {
-                    attempt += 1;
-                    if attempt > 8 {
-                        return Err(backend(anyhow::anyhow!(
-                            "batch write kept returning unprocessed items"
-                        )));
-                    }
-                    tokio::time::sleep(Duration::from_millis(50 << attempt.min(5))).await;
+                    back_off(&mut attempt, "batch write kept returning unprocessed items").await?;
                 }
             }
         }
