@@ -384,7 +384,7 @@ async fn by_major_declarations_sum_their_lines_and_are_returned_and_resubmitted(
 
     // A draft is the school's own.
     let review = app.get("/api/declarations/review", Some(&province)).await;
-    assert_eq!(review.body["total"], 0);
+    assert_eq!(review.body["items"].as_array().unwrap().len(), 0);
     assert_eq!(
         app.get(&format!("/api/declarations/review/{id}"), Some(&province))
             .await
@@ -476,7 +476,7 @@ async fn by_major_declarations_sum_their_lines_and_are_returned_and_resubmitted(
     let list = app
         .get("/api/declarations?year=2026&status=审核通过", Some(&school))
         .await;
-    assert_eq!(list.body["total"], 1);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
     assert_eq!(list.body["items"][0]["approvedTotal"], 70);
     for token in [&school, &province] {
         let r = app
@@ -578,7 +578,10 @@ async fn declarations_stay_within_their_school_and_province() {
 
     // Another school: nothing to see, nothing to touch.
     assert_eq!(
-        app.get("/api/declarations", Some(&school2)).await.body["total"],
+        app.get("/api/declarations", Some(&school2)).await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
         0
     );
     assert_eq!(app.get(&path, Some(&school2)).await.status, 404);
@@ -662,7 +665,10 @@ async fn declarations_stay_within_their_school_and_province() {
     let sh = app.login("sh-province").await;
     let sh_school = app.login("sh-school").await;
     assert_eq!(
-        app.get("/api/declarations/review", Some(&sh)).await.body["total"],
+        app.get("/api/declarations/review", Some(&sh)).await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
         0
     );
     assert_eq!(

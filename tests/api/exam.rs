@@ -1031,3 +1031,128 @@ async fn rooms_import_export_and_carry_over_to_a_new_plan() {
     let _ = site;
     app.stop().await;
 }
+
+/// Every plan a list shows, page by page (pageSize 2).
+async fn plan_ids(app: &TestApp, token: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut cursor: Option<String> = None;
+    for page in 0.. {
+        assert!(page < 100, "the walk ends");
+        let mut url = "/api/exam/plans?pageSize=2".to_owned();
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
+        let r = app.get(&url, Some(token)).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        for p in r.body["items"].as_array().unwrap() {
+            ids.push(p["id"].as_str().unwrap().to_owned());
+        }
+        match r.body["nextCursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    ids
+}
+
+#[tokio::test]
+async fn plan_lists_page_by_cursor_and_show_each_tenant_its_own() {
+    let (app, _clock) = app().await;
+    let org = app.login("org-admin").await;
+    let org2 = app.login("org2-admin").await;
+    let school = app.login("school-admin").await;
+    let province = app.login("province-admin").await;
+    let subjects = ["01DEMOSUBJ0000000000000001", "01DEMOSUBJ0000000000000002"];
+    // Four new plans: three published (one naming only school 14361), one draft.
+    let mut made = Vec::new();
+    for (i, schools) in [
+        ["10009", "14361"],
+        ["14361", "14361"],
+        ["10009", "10009"],
+        ["10009", "14361"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut input = plan_input(&subjects);
+        input["name"] = json!(format!("分页计划{i}"));
+        input["schoolIds"] = json!(
+            schools[..]
+                .iter()
+                .collect::<std::collections::BTreeSet<_>>()
+        );
+        let r = app.post("/api/exam/plans", Some(&org), input).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = r.body["id"].as_str().unwrap().to_owned();
+        if i < 3 {
+            let r = app
+                .post(
+                    &format!("/api/exam/plans/{id}/publish"),
+                    Some(&org),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+        made.push(id);
+    }
+    // Newest first; the org sees its draft, nobody else does.
+    let mine = plan_ids(&app, &org).await;
+    assert_eq!(
+        mine[..4],
+        [
+            made[3].clone(),
+            made[2].clone(),
+            made[1].clone(),
+            made[0].clone()
+        ]
+    );
+    assert!(mine.contains(&DEMO_PLAN_ID.to_owned()));
+    assert!(
+        plan_ids(&app, &org2)
+            .await
+            .iter()
+            .all(|id| !made.contains(id))
+    );
+    let published = plan_ids(&app, &province).await;
+    assert_eq!(
+        published[..3],
+        [made[2].clone(), made[1].clone(), made[0].clone()]
+    );
+    assert!(!published.contains(&made[3]), "drafts stay the org's");
+    let seen = plan_ids(&app, &school).await;
+    assert_eq!(
+        seen[..2],
+        [made[2].clone(), made[0].clone()],
+        "only the plans naming school 10009"
+    );
+    // A filter reads on from the cursor; a made-up cursor answers 400.
+    let named = app
+        .get("/api/exam/plans?name=分页计划1", Some(&province))
+        .await;
+    assert_eq!(
+        named.body["items"].as_array().unwrap().len(),
+        1,
+        "{}",
+        named.body
+    );
+    let r = app
+        .get("/api/exam/plans?cursor=bm90LWpzb24", Some(&province))
+        .await;
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (400, Some("BAD_CURSOR")),
+        "{}",
+        r.body
+    );
+    // One plan by id: the province sees published ones only.
+    let r = app
+        .get(&format!("/api/exam/plans/{}", made[3]), Some(&province))
+        .await;
+    assert_eq!(r.status, 404);
+    let r = app
+        .get(&format!("/api/exam/plans/{}", made[1]), Some(&school))
+        .await;
+    assert_eq!(r.status, 404, "a plan not naming the school looks missing");
+    app.stop().await;
+}

@@ -109,7 +109,10 @@ async fn a_report_is_written_once_per_week_submitted_withdrawn_returned_and_appr
     assert_eq!(
         app.get("/api/weekly-reports/review", Some(&province))
             .await
-            .body["total"],
+            .body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
         0
     );
     let path = format!("/api/weekly-reports/{id}");
@@ -158,7 +161,7 @@ async fn a_report_is_written_once_per_week_submitted_withdrawn_returned_and_appr
     let list = app
         .get("/api/weekly-reports/review?status=待审核", Some(&province))
         .await;
-    assert_eq!(list.body["total"], 1);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
     assert_eq!(
         app.post(
             &format!("{review}/return"),
@@ -201,7 +204,7 @@ async fn a_report_is_written_once_per_week_submitted_withdrawn_returned_and_appr
     let mine = app
         .get("/api/weekly-reports?status=审核通过", Some(&school))
         .await;
-    assert_eq!(mine.body["total"], 1);
+    assert_eq!(mine.body["items"].as_array().unwrap().len(), 1);
     app.stop().await;
 }
 
@@ -335,14 +338,18 @@ async fn the_next_period_closes_the_last_and_the_closer_marks_missing_reports_on
             Some(&province),
         )
         .await;
-    assert_eq!(overdue.body["total"], 5);
+    assert_eq!(overdue.body["items"].as_array().unwrap().len(), 5);
     let week = app
         .get(
             "/api/weekly-reports/review?date=2026-03-11",
             Some(&province),
         )
         .await;
-    assert_eq!(week.body["total"], 2, "both schools, week of 03-09");
+    assert_eq!(
+        week.body["items"].as_array().unwrap().len(),
+        2,
+        "both schools, week of 03-09"
+    );
     app.stop().await;
 }
 
@@ -465,7 +472,10 @@ async fn reports_stay_within_their_school_and_province() {
     let id = r.body["id"].as_str().unwrap().to_owned();
     let path = format!("/api/weekly-reports/{id}");
     assert_eq!(
-        app.get("/api/weekly-reports", Some(&school2)).await.body["total"],
+        app.get("/api/weekly-reports", Some(&school2)).await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
         0
     );
     assert_eq!(app.get(&path, Some(&school2)).await.status, 404);
@@ -532,7 +542,10 @@ async fn reports_stay_within_their_school_and_province() {
     .await;
     let sh = app.login("sh-province").await;
     assert_eq!(
-        app.get("/api/weekly-reports/review", Some(&sh)).await.body["total"],
+        app.get("/api/weekly-reports/review", Some(&sh)).await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
         0
     );
     let review = format!("/api/weekly-reports/review/{id}");

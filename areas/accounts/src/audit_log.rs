@@ -10,11 +10,12 @@ use vslc_ports::Caller;
 use vslc_audit::model::{AuditEntry, AuditKind, SK_PREFIX};
 use vslc_files::export::{ExportFile, deliver_sheet};
 pub use vslc_http::CursorParams;
-use vslc_http::{PageParams, filter};
+use vslc_http::filter;
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::clock::{TIME_FORMAT, cst};
-use vslc_ports::table::{Cursor, CursorPos, Query, SkCond, from_item};
+use vslc_ports::keyset;
+use vslc_ports::table::{Query, SkCond, from_item};
 
 /// 操作日志 filters (the search form).
 #[derive(Debug, Clone, Default, Deserialize, IntoParams, ToSchema)]
@@ -44,10 +45,6 @@ pub struct AuditPage {
     pub next_cursor: Option<String>,
 }
 
-/// Items read per query page, and pages read per request at most (a
-/// narrow filter answers fewer rows and a cursor to go on with).
-const READ_PAGE: usize = 100;
-const MAX_READS: usize = 10;
 /// Most entries one export holds.
 pub const MAX_EXPORT_ROWS: usize = 20_000;
 
@@ -132,71 +129,27 @@ fn query(caller: &Caller, f: &AuditFilter) -> Result<Query, DomainError> {
     let tenant = reader(caller)?;
     Ok(Query::partition(AuditEntry::partition(Some(tenant)))
         .sk(range(f)?)
-        .reverse()
-        .limit(READ_PAGE))
+        .reverse())
 }
 
-/// 操作日志列表: the caller's own tenant only.
+/// 操作日志列表: the caller's own tenant only, newest first; the filters
+/// other than 操作时间 are applied to at most ten reads of 100 entries.
 pub async fn list(
     state: &AppState,
     caller: &Caller,
     f: &AuditFilter,
     paging: &CursorParams,
 ) -> Result<AuditPage, DomainError> {
-    // The same page-size bounds as every page-numbered list.
-    let (_, size) = PageParams {
-        page: None,
-        page_size: paging.page_size,
-    }
-    .resolve()?;
     let now = state.clock.now().timestamp();
-    let mut q = query(caller, f)?.after(
-        paging
-            .cursor
-            .as_deref()
-            .filter(|c| !c.is_empty())
-            .map(Cursor::from_client),
-    );
-    let mut items = Vec::new();
-    for _ in 0..MAX_READS {
-        let page = state.table.query(q.clone()).await?;
-        let count = page.items.len();
-        for (i, item) in page.items.into_iter().enumerate() {
-            let e: AuditEntry = from_item(item)?;
-            if !matches(&e, f, now) {
-                continue;
-            }
-            let key = e.key();
-            items.push(e);
-            if items.len() == size {
-                let last = i + 1 == count && page.next.is_none();
-                let next_cursor = (!last).then(|| {
-                    Cursor::encode(&CursorPos {
-                        pk: key.pk,
-                        sk: key.sk,
-                        ipk: None,
-                        isk: None,
-                    })
-                    .as_str()
-                    .to_owned()
-                });
-                return Ok(AuditPage { items, next_cursor });
-            }
-        }
-        match page.next {
-            Some(next) => q.cursor = Some(next),
-            None => {
-                return Ok(AuditPage {
-                    items,
-                    next_cursor: None,
-                });
-            }
-        }
-    }
-    Ok(AuditPage {
-        next_cursor: q.cursor.map(|c| c.as_str().to_owned()),
-        items,
-    })
+    let (items, next_cursor) = keyset::scan(
+        state.table.as_ref(),
+        query(caller, f)?,
+        paging.cursor.as_deref(),
+        paging.size()?,
+        |e: &AuditEntry| matches(e, f, now),
+    )
+    .await?;
+    Ok(AuditPage { items, next_cursor })
 }
 
 const HEADERS: [&str; 12] = [

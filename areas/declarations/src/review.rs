@@ -8,14 +8,14 @@ use utoipa::ToSchema;
 use vslc_ports::Caller;
 
 use super::model::{Declaration, DeclarationStatus};
-use super::service::{self, DeclarationDetail, DeclarationFilter, bad, listed};
+use super::service::{self, DeclarationDetail, DeclarationFilter, bad, matches};
 use vslc_catalogue::pilot::{Pilot, PilotLevel};
-use vslc_http::{PageParams, Paged};
+use vslc_http::{CursorPage, CursorParams};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::table::{Condition, TableExt, TxOp, Update};
 use vslc_review::log::ReturnInput;
-use vslc_review::workflow::{open, queue, queue_of};
+use vslc_review::workflow::{open, queue, queue_page};
 use vslc_review::{Allowed, Step};
 
 vslc_review::reviewed!(Declaration: DeclarationStatus, "试点申报",
@@ -86,13 +86,27 @@ pub async fn of_province(
     queue(&*state.table, province_id).await
 }
 
+/// The province's declarations (drafts stay the schools'), newest first,
+/// by keyset cursor.
 pub async fn list(
     state: &AppState,
     caller: &Caller,
     f: &DeclarationFilter,
-    page: &PageParams,
-) -> Result<Paged<Declaration>, DomainError> {
-    listed(queue_of(state, caller).await?, f, page)
+    paging: &CursorParams,
+) -> Result<CursorPage<Declaration>, DomainError> {
+    let (items, next_cursor) = queue_page(
+        state,
+        caller,
+        paging.cursor.as_deref(),
+        paging.size()?,
+        |d: &Declaration| matches(d, f),
+    )
+    .await?;
+    Ok(CursorPage {
+        items,
+        total: None,
+        next_cursor,
+    })
 }
 
 /// A submitted declaration of one of the province's schools; anything else

@@ -11,10 +11,11 @@ use super::review;
 use vslc_accounts::Tenant;
 use vslc_catalogue::certificate::{Certificate, Level, Major};
 use vslc_catalogue::school::{self, School};
-use vslc_http::{PageParams, Paged, filter};
+use vslc_http::{CursorPage, CursorParams, filter};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
 use vslc_ports::domain::RichText;
+use vslc_ports::keyset;
 use vslc_ports::table::{Query, TableExt, Update, to_item};
 use vslc_ports::{DomainError, OnConflict};
 use vslc_review::workflow;
@@ -342,30 +343,30 @@ pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Declaration>, 
     Ok(state.table.query_all_as(query).await?)
 }
 
-/// The page of a list (the school's, the province's) the filter asks for,
-/// newest first.
-pub fn listed(
-    mut rows: Vec<Declaration>,
-    f: &DeclarationFilter,
-    page: &PageParams,
-) -> Result<Paged<Declaration>, DomainError> {
-    rows.retain(|d| matches(d, f));
-    rows.sort_by(|a, b| {
-        b.year
-            .cmp(&a.year)
-            .then(b.created_at.cmp(&a.created_at))
-            .then(b.id.cmp(&a.id))
-    });
-    Paged::of(rows, page)
-}
-
+/// The school's declarations, newest first, by keyset cursor (the filter
+/// applied to the declarations read).
 pub async fn list(
     state: &AppState,
     caller: &Caller,
     f: &DeclarationFilter,
-    page: &PageParams,
-) -> Result<Paged<Declaration>, DomainError> {
-    listed(all(state, caller.school_reader()?).await?, f, page)
+    paging: &CursorParams,
+) -> Result<CursorPage<Declaration>, DomainError> {
+    let query = Query::partition(caller.school_reader()?.pk())
+        .begins_with("DECL#")
+        .reverse();
+    let (items, next_cursor) = keyset::scan(
+        state.table.as_ref(),
+        query,
+        paging.cursor.as_deref(),
+        paging.size()?,
+        |d: &Declaration| matches(d, f),
+    )
+    .await?;
+    Ok(CursorPage {
+        items,
+        total: None,
+        next_cursor,
+    })
 }
 
 /// The school's own declaration (another school's id looks missing).

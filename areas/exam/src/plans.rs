@@ -16,10 +16,11 @@ use super::window::Window;
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_catalogue::certificate::{Certificate, Level};
 use vslc_catalogue::pilot::Pilot;
-use vslc_http::{PageParams, Paged, filter};
+use vslc_http::{CursorPage, CursorParams, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::{OptionalId, RecordId};
+use vslc_ports::keyset;
 use vslc_ports::table::{
     BatchOp, Condition, Index, Item, Key, Query, TableError, TableExt, Update, to_indexed_item,
 };
@@ -111,10 +112,6 @@ impl Plan {
         model::key::<Self>(id)
     }
 
-    pub async fn all(state: &AppState) -> Result<Vec<Plan>, DomainError> {
-        model::all(state).await
-    }
-
     pub async fn load(state: &AppState, id: &str) -> Result<Option<Plan>, DomainError> {
         model::load(state, id).await
     }
@@ -170,14 +167,20 @@ impl Plan {
     }
 
     /// The plan as stored: also on its org's index (`ORG#<orgId>#PLANS`,
-    /// by id, so newest last), which the org's plan list reads.
+    /// by id, so newest last), which the org's plan list reads; once
+    /// published, on the provinces' index of published plans too.
     pub fn to_item(&self) -> Result<Item, TableError> {
-        to_indexed_item(
+        let mut item = to_indexed_item(
             &Self::key(&self.id),
             self,
             Index::Gsi1,
             Key::new(org_index(&self.org_id, "PLANS"), self.id.clone()),
-        )
+        )?;
+        if self.status == PublishStatus::Published {
+            item.insert(Index::Gsi2.pk_attr().into(), PUBLISHED_PLANS.into());
+            item.insert(Index::Gsi2.sk_attr().into(), self.id.clone().into());
+        }
+        Ok(item)
     }
 
     /// Where a school finds the plans naming it among the 参考院校:
@@ -243,6 +246,10 @@ impl Plan {
             .await?)
     }
 }
+
+/// The index of every published plan (`gsi2pk`; `gsi2sk` = plan id), which
+/// the provinces' plan list reads.
+const PUBLISHED_PLANS: &str = "EXAM#PUBLISHED_PLANS";
 
 /// A plan as lists and details show it: with its derived status.
 #[derive(Debug, Serialize, ToSchema)]
@@ -618,39 +625,79 @@ pub async fn visible(state: &AppState, caller: &Caller) -> Result<Vec<Plan>, Dom
     match caller.tenant.kind {
         TenantKind::Org => Plan::of_org(state, &caller.tenant.id).await,
         TenantKind::School => Plan::of_school(state, &caller.tenant).await,
-        TenantKind::Province => {
-            let mut all = Plan::all(state).await?;
-            all.retain(|p| p.status == PublishStatus::Published);
-            Ok(all)
-        }
+        TenantKind::Province => Ok(state
+            .table
+            .query_all_as(Query::index(Index::Gsi2, PUBLISHED_PLANS.to_owned()))
+            .await?),
     }
 }
 
+/// 考试计划列表, newest first by keyset cursor: an org's own plans from its
+/// index, a province's the published ones from theirs, a school's those
+/// naming it (its rows, then the plans by key). The filter is applied to
+/// the plans read.
 pub async fn list(
     state: &AppState,
     caller: &Caller,
     f: &PlanFilter,
-    page: &PageParams,
-) -> Result<Paged<PlanView>, DomainError> {
+    paging: &CursorParams,
+) -> Result<CursorPage<PlanView>, DomainError> {
     let now = state.clock.now_local();
-    let mut rows = visible(state, caller).await?;
-    rows.retain(|p| {
+    let keep = |p: &Plan| {
         filter::text(&p.name, f.name.as_deref())
             && filter::exact(p.phase(now).label(), f.phase.as_deref())
             && f.certificate_id
                 .as_deref()
                 .filter(|c| !c.is_empty())
                 .is_none_or(|c| p.certificate(c).is_some())
-    });
-    rows.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
-    Ok(Paged::of(rows, page)?.map(|p| view(state, caller, p)))
+    };
+    let (cursor, size) = (paging.cursor.as_deref(), paging.size()?);
+    let table = state.table.as_ref();
+    let (plans, next_cursor) = match caller.tenant.kind {
+        TenantKind::Org => {
+            let index = Query::index(Index::Gsi1, org_index(&caller.tenant.id, "PLANS"));
+            keyset::scan(table, index.reverse(), cursor, size, keep).await?
+        }
+        TenantKind::Province => {
+            let index = Query::index(Index::Gsi2, PUBLISHED_PLANS.to_owned());
+            keyset::scan(table, index.reverse(), cursor, size, keep).await?
+        }
+        TenantKind::School => {
+            #[derive(Deserialize)]
+            struct Row {
+                sk: String,
+            }
+            let rows = Query::partition(caller.tenant.index("EXAMPLANS")).reverse();
+            let (rows, next) = keyset::scan(table, rows, cursor, size, |_: &Row| true).await?;
+            let ids: Vec<String> = rows.into_iter().map(|r| r.sk).collect();
+            let mut plans = Plan::load_many(state, &ids).await?;
+            plans.retain(|p| {
+                p.status == PublishStatus::Published
+                    && p.includes_school(&caller.tenant.id)
+                    && keep(p)
+            });
+            (plans, next)
+        }
+    };
+    Ok(CursorPage {
+        items: plans.into_iter().map(|p| view(state, caller, p)).collect(),
+        total: None,
+        next_cursor,
+    })
 }
 
+/// One plan the caller may see, by key: an org's own, a school's naming
+/// it, a province's published ones.
 pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<PlanView, DomainError> {
-    let plan = visible(state, caller)
+    let plan = Plan::load(state, id)
         .await?
-        .into_iter()
-        .find(|p| p.id == id)
+        .filter(|p| match caller.tenant.kind {
+            TenantKind::Org => p.org_id == caller.tenant.id,
+            TenantKind::School => {
+                p.status == PublishStatus::Published && p.includes_school(&caller.tenant.id)
+            }
+            TenantKind::Province => p.status == PublishStatus::Published,
+        })
         .ok_or_else(|| DomainError::not_found("考试计划"))?;
     Ok(view(state, caller, plan))
 }
@@ -697,7 +744,11 @@ pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), D
 pub async fn publish(state: &AppState, caller: &Caller, id: &str) -> Result<PlanView, DomainError> {
     let plan = model::load_own_draft::<Plan>(state, caller, id).await?;
     plan.index_schools(state).await?;
-    let update = Update::new().set("publishedAt", state.clock.now_text());
+    // Published plans are also on the provinces' index, newest last.
+    let update = Update::new()
+        .set("publishedAt", state.clock.now_text())
+        .set(Index::Gsi2.pk_attr(), PUBLISHED_PLANS)
+        .set(Index::Gsi2.sk_attr(), id);
     let after = model::publish(state, id, &plan, update).await?;
     Ok(view(state, caller, after))
 }

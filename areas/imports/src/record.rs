@@ -141,15 +141,12 @@ impl ImportRecord {
         table.get_as(&Self::key(tenant, id)).await
     }
 
-    /// The tenant's records, newest first (ids are ULIDs, so key order is time order).
-    pub async fn list(table: &dyn Table, tenant: &Tenant) -> Result<Vec<Self>, TableError> {
-        table
-            .query_all_as(
-                Query::partition(tenant.pk())
-                    .begins_with("IMPORT#")
-                    .reverse(),
-            )
-            .await
+    /// The tenant's records, newest first (ids are ULIDs, so key order is
+    /// time order), read from where the last page stopped.
+    pub fn newest_first(tenant: &Tenant) -> Query {
+        Query::partition(tenant.pk())
+            .begins_with("IMPORT#")
+            .reverse()
     }
 
     /// Writes the changed fields if nobody else changed the record since it

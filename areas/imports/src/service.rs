@@ -2,13 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use vslc_http::{PageParams, Paged};
+use vslc_http::{CursorPage, CursorParams};
 use vslc_ports::Caller;
 
 use super::record::{ImportRecord, ImportStatus};
 use super::{ImportKind, Registry};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
+use vslc_ports::keyset;
 use vslc_ports::table::Update;
 
 /// `POST /api/imports` body.
@@ -278,33 +279,38 @@ pub struct ListFilter {
     pub kind: Option<String>,
 }
 
-/// 导入记录, newest first. A type and its former names are one type.
+/// 导入记录, newest first, by keyset cursor. A type and its former names
+/// are one type (applied to the records read).
 pub async fn list(
     state: &AppState,
     registry: &Registry,
     caller: &Caller,
     filter: &ListFilter,
-    page: &PageParams,
-) -> Result<Paged<ImportView>, DomainError> {
-    let mut all = ImportRecord::list(state.table.as_ref(), &caller.tenant).await?;
+    paging: &CursorParams,
+) -> Result<CursorPage<ImportView>, DomainError> {
     let canonical = |name: &str| {
         registry
             .get(name)
             .map_or(name.to_owned(), |k| k.name().into())
     };
     let wanted = filter.kind.as_deref().map(canonical);
-    all.retain(|r| vslc_http::filter::exact(&canonical(&r.kind), wanted.as_deref()));
-    let page = Paged::of(all, page)?;
-    let mut items = Vec::with_capacity(page.items.len());
-    for r in page.items {
+    let (records, next_cursor) = keyset::scan(
+        state.table.as_ref(),
+        ImportRecord::newest_first(&caller.tenant),
+        paging.cursor.as_deref(),
+        paging.size()?,
+        |r: &ImportRecord| vslc_http::filter::exact(&canonical(&r.kind), wanted.as_deref()),
+    )
+    .await?;
+    let mut items = Vec::with_capacity(records.len());
+    for r in records {
         items.push(view(state, registry, r).await?);
     }
     audit_failed_rows(state, caller, &items).await;
-    Ok(Paged {
+    Ok(CursorPage {
         items,
-        total: page.total,
-        page: page.page,
-        page_size: page.page_size,
+        total: None,
+        next_cursor,
     })
 }
 

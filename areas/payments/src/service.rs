@@ -14,10 +14,11 @@ use vslc_accounts::{Tenant, TenantKind};
 use vslc_exam::Plan;
 use vslc_exam::plans::RegistrationMode;
 use vslc_files::export::{Cell, ExportFile};
-use vslc_http::{ExportFilter, ExportRequest, PageParams, Paged, filter};
+use vslc_http::{CursorPage, CursorParams, ExportFilter, ExportRequest, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::{OptionalId, RecordId};
+use vslc_ports::keyset;
 use vslc_ports::table::{
     Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, Update, from_item,
 };
@@ -237,17 +238,40 @@ pub async fn generate(
     Ok(order)
 }
 
+/// 缴费申请单列表 (school), newest first by keyset cursor; the filter is
+/// applied to the orders read.
 pub async fn list(
     state: &AppState,
     caller: &Caller,
     f: &OrderFilter,
-    page: &PageParams,
-) -> Result<Paged<Order>, DomainError> {
+    paging: &CursorParams,
+) -> Result<CursorPage<Order>, DomainError> {
     let school = caller.school_reader()?;
-    let mut rows: Vec<Order> = orders(state, school).await?.into_values().collect();
-    rows.retain(|o| matches(o, f));
-    newest_first(&mut rows);
-    Paged::of(rows, page)
+    let query = Query::partition(school.pk())
+        .begins_with(Order::SK_PREFIX)
+        .reverse();
+    scan(state, query, f, paging).await
+}
+
+async fn scan(
+    state: &AppState,
+    query: Query,
+    f: &OrderFilter,
+    paging: &CursorParams,
+) -> Result<CursorPage<Order>, DomainError> {
+    let (items, next_cursor) = keyset::scan(
+        state.table.as_ref(),
+        query,
+        paging.cursor.as_deref(),
+        paging.size()?,
+        |o: &Order| matches(o, f),
+    )
+    .await?;
+    Ok(CursorPage {
+        items,
+        total: None,
+        next_cursor,
+    })
 }
 
 /// An order and its lines; `full` shows unmasked candidate details.
@@ -356,19 +380,16 @@ pub async fn export(
     vslc_files::export::deliver_sheet(state, school, "orders", "缴费申请单", &HEADERS, cells).await
 }
 
-/// The orders for the org's certificates.
+/// The orders for the org's certificates, newest first by keyset cursor.
 pub async fn org_list(
     state: &AppState,
     caller: &Caller,
     f: &OrderFilter,
-    page: &PageParams,
-) -> Result<Paged<Order>, DomainError> {
+    paging: &CursorParams,
+) -> Result<CursorPage<Order>, DomainError> {
     let org = caller.require_kind(TenantKind::Org)?;
-    let query = Query::index(Index::Gsi1, Order::org_index(&org.id));
-    let mut rows: Vec<Order> = state.table.query_all_as(query).await?;
-    rows.retain(|o| matches(o, f));
-    newest_first(&mut rows);
-    Paged::of(rows, page)
+    let query = Query::index(Index::Gsi1, Order::org_index(&org.id)).reverse();
+    scan(state, query, f, paging).await
 }
 
 /// An order of the org's certificates; anything else looks missing.
@@ -430,6 +451,16 @@ pub async fn orders(
         .collect())
 }
 
+/// What registrations learn of an order: its number and state.
+fn order_ref(o: Order) -> (String, OrderRef) {
+    let state = match o.status {
+        OrderStatus::Unconfirmed => OrderState::Unconfirmed,
+        OrderStatus::Confirmed => OrderState::Confirmed,
+        OrderStatus::Deleted => OrderState::Deleted,
+    };
+    (o.no.clone(), OrderRef { no: o.no, state })
+}
+
 /// What registrations learn of the orders: number and state.
 pub struct Orders;
 
@@ -442,15 +473,24 @@ impl OrderBook for Orders {
     ) -> Result<HashMap<String, OrderRef>, DomainError> {
         Ok(orders(state, school)
             .await?
+            .into_values()
+            .map(order_ref)
+            .collect())
+    }
+
+    async fn orders_named(
+        &self,
+        state: &AppState,
+        school: &Tenant,
+        nos: Vec<String>,
+    ) -> Result<HashMap<String, OrderRef>, DomainError> {
+        let keys = nos.iter().map(|no| Order::key(school, no)).collect();
+        Ok(state
+            .table
+            .get_many_as::<Order>(keys)
+            .await?
             .into_iter()
-            .map(|(no, o)| {
-                let state = match o.status {
-                    OrderStatus::Unconfirmed => OrderState::Unconfirmed,
-                    OrderStatus::Confirmed => OrderState::Confirmed,
-                    OrderStatus::Deleted => OrderState::Deleted,
-                };
-                (no.clone(), OrderRef { no, state })
-            })
+            .map(order_ref)
             .collect())
     }
 }

@@ -21,8 +21,9 @@ use vslc_exam::Plan;
 use vslc_exam::plans::RegistrationMode;
 use vslc_imports::{About, Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
 use vslc_ports::AppState;
+use vslc_ports::keyset;
 use vslc_ports::table::{
-    BatchOp, Condition, EncodedItem, Group, Guarded, Key, Query, TableError, TableExt, TxOp, Update,
+    BatchOp, Condition, EncodedItem, Group, Guarded, Key, TableError, TableExt, TxOp, Update,
 };
 
 pub struct RegistrationsImport {
@@ -183,12 +184,11 @@ impl ImportKind for RegistrationsImport {
                     certificates.insert(cert.id.clone(), cert);
                 }
             }
-            let prefix = format!("REGKEY#{}#", plan.id);
-            for g in state
-                .table
-                .query_all(Query::partition(school.pk()).begins_with(prefix.clone()))
-                .await?
-            {
+            let prefix = format!("{}#", plan.id);
+            let sources = Registration::guard_sources(&school, &plan.id);
+            let stored: Vec<serde_json::Map<String, serde_json::Value>> =
+                keyset::all_in(state.table.as_ref(), &sources).await?;
+            for g in stored {
                 let sk = g.get("sk").and_then(|v| v.as_str()).unwrap_or_default();
                 let field = |name: &str| g.get(name).and_then(|v| v.as_str()).map(str::to_owned);
                 guards.insert(
@@ -366,6 +366,7 @@ impl RegistrationsSink {
                         .collect();
                 if let Some(id) = existing.iter().find_map(|g| g.registration.as_deref()) {
                     created.push(Registration::key(&self.school, &plan.id, id));
+                    created.push(Registration::list_row_key(&self.school, &plan.id, id));
                 }
                 return Ok(Verdict::Own {
                     created,
@@ -472,21 +473,22 @@ impl RowSink for RegistrationsSink {
                         })
                         .collect::<Result<Vec<_>, TableError>>()?;
                     let reg_key = Registration::key(&self.school, &plan.id, &reg.id);
+                    let row_key = Registration::list_row_key(&self.school, &plan.id, &reg.id);
                     let count_key = Candidate::count_key(&self.school, c.kind, &c.candidate_no);
                     undo_of.push((
                         guards
                             .iter()
                             .map(|g| g.key().clone())
-                            .chain([reg_key.clone()])
+                            .chain([reg_key.clone(), row_key.clone()])
                             .collect::<Vec<Key>>(),
                         count_key,
                     ));
                     groups.push(Guarded {
                         guards,
-                        items: vec![EncodedItem::new(
-                            Registration::key(&self.school, &plan.id, &reg.id),
-                            &reg,
-                        )?],
+                        items: vec![
+                            EncodedItem::new(reg_key, &reg)?,
+                            EncodedItem::new(row_key, &serde_json::Map::new())?,
+                        ],
                         // The candidate's counter, unless it was deleted meanwhile.
                         updates: vec![(
                             Candidate::count_key(&self.school, c.kind, &c.candidate_no),
@@ -544,6 +546,7 @@ impl RowSink for RegistrationsSink {
             .map(|(reg, (mut keys, _))| {
                 keys.sort_by(|a, b| a.sk.cmp(&b.sk));
                 keys.push(Registration::key(&self.school, &plan.id, reg));
+                keys.push(Registration::list_row_key(&self.school, &plan.id, reg));
                 keys
             })
             .collect();
@@ -555,21 +558,27 @@ impl RowSink for RegistrationsSink {
                 created.extend(keys);
             }
         }
-        // Each registration still there goes with its guards, its
-        // candidate's count and its day counts, all at once.
-        let (registrations, guards): (Vec<Key>, Vec<Key>) = created.into_iter().partition(|k| {
-            k.sk.starts_with(&Registration::key(&self.school, &plan.id, "").sk)
-        });
+        // Each registration still there goes with its guards, its list
+        // row, its candidate's count and its counters, all at once.
+        let (registrations, guards): (Vec<Key>, Vec<Key>) = created
+            .into_iter()
+            .partition(|k| Registration::is_item_key(&self.school, k));
         let table = ctx.state.table.as_ref();
         for chunk in registrations.chunks(1_000) {
             let found: Vec<Registration> = table.get_many_as(chunk.to_vec()).await?;
             let groups = found
                 .iter()
                 .map(|r| {
-                    let mut ops = vec![TxOp::Delete {
-                        key: Registration::key(&self.school, &r.plan_id, &r.id),
-                        condition: Some(Condition::Exists),
-                    }];
+                    let mut ops = vec![
+                        TxOp::Delete {
+                            key: Registration::key(&self.school, &r.plan_id, &r.id),
+                            condition: Some(Condition::Exists),
+                        },
+                        TxOp::Delete {
+                            key: Registration::list_row_key(&self.school, &r.plan_id, &r.id),
+                            condition: None,
+                        },
+                    ];
                     ops.extend(r.guards().iter().map(|part| TxOp::Delete {
                         key: Registration::guard_key(
                             &self.school,
@@ -596,7 +605,7 @@ impl RowSink for RegistrationsSink {
                 .collect();
             table.apply_groups(groups).await?;
         }
-        // Guards whose registration was never written (or is gone).
+        // Guards and rows whose registration was never written (or is gone).
         for chunk in guards.chunks(1_000) {
             table
                 .batch_write(chunk.iter().cloned().map(BatchOp::Delete).collect())

@@ -11,6 +11,41 @@ use vslc_exam::plans::RegistrationMode;
 use vslc_exam::{ExamMethod, Window};
 use vslc_ports::domain::{Gender, IdType};
 use vslc_ports::table::Key;
+use vslc_ports::{keyset, shard};
+
+/// The school's registration item families, each written over
+/// [`shard::SHARDS`] partitions (`T#school#<id>#<family>#<shard>`).
+mod family {
+    /// The registrations, which are also the lists by plan (newest first):
+    /// sort key `<计划 id>#<rank>`, shard of the id.
+    pub const ITEM: &str = "REG";
+    /// The list of every plan: `<rank>#<计划 id>`, shard of the id.
+    pub const LIST: &str = "REGL";
+    /// Guards: `<计划 id>#<考生编号>#<part>`, shard of the 考生编号.
+    pub const GUARD: &str = "REGK";
+    /// Claims of 缴费申请单: `<计划 id>#<id>`, shard of the id.
+    pub const CLAIM: &str = "REGO";
+    /// The shard's counters: one item, sort key `COUNT`.
+    pub const COUNTS: &str = "REGC";
+}
+
+/// The ULID alphabet (Crockford's base 32), in order.
+const ULID_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A ULID with each character replaced by its complement in the alphabet
+/// (the n-th from the start by the n-th from the end); None for text that
+/// is not a ULID.
+fn flip(text: &str) -> Option<String> {
+    if text.len() != 26 {
+        return None;
+    }
+    text.bytes()
+        .map(|b| {
+            let at = ULID_ALPHABET.iter().position(|&a| a == b)?;
+            Some(char::from(ULID_ALPHABET[31 - at]))
+        })
+        .collect()
+}
 
 /// 报考状态 (derived).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -26,6 +61,13 @@ pub enum RegistrationStatus {
 }
 
 impl RegistrationStatus {
+    pub const ALL: [RegistrationStatus; 4] = [
+        RegistrationStatus::NotScheduled,
+        RegistrationStatus::Scheduled,
+        RegistrationStatus::Examining,
+        RegistrationStatus::Ended,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             RegistrationStatus::NotScheduled => "未排考",
@@ -115,23 +157,100 @@ pub struct Registration {
 }
 
 impl Registration {
+    /// The registration, in its list by plan: sort key `<计划 id>#<rank>`,
+    /// shard of its id.
     pub fn key(school: &Tenant, plan_id: &str, id: &str) -> Key {
-        Key::new(school.pk(), format!("REG#{plan_id}#{id}"))
+        Key::new(
+            school.sharded(family::ITEM, shard::of(id)),
+            format!("{plan_id}#{}", Self::rank(id)),
+        )
+    }
+
+    /// Its row in the school's list of every plan: sort key
+    /// `<rank>#<计划 id>`, shard of its id.
+    pub fn list_row_key(school: &Tenant, plan_id: &str, id: &str) -> Key {
+        Key::new(
+            school.sharded(family::LIST, shard::of(id)),
+            format!("{}#{plan_id}", Self::rank(id)),
+        )
+    }
+
+    /// The position of a registration in the lists: its ULID with each
+    /// character complemented in the ULID alphabet, so that ascending
+    /// ranks are newest first. Complementing twice gives the id back.
+    pub fn rank(id: &str) -> String {
+        flip(id).unwrap_or_else(|| format!("~{id}"))
+    }
+
+    /// The registration id a rank stands for.
+    pub fn id_of_rank(rank: &str) -> Option<String> {
+        match rank.strip_prefix('~') {
+            Some(id) if !id.is_empty() && !id.contains('#') => Some(id.to_owned()),
+            Some(_) => None,
+            None => flip(rank),
+        }
+    }
+
+    /// Where the list of a plan (its registrations) or of every plan (the
+    /// list rows) reads: one source per shard.
+    pub fn sources(school: &Tenant, plan_id: Option<&str>) -> Vec<keyset::Source> {
+        match plan_id {
+            Some(_) => Self::partitions(school, plan_id),
+            None => shard::all()
+                .map(|s| keyset::Source {
+                    pk: school.sharded(family::LIST, s),
+                    prefix: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The registration a row of the every-plan list names: (plan, id).
+    pub fn of_list_row(body: &str) -> Option<(String, String)> {
+        let (rank, plan) = body.split_once('#')?;
+        if plan.is_empty() || plan.contains('#') {
+            return None;
+        }
+        Some((plan.to_owned(), Self::id_of_rank(rank)?))
+    }
+
+    /// A school's registrations of one plan (or all), by partition and
+    /// sort-key prefix.
+    pub fn partitions(school: &Tenant, plan_id: Option<&str>) -> Vec<keyset::Source> {
+        shard::all()
+            .map(|s| keyset::Source {
+                pk: school.sharded(family::ITEM, s),
+                prefix: plan_id.map(|p| format!("{p}#")).unwrap_or_default(),
+            })
+            .collect()
     }
 
     /// A candidate sits a subject once per plan. A plan takes registrations
     /// one way only, so 按证书 guards (certificate, level) — which names its
-    /// subjects — and 按科目 guards each subject.
+    /// subjects — and 按科目 guards each subject. Sort key
+    /// `<计划 id>#<考生编号>#<part>`, shard of the 考生编号.
     pub fn guard_key(school: &Tenant, plan_id: &str, candidate_no: &str, part: &str) -> Key {
         Key::new(
-            school.pk(),
-            format!("{}{candidate_no}#{part}", Self::guard_prefix(plan_id)),
+            school.sharded(family::GUARD, shard::of(candidate_no)),
+            format!("{plan_id}#{candidate_no}#{part}"),
         )
     }
 
-    /// The sort-key prefix of a plan's guards.
-    pub fn guard_prefix(plan_id: &str) -> String {
-        format!("REGKEY#{plan_id}#")
+    /// Where a plan's guards are: one source per shard, the plan's prefix.
+    pub fn guard_sources(school: &Tenant, plan_id: &str) -> Vec<keyset::Source> {
+        shard::all()
+            .map(|s| keyset::Source {
+                pk: school.sharded(family::GUARD, s),
+                prefix: format!("{plan_id}#"),
+            })
+            .collect()
+    }
+
+    /// Whether a key is a registration's own (not a guard or a row).
+    pub fn is_item_key(school: &Tenant, key: &Key) -> bool {
+        key.pk
+            .strip_prefix(&format!("{}#{}#", school.pk(), family::ITEM))
+            .is_some_and(|s| s.bytes().all(|b| b.is_ascii_digit()))
     }
 
     /// What its guards name: see `guard_key`.
@@ -158,9 +277,17 @@ impl Registration {
     /// registrations made (`made#<yyyymmdd>`) and the subject sittings
     /// held (`sat#<yyyymmdd>`) — the weekly report's figures.
     pub fn count_keys(school: &Tenant) -> Vec<Key> {
-        vslc_ports::shard::all()
-            .map(|s| Key::new(school.sharded("REGC", s), "COUNT"))
+        shard::all()
+            .map(|s| Key::new(school.sharded(family::COUNTS, s), "COUNT"))
             .collect()
+    }
+
+    /// Counter attribute: the school's registrations.
+    pub const COUNT_ALL: &'static str = "n";
+
+    /// Counter attribute: the school's registrations of a plan.
+    pub fn plan_count(plan_id: &str) -> String {
+        format!("n#{plan_id}")
     }
 
     /// Counter attribute: registrations made on a day.
@@ -177,30 +304,44 @@ impl Registration {
     /// it is made, -1 when it goes).
     pub fn counts(&self, school: &Tenant, by: i64) -> Vec<vslc_ports::table::Count> {
         use vslc_ports::table::Count;
-        let key = Key::new(
-            school.sharded("REGC", vslc_ports::shard::of(&self.id)),
-            "COUNT",
-        );
+        let key = Key::new(school.sharded(family::COUNTS, shard::of(&self.id)), "COUNT");
         let day = |text: &str| {
             text.get(..10)
                 .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         };
-        day(&self.created_at)
-            .map(|d| Count::new(key.clone(), Self::made_count(d), by))
-            .into_iter()
-            .chain(
-                self.subjects
-                    .iter()
-                    .filter_map(|s| day(&s.exam.start))
-                    .map(|d| Count::new(key.clone(), Self::sat_count(d), by)),
-            )
-            .collect()
+        [
+            Count::new(key.clone(), Self::COUNT_ALL.to_owned(), by),
+            Count::new(key.clone(), Self::plan_count(&self.plan_id), by),
+        ]
+        .into_iter()
+        .chain(day(&self.created_at).map(|d| Count::new(key.clone(), Self::made_count(d), by)))
+        .chain(
+            self.subjects
+                .iter()
+                .filter_map(|s| day(&s.exam.start))
+                .map(|d| Count::new(key.clone(), Self::sat_count(d), by)),
+        )
+        .collect()
     }
 
     /// The claim of a 缴费申请单 on it: a small item of its own, so claiming
     /// 50,000 registrations writes 50,000 small items and rewrites none.
+    /// Sort key `<计划 id>#<id>`, shard of the registration's id.
     pub fn claim_key(school: &Tenant, plan_id: &str, id: &str) -> Key {
-        Key::new(school.pk(), format!("REGORDER#{plan_id}#{id}"))
+        Key::new(
+            school.sharded(family::CLAIM, shard::of(id)),
+            format!("{plan_id}#{id}"),
+        )
+    }
+
+    /// Where a plan's claims (or every claim) are: one source per shard.
+    pub fn claim_sources(school: &Tenant, plan_id: Option<&str>) -> Vec<keyset::Source> {
+        shard::all()
+            .map(|s| keyset::Source {
+                pk: school.sharded(family::CLAIM, s),
+                prefix: plan_id.map(|p| format!("{p}#")).unwrap_or_default(),
+            })
+            .collect()
     }
 
     /// The public id names its plan: `<计划 id>.<ULID>`.
@@ -240,5 +381,45 @@ pub struct ClaimRow {
 impl ClaimRow {
     pub fn registration_id(&self) -> &str {
         self.sk.rsplit('#').next().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_order_newest_first_and_give_the_id_back() {
+        let older = ulid::Ulid::from_parts(1_700_000_000_000, 7).to_string();
+        let newer = ulid::Ulid::from_parts(1_700_000_000_001, 3).to_string();
+        assert!(Registration::rank(&newer) < Registration::rank(&older));
+        assert_eq!(
+            Registration::id_of_rank(&Registration::rank(&older)),
+            Some(older)
+        );
+        // Not a ULID: kept after every rank, and still reversible.
+        assert_eq!(Registration::rank("R-1"), "~R-1");
+        assert_eq!(Registration::id_of_rank("~R-1").as_deref(), Some("R-1"));
+        assert_eq!(Registration::id_of_rank("ILOU"), None);
+        assert_eq!(Registration::id_of_rank(&"I".repeat(26)), None);
+    }
+
+    #[test]
+    fn list_rows_name_their_registration() {
+        let id = ulid::Ulid::from_parts(1_700_000_000_000, 1).to_string();
+        let school = Tenant::new(vslc_accounts::TenantKind::School, "S1");
+        let row = Registration::list_row_key(&school, "P1", &id);
+        assert_eq!(
+            Registration::of_list_row(&row.sk),
+            Some(("P1".to_owned(), id.clone()))
+        );
+        assert_eq!(Registration::of_list_row("nohash"), None);
+        let item = Registration::key(&school, "P1", &id);
+        assert!(Registration::is_item_key(&school, &item));
+        assert!(!Registration::is_item_key(&school, &row));
+        assert!(!Registration::is_item_key(
+            &school,
+            &Registration::guard_key(&school, "P1", "N1", "C#初级")
+        ));
     }
 }

@@ -12,11 +12,12 @@ use super::model::{CandidateSnapshot, ClaimRow, Registration, RegistrationStatus
 use vslc_accounts::Tenant;
 use vslc_candidates::{Candidate, MajorRef};
 use vslc_files::export::{Cell, ExportFile};
-use vslc_http::{ExportFilter, ExportRequest, PageParams, Paged, filter};
+use vslc_http::{CursorParams, ExportFilter, ExportRequest, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::OptionalId;
-use vslc_ports::table::{Condition, Query, TableExt, TxOp, Update};
+use vslc_ports::keyset;
+use vslc_ports::table::{Condition, TableExt, TxOp, Update};
 
 /// A registration as lists show it: candidate ID and phone masked, with the
 /// derived 报考状态 and 缴费状态.
@@ -63,8 +64,9 @@ impl ExportFilter for RegistrationFilter {
     const REQUEST_DOC: &'static str = "Export request: selected ids, or the filter.";
 }
 
+/// Every registration of a school (bulk work: the export).
 pub async fn all(state: &AppState, school: &Tenant) -> Result<Vec<Registration>, DomainError> {
-    of_prefix(state, school, "REG#").await
+    of(state, school, None).await
 }
 
 /// The school's registrations made between two days (inclusive) and the
@@ -96,23 +98,22 @@ pub async fn activity_between(
     Ok((sum(Registration::made_count), sum(Registration::sat_count)))
 }
 
+/// Every registration of a school's plan (bulk work: an order's lines).
 pub async fn of_plan(
     state: &AppState,
     school: &Tenant,
     plan_id: &str,
 ) -> Result<Vec<Registration>, DomainError> {
-    of_prefix(state, school, &format!("REG#{plan_id}#")).await
+    of(state, school, Some(plan_id)).await
 }
 
-async fn of_prefix(
+async fn of(
     state: &AppState,
     school: &Tenant,
-    prefix: &str,
+    plan_id: Option<&str>,
 ) -> Result<Vec<Registration>, DomainError> {
-    Ok(state
-        .table
-        .query_all_as(Query::partition(school.pk()).begins_with(prefix))
-        .await?)
+    let sources = Registration::partitions(school, plan_id);
+    Ok(keyset::all_in(state.table.as_ref(), &sources).await?)
 }
 
 /// A 缴费申请单 as registrations see it: its number and state.
@@ -134,10 +135,19 @@ pub enum OrderState {
 /// which state" (it owns the orders; registrations only hold the claims).
 #[async_trait]
 pub trait OrderBook: Send + Sync {
+    /// Every order of the school (bulk work).
     async fn orders(
         &self,
         state: &AppState,
         school: &Tenant,
+    ) -> Result<HashMap<String, OrderRef>, DomainError>;
+
+    /// The school's orders of these numbers (a page's), by key.
+    async fn orders_named(
+        &self,
+        state: &AppState,
+        school: &Tenant,
+        nos: Vec<String>,
     ) -> Result<HashMap<String, OrderRef>, DomainError>;
 }
 
@@ -158,12 +168,8 @@ pub async fn guard_lines(
     school: &Tenant,
     plan_id: &str,
 ) -> Result<Vec<GuardLine>, DomainError> {
-    Ok(state
-        .table
-        .query_all_as(
-            Query::partition(school.pk()).begins_with(Registration::guard_prefix(plan_id)),
-        )
-        .await?)
+    let sources = Registration::guard_sources(school, plan_id);
+    Ok(keyset::all_in(state.table.as_ref(), &sources).await?)
 }
 
 /// The claims of a school's registrations (of one plan): registration id →
@@ -173,13 +179,8 @@ pub async fn claims(
     school: &Tenant,
     plan_id: Option<&str>,
 ) -> Result<HashMap<String, String>, DomainError> {
-    let prefix = match plan_id {
-        Some(p) => format!("REGORDER#{p}#"),
-        None => "REGORDER#".into(),
-    };
-    Ok(state
-        .table
-        .query_all_as::<ClaimRow>(Query::partition(school.pk()).begins_with(prefix))
+    let sources = Registration::claim_sources(school, plan_id);
+    Ok(keyset::all_in::<ClaimRow>(state.table.as_ref(), &sources)
         .await?
         .into_iter()
         .map(|c| (c.registration_id().to_owned(), c.order_no))
@@ -203,6 +204,36 @@ impl Payments {
             orders: book.orders(state, school).await?,
             claims: claims(state, school, plan_id).await?,
         })
+    }
+
+    /// What these registrations (a page) are paid with: their claims by
+    /// key, and the orders those name — never the school's others.
+    pub async fn of_page(
+        state: &AppState,
+        school: &Tenant,
+        regs: &[&Registration],
+        book: &dyn OrderBook,
+    ) -> Result<Self, DomainError> {
+        let keys = regs
+            .iter()
+            .map(|r| Registration::claim_key(school, &r.plan_id, &r.id))
+            .collect();
+        let claims: HashMap<String, String> = state
+            .table
+            .get_many_as::<ClaimRow>(keys)
+            .await?
+            .into_iter()
+            .map(|c| (c.registration_id().to_owned(), c.order_no))
+            .collect();
+        let mut nos: Vec<String> = claims.values().cloned().collect();
+        nos.sort();
+        nos.dedup();
+        let orders = if nos.is_empty() {
+            HashMap::new()
+        } else {
+            book.orders_named(state, school, nos).await?
+        };
+        Ok(Self { orders, claims })
     }
 
     /// The live order a registration is in; a claim naming a deleted order
@@ -289,15 +320,121 @@ async fn views(
     Ok(rows)
 }
 
+/// One page of registrations, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationPage {
+    pub items: Vec<RegistrationView>,
+    /// How many registrations the filter matches, from the counters: on
+    /// the first page of the school's list or a plan's, none otherwise (a
+    /// filter the counters do not answer).
+    pub total: Option<u64>,
+    /// Where the next page starts; none on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Rounds of the merge one request reads at most before answering what it
+/// found (a narrow filter answers fewer rows and a cursor to go on with).
+const MAX_ROUNDS: usize = 4;
+
+fn text(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// 报考列表: one keyset page of a plan's registrations (or the list rows of
+/// every plan) merged from the school's shards; the other filters are
+/// applied to the rows read, for at most [`MAX_ROUNDS`] rounds.
 pub async fn list(
     state: &AppState,
     book: &dyn OrderBook,
     caller: &Caller,
     f: &RegistrationFilter,
-    page: &PageParams,
-) -> Result<Paged<RegistrationView>, DomainError> {
+    paging: &CursorParams,
+) -> Result<RegistrationPage, DomainError> {
     let school = caller.school_reader()?;
-    Paged::of(views(state, book, school, f).await?, page)
+    let size = paging.size()?;
+    if let Some(s) = text(&f.status)
+        && !RegistrationStatus::ALL.iter().any(|x| x.label() == s)
+    {
+        return Err(DomainError::invalid(
+            "BAD_STATUS",
+            format!("报考状态“{s}”不正确"),
+        ));
+    }
+    let plan = f.plan_id.as_deref().filter(|p| !p.is_empty());
+    let valid = |body: &str| match plan {
+        Some(_) => Registration::id_of_rank(body).is_some(),
+        None => Registration::of_list_row(body).is_some(),
+    };
+    let mut after = keyset::decode(paging.cursor.as_deref(), valid)?;
+    let first_page = after.is_none();
+    let sources = Registration::sources(school, plan);
+    let now = state.clock.now_local();
+    let mut items = Vec::with_capacity(size);
+    let mut more = false;
+    for _ in 0..MAX_ROUNDS {
+        let page = keyset::merge(
+            state.table.as_ref(),
+            &sources,
+            after.as_deref(),
+            size - items.len(),
+        )
+        .await?;
+        let regs: Vec<Registration> = match plan {
+            // A plan's list is its registrations.
+            Some(_) => {
+                let json: Vec<Vec<u8>> = page.rows.iter().map(|r| r.json.clone()).collect();
+                vslc_ports::table::parse_all(&json)?
+            }
+            None => {
+                let keys = page
+                    .rows
+                    .iter()
+                    .filter_map(|r| Registration::of_list_row(&r.body))
+                    .map(|(plan, id)| Registration::key(school, &plan, &id))
+                    .collect();
+                state.table.get_many_as(keys).await?
+            }
+        };
+        let refs: Vec<&Registration> = regs.iter().collect();
+        let payments = Payments::of_page(state, school, &refs, book).await?;
+        items.extend(
+            regs.into_iter()
+                .map(|r| view(r, &payments, now, false))
+                .filter(|v| matches(v, f)),
+        );
+        after = page.rows.last().map(|r| r.body.clone()).or(after);
+        more = page.more;
+        if items.len() >= size || !more {
+            break;
+        }
+    }
+    // The counters answer a plan's list and the school's, nothing narrower.
+    let plain = f.certificate_id.as_deref().is_none_or(str::is_empty)
+        && f.subject_id.as_deref().is_none_or(str::is_empty)
+        && text(&f.candidate).is_none()
+        && text(&f.status).is_none()
+        && f.paid.is_none();
+    let total = if plain && first_page {
+        let attr = plan.map_or(Registration::COUNT_ALL.to_owned(), Registration::plan_count);
+        Some(counted(state, school, &attr).await?.max(0) as u64)
+    } else {
+        None
+    };
+    Ok(RegistrationPage {
+        items,
+        total,
+        next_cursor: more.then(|| after.as_deref().map(keyset::encode)).flatten(),
+    })
+}
+
+/// The sum of one attribute over the school's counter shards.
+async fn counted(state: &AppState, school: &Tenant, attr: &str) -> Result<i64, DomainError> {
+    let counters: Vec<serde_json::Map<String, serde_json::Value>> = state
+        .table
+        .get_many_as(Registration::count_keys(school))
+        .await?;
+    Ok(counters.iter().filter_map(|c| c.get(attr)?.as_i64()).sum())
 }
 
 async fn own(state: &AppState, school: &Tenant, id: &str) -> Result<Registration, DomainError> {
@@ -318,7 +455,7 @@ pub async fn get(
 ) -> Result<RegistrationView, DomainError> {
     let school = caller.school_reader()?;
     let r = own(state, school, id).await?;
-    let payments = Payments::load(state, school, Some(&r.plan_id), book).await?;
+    let payments = Payments::of_page(state, school, &[&r], book).await?;
     Ok(view(r, &payments, state.clock.now_local(), true))
 }
 
@@ -356,7 +493,7 @@ pub async fn delete(
 ) -> Result<(), DomainError> {
     let school = caller.school_exam_writer()?;
     let r = own(state, school, id).await?;
-    let payments = Payments::load(state, school, Some(&r.plan_id), book).await?;
+    let payments = Payments::of_page(state, school, &[&r], book).await?;
     let conflict = |m: String| DomainError::conflict("REGISTRATION_STATE", m);
     if let Some(o) = payments.live_order(&r.id) {
         return Err(conflict(if o.state == OrderState::Confirmed {
@@ -372,10 +509,16 @@ pub async fn delete(
             status.label()
         )));
     }
-    let mut ops = vec![TxOp::Delete {
-        key: Registration::key(school, &r.plan_id, &r.id),
-        condition: Some(Condition::VersionIs(r.version)),
-    }];
+    let mut ops = vec![
+        TxOp::Delete {
+            key: Registration::key(school, &r.plan_id, &r.id),
+            condition: Some(Condition::VersionIs(r.version)),
+        },
+        TxOp::Delete {
+            key: Registration::list_row_key(school, &r.plan_id, &r.id),
+            condition: None,
+        },
+    ];
     for part in r.guards() {
         ops.push(TxOp::Delete {
             key: Registration::guard_key(school, &r.plan_id, &r.candidate.candidate_no, &part),

@@ -8,15 +8,15 @@ use vslc_ports::Caller;
 
 use super::model::{ReportStatus, WeeklyReport};
 use super::period::Period;
-use super::service::{ReportFilter, listed, schedule};
+use super::service::{ReportFilter, matches, schedule};
 use vslc_accounts::TenantKind;
 use vslc_catalogue::school;
-use vslc_http::{PageParams, Paged};
+use vslc_http::{CursorPage, CursorParams};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::table::{Index, Query, TableExt, Update};
 use vslc_review::log::ReturnInput;
-use vslc_review::workflow::{open, queue_of};
+use vslc_review::workflow::{open, queue_page};
 use vslc_review::{Allowed, Step};
 
 vslc_review::reviewed!(WeeklyReport: ReportStatus, "周报",
@@ -49,14 +49,27 @@ pub const EDIT: Allowed<ReportStatus> =
 /// 删除 (school).
 pub const DELETE: Allowed<ReportStatus> = Allowed::new(&[Draft], "只有未提交的周报可以删除");
 
-/// The province's reports, drafts excluded (they stay the school's).
+/// The province's reports, drafts excluded (they stay the school's),
+/// newest period first, by keyset cursor.
 pub async fn list(
     state: &AppState,
     caller: &Caller,
     f: &ReportFilter,
-    page: &PageParams,
-) -> Result<Paged<WeeklyReport>, DomainError> {
-    listed(queue_of(state, caller).await?, f, page)
+    paging: &CursorParams,
+) -> Result<CursorPage<WeeklyReport>, DomainError> {
+    let (items, next_cursor) = queue_page(
+        state,
+        caller,
+        paging.cursor.as_deref(),
+        paging.size()?,
+        |r: &WeeklyReport| matches(r, f),
+    )
+    .await?;
+    Ok(CursorPage {
+        items,
+        total: None,
+        next_cursor,
+    })
 }
 
 /// A report of one of the province's schools, not a draft; anything else

@@ -11,9 +11,10 @@ use super::review;
 use vslc_accounts::Tenant;
 use vslc_candidates as candidates;
 use vslc_catalogue::school;
-use vslc_http::{PageParams, Paged, filter};
+use vslc_http::{CursorPage, CursorParams, filter};
 use vslc_ports::AppState;
 use vslc_ports::domain::RichText;
+use vslc_ports::keyset;
 use vslc_ports::table::{Condition, Key, Query, TableExt, Update, to_item};
 use vslc_ports::{DomainError, OnConflict};
 use vslc_registrations as registrations;
@@ -272,31 +273,30 @@ pub fn matches(r: &WeeklyReport, f: &ReportFilter) -> bool {
         && filter::text(&r.school_name, f.school.as_deref())
 }
 
-/// The page of a list (the school's, the province's) the filter asks for,
-/// newest period first.
-pub fn listed(
-    mut rows: Vec<WeeklyReport>,
-    f: &ReportFilter,
-    page: &PageParams,
-) -> Result<Paged<WeeklyReport>, DomainError> {
-    rows.retain(|r| matches(r, f));
-    rows.sort_by(|a, b| {
-        b.period
-            .start
-            .cmp(&a.period.start)
-            .then(a.school_id.cmp(&b.school_id))
-    });
-    Paged::of(rows, page)
-}
-
+/// The school's reports, newest period first, by keyset cursor (the
+/// filter applied to the reports read).
 pub async fn list(
     state: &AppState,
     caller: &Caller,
     f: &ReportFilter,
-    page: &PageParams,
-) -> Result<Paged<WeeklyReport>, DomainError> {
-    let query = Query::partition(caller.school_reader()?.pk()).begins_with("WREPORT#");
-    listed(state.table.query_all_as(query).await?, f, page)
+    paging: &CursorParams,
+) -> Result<CursorPage<WeeklyReport>, DomainError> {
+    let query = Query::partition(caller.school_reader()?.pk())
+        .begins_with("WREPORT#")
+        .reverse();
+    let (items, next_cursor) = keyset::scan(
+        state.table.as_ref(),
+        query,
+        paging.cursor.as_deref(),
+        paging.size()?,
+        |r: &WeeklyReport| matches(r, f),
+    )
+    .await?;
+    Ok(CursorPage {
+        items,
+        total: None,
+        next_cursor,
+    })
 }
 
 /// The school's own report (another school's id looks missing).

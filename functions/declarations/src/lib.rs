@@ -13,7 +13,7 @@ use vslc_declarations::service::{
     self, DeclarableCertificate, DeclarationDetail, DeclarationFilter, DeclarationInput,
 };
 use vslc_files::export::ExportFile;
-use vslc_http::{Area, AreaRouter, Paged};
+use vslc_http::{Area, AreaRouter, CursorPage, CursorParams, Paged};
 use vslc_review::log::ReturnInput;
 
 pub const AREA: Area = Area::new("declarations", "/api/declarations", "证书试点申报");
@@ -41,12 +41,12 @@ vslc_http::handlers! {
     /// 删除 (未提交).
     delete delete "/{id}" (id) [404, 409] => service::delete;
     /// 证书试点申报列表 (the school's own).
-    get list "" (query DeclarationFilter, page) -> Paged<Declaration> [403] => service::list;
+    get list "" (query DeclarationFilter, query CursorParams) -> CursorPage<Declaration> [400, 403] => service::list;
     /// 查看试点申报: school information, contacts, lines and 审核记录.
     get get_one "/{id}" (id) -> DeclarationDetail [404] => service::get;
     /// 试点申报审核列表 (province and city reviewers): submitted declarations of
     /// the province's schools.
-    get review_list "/review" (query DeclarationFilter, page) -> Paged<Declaration> [403] => review::list;
+    get review_list "/review" (query DeclarationFilter, query CursorParams) -> CursorPage<Declaration> [400, 403] => review::list;
     /// 查看试点申报 (province).
     get review_get "/review/{id}" (id) -> DeclarationDetail [404] => review::get;
     /// 审核通过: the 市级审核员 passes 待市级审核 on to the province; the

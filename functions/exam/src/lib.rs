@@ -5,7 +5,7 @@
 use vslc_accounts::Session;
 use vslc_exam::plans::{self, EligibleSchool, PlanFilter, PlanInput, PlanView};
 use vslc_exam::subjects::{self, Subject, SubjectFilter, SubjectInput};
-use vslc_http::{Area, AreaRouter, Paged};
+use vslc_http::{Area, AreaRouter, CursorPage, CursorParams, Paged};
 
 pub const AREA: Area = Area::new("exam", "/api/exam", "考试科目与考试计划");
 
@@ -28,7 +28,7 @@ vslc_http::handlers! {
     /// 发布考试科目.
     post publish_subject "/subjects/{id}/publish" (id) -> Subject [404, 409] => subjects::publish;
     /// 考试计划列表, with the derived 计划状态.
-    get list_plans "/plans" (query PlanFilter, page) -> Paged<PlanView> [] => plans::list;
+    get list_plans "/plans" (query PlanFilter, query CursorParams) -> CursorPage<PlanView> [400] => plans::list;
     /// 新增考试计划 (org; 未发布).
     create create_plan "/plans" (body PlanInput) -> PlanView [400, 403] => plans::create;
     /// 可选参考院校: schools taking part in the org's certificates.

@@ -8,7 +8,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use utoipa_axum::routes;
 use vslc_accounts::Session;
-use vslc_http::{ApiError, ApiResult, Area, AreaRouter, ErrorBody, Paged, Path, Query};
+use vslc_http::{
+    ApiError, ApiResult, Area, AreaRouter, CursorPage, CursorParams, ErrorBody, Path, Query,
+};
 use vslc_imports::Registry;
 use vslc_imports::service::{self, CreatedImport, ImportView, ListFilter, NewImport};
 use vslc_imports::xlsx::XLSX_CONTENT_TYPE;
@@ -27,8 +29,8 @@ vslc_http::handlers! {
     tag = "imports", session = Session;
     /// 新建导入: returns the URL to PUT the file to.
     create create "" (body NewImport) -> CreatedImport [400] => service::create [&KINDS];
-    /// 导入记录, newest first.
-    get list "" (query ListFilter, page) -> Paged<ImportView> [] => service::list [&KINDS];
+    /// 导入记录, newest first, by keyset cursor.
+    get list "" (query ListFilter, query CursorParams) -> CursorPage<ImportView> [400] => service::list [&KINDS];
     /// One import: status, counts, progress, failed-rows link.
     get get_one "/{id}" (id) -> ImportView [404] => service::show [&KINDS];
 }

@@ -6,7 +6,8 @@ use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_files::export::ExportFile;
 use vslc_http::{
-    ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, ErrorBody, Json, Paged, each,
+    ApiResult, Area, AreaRouter, BatchIds, BatchOutcome, CursorPage, CursorParams, ErrorBody, Json,
+    each,
 };
 use vslc_payments::Order;
 use vslc_payments::service::{self, GenerateInput, OrderDetail, OrderExportRequest, OrderFilter};
@@ -21,13 +22,13 @@ pub fn routes() -> AreaRouter {
 vslc_http::handlers! {
     tag = "payments", session = Session;
     /// 缴费申请单列表 (the school's).
-    get list "" (query OrderFilter, page) -> Paged<Order> [403] => service::list;
+    get list "" (query OrderFilter, query CursorParams) -> CursorPage<Order> [400, 403] => service::list;
     /// 按证书 / 按科目报考生生成缴费申请单.
     create generate "" (body GenerateInput) -> Order [400, 404, 409] => service::generate;
     /// 批量导出缴费申请单: selected numbers, or all matching the filter.
     post export "/export" (body OrderExportRequest) -> ExportFile [403] => service::export;
     /// 缴费申请单 of the org's certificates.
-    get review_list "/review" (query OrderFilter, page) -> Paged<Order> [403] => service::org_list;
+    get review_list "/review" (query OrderFilter, query CursorParams) -> CursorPage<Order> [400, 403] => service::org_list;
     /// 查看缴费申请单 (org).
     get review_get "/review/{no}" (path "no" "缴费单号") -> OrderDetail [404] => service::org_get;
     /// 确认缴费 (org): 未确认 → 已确认; its registrations are then 已缴费.

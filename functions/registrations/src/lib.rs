@@ -5,10 +5,10 @@
 
 use vslc_accounts::Session;
 use vslc_files::export::ExportFile;
-use vslc_http::{Area, AreaRouter, Paged};
+use vslc_http::{Area, AreaRouter, CursorParams};
 use vslc_payments::service::Orders;
 use vslc_registrations::service::{
-    self, RegistrationExportRequest, RegistrationFilter, RegistrationView,
+    self, RegistrationExportRequest, RegistrationFilter, RegistrationPage, RegistrationView,
 };
 
 pub const AREA: Area = Area::new("registrations", "/api/registrations", "报考管理");
@@ -19,8 +19,9 @@ pub fn routes() -> AreaRouter {
 
 vslc_http::handlers! {
     tag = "registrations", session = Session;
-    /// 报考列表 (ID numbers and phones masked) with 报考状态 and 缴费状态.
-    get list "" (query RegistrationFilter, page) -> Paged<RegistrationView> [403] => service::list [&Orders];
+    /// 报考列表 (ID numbers and phones masked) with 报考状态 and 缴费状态,
+    /// newest first, by keyset cursor.
+    get list "" (query RegistrationFilter, query CursorParams) -> RegistrationPage [400, 403] => service::list [&Orders];
     /// 批量导出报考数据: selected ids, or all matching the filter; masked.
     post export "/export" (body RegistrationExportRequest) -> ExportFile [403] => service::export [&Orders];
     /// 批量删除报考数据 (未排考 and unpaid), per id.

@@ -2,7 +2,7 @@
 //! each period, the province's reporting cycle and review.
 
 use vslc_accounts::Session;
-use vslc_http::{Area, AreaRouter, Paged};
+use vslc_http::{Area, AreaRouter, CursorPage, CursorParams};
 use vslc_review::log::ReturnInput;
 use vslc_weekly::WeeklyReport;
 use vslc_weekly::review::{self, Overview, OverviewQuery};
@@ -33,11 +33,11 @@ vslc_http::handlers! {
     /// 删除 (未提交).
     delete delete "/{id}" (id) [404, 409] => service::delete;
     /// 周报列表 (the school's own).
-    get list "" (query ReportFilter, page) -> Paged<WeeklyReport> [403] => service::list;
+    get list "" (query ReportFilter, query CursorParams) -> CursorPage<WeeklyReport> [400, 403] => service::list;
     /// 查看周报 with its 审核记录.
     get get_one "/{id}" (id) -> WeeklyReport [404] => service::get;
     /// 周报审核列表 (province): its schools' reports by period and status.
-    get review_list "/review" (query ReportFilter, page) -> Paged<WeeklyReport> [403] => review::list;
+    get review_list "/review" (query ReportFilter, query CursorParams) -> CursorPage<WeeklyReport> [400, 403] => review::list;
     /// 查看周报 (province).
     get review_get "/review/{id}" (id) -> WeeklyReport [404] => review::get;
     /// 审核通过 (省级管理员).

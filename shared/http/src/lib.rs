@@ -20,5 +20,5 @@ pub use client_addr::ClientAddr;
 pub use error::{ApiError, ApiResult, ErrorBody};
 pub use export::{ExportFilter, ExportRequest, Selection};
 pub use extract::{Json, Path, Query};
-pub use paging::{CursorParams, PageParams, Paged};
+pub use paging::{CursorPage, CursorParams, PageParams, Paged};
 pub use reply::reply;

@@ -59,6 +59,18 @@ impl CursorParams {
     }
 }
 
+/// One keyset page, `{items, total, nextCursor}`: the list's order from
+/// the cursor on; `total` only where counters answer it, else null (the
+/// pager then shows 上一页 / 下一页 without it).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CursorPage<T> {
+    pub items: Vec<T>,
+    pub total: Option<u64>,
+    /// Where the next page starts; none on the last page.
+    pub next_cursor: Option<String>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Paged<T> {

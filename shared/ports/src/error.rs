@@ -129,7 +129,7 @@ impl From<TableError> for DomainError {
                 "STATE_CONFLICT",
                 "数据已被他人修改或状态已变化，请刷新后重试",
             ),
-            TableError::BadCursor => Self::bad_request("分页参数无效，请从第一页重新查询"),
+            TableError::BadCursor => Self::invalid("BAD_CURSOR", crate::keyset::BAD_CURSOR),
             other => Self::Internal(anyhow::Error::new(other).context("table")),
         }
     }
@@ -188,7 +188,7 @@ mod tests {
         let e = Err::<(), _>(TableError::ConditionFailed).on_conflict(taken);
         assert_eq!(e.unwrap_err().code(), "NAME_TAKEN");
         let e = Err::<(), _>(TableError::BadCursor).on_conflict(taken);
-        assert_eq!(e.unwrap_err().code(), "BAD_REQUEST");
+        assert_eq!(e.unwrap_err().code(), "BAD_CURSOR");
         let e = DomainError::wrong_state("周报", "待审核", "只有未提交的周报可以删除");
         assert_eq!(
             (e.code(), e.message().as_str()),

@@ -8,7 +8,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
-use crate::table::{Query, SkCond, SortedJson, Table, TableError};
+use crate::table::{Cursor, CursorPos, Index, Key, Query, SkCond, SortedJson, Table, TableError};
 
 /// Where one list's rows live in one partition: the rows whose sort key
 /// starts with `prefix`; what follows the prefix (the body) orders them.
@@ -146,6 +146,96 @@ pub async fn all_of<T: serde::de::DeserializeOwned + Send>(
     crate::table::parse_all(&json)
 }
 
+/// Every item under several sources (a partition, and a sort-key prefix
+/// within it) as records, for bulk work (exports, an order's lines): the
+/// sources are read together, each to its end.
+pub async fn all_in<T: serde::de::DeserializeOwned + Send>(
+    table: &dyn Table,
+    sources: &[Source],
+) -> Result<Vec<T>, TableError> {
+    let reads = sources.iter().map(|s| {
+        let q = Query::partition(s.pk.clone());
+        table.query_all_json(if s.prefix.is_empty() {
+            q
+        } else {
+            q.begins_with(s.prefix.clone())
+        })
+    });
+    let mut json = Vec::new();
+    for part in futures_util::future::join_all(reads).await {
+        json.extend(part?);
+    }
+    crate::table::parse_all(&json)
+}
+
+/// What a client is told when its cursor is not one the list gave out.
+pub const BAD_CURSOR: &str = "分页位置无效，请从第一页重新查询";
+
+/// One page of a list kept in one partition (or one index partition) in
+/// the query's order — the lists whose records arrive a few a day (import
+/// records, orders, reports): the query is read `READ` items at a time,
+/// the records `keep` accepts are kept, and after at most `MAX_READS`
+/// reads the page answers what it found. The cursor is the table's
+/// position after the last record returned (or read), checked against the
+/// query's partition when used; `None` when nothing follows.
+pub async fn scan<T: serde::de::DeserializeOwned>(
+    table: &dyn Table,
+    query: Query,
+    cursor: Option<&str>,
+    size: usize,
+    keep: impl Fn(&T) -> bool,
+) -> Result<(Vec<T>, Option<String>), TableError> {
+    const READ: usize = 100;
+    const MAX_READS: usize = 10;
+    let index = query.index;
+    let mut q = query.limit(READ.max(size)).after(
+        cursor
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(Cursor::from_client),
+    );
+    let mut out = Vec::with_capacity(size);
+    for _ in 0..MAX_READS {
+        let page = table.query(q.clone()).await?;
+        let count = page.items.len();
+        for (i, item) in page.items.into_iter().enumerate() {
+            let pos = position(&item, index)?;
+            let record: T = crate::table::from_item(item)?;
+            if !keep(&record) {
+                continue;
+            }
+            out.push(record);
+            if out.len() == size {
+                let last = i + 1 == count && page.next.is_none();
+                return Ok((
+                    out,
+                    (!last).then(|| Cursor::encode(&pos).as_str().to_owned()),
+                ));
+            }
+        }
+        match page.next {
+            Some(next) => q.cursor = Some(next),
+            None => return Ok((out, None)),
+        }
+    }
+    Ok((out, q.cursor.map(|c| c.as_str().to_owned())))
+}
+
+/// Where an item read by a query (of the table or an index) sits.
+fn position(item: &crate::table::Item, index: Option<Index>) -> Result<CursorPos, TableError> {
+    let key = Key::of(item)?;
+    let (ipk, isk) = match index.and_then(|i| i.key_of(item)) {
+        Some(ik) => (Some(ik.pk), Some(ik.sk)),
+        None => (None, None),
+    };
+    Ok(CursorPos {
+        pk: key.pk,
+        sk: key.sk,
+        ipk,
+        isk,
+    })
+}
+
 /// The cursor a client holds: the body of the last row it was given.
 #[derive(Serialize, Deserialize)]
 struct Position {
@@ -171,7 +261,7 @@ pub fn decode(
     let Some(text) = cursor.map(str::trim).filter(|c| !c.is_empty()) else {
         return Ok(None);
     };
-    let bad = || DomainError::invalid("BAD_CURSOR", "分页位置无效，请从第一页重新查询");
+    let bad = || DomainError::invalid("BAD_CURSOR", BAD_CURSOR);
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(text)
         .map_err(|_| bad())?;

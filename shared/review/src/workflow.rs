@@ -84,6 +84,27 @@ pub async fn queue<R: Reviewed>(
     Ok(rows)
 }
 
+/// One page of `size` of the caller's [`queue`] (a caller of the
+/// reviewing kind; 403 otherwise) in reverse index order — newest first —
+/// keeping the records `keep` accepts, from `cursor` on: the records and
+/// the cursor of the next page (`vslc_ports::keyset::scan`).
+pub async fn queue_page<R: Reviewed>(
+    state: &AppState,
+    caller: &Caller,
+    cursor: Option<&str>,
+    size: usize,
+    keep: impl Fn(&R) -> bool,
+) -> Result<(Vec<R>, Option<String>), DomainError> {
+    let reviewer = caller.require_kind(R::REVIEWER)?;
+    let index = Query::index(Index::Gsi1, R::queue_index(&reviewer.id)).reverse();
+    Ok(
+        vslc_ports::keyset::scan(&*state.table, index, cursor, size, |r: &R| {
+            !r.status().is_draft() && keep(r)
+        })
+        .await?,
+    )
+}
+
 /// The caller's [`queue`], for a caller of the reviewing kind (403
 /// otherwise).
 pub async fn queue_of<R: Reviewed>(

@@ -30,9 +30,17 @@ export const removePlan = (id: string) => call(client.DELETE('/api/exam/plans/{i
 export const publishPlan = (id: string) => call(client.POST('/api/exam/plans/{id}/publish', { params: { path: { id } } }))
 export const eligibleSchools = () => call(client.GET('/api/exam/plans/eligible-schools'))
 
-/** Every plan the session sees (for selects). */
+/** The plans the session sees, newest first (for selects): up to 300. */
 export async function allPlans(): Promise<PlanView[]> {
-  return (await plans({ page: 1, pageSize: 100 })).items
+  const out: PlanView[] = []
+  let cursor: string | undefined
+  for (let i = 0; i < 3; i++) {
+    const page = await plans({ pageSize: 100, ...(cursor ? { cursor } : {}) })
+    out.push(...page.items)
+    if (!page.nextCursor) break
+    cursor = page.nextCursor
+  }
+  return out
 }
 
 /** 分 → "120.00". */

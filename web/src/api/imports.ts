@@ -6,8 +6,8 @@ export type ImportView = components['schemas']['ImportView']
 export const create = (type: string, fileName: string, params: Record<string, unknown>, dryRun = false) =>
   call(client.POST('/api/imports', { body: { type, fileName, params, dryRun } }))
 export const get = (id: string) => call(client.GET('/api/imports/{id}', { params: { path: { id } } }))
-export const list = (type: string, page: number, pageSize: number) =>
-  call(client.GET('/api/imports', { params: { query: { type, page, pageSize } } }))
+export const list = (query: { type: string; pageSize: number; cursor?: string }) =>
+  call(client.GET('/api/imports', { params: { query } }))
 
 /** The template's URL with the session's token (downloaded through fetch). */
 export async function downloadTemplate(type: string, params: Record<string, string>, token: string | null) {

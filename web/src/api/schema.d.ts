@@ -780,7 +780,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 导入记录, newest first. */
+        /** 导入记录, newest first, by keyset cursor. */
         get: operations["imports_list"];
         put?: never;
         /** 新建导入: returns the URL to PUT the file to. */
@@ -1124,7 +1124,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 报考列表 (ID numbers and phones masked) with 报考状态 and 缴费状态. */
+        /**
+         * 报考列表 (ID numbers and phones masked) with 报考状态 and 缴费状态,
+         *     newest first, by keyset cursor.
+         */
         get: operations["registrations_list"];
         put?: never;
         post?: never;
@@ -2505,6 +2508,185 @@ export interface components {
             report?: components["schemas"]["WeeklyReport"] | null;
         };
         /**
+         * @description One keyset page, `{items, total, nextCursor}`: the list's order from
+         *     the cursor on; `total` only where counters answer it, else null (the
+         *     pager then shows 上一页 / 下一页 without it).
+         */
+        CursorPage_Declaration: {
+            items: {
+                /**
+                 * Format: int32
+                 * @description 申请培训总人数: the sum of the lines when majors are named.
+                 */
+                appliedTotal: number;
+                /**
+                 * Format: int32
+                 * @description 审核总人数.
+                 */
+                approvedTotal?: number | null;
+                /** Format: int32 */
+                batch: number;
+                /** @description 第七批. */
+                batchLabel: string;
+                byMajor: boolean;
+                /** @description 证书类别. */
+                category: string;
+                certificateId: string;
+                certificateName: string;
+                cityReview: boolean;
+                createdAt: string;
+                /** @description 申报情况 (sanitised HTML). */
+                description: components["schemas"]["RichText"];
+                /** @description 场地情况. */
+                facilities: string;
+                /** @description 审核记录. */
+                history?: components["schemas"]["ReviewRecord"][];
+                /** @description `<学校代码>-<ULID>`. */
+                id: string;
+                level: components["schemas"]["Level"];
+                /** @description 拟申报专业. */
+                majors?: components["schemas"]["DeclaredMajor"][];
+                orgId: string;
+                /** @description 颁证机构. */
+                orgName: string;
+                planId: string;
+                provinceId: string;
+                /** @description The last 退回原因. */
+                reviewReason?: string | null;
+                schoolId: string;
+                schoolName: string;
+                status: components["schemas"]["DeclarationStatus"];
+                submittedAt?: string | null;
+                /** @description 师资情况. */
+                teachers: string;
+                /** Format: int64 */
+                version: number;
+                /**
+                 * Format: int32
+                 * @description 申报年度.
+                 */
+                year: number;
+            }[];
+            /** @description Where the next page starts; none on the last page. */
+            nextCursor?: string | null;
+            /** Format: int64 */
+            total?: number | null;
+        };
+        /**
+         * @description One keyset page, `{items, total, nextCursor}`: the list's order from
+         *     the cursor on; `total` only where counters answer it, else null (the
+         *     pager then shows 上一页 / 下一页 without it).
+         */
+        CursorPage_ImportView: {
+            items: {
+                createdAt: string;
+                createdByName: string;
+                dryRun: boolean;
+                failed: number;
+                /** @description Download of the failed rows with 失败原因 (short-lived link). */
+                failedRowsUrl?: string | null;
+                fileName: string;
+                finishedAt?: string | null;
+                id: string;
+                message?: string | null;
+                /** Format: int32 */
+                progress: number;
+                status: components["schemas"]["ImportStatus"];
+                success: number;
+                total: number;
+                type: string;
+                typeTitle: string;
+            }[];
+            /** @description Where the next page starts; none on the last page. */
+            nextCursor?: string | null;
+            /** Format: int64 */
+            total?: number | null;
+        };
+        /**
+         * @description One keyset page, `{items, total, nextCursor}`: the list's order from
+         *     the cursor on; `total` only where counters answer it, else null (the
+         *     pager then shows 上一页 / 下一页 without it).
+         */
+        CursorPage_Order: {
+            items: {
+                certificateId: string;
+                certificateName: string;
+                confirmedAt?: string | null;
+                confirmedBy?: string | null;
+                /**
+                 * Format: int64
+                 * @description 报考人次 and 总费用 (分) of its registrations.
+                 */
+                count: number;
+                createdAt: string;
+                createdBy: string;
+                mode: components["schemas"]["RegistrationMode"];
+                /** @description 缴费单号: `JF<日期>-<学校代码>-<序号>`, unique and never reused. */
+                no: string;
+                orgId: string;
+                planId: string;
+                planName: string;
+                schoolId: string;
+                schoolName: string;
+                status: components["schemas"]["OrderStatus"];
+                /** Format: int64 */
+                totalCents: number;
+                /** Format: int64 */
+                version: number;
+            }[];
+            /** @description Where the next page starts; none on the last page. */
+            nextCursor?: string | null;
+            /** Format: int64 */
+            total?: number | null;
+        };
+        /**
+         * @description One keyset page, `{items, total, nextCursor}`: the list's order from
+         *     the cursor on; `total` only where counters answer it, else null (the
+         *     pager then shows 上一页 / 下一页 without it).
+         */
+        CursorPage_PlanView: {
+            items: (components["schemas"]["Plan"] & {
+                /** @description 计划状态 (derived). */
+                phase: components["schemas"]["PlanPhase"];
+            })[];
+            /** @description Where the next page starts; none on the last page. */
+            nextCursor?: string | null;
+            /** Format: int64 */
+            total?: number | null;
+        };
+        /**
+         * @description One keyset page, `{items, total, nextCursor}`: the list's order from
+         *     the cursor on; `total` only where counters answer it, else null (the
+         *     pager then shows 上一页 / 下一页 without it).
+         */
+        CursorPage_WeeklyReport: {
+            items: {
+                /** @description 周报内容 (sanitised HTML). */
+                content: components["schemas"]["RichText"];
+                createdAt: string;
+                figures: components["schemas"]["Figures"];
+                /** @description 审核记录. */
+                history?: components["schemas"]["ReviewRecord"][];
+                /** @description `<学校代码>-<period id>`. */
+                id: string;
+                period: components["schemas"]["Period"];
+                /** @description 2026-11-23 至 2026-11-29. */
+                periodLabel: string;
+                provinceId: string;
+                reviewReason?: string | null;
+                schoolId: string;
+                schoolName: string;
+                status: components["schemas"]["ReportStatus"];
+                submittedAt?: string | null;
+                /** Format: int64 */
+                version: number;
+            }[];
+            /** @description Where the next page starts; none on the last page. */
+            nextCursor?: string | null;
+            /** Format: int64 */
+            total?: number | null;
+        };
+        /**
          * @description 上报周期.
          * @enum {string}
          */
@@ -3094,65 +3276,6 @@ export interface components {
             pageSize: number;
             total: number;
         };
-        Paged_Declaration: {
-            items: {
-                /**
-                 * Format: int32
-                 * @description 申请培训总人数: the sum of the lines when majors are named.
-                 */
-                appliedTotal: number;
-                /**
-                 * Format: int32
-                 * @description 审核总人数.
-                 */
-                approvedTotal?: number | null;
-                /** Format: int32 */
-                batch: number;
-                /** @description 第七批. */
-                batchLabel: string;
-                byMajor: boolean;
-                /** @description 证书类别. */
-                category: string;
-                certificateId: string;
-                certificateName: string;
-                cityReview: boolean;
-                createdAt: string;
-                /** @description 申报情况 (sanitised HTML). */
-                description: components["schemas"]["RichText"];
-                /** @description 场地情况. */
-                facilities: string;
-                /** @description 审核记录. */
-                history?: components["schemas"]["ReviewRecord"][];
-                /** @description `<学校代码>-<ULID>`. */
-                id: string;
-                level: components["schemas"]["Level"];
-                /** @description 拟申报专业. */
-                majors?: components["schemas"]["DeclaredMajor"][];
-                orgId: string;
-                /** @description 颁证机构. */
-                orgName: string;
-                planId: string;
-                provinceId: string;
-                /** @description The last 退回原因. */
-                reviewReason?: string | null;
-                schoolId: string;
-                schoolName: string;
-                status: components["schemas"]["DeclarationStatus"];
-                submittedAt?: string | null;
-                /** @description 师资情况. */
-                teachers: string;
-                /** Format: int64 */
-                version: number;
-                /**
-                 * Format: int32
-                 * @description 申报年度.
-                 */
-                year: number;
-            }[];
-            page: number;
-            pageSize: number;
-            total: number;
-        };
         Paged_DeclarationPlanView: {
             items: (components["schemas"]["DeclarationPlan"] & {
                 /** @description 第七批. */
@@ -3161,61 +3284,6 @@ export interface components {
                 scopeLabel: string;
                 status: components["schemas"]["DeclarationPlanStatus"];
             })[];
-            page: number;
-            pageSize: number;
-            total: number;
-        };
-        Paged_ImportView: {
-            items: {
-                createdAt: string;
-                createdByName: string;
-                dryRun: boolean;
-                failed: number;
-                /** @description Download of the failed rows with 失败原因 (short-lived link). */
-                failedRowsUrl?: string | null;
-                fileName: string;
-                finishedAt?: string | null;
-                id: string;
-                message?: string | null;
-                /** Format: int32 */
-                progress: number;
-                status: components["schemas"]["ImportStatus"];
-                success: number;
-                total: number;
-                type: string;
-                typeTitle: string;
-            }[];
-            page: number;
-            pageSize: number;
-            total: number;
-        };
-        Paged_Order: {
-            items: {
-                certificateId: string;
-                certificateName: string;
-                confirmedAt?: string | null;
-                confirmedBy?: string | null;
-                /**
-                 * Format: int64
-                 * @description 报考人次 and 总费用 (分) of its registrations.
-                 */
-                count: number;
-                createdAt: string;
-                createdBy: string;
-                mode: components["schemas"]["RegistrationMode"];
-                /** @description 缴费单号: `JF<日期>-<学校代码>-<序号>`, unique and never reused. */
-                no: string;
-                orgId: string;
-                planId: string;
-                planName: string;
-                schoolId: string;
-                schoolName: string;
-                status: components["schemas"]["OrderStatus"];
-                /** Format: int64 */
-                totalCents: number;
-                /** Format: int64 */
-                version: number;
-            }[];
             page: number;
             pageSize: number;
             total: number;
@@ -3229,27 +3297,6 @@ export interface components {
                 nature: components["schemas"]["OrgNature"];
                 phone: string;
             }[];
-            page: number;
-            pageSize: number;
-            total: number;
-        };
-        Paged_PlanView: {
-            items: (components["schemas"]["Plan"] & {
-                /** @description 计划状态 (derived). */
-                phase: components["schemas"]["PlanPhase"];
-            })[];
-            page: number;
-            pageSize: number;
-            total: number;
-        };
-        Paged_RegistrationView: {
-            items: (components["schemas"]["Registration"] & {
-                /** @description The live 缴费申请单 it is in, if any. */
-                order?: string | null;
-                /** @description 已缴费: its 缴费申请单 is 已确认. */
-                paid: boolean;
-                status: components["schemas"]["RegistrationStatus"];
-            })[];
             page: number;
             pageSize: number;
             total: number;
@@ -3391,32 +3438,6 @@ export interface components {
                 phone?: string | null;
                 role: components["schemas"]["Role"];
                 status: components["schemas"]["UserStatus"];
-            }[];
-            page: number;
-            pageSize: number;
-            total: number;
-        };
-        Paged_WeeklyReport: {
-            items: {
-                /** @description 周报内容 (sanitised HTML). */
-                content: components["schemas"]["RichText"];
-                createdAt: string;
-                figures: components["schemas"]["Figures"];
-                /** @description 审核记录. */
-                history?: components["schemas"]["ReviewRecord"][];
-                /** @description `<学校代码>-<period id>`. */
-                id: string;
-                period: components["schemas"]["Period"];
-                /** @description 2026-11-23 至 2026-11-29. */
-                periodLabel: string;
-                provinceId: string;
-                reviewReason?: string | null;
-                schoolId: string;
-                schoolName: string;
-                status: components["schemas"]["ReportStatus"];
-                submittedAt?: string | null;
-                /** Format: int64 */
-                version: number;
             }[];
             page: number;
             pageSize: number;
@@ -3597,6 +3618,19 @@ export interface components {
          * @enum {string}
          */
         RegistrationMode: "按证书" | "按科目";
+        /** @description One page of registrations, newest first. */
+        RegistrationPage: {
+            items: components["schemas"]["RegistrationView"][];
+            /** @description Where the next page starts; none on the last page. */
+            nextCursor?: string | null;
+            /**
+             * Format: int64
+             * @description How many registrations the filter matches, from the counters: on
+             *     the first page of the school's list or a plan's, none otherwise (a
+             *     filter the counters do not answer).
+             */
+            total?: number | null;
+        };
         /**
          * @description 报考状态 (derived).
          * @enum {string}
@@ -5763,9 +5797,9 @@ export interface operations {
                 status?: string;
                 /** @description 学校名称 (contains; the province's lists). */
                 school?: string;
-                /** @description 1-based page number. */
-                page?: number;
-                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                /** @description The `nextCursor` of the page before; none for the first page. */
+                cursor?: string;
+                /** @description Rows per page, 1 to 100 (default 20). */
                 pageSize?: number;
             };
             header?: never;
@@ -5779,10 +5813,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Paged_Declaration"];
+                    "application/json": components["schemas"]["CursorPage_Declaration"];
                 };
             };
-            /** @description 请求参数或内容有误 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6386,9 +6419,9 @@ export interface operations {
                 status?: string;
                 /** @description 学校名称 (contains; the province's lists). */
                 school?: string;
-                /** @description 1-based page number. */
-                page?: number;
-                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                /** @description The `nextCursor` of the page before; none for the first page. */
+                cursor?: string;
+                /** @description Rows per page, 1 to 100 (default 20). */
                 pageSize?: number;
             };
             header?: never;
@@ -6402,10 +6435,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Paged_Declaration"];
+                    "application/json": components["schemas"]["CursorPage_Declaration"];
                 };
             };
-            /** @description 请求参数或内容有误 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6935,9 +6967,9 @@ export interface operations {
                 /** @description 计划状态 (未发布/未开始/报名中/待排考/排考中/待考试/考试中/成绩登记中/公示中/已结束). */
                 phase?: string;
                 certificateId?: string;
-                /** @description 1-based page number. */
-                page?: number;
-                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                /** @description The `nextCursor` of the page before; none for the first page. */
+                cursor?: string;
+                /** @description Rows per page, 1 to 100 (default 20). */
                 pageSize?: number;
             };
             header?: never;
@@ -6951,10 +6983,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Paged_PlanView"];
+                    "application/json": components["schemas"]["CursorPage_PlanView"];
                 };
             };
-            /** @description 请求参数或内容有误 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7767,9 +7798,9 @@ export interface operations {
             query?: {
                 /** @description Only this import type. */
                 type?: string;
-                /** @description 1-based page number. */
-                page?: number;
-                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                /** @description The `nextCursor` of the page before; none for the first page. */
+                cursor?: string;
+                /** @description Rows per page, 1 to 100 (default 20). */
                 pageSize?: number;
             };
             header?: never;
@@ -7783,10 +7814,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Paged_ImportView"];
+                    "application/json": components["schemas"]["CursorPage_ImportView"];
                 };
             };
-            /** @description 请求参数或内容有误 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8468,9 +8498,9 @@ export interface operations {
                 status?: string;
                 /** @description 院校名称 (contains; the org's list). */
                 school?: string;
-                /** @description 1-based page number. */
-                page?: number;
-                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                /** @description The `nextCursor` of the page before; none for the first page. */
+                cursor?: string;
+                /** @description Rows per page, 1 to 100 (default 20). */
                 pageSize?: number;
             };
             header?: never;
@@ -8484,10 +8514,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Paged_Order"];
+                    "application/json": components["schemas"]["CursorPage_Order"];
                 };
             };
-            /** @description 请求参数或内容有误 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8704,9 +8733,9 @@ export interface operations {
                 status?: string;
                 /** @description 院校名称 (contains; the org's list). */
                 school?: string;
-                /** @description 1-based page number. */
-                page?: number;
-                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                /** @description The `nextCursor` of the page before; none for the first page. */
+                cursor?: string;
+                /** @description Rows per page, 1 to 100 (default 20). */
                 pageSize?: number;
             };
             header?: never;
@@ -8720,10 +8749,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Paged_Order"];
+                    "application/json": components["schemas"]["CursorPage_Order"];
                 };
             };
-            /** @description 请求参数或内容有误 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9089,9 +9117,9 @@ export interface operations {
                 status?: string;
                 /** @description 是否已缴费. */
                 paid?: boolean;
-                /** @description 1-based page number. */
-                page?: number;
-                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                /** @description The `nextCursor` of the page before; none for the first page. */
+                cursor?: string;
+                /** @description Rows per page, 1 to 100 (default 20). */
                 pageSize?: number;
             };
             header?: never;
@@ -9105,10 +9133,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Paged_RegistrationView"];
+                    "application/json": components["schemas"]["RegistrationPage"];
                 };
             };
-            /** @description 请求参数或内容有误 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12567,9 +12594,9 @@ export interface operations {
                 date?: string;
                 /** @description 学校名称 (contains; the province's list). */
                 school?: string;
-                /** @description 1-based page number. */
-                page?: number;
-                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                /** @description The `nextCursor` of the page before; none for the first page. */
+                cursor?: string;
+                /** @description Rows per page, 1 to 100 (default 20). */
                 pageSize?: number;
             };
             header?: never;
@@ -12583,10 +12610,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Paged_WeeklyReport"];
+                    "application/json": components["schemas"]["CursorPage_WeeklyReport"];
                 };
             };
-            /** @description 请求参数或内容有误 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12873,9 +12899,9 @@ export interface operations {
                 date?: string;
                 /** @description 学校名称 (contains; the province's list). */
                 school?: string;
-                /** @description 1-based page number. */
-                page?: number;
-                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                /** @description The `nextCursor` of the page before; none for the first page. */
+                cursor?: string;
+                /** @description Rows per page, 1 to 100 (default 20). */
                 pageSize?: number;
             };
             header?: never;
@@ -12889,10 +12915,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Paged_WeeklyReport"];
+                    "application/json": components["schemas"]["CursorPage_WeeklyReport"];
                 };
             };
-            /** @description 请求参数或内容有误 */
             400: {
                 headers: {
                     [name: string]: unknown;
