@@ -24,8 +24,11 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    vslc_runtime::server_runtime()?.block_on(serve())
+}
+
+async fn serve() -> anyhow::Result<()> {
     // `vslc-local --print-openapi`: the API document, for the web client's types.
     if std::env::args().any(|a| a == "--print-openapi") {
         println!("{}", vslc_api_docs::openapi_json());
