@@ -14,6 +14,7 @@ mod hostile_input;
 mod imports;
 mod institutions;
 mod platform;
+mod registration_lists;
 mod registrations;
 mod users;
 mod weekly_reports;

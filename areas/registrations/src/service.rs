@@ -257,18 +257,43 @@ pub fn view(
     let order = order.map(|o| o.no.clone());
     let status = r.status(now);
     let mut registration = r;
-    if !full {
-        let c = &mut registration.candidate;
-        c.id_number = vslc_ports::mask::id_number(&c.id_number);
-        c.phone = c.phone.as_deref().map(vslc_ports::mask::phone);
-    }
     registration.id = registration.public_id();
-    RegistrationView {
+    let mut v = RegistrationView {
         registration,
         status,
         paid,
         order,
+    };
+    if !full {
+        v.mask();
     }
+    v
+}
+
+impl RegistrationView {
+    /// ID number and phone masked, as lists and exports show them.
+    fn mask(&mut self) {
+        let c = &mut self.registration.candidate;
+        c.id_number = vslc_ports::mask::id_number(&c.id_number);
+        c.phone = c.phone.as_deref().map(vslc_ports::mask::phone);
+    }
+}
+
+/// The views of the registrations the filter matches — matched on the
+/// stored ID number (a tail of it finds its candidate), then masked.
+fn matching(
+    regs: Vec<Registration>,
+    payments: &Payments,
+    now: chrono::NaiveDateTime,
+    f: &RegistrationFilter,
+) -> impl Iterator<Item = RegistrationView> {
+    regs.into_iter()
+        .map(move |r| view(r, payments, now, true))
+        .filter(move |v| matches(v, f))
+        .map(|mut v| {
+            v.mask();
+            v
+        })
 }
 
 fn matches(v: &RegistrationView, f: &RegistrationFilter) -> bool {
@@ -308,11 +333,7 @@ async fn views(
     };
     let payments = Payments::load(state, school, plan, book).await?;
     let now = state.clock.now_local();
-    let mut rows: Vec<RegistrationView> = regs
-        .into_iter()
-        .map(|r| view(r, &payments, now, false))
-        .filter(|v| matches(v, f))
-        .collect();
+    let mut rows: Vec<RegistrationView> = matching(regs, &payments, now, f).collect();
     rows.sort_by(|a, b| {
         (&b.registration.created_at, &b.registration.id)
             .cmp(&(&a.registration.created_at, &a.registration.id))
@@ -398,11 +419,7 @@ pub async fn list(
         };
         let refs: Vec<&Registration> = regs.iter().collect();
         let payments = Payments::of_page(state, school, &refs, book).await?;
-        items.extend(
-            regs.into_iter()
-                .map(|r| view(r, &payments, now, false))
-                .filter(|v| matches(v, f)),
-        );
+        items.extend(matching(regs, &payments, now, f));
         after = page.rows.last().map(|r| r.body.clone()).or(after);
         more = page.more;
         if items.len() >= size || !more {
