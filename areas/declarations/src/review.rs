@@ -94,19 +94,15 @@ pub async fn list(
     f: &DeclarationFilter,
     paging: &CursorParams,
 ) -> Result<CursorPage<Declaration>, DomainError> {
-    let (items, next_cursor) = queue_page(
+    Ok(queue_page(
         state,
         caller,
         paging.cursor.as_deref(),
         paging.size()?,
         |d: &Declaration| matches(d, f),
     )
-    .await?;
-    Ok(CursorPage {
-        items,
-        total: None,
-        next_cursor,
-    })
+    .await?
+    .into())
 }
 
 /// A submitted declaration of one of the province's schools; anything else

@@ -354,19 +354,15 @@ pub async fn list(
     let query = Query::partition(caller.school_reader()?.pk())
         .begins_with("DECL#")
         .reverse();
-    let (items, next_cursor) = keyset::scan(
+    Ok(keyset::scan(
         state.table.as_ref(),
         query,
         paging.cursor.as_deref(),
         paging.size()?,
         |d: &Declaration| matches(d, f),
     )
-    .await?;
-    Ok(CursorPage {
-        items,
-        total: None,
-        next_cursor,
-    })
+    .await?
+    .into())
 }
 
 /// The school's own declaration (another school's id looks missing).

@@ -259,19 +259,15 @@ async fn scan(
     f: &OrderFilter,
     paging: &CursorParams,
 ) -> Result<CursorPage<Order>, DomainError> {
-    let (items, next_cursor) = keyset::scan(
+    Ok(keyset::scan(
         state.table.as_ref(),
         query,
         paging.cursor.as_deref(),
         paging.size()?,
         |o: &Order| matches(o, f),
     )
-    .await?;
-    Ok(CursorPage {
-        items,
-        total: None,
-        next_cursor,
-    })
+    .await?
+    .into())
 }
 
 /// An order and its lines; `full` shows unmasked candidate details.

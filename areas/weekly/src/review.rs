@@ -57,19 +57,15 @@ pub async fn list(
     f: &ReportFilter,
     paging: &CursorParams,
 ) -> Result<CursorPage<WeeklyReport>, DomainError> {
-    let (items, next_cursor) = queue_page(
+    Ok(queue_page(
         state,
         caller,
         paging.cursor.as_deref(),
         paging.size()?,
         |r: &WeeklyReport| matches(r, f),
     )
-    .await?;
-    Ok(CursorPage {
-        items,
-        total: None,
-        next_cursor,
-    })
+    .await?
+    .into())
 }
 
 /// A report of one of the province's schools, not a draft; anything else

@@ -284,19 +284,15 @@ pub async fn list(
     let query = Query::partition(caller.school_reader()?.pk())
         .begins_with("WREPORT#")
         .reverse();
-    let (items, next_cursor) = keyset::scan(
+    Ok(keyset::scan(
         state.table.as_ref(),
         query,
         paging.cursor.as_deref(),
         paging.size()?,
         |r: &WeeklyReport| matches(r, f),
     )
-    .await?;
-    Ok(CursorPage {
-        items,
-        total: None,
-        next_cursor,
-    })
+    .await?
+    .into())
 }
 
 /// The school's own report (another school's id looks missing).

@@ -71,6 +71,18 @@ pub struct CursorPage<T> {
     pub next_cursor: Option<String>,
 }
 
+/// A page of a list without counters: the records and where the next page
+/// starts, as `vslc_ports::keyset::scan` answers them.
+impl<T> From<(Vec<T>, Option<String>)> for CursorPage<T> {
+    fn from((items, next_cursor): (Vec<T>, Option<String>)) -> Self {
+        Self {
+            items,
+            total: None,
+            next_cursor,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Paged<T> {
