@@ -254,7 +254,10 @@ impl ImportWorker {
                 Err(message) => return Ok(Err(message)),
             }
         }
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Read>(4);
+        // One chunk waiting beside the one being checked and the one being
+        // saved: the reader is faster than the writes, and each chunk
+        // waiting is 10,000 rows of cells held.
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Read>(1);
         let reader = tokio::task::spawn_blocking(move || {
             let read = super::xlsx::stream_inspected(&bytes, READ_CHUNK, |rows| {
                 tx.blocking_send(Read::Rows(rows)).is_ok()
