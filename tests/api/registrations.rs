@@ -681,3 +681,78 @@ async fn orders_gather_unpaid_registrations_once_and_the_org_confirms_them() {
     }
     app.stop().await;
 }
+
+/// A registration taken away between the order reading the plan's guard
+/// lines and claiming them (a 删除, or a failed import taking its rows
+/// back) is neither claimed nor counted.
+#[tokio::test]
+async fn an_order_never_claims_a_registration_that_is_gone() {
+    let (app, _) = app().await;
+    let school = app.login("school-admin").await;
+    let mut rows = Vec::new();
+    for i in 0..3 {
+        rows.push(
+            candidate(
+                &app,
+                &school,
+                student(&format!("生{i}"), &id_number(40 + i, i), "510201"),
+                "信息准确",
+            )
+            .await,
+        );
+    }
+    let rows: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|n| vec![n.as_str(), "", CERT, "初级"])
+        .collect();
+    let rec = import(
+        &app,
+        &school,
+        "registrations-by-certificate",
+        &rows,
+        json!({"planId": DEMO_PLAN_ID}),
+    )
+    .await;
+    assert_eq!(rec["success"], 3, "{rec}");
+    let listed = registrations(&app, &school, "").await;
+    let public = listed["items"][0]["id"].as_str().unwrap().to_owned();
+    let (plan, id) = public.split_once('.').unwrap();
+    // The registration goes; its guard line stays, as it would for the
+    // instant between the order's read and its claims.
+    let tenant = vslc_accounts::Tenant::new(vslc_accounts::TenantKind::School, "10009");
+    let state = app.running.as_ref().unwrap().state.clone();
+    state
+        .table
+        .delete(
+            &vslc_registrations::Registration::key(&tenant, plan, id),
+            None,
+        )
+        .await
+        .unwrap();
+
+    let r = app
+        .post(
+            "/api/payments",
+            Some(&school),
+            json!({"planId": DEMO_PLAN_ID, "certificateId": "CERT0101", "mode": "按证书"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["count"], 2, "{}", r.body);
+    assert_eq!(r.body["totalCents"], 24000, "{}", r.body);
+    let claim = state
+        .table
+        .get(&vslc_registrations::Registration::claim_key(
+            &tenant, plan, id,
+        ))
+        .await
+        .unwrap();
+    assert!(
+        claim.is_none(),
+        "no claim for a registration that is gone: {claim:?}"
+    );
+    let no = r.body["no"].as_str().unwrap();
+    let d = app.get(&format!("/api/payments/{no}"), Some(&school)).await;
+    assert_eq!(d.body["lines"].as_array().unwrap().len(), 2, "{}", d.body);
+    app.stop().await;
+}

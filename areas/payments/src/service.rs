@@ -20,14 +20,14 @@ use vslc_ports::DomainError;
 use vslc_ports::domain::{OptionalId, RecordId};
 use vslc_ports::keyset;
 use vslc_ports::table::{
-    Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, Update, from_item,
+    Condition, EncodedItem, Group, Index, Query, TableError, TableExt, TxOp, Update, from_item,
 };
 use vslc_registrations::Registration;
 use vslc_registrations::eligibility::registration_open;
 use vslc_registrations::model::ClaimBody;
 use vslc_registrations::service::{
     GuardLine as Line, OrderBook, OrderRef, OrderState, Payments, RegistrationView, guard_lines,
-    of_plan, view,
+    view,
 };
 
 /// 按证书 / 按科目报考生生成缴费申请单.
@@ -95,7 +95,9 @@ fn newest_first(rows: &mut [Order]) {
 }
 
 /// Claims registrations for an order: a new claim where none exists, or
-/// one still naming a deleted order taken over; answers which were claimed.
+/// one still naming a deleted order taken over, each only while its
+/// registration is still there (a 删除 or a failed import taking it back
+/// meanwhile leaves no claim behind); answers which were claimed.
 async fn claim(
     state: &AppState,
     school: &Tenant,
@@ -107,30 +109,34 @@ async fn claim(
         .iter()
         .map(|(line, stale)| {
             let key = Registration::claim_key(school, plan_id, &line.id);
-            Ok(match stale {
-                None => Guarded::new(
-                    EncodedItem::new(
+            let write = match stale {
+                None => TxOp::Put {
+                    item: EncodedItem::new(
                         key,
                         &ClaimBody {
                             order_no: no.into(),
                         },
-                    )?,
-                    Vec::new(),
-                ),
-                Some(old) => Guarded {
-                    guards: Vec::new(),
-                    items: Vec::new(),
-                    updates: vec![(
-                        key,
-                        Update::new().set("orderNo", no),
-                        Condition::AttrEquals("orderNo".into(), old.as_str().into()),
-                    )],
-                    counts: Vec::new(),
+                    )?
+                    .to_item()?,
+                    condition: Some(Condition::NotExists),
                 },
+                Some(old) => TxOp::Update {
+                    key,
+                    update: Update::new().set("orderNo", no),
+                    condition: Some(Condition::AttrEquals("orderNo".into(), old.as_str().into())),
+                },
+            };
+            let registration = TxOp::Check {
+                key: Registration::key(school, plan_id, &line.id),
+                condition: Condition::Exists,
+            };
+            Ok(Group {
+                ops: vec![write, registration],
+                counts: Vec::new(),
             })
         })
         .collect::<Result<Vec<_>, TableError>>()?;
-    Ok(state.table.insert_guarded(groups).await?)
+    Ok(state.table.apply_groups(groups).await?)
 }
 
 pub async fn generate(
@@ -275,10 +281,18 @@ async fn detail(state: &AppState, order: Order, full: bool) -> Result<OrderDetai
     let school = order.school();
     let payments = Payments::load(state, &school, Some(&order.plan_id), &Orders).await?;
     let now = state.clock.now_local();
-    let mut lines: Vec<RegistrationView> = of_plan(state, &school, &order.plan_id)
+    // Its registrations by key: those whose claims name it.
+    let keys = payments
+        .claims
+        .iter()
+        .filter(|(_, no)| **no == order.no)
+        .map(|(id, _)| Registration::key(&school, &order.plan_id, id))
+        .collect();
+    let mut lines: Vec<RegistrationView> = state
+        .table
+        .get_many_as::<Registration>(keys)
         .await?
         .into_iter()
-        .filter(|r| payments.claims.get(&r.id) == Some(&order.no))
         .map(|r| view(r, &payments, now, full))
         .collect();
     lines.sort_by(|a, b| {
@@ -348,7 +362,12 @@ pub async fn export(
     req: OrderExportRequest,
 ) -> Result<ExportFile, DomainError> {
     let school = caller.school_reader()?;
-    let mut rows: Vec<Order> = orders(state, school).await?.into_values().collect();
+    // An export is bulk work: every order of the school (an order stands for
+    // a batch of registrations, so a school has hundreds, not millions).
+    let mut rows: Vec<Order> = state
+        .table
+        .query_all_as::<Order>(Query::partition(school.pk()).begins_with(Order::SK_PREFIX))
+        .await?;
     let f = OrderFilter {
         plan_id: req.filter.plan_id.clone(),
         status: req.filter.status.clone(),
@@ -433,20 +452,6 @@ pub async fn confirm(state: &AppState, caller: &Caller, no: &str) -> Result<Orde
     Ok(from_item(after)?)
 }
 
-/// The school's orders by number.
-pub async fn orders(
-    state: &AppState,
-    school: &Tenant,
-) -> Result<HashMap<String, Order>, DomainError> {
-    Ok(state
-        .table
-        .query_all_as::<Order>(Query::partition(school.pk()).begins_with(Order::SK_PREFIX))
-        .await?
-        .into_iter()
-        .map(|o| (o.no.clone(), o))
-        .collect())
-}
-
 /// What registrations learn of an order: its number and state.
 fn order_ref(o: Order) -> (String, OrderRef) {
     let state = match o.status {
@@ -462,18 +467,6 @@ pub struct Orders;
 
 #[async_trait]
 impl OrderBook for Orders {
-    async fn orders(
-        &self,
-        state: &AppState,
-        school: &Tenant,
-    ) -> Result<HashMap<String, OrderRef>, DomainError> {
-        Ok(orders(state, school)
-            .await?
-            .into_values()
-            .map(order_ref)
-            .collect())
-    }
-
     async fn orders_named(
         &self,
         state: &AppState,

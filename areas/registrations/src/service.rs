@@ -135,14 +135,7 @@ pub enum OrderState {
 /// which state" (it owns the orders; registrations only hold the claims).
 #[async_trait]
 pub trait OrderBook: Send + Sync {
-    /// Every order of the school (bulk work).
-    async fn orders(
-        &self,
-        state: &AppState,
-        school: &Tenant,
-    ) -> Result<HashMap<String, OrderRef>, DomainError>;
-
-    /// The school's orders of these numbers (a page's), by key.
+    /// The school's orders of these numbers (those its claims name), by key.
     async fn orders_named(
         &self,
         state: &AppState,
@@ -194,16 +187,16 @@ pub struct Payments {
 }
 
 impl Payments {
+    /// What a school's registrations (of one plan, or all) are paid with:
+    /// the claims, and the orders they name, by key.
     pub async fn load(
         state: &AppState,
         school: &Tenant,
         plan_id: Option<&str>,
         book: &dyn OrderBook,
     ) -> Result<Self, DomainError> {
-        Ok(Self {
-            orders: book.orders(state, school).await?,
-            claims: claims(state, school, plan_id).await?,
-        })
+        let claims = claims(state, school, plan_id).await?;
+        Self::named(state, school, claims, book).await
     }
 
     /// What these registrations (a page) are paid with: their claims by
@@ -225,6 +218,16 @@ impl Payments {
             .into_iter()
             .map(|c| (c.registration_id().to_owned(), c.order_no))
             .collect();
+        Self::named(state, school, claims, book).await
+    }
+
+    /// The claims with the orders they name.
+    async fn named(
+        state: &AppState,
+        school: &Tenant,
+        claims: HashMap<String, String>,
+        book: &dyn OrderBook,
+    ) -> Result<Self, DomainError> {
         let mut nos: Vec<String> = claims.values().cloned().collect();
         nos.sort();
         nos.dedup();
