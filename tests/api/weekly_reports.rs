@@ -350,6 +350,27 @@ async fn the_next_period_closes_the_last_and_the_closer_marks_missing_reports_on
         2,
         "both schools, week of 03-09"
     );
+    // The school's own list by day: the one report whose period holds it.
+    let school = app.login("school-admin").await;
+    let mine = app
+        .get("/api/weekly-reports?date=2026-03-15", Some(&school))
+        .await;
+    let items = mine.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", mine.body);
+    assert_eq!(items[0]["period"]["start"], "2026-03-09", "{}", mine.body);
+    // A day that is not one answers 400 on both lists.
+    for (path, token) in [
+        ("/api/weekly-reports?date=2026-3-1x", &school),
+        ("/api/weekly-reports/review?date=03-11", &province),
+    ] {
+        let r = app.get(path, Some(token)).await;
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (400, Some("BAD_DATE")),
+            "{path}: {}",
+            r.body
+        );
+    }
     app.stop().await;
 }
 

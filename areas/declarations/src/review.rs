@@ -97,6 +97,7 @@ pub async fn list(
     Ok(queue_page(
         state,
         caller,
+        None,
         paging.cursor.as_deref(),
         paging.size()?,
         |d: &Declaration| matches(d, f),

@@ -60,6 +60,7 @@ pub async fn list(
     Ok(queue_page(
         state,
         caller,
+        f.periods("")?,
         paging.cursor.as_deref(),
         paging.size()?,
         |r: &WeeklyReport| matches(r, f),

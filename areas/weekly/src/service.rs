@@ -15,7 +15,7 @@ use vslc_http::{CursorPage, CursorParams, filter};
 use vslc_ports::AppState;
 use vslc_ports::domain::RichText;
 use vslc_ports::keyset;
-use vslc_ports::table::{Condition, Key, Query, TableExt, Update, to_item};
+use vslc_ports::table::{Condition, Key, Query, SkCond, TableExt, Update, to_item};
 use vslc_ports::{DomainError, OnConflict};
 use vslc_registrations as registrations;
 use vslc_review::log::ReviewRecord;
@@ -257,11 +257,47 @@ pub async fn create(
 pub struct ReportFilter {
     /// 审核状态.
     pub status: Option<String>,
-    /// A day inside the period (`YYYY-MM-DD`).
+    /// A day inside the period (`YYYY-MM-DD`; anything else answers 400
+    /// BAD_DATE).
     pub date: Option<String>,
     /// 学校名称 (contains; the province's list).
     pub school: Option<String>,
 }
+
+impl ReportFilter {
+    /// The day asked for: none, or 400 BAD_DATE for one not `YYYY-MM-DD`.
+    pub fn day(&self) -> Result<Option<NaiveDate>, DomainError> {
+        self.date
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(|d| {
+                NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|_| DomainError::invalid("BAD_DATE", "日期须为“年-月-日”格式"))
+            })
+            .transpose()
+    }
+
+    /// The sort keys (after `prefix`) of the periods that may contain the
+    /// day asked for. A period is named `<start>-<end>` (`Period::id`), so
+    /// those are the ones started on or before the day and at most
+    /// `LONGEST_PERIOD_DAYS` earlier: a page reads a handful of reports,
+    /// not every one before it.
+    pub fn periods(&self, prefix: &str) -> Result<Option<SkCond>, DomainError> {
+        Ok(self.day()?.map(|day| {
+            let earliest = day - chrono::Duration::days(LONGEST_PERIOD_DAYS);
+            SkCond::Between(
+                format!("{prefix}{}", earliest.format("%Y%m%d")),
+                // '~' sorts after the '-' and digits that follow the start.
+                format!("{prefix}{}~", day.format("%Y%m%d")),
+            )
+        }))
+    }
+}
+
+/// More than any period lasts (a half month, or a whole old-kind period
+/// and the days up to a change of cycle).
+const LONGEST_PERIOD_DAYS: i64 = 62;
 
 pub fn matches(r: &WeeklyReport, f: &ReportFilter) -> bool {
     let date_ok = match f.date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -282,7 +318,9 @@ pub async fn list(
     paging: &CursorParams,
 ) -> Result<CursorPage<WeeklyReport>, DomainError> {
     let query = Query::partition(caller.school_reader()?.pk())
-        .begins_with("WREPORT#")
+        .sk(f
+            .periods("WREPORT#")?
+            .unwrap_or_else(|| SkCond::BeginsWith("WREPORT#".into())))
         .reverse();
     Ok(keyset::scan(
         state.table.as_ref(),

@@ -28,7 +28,7 @@ use serde::de::DeserializeOwned;
 
 use crate::log::{ReturnInput, ReviewRecord, appended};
 use vslc_ports::DomainError;
-use vslc_ports::table::{Condition, Index, Key, Query, Table, TableExt, Update};
+use vslc_ports::table::{Condition, Index, Key, Query, SkCond, Table, TableExt, Update};
 use vslc_ports::tenant::TenantKind;
 use vslc_ports::{AppState, Caller};
 
@@ -86,17 +86,20 @@ pub async fn queue<R: Reviewed>(
 
 /// One page of `size` of the caller's [`queue`] (a caller of the
 /// reviewing kind; 403 otherwise) in reverse index order — newest first —
-/// keeping the records `keep` accepts, from `cursor` on: the records and
-/// the cursor of the next page (`vslc_ports::keyset::scan`).
+/// within the index sort keys `within` (all without), keeping the records
+/// `keep` accepts, from `cursor` on: the records and the cursor of the
+/// next page (`vslc_ports::keyset::scan`).
 pub async fn queue_page<R: Reviewed>(
     state: &AppState,
     caller: &Caller,
+    within: Option<SkCond>,
     cursor: Option<&str>,
     size: usize,
     keep: impl Fn(&R) -> bool,
 ) -> Result<(Vec<R>, Option<String>), DomainError> {
     let reviewer = caller.require_kind(R::REVIEWER)?;
-    let index = Query::index(Index::Gsi1, R::queue_index(&reviewer.id)).reverse();
+    let mut index = Query::index(Index::Gsi1, R::queue_index(&reviewer.id)).reverse();
+    index.sk = within;
     Ok(
         vslc_ports::keyset::scan(&*state.table, index, cursor, size, |r: &R| {
             !r.status().is_draft() && keep(r)
