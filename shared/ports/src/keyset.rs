@@ -1,8 +1,16 @@
-//! Keyset pages over sharded list rows: a page reads at most `limit` rows
-//! from each of a fixed set of partitions and merges them, so its cost is
-//! (partitions × page size), never the tenant's size. The position is the
-//! sort key (after a fixed prefix) of the last row returned; the client
-//! gets it back as an opaque cursor.
+//! Keyset pages, whose cost is the page, never the tenant's size.
+//!
+//! - [`merge`]: sharded list rows. A page reads at most `limit` rows from
+//!   each of a fixed set of partitions and merges them, so its cost is
+//!   (partitions × page size). The position is the sort key (after a
+//!   fixed prefix) of the last row returned; the client gets it back as
+//!   an opaque cursor ([`encode`], [`decode`]).
+//! - [`scan`]: one partition (of the table or an index) of records that
+//!   arrive a few a day, newest first, a filter applied to at most ten
+//!   reads of 100; the cursor is the table's position after the last
+//!   record returned.
+//! - [`all_in`]: bulk reads of whole sources (exports, imports), page by
+//!   page.
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};
