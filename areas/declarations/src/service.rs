@@ -15,7 +15,6 @@ use vslc_http::{CursorPage, CursorParams, filter};
 use vslc_ports::AppState;
 use vslc_ports::domain::RecordId;
 use vslc_ports::domain::RichText;
-use vslc_ports::keyset;
 use vslc_ports::table::{Query, TableExt, Update, to_item};
 use vslc_ports::{DomainError, OnConflict};
 use vslc_review::workflow;
@@ -354,15 +353,10 @@ pub async fn list(
     let query = Query::partition(caller.school_reader()?.pk())
         .begins_with("DECL#")
         .reverse();
-    Ok(keyset::scan(
-        state.table.as_ref(),
-        query,
-        paging.cursor.as_deref(),
-        paging.size()?,
-        |d: &Declaration| matches(d, f),
-    )
-    .await?
-    .into())
+    CursorPage::scan(state.table.as_ref(), query, paging, |d: &Declaration| {
+        matches(d, f)
+    })
+    .await
 }
 
 /// The school's own declaration (another school's id looks missing).

@@ -18,7 +18,6 @@ use vslc_http::{CursorPage, CursorParams, ExportFilter, ExportRequest, filter};
 use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::{OptionalId, RecordId};
-use vslc_ports::keyset;
 use vslc_ports::table::{
     Condition, EncodedItem, Group, Index, Query, TableError, TableExt, TxOp, Update, from_item,
 };
@@ -265,15 +264,10 @@ async fn scan(
     f: &OrderFilter,
     paging: &CursorParams,
 ) -> Result<CursorPage<Order>, DomainError> {
-    Ok(keyset::scan(
-        state.table.as_ref(),
-        query,
-        paging.cursor.as_deref(),
-        paging.size()?,
-        |o: &Order| matches(o, f),
-    )
-    .await?
-    .into())
+    CursorPage::scan(state.table.as_ref(), query, paging, |o: &Order| {
+        matches(o, f)
+    })
+    .await
 }
 
 /// An order and its lines; `full` shows unmasked candidate details.

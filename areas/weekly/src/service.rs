@@ -14,7 +14,6 @@ use vslc_catalogue::school;
 use vslc_http::{CursorPage, CursorParams, filter};
 use vslc_ports::AppState;
 use vslc_ports::domain::RichText;
-use vslc_ports::keyset;
 use vslc_ports::table::{Condition, Key, Query, SkCond, TableExt, Update, to_item};
 use vslc_ports::{DomainError, OnConflict};
 use vslc_registrations as registrations;
@@ -322,15 +321,10 @@ pub async fn list(
             .periods("WREPORT#")?
             .unwrap_or_else(|| SkCond::BeginsWith("WREPORT#".into())))
         .reverse();
-    Ok(keyset::scan(
-        state.table.as_ref(),
-        query,
-        paging.cursor.as_deref(),
-        paging.size()?,
-        |r: &WeeklyReport| matches(r, f),
-    )
-    .await?
-    .into())
+    CursorPage::scan(state.table.as_ref(), query, paging, |r: &WeeklyReport| {
+        matches(r, f)
+    })
+    .await
 }
 
 /// The school's own report (another school's id looks missing).

@@ -83,6 +83,23 @@ impl<T> From<(Vec<T>, Option<String>)> for CursorPage<T> {
     }
 }
 
+impl<T: serde::de::DeserializeOwned> CursorPage<T> {
+    /// The page `paging` asks for of a list that is one partition (of the
+    /// table or an index), read in `query`'s order, keeping the records
+    /// `keep` accepts (`vslc_ports::keyset::scan`).
+    pub async fn scan(
+        table: &dyn vslc_ports::Table,
+        query: vslc_ports::table::Query,
+        paging: &CursorParams,
+        keep: impl Fn(&T) -> bool,
+    ) -> Result<Self, DomainError> {
+        let size = paging.size()?;
+        let found =
+            vslc_ports::keyset::scan(table, query, paging.cursor.as_deref(), size, keep).await?;
+        Ok(found.into())
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Paged<T> {
