@@ -12590,7 +12590,10 @@ export interface operations {
             query?: {
                 /** @description 审核状态. */
                 status?: string;
-                /** @description A day inside the period (`YYYY-MM-DD`). */
+                /**
+                 * @description A day inside the period (`YYYY-MM-DD`; anything else answers 400
+                 *     BAD_DATE).
+                 */
                 date?: string;
                 /** @description 学校名称 (contains; the province's list). */
                 school?: string;
@@ -12895,7 +12898,10 @@ export interface operations {
             query?: {
                 /** @description 审核状态. */
                 status?: string;
-                /** @description A day inside the period (`YYYY-MM-DD`). */
+                /**
+                 * @description A day inside the period (`YYYY-MM-DD`; anything else answers 400
+                 *     BAD_DATE).
+                 */
                 date?: string;
                 /** @description 学校名称 (contains; the province's list). */
                 school?: string;
