@@ -19,7 +19,7 @@ use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::{OptionalId, RecordId};
 use vslc_ports::table::{
-    Condition, EncodedItem, Group, Index, Query, TableError, TableExt, TxOp, Update, from_item,
+    Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, Update, from_item,
 };
 use vslc_registrations::Registration;
 use vslc_registrations::eligibility::registration_open;
@@ -95,9 +95,10 @@ fn newest_first(rows: &mut [Order]) {
 
 /// Claims registrations for an order: a new claim where none exists, or
 /// one still naming a deleted order taken over, each only while its
-/// registration is still there (a 删除 or a failed import taking it back
-/// meanwhile leaves no claim behind); answers which were claimed.
-async fn claim(
+/// registration (its guard) is still there — a 删除 or a failed import
+/// taking it back meanwhile leaves no claim behind; answers which were
+/// claimed.
+pub async fn claim(
     state: &AppState,
     school: &Tenant,
     plan_id: &str,
@@ -108,34 +109,34 @@ async fn claim(
         .iter()
         .map(|(line, stale)| {
             let key = Registration::claim_key(school, plan_id, &line.id);
-            let write = match stale {
-                None => TxOp::Put {
-                    item: EncodedItem::new(
+            let group = match stale {
+                None => Guarded::new(
+                    EncodedItem::new(
                         key,
                         &ClaimBody {
                             order_no: no.into(),
                         },
-                    )?
-                    .to_item()?,
-                    condition: Some(Condition::NotExists),
-                },
-                Some(old) => TxOp::Update {
-                    key,
-                    update: Update::new().set("orderNo", no),
-                    condition: Some(Condition::AttrEquals("orderNo".into(), old.as_str().into())),
+                    )?,
+                    Vec::new(),
+                ),
+                Some(old) => Guarded {
+                    guards: Vec::new(),
+                    items: Vec::new(),
+                    updates: vec![(
+                        key,
+                        Update::new().set("orderNo", no),
+                        Condition::AttrEquals("orderNo".into(), old.as_str().into()),
+                    )],
+                    checks: Vec::new(),
+                    counts: Vec::new(),
                 },
             };
-            let registration = TxOp::Check {
-                key: Registration::key(school, plan_id, &line.id),
-                condition: Condition::Exists,
-            };
-            Ok(Group {
-                ops: vec![write, registration],
-                counts: Vec::new(),
-            })
+            // The registration's guard, small and read just before, stands
+            // for it: they are written and removed together.
+            Ok(group.checking(line.key(), Condition::Exists))
         })
         .collect::<Result<Vec<_>, TableError>>()?;
-    Ok(state.table.apply_groups(groups).await?)
+    Ok(state.table.insert_guarded(groups).await?)
 }
 
 pub async fn generate(

@@ -495,6 +495,7 @@ impl RowSink for RegistrationsSink {
                             Update::new().add(Candidate::COUNT, 1),
                             Candidate::countable(),
                         )],
+                        checks: Vec::new(),
                         counts: reg.counts(&self.school, 1),
                     });
                     positions.push(pos);

@@ -17,7 +17,7 @@ use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::OptionalId;
 use vslc_ports::keyset;
-use vslc_ports::table::{Condition, TableExt, TxOp, Update};
+use vslc_ports::table::{Condition, Key, TableExt, TxOp, Update};
 
 /// A registration as lists show it: candidate ID and phone masked, with the
 /// derived 报考状态 and 缴费状态.
@@ -153,6 +153,17 @@ pub struct GuardLine {
     pub id: String,
     pub certificate_id: String,
     pub fee_cents: u64,
+    /// Where the guard is: it comes and goes with its registration (in the
+    /// same transaction), so an order checks it to know the registration
+    /// is still there.
+    pub pk: String,
+    pub sk: String,
+}
+
+impl GuardLine {
+    pub fn key(&self) -> Key {
+        Key::new(self.pk.clone(), self.sk.clone())
+    }
 }
 
 /// The guard lines of a school's plan.

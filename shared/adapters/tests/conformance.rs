@@ -760,6 +760,7 @@ async fn guarded_groups_count_what_they_write_and_nothing_else() {
                 Update::new().add("count", 1),
                 Condition::AttrEquals("status".into(), json!("ok")),
             )],
+            checks: Vec::new(),
             counts: Vec::new(),
         };
         // The second group shares a guard with the first: refused whole.
@@ -815,6 +816,28 @@ async fn guarded_groups_count_what_they_write_and_nothing_else() {
         assert_eq!(won, 90, "{}", b.name);
         let count = t.get(&owner).await.unwrap().unwrap()["count"].as_i64();
         assert_eq!(count, Some(2 + 90), "{}", b.name);
+
+        // A check on another item: the group is written only while it
+        // holds, and nothing is written to that item.
+        let checked = |i: u32, on: &str| {
+            Guarded::new(enc("GC", format!("CLAIM#{i}")), Vec::new())
+                .checking(Key::new("GC", on), Condition::Exists)
+        };
+        let won = t
+            .insert_guarded(vec![checked(1, "KEY#a"), checked(2, "KEY#gone")])
+            .await
+            .unwrap();
+        assert_eq!(won, vec![true, false], "{}", b.name);
+        assert!(
+            t.get(&Key::new("GC", "CLAIM#2")).await.unwrap().is_none(),
+            "{}",
+            b.name
+        );
+        assert!(
+            t.get(&Key::new("GC", "KEY#gone")).await.unwrap().is_none(),
+            "a check writes nothing: {}",
+            b.name
+        );
     }
 }
 

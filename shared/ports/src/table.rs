@@ -740,13 +740,15 @@ impl Group {
 }
 
 /// One group of `Table::insert_guarded`: uniqueness guards, the items
-/// written with them, conditional updates applied with them, and the
-/// counts they raise.
+/// written with them, conditional updates applied with them, conditions
+/// on other items that must hold as they are (nothing written to those),
+/// and the counts they raise.
 #[derive(Debug, Clone)]
 pub struct Guarded {
     pub guards: Vec<EncodedItem>,
     pub items: Vec<EncodedItem>,
     pub updates: Vec<(Key, Update, Condition)>,
+    pub checks: Vec<(Key, Condition)>,
     pub counts: Vec<Count>,
 }
 
@@ -757,8 +759,15 @@ impl Guarded {
             guards: vec![guard],
             items,
             updates: Vec::new(),
+            checks: Vec::new(),
             counts: Vec::new(),
         }
+    }
+
+    /// The group, written only if the item at `key` meets `condition`.
+    pub fn checking(mut self, key: Key, condition: Condition) -> Self {
+        self.checks.push((key, condition));
+        self
     }
 
     /// The group's writes as transaction operations, without its counts
@@ -776,6 +785,12 @@ impl Guarded {
                 key: key.clone(),
                 update: update.clone(),
                 condition: Some(condition.clone()),
+            });
+        }
+        for (key, condition) in &self.checks {
+            ops.push(TxOp::Check {
+                key: key.clone(),
+                condition: condition.clone(),
             });
         }
         Ok(ops)

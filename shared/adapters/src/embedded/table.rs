@@ -133,53 +133,122 @@ fn decode_composite(k: &[u8], stored: &[u8]) -> Result<Item, TableError> {
     }
 }
 
-/// Reads the current item inside a write transaction.
-fn current(txn: &WriteTransaction, key: &Key) -> Result<Option<Item>, TableError> {
-    let items = txn.open_table(ITEMS).map_err(backend)?;
-    let k = item_key(key)?;
-    let got = items.get(k.as_slice()).map_err(backend)?;
-    got.map(|v| decode_at(&key.pk, &key.sk, v.value()))
-        .transpose()
+type RedbTable<'t> = redb::Table<'t, &'static [u8], &'static [u8]>;
+
+/// The tables of a write transaction, opened once for all its operations
+/// (opening one is a look-up of its own, which bulk writes felt).
+struct Open<'t> {
+    items: RedbTable<'t>,
+    gsi: [RedbTable<'t>; 2],
 }
 
-/// Writes (or with `None` removes) an item and keeps the GSIs in step.
-fn store(
-    txn: &WriteTransaction,
-    key: &Key,
-    old: Option<&Item>,
-    new: Option<&Item>,
-) -> Result<(), TableError> {
-    let k = item_key(key)?;
-    {
-        let mut items = txn.open_table(ITEMS).map_err(backend)?;
+impl<'t> Open<'t> {
+    fn new(txn: &'t WriteTransaction) -> Result<Self, TableError> {
+        Ok(Self {
+            items: txn.open_table(ITEMS).map_err(backend)?,
+            gsi: [
+                txn.open_table(GSI1).map_err(backend)?,
+                txn.open_table(GSI2).map_err(backend)?,
+            ],
+        })
+    }
+
+    /// The current item.
+    fn current(&self, key: &Key) -> Result<Option<Item>, TableError> {
+        let k = item_key(key)?;
+        let got = self.items.get(k.as_slice()).map_err(backend)?;
+        got.map(|v| decode_at(&key.pk, &key.sk, v.value()))
+            .transpose()
+    }
+
+    /// Whether an item is there, without decoding it.
+    fn present(&self, key: &Key) -> Result<bool, TableError> {
+        let k = item_key(key)?;
+        Ok(self.items.get(k.as_slice()).map_err(backend)?.is_some())
+    }
+
+    /// Whether an operation's condition holds now. Whether an item exists
+    /// is answered from its key alone: an order's claims check 50,000
+    /// guards that way.
+    fn holds(&self, op: &TxOp) -> Result<bool, TableError> {
+        let key = op.key()?;
+        match op.condition() {
+            None => Ok(true),
+            Some(Condition::Exists) => self.present(&key),
+            Some(Condition::NotExists) => Ok(!self.present(&key)?),
+            Some(c) => Ok(c.holds(self.current(&key)?.as_ref())),
+        }
+    }
+
+    /// Applies one operation; Err(ConditionFailed) when its condition fails.
+    fn apply(&mut self, op: &TxOp) -> Result<(), TableError> {
+        if !self.holds(op)? {
+            return Err(TableError::ConditionFailed);
+        }
+        self.write(op)
+    }
+
+    /// Carries out an operation whose condition is known to hold.
+    fn write(&mut self, op: &TxOp) -> Result<(), TableError> {
+        let key = op.key()?;
+        match op {
+            TxOp::Check { .. } => Ok(()),
+            // Known to be new: nothing there to take off the indexes.
+            TxOp::Put {
+                item,
+                condition: Some(Condition::NotExists),
+            } => self.store(&key, None, Some(item)),
+            TxOp::Put { item, .. } => {
+                let old = self.current(&key)?;
+                self.store(&key, old.as_ref(), Some(item))
+            }
+            TxOp::Update { update, .. } => {
+                let old = self.current(&key)?;
+                let new = update.apply(&key, old.clone())?;
+                self.store(&key, old.as_ref(), Some(&new))
+            }
+            TxOp::Delete { .. } => match self.current(&key)? {
+                Some(ref o) => self.store(&key, Some(o), None),
+                None => Ok(()),
+            },
+        }
+    }
+
+    /// Writes (or with `None` removes) an item and keeps the GSIs in step.
+    fn store(
+        &mut self,
+        key: &Key,
+        old: Option<&Item>,
+        new: Option<&Item>,
+    ) -> Result<(), TableError> {
+        let k = item_key(key)?;
         match new {
             Some(item) => {
                 let bytes = encode(item)?;
-                items
+                self.items
                     .insert(k.as_slice(), bytes.as_slice())
                     .map_err(backend)?;
             }
             None => {
-                items.remove(k.as_slice()).map_err(backend)?;
+                self.items.remove(k.as_slice()).map_err(backend)?;
             }
         }
+        for (index, gsi) in Index::ALL.into_iter().zip(self.gsi.iter_mut()) {
+            let old_ik = old.and_then(|i| index.key_of(i));
+            let new_ik = new.and_then(|i| index.key_of(i));
+            if old_ik == new_ik {
+                continue;
+            }
+            if let Some(ik) = old_ik {
+                gsi.remove(composite(&[&ik.pk, &ik.sk, &key.pk, &key.sk]).as_slice())
+                    .map_err(backend)?;
+            }
+            if let Some(ik) = new_ik {
+                add_index_entry(gsi, &ik, key)?;
+            }
+        }
+        Ok(())
     }
-    for index in Index::ALL {
-        let old_ik = old.and_then(|i| index.key_of(i));
-        let new_ik = new.and_then(|i| index.key_of(i));
-        if old_ik == new_ik {
-            continue;
-        }
-        let mut gsi = txn.open_table(gsi_def(index)).map_err(backend)?;
-        if let Some(ik) = old_ik {
-            gsi.remove(composite(&[&ik.pk, &ik.sk, &key.pk, &key.sk]).as_slice())
-                .map_err(backend)?;
-        }
-        if let Some(ik) = new_ik {
-            add_index_entry(&mut gsi, &ik, key)?;
-        }
-    }
-    Ok(())
 }
 
 /// Puts the item at `key` on a GSI under its index key `ik`.
@@ -214,34 +283,9 @@ fn encode(item: &Item) -> Result<Vec<u8>, TableError> {
     Ok(bytes)
 }
 
-fn holds(condition: Option<&Condition>, current: Option<&Item>) -> bool {
-    condition.is_none_or(|c| c.holds(current))
-}
-
 /// Reads this small (keys, or queries of at most this many rows) run on
 /// the caller's thread.
 const SMALL_READS: usize = 100;
-
-/// Applies one operation; Err(ConditionFailed) when its condition fails.
-fn apply(txn: &WriteTransaction, op: &TxOp) -> Result<(), TableError> {
-    let key = op.key()?;
-    let old = current(txn, &key)?;
-    if !holds(op.condition(), old.as_ref()) {
-        return Err(TableError::ConditionFailed);
-    }
-    match op {
-        TxOp::Put { item, .. } => store(txn, &key, old.as_ref(), Some(item)),
-        TxOp::Update { update, .. } => {
-            let new = update.apply(&key, old.clone())?;
-            store(txn, &key, old.as_ref(), Some(&new))
-        }
-        TxOp::Delete { .. } => match old {
-            Some(ref o) => store(txn, &key, Some(o), None),
-            None => Ok(()),
-        },
-        TxOp::Check { .. } => Ok(()),
-    }
-}
 
 /// The byte range of a query, before the cursor is applied.
 fn bounds(base: &[u8], sk: Option<&SkCond>) -> (Vec<u8>, Vec<u8>) {
@@ -477,7 +521,7 @@ impl Table for EmbeddedTable {
 
     async fn put(&self, item: Item, condition: Option<Condition>) -> Result<(), TableError> {
         check_item(&item)?;
-        self.write(move |txn| apply(txn, &TxOp::Put { item, condition }))
+        self.write(move |txn| Open::new(txn)?.apply(&TxOp::Put { item, condition }))
             .await
     }
 
@@ -495,32 +539,36 @@ impl Table for EmbeddedTable {
                 update,
                 condition,
             };
-            apply(txn, &op)?;
-            current(txn, &key)?.ok_or_else(|| backend(anyhow::anyhow!("updated item vanished")))
+            let mut open = Open::new(txn)?;
+            open.apply(&op)?;
+            open.current(&key)?
+                .ok_or_else(|| backend(anyhow::anyhow!("updated item vanished")))
         })
         .await
     }
 
     async fn delete(&self, key: &Key, condition: Option<Condition>) -> Result<(), TableError> {
         let key = key.clone();
-        self.write(move |txn| apply(txn, &TxOp::Delete { key, condition }))
+        self.write(move |txn| Open::new(txn)?.apply(&TxOp::Delete { key, condition }))
             .await
     }
 
     async fn transact(&self, ops: Vec<TxOp>) -> Result<(), TableError> {
         check_transaction(&ops)?;
         self.write(move |txn| {
+            let mut open = Open::new(txn)?;
             let mut failed = Vec::new();
             for (i, op) in ops.iter().enumerate() {
-                let key = op.key()?;
-                if !holds(op.condition(), current(txn, &key)?.as_ref()) {
+                if !open.holds(op)? {
                     failed.push(i);
                 }
             }
             if !failed.is_empty() {
                 return Err(TableError::TransactionCanceled { failed });
             }
-            ops.iter().try_for_each(|op| apply(txn, op))
+            // Every key is distinct (check_transaction), so each condition
+            // still holds as the writes go in.
+            ops.iter().try_for_each(|op| open.write(op))
         })
         .await
     }
@@ -537,6 +585,7 @@ impl Table for EmbeddedTable {
         // BatchWriteItem's 25-item chunks are a DynamoDB limit; one redb
         // transaction applies the whole batch at once.
         self.write(move |txn| {
+            let mut open = Open::new(txn)?;
             for op in ops {
                 let tx = match op {
                     BatchOp::Put(item) => TxOp::Put {
@@ -548,7 +597,7 @@ impl Table for EmbeddedTable {
                         condition: None,
                     },
                 };
-                apply(txn, &tx)?;
+                open.apply(&tx)?;
             }
             Ok(())
         })
@@ -642,6 +691,18 @@ impl Table for EmbeddedTable {
                     }
                     updated.push((k, encode(&new)?));
                 }
+                for (key, condition) in &group.checks {
+                    let k = item_key(key)?;
+                    let holds = match condition {
+                        Condition::Exists => exists(&table, &overlay, &k)?,
+                        Condition::NotExists => !exists(&table, &overlay, &k)?,
+                        c => c.holds(current_in(&table, &overlay, &k)?.as_ref()),
+                    };
+                    if !holds {
+                        written.push(false);
+                        continue 'group;
+                    }
+                }
                 for guard in group.guards {
                     let (key, json) = guard.into_parts();
                     overlay.insert(item_key(&key)?, (compact(&key, json), false));
@@ -695,11 +756,12 @@ impl Table for EmbeddedTable {
         // One redb transaction for all of them: each group is checked and
         // applied on its own, the way DynamoDB packs them.
         self.write(move |txn| {
+            let mut open = Open::new(txn)?;
             let mut applied = Vec::with_capacity(groups.len());
             for group in groups {
                 let mut holds_all = true;
                 for op in &group.ops {
-                    if !holds(op.condition(), current(txn, &op.key()?)?.as_ref()) {
+                    if !open.holds(op)? {
                         holds_all = false;
                         break;
                     }
@@ -708,18 +770,16 @@ impl Table for EmbeddedTable {
                     applied.push(false);
                     continue;
                 }
+                // A group's keys are distinct: its conditions still hold.
                 for op in &group.ops {
-                    apply(txn, op)?;
+                    open.write(op)?;
                 }
                 for (key, update) in merge_counts(&group.counts) {
-                    apply(
-                        txn,
-                        &TxOp::Update {
-                            key,
-                            update,
-                            condition: None,
-                        },
-                    )?;
+                    open.write(&TxOp::Update {
+                        key,
+                        update,
+                        condition: None,
+                    })?;
                 }
                 applied.push(true);
             }
