@@ -22,10 +22,13 @@ const PURGE_DELAY: std::os::raw::c_int = 15;
 
 /// The purge delay we run with. mimalloc v3 (the one built) waits 1,000 ms
 /// (v2 waited 10): an import frees and reallocates each 10,000-row chunk
-/// well within that, and a 100,000-row import peaked at 250 MB of which
-/// about 110 MB were live. At 50 ms it peaks some 60 MB lower for about 5 %
-/// more CPU (purged pages fault back in when reused).
-const PURGE_DELAY_MS: std::os::raw::c_long = 50;
+/// well within that. Measured on the release benches (two runs each, runs
+/// differ by some 10 %): at 1,000 ms the 50,000-row registration import
+/// took 1.53-1.62 s at 318-345 MB, at 50 ms 1.71-1.88 s at 254-268 MB
+/// (purged pages fault back in when reused), at 200 ms 1.56-1.58 s at
+/// 287-294 MB; the roster import moved less. 200 ms keeps most of the time
+/// and some of the memory.
+const PURGE_DELAY_MS: std::os::raw::c_long = 200;
 
 /// Sets the allocator's options (run by the constructor the macro declares).
 pub fn configure() {
