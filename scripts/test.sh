@@ -61,7 +61,11 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-step "cargo test (unit, conformance: embedded + moto, API, crash)"
+step "Lambda binaries (debug), for the runtime-API bootstrap test"
+cargo build --workspace --bins --quiet
+export VSLC_REQUIRE_BOOTSTRAPS=1
+
+step "cargo test (unit, conformance: embedded + moto, API, crash, Lambda bootstraps)"
 cargo test --workspace
 
 step "web: npm ci, typed API client up to date, type check and build"
