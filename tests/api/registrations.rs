@@ -727,6 +727,20 @@ async fn an_order_never_claims_a_registration_that_is_gone() {
         .delete(&format!("/api/registrations/{gone}"), &school)
         .await;
     assert_eq!(r.status, 204, "{}", r.body);
+    // ...and the candidate registered again: a new registration under the
+    // same guard key.
+    // (The guard's sort key is `<plan>#<考生编号>#…`.)
+    let no = lines[0].sk.split('#').nth(1).unwrap();
+    let again = vec![vec![no, "", CERT, "初级"]];
+    let rec = import(
+        &app,
+        &school,
+        "registrations-by-certificate",
+        &again,
+        json!({"planId": DEMO_PLAN_ID}),
+    )
+    .await;
+    assert_eq!(rec["success"], 1, "{rec}");
     let claimed = vslc_payments::service::claim(
         &state,
         &tenant,
@@ -752,5 +766,72 @@ async fn an_order_never_claims_a_registration_that_is_gone() {
             .unwrap()
             .is_some()
     );
+    app.stop().await;
+}
+
+/// An import taken back after its deliveries kept dying leaves the
+/// registrations an order has claimed meanwhile, whole: the order's count
+/// and lines stay exact.
+#[tokio::test]
+async fn a_taken_back_import_leaves_what_an_order_claimed() {
+    let (app, _) = app().await;
+    let school = app.login("school-admin").await;
+    let mut nos = Vec::new();
+    for i in 0..2 {
+        nos.push(
+            candidate(
+                &app,
+                &school,
+                student(&format!("生{i}"), &id_number(60 + i, i), "510201"),
+                "信息准确",
+            )
+            .await,
+        );
+    }
+    let rows: Vec<Vec<&str>> = nos
+        .iter()
+        .map(|n| vec![n.as_str(), "", CERT, "初级"])
+        .collect();
+    let rec = import(
+        &app,
+        &school,
+        "registrations-by-certificate",
+        &rows,
+        json!({"planId": DEMO_PLAN_ID}),
+    )
+    .await;
+    assert_eq!(rec["success"], 2, "{rec}");
+    let order = app
+        .post(
+            "/api/payments",
+            Some(&school),
+            json!({"planId": DEMO_PLAN_ID, "certificateId": "CERT0101", "mode": "按证书"}),
+        )
+        .await;
+    assert_eq!(order.status, 201, "{}", order.body);
+    let no = order.body["no"].as_str().unwrap().to_owned();
+
+    // Every delivery of the import "died": the next one takes it back.
+    let id = rec["id"].as_str().unwrap().to_owned();
+    let tenant = vslc_accounts::Tenant::new(vslc_accounts::TenantKind::School, "10009");
+    let state = app.running.as_ref().unwrap().state.clone();
+    state
+        .table
+        .update(
+            &vslc_imports::ImportRecord::key(&tenant, &id),
+            Update::new().set("attempts", vslc_imports::worker::MAX_ATTEMPTS),
+            None,
+        )
+        .await
+        .unwrap();
+    app.redeliver_import("10009", &id).await;
+    let failed = app.wait_import(&school, &id).await;
+    assert_eq!(failed["status"], "失败", "{failed}");
+
+    let listed = registrations(&app, &school, "").await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2, "{listed}");
+    let d = app.get(&format!("/api/payments/{no}"), Some(&school)).await;
+    assert_eq!(d.body["order"]["count"], 2, "{}", d.body);
+    assert_eq!(d.body["lines"].as_array().unwrap().len(), 2, "{}", d.body);
     app.stop().await;
 }

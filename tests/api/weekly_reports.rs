@@ -362,6 +362,13 @@ async fn the_next_period_closes_the_last_and_the_closer_marks_missing_reports_on
     for (path, token) in [
         ("/api/weekly-reports?date=2026-3-1x", &school),
         ("/api/weekly-reports/review?date=03-11", &province),
+        // Days a date holds but no period arithmetic should meet.
+        ("/api/weekly-reports?date=-262143-01-01", &school),
+        ("/api/weekly-reports/review?date=-262143-01-01", &province),
+        (
+            "/api/weekly-reports/review/overview?date=%2B262143-12-20",
+            &province,
+        ),
     ] {
         let r = app.get(path, Some(token)).await;
         assert_eq!(

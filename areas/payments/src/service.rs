@@ -95,8 +95,9 @@ fn newest_first(rows: &mut [Order]) {
 
 /// Claims registrations for an order: a new claim where none exists, or
 /// one still naming a deleted order taken over, each only while its
-/// registration (its guard) is still there — a 删除 or a failed import
-/// taking it back meanwhile leaves no claim behind; answers which were
+/// registration's guard is there and still names it — a 删除, or a failed
+/// import taking it back, before the claim leaves no claim behind (one
+/// after it refuses a registration that is claimed). Answers which were
 /// claimed.
 pub async fn claim(
     state: &AppState,
@@ -132,8 +133,13 @@ pub async fn claim(
                 },
             };
             // The registration's guard, small and read just before, stands
-            // for it: they are written and removed together.
-            Ok(group.checking(line.key(), Condition::Exists))
+            // for it: they are written and removed together. It must still
+            // name this registration: a guard at the same key may since be
+            // another's (deleted, then the candidate registered again).
+            Ok(group.checking(
+                line.key(),
+                Condition::attr_equals("registrationId", line.id.as_str()),
+            ))
         })
         .collect::<Result<Vec<_>, TableError>>()?;
     Ok(state.table.insert_guarded(groups).await?)

@@ -565,6 +565,11 @@ impl RowSink for RegistrationsSink {
             .into_iter()
             .partition(|k| Registration::is_item_key(&self.school, k));
         let table = ctx.state.table.as_ref();
+        // A registration an order claimed meanwhile stays (the claim must
+        // be absent), whole, with its guards and row: taking it back would
+        // leave the order counting one that is gone.
+        let mut kept: HashSet<Key> = HashSet::new();
+        let mut claimed = 0;
         for chunk in registrations.chunks(1_000) {
             let found: Vec<Registration> = table.get_many_as(chunk.to_vec()).await?;
             let groups = found
@@ -598,20 +603,56 @@ impl RowSink for RegistrationsSink {
                         update: Update::new().add(Candidate::COUNT, -1),
                         condition: Some(Candidate::countable()),
                     });
+                    ops.push(TxOp::Check {
+                        key: Registration::claim_key(&self.school, &r.plan_id, &r.id),
+                        condition: Condition::NotExists,
+                    });
                     Group {
                         ops,
                         counts: r.counts(&self.school, -1),
                     }
                 })
                 .collect();
-            table.apply_groups(groups).await?;
+            let taken = table.apply_groups(groups).await?;
+            // Those not taken back that are still there stay whole.
+            let refused: Vec<Key> = found
+                .iter()
+                .zip(&taken)
+                .filter(|(_, taken)| !**taken)
+                .map(|(r, _)| Registration::key(&self.school, &r.plan_id, &r.id))
+                .collect();
+            let staying: Vec<Registration> = if refused.is_empty() {
+                Vec::new()
+            } else {
+                table.get_many_as(refused).await?
+            };
+            for r in &staying {
+                claimed += 1;
+                kept.insert(Registration::list_row_key(&self.school, &r.plan_id, &r.id));
+                kept.extend(r.guards().iter().map(|part| {
+                    Registration::guard_key(
+                        &self.school,
+                        &r.plan_id,
+                        &r.candidate.candidate_no,
+                        part,
+                    )
+                }));
+            }
+        }
+        if claimed > 0 {
+            tracing::info!(
+                import = %ctx.record.id,
+                staying = claimed,
+                "registrations not taken back (claimed by an order meanwhile) stay whole"
+            );
         }
         // Guards and rows whose registration was never written (or is gone).
-        for chunk in guards.chunks(1_000) {
+        let gone: Vec<Key> = guards.into_iter().filter(|k| !kept.contains(k)).collect();
+        for chunk in gone.chunks(1_000) {
             table
                 .batch_write(chunk.iter().cloned().map(BatchOp::Delete).collect())
                 .await?;
         }
-        Ok(rows)
+        Ok(rows.saturating_sub(claimed))
     }
 }

@@ -1,7 +1,6 @@
 //! 周报审核 (province side): the reports of the province's schools by
 //! period and status; 通过 or 退回 with a reason.
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vslc_ports::Caller;
@@ -145,8 +144,7 @@ pub async fn overview(
     let province = caller.require_kind(TenantKind::Province)?;
     let day = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => state.clock.now_local().date(),
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| DomainError::invalid("BAD_DATE", "日期须为“年-月-日”格式"))?,
+        Some(d) => super::service::parse_day(d)?,
     };
     let period = schedule(state, province).await?.period(day);
     let reports: Vec<WeeklyReport> = state

@@ -1,6 +1,6 @@
 //! 周报管理 (school side, manual §6.1) and the province's reporting cycle.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vslc_ports::Caller;
@@ -270,10 +270,7 @@ impl ReportFilter {
             .as_deref()
             .map(str::trim)
             .filter(|d| !d.is_empty())
-            .map(|d| {
-                NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                    .map_err(|_| DomainError::invalid("BAD_DATE", "日期须为“年-月-日”格式"))
-            })
+            .map(parse_day)
             .transpose()
     }
 
@@ -283,20 +280,32 @@ impl ReportFilter {
     /// `LONGEST_PERIOD_DAYS` earlier: a page reads a handful of reports,
     /// not every one before it.
     pub fn periods(&self, prefix: &str) -> Result<Option<SkCond>, DomainError> {
-        Ok(self.day()?.map(|day| {
-            let earliest = day - chrono::Duration::days(LONGEST_PERIOD_DAYS);
-            SkCond::Between(
-                format!("{prefix}{}", earliest.format("%Y%m%d")),
-                // '~' sorts after the '-' and digits that follow the start.
-                format!("{prefix}{}~", day.format("%Y%m%d")),
-            )
-        }))
+        let Some(day) = self.day()? else {
+            return Ok(None);
+        };
+        let earliest = day
+            .checked_sub_days(chrono::Days::new(LONGEST_PERIOD_DAYS))
+            .ok_or_else(|| DomainError::invalid("BAD_DATE", "日期超出范围"))?;
+        Ok(Some(SkCond::Between(
+            format!("{prefix}{}", earliest.format("%Y%m%d")),
+            // '~' sorts after the '-' and digits that follow the start.
+            format!("{prefix}{}~", day.format("%Y%m%d")),
+        )))
     }
+}
+
+/// A day asked for (`YYYY-MM-DD`, years 1900 to 9999: period arithmetic
+/// never reaches the ends of what a date holds); 400 BAD_DATE otherwise.
+pub fn parse_day(text: &str) -> Result<NaiveDate, DomainError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1900..=9999).contains(&d.year()))
+        .ok_or_else(|| DomainError::invalid("BAD_DATE", "日期须为“年-月-日”格式"))
 }
 
 /// More than any period lasts (a half month, or a whole old-kind period
 /// and the days up to a change of cycle).
-const LONGEST_PERIOD_DAYS: i64 = 62;
+const LONGEST_PERIOD_DAYS: u64 = 62;
 
 pub fn matches(r: &WeeklyReport, f: &ReportFilter) -> bool {
     let date_ok = match f.date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {

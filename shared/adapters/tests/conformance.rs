@@ -828,6 +828,16 @@ async fn guarded_groups_count_what_they_write_and_nothing_else() {
             .await
             .unwrap();
         assert_eq!(won, vec![true, false], "{}", b.name);
+        // A check on an attribute: the item there must still hold it.
+        let on_value = |i: u32, n: i64| {
+            Guarded::new(enc("GC", format!("CLAIM#{i}")), Vec::new())
+                .checking(Key::new("GC", "KEY#a"), Condition::attr_equals("n", n))
+        };
+        let won = t
+            .insert_guarded(vec![on_value(3, 2), on_value(4, 1)])
+            .await
+            .unwrap();
+        assert_eq!(won, vec![false, true], "{}", b.name);
         assert!(
             t.get(&Key::new("GC", "CLAIM#2")).await.unwrap().is_none(),
             "{}",
