@@ -682,6 +682,37 @@ async fn orders_gather_unpaid_registrations_once_and_the_org_confirms_them() {
     app.stop().await;
 }
 
+/// Two new candidates (ID numbers from `seed`) registered in the demo
+/// plan by one import; answers the import record.
+async fn two_registered(app: &TestApp, school: &str, seed: u32) -> Value {
+    let mut nos = Vec::new();
+    for i in 0..2 {
+        nos.push(
+            candidate(
+                app,
+                school,
+                student(&format!("生{i}"), &id_number(seed + i, i), "510201"),
+                "信息准确",
+            )
+            .await,
+        );
+    }
+    let rows: Vec<Vec<&str>> = nos
+        .iter()
+        .map(|n| vec![n.as_str(), "", CERT, "初级"])
+        .collect();
+    let rec = import(
+        app,
+        school,
+        "registrations-by-certificate",
+        &rows,
+        json!({"planId": DEMO_PLAN_ID}),
+    )
+    .await;
+    assert_eq!(rec["success"], 2, "{rec}");
+    rec
+}
+
 /// A registration taken away between an order reading the plan's guard
 /// lines and claiming them (a 删除, or a failed import taking its rows
 /// back) is not claimed: the claim checks the guard that goes with it.
@@ -689,31 +720,7 @@ async fn orders_gather_unpaid_registrations_once_and_the_org_confirms_them() {
 async fn an_order_never_claims_a_registration_that_is_gone() {
     let (app, _) = app().await;
     let school = app.login("school-admin").await;
-    let mut rows = Vec::new();
-    for i in 0..2 {
-        rows.push(
-            candidate(
-                &app,
-                &school,
-                student(&format!("生{i}"), &id_number(40 + i, i), "510201"),
-                "信息准确",
-            )
-            .await,
-        );
-    }
-    let rows: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|n| vec![n.as_str(), "", CERT, "初级"])
-        .collect();
-    let rec = import(
-        &app,
-        &school,
-        "registrations-by-certificate",
-        &rows,
-        json!({"planId": DEMO_PLAN_ID}),
-    )
-    .await;
-    assert_eq!(rec["success"], 2, "{rec}");
+    two_registered(&app, &school, 40).await;
     // The order's read of the lines...
     let tenant = vslc_accounts::Tenant::new(vslc_accounts::TenantKind::School, "10009");
     let state = app.running.as_ref().unwrap().state.clone();
@@ -776,31 +783,7 @@ async fn an_order_never_claims_a_registration_that_is_gone() {
 async fn a_taken_back_import_leaves_what_an_order_claimed() {
     let (app, _) = app().await;
     let school = app.login("school-admin").await;
-    let mut nos = Vec::new();
-    for i in 0..2 {
-        nos.push(
-            candidate(
-                &app,
-                &school,
-                student(&format!("生{i}"), &id_number(60 + i, i), "510201"),
-                "信息准确",
-            )
-            .await,
-        );
-    }
-    let rows: Vec<Vec<&str>> = nos
-        .iter()
-        .map(|n| vec![n.as_str(), "", CERT, "初级"])
-        .collect();
-    let rec = import(
-        &app,
-        &school,
-        "registrations-by-certificate",
-        &rows,
-        json!({"planId": DEMO_PLAN_ID}),
-    )
-    .await;
-    assert_eq!(rec["success"], 2, "{rec}");
+    let rec = two_registered(&app, &school, 60).await;
     let order = app
         .post(
             "/api/payments",
