@@ -572,47 +572,45 @@ impl RowSink for RegistrationsSink {
         let mut claimed = 0;
         for chunk in registrations.chunks(1_000) {
             let found: Vec<Registration> = table.get_many_as(chunk.to_vec()).await?;
-            let groups = found
-                .iter()
-                .map(|r| {
-                    let mut ops = vec![
-                        TxOp::Delete {
-                            key: Registration::key(&self.school, &r.plan_id, &r.id),
-                            condition: Some(Condition::Exists),
-                        },
-                        TxOp::Delete {
-                            key: Registration::list_row_key(&self.school, &r.plan_id, &r.id),
-                            condition: None,
-                        },
-                    ];
-                    ops.extend(r.guards().iter().map(|part| TxOp::Delete {
-                        key: Registration::guard_key(
-                            &self.school,
-                            &r.plan_id,
-                            &r.candidate.candidate_no,
-                            part,
-                        ),
-                        condition: None,
-                    }));
-                    ops.push(TxOp::Update {
-                        key: Candidate::count_key(
-                            &self.school,
-                            r.candidate.kind,
-                            &r.candidate.candidate_no,
-                        ),
-                        update: Update::new().add(Candidate::COUNT, -1),
-                        condition: Some(Candidate::countable()),
-                    });
-                    ops.push(TxOp::Check {
-                        key: Registration::claim_key(&self.school, &r.plan_id, &r.id),
-                        condition: Condition::NotExists,
-                    });
-                    Group {
-                        ops,
-                        counts: r.counts(&self.school, -1),
-                    }
-                })
-                .collect();
+            let groups =
+                found
+                    .iter()
+                    .map(|r| {
+                        let mut ops = vec![
+                            TxOp::Delete {
+                                key: Registration::key(&self.school, &r.plan_id, &r.id),
+                                condition: Some(Condition::Exists),
+                            },
+                            TxOp::Delete {
+                                key: Registration::list_row_key(&self.school, &r.plan_id, &r.id),
+                                condition: None,
+                            },
+                        ];
+                        ops.extend(r.guard_keys(&self.school).into_iter().map(|key| {
+                            TxOp::Delete {
+                                key,
+                                condition: None,
+                            }
+                        }));
+                        ops.push(TxOp::Update {
+                            key: Candidate::count_key(
+                                &self.school,
+                                r.candidate.kind,
+                                &r.candidate.candidate_no,
+                            ),
+                            update: Update::new().add(Candidate::COUNT, -1),
+                            condition: Some(Candidate::countable()),
+                        });
+                        ops.push(TxOp::Check {
+                            key: Registration::claim_key(&self.school, &r.plan_id, &r.id),
+                            condition: Condition::NotExists,
+                        });
+                        Group {
+                            ops,
+                            counts: r.counts(&self.school, -1),
+                        }
+                    })
+                    .collect();
             let taken = table.apply_groups(groups).await?;
             // Those not taken back that are still there stay whole.
             let refused: Vec<Key> = found
@@ -629,14 +627,7 @@ impl RowSink for RegistrationsSink {
             for r in &staying {
                 claimed += 1;
                 kept.insert(Registration::list_row_key(&self.school, &r.plan_id, &r.id));
-                kept.extend(r.guards().iter().map(|part| {
-                    Registration::guard_key(
-                        &self.school,
-                        &r.plan_id,
-                        &r.candidate.candidate_no,
-                        part,
-                    )
-                }));
+                kept.extend(r.guard_keys(&self.school));
             }
         }
         if claimed > 0 {

@@ -236,6 +236,14 @@ impl Registration {
         )
     }
 
+    /// This registration's guards (one per part it holds).
+    pub fn guard_keys(&self, school: &Tenant) -> Vec<Key> {
+        self.guards()
+            .iter()
+            .map(|part| Self::guard_key(school, &self.plan_id, &self.candidate.candidate_no, part))
+            .collect()
+    }
+
     /// Where a plan's guards are: one source per shard, the plan's prefix.
     pub fn guard_sources(school: &Tenant, plan_id: &str) -> Vec<keyset::Source> {
         shard::all()

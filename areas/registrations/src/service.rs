@@ -550,12 +550,10 @@ pub async fn delete(
             condition: None,
         },
     ];
-    for part in r.guards() {
-        ops.push(TxOp::Delete {
-            key: Registration::guard_key(school, &r.plan_id, &r.candidate.candidate_no, &part),
-            condition: None,
-        });
-    }
+    ops.extend(r.guard_keys(school).into_iter().map(|key| TxOp::Delete {
+        key,
+        condition: None,
+    }));
     // No order may claim it meanwhile: the claim must still be absent (or
     // still name the deleted order, and go with it).
     ops.push(TxOp::Delete {

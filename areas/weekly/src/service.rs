@@ -308,9 +308,10 @@ pub fn parse_day(text: &str) -> Result<NaiveDate, DomainError> {
 const LONGEST_PERIOD_DAYS: u64 = 62;
 
 pub fn matches(r: &WeeklyReport, f: &ReportFilter) -> bool {
-    let date_ok = match f.date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => true,
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok_and(|d| r.period.contains(d)),
+    let date_ok = match f.day() {
+        Ok(None) => true,
+        Ok(Some(d)) => r.period.contains(d),
+        Err(_) => false,
     };
     date_ok
         && filter::exact(r.status.label(), f.status.as_deref())
