@@ -449,31 +449,7 @@ async fn orders_gather_unpaid_registrations_once_and_the_org_confirms_them() {
     let school2 = app.login("school2-admin").await;
     let org = app.login("org-admin").await;
     let org2 = app.login("org2-admin").await;
-    let mut nos = Vec::new();
-    for i in 0..6 {
-        nos.push(
-            candidate(
-                &app,
-                &school,
-                student(&format!("生{i}"), &id_number(10 + i, i), "510201"),
-                "信息准确",
-            )
-            .await,
-        );
-    }
-    let rows: Vec<Vec<&str>> = nos
-        .iter()
-        .map(|n| vec![n.as_str(), "", CERT, "初级"])
-        .collect();
-    let rec = import(
-        &app,
-        &school,
-        "registrations-by-certificate",
-        &rows,
-        json!({"planId": DEMO_PLAN_ID}),
-    )
-    .await;
-    assert_eq!(rec["success"], 6, "{rec}");
+    registered(&app, &school, 10, 6).await;
     let generate = json!({"planId": DEMO_PLAN_ID, "certificateId": "CERT0101", "mode": "按证书"});
 
     // Two orders at once never share a registration.
@@ -682,11 +658,11 @@ async fn orders_gather_unpaid_registrations_once_and_the_org_confirms_them() {
     app.stop().await;
 }
 
-/// Two new candidates (ID numbers from `seed`) registered in the demo
-/// plan by one import; answers the import record.
-async fn two_registered(app: &TestApp, school: &str, seed: u32) -> Value {
+/// `n` new candidates (ID numbers from `seed`) registered in the demo
+/// plan (按证书, 初级) by one import; answers the import record.
+async fn registered(app: &TestApp, school: &str, seed: u32, n: u32) -> Value {
     let mut nos = Vec::new();
-    for i in 0..2 {
+    for i in 0..n {
         nos.push(
             candidate(
                 app,
@@ -709,7 +685,7 @@ async fn two_registered(app: &TestApp, school: &str, seed: u32) -> Value {
         json!({"planId": DEMO_PLAN_ID}),
     )
     .await;
-    assert_eq!(rec["success"], 2, "{rec}");
+    assert_eq!(rec["success"], n, "{rec}");
     rec
 }
 
@@ -720,7 +696,7 @@ async fn two_registered(app: &TestApp, school: &str, seed: u32) -> Value {
 async fn an_order_never_claims_a_registration_that_is_gone() {
     let (app, _) = app().await;
     let school = app.login("school-admin").await;
-    two_registered(&app, &school, 40).await;
+    registered(&app, &school, 40, 2).await;
     // The order's read of the lines...
     let tenant = vslc_accounts::Tenant::new(vslc_accounts::TenantKind::School, "10009");
     let state = app.running.as_ref().unwrap().state.clone();
@@ -783,7 +759,7 @@ async fn an_order_never_claims_a_registration_that_is_gone() {
 async fn a_taken_back_import_leaves_what_an_order_claimed() {
     let (app, _) = app().await;
     let school = app.login("school-admin").await;
-    let rec = two_registered(&app, &school, 60).await;
+    let rec = registered(&app, &school, 60, 2).await;
     let order = app
         .post(
             "/api/payments",
