@@ -4,7 +4,9 @@
 1. Every function crate under functions/ (except the dev server `local`) has a
    template function building its binary, and every template function a crate.
 2. No IAM statement grants a wildcard action.
-3. The SAM transform (aws-sam-translator, CodeUri replaced by an s3://
+3. Every function has an alarm on its Errors metric and every dead-letter
+   queue one on its depth, each telling the alarm topic.
+4. The SAM transform (aws-sam-translator, CodeUri replaced by an s3://
    placeholder) succeeds, and cfn-lint finds 0 errors in the result.
 """
 import copy
@@ -63,6 +65,24 @@ def main():
                 if any("*" in a for a in actions):
                     fail(f"{name} grants a wildcard action: {actions}")
 
+    alarms = [v["Properties"] for v in template["Resources"].values() if v["Type"] == "AWS::CloudWatch::Alarm"]
+
+    def watched(metric, ref):
+        return any(
+            a["MetricName"] == metric
+            and any(d["Value"] == ref for d in a["Dimensions"])
+            and a.get("AlarmActions") == [{"Ref": "AlarmTopic"}]
+            for a in alarms
+        )
+
+    for name in functions:
+        if not watched("Errors", {"Ref": name}):
+            fail(f"{name} has no Errors alarm telling AlarmTopic")
+    dlqs = [k for k, v in template["Resources"].items() if v["Type"] == "AWS::SQS::Queue" and k.endswith("DeadLetterQueue")]
+    for name in dlqs:
+        if not watched("ApproximateNumberOfMessagesVisible", {"Fn::GetAtt": [name, "QueueName"]}):
+            fail(f"{name} has no depth alarm telling AlarmTopic")
+
     placeholder = copy.deepcopy(template)
     for fn in placeholder["Resources"].values():
         if fn["Type"] == "AWS::Serverless::Function":
@@ -77,7 +97,7 @@ def main():
     # cfn-lint's exit code is a bit mask: 2 errors, 4 warnings, 8 informational; 1 a crash.
     if lint.returncode & 3:
         fail(f"cfn-lint found errors (exit {lint.returncode}) {lint.stderr.strip()}")
-    print(f"template: {len(functions)} functions match {len(crates)} crates; transform ok; cfn-lint: 0 errors")
+    print(f"template: {len(functions)} functions match {len(crates)} crates; {len(alarms)} alarms; transform ok; cfn-lint: 0 errors")
 
 
 if __name__ == "__main__":

@@ -201,7 +201,7 @@ async fn a_redelivered_or_interrupted_import_never_duplicates_a_candidate() {
     // A plain redelivery of a finished import changes nothing.
     let state = app.running.as_ref().unwrap().state.clone();
     let event = vslc_adapters::embedded::serve::s3_created_event(
-        "uploads",
+        state.uploads.bucket(),
         &format!("imports/school/10009/{id}.xlsx"),
         1,
     );

@@ -218,7 +218,7 @@ async fn an_import_whose_deliveries_keep_dying_ends_failed() {
 #[tokio::test]
 async fn an_import_past_its_deadline_stops_takes_back_its_rows_and_fails() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = vslc_api_tests::test_config(dir.path());
+    let mut config = vslc_api_tests::test_config(dir.path()).await;
     config.import_deadline = std::time::Duration::ZERO;
     let running = vslc_local::start(config, Arc::new(vslc_ports::SystemClock))
         .await

@@ -248,6 +248,18 @@ async fn upload_urls_refuse_tampering_and_other_content_types() {
         )
         .await;
     let url = r.body["uploadUrl"].as_str().unwrap().to_owned();
+    if vslc_api_tests::skip_on_moto(
+        "moto does not check presigned URL signatures; S3 refuses a PUT whose key or content type differs from the signed ones",
+    ) {
+        // What S3 enforces is in the URL: the content type is signed.
+        let signed = url
+            .split(['?', '&'])
+            .find_map(|p| p.strip_prefix("X-Amz-SignedHeaders="))
+            .expect("a SigV4 presigned URL");
+        assert!(signed.contains("content-type"), "{url}");
+        app.stop().await;
+        return;
+    }
     let wrong_type = app
         .http
         .put(&url)

@@ -274,8 +274,17 @@ async fn moto_env(endpoint: &str) -> Vec<(String, String)> {
     env
 }
 
-/// Runs one binary for one event: the outcome and the cold start.
-async fn invoke(binary: &Path, env: &[(String, String)], event: Value) -> (Outcome, Duration) {
+/// One invocation: what the function posted, its cold start, the request
+/// id the runtime API gave it, and what it logged (standard output).
+struct Invocation {
+    outcome: Outcome,
+    cold: Duration,
+    request_id: String,
+    logs: String,
+}
+
+/// Runs one binary for one event.
+async fn invoke(binary: &Path, env: &[(String, String)], event: Value) -> Invocation {
     let rt = Arc::new(Runtime::default());
     let api = emulator(rt.clone()).await;
     let id = ulid::Ulid::new().to_string();
@@ -300,7 +309,7 @@ async fn invoke(binary: &Path, env: &[(String, String)], event: Value) -> (Outco
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("RUST_LOG", "warn")
         .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("starting {}: {e}", binary.display()));
@@ -322,12 +331,30 @@ async fn invoke(binary: &Path, env: &[(String, String)], event: Value) -> (Outco
     };
     let _ = child.kill();
     let output = child.wait_with_output().unwrap();
-    outcome.unwrap_or_else(|| {
+    let (outcome, cold) = outcome.unwrap_or_else(|| {
         panic!(
             "{name} answered nothing: {}",
             String::from_utf8_lossy(&output.stderr)
         )
-    })
+    });
+    Invocation {
+        outcome,
+        cold,
+        request_id: id,
+        logs: String::from_utf8_lossy(&output.stdout).into_owned(),
+    }
+}
+
+/// The function's log lines that are JSON objects, each naming the
+/// invocation's request id (CloudWatch Logs Insights: `span.requestId`).
+fn json_logs_of(logs: &str, request_id: &str) -> Vec<Value> {
+    logs.lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l)
+                .unwrap_or_else(|_| panic!("a log line that is not JSON: {l}"))
+        })
+        .filter(|v| v["span"]["requestId"] == request_id)
+        .collect()
 }
 
 #[tokio::test]
@@ -400,7 +427,12 @@ async fn every_function_binary_answers_its_event_through_the_runtime_api() {
             skipped.push(f.binary.clone());
             continue;
         }
-        let (outcome, cold) = invoke(&binary, &env, event).await;
+        let Invocation {
+            outcome,
+            cold,
+            request_id,
+            logs,
+        } = invoke(&binary, &env, event).await;
         let answer = match outcome {
             Outcome::Response(answer) => answer,
             Outcome::Error(e) => panic!("{} answered an error: {e}", f.binary),
@@ -428,6 +460,13 @@ async fn every_function_binary_answers_its_event_through_the_runtime_api() {
                     assert!(!failed, "{}: {answer}", f.binary);
                 } else {
                     assert!(failed, "{}: {answer}", f.binary);
+                    // The failure is logged as JSON, with the request id.
+                    let lines = json_logs_of(&logs, &request_id);
+                    assert!(
+                        lines.iter().any(|l| l["level"] == "ERROR"),
+                        "{}: no JSON error line naming request {request_id}: {logs}",
+                        f.binary
+                    );
                 }
             }
             Trigger::Schedule => {

@@ -1,9 +1,11 @@
 //! `vslc-local`: every area's router, the signed blob URLs, the queue
-//! workers and the scheduled job in one process on embedded storage.
+//! workers and the scheduled job in one process, on embedded storage or on
+//! DynamoDB, S3 and SQS.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
@@ -19,7 +21,7 @@ use vslc_http::{ApiResult, area};
 use vslc_imports::worker::ImportWorker;
 use vslc_issuance::worker::IssuanceWorker;
 use vslc_ports::AppState;
-use vslc_ports::config::Config;
+use vslc_ports::config::{Backend, Config};
 use vslc_ports::jobs::ScheduledJob;
 use vslc_ports::worker::Worker;
 use vslc_ports::{Clock, QueueName, QueueRef, SmsMessage};
@@ -75,7 +77,7 @@ const LANDING: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8
 <ul><li><a href=\"/api/openapi.json\">API 文档 /api/openapi.json</a></li><li><a href=\"/api/auth/health\">/api/auth/health</a></li></ul></body></html>";
 
 /// The whole platform's router on this state.
-pub fn router(state: &AppState, blobs: BlobServer) -> Router {
+pub fn router(state: &AppState, blobs: Option<BlobServer>) -> Router {
     let mut api = OpenApiRouter::new();
     for (a, routes) in vslc_api_docs::areas::all() {
         api = api.merge(vslc_audit::router::mount(a, routes()));
@@ -85,10 +87,10 @@ pub fn router(state: &AppState, blobs: BlobServer) -> Router {
     let dev = Router::new()
         .route("/api/dev/sms", get(dev_sms))
         .with_state(sms);
-    let mut app = api
-        .merge(vslc_api_docs::router())
-        .merge(dev)
-        .merge(blobs.router());
+    let mut app = api.merge(vslc_api_docs::router()).merge(dev);
+    if let Some(blobs) = blobs {
+        app = app.merge(blobs.router());
+    }
     app = app.route("/api/{*rest}", axum::routing::any(area::no_route));
     app = match web_dist() {
         Some(dir) => {
@@ -103,21 +105,15 @@ pub fn router(state: &AppState, blobs: BlobServer) -> Router {
     area::layers(app)
 }
 
-/// Starts the dev server: binds, opens the store, recovers the queue,
-/// seeds demo data into an empty store, starts workers and the timer.
-pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
-    let listener = tokio::net::TcpListener::bind((config.bind.as_str(), config.port))
-        .await
-        .with_context(|| format!("binding {}:{}", config.bind, config.port))?;
-    let addr = listener.local_addr()?;
-    let base_url = config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{addr}"));
-    let seed = config.seed_demo;
-    let (closer_every, workers) = (config.period_closer_interval, config.workers);
-    let (state, parts) = vslc_runtime::embedded(config, clock.clone(), &base_url)?;
-
+/// The embedded ports, with the queue's in-flight messages recovered, and
+/// the server of their signed blob URLs (which also tells the imports queue
+/// of each upload, as S3's notification does).
+async fn embedded(
+    config: Config,
+    clock: Arc<dyn Clock>,
+    base_url: &str,
+) -> anyhow::Result<(AppState, BlobServer)> {
+    let (state, parts) = vslc_runtime::embedded(config, clock.clone(), base_url)?;
     let recovered = parts.queue.recover_in_flight().await?;
     if recovered > 0 {
         tracing::warn!(
@@ -125,12 +121,6 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
             "messages in flight when the last process stopped are queued again"
         );
     }
-    let seeded = if seed {
-        vslc_app::seed::seed_demo(&state).await?
-    } else {
-        false
-    };
-
     let blobs = BlobServer {
         signer: parts.signer.clone(),
         buckets: [state.uploads.clone(), state.documents.clone()]
@@ -145,33 +135,72 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
             to: QueueRef::main(QueueName::Imports),
         }),
     };
+    Ok((state, blobs))
+}
+
+/// Starts the dev server: binds, opens the ports (embedded, or DynamoDB, S3
+/// and SQS with `VSLC_BACKEND=aws`), seeds demo data into an empty store,
+/// starts the queue consumers and the timer.
+pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
+    let listener = tokio::net::TcpListener::bind((config.bind.as_str(), config.port))
+        .await
+        .with_context(|| format!("binding {}:{}", config.bind, config.port))?;
+    let addr = listener.local_addr()?;
+    let base_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let seed = config.seed_demo;
+    let (closer_every, workers) = (config.period_closer_interval, config.workers);
+    let (state, blobs, wait) = match config.backend {
+        Backend::Embedded => {
+            let (state, blobs) = embedded(config, clock, &base_url).await?;
+            (state, Some(blobs), Duration::from_secs(1))
+        }
+        // Presigned URLs point at S3 itself; consumers long-poll SQS.
+        Backend::Aws => (
+            vslc_runtime::aws(config, clock).await?,
+            None,
+            Duration::from_secs(20),
+        ),
+    };
+    let seeded = if seed {
+        vslc_app::seed::seed_demo(&state).await?
+    } else {
+        false
+    };
     let app = router(&state, blobs);
 
     let (stop, stop_rx) = watch::channel(false);
     let mut tasks = Vec::new();
-    let import_worker: Arc<dyn Worker> =
-        Arc::new(ImportWorker::new(state.clone(), vslc_app::import_kinds()));
-    for _ in 0..workers {
-        tasks.push(tokio::spawn(consume(
-            state.queue.clone(),
-            import_worker.clone(),
-            stop_rx.clone(),
-        )));
+    // Each worker with the template's batch size; imports get `workers`
+    // consumers, as Lambda would run several at once.
+    let consumers: [(Arc<dyn Worker>, usize, usize); 3] = [
+        (
+            Arc::new(ImportWorker::new(state.clone(), vslc_app::import_kinds())),
+            1,
+            workers,
+        ),
+        (
+            Arc::new(vslc_candidates::identity::IdentityWorker::new(
+                state.clone(),
+            )),
+            10,
+            1,
+        ),
+        (Arc::new(IssuanceWorker::new(state.clone())), 10, 1),
+    ];
+    for (worker, batch, count) in consumers {
+        for _ in 0..count {
+            tasks.push(tokio::spawn(consume(
+                state.queue.clone(),
+                worker.clone(),
+                batch,
+                wait,
+                stop_rx.clone(),
+            )));
+        }
     }
-    let identity: Arc<dyn Worker> = Arc::new(vslc_candidates::identity::IdentityWorker::new(
-        state.clone(),
-    ));
-    tasks.push(tokio::spawn(consume(
-        state.queue.clone(),
-        identity,
-        stop_rx.clone(),
-    )));
-    let issuance: Arc<dyn Worker> = Arc::new(IssuanceWorker::new(state.clone()));
-    tasks.push(tokio::spawn(consume(
-        state.queue.clone(),
-        issuance,
-        stop_rx.clone(),
-    )));
     let closer: Arc<dyn ScheduledJob> = Arc::new(PeriodCloser::new(state.clone(), closers()));
     tasks.push(tokio::spawn(vslc_runtime::jobs::every(
         closer,

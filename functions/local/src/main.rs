@@ -35,16 +35,43 @@ async fn serve() -> anyhow::Result<()> {
         return Ok(());
     }
     vslc_runtime::lambda::init_tracing(false);
-    let config = Config::from_env(Backend::Embedded)?;
-    anyhow::ensure!(
-        config.backend == Backend::Embedded,
-        "vslc-local runs on embedded storage only (unset VSLC_BACKEND)"
-    );
-    let data_dir = config.data_dir.clone();
+    let mut config = Config::from_env(Backend::Embedded)?;
+    let create = std::env::args().any(|a| a == "--create-resources");
+    let place = match config.backend {
+        Backend::Embedded => {
+            anyhow::ensure!(!create, "--create-resources is for VSLC_BACKEND=aws");
+            format!("data directory {}", config.data_dir.display())
+        }
+        Backend::Aws => {
+            // Never implicitly: the table, buckets and queues are created
+            // only when asked (moto, or a developer's own account).
+            if create {
+                vslc_runtime::provision(&mut config).await?;
+            } else {
+                anyhow::ensure!(
+                    !config.queue_urls.is_empty(),
+                    "VSLC_BACKEND=aws needs the queue URLs (VSLC_QUEUE_URL_IMPORTS, …) \
+                     of an existing stack, or --create-resources to create the table, \
+                     buckets and queues"
+                );
+            }
+            format!(
+                "DynamoDB table {}, S3 buckets {} and {}{}",
+                config.table,
+                config.upload_bucket,
+                config.document_bucket,
+                config
+                    .aws_endpoint
+                    .as_deref()
+                    .map(|e| format!(" at {e}"))
+                    .unwrap_or_default()
+            )
+        }
+    };
     let show_accounts = config.seed_demo;
     let running = vslc_local::start(config, Arc::new(SystemClock)).await?;
     println!("vslc-local listening on {}", running.base_url);
-    println!("  data directory: {}", data_dir.display());
+    println!("  storage:        {place}");
     println!("  API document:   {}/api/openapi.json", running.base_url);
     if show_accounts {
         println!(

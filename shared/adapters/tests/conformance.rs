@@ -399,6 +399,25 @@ async fn gsi_queries_page_in_order() {
             .await
             .unwrap();
         assert_eq!(gt.len(), 1, "{}: only REG#021 is after REG#018", b.name);
+        // An empty bound (a source whose rows have no prefix) is what it
+        // says, though DynamoDB refuses an empty key value in a condition.
+        let s1 = 8;
+        for (cond, want) in [
+            (SkCond::BeginsWith(String::new()), s1),
+            (SkCond::Between(String::new(), "REG#010".into()), 4),
+            (SkCond::Ge(String::new()), s1),
+            (SkCond::Gt(String::new()), s1),
+            (SkCond::Le(String::new()), 0),
+            (SkCond::Lt(String::new()), 0),
+            (SkCond::Eq(String::new()), 0),
+            (SkCond::Between("REG#010".into(), String::new()), 0),
+        ] {
+            let got = t
+                .query_all(Query::partition("SCHOOL#S1").sk(cond.clone()))
+                .await
+                .unwrap();
+            assert_eq!(got.len(), want, "{}: {cond:?}", b.name);
+        }
 
         // A cursor of another partition is refused.
         let page = t

@@ -74,23 +74,49 @@ pub fn embedded(
     ))
 }
 
+/// The environment variable naming a queue's URL (`VSLC_QUEUE_URL_IMPORTS`,
+/// `VSLC_DLQ_URL_IMPORTS`, …), as the template sets it.
+pub fn queue_url_var(queue: QueueRef) -> String {
+    let kind = if queue.dead_letter { "DLQ" } else { "QUEUE" };
+    format!("VSLC_{kind}_URL_{}", queue.name.as_str().to_uppercase())
+}
+
+/// Creates the table, buckets and queues the configuration names (queues
+/// are prefixed with the table's name) and records the queues' URLs in it.
+/// For moto and a developer's own account: a deployed stack has these from
+/// the template, and nothing calls this unless asked.
+pub async fn provision(config: &mut Config) -> anyhow::Result<()> {
+    let conf = aws::sdk_config(config.aws_endpoint.as_deref()).await;
+    let (ddb, s3, sqs) = aws::clients(&conf, config.aws_endpoint.is_some());
+    let prefix = format!("{}-", config.table);
+    let names = aws::provision::Resources {
+        table: &config.table,
+        upload_bucket: &config.upload_bucket,
+        document_bucket: &config.document_bucket,
+        queue_prefix: &prefix,
+        web_origin: "*",
+        import_prefix: "imports/",
+    };
+    let urls = aws::provision::provision(ddb, s3, &sqs, &names, &queue_policies(config)).await?;
+    config.queue_urls = urls
+        .into_iter()
+        .map(|(queue, url)| (queue_url_var(queue), url))
+        .collect();
+    Ok(())
+}
+
 /// Ports on DynamoDB, S3 and SQS, named by the configuration.
-pub async fn aws(config: Config) -> anyhow::Result<AppState> {
+pub async fn aws(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
     let conf = aws::sdk_config(config.aws_endpoint.as_deref()).await;
     let (ddb, s3, sqs) = aws::clients(&conf, config.aws_endpoint.is_some());
     let mut urls = HashMap::new();
     for name in QueueName::ALL {
-        let upper = name.as_str().to_uppercase();
-        for (var, queue) in [
-            (format!("VSLC_QUEUE_URL_{upper}"), QueueRef::main(name)),
-            (format!("VSLC_DLQ_URL_{upper}"), QueueRef::dlq(name)),
-        ] {
-            if let Some(url) = config.queue_url(&var) {
+        for queue in [QueueRef::main(name), QueueRef::dlq(name)] {
+            if let Some(url) = config.queue_url(&queue_url_var(queue)) {
                 urls.insert(queue, url.to_owned());
             }
         }
     }
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let table: Arc<dyn Table> = Arc::new(DynamoTable::new(ddb, &config.table));
     Ok(AppState {
         uploads: Arc::new(S3Blobs::new(s3.clone(), &config.upload_bucket)),
@@ -109,7 +135,7 @@ pub async fn aws(config: Config) -> anyhow::Result<AppState> {
 pub async fn from_env() -> anyhow::Result<AppState> {
     let config = Config::from_env(Backend::Aws)?;
     match config.backend {
-        Backend::Aws => aws(config).await,
+        Backend::Aws => aws(config, Arc::new(SystemClock)).await,
         Backend::Embedded => {
             let url = config
                 .public_url

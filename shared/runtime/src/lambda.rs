@@ -13,11 +13,17 @@ use vslc_ports::AppState;
 use vslc_ports::jobs::ScheduledJob;
 use vslc_ports::worker::{Message, Worker};
 
-/// Logs as JSON lines (CloudWatch) or readable text (local), filtered by `RUST_LOG`.
+/// Logs as JSON lines (CloudWatch) or readable text (local), filtered by
+/// `RUST_LOG`. On Lambda every line an invocation logs carries its request
+/// id (`span.requestId`, from the runtime's per-invocation span, which is
+/// kept whatever level `RUST_LOG` asks for).
 pub fn init_tracing(json: bool) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
         tracing_subscriber::EnvFilter::new("info,aws_config=warn,aws_smithy_runtime=warn")
     });
+    if json && let Ok(span) = "lambda_runtime::layers::trace=info".parse() {
+        filter = filter.add_directive(span);
+    }
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false);

@@ -5,7 +5,9 @@
 
 pub mod compose;
 
-pub use compose::{EmbeddedParts, aws, embedded, from_env, queue_policies};
+pub use compose::{
+    EmbeddedParts, aws, embedded, from_env, provision, queue_policies, queue_url_var,
+};
 pub mod alloc;
 pub mod jobs;
 pub mod lambda;

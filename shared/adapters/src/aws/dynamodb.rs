@@ -264,6 +264,25 @@ where
     }
 }
 
+/// What a sort-key condition asks of DynamoDB. DynamoDB refuses an empty
+/// string as a key value, and no sort key is empty: a condition on `""` is
+/// true of every item (`>= ""`) or of none (`< ""`).
+enum SkFilter {
+    All,
+    None,
+    Expr(SkCond),
+}
+
+fn sk_filter(c: &SkCond) -> SkFilter {
+    match c {
+        SkCond::BeginsWith(s) | SkCond::Ge(s) | SkCond::Gt(s) if s.is_empty() => SkFilter::All,
+        SkCond::Eq(s) | SkCond::Le(s) | SkCond::Lt(s) if s.is_empty() => SkFilter::None,
+        SkCond::Between(_, b) if b.is_empty() => SkFilter::None,
+        SkCond::Between(a, b) if a.is_empty() => SkFilter::Expr(SkCond::Le(b.clone())),
+        other => SkFilter::Expr(other.clone()),
+    }
+}
+
 fn sk_expr(e: &mut Expr, attr: &str, c: &SkCond) -> String {
     let n = e.name(attr);
     let mut v = |s: &String| e.value(AttributeValue::S(s.clone()));
@@ -752,8 +771,15 @@ impl Table for DynamoTable {
             e.name(pk_attr),
             e.value(AttributeValue::S(q.pk.clone()))
         );
-        if let Some(c) = &q.sk {
-            kc = format!("{kc} AND {}", sk_expr(&mut e, sk_attr, c));
+        match q.sk.as_ref().map(sk_filter) {
+            None | Some(SkFilter::All) => {}
+            Some(SkFilter::None) => {
+                return Ok(QueryPage {
+                    items: Vec::new(),
+                    next: None,
+                });
+            }
+            Some(SkFilter::Expr(c)) => kc = format!("{kc} AND {}", sk_expr(&mut e, sk_attr, &c)),
         }
         let start = match &q.cursor {
             Some(c) => {

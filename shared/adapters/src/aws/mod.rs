@@ -1,6 +1,7 @@
 //! AWS adapters: DynamoDB, S3 and SQS through the official SDK.
 
 pub mod dynamodb;
+pub mod provision;
 pub mod s3;
 pub mod sqs;
 

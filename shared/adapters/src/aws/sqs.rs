@@ -59,16 +59,7 @@ impl SqsQueue {
                 .queue_url()
                 .context("queue URL")?
                 .to_owned();
-            let arn = client
-                .get_queue_attributes()
-                .queue_url(&dlq_url)
-                .attribute_names(QueueAttributeName::QueueArn)
-                .send()
-                .await?
-                .attributes()
-                .and_then(|a| a.get(&QueueAttributeName::QueueArn))
-                .context("DLQ arn")?
-                .clone();
+            let arn = queue_arn(client, &dlq_url).await?;
             let redrive = serde_json::json!({"deadLetterTargetArn": arn, "maxReceiveCount": policy.max_receive_count.to_string()});
             let url = client
                 .create_queue()
@@ -88,6 +79,20 @@ impl SqsQueue {
         }
         Ok(urls)
     }
+}
+
+/// A queue's ARN (for redrive policies and notifications).
+pub(super) async fn queue_arn(client: &Client, url: &str) -> anyhow::Result<String> {
+    client
+        .get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await?
+        .attributes()
+        .and_then(|a| a.get(&QueueAttributeName::QueueArn))
+        .cloned()
+        .context("queue ARN")
 }
 
 #[async_trait]
