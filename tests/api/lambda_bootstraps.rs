@@ -9,6 +9,8 @@
 //! The binaries are the workspace's debug builds (`scripts/test.sh` runs
 //! `cargo build --workspace --bins` first and sets
 //! `VSLC_REQUIRE_BOOTSTRAPS`); without them the test says so and skips.
+//! `VSLC_BOOTSTRAP_PROFILE=release` runs the release builds instead, for the
+//! README's cold-start figures.
 //! The workers and the scheduled job read DynamoDB, S3 and SQS: they run
 //! against moto (`VSLC_MOTO_ENDPOINT`), with a table, buckets and queues
 //! made for this run.
@@ -362,10 +364,13 @@ async fn every_function_binary_answers_its_event_through_the_runtime_api() {
     let template = std::fs::read_to_string(repo().join("infra/template.yaml")).unwrap();
     let functions = functions(&template);
     assert!(functions.len() >= 28, "{functions:?}");
+    // `VSLC_BOOTSTRAP_PROFILE=release` measures the binaries that ship
+    // (after `cargo build --release --workspace --bins`).
+    let profile = std::env::var("VSLC_BOOTSTRAP_PROFILE").unwrap_or_else(|_| "debug".into());
     let bin_dir = std::env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| repo().join("target"))
-        .join("debug");
+        .join(&profile);
     let missing: Vec<&str> = functions
         .iter()
         .filter(|f| !bin_dir.join(&f.binary).is_file())
@@ -480,7 +485,7 @@ async fn every_function_binary_answers_its_event_through_the_runtime_api() {
         let size = std::fs::metadata(&binary).map(|m| m.len()).unwrap_or(0);
         figures.push((f.binary.clone(), cold, size));
     }
-    println!("cold start to the first answer (debug builds):");
+    println!("cold start to the first answer ({profile} builds):");
     for (name, cold, size) in &figures {
         println!(
             "  {name:<18} {:>6.1} ms  {:>6.1} MB",

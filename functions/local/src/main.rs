@@ -1,4 +1,8 @@
 //! `vslc-local`: the whole platform on this machine. Wiring only.
+//!
+//! Flags: `--print-openapi` (the API document), `--create-resources` (with
+//! `VSLC_BACKEND=aws`: the table, buckets and queues), `--seed-only` (the
+//! demo tenants and their administrators, then exit).
 
 vslc_runtime::global_allocator!();
 
@@ -24,6 +28,22 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
+fn print_accounts(just_seeded: bool) {
+    println!(
+        "  demo accounts (password {DEMO_PASSWORD}){}:",
+        if just_seeded { ", just seeded" } else { "" }
+    );
+    for a in demo_accounts() {
+        println!(
+            "    {:<15} {}（{}，{}）",
+            a.account,
+            a.name,
+            a.tenant_name,
+            a.role.label()
+        );
+    }
+}
+
 fn main() -> anyhow::Result<()> {
     vslc_runtime::server_runtime()?.block_on(serve())
 }
@@ -36,7 +56,8 @@ async fn serve() -> anyhow::Result<()> {
     }
     vslc_runtime::lambda::init_tracing(false);
     let mut config = Config::from_env(Backend::Embedded)?;
-    let create = std::env::args().any(|a| a == "--create-resources");
+    let flag = |name: &str| std::env::args().any(|a| a == name);
+    let (create, seed_only) = (flag("--create-resources"), flag("--seed-only"));
     let place = match config.backend {
         Backend::Embedded => {
             anyhow::ensure!(!create, "--create-resources is for VSLC_BACKEND=aws");
@@ -47,7 +68,7 @@ async fn serve() -> anyhow::Result<()> {
             // only when asked (moto, or a developer's own account).
             if create {
                 vslc_runtime::provision(&mut config).await?;
-            } else {
+            } else if !seed_only {
                 anyhow::ensure!(
                     !config.queue_urls.is_empty(),
                     "VSLC_BACKEND=aws needs the queue URLs (VSLC_QUEUE_URL_IMPORTS, …) \
@@ -68,25 +89,26 @@ async fn serve() -> anyhow::Result<()> {
             )
         }
     };
+    // `--seed-only`: the demo tenants and their administrators into the
+    // store (a first deployment's), then exit.
+    if seed_only {
+        let clock = Arc::new(SystemClock);
+        let state = match config.backend {
+            Backend::Embedded => vslc_runtime::embedded(config, clock, "http://127.0.0.1")?.0,
+            Backend::Aws => vslc_runtime::aws(config, clock).await?,
+        };
+        let seeded = vslc_app::seed::seed_demo(&state).await?;
+        println!("storage: {place}");
+        print_accounts(seeded);
+        return Ok(());
+    }
     let show_accounts = config.seed_demo;
     let running = vslc_local::start(config, Arc::new(SystemClock)).await?;
     println!("vslc-local listening on {}", running.base_url);
     println!("  storage:        {place}");
     println!("  API document:   {}/api/openapi.json", running.base_url);
     if show_accounts {
-        println!(
-            "  demo accounts (password {DEMO_PASSWORD}){}:",
-            if running.seeded { ", just seeded" } else { "" }
-        );
-        for a in demo_accounts() {
-            println!(
-                "    {:<15} {}（{}，{}）",
-                a.account,
-                a.name,
-                a.tenant_name,
-                a.role.label()
-            );
-        }
+        print_accounts(running.seeded);
     }
     shutdown_signal().await;
     println!("vslc-local stopping…");
