@@ -104,6 +104,11 @@ impl User {
 
     /// The user an account name belongs to (login).
     pub async fn by_account(table: &dyn Table, account: &str) -> Result<Option<Self>, TableError> {
+        // No account name holds a control character (a NUL cannot even be
+        // a key on the embedded store): such a name is nobody's.
+        if account.chars().any(char::is_control) {
+            return Ok(None);
+        }
         let Some(guard) = table
             .get_as::<AccountGuard>(&Self::account_key(account))
             .await?
