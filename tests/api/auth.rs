@@ -35,43 +35,27 @@ async fn demo_accounts_log_in_and_out() {
 #[tokio::test]
 async fn wrong_passwords_and_unknown_accounts_answer_alike() {
     let app = spawn_app().await;
-    let wrong = app
-        .post(
+    let attempt = async |account: &str, password: &str| {
+        app.post(
             "/api/auth/login",
             None,
-            json!({"account": "school-admin", "password": "nope"}),
+            json!({"account": account, "password": password}),
         )
-        .await;
-    let unknown = app
-        .post(
-            "/api/auth/login",
-            None,
-            json!({"account": "ghost", "password": "nope"}),
-        )
-        .await;
+        .await
+    };
+    let wrong = attempt("school-admin", "nope").await;
+    let unknown = attempt("ghost", "nope").await;
     assert_eq!((wrong.status, unknown.status), (401, 401));
     assert_eq!(wrong.body, unknown.body);
     // A name with a control character (found by Schemathesis: a NUL made
     // the embedded store refuse the key, a 500) is nobody's name.
-    let control = app
-        .post(
-            "/api/auth/login",
-            None,
-            json!({"account": "school\u{0}admin", "password": "nope"}),
-        )
-        .await;
+    let control = attempt("school\u{0}admin", "nope").await;
     assert_eq!((control.status, &control.body), (401, &unknown.body));
     assert_eq!(
         wrong.body["message"],
         "账号或密码错误（连续输错5次将暂停本机登录15分钟）"
     );
-    let empty = app
-        .post(
-            "/api/auth/login",
-            None,
-            json!({"account": "", "password": ""}),
-        )
-        .await;
+    let empty = attempt("", "").await;
     assert_eq!(empty.status, 400);
     let forged = app.get("/api/auth/me", Some("forged-token")).await;
     assert_eq!(forged.status, 401);

@@ -233,46 +233,24 @@ fn is_document(route_path: &str) -> bool {
     route_path.ends_with(".json")
 }
 
-/// Moto resources for one run, as the template's variables name them.
+/// Moto resources for one run (made as `vslc-local --create-resources`
+/// makes them), as the template's variables name them.
 async fn moto_env(endpoint: &str) -> Vec<(String, String)> {
-    use vslc_adapters::aws::{self, DynamoTable, S3Blobs, SqsQueue};
-    use vslc_ports::{QueueName, QueueRef};
+    use vslc_ports::config::{Backend, Config};
     let run = ulid::Ulid::new().to_string().to_lowercase();
-    let conf = aws::sdk_config(Some(endpoint)).await;
-    let (ddb, s3, sqs) = aws::clients(&conf, true);
-    let table = format!("vslc-{run}");
-    DynamoTable::new(ddb, table.clone())
-        .create_table_if_missing()
-        .await
-        .unwrap();
+    let mut config = Config::from_env(Backend::Aws).unwrap();
+    config.aws_endpoint = Some(endpoint.to_owned());
+    config.table = format!("vslc-{run}");
+    config.upload_bucket = format!("vslc-uploads-{run}");
+    config.document_bucket = format!("vslc-documents-{run}");
+    vslc_runtime::provision(&mut config).await.unwrap();
     let mut env = vec![
-        ("VSLC_TABLE".to_owned(), table),
+        ("VSLC_TABLE".to_owned(), config.table),
         ("AWS_ENDPOINT_URL".to_owned(), endpoint.to_owned()),
+        ("VSLC_UPLOAD_BUCKET".to_owned(), config.upload_bucket),
+        ("VSLC_DOCUMENT_BUCKET".to_owned(), config.document_bucket),
     ];
-    for (var, bucket) in [
-        ("VSLC_UPLOAD_BUCKET", format!("vslc-uploads-{run}")),
-        ("VSLC_DOCUMENT_BUCKET", format!("vslc-documents-{run}")),
-    ] {
-        S3Blobs::new(s3.clone(), bucket.clone())
-            .create_bucket_if_missing()
-            .await
-            .unwrap();
-        env.push((var.to_owned(), bucket));
-    }
-    let urls = SqsQueue::create_queues(&sqs, &format!("{run}-"), &HashMap::new())
-        .await
-        .unwrap();
-    for name in QueueName::ALL {
-        let upper = name.as_str().to_uppercase();
-        env.push((
-            format!("VSLC_QUEUE_URL_{upper}"),
-            urls[&QueueRef::main(name)].clone(),
-        ));
-        env.push((
-            format!("VSLC_DLQ_URL_{upper}"),
-            urls[&QueueRef::dlq(name)].clone(),
-        ));
-    }
+    env.extend(config.queue_urls);
     env
 }
 

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use vslc_api_tests::{TestApp, XCell, column, id_number, spawn_app_with, typed_sheet, workbook};
+use vslc_api_tests::{
+    Resp, TestApp, XCell, column, id_number, spawn_app_with, typed_sheet, workbook,
+};
 use vslc_app::seed::exam::DEMO_PLAN_ID;
 use vslc_ports::ManualClock;
 use vslc_ports::table::Update;
@@ -64,6 +66,16 @@ async fn import(
         .upload_import_with(token, kind, "报考.xlsx", workbook(&all), false, params)
         .await;
     app.wait_import(token, &id).await
+}
+
+/// Asks for a 缴费申请单 of CERT0101's unpaid registrations in this plan.
+async fn order_for(app: &TestApp, token: &str, plan: &str, mode: &str) -> Resp {
+    app.post(
+        "/api/payments",
+        Some(token),
+        json!({"planId": plan, "certificateId": "CERT0101", "mode": mode}),
+    )
+    .await
 }
 
 async fn registrations(app: &TestApp, token: &str, query: &str) -> Value {
@@ -384,23 +396,11 @@ async fn the_registration_window_and_the_fee_standard_apply_by_subject() {
         ]
     );
     assert_eq!(count_of(&app, &school, &a).await, 2);
-    let order = app
-        .post(
-            "/api/payments",
-            Some(&school),
-            json!({"planId": plan, "certificateId": "CERT0101", "mode": "按科目"}),
-        )
-        .await;
+    let order = order_for(&app, &school, &plan, "按科目").await;
     assert_eq!(order.status, 201, "{}", order.body);
     assert_eq!(order.body["count"], 2);
     assert_eq!(order.body["totalCents"], 13000, "50 + 80 元 by subject");
-    let r = app
-        .post(
-            "/api/payments",
-            Some(&school),
-            json!({"planId": plan, "certificateId": "CERT0101", "mode": "按证书"}),
-        )
-        .await;
+    let r = order_for(&app, &school, &plan, "按证书").await;
     assert_eq!(r.status, 409, "the mode must match the plan");
     assert_eq!(
         r.body["message"],
@@ -431,13 +431,7 @@ async fn the_registration_window_and_the_fee_standard_apply_by_subject() {
     )
     .await;
     assert!(app.failure_reasons(&rec).await[0].contains("当前不在报名时间内"));
-    let r = app
-        .post(
-            "/api/payments",
-            Some(&school),
-            json!({"planId": plan, "certificateId": "CERT0101", "mode": "按科目"}),
-        )
-        .await;
+    let r = order_for(&app, &school, &plan, "按科目").await;
     assert_eq!(r.status, 409, "{}", r.body);
     app.stop().await;
 }
@@ -760,13 +754,7 @@ async fn a_taken_back_import_leaves_what_an_order_claimed() {
     let (app, _) = app().await;
     let school = app.login("school-admin").await;
     let rec = registered(&app, &school, 60, 2).await;
-    let order = app
-        .post(
-            "/api/payments",
-            Some(&school),
-            json!({"planId": DEMO_PLAN_ID, "certificateId": "CERT0101", "mode": "按证书"}),
-        )
-        .await;
+    let order = order_for(&app, &school, DEMO_PLAN_ID, "按证书").await;
     assert_eq!(order.status, 201, "{}", order.body);
     let no = order.body["no"].as_str().unwrap().to_owned();
 

@@ -104,7 +104,8 @@ impl ImportRecord {
 
     /// `imports/<kind>/<tenant>/<id>.<ext>`: the worker finds the record from it.
     pub fn upload_key_for(tenant: &Tenant, id: &str, ext: &str) -> String {
-        format!("imports/{}/{id}.{ext}", tenant.path())
+        let prefix = vslc_ports::blobs::IMPORT_UPLOADS;
+        format!("{prefix}{}/{id}.{ext}", tenant.path())
     }
 
     /// The tenant and import id an upload key names.

@@ -130,7 +130,7 @@ async fn embedded(
         clock,
         notify: Some(Notify {
             bucket: state.uploads.bucket().to_owned(),
-            prefix: "imports/".into(),
+            prefix: vslc_ports::blobs::IMPORT_UPLOADS.into(),
             queue: state.queue.clone(),
             to: QueueRef::main(QueueName::Imports),
         }),

@@ -92,11 +92,7 @@ async fn serve() -> anyhow::Result<()> {
     // `--seed-only`: the demo tenants and their administrators into the
     // store (a first deployment's), then exit.
     if seed_only {
-        let clock = Arc::new(SystemClock);
-        let state = match config.backend {
-            Backend::Embedded => vslc_runtime::embedded(config, clock, "http://127.0.0.1")?.0,
-            Backend::Aws => vslc_runtime::aws(config, clock).await?,
-        };
+        let state = vslc_runtime::open(config, Arc::new(SystemClock)).await?;
         let seeded = vslc_app::seed::seed_demo(&state).await?;
         println!("storage: {place}");
         print_accounts(seeded);

@@ -27,6 +27,11 @@ pub enum BlobError {
     Backend(#[source] anyhow::Error),
 }
 
+/// Key prefix of the uploads that start an import: the upload bucket tells
+/// the imports queue of each object created under it (the template's
+/// notification filter, `provision`, the dev server's blob server).
+pub const IMPORT_UPLOADS: &str = "imports/";
+
 /// Object keys are `/`-separated segments; none empty, `.` or `..`, no
 /// backslash or control character. Both adapters refuse anything else.
 pub fn check_key(key: &str) -> Result<(), BlobError> {

@@ -95,7 +95,7 @@ pub async fn provision(config: &mut Config) -> anyhow::Result<()> {
         document_bucket: &config.document_bucket,
         queue_prefix: &prefix,
         web_origin: "*",
-        import_prefix: "imports/",
+        import_prefix: vslc_ports::blobs::IMPORT_UPLOADS,
     };
     let urls = aws::provision::provision(ddb, s3, &sqs, &names, &queue_policies(config)).await?;
     config.queue_urls = urls
@@ -133,15 +133,20 @@ pub async fn aws(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<AppSta
 /// For Lambda entry points: configuration from the environment, AWS adapters
 /// unless `VSLC_BACKEND=embedded`.
 pub async fn from_env() -> anyhow::Result<AppState> {
-    let config = Config::from_env(Backend::Aws)?;
+    open(Config::from_env(Backend::Aws)?, Arc::new(SystemClock)).await
+}
+
+/// The ports on the configured backend; embedded blob URLs start with
+/// `VSLC_PUBLIC_URL` (or the configured address).
+pub async fn open(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
     match config.backend {
-        Backend::Aws => aws(config, Arc::new(SystemClock)).await,
+        Backend::Aws => aws(config, clock).await,
         Backend::Embedded => {
             let url = config
                 .public_url
                 .clone()
                 .unwrap_or_else(|| format!("http://{}:{}", config.bind, config.port));
-            Ok(embedded(config, Arc::new(SystemClock), &url)?.0)
+            Ok(embedded(config, clock, &url)?.0)
         }
     }
 }

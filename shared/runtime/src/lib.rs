@@ -6,7 +6,7 @@
 pub mod compose;
 
 pub use compose::{
-    EmbeddedParts, aws, embedded, from_env, provision, queue_policies, queue_url_var,
+    EmbeddedParts, aws, embedded, from_env, open, provision, queue_policies, queue_url_var,
 };
 pub mod alloc;
 pub mod jobs;
