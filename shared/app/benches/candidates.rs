@@ -10,13 +10,11 @@
 //! `VSLC_MOTO_ENDPOINT` set (a moto server), a third step imports 1,000 rows
 //! into the DynamoDB adapter and counts its write requests per 1,000 rows.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_imports::ImportStatus;
-use vslc_ports::AppState;
 
 mod common;
 use common::{peak_mb, reset_peak};
@@ -88,7 +86,8 @@ async fn run(step: &str) -> anyhow::Result<()> {
     let state = common::open(dir.path())?;
     vslc_app::seed::catalogue::seed(&state).await?;
     let (state, requests, rows) = if step == "dynamodb" {
-        let (state, requests) = on_moto(state).await?;
+        let (state, requests) = common::on_moto(state).await?;
+        vslc_app::seed::catalogue::seed(&state).await?;
         (state, Some(requests), 1_000)
     } else {
         (state, None, ROWS)
@@ -126,7 +125,7 @@ async fn run(step: &str) -> anyhow::Result<()> {
     let queued = common::queue_roster(&state, &school, bytes).await?;
     let before = requests
         .as_ref()
-        .map_or(0, |r| r.requests.load(Ordering::Relaxed));
+        .map_or(0, |r| r.writes.load(Ordering::Relaxed));
     if let Some(r) = &requests {
         r.partitions
             .lock()
@@ -137,7 +136,7 @@ async fn run(step: &str) -> anyhow::Result<()> {
     println!("import: {}", run.summary("rows"));
     assert_eq!(run.record.status, ImportStatus::Completed);
     if let Some(r) = requests {
-        let writes = r.requests.load(Ordering::Relaxed) - before;
+        let writes = r.writes.load(Ordering::Relaxed) - before;
         let partitions = r.partitions.lock().unwrap_or_else(|p| p.into_inner());
         let school_pk = school.pk();
         let spread = partitions
@@ -203,88 +202,4 @@ async fn export(dir: &std::path::Path) -> anyhow::Result<()> {
         peak_mb()
     );
     Ok(())
-}
-
-/// Counts DynamoDB requests other than reads as they are sent, and the
-/// distinct partition keys they write to.
-#[derive(Debug)]
-struct WriteCounter(
-    Arc<AtomicU64>,
-    Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
-);
-
-/// Every `"pk": {"S": …}` in a request body.
-fn partition_keys(v: &serde_json::Value, out: &mut std::collections::HashSet<String>) {
-    match v {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map {
-                match (k.as_str(), v.get("S").and_then(|s| s.as_str())) {
-                    ("pk", Some(pk)) => {
-                        out.insert(pk.to_owned());
-                    }
-                    _ => partition_keys(v, out),
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter().for_each(|v| partition_keys(v, out)),
-        _ => {}
-    }
-}
-
-impl aws_smithy_runtime_api::client::interceptors::Intercept for WriteCounter {
-    fn name(&self) -> &'static str {
-        "write-counter"
-    }
-    fn read_before_transmit(
-        &self,
-        ctx: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
-        _rc: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
-        _cfg: &mut aws_smithy_types::config_bag::ConfigBag,
-    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
-        let target = ctx
-            .request()
-            .headers()
-            .get("x-amz-target")
-            .unwrap_or_default();
-        let read = ["GetItem", "Query", "Scan", "DescribeTable", "BatchGetItem"]
-            .iter()
-            .any(|op| target.ends_with(op));
-        if !read {
-            self.0.fetch_add(1, Ordering::Relaxed);
-            if let Some(body) = ctx.request().body().bytes()
-                && let Ok(v) = serde_json::from_slice::<serde_json::Value>(body)
-            {
-                partition_keys(&v, &mut self.1.lock().unwrap_or_else(|p| p.into_inner()));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// What the DynamoDB adapter sent: write requests, partitions written.
-#[derive(Default, Clone)]
-struct Writes {
-    requests: Arc<AtomicU64>,
-    partitions: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
-}
-
-/// The same state with its table on moto's DynamoDB, counting write requests.
-async fn on_moto(mut state: AppState) -> anyhow::Result<(AppState, Writes)> {
-    let endpoint = std::env::var("VSLC_MOTO_ENDPOINT")?;
-    let conf = vslc_adapters::aws::sdk_config(Some(&endpoint)).await;
-    let counter = Writes::default();
-    let ddb = aws_sdk_dynamodb::config::Builder::from(&conf)
-        .interceptor(WriteCounter(
-            counter.requests.clone(),
-            counter.partitions.clone(),
-        ))
-        .build();
-    let table = vslc_adapters::aws::DynamoTable::new(
-        aws_sdk_dynamodb::Client::from_conf(ddb),
-        format!("bench-{}", ulid::Ulid::new()),
-    );
-    table.create_table_if_missing().await?;
-    state.table = Arc::new(table);
-    vslc_app::seed::catalogue::seed(&state).await?;
-    Ok((state, counter))
 }

@@ -9,6 +9,11 @@
 //! counting wrapper around the table). Issue 14's targets: p99 ≤ 10 ms at
 //! 64 clients, page latency at 100,000 ≤ 1.5× at 1,000, at most
 //! (shards + 1) × pageSize items read per page.
+//!
+//! With `VSLC_MOTO_ENDPOINT` set (a moto server), a second step asks the same
+//! of the DynamoDB adapter on smaller tenants (1,000 and 200 candidates:
+//! moto answers a page in seconds), from 1 client and from 2, and counts the
+//! read requests the SDK sends per page besides the items handed out.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -29,8 +34,16 @@ mod common;
 vslc_runtime::global_allocator!();
 
 fn main() -> anyhow::Result<()> {
-    match common::steps(&["lists"])? {
-        Some(_) => {
+    let mut all = vec!["lists"];
+    if std::env::var("VSLC_MOTO_ENDPOINT").is_ok() {
+        all.push("dynamodb");
+    } else if std::env::args().nth(1).is_none() {
+        println!(
+            "(set VSLC_MOTO_ENDPOINT to a moto server to count DynamoDB read requests per page)"
+        );
+    }
+    match common::steps(&all)? {
+        Some(step) => {
             // The server's runtime, the one vslc-local runs on (a worker
             // per core); the clients wait on it from their own, so a
             // page's latency includes its wait for a worker.
@@ -39,7 +52,7 @@ fn main() -> anyhow::Result<()> {
                 .worker_threads(1)
                 .enable_all()
                 .build()?;
-            clients.block_on(run(server.handle().clone()))
+            clients.block_on(run(server.handle().clone(), step == "dynamodb"))
         }
         None => Ok(()),
     }
@@ -138,8 +151,8 @@ fn school_admin(school: &Tenant) -> Caller {
 
 /// One kind of request: which page (reached by following `nextCursor`
 /// from page 1), which filter.
-struct Ask {
-    label: &'static str,
+struct Ask<'a> {
+    label: &'a str,
     page: usize,
     filter: serde_json::Value,
 }
@@ -166,17 +179,29 @@ async fn cursor_of(
     Ok(cursor)
 }
 
+/// What a run of one request kind cost.
+struct Measured {
+    /// Latencies, sorted.
+    took: Vec<Duration>,
+    /// Items the store handed out per call.
+    items: f64,
+    /// Read requests the DynamoDB SDK sent per call (on moto).
+    reads: Option<f64>,
+}
+
 /// Latencies of `requests` calls spread over `clients` concurrent tasks,
-/// and the items the store handed out per call.
+/// and what the store read per call.
+#[allow(clippy::too_many_arguments)]
 async fn measure(
     server: &tokio::runtime::Handle,
     state: &AppState,
     counting: &Counting,
+    sdk: Option<&common::Requests>,
     caller: &Caller,
-    ask: &Ask,
+    ask: &Ask<'_>,
     clients: usize,
     requests: usize,
-) -> anyhow::Result<(Vec<Duration>, f64)> {
+) -> anyhow::Result<Measured> {
     let filter: CandidateFilter = serde_json::from_value(ask.filter.clone())?;
     let page = CursorParams {
         cursor: cursor_of(state, caller, &filter, ask.page).await?,
@@ -184,6 +209,7 @@ async fn measure(
     };
     let (filter, page) = (Arc::new(filter), Arc::new(page));
     let before = counting.read.load(Ordering::Relaxed);
+    let sdk_before = sdk.map(|r| r.reads.load(Ordering::Relaxed));
     let mut tasks = Vec::with_capacity(clients);
     for c in 0..clients {
         let (state, caller, filter, page) =
@@ -213,8 +239,15 @@ async fn measure(
         all.extend(t.await??);
     }
     let read = counting.read.load(Ordering::Relaxed) - before;
+    let reads = sdk
+        .zip(sdk_before)
+        .map(|(r, b)| (r.reads.load(Ordering::Relaxed) - b) as f64 / requests as f64);
     all.sort();
-    Ok((all, read as f64 / requests as f64))
+    Ok(Measured {
+        took: all,
+        items: read as f64 / requests as f64,
+        reads,
+    })
 }
 
 fn pct(sorted: &[Duration], p: f64) -> f64 {
@@ -222,14 +255,27 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1e3
 }
 
-async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
+async fn run(server: tokio::runtime::Handle, moto: bool) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let state = common::open(dir.path())?;
+    let (state, sdk) = if moto {
+        let (state, sdk) = common::on_moto(state).await?;
+        (state, Some(sdk))
+    } else {
+        (state, None)
+    };
     vslc_app::seed::seed_demo(&state).await?;
 
+    let (big, small, page, runs) = if moto {
+        // moto answers a page in seconds (its Query walks the table in
+        // Python): few requests, one client; what counts is what is read.
+        (1_000, 200, 3, [(1, 5), (2, 10)])
+    } else {
+        (100_000, 1_000, 50, [(1, 200), (64, 6400)])
+    };
     let schools = [
-        (Tenant::new(TenantKind::School, "10009"), 100_000),
-        (Tenant::new(TenantKind::School, "14361"), 1_000),
+        (Tenant::new(TenantKind::School, "10009"), big),
+        (Tenant::new(TenantKind::School, "14361"), small),
     ];
     let t = Instant::now();
     for (school, n) in &schools {
@@ -237,7 +283,7 @@ async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
         common::store_candidates(&state, school, &all).await?;
     }
     println!(
-        "set up 100000 + 1000 candidates in two schools in {:.1} s",
+        "set up {big} + {small} candidates in two schools in {:.1} s",
         t.elapsed().as_secs_f64()
     );
 
@@ -251,10 +297,11 @@ async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
     };
     // Someone both schools hold (they are given the same people).
     let mut people = common::People::new(common::SEED);
-    let the_501st = (0..=500)
+    let the_101st = (0..=100)
         .map(|_| people.next_person())
         .last()
         .expect("people");
+    let page_n = format!("page {page}");
     let asks = [
         Ask {
             label: "page 1",
@@ -262,8 +309,8 @@ async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
             filter: serde_json::json!({"kind": "school"}),
         },
         Ask {
-            label: "page 50",
-            page: 50,
+            label: &page_n,
+            page,
             filter: serde_json::json!({"kind": "school"}),
         },
         Ask {
@@ -279,25 +326,45 @@ async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
         Ask {
             label: "证件号码",
             page: 1,
-            filter: serde_json::json!({"kind": "school", "idNumber": the_501st.id_number}),
+            filter: serde_json::json!({"kind": "school", "idNumber": the_101st.id_number}),
         },
     ];
+    let (backend, reads_head, reads_rule) = if moto {
+        (
+            "DynamoDB adapter on moto",
+            " read requests per page |",
+            "---|",
+        )
+    } else {
+        ("embedded backend", "", "")
+    };
     println!(
-        "candidate list, 20 a page (service call on a server runtime of its own, clients waiting from another; embedded backend):"
+        "candidate list, 20 a page (service call on a server runtime of its own, clients waiting from another; {backend}):"
     );
-    println!("| school | request | clients | p50 ms | p99 ms | items read per page |");
-    println!("|---|---|---|---|---|---|");
+    println!("| school | request | clients | p50 ms | p99 ms | items read per page |{reads_head}");
+    println!("|---|---|---|---|---|---|{reads_rule}");
     for (school, n) in &schools {
         let caller = school_admin(school);
         for ask in &asks {
-            for (clients, requests) in [(1, 200), (64, 6400)] {
-                let (took, read) =
-                    measure(&server, &state, &counting, &caller, ask, clients, requests).await?;
+            for (clients, requests) in runs {
+                let m = measure(
+                    &server,
+                    &state,
+                    &counting,
+                    sdk.as_ref(),
+                    &caller,
+                    ask,
+                    clients,
+                    requests,
+                )
+                .await?;
+                let reads = m.reads.map_or(String::new(), |r| format!(" {r:.1} |"));
                 println!(
-                    "| {n} candidates | {} | {clients} | {:.2} | {:.2} | {read:.0} |",
+                    "| {n} candidates | {} | {clients} | {:.2} | {:.2} | {:.0} |{reads}",
                     ask.label,
-                    pct(&took, 0.5),
-                    pct(&took, 0.99),
+                    pct(&m.took, 0.5),
+                    pct(&m.took, 0.99),
+                    m.items,
                 );
             }
         }

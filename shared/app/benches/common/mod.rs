@@ -438,3 +438,87 @@ pub fn open(dir: &std::path::Path) -> anyhow::Result<vslc_ports::AppState> {
     let clock = std::sync::Arc::new(vslc_ports::SystemClock);
     Ok(vslc_runtime::embedded(config, clock, "http://127.0.0.1:1")?.0)
 }
+
+/// Every `"pk": {"S": …}` in a request body.
+fn partition_keys(v: &serde_json::Value, out: &mut std::collections::HashSet<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v.get("S").and_then(|s| s.as_str())) {
+                    ("pk", Some(pk)) => {
+                        out.insert(pk.to_owned());
+                    }
+                    _ => partition_keys(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| partition_keys(v, out)),
+        _ => {}
+    }
+}
+
+/// What the DynamoDB adapter sent, counted as the SDK sends it: read
+/// requests, write requests and the distinct partition keys written.
+#[derive(Debug, Default, Clone)]
+pub struct Requests {
+    pub reads: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    pub writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    pub partitions: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+}
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for Requests {
+    fn name(&self) -> &'static str {
+        "request-counter"
+    }
+    fn read_before_transmit(
+        &self,
+        ctx: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
+        _rc: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        use std::sync::atomic::Ordering;
+        let target = ctx
+            .request()
+            .headers()
+            .get("x-amz-target")
+            .unwrap_or_default();
+        let read = ["GetItem", "Query", "Scan", "DescribeTable", "BatchGetItem"]
+            .iter()
+            .any(|op| target.ends_with(op));
+        if read {
+            self.reads.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.writes.fetch_add(1, Ordering::Relaxed);
+            if let Some(body) = ctx.request().body().bytes()
+                && let Ok(v) = serde_json::from_slice::<serde_json::Value>(body)
+            {
+                partition_keys(
+                    &v,
+                    &mut self.partitions.lock().unwrap_or_else(|p| p.into_inner()),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The same state with its table on a fresh table in moto's DynamoDB
+/// (`VSLC_MOTO_ENDPOINT`), counting the requests the SDK sends. The table
+/// starts empty: seed what the step needs.
+pub async fn on_moto(
+    mut state: vslc_ports::AppState,
+) -> anyhow::Result<(vslc_ports::AppState, Requests)> {
+    let endpoint = std::env::var("VSLC_MOTO_ENDPOINT")?;
+    let conf = vslc_adapters::aws::sdk_config(Some(&endpoint)).await;
+    let counter = Requests::default();
+    let ddb = aws_sdk_dynamodb::config::Builder::from(&conf)
+        .interceptor(counter.clone())
+        .build();
+    let table = vslc_adapters::aws::DynamoTable::new(
+        aws_sdk_dynamodb::Client::from_conf(ddb),
+        format!("bench-{}", ulid::Ulid::new()),
+    );
+    table.create_table_if_missing().await?;
+    state.table = std::sync::Arc::new(table);
+    Ok((state, counter))
+}
