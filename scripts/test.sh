@@ -105,6 +105,14 @@ if [ ! -x /usr/bin/chromium ]; then
     || { tail -20 target/apt-chromium.log; exit 1; }
 fi
 
+step "a CJK font, so pages and screenshots show Chinese, not boxes"
+if [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  if [ "$(id -u)" -ne 0 ]; then echo "No CJK font: apt-get install fonts-wqy-microhei (as root)"; exit 1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei > target/apt-fonts.log 2>&1 \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >> target/apt-fonts.log 2>&1; } \
+    || { tail -20 target/apt-fonts.log; exit 1; }
+fi
+
 step "browser tests: Playwright → Chromium → vslc-local (fresh data dir)"
 cargo build --quiet -p vslc-local --bin vslc-local
 web_port=$(free_port)

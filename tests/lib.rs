@@ -120,6 +120,14 @@ impl TestApp {
         Resp { status, body }
     }
 
+    /// The bytes behind a link the API handed out (an export, a failed-rows
+    /// file): a signed URL, fetched without the session.
+    pub async fn download(&self, url: &str) -> Vec<u8> {
+        let r = self.http.get(url).send().await.expect("download sent");
+        assert!(r.status().is_success(), "{url}: {}", r.status());
+        r.bytes().await.expect("download read").to_vec()
+    }
+
     pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
         let mut req = self.http.get(self.url(path));
         if let Some(t) = token {

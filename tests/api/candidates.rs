@@ -511,3 +511,27 @@ async fn exports_mask_identities_escape_formulas_and_follow_the_selection() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_major_dropdown_lists_the_catalogue_to_schools_only() {
+    let app = spawn_app().await;
+    let t = app.login("school-admin").await;
+    let r = app.get("/api/candidates/majors", Some(&t)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let majors = r.body.as_array().unwrap();
+    assert!(
+        majors.iter().any(|m| m["code"] == "510201"
+            && m["name"] == "计算机应用技术"
+            && m["level"] == "高职专科"),
+        "{}",
+        r.body
+    );
+    let codes: Vec<&str> = majors.iter().filter_map(|m| m["code"].as_str()).collect();
+    assert!(codes.windows(2).all(|w| w[0] < w[1]), "by code, once each");
+    let org = app.login("org-admin").await;
+    assert_eq!(
+        app.get("/api/candidates/majors", Some(&org)).await.status,
+        403
+    );
+    assert_eq!(app.get("/api/candidates/majors", None).await.status, 401);
+}

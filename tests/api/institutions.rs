@@ -88,8 +88,12 @@ async fn an_org_maintains_its_profile_seal_and_signature() {
     let token = app.login("org-admin").await;
     let p = app.get("/api/orgs/profile", Some(&token)).await;
     assert_eq!(p.body["id"], "ORG001");
-    let r = app.put_json("/api/orgs/profile", &token, json!({"contact": "王主任", "phone": "010-62510009", "address": "北京市海淀区", "introduction": "简介"})).await;
+    let r = app.put_json("/api/orgs/profile", &token, json!({"contact": "王主任", "phone": "010-62510009", "address": "北京市海淀区", "introduction": "简介", "paymentMethod": "银行转账：收款单位 示例；账号 123"})).await;
     assert_eq!(r.body["phone"], "010-62510009");
+    assert_eq!(r.body["paymentMethod"], "银行转账：收款单位 示例；账号 123");
+    let r = app.put_json("/api/orgs/profile", &token, json!({"contact": "王主任", "phone": "010-62510009", "address": "北京市海淀区", "paymentMethod": "转".repeat(501)})).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.body["message"], "缴费方式不能超过500个字符");
     for image in ["seal", "signature"] {
         let begin = app
             .post(

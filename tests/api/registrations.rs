@@ -279,12 +279,7 @@ async fn registrations_follow_every_rule_keep_a_snapshot_and_count_exactly() {
         .post("/api/registrations/export", Some(&school), json!({}))
         .await;
     assert_eq!(r.body["rows"], 2, "{}", r.body);
-    let bytes = reqwest::get(r.body["url"].as_str().unwrap())
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let bytes = app.download(r.body["url"].as_str().unwrap()).await;
     let rows = vslc_imports::xlsx::read_first_sheet(&bytes).unwrap();
     assert!(rows[1..].iter().all(|r| r[4].contains('*')), "{rows:?}");
     // The fee is a number; 考生编号 and 证件号码 stay text.
@@ -486,6 +481,14 @@ async fn orders_gather_unpaid_registrations_once_and_the_org_confirms_them() {
     let no = orders[0].clone();
     assert!(no.starts_with("JF20260301-10009-"), "{no}");
     let d = app.get(&format!("/api/payments/{no}"), Some(&school)).await;
+    // The school pays offline, by the org's 缴费方式, shown with the order.
+    assert!(
+        d.body["paymentMethod"]
+            .as_str()
+            .is_some_and(|m| m.contains("收款单位：北京示例培训评价组织有限公司")),
+        "{}",
+        d.body
+    );
     let line = d.body["lines"][0]["id"].as_str().unwrap().to_owned();
     let r = app
         .delete(&format!("/api/registrations/{line}"), &school)
@@ -586,6 +589,35 @@ async fn orders_gather_unpaid_registrations_once_and_the_org_confirms_them() {
         .await;
     assert_eq!(r.status, 409, "confirming twice changes nothing");
 
+    // The org exports its orders, with the paying school; no one else's.
+    let r = app
+        .post("/api/payments/review/export", Some(&org), json!({}))
+        .await;
+    assert_eq!(
+        r.body["rows"].as_u64(),
+        Some(orders.len() as u64),
+        "{}",
+        r.body
+    );
+    let bytes = app.download(r.body["url"].as_str().unwrap()).await;
+    let sheet = vslc_imports::xlsx::read_first_sheet(&bytes).unwrap();
+    assert_eq!(sheet[0][..2], ["缴费单号", "院校"]);
+    let row = sheet.iter().find(|r| r[0] == no).expect("the order");
+    assert_eq!(row[1], "北方工业大学");
+    assert_eq!(row[7], "已确认");
+    let r = app
+        .post(
+            "/api/payments/review/export",
+            Some(&org2),
+            json!({"ids": [no]}),
+        )
+        .await;
+    assert_eq!(r.body["rows"], 0, "another org's order: {}", r.body);
+    let r = app
+        .post("/api/payments/review/export", Some(&school), json!({}))
+        .await;
+    assert_eq!(r.status, 403);
+
     // Paid registrations show so, and can no longer be deleted; nor can the order.
     let paid = registrations(&app, &school, "&paid=true").await;
     assert_eq!(
@@ -631,12 +663,7 @@ async fn orders_gather_unpaid_registrations_once_and_the_org_confirms_them() {
         .post("/api/payments/export", Some(&school), json!({}))
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let bytes = reqwest::get(r.body["url"].as_str().unwrap())
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let bytes = app.download(r.body["url"].as_str().unwrap()).await;
     let typed = typed_sheet(&bytes);
     assert!(typed.len() > 1, "{typed:?}");
     let (count, total, no) = (

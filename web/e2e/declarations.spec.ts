@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { choose, login } from './helpers'
+import { choose, login, rowAction } from './helpers'
 
 const CERT = '人工智能深度学习工程应用职业技能等级证书'
 
@@ -68,6 +68,7 @@ test('the province publishes a by-major plan; a school declares, is returned, re
   await form.locator('.el-form-item').filter({ hasText: '师资情况' }).locator('textarea').fill('人工智能方向专任教师10人')
   await form.getByRole('textbox', { name: '申报情况' }).fill('学校已建成人工智能实训基地')
   await form.getByRole('button', { name: '保存并提交' }).click()
+  await confirmBox(page)
   await expect(page.getByText('已提交，等待审核')).toBeVisible()
   const mine = page.locator('.el-table__row').filter({ hasText: CERT })
   await expect(mine.getByText('待初审')).toBeVisible()
@@ -77,7 +78,7 @@ test('the province publishes a by-major plan; a school declares, is returned, re
   await login(page, 'province-admin')
   await page.getByRole('menuitem', { name: '试点申报审核' }).click()
   const pending = page.locator('.el-table__row').filter({ hasText: CERT })
-  await pending.getByRole('button', { name: '退回' }).click()
+  await rowAction(page, pending, '退回')
   await page.locator('.el-message-box textarea').fill('请核实人工智能技术应用专业的在校学生数')
   await confirmBox(page)
   await expect(pending.getByText('审核退回')).toBeVisible()
@@ -87,7 +88,7 @@ test('the province publishes a by-major plan; a school declares, is returned, re
   await page.getByRole('menuitem', { name: '证书试点申报' }).click()
   const returned = page.locator('.el-table__row').filter({ hasText: CERT })
   await expect(returned.getByText('审核退回')).toBeVisible()
-  await returned.getByRole('button', { name: '编辑' }).click()
+  await rowAction(page, returned, '编辑')
   const edit = page.getByRole('dialog', { name: '编辑试点申报' })
   const editLines = edit.locator('.el-table__row')
   await expect(editLines).toHaveCount(2)
@@ -99,6 +100,7 @@ test('the province publishes a by-major plan; a school declares, is returned, re
   await applied.blur()
   await expect(edit.locator('[data-test="applied-total"]')).toHaveText('75')
   await edit.getByRole('button', { name: '保存并提交' }).click()
+  await confirmBox(page)
   await expect(page.getByText('已提交，等待审核')).toBeVisible()
   await expect(returned.getByText('待初审')).toBeVisible()
 
@@ -106,7 +108,7 @@ test('the province publishes a by-major plan; a school declares, is returned, re
   await login(page, 'province-admin')
   await page.getByRole('menuitem', { name: '试点申报审核' }).click()
   const again = page.locator('.el-table__row').filter({ hasText: CERT })
-  await again.getByRole('button', { name: '通过' }).click()
+  await rowAction(page, again, '通过')
   const approve = page.getByRole('dialog', { name: '审核通过' })
   const approved = approve.locator('.el-table__row').nth(1).locator('.el-input-number input')
   await approved.fill('20')
@@ -137,6 +139,7 @@ test('a school submits a weekly report, withdraws and resubmits it; the province
   await expect(dlg.getByText('填报周期')).toBeVisible()
   await dlg.getByRole('textbox', { name: '周报内容' }).fill('本周完成考生信息导入与考核站点申报。')
   await dlg.getByRole('button', { name: '提 交' }).click()
+  await confirmBox(page)
   await expect(page.getByText('已提交，等待审核')).toBeVisible()
   const row = page.locator('.el-table__row').first()
   await expect(row.getByText('待审核')).toBeVisible()
@@ -146,10 +149,10 @@ test('a school submits a weekly report, withdraws and resubmits it; the province
   await expect(page.getByText('本周周报已提交，请勿重复提交')).toBeVisible()
 
   // 撤回, then 提交 again.
-  await row.getByRole('button', { name: '撤回' }).click()
+  await rowAction(page, row, '撤回')
   await confirmBox(page)
   await expect(row.getByText('未提交')).toBeVisible()
-  await row.getByRole('button', { name: '提交' }).click()
+  await rowAction(page, row, '提交')
   await confirmBox(page)
   await expect(row.getByText('待审核')).toBeVisible()
 
@@ -162,7 +165,7 @@ test('a school submits a weekly report, withdraws and resubmits it; the province
   await expect(overview.locator('.el-table__row').filter({ hasText: '北京示范职业技术学院' })).toContainText('未提交')
   await overview.locator('.el-dialog__headerbtn').click()
   const report = page.locator('.el-table__row').filter({ hasText: '北方工业大学' }).filter({ hasText: '待审核' })
-  await report.getByRole('button', { name: '通过' }).click()
+  await rowAction(page, report, '通过')
   await confirmBox(page)
   await expect(page.locator('.el-table__row').filter({ hasText: '北方工业大学' }).first().getByText('审核通过')).toBeVisible()
 

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { choose, login } from './helpers'
+import { choose, login, rowAction } from './helpers'
 import { fillTemplate, readSheet } from './files'
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -26,7 +26,7 @@ test('an org publishes a plan, a school declares a site, the org approves it, th
   await dlg.getByRole('button', { name: '确 定' }).click()
   await expect(page.getByText('考试科目已保存')).toBeVisible()
   const row = page.locator('.el-table__row').filter({ hasText: 'E2EM03' })
-  await row.getByRole('button', { name: '发布' }).click()
+  await rowAction(page, row, '发布')
   await confirmBox(page)
   await expect(row.locator('.el-tag')).toHaveText('已发布')
 
@@ -49,7 +49,7 @@ test('an org publishes a plan, a school declares a site, the org approves it, th
   await page.getByRole('menuitem', { name: '考试计划' }).click()
   const plan = page.locator('.el-table__row').filter({ hasText: 'E2E面试考试计划' })
   await expect(plan.getByText('未发布')).toBeVisible()
-  await plan.getByRole('button', { name: '发布' }).click()
+  await rowAction(page, plan, '发布')
   await confirmBox(page)
   await expect(plan.getByText('未开始')).toBeVisible()
 
@@ -68,6 +68,7 @@ test('an org publishes a plan, a school declares a site, the org approves it, th
   await site.locator('.el-form-item').filter({ hasText: '联系电话' }).locator('input').fill('010-88801234')
   await expect(site.getByText('考核站点建设标准')).toBeVisible()
   await site.getByRole('button', { name: '保存并提交' }).click()
+  await confirmBox(page)
   await expect(page.getByText('已提交，等待培训评价组织审核')).toBeVisible()
   await expect(page.locator('.el-table__row').getByText('待审核')).toBeVisible()
 
@@ -75,7 +76,7 @@ test('an org publishes a plan, a school declares a site, the org approves it, th
   await login(page, 'org-admin')
   await page.getByRole('menuitem', { name: '考核站点审核' }).click()
   const pending = page.locator('.el-table__row').filter({ hasText: '北方工业大学' }).filter({ hasText: '中级' })
-  await pending.getByRole('button', { name: '通过' }).click()
+  await rowAction(page, pending, '通过')
   await confirmBox(page)
   await expect(pending.getByText('审核通过')).toBeVisible()
 
@@ -95,6 +96,13 @@ test('an org publishes a plan, a school declares a site, the org approves it, th
   await room.getByRole('button', { name: '确 定' }).click()
   await expect(page.getByText('考场已保存')).toBeVisible()
   await expect(page.locator('.el-table__row').filter({ hasText: '机房一' }).getByText('未排考')).toBeVisible()
+  // 查看考场信息详情.
+  await page.locator('.el-table__row').filter({ hasText: '机房一' }).getByRole('button', { name: '查看' }).click()
+  const detail = page.locator('.el-drawer').filter({ hasText: '考场详情' })
+  await expect(detail).toContainText('机考考场')
+  await expect(detail).toContainText('Web前端开发职业技能等级证书考试')
+  await expect(detail).toContainText('本校设置')
+  await detail.locator('.el-drawer__close-btn').click()
 
   // 5. More rooms from the plan's template: one good row, one with a method clash.
   await page.getByRole('button', { name: '批量导入考场信息' }).click()

@@ -31,3 +31,20 @@ export async function smsCode(page: Page, phone: string): Promise<string> {
   expect(code, `an SMS code for ${phone}`).toBeTruthy()
   return code!
 }
+
+/** Runs a row's action, whether it shows as a link or sits behind 更多. */
+export async function rowAction(page: Page, row: Locator, name: string) {
+  const link = row.getByRole('button', { name, exact: true })
+  const more = row.getByRole('button', { name: '更多' })
+  // The row may still be loading: wait until it shows either.
+  await expect(link.or(more).first()).toBeVisible()
+  if (await link.isVisible()) return link.click()
+  await more.click()
+  await page.locator('.el-dropdown-menu:visible').getByRole('menuitem', { name, exact: true }).click()
+}
+
+/** Picks an item of a toolbar dropdown (批量导入 ▾ and the like). */
+export async function toolbarMenu(page: Page, button: string, item: string) {
+  await page.locator('.toolbar').getByRole('button', { name: button }).click()
+  await page.locator('.el-dropdown-menu:visible').getByRole('menuitem', { name: item, exact: true }).click()
+}

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { choose, login } from './helpers'
+import { choose, login, rowAction } from './helpers'
 import { idNumber, photo, sheet } from './files'
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -71,7 +71,7 @@ test('registrations with ineligible rows, an order, the org confirms, and paid r
   await login(page, 'org-admin')
   await page.getByRole('menuitem', { name: '缴费管理' }).click()
   const mine = page.locator('.el-table__row').filter({ hasText: no })
-  await mine.getByRole('button', { name: '确认缴费' }).click()
+  await rowAction(page, mine, '确认缴费')
   await page.locator('.el-message-box').getByRole('button', { name: /确定|OK/ }).click()
   await expect(mine.getByText('已确认')).toBeVisible()
 

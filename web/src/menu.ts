@@ -9,7 +9,7 @@ export interface MenuItem {
   kinds?: string[]
   /** Roles that see it (all of those kinds when absent). */
   roles?: string[]
-  /** In the manual's menu but not built yet: shown greyed out. */
+  /** In the manual's menu but not built yet: tagged 建设中, its page says so. */
   pending?: boolean
 }
 

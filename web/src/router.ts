@@ -1,6 +1,10 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { session } from './session'
 import Layout from './layout/Layout.vue'
+import { MENU } from './menu'
+
+// Menu entries whose area is not built yet answer at their own URL.
+const pending = [...new Set(MENU.flatMap((g) => g.items.filter((i) => i.pending).map((i) => i.path)))]
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -32,9 +36,10 @@ export const router = createRouter({
         { path: 'declarations/review', component: () => import('./views/DeclarationReview.vue') },
         { path: 'weekly-reports', component: () => import('./views/WeeklyReportList.vue') },
         { path: 'weekly-reports/review', component: () => import('./views/WeeklyReportReview.vue') },
+        ...pending.map((path) => ({ path: path.slice(1), component: () => import('./views/Pending.vue') })),
+        { path: ':rest(.*)*', component: () => import('./views/Pending.vue'), props: { missing: true } },
       ],
     },
-    { path: '/:rest(.*)*', redirect: '/' },
   ],
 })
 

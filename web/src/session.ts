@@ -1,6 +1,7 @@
 // The signed-in user and token, kept in localStorage across reloads.
 import { reactive } from 'vue'
 import type { components } from './api/schema'
+import { ownTags } from './tags'
 
 export type Me = components['schemas']['Me']
 
@@ -28,6 +29,8 @@ export const session = reactive<{ token: string | null; user: Me | null }>({
 })
 
 export function signIn(token: string, user: Me) {
+  // Another account's open pages are not this one's.
+  ownTags(user.id)
   session.token = token
   session.user = user
   localStorage.setItem(KEY, JSON.stringify({ token, user }))

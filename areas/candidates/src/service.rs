@@ -747,6 +747,45 @@ impl Majors {
     }
 }
 
+/// One entry of the 就读专业 dropdown: the import template's "代码 名称".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MajorOption {
+    /// 专业代码.
+    pub code: String,
+    /// 专业名称.
+    pub name: String,
+    /// 专业层次.
+    pub level: MajorLevel,
+}
+
+impl Majors {
+    /// Every major, by code.
+    pub fn options(&self) -> Vec<MajorOption> {
+        let mut out: Vec<MajorOption> = self
+            .by_code
+            .values()
+            .map(|(m, level)| MajorOption {
+                code: m.code.clone(),
+                name: m.name.clone(),
+                level: *level,
+            })
+            .collect();
+        out.sort_by(|a, b| a.code.cmp(&b.code));
+        out
+    }
+}
+
+/// 专业目录 for the 新增/编辑考生 form: the majors the catalogue's
+/// certificates list, the same the import template offers.
+pub async fn major_options(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<MajorOption>, DomainError> {
+    caller.school_reader()?;
+    Ok(majors(state).await?.options())
+}
+
 pub async fn majors(state: &AppState) -> Result<Majors, DomainError> {
     Ok(Majors::new(
         Certificate::all(state.table.as_ref())

@@ -33,6 +33,10 @@ pub struct Org {
     pub address: String,
     #[serde(default)]
     pub introduction: String,
+    /// 缴费方式: how schools pay it (收款单位, 开户银行, 账号, 说明). Shown
+    /// on every 缴费申请单, since schools pay offline by the org's method.
+    #[serde(default)]
+    pub payment_method: String,
     /// 公章 image (documents bucket key), used when sealing certificates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seal_key: Option<String>,
@@ -79,6 +83,9 @@ pub struct OrgInput {
     pub address: String,
     #[serde(default)]
     pub introduction: String,
+    /// 缴费方式 (收款单位, 开户银行, 账号, 说明), at most 500 characters.
+    #[serde(default)]
+    pub payment_method: String,
 }
 
 pub mod profile {
@@ -130,11 +137,15 @@ pub mod profile {
         if input.introduction.chars().count() > 2000 {
             return Err(bad("机构简介不能超过2000个字符"));
         }
+        if input.payment_method.chars().count() > 500 {
+            return Err(bad("缴费方式不能超过500个字符"));
+        }
         let update = Update::new()
             .set("contact", input.contact.trim())
             .set("phone", input.phone.trim())
             .set("address", input.address.trim())
-            .set("introduction", input.introduction.trim());
+            .set("introduction", input.introduction.trim())
+            .set("paymentMethod", input.payment_method.trim());
         let after = state
             .table
             .update_versioned(&Org::key(&org.id), org.version, update)

@@ -59,6 +59,8 @@ pub struct OrderFilter {
 #[serde(rename_all = "camelCase")]
 pub struct OrderDetail {
     pub order: Order,
+    /// The org's 缴费方式: how the school pays this order (offline).
+    pub payment_method: String,
     pub lines: Vec<RegistrationView>,
 }
 
@@ -73,6 +75,10 @@ pub struct OrderExportFilter {
     #[schema(inline, required = false)]
     pub plan_id: OptionalId,
     pub status: Option<String>,
+    /// 缴费单号 (contains), as the list filters it.
+    pub no: Option<String>,
+    /// 院校名称 (contains; the org's export).
+    pub school: Option<String>,
 }
 
 impl ExportFilter for OrderExportFilter {
@@ -302,7 +308,15 @@ async fn detail(state: &AppState, order: Order, full: bool) -> Result<OrderDetai
             .candidate_no
             .cmp(&b.registration.candidate.candidate_no)
     });
-    Ok(OrderDetail { order, lines })
+    let payment_method = vslc_catalogue::Org::load(state.table.as_ref(), &order.org_id)
+        .await?
+        .map(|o| o.payment_method)
+        .unwrap_or_default();
+    Ok(OrderDetail {
+        order,
+        payment_method,
+        lines,
+    })
 }
 
 /// A school's order; deleted ones look missing.
@@ -356,6 +370,20 @@ const HEADERS: [&str; 9] = [
     "确认时间",
 ];
 
+/// The org's export: the same with the paying school.
+const ORG_HEADERS: [&str; 10] = [
+    "缴费单号",
+    "院校",
+    "考试计划",
+    "考核证书",
+    "报考方式",
+    "报考人次",
+    "总费用（元）",
+    "状态",
+    "生成时间",
+    "确认时间",
+];
+
 /// 批量导出缴费申请单.
 pub async fn export(
     state: &AppState,
@@ -365,35 +393,68 @@ pub async fn export(
     let school = caller.school_reader()?;
     // An export is bulk work: every order of the school (an order stands for
     // a batch of registrations, so a school has hundreds, not millions).
-    let mut rows: Vec<Order> = state
+    let all: Vec<Order> = state
         .table
         .query_all_as::<Order>(Query::partition(school.pk()).begins_with(Order::SK_PREFIX))
         .await?;
+    let cells: Vec<Vec<Cell>> = exported(all, &req).iter().map(|o| cells(o, None)).collect();
+    vslc_files::export::deliver_sheet(state, school, "orders", "缴费申请单", &HEADERS, cells).await
+}
+
+/// 导出 for the org: the orders for its certificates (ticked, or those
+/// matching the filter), with the paying school.
+pub async fn org_export(
+    state: &AppState,
+    caller: &Caller,
+    req: OrderExportRequest,
+) -> Result<ExportFile, DomainError> {
+    let org = caller.require_kind(TenantKind::Org)?;
+    // As the school's export: bulk work over every order of the org.
+    let mut all: Vec<Order> = state
+        .table
+        .query_all_as::<Order>(Query::index(Index::Gsi1, Order::org_index(&org.id)))
+        .await?;
+    all.retain(|o| o.org_id == org.id);
+    let cells: Vec<Vec<Cell>> = exported(all, &req)
+        .iter()
+        .map(|o| cells(o, Some(&o.school_name)))
+        .collect();
+    vslc_files::export::deliver_sheet(state, org, "orders", "缴费申请单", &ORG_HEADERS, cells).await
+}
+
+/// The orders an export holds: live ones, ticked or matching the filter,
+/// newest first.
+fn exported(mut rows: Vec<Order>, req: &OrderExportRequest) -> Vec<Order> {
     let f = OrderFilter {
         plan_id: req.filter.plan_id.clone(),
         status: req.filter.status.clone(),
+        no: req.filter.no.clone(),
+        school: req.filter.school.clone(),
         ..OrderFilter::default()
     };
     let chosen = req.selection();
     rows.retain(|o| o.status != OrderStatus::Deleted && chosen.keeps(&o.no, |_| matches(o, &f)));
     newest_first(&mut rows);
-    let cells: Vec<Vec<Cell>> = rows
-        .iter()
-        .map(|o| {
-            vec![
-                o.no.clone().into(),
-                o.plan_name.clone().into(),
-                o.certificate_name.clone().into(),
-                o.mode.label().into(),
-                Cell::count(o.count),
-                Cell::Money(o.total_cents),
-                o.status.label().into(),
-                o.created_at.clone().into(),
-                o.confirmed_at.clone().unwrap_or_default().into(),
-            ]
-        })
-        .collect();
-    vslc_files::export::deliver_sheet(state, school, "orders", "缴费申请单", &HEADERS, cells).await
+    rows
+}
+
+/// An order's row of an export; the org's names the school second.
+fn cells(o: &Order, school: Option<&str>) -> Vec<Cell> {
+    let mut row: Vec<Cell> = vec![o.no.clone().into()];
+    if let Some(name) = school {
+        row.push(name.to_owned().into());
+    }
+    row.extend([
+        o.plan_name.clone().into(),
+        o.certificate_name.clone().into(),
+        o.mode.label().into(),
+        Cell::count(o.count),
+        Cell::Money(o.total_cents),
+        o.status.label().into(),
+        o.created_at.clone().into(),
+        o.confirmed_at.clone().unwrap_or_default().into(),
+    ]);
+    row
 }
 
 /// The orders for the org's certificates, newest first by keyset cursor.

@@ -8,7 +8,7 @@ use vslc_accounts::Session;
 use vslc_candidates::export::{ExportFile, ExportRequest};
 use vslc_candidates::photo::{self, PhotoLink, PhotoUpload, PhotoUploadRequest};
 use vslc_candidates::service::{
-    self, CandidateFilter, CandidateInput, CandidatePage, CandidateView,
+    self, CandidateFilter, CandidateInput, CandidatePage, CandidateView, MajorOption,
 };
 use vslc_http::{ApiResult, Area, AreaRouter, CursorParams, ErrorBody, Path};
 use vslc_ports::AppState;
@@ -24,6 +24,8 @@ vslc_http::handlers! {
     tag = "candidates", session = Session;
     /// 考生列表 (ID numbers and phones masked): keyset pages, newest first.
     get list "" (query CandidateFilter, query CursorParams) -> CandidatePage [400, 403] => service::list;
+    /// 专业目录: the 就读专业 dropdown of the candidate form (代码, 名称, 层次).
+    get majors "/majors" () -> Vec<MajorOption> [403] => service::major_options;
     /// 新增考生.
     create create "" (body CandidateInput) -> CandidateView [400, 409] => service::create;
     /// 编辑考生: after 信息准确, 姓名, 证件类型 and 证件号码 are frozen (409).

@@ -6,8 +6,10 @@ export type CandidateInput = components['schemas']['CandidateInput']
 export type CandidateKind = CandidateInput['kind']
 export type CandidateQuery = NonNullable<paths['/api/candidates']['get']['parameters']['query']>
 export type ExportRequest = components['schemas']['ExportRequest']
+export type MajorOption = components['schemas']['MajorOption']
 
 export const list = (query: CandidateQuery) => call(client.GET('/api/candidates', { params: { query } }))
+export const majors = () => call(client.GET('/api/candidates/majors'))
 export const get = (no: string) => call(client.GET('/api/candidates/{no}', { params: { path: { no } } }))
 export const create = (body: CandidateInput) => call(client.POST('/api/candidates', { body }))
 export const edit = (no: string, body: CandidateInput) => call(client.PUT('/api/candidates/{no}', { params: { path: { no } }, body }))

@@ -37,13 +37,20 @@ export async function call<T>(
   p: Promise<{ data?: T; error?: unknown; response: Response }>,
   quiet = false,
 ): Promise<T> {
+  // Whether the request went out signed in: a 401 then means the session
+  // ended (said once, below), not a failed sign-in.
+  const signedIn = !!session.token
   const { data, error, response } = await p
   if (response.ok) return data as T
   const body = (error as ApiErrorBody) ?? { code: 'HTTP', message: `请求失败（${response.status}）` }
-  if (response.status === 401 && session.token && router.currentRoute.value.path !== '/login') {
-    signOut()
-    ElMessage.warning(body.message || '登录已过期，请重新登录')
-    await router.push({ path: '/login', query: { redirect: router.currentRoute.value.fullPath } })
+  if (response.status === 401 && signedIn) {
+    // Said once: the requests in flight when the session ended fail
+    // quietly after the first.
+    if (session.token) {
+      signOut()
+      ElMessage.warning({ message: body.message || '登录已过期，请重新登录', grouping: true })
+      await router.push({ path: '/login', query: { redirect: router.currentRoute.value.fullPath } })
+    }
   } else if (!quiet) {
     ElMessage.error(body.message || `请求失败（${response.status}）`)
   }

@@ -254,6 +254,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/candidates/majors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 专业目录: the 就读专业 dropdown of the candidate form (代码, 名称, 层次). */
+        get: operations["candidates_majors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/candidates/{no}": {
         parameters: {
             query?: never;
@@ -1038,7 +1055,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 缴费申请单 of the org's certificates. */
         get: operations["payments_review_list"];
         put?: never;
         post?: never;
@@ -1059,6 +1075,26 @@ export interface paths {
         put?: never;
         /** 批量确认缴费 (org), per 缴费单号. */
         post: operations["payments_batch_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/review/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 缴费申请单 of the org's certificates.
+         *     导出 (the org): its orders, ticked or by filter, with the paying school.
+         */
+        post: operations["payments_review_export"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3088,6 +3124,15 @@ export interface components {
             /** Format: int32 */
             teachers: number;
         };
+        /** @description One entry of the 就读专业 dropdown: the import template's "代码 名称". */
+        MajorOption: {
+            /** @description 专业代码. */
+            code: string;
+            /** @description 专业层次. */
+            level: components["schemas"]["MajorLevel"];
+            /** @description 专业名称. */
+            name: string;
+        };
         /** @description 就读专业: a major of the catalogue. */
         MajorRef: {
             code: string;
@@ -3163,11 +3208,15 @@ export interface components {
         OrderDetail: {
             lines: components["schemas"]["RegistrationView"][];
             order: components["schemas"]["Order"];
+            /** @description The org's 缴费方式: how the school pays this order (offline). */
+            paymentMethod: string;
         };
         /** @description Export request: selected numbers, or the filter. */
         OrderExportRequest: {
             ids?: components["schemas"]["RecordId"][];
+            no?: string | null;
             planId?: components["schemas"]["RecordId"] | null;
+            school?: string | null;
             status?: string | null;
         };
         /**
@@ -3182,6 +3231,11 @@ export interface components {
             introduction?: string;
             name: string;
             nature: components["schemas"]["OrgNature"];
+            /**
+             * @description 缴费方式: how schools pay it (收款单位, 开户银行, 账号, 说明). Shown
+             *     on every 缴费申请单, since schools pay offline by the org's method.
+             */
+            paymentMethod?: string;
             phone: string;
             /** @description 公章 image (documents bucket key), used when sealing certificates. */
             sealKey?: string | null;
@@ -3199,6 +3253,8 @@ export interface components {
             address: string;
             contact: string;
             introduction?: string;
+            /** @description 缴费方式 (收款单位, 开户银行, 账号, 说明), at most 500 characters. */
+            paymentMethod?: string;
             phone: string;
         };
         /**
@@ -4907,6 +4963,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    candidates_majors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MajorOption"][];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8809,6 +8901,82 @@ export interface operations {
                     "application/json": components["schemas"]["BatchOutcome"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录状态不允许此操作，或已被他人修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payments_review_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderExportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
             400: {
                 headers: {
                     [name: string]: unknown;

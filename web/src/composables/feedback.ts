@@ -48,3 +48,22 @@ export async function askReason(hint: string): Promise<string | null> {
     return null
   }
 }
+
+/** Hands out an export the server wrote, or says there was nothing in it
+ *  (no empty file is downloaded). `done` is the success message. */
+export function deliver(file: { url: string; rows: number }, done: string): boolean {
+  if (file.rows === 0) {
+    ElMessage.warning('没有符合条件的数据，未生成导出文件')
+    return false
+  }
+  window.location.href = file.url
+  ElMessage.success(done)
+  return true
+}
+
+/** An export of a list showing no rows, nothing selected: warns instead. */
+export function nothingToExport(shown: unknown[], selected: unknown[] = []): boolean {
+  if (shown.length || selected.length) return false
+  ElMessage.warning('当前列表没有数据，无可导出的内容')
+  return true
+}

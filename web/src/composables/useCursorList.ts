@@ -26,18 +26,34 @@ export function useCursorList<T, F extends Record<string, unknown>>(
   const next = ref<string | null>(null)
 
   async function load() {
-    loading.value = true
+    return fetchPage(false)
+  }
+
+  /** Reloads the current page without the loading mask: a background
+   *  refresh while work finishes on the server. */
+  async function refresh() {
+    return fetchPage(true)
+  }
+
+  // Each request's number: an answer to an older one (a background refresh
+  // that returns after the user searched) is dropped.
+  let latest = 0
+
+  async function fetchPage(quiet: boolean) {
+    const mine = ++latest
+    if (!quiet) loading.value = true
     try {
       const clean = Object.fromEntries(Object.entries(query(filters as F)).filter(([, v]) => v !== '' && v !== undefined && v !== null))
       const cursor = cursors.value[cursors.value.length - 1]
       const r = await fetch({ ...(clean as F), pageSize: pageSize.value, ...(cursor ? { cursor } : {}) })
+      if (mine !== latest) return
       rows.value = r.items
       next.value = r.nextCursor ?? null
       if (!cursor) total.value = r.total ?? null
     } catch {
       // The client already showed the server's message.
     } finally {
-      loading.value = false
+      if (mine === latest) loading.value = false
     }
   }
 
@@ -63,5 +79,5 @@ export function useCursorList<T, F extends Record<string, unknown>>(
     return load()
   }
 
-  return { filters, rows, total, pageSize, loading, cursors, next, load, search, reset, more, previous }
+  return { filters, rows, total, pageSize, loading, cursors, next, load, refresh, search, reset, more, previous }
 }

@@ -11,21 +11,30 @@ use vslc_catalogue::{Certificate, Level, Major, Org, Pilot};
 use vslc_ports::AppState;
 
 pub fn orgs() -> Vec<Org> {
-    let org =
-        |id: &str, name: &str, nature, contact: &str, phone: &str, address: &str, intro: &str| {
-            Org {
-                id: id.into(),
-                name: name.into(),
-                nature,
-                contact: contact.into(),
-                phone: phone.into(),
-                address: address.into(),
-                introduction: intro.into(),
-                seal_key: None,
-                signature_key: None,
-                version: 1,
-            }
-        };
+    let org = |id: &str,
+               name: &str,
+               nature,
+               contact: &str,
+               phone: &str,
+               address: &str,
+               intro: &str| {
+        Org {
+            id: id.into(),
+            name: name.into(),
+            nature,
+            contact: contact.into(),
+            phone: phone.into(),
+            address: address.into(),
+            introduction: intro.into(),
+            payment_method: format!(
+                "银行转账。收款单位：{name}；开户银行：中国工商银行北京中关村支行；账号：0200 0045 0920 0{}；汇款用途请注明缴费单号。",
+                &id[3..]
+            ),
+            seal_key: None,
+            signature_key: None,
+            version: 1,
+        }
+    };
     vec![
         org(
             "ORG001",
