@@ -58,7 +58,7 @@ test('an administrator creates a sub-account with the SMS code, then stops and s
 
   await rowAction(page, row, '停用')
   await page.getByRole('dialog').filter({ hasText: '确定停用账号' }).getByRole('button', { name: '停用' }).click()
-  await expect(row).toContainText('停用')
+  await expect(row.locator('.el-tag')).toHaveText('停用')
   const refused = await page.request.post('/api/auth/login', { data: { account: 'e2e-kw', password } })
   expect(refused.status()).toBe(403)
 
