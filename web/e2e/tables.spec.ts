@@ -96,7 +96,11 @@ for (const account of ['school-admin', 'org-admin', 'province-admin']) {
           .poll(async () => (found = await page.evaluate(fitProblems)), { timeout: 3000 })
           .toEqual([])
           .catch(() => undefined)
-        if (width === 1280) await page.screenshot({ path: `../target/e2e-results/screens/${account}-${title}.png` })
+        if (width === 1280) {
+          // Element's tags zoom in (0.3 s): let them finish for the picture.
+          await page.waitForTimeout(400)
+          await page.screenshot({ path: `../target/e2e-results/screens/${account}-${title}.png` })
+        }
         for (const p of found) problems.push(`${title} at ${width}: ${p}`)
       }
     }
