@@ -409,12 +409,12 @@ pub async fn org_export(
     req: OrderExportRequest,
 ) -> Result<ExportFile, DomainError> {
     let org = caller.require_kind(TenantKind::Org)?;
-    // As the school's export: bulk work over every order of the org.
-    let mut all: Vec<Order> = state
+    // As the school's export: bulk work over every order of the org (its
+    // index holds the org's orders only, as org_list relies on).
+    let all: Vec<Order> = state
         .table
         .query_all_as::<Order>(Query::index(Index::Gsi1, Order::org_index(&org.id)))
         .await?;
-    all.retain(|o| o.org_id == org.id);
     let cells: Vec<Vec<Cell>> = exported(all, &req)
         .iter()
         .map(|o| cells(o, Some(&o.school_name)))

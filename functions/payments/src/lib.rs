@@ -27,9 +27,9 @@ vslc_http::handlers! {
     create generate "" (body GenerateInput) -> Order [400, 404, 409] => service::generate;
     /// 批量导出缴费申请单: selected numbers, or all matching the filter.
     post export "/export" (body OrderExportRequest) -> ExportFile [403] => service::export;
-    /// 缴费申请单 of the org's certificates.
     /// 导出 (the org): its orders, ticked or by filter, with the paying school.
     post review_export "/review/export" (body OrderExportRequest) -> ExportFile [403] => service::org_export;
+    /// 缴费申请单 of the org's certificates.
     get review_list "/review" (query OrderFilter, query CursorParams) -> CursorPage<Order> [400, 403] => service::org_list;
     /// 查看缴费申请单 (org).
     get review_get "/review/{no}" (path "no" "缴费单号") -> OrderDetail [404] => service::org_get;

@@ -1055,6 +1055,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 缴费申请单 of the org's certificates. */
         get: operations["payments_review_list"];
         put?: never;
         post?: never;
@@ -1090,10 +1091,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * 缴费申请单 of the org's certificates.
-         *     导出 (the org): its orders, ticked or by filter, with the paying school.
-         */
+        /** 导出 (the org): its orders, ticked or by filter, with the paying school. */
         post: operations["payments_review_export"];
         delete?: never;
         options?: never;
