@@ -68,6 +68,7 @@ pub async fn test_config(dir: &std::path::Path) -> Config {
     c.port = 0;
     c.public_url = None;
     c.seed_demo = true;
+    c.seed_scheduling = false;
     c.period_closer_interval = Duration::from_secs(3600);
     if let Some(endpoint) = moto_endpoint() {
         let run = ulid::Ulid::new().to_string().to_lowercase();
@@ -90,8 +91,19 @@ pub async fn spawn_app() -> TestApp {
 /// A test server on this clock (a `ManualClock` lets a test move time
 /// across an exam plan's windows).
 pub async fn spawn_app_with(clock: Arc<dyn vslc_ports::Clock>) -> TestApp {
+    spawn_app_configured(clock, |_| {}).await
+}
+
+/// A test server on this clock with its configuration changed first (the
+/// 排考 demo data on, say).
+pub async fn spawn_app_configured(
+    clock: Arc<dyn vslc_ports::Clock>,
+    change: impl FnOnce(&mut Config),
+) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let running = vslc_local::start(test_config(dir.path()).await, clock)
+    let mut config = test_config(dir.path()).await;
+    change(&mut config);
+    let running = vslc_local::start(config, clock)
         .await
         .expect("server starts");
     TestApp {
@@ -346,7 +358,17 @@ impl TestApp {
     /// for states the API reaches only through other areas (信息准确 after a
     /// 公安 check, registrations).
     pub async fn set_candidate(&self, no: &str, update: vslc_ports::table::Update) {
-        let school = vslc_accounts::Tenant::new(vslc_accounts::TenantKind::School, "10009");
+        self.set_candidate_of("10009", no, update).await;
+    }
+
+    /// [`Self::set_candidate`] for a candidate of any school.
+    pub async fn set_candidate_of(
+        &self,
+        school_id: &str,
+        no: &str,
+        update: vslc_ports::table::Update,
+    ) {
+        let school = vslc_accounts::Tenant::new(vslc_accounts::TenantKind::School, school_id);
         let state = self.running.as_ref().expect("running").state.clone();
         let c = vslc_candidates::service::find(&state, &school, no)
             .await
@@ -405,6 +427,22 @@ impl TestApp {
         )
         .await
         .expect("event sent");
+    }
+
+    /// Changes a stored exam plan directly (a published plan is read-only
+    /// through the API): for exam times a test needs.
+    pub async fn edit_plan(&self, id: &str, edit: impl FnOnce(&mut vslc_exam::Plan)) {
+        let state = self.running.as_ref().expect("running").state.clone();
+        let mut plan = vslc_exam::Plan::load(&state, id)
+            .await
+            .expect("read")
+            .expect("the plan");
+        edit(&mut plan);
+        state
+            .table
+            .put(plan.to_item().expect("item"), None)
+            .await
+            .expect("plan saved");
     }
 
     pub async fn delete(&self, path: &str, token: &str) -> Resp {

@@ -350,7 +350,7 @@ fn urlencoding(s: &str) -> String {
 }
 
 /// Declares and approves the 初级 Web前端 site of the first demo school.
-async fn approved_site(app: &TestApp, school: &str, org: &str) -> String {
+pub(crate) async fn approved_site(app: &TestApp, school: &str, org: &str) -> String {
     approved_site_of_level(app, school, org, "初级").await
 }
 

@@ -159,7 +159,8 @@ test('a school submits a weekly report, withdraws and resubmits it; the province
   // 省级 approves.
   await login(page, 'province-admin')
   await page.getByRole('menuitem', { name: '周报审核' }).click()
-  await expect(page.locator('[data-test="overview"]')).toContainText('已提交 1 / 2 所院校')
+  // Four demo schools: 北方工业大学, 北京示范职业技术学院 and the two of the 排考 demo.
+  await expect(page.locator('[data-test="overview"]')).toContainText('已提交 1 / 4 所院校')
   await page.getByRole('button', { name: '查看提交情况' }).click()
   const overview = page.getByRole('dialog', { name: '本期提交情况' })
   await expect(overview.locator('.el-table__row').filter({ hasText: '北京示范职业技术学院' })).toContainText('未提交')

@@ -47,6 +47,11 @@ pub struct Order {
     /// 报考人次 and 总费用 (分) of its registrations.
     pub count: u64,
     pub total_cents: u64,
+    /// 报考人次 by subject (by certificate level for registrations made
+    /// before their subjects were recorded): what confirming adds to the
+    /// paid counters.
+    #[serde(default)]
+    pub parts: std::collections::BTreeMap<String, u64>,
     pub status: OrderStatus,
     pub created_at: String,
     pub created_by: String,

@@ -19,7 +19,7 @@ use vslc_ports::AppState;
 use vslc_ports::DomainError;
 use vslc_ports::domain::{OptionalId, RecordId};
 use vslc_ports::table::{
-    Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, Update, from_item,
+    Condition, EncodedItem, Guarded, Index, Query, TableError, TableExt, TxOp, Update, from_item,
 };
 use vslc_registrations::Registration;
 use vslc_registrations::eligibility::registration_open;
@@ -209,6 +209,7 @@ pub async fn generate(
         certificate_name: cert.certificate_name.clone(),
         count: 0,
         total_cents: 0,
+        parts: Default::default(),
         status: OrderStatus::Unconfirmed,
         created_at: state.clock.now_text(),
         created_by: caller.name.clone(),
@@ -228,6 +229,16 @@ pub async fn generate(
         .zip(&claimed)
         .filter(|(_, won)| **won)
         .fold((0u64, 0u64), |(n, t), ((l, _), _)| (n + 1, t + l.fee_cents));
+    let mut parts = std::collections::BTreeMap::<String, u64>::new();
+    for ((l, _), _) in free.iter().zip(&claimed).filter(|(_, won)| **won) {
+        if !l.subject_ids.is_empty() {
+            for s in &l.subject_ids {
+                *parts.entry(s.clone()).or_default() += 1;
+            }
+        } else if let Some(part) = Registration::part_of_guard(&l.sk) {
+            *parts.entry(part.to_owned()).or_default() += 1;
+        }
+    }
     let key = Order::key(school, &order.no);
     if count == 0 {
         // Another order took them all meanwhile: this one never existed.
@@ -248,6 +259,7 @@ pub async fn generate(
             Update::new()
                 .set("count", count)
                 .set("totalCents", total)
+                .set_json("parts", &parts)?
                 .bump_version(),
             Some(Condition::VersionIs(order.version)),
         )
@@ -499,18 +511,38 @@ pub async fn confirm(state: &AppState, caller: &Caller, no: &str) -> Result<Orde
             format!("缴费申请单 {no} 已确认"),
         ));
     }
+    // The paid counters move with the confirmation, in one write.
+    let school = order.school();
+    let key = Order::key(&school, no);
+    let mut ops = vec![TxOp::Update {
+        key: key.clone(),
+        update: Update::new()
+            .set("status", OrderStatus::Confirmed.label())
+            .set("confirmedAt", state.clock.now_text())
+            .set("confirmedBy", caller.name.clone())
+            .bump_version(),
+        condition: Some(Condition::VersionIs(order.version)),
+    }];
+    let paid = order
+        .parts
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .fold(Update::new(), |u, (part, n)| {
+            u.add(part.clone(), i64::try_from(*n).unwrap_or(i64::MAX))
+        });
+    if !paid.is_empty() {
+        ops.push(TxOp::Update {
+            key: Registration::paid_key(&school, &order.plan_id),
+            update: paid,
+            condition: None,
+        });
+    }
+    state.table.transact(ops).await?;
     let after = state
         .table
-        .update(
-            &Order::key(&order.school(), no),
-            Update::new()
-                .set("status", OrderStatus::Confirmed.label())
-                .set("confirmedAt", state.clock.now_text())
-                .set("confirmedBy", caller.name.clone())
-                .bump_version(),
-            Some(Condition::VersionIs(order.version)),
-        )
-        .await?;
+        .get(&key)
+        .await?
+        .ok_or_else(|| DomainError::not_found("缴费申请单"))?;
     Ok(from_item(after)?)
 }
 

@@ -245,6 +245,61 @@ struct GuardRef<'a> {
     /// the registrations (one guard per registration in either mode).
     certificate_id: &'a str,
     fee_cents: u64,
+    /// The subjects it sits: what confirming its order counts as paid.
+    subject_ids: Vec<&'a str>,
+}
+
+/// The writes that store a new registration (by an import, or the demo
+/// data): a guard per part it holds, itself, its row in the every-plan
+/// list, its candidate's counter (unless the candidate was deleted
+/// meanwhile) and the school's counters. Answers the group and the keys
+/// that take it back.
+pub fn insert_group(
+    school: &Tenant,
+    reg: &Registration,
+    kind: vslc_candidates::CandidateKind,
+    import_id: &str,
+) -> Result<(Guarded, Vec<Key>), TableError> {
+    let guard_ref = GuardRef {
+        registration_id: &reg.id,
+        import_id,
+        certificate_id: &reg.certificate_id,
+        fee_cents: reg.fee_cents,
+        subject_ids: reg.subjects.iter().map(|s| s.subject_id.as_str()).collect(),
+    };
+    let no = &reg.candidate.candidate_no;
+    let guards = reg
+        .guards()
+        .iter()
+        .map(|part| {
+            EncodedItem::new(
+                Registration::guard_key(school, &reg.plan_id, no, part),
+                &guard_ref,
+            )
+        })
+        .collect::<Result<Vec<_>, TableError>>()?;
+    let reg_key = Registration::key(school, &reg.plan_id, &reg.id);
+    let row_key = Registration::list_row_key(school, &reg.plan_id, &reg.id);
+    let keys = guards
+        .iter()
+        .map(|g| g.key().clone())
+        .chain([reg_key.clone(), row_key.clone()])
+        .collect();
+    let group = Guarded {
+        guards,
+        items: vec![
+            EncodedItem::new(reg_key, reg)?,
+            EncodedItem::new(row_key, &serde_json::Map::new())?,
+        ],
+        updates: vec![(
+            Candidate::count_key(school, kind, no),
+            Update::new().add(Candidate::COUNT, 1),
+            Candidate::countable(),
+        )],
+        checks: Vec::new(),
+        counts: reg.counts(school, 1),
+    };
+    Ok((group, keys))
 }
 
 /// What a row asks for, once checked.
@@ -451,53 +506,12 @@ impl RowSink for RegistrationsSink {
                         created_at: created.clone(),
                         version: 1,
                     };
-                    let guard_ref = GuardRef {
-                        registration_id: &reg.id,
-                        import_id,
-                        certificate_id: &reg.certificate_id,
-                        fee_cents: reg.fee_cents,
-                    };
-                    let guards = reg
-                        .guards()
-                        .iter()
-                        .map(|part| {
-                            EncodedItem::new(
-                                Registration::guard_key(
-                                    &self.school,
-                                    &plan.id,
-                                    &c.candidate_no,
-                                    part,
-                                ),
-                                &guard_ref,
-                            )
-                        })
-                        .collect::<Result<Vec<_>, TableError>>()?;
-                    let reg_key = Registration::key(&self.school, &plan.id, &reg.id);
-                    let row_key = Registration::list_row_key(&self.school, &plan.id, &reg.id);
-                    let count_key = Candidate::count_key(&self.school, c.kind, &c.candidate_no);
+                    let (group, keys) = insert_group(&self.school, &reg, c.kind, import_id)?;
                     undo_of.push((
-                        guards
-                            .iter()
-                            .map(|g| g.key().clone())
-                            .chain([reg_key.clone(), row_key.clone()])
-                            .collect::<Vec<Key>>(),
-                        count_key,
+                        keys,
+                        Candidate::count_key(&self.school, c.kind, &c.candidate_no),
                     ));
-                    groups.push(Guarded {
-                        guards,
-                        items: vec![
-                            EncodedItem::new(reg_key, &reg)?,
-                            EncodedItem::new(row_key, &serde_json::Map::new())?,
-                        ],
-                        // The candidate's counter, unless it was deleted meanwhile.
-                        updates: vec![(
-                            Candidate::count_key(&self.school, c.kind, &c.candidate_no),
-                            Update::new().add(Candidate::COUNT, 1),
-                            Candidate::countable(),
-                        )],
-                        checks: Vec::new(),
-                        counts: reg.counts(&self.school, 1),
-                    });
+                    groups.push(group);
                     positions.push(pos);
                 }
             }

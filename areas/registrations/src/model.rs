@@ -332,6 +332,32 @@ impl Registration {
         .collect()
     }
 
+    /// A school's paid registrations of a plan, counted when their
+    /// 缴费申请单 is confirmed: one item per plan, an attribute per subject
+    /// (or per guard part, for orders made before subjects were recorded).
+    pub fn paid_key(school: &Tenant, plan_id: &str) -> Key {
+        Key::new(school.sharded(family::COUNTS, 0), format!("PAID#{plan_id}"))
+    }
+
+    /// The guard part a subject's registrations hold: its certificate level
+    /// (按证书) or itself (按科目).
+    pub fn subject_part(
+        mode: RegistrationMode,
+        certificate_id: &str,
+        level: Level,
+        subject_id: &str,
+    ) -> String {
+        match mode {
+            RegistrationMode::ByCertificate => format!("{certificate_id}#{}", level.label()),
+            RegistrationMode::BySubject => subject_id.to_owned(),
+        }
+    }
+
+    /// The part a guard's sort key names (`<计划 id>#<考生编号>#<part>`).
+    pub fn part_of_guard(sk: &str) -> Option<&str> {
+        sk.splitn(3, '#').nth(2).filter(|p| !p.is_empty())
+    }
+
     /// The claim of a 缴费申请单 on it: a small item of its own, so claiming
     /// 50,000 registrations writes 50,000 small items and rewrites none.
     /// Sort key `<计划 id>#<id>`, shard of the registration's id.

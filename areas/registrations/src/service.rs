@@ -116,6 +116,48 @@ async fn of(
     Ok(keyset::all_in(state.table.as_ref(), &sources).await?)
 }
 
+/// The paid-registration counters of some schools' plans (counted when
+/// their orders are confirmed): one read of a counter item per school and
+/// plan.
+pub struct PaidCounts(HashMap<(String, String), serde_json::Map<String, serde_json::Value>>);
+
+impl PaidCounts {
+    pub async fn load(state: &AppState, of: &[(Tenant, String)]) -> Result<Self, DomainError> {
+        let keys = of
+            .iter()
+            .map(|(s, plan)| Registration::paid_key(s, plan))
+            .collect();
+        let items = state.table.get_many_json(keys).await?;
+        Ok(Self(
+            of.iter()
+                .zip(items)
+                .filter_map(|((s, plan), j)| {
+                    Some((
+                        (s.id.clone(), plan.clone()),
+                        serde_json::from_slice(&j?).ok()?,
+                    ))
+                })
+                .collect(),
+        ))
+    }
+
+    /// A school's paid registrations of a plan's subject: those counted by
+    /// subject, and those of older orders counted by the subject's guard
+    /// part (its certificate level).
+    pub fn of(&self, school_id: &str, plan_id: &str, subject_id: &str, part: &str) -> u64 {
+        let Some(item) = self.0.get(&(school_id.to_owned(), plan_id.to_owned())) else {
+            return 0;
+        };
+        let n = |attr: &str| item.get(attr).and_then(|v| v.as_i64()).unwrap_or(0);
+        let total = if part == subject_id {
+            n(subject_id)
+        } else {
+            n(subject_id) + n(part)
+        };
+        u64::try_from(total.max(0)).unwrap_or(0)
+    }
+}
+
 /// A 缴费申请单 as registrations see it: its number and state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderRef {
@@ -142,6 +184,17 @@ pub trait OrderBook: Send + Sync {
         school: &Tenant,
         nos: Vec<String>,
     ) -> Result<HashMap<String, OrderRef>, DomainError>;
+
+    /// Which of these registrations hold a seat (排考): answered by the
+    /// scheduling area's book, none by a book that only knows orders.
+    async fn seated(
+        &self,
+        _state: &AppState,
+        _school: &Tenant,
+        _regs: &[&Registration],
+    ) -> Result<std::collections::HashSet<String>, DomainError> {
+        Ok(std::collections::HashSet::new())
+    }
 }
 
 /// A registration as its guard records it, one per registration: what
@@ -153,6 +206,10 @@ pub struct GuardLine {
     pub id: String,
     pub certificate_id: String,
     pub fee_cents: u64,
+    /// The subjects it sits (guards written before they were recorded
+    /// have none: their order counts their certificate level).
+    #[serde(default)]
+    pub subject_ids: Vec<String>,
     /// Where the guard is: it comes and goes with its registration (in the
     /// same transaction), so an order checks it to know the registration
     /// is still there.
@@ -195,6 +252,8 @@ pub async fn claims(
 pub struct Payments {
     pub orders: HashMap<String, OrderRef>,
     pub claims: HashMap<String, String>,
+    /// The registrations (ids) that hold a seat, when the book knows.
+    pub seated: std::collections::HashSet<String>,
 }
 
 impl Payments {
@@ -229,7 +288,9 @@ impl Payments {
             .into_iter()
             .map(|c| (c.registration_id().to_owned(), c.order_no))
             .collect();
-        Self::named(state, school, claims, book).await
+        let mut payments = Self::named(state, school, claims, book).await?;
+        payments.seated = book.seated(state, school, regs).await?;
+        Ok(payments)
     }
 
     /// The claims with the orders they name.
@@ -247,7 +308,11 @@ impl Payments {
         } else {
             book.orders_named(state, school, nos).await?
         };
-        Ok(Self { orders, claims })
+        Ok(Self {
+            orders,
+            claims,
+            seated: Default::default(),
+        })
     }
 
     /// The live order a registration is in; a claim naming a deleted order
@@ -269,8 +334,9 @@ pub fn view(
     let order = payments.live_order(&r.id);
     let paid = order.is_some_and(|o| o.state == OrderState::Confirmed);
     let order = order.map(|o| o.no.clone());
-    let status = r.status(now);
     let mut registration = r;
+    registration.scheduled = registration.scheduled || payments.seated.contains(&registration.id);
+    let status = registration.status(now);
     registration.id = registration.public_id();
     let mut v = RegistrationView {
         registration,
@@ -345,7 +411,9 @@ async fn views(
         Some(plan) => of_plan(state, school, plan).await?,
         None => all(state, school).await?,
     };
-    let payments = Payments::load(state, school, plan, book).await?;
+    let mut payments = Payments::load(state, school, plan, book).await?;
+    let refs: Vec<&Registration> = regs.iter().collect();
+    payments.seated = book.seated(state, school, &refs).await?;
     let now = state.clock.now_local();
     let mut rows: Vec<RegistrationView> = matching(regs, &payments, now, f).collect();
     rows.sort_by(|a, b| {

@@ -33,7 +33,8 @@ fn print_accounts(just_seeded: bool) {
         "  demo accounts (password {DEMO_PASSWORD}){}:",
         if just_seeded { ", just seeded" } else { "" }
     );
-    for a in demo_accounts() {
+    let scheduling = vslc_app::seed::scheduling::accounts();
+    for a in demo_accounts().into_iter().chain(scheduling) {
         println!(
             "    {:<15} {}（{}，{}）",
             a.account,

@@ -1,10 +1,46 @@
-//! `/api/scheduling` — 排考管理. Its routes land with the issue that builds this area;
-//! until then it serves `/health` like every area.
+//! `/api/scheduling` — 排考管理 (manual §5.2.8): 考核站点编排 with 排考,
+//! 考场编排 with the seat map, 手动调整 and 取消编排, 排考明细, and their
+//! exports.
 
-use vslc_http::{Area, AreaRouter};
+use vslc_accounts::Session;
+use vslc_files::export::ExportFile;
+use vslc_http::{Area, AreaRouter, CursorParams, Paged};
+use vslc_scheduling::adjust::{self, AdjustInput};
+use vslc_scheduling::arrange::{self, ArrangeInput, ArrangeOutcome};
+use vslc_scheduling::details::{self, SeatRowExportRequest, SeatRowFilter, SeatRowPage};
+use vslc_scheduling::rooms::{self, RoomDetail, RoomRow, RoomRowExportRequest, RoomRowFilter};
+use vslc_scheduling::views::{self, SiteRow, SiteRowDetail, SiteRowExportRequest, SiteRowFilter};
 
 pub const AREA: Area = Area::new("scheduling", "/api/scheduling", "排考管理");
 
 pub fn routes() -> AreaRouter {
-    AreaRouter::new()
+    handlers()
+}
+
+vslc_http::handlers! {
+    tag = "scheduling", session = Session;
+    /// 考核站点编排: one row per plan subject and site the school runs or
+    /// sits at, with the derived 排考状态.
+    get sites "/sites" (query SiteRowFilter, page) -> Paged<SiteRow> [400, 403] => views::site_rows;
+    /// 批量导出考场编排明细: the rooms of the ticked rows, or of all matching.
+    post export_sites "/sites/export" (body SiteRowExportRequest) -> ExportFile [400, 403] => rooms::export_sites;
+    /// 查看考核站点编排: the site's rooms for the subject and their fill.
+    get site "/sites/{id}" (path "id" "<计划 id>.<站点 id>.<科目 id>") -> SiteRowDetail [403, 404] => views::site_row;
+    /// 排考: seat the subject's paid registrations (the site's school, inside
+    /// the 排考 window); running it again seats only those still waiting.
+    post arrange "/sites/{id}/arrange" (path "id" "<计划 id>.<站点 id>.<科目 id>", body ArrangeInput) -> ArrangeOutcome [400, 403, 404, 409] => arrange::arrange;
+    /// 考场编排: the arranged rooms of the subjects the school sits.
+    get rooms "/rooms" (query RoomRowFilter, page) -> Paged<RoomRow> [403] => rooms::room_rows;
+    /// 批量导出考场编排记录: the ticked rooms, or all matching.
+    post export_rooms "/rooms/export" (body RoomRowExportRequest) -> ExportFile [403] => rooms::export;
+    /// 查看考点编排详情: the room's seats (ID numbers masked).
+    get room "/rooms/{id}" (path "id" "<考场 id>.<科目 id>") -> RoomDetail [403, 404] => rooms::room;
+    /// 手动调整: move a candidate to a free seat, or swap two.
+    post adjust "/rooms/{id}/adjust" (path "id" "<考场 id>.<科目 id>", body AdjustInput) -> RoomDetail [400, 403, 404, 409] => adjust::adjust;
+    /// 取消编排 of a room: its candidates go back to 未排考.
+    delete cancel "/rooms/{id}" (path "id" "<考场 id>.<科目 id>") [403, 404, 409] => adjust::cancel;
+    /// 排考明细: the school's seated candidates, by keyset cursor.
+    get details "/details" (query SeatRowFilter, query CursorParams) -> SeatRowPage [400, 403] => details::list;
+    /// 导出排考明细 (ID numbers masked).
+    post export_details "/details/export" (body SeatRowExportRequest) -> ExportFile [400, 403] => details::export;
 }

@@ -47,6 +47,10 @@ pub struct Config {
     pub queue_max_receives: u32,
     /// `VSLC_SEED_DEMO`: seed demo data into an empty store (default on locally).
     pub seed_demo: bool,
+    /// `VSLC_SEED_SCHEDULING`: with the demo data, a second plan ready to
+    /// arrange (排考 open, two more schools with paid registrations and
+    /// rooms) — default on; the API tests turn it off.
+    pub seed_scheduling: bool,
     /// `VSLC_IDENTITY_URL` and `VSLC_IDENTITY_TOKEN`: the 公安 photo-comparison
     /// service; without it the documented rule set decides.
     pub identity_url: Option<String>,
@@ -130,6 +134,7 @@ impl Config {
             ),
             queue_max_receives: parse("VSLC_QUEUE_MAX_RECEIVES", 5u32)?.max(1),
             seed_demo: parse("VSLC_SEED_DEMO", true)?,
+            seed_scheduling: parse("VSLC_SEED_SCHEDULING", true)?,
             identity_url: var("VSLC_IDENTITY_URL"),
             identity_token: var("VSLC_IDENTITY_TOKEN"),
             audit_retention_days: parse("VSLC_AUDIT_RETENTION_DAYS", DEFAULT_AUDIT_RETENTION_DAYS)?

@@ -604,8 +604,14 @@ pub struct EncodedItem {
 
 impl EncodedItem {
     pub fn new<T: Serialize>(key: Key, record: &T) -> Result<Self, TableError> {
+        let body = serde_json::to_vec(record).map_err(|e| TableError::Invalid(e.to_string()))?;
+        Self::with_body(key, &body)
+    }
+
+    /// An item from a record already serialised (a JSON object), for a
+    /// record stored under several keys: serialised once, not per key.
+    pub fn with_body(key: Key, body: &[u8]) -> Result<Self, TableError> {
         let invalid = |m: String| TableError::Invalid(m);
-        let body = serde_json::to_vec(record).map_err(|e| invalid(e.to_string()))?;
         if body.first() != Some(&b'{') {
             return Err(invalid("record is not an object".into()));
         }
@@ -624,7 +630,7 @@ impl EncodedItem {
         let encoded = Self { key, json };
         debug_assert!(
             encoded.to_item().is_ok_and(|item| {
-                item.len() == body_attrs(&body) + 2
+                item.len() == body_attrs(body) + 2
                     && Index::ALL.iter().all(|i| i.key_of(&item).is_none())
             }),
             "an encoded record holds key or index attributes"

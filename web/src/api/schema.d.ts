@@ -859,6 +859,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/invigilators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 监考人员列表 (the school's; phones and ID numbers masked). */
+        get: operations["invigilators_list"];
+        put?: never;
+        /** 新增监考人员: its certificates start 待认证. */
+        post: operations["invigilators_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invigilators/batch-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量删除监考人员 (none with a 已认证 certificate), per id. */
+        post: operations["invigilators_batch_delete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invigilators/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The certificates the school may apply for (已参与试点证书). */
+        get: operations["invigilators_certificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invigilators/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量导出监考人员: ticked ids, or all matching the filter; one row per certificate. */
+        post: operations["invigilators_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invigilators/health": {
         parameters: {
             query?: never;
@@ -870,6 +939,144 @@ export interface paths {
         get: operations["invigilators_health"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invigilators/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 监考人员认证列表 (org): the applications for its certificates, masked. */
+        get: operations["invigilators_review_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invigilators/review/batch-certify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量认证 (org), per application id. */
+        post: operations["invigilators_batch_certify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invigilators/review/batch-reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量驳回 (org) with one reason, per application id. */
+        post: operations["invigilators_batch_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invigilators/review/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看 an application (org), in full. */
+        get: operations["invigilators_review_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invigilators/review/{id}/certify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 认证 (org): 待认证 → 已认证. */
+        post: operations["invigilators_certify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invigilators/review/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 驳回 (org) with the reason: 待认证 → 未通过. */
+        post: operations["invigilators_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invigilators/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看监考人员 (full phone and ID number). */
+        get: operations["invigilators_get_one"];
+        /** 编辑监考人员: add or remove certificates (a 已认证 one cannot be removed). */
+        put: operations["invigilators_edit"];
+        post?: never;
+        /** 删除监考人员 (not with a 已认证 certificate). */
+        delete: operations["invigilators_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invigilators/{id}/reapply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重新申请 a 未通过 certificate: 待认证 again. */
+        post: operations["invigilators_reapply"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1379,6 +1586,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/scheduling/details": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 排考明细: the school's seated candidates, by keyset cursor. */
+        get: operations["scheduling_details"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduling/details/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导出排考明细 (ID numbers masked). */
+        post: operations["scheduling_export_details"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/scheduling/health": {
         parameters: {
             query?: never;
@@ -1390,6 +1631,149 @@ export interface paths {
         get: operations["scheduling_health"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduling/rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 考场编排: the arranged rooms of the subjects the school sits. */
+        get: operations["scheduling_rooms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduling/rooms/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量导出考场编排记录: the ticked rooms, or all matching. */
+        post: operations["scheduling_export_rooms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduling/rooms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看考点编排详情: the room's seats (ID numbers masked). */
+        get: operations["scheduling_room"];
+        put?: never;
+        post?: never;
+        /** 取消编排 of a room: its candidates go back to 未排考. */
+        delete: operations["scheduling_cancel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduling/rooms/{id}/adjust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 手动调整: move a candidate to a free seat, or swap two. */
+        post: operations["scheduling_adjust"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduling/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 考核站点编排: one row per plan subject and site the school runs or
+         *     sits at, with the derived 排考状态.
+         */
+        get: operations["scheduling_sites"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduling/sites/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量导出考场编排明细: the rooms of the ticked rows, or of all matching. */
+        post: operations["scheduling_export_sites"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduling/sites/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看考核站点编排: the site's rooms for the subject and their fill. */
+        get: operations["scheduling_site"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduling/sites/{id}/arrange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 排考: seat the subject's paid registrations (the site's school, inside
+         *     the 排考 window); running it again seats only those still waiting.
+         */
+        post: operations["scheduling_arrange"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2211,6 +2595,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description 调整座位: move the candidate in `seat` to `toSeat` of `toRoomId` (this
+         *     room when left out); a taken target swaps the two.
+         */
+        AdjustInput: {
+            /** Format: int32 */
+            seat: number;
+            toRoomId?: string | null;
+            /** Format: int32 */
+            toSeat: number;
+        };
         Allocation: {
             certificateId: string;
             certificateName: string;
@@ -2255,6 +2650,55 @@ export interface components {
             approved: number;
             code: string;
         };
+        /** @description 排考 options. */
+        ArrangeInput: {
+            /**
+             * Format: int32
+             * @description 每个考场的监考人数, 1 to 4 (default 2, or what the subject used before).
+             */
+            invigilatorsPerRoom?: number | null;
+        };
+        /** @description What an arrangement did. */
+        ArrangeOutcome: {
+            /**
+             * Format: int64
+             * @description Seated before (left where they are).
+             */
+            already: number;
+            message: string;
+            /**
+             * Format: int32
+             * @description Rooms holding candidates of this subject.
+             */
+            rooms: number;
+            /**
+             * Format: int64
+             * @description How many rooms are short of invigilators.
+             */
+            roomsShortCount: number;
+            /** @description Rooms still short of invigilators (the first 50, by name). */
+            roomsShortOfInvigilators: string[];
+            /**
+             * Format: int64
+             * @description Seated now.
+             */
+            seated: number;
+            /** @description The interleaving seed (decimal), for reproducing the seats. */
+            seed: string;
+            /**
+             * @description Not seated: another of the candidate's subjects at an overlapping
+             *     time is arranged (both named), or a seat was taken meanwhile.
+             */
+            skipped: string[];
+            /** Format: int64 */
+            skippedCount: number;
+        };
+        /**
+         * @description 考核站点编排状态 (manual §5.2.8.1), derived from the plan's 排考时间 and
+         *     how many of the subject's paid registrations are seated.
+         * @enum {string}
+         */
+        ArrangeStatus: "未开始" | "未排考" | "排考中" | "已排完" | "已结束";
         /**
          * @description 参考对象: who sits a subject. Anything but 所有考生 makes registration
          *     ask for the candidate's 参考对象 type.
@@ -2346,6 +2790,11 @@ export interface components {
             failed: number;
             results: components["schemas"]["ItemOutcome"][];
             succeeded: number;
+        };
+        /** @description 批量驳回: the ticked certifications and one reason for all. */
+        BatchRejectInput: {
+            ids: components["schemas"]["RecordId"][];
+            reason: string;
         };
         /** @description A block header (what the block hash covers). */
         BlockHeader: {
@@ -2478,6 +2927,15 @@ export interface components {
             name: string;
             phone: string;
         };
+        /** @description A certificate the school may apply for (已参与试点证书). */
+        CertificateOption: {
+            /** @description 证书编号. */
+            code: string;
+            id: string;
+            name: string;
+            /** @description 颁证机构. */
+            orgName: string;
+        };
         /** @description A certificate as the list shows it. */
         CertificateRow: {
             batch: string;
@@ -2494,6 +2952,73 @@ export interface components {
             /** @description Levels the school takes part in. */
             pilotLevels: components["schemas"]["Level"][];
         };
+        /** @description One certificate of an invigilator as the school sees it. */
+        CertificateView: {
+            appliedAt: string;
+            /** @description 证书编号. */
+            certificateCode: string;
+            certificateId: string;
+            certificateName: string;
+            decidedAt?: string | null;
+            /** @description 审核记录. */
+            history: components["schemas"]["ReviewRecord"][];
+            /** @description The certification's id (what the org decides on). */
+            id: string;
+            /** @description 颁证机构. */
+            orgName: string;
+            /** @description 驳回原因 of the last 驳回. */
+            reviewReason?: string | null;
+            /** @description 认证状态. */
+            status: components["schemas"]["CertificationStatus"];
+        };
+        /**
+         * @description 监考证书: one certificate an invigilator applied for, with its 认证状态.
+         *     It carries what the org's list shows of the person (kept in step by the
+         *     school's edits), so the org reads one index and nothing else.
+         */
+        Certification: {
+            /** @description When it was (last) applied for. */
+            appliedAt: string;
+            /** @description 证书编号 (the certificate's code). */
+            certificateCode: string;
+            certificateId: string;
+            certificateName: string;
+            createdAt: string;
+            /** @description When the org last decided. */
+            decidedAt?: string | null;
+            decidedBy?: string | null;
+            /** @description 审核记录: 申请, 认证通过, 驳回, 重新申请. */
+            history?: components["schemas"]["ReviewRecord"][];
+            /** @description `<invigilator id>-<certificate id>`. */
+            id: string;
+            idNumber: string;
+            idType: components["schemas"]["IdType"];
+            importId?: string | null;
+            invigilatorId: string;
+            /** @description 教师姓名. */
+            name: string;
+            orgId: string;
+            /** @description 颁证机构. */
+            orgName: string;
+            phone: string;
+            /** @description 所在区域. */
+            region: string;
+            /** @description 驳回原因 of the last 驳回. */
+            reviewReason?: string | null;
+            schoolId: string;
+            /** @description 所属院校. */
+            schoolName: string;
+            status: components["schemas"]["CertificationStatus"];
+            /** @description 教师编号. */
+            teacherNo: string;
+            /** Format: int64 */
+            version: number;
+        };
+        /**
+         * @description 认证状态 of one certificate of an invigilator.
+         * @enum {string}
+         */
+        CertificationStatus: "待认证" | "已认证" | "未通过";
         /** @description The result of recomputing the whole chain. */
         ChainCheck: {
             /** Format: int64 */
@@ -2540,6 +3065,55 @@ export interface components {
             period: components["schemas"]["Period"];
             periodLabel: string;
             report?: components["schemas"]["WeeklyReport"] | null;
+        };
+        /**
+         * @description One keyset page, `{items, total, nextCursor}`: the list's order from
+         *     the cursor on; `total` only where counters answer it, else null (the
+         *     pager then shows 上一页 / 下一页 without it).
+         */
+        CursorPage_Certification: {
+            items: {
+                /** @description When it was (last) applied for. */
+                appliedAt: string;
+                /** @description 证书编号 (the certificate's code). */
+                certificateCode: string;
+                certificateId: string;
+                certificateName: string;
+                createdAt: string;
+                /** @description When the org last decided. */
+                decidedAt?: string | null;
+                decidedBy?: string | null;
+                /** @description 审核记录: 申请, 认证通过, 驳回, 重新申请. */
+                history?: components["schemas"]["ReviewRecord"][];
+                /** @description `<invigilator id>-<certificate id>`. */
+                id: string;
+                idNumber: string;
+                idType: components["schemas"]["IdType"];
+                importId?: string | null;
+                invigilatorId: string;
+                /** @description 教师姓名. */
+                name: string;
+                orgId: string;
+                /** @description 颁证机构. */
+                orgName: string;
+                phone: string;
+                /** @description 所在区域. */
+                region: string;
+                /** @description 驳回原因 of the last 驳回. */
+                reviewReason?: string | null;
+                schoolId: string;
+                /** @description 所属院校. */
+                schoolName: string;
+                status: components["schemas"]["CertificationStatus"];
+                /** @description 教师编号. */
+                teacherNo: string;
+                /** Format: int64 */
+                version: number;
+            }[];
+            /** @description Where the next page starts; none on the last page. */
+            nextCursor?: string | null;
+            /** Format: int64 */
+            total?: number | null;
         };
         /**
          * @description One keyset page, `{items, total, nextCursor}`: the list's order from
@@ -2658,6 +3232,14 @@ export interface components {
                 /** @description 缴费单号: `JF<日期>-<学校代码>-<序号>`, unique and never reused. */
                 no: string;
                 orgId: string;
+                /**
+                 * @description 报考人次 by subject (by certificate level for registrations made
+                 *     before their subjects were recorded): what confirming adds to the
+                 *     paid counters.
+                 */
+                parts?: {
+                    [key: string]: number;
+                };
                 planId: string;
                 planName: string;
                 schoolId: string;
@@ -3074,6 +3656,48 @@ export interface components {
          * @enum {string}
          */
         InfoStatus: "无照片" | "信息待认证" | "信息准确" | "需人工确认";
+        /** @description Export request: selected ids, or the filter. */
+        InvigilatorExportRequest: {
+            certificateId?: components["schemas"]["RecordId"] | null;
+            ids?: components["schemas"]["RecordId"][];
+            name?: string | null;
+            status?: string | null;
+            teacherNo?: string | null;
+        };
+        /** @description 新增 / 编辑监考人员. */
+        InvigilatorInput: {
+            /** @description 申请证书: ids of the school's 已参与试点证书 (at least one). */
+            certificateIds: components["schemas"]["RecordId"][];
+            /** @description 证件号码. */
+            idNumber: string;
+            idType: components["schemas"]["IdType"];
+            /** @description 姓名. */
+            name: string;
+            /** @description 手机号. */
+            phone: string;
+            /** @description 教师编号, unique within the school. */
+            teacherNo: string;
+        };
+        /**
+         * @description An invigilator with its certificates; lists mask the phone and the
+         *     ID number, 查看 shows them in full.
+         */
+        InvigilatorView: {
+            certificates: components["schemas"]["CertificateView"][];
+            createdAt: string;
+            id: string;
+            idNumber: string;
+            idType: components["schemas"]["IdType"];
+            name: string;
+            phone: string;
+            /** @description 所在区域. */
+            region: string;
+            /** @description 所属院校. */
+            schoolName: string;
+            /** @description 教师编号. */
+            teacherNo: string;
+            updatedAt: string;
+        };
         /** @description A password shown once (new account, reset). */
         IssuedPassword: {
             password: string;
@@ -3176,6 +3800,14 @@ export interface components {
             phone: string;
             role: components["schemas"]["Role"];
         };
+        /** @description An invigilator on duty in a room slot. */
+        OnDuty: {
+            invigilatorId: string;
+            name: string;
+            region: string;
+            schoolName: string;
+            teacherNo: string;
+        };
         Order: {
             certificateId: string;
             certificateName: string;
@@ -3192,6 +3824,14 @@ export interface components {
             /** @description 缴费单号: `JF<日期>-<学校代码>-<序号>`, unique and never reused. */
             no: string;
             orgId: string;
+            /**
+             * @description 报考人次 by subject (by certificate level for registrations made
+             *     before their subjects were recorded): what confirming adds to the
+             *     paid counters.
+             */
+            parts?: {
+                [key: string]: number;
+            };
             planId: string;
             planName: string;
             schoolId: string;
@@ -3342,6 +3982,27 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        Paged_InvigilatorView: {
+            items: {
+                certificates: components["schemas"]["CertificateView"][];
+                createdAt: string;
+                id: string;
+                idNumber: string;
+                idType: components["schemas"]["IdType"];
+                name: string;
+                phone: string;
+                /** @description 所在区域. */
+                region: string;
+                /** @description 所属院校. */
+                schoolName: string;
+                /** @description 教师编号. */
+                teacherNo: string;
+                updatedAt: string;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
         Paged_OrgRow: {
             items: {
                 certificateCount: number;
@@ -3350,6 +4011,32 @@ export interface components {
                 name: string;
                 nature: components["schemas"]["OrgNature"];
                 phone: string;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        Paged_RoomRow: {
+            items: {
+                /** @description `<考场 id>.<科目 id>`. */
+                id: string;
+                invigilators: components["schemas"]["OnDuty"][];
+                location: string;
+                /** @description 所在地区: the site's school's province and city. */
+                region: string;
+                roomId: string;
+                roomName: string;
+                /** @description The row of the subject at the site. */
+                row: components["schemas"]["SiteRow"];
+                /** @description 所属院校: the school that set the room up. */
+                schoolName: string;
+                /**
+                 * Format: int32
+                 * @description 排考人数.
+                 */
+                seated: number;
+                /** Format: int32 */
+                seats: number;
             }[];
             page: number;
             pageSize: number;
@@ -3408,6 +4095,47 @@ export interface components {
                 submittedAt?: string | null;
                 /** Format: int64 */
                 version: number;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        Paged_SiteRow: {
+            items: {
+                arrangedAt?: string | null;
+                arrangedBy?: string | null;
+                /** @description Another school's site (借考): arranged by its host, read here. */
+                borrowed: boolean;
+                certificateId: string;
+                certificateName: string;
+                /** @description 考试时间. */
+                exam: components["schemas"]["Window"];
+                /** @description 考试单位: the school running the site. */
+                hostSchoolName: string;
+                /** @description `<计划 id>.<站点 id>.<科目 id>`. */
+                id: string;
+                level: components["schemas"]["Level"];
+                method: components["schemas"]["ExamMethod"];
+                planId: string;
+                planName: string;
+                /**
+                 * Format: int64
+                 * @description 报考人数: paid registrations of the subject at the site.
+                 */
+                registered: number;
+                /** @description 排考时间. */
+                scheduling: components["schemas"]["Window"];
+                /**
+                 * Format: int64
+                 * @description 已排人数.
+                 */
+                seated: number;
+                siteId: string;
+                siteName: string;
+                status: components["schemas"]["ArrangeStatus"];
+                subjectCode: string;
+                subjectId: string;
+                subjectName: string;
             }[];
             page: number;
             pageSize: number;
@@ -3621,6 +4349,10 @@ export interface components {
          * @enum {string}
          */
         PublishStatus: "未发布" | "已发布";
+        /** @description 重新申请 a 未通过 certificate. */
+        ReapplyInput: {
+            certificateId: components["schemas"]["RecordId"];
+        };
         /** @description 记录编号：非空，最多128个字符，不含控制字符和“#” */
         RecordId: string;
         RegSubject: {
@@ -3701,6 +4433,11 @@ export interface components {
             paid: boolean;
             status: components["schemas"]["RegistrationStatus"];
         };
+        /** @description 驳回's input. */
+        RejectInput: {
+            /** @description 驳回原因 (required, at most 500 characters). */
+            reason: string;
+        };
         /** @description 填写周报. */
         ReportInput: {
             /** @description 周报内容 (HTML from the editor; sanitised on save). */
@@ -3777,6 +4514,14 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /** @description 查看考点编排详情: one room for one subject, seat by seat. */
+        RoomDetail: {
+            /** @description Whether this school may adjust the room (the host, window open). */
+            editable: boolean;
+            room: components["schemas"]["RoomRow"];
+            /** @description Every seat 1..座位数, in order; empty seats have no candidate. */
+            seats: components["schemas"]["SeatView"][];
+        };
         /** @description Export request: selected ids, or the filter. */
         RoomExportRequest: {
             certificateId?: components["schemas"]["RecordId"] | null;
@@ -3785,6 +4530,21 @@ export interface components {
             planId?: components["schemas"]["RecordId"] | null;
             siteId?: components["schemas"]["RecordId"] | null;
             status?: string | null;
+        };
+        /** @description A room of a subject at a site, with how full it is. */
+        RoomFill: {
+            /** @description `<考场 id>.<科目 id>`: the room's 考场编排. */
+            id: string;
+            invigilators: components["schemas"]["OnDuty"][];
+            location: string;
+            roomId: string;
+            roomName: string;
+            /** @description The school that set the room up. */
+            schoolName: string;
+            /** Format: int32 */
+            seated: number;
+            /** Format: int32 */
+            seats: number;
         };
         /** @description 设置 / 编辑考场. */
         RoomInput: {
@@ -3796,6 +4556,37 @@ export interface components {
             seats: number;
             siteId: components["schemas"]["RecordId"];
             subjectIds: components["schemas"]["RecordId"][];
+        };
+        /** @description A room arranged for a subject. */
+        RoomRow: {
+            /** @description `<考场 id>.<科目 id>`. */
+            id: string;
+            invigilators: components["schemas"]["OnDuty"][];
+            location: string;
+            /** @description 所在地区: the site's school's province and city. */
+            region: string;
+            roomId: string;
+            roomName: string;
+            /** @description The row of the subject at the site. */
+            row: components["schemas"]["SiteRow"];
+            /** @description 所属院校: the school that set the room up. */
+            schoolName: string;
+            /**
+             * Format: int32
+             * @description 排考人数.
+             */
+            seated: number;
+            /** Format: int32 */
+            seats: number;
+        };
+        /** @description Export request: selected ids, or the filter. */
+        RoomRowExportRequest: {
+            certificateId?: components["schemas"]["RecordId"] | null;
+            ids?: components["schemas"]["RecordId"][];
+            planId?: components["schemas"]["RecordId"] | null;
+            room?: string | null;
+            site?: string | null;
+            subject?: string | null;
         };
         /**
          * @description 考场状态, derived from the plan's 排考时间.
@@ -3877,6 +4668,92 @@ export interface components {
             name: string;
         };
         /**
+         * @description A registration seated for one subject, stored twice (its room's seat
+         *     and its school's row); its room slot's [`SeatPlace`] tells the rest.
+         */
+        Seat: {
+            candidateName: string;
+            candidateNo: string;
+            gender: components["schemas"]["Gender"];
+            idNumber: string;
+            idType: components["schemas"]["IdType"];
+            photoKey?: string | null;
+            planId: string;
+            /** @description The registration (its ULID) and its school. */
+            registrationId: string;
+            roomId: string;
+            schoolId: string;
+            schoolName: string;
+            /**
+             * Format: int32
+             * @description 座位号, 1..座位数.
+             */
+            seat: number;
+            seatedAt: string;
+            subjectId: string;
+            /** @description 准考证号. */
+            ticketNo: string;
+        };
+        /**
+         * @description Where and when a room slot's seats are: written once with the slot, so
+         *     each seat stores only who sits where.
+         */
+        SeatPlace: {
+            certificateId: string;
+            certificateName: string;
+            /** @description 考试时间. */
+            exam: components["schemas"]["Window"];
+            /** @description The school running the site (考试单位). */
+            hostSchoolName: string;
+            level: components["schemas"]["Level"];
+            method: components["schemas"]["ExamMethod"];
+            planName: string;
+            roomLocation?: string;
+            roomName: string;
+            siteId: string;
+            siteName: string;
+            subjectCode: string;
+            subjectName: string;
+        };
+        /** @description A seat row as the school sees it (ID number masked). */
+        SeatRow: components["schemas"]["Seat"] & components["schemas"]["SeatPlace"] & {
+            /** @description `<考场 id>.<科目 id>.<座位号>`. */
+            id: string;
+            /** @description 待考试 / 考试中 / 已结束, from the subject's exam time. */
+            status: components["schemas"]["RegistrationStatus"];
+        };
+        /** @description Export request: selected ids, or the filter. */
+        SeatRowExportRequest: {
+            candidate?: string | null;
+            ids?: components["schemas"]["RecordId"][];
+            planId?: components["schemas"]["RecordId"] | null;
+            room?: string | null;
+            status?: string | null;
+            subjectId?: components["schemas"]["RecordId"] | null;
+        };
+        /** @description One page of 排考明细. */
+        SeatRowPage: {
+            items: components["schemas"]["SeatRow"][];
+            /** @description Where the next page starts; none on the last page. */
+            nextCursor?: string | null;
+        };
+        /**
+         * @description A seat as the seat map shows it (ID number masked; another school's
+         *     candidate named only by school, to a school that is not the host).
+         */
+        SeatView: {
+            candidateName?: string | null;
+            candidateNo?: string | null;
+            gender?: components["schemas"]["Gender"] | null;
+            idNumber?: string | null;
+            /** @description This school's candidate (others are shown by school only). */
+            own: boolean;
+            schoolName: string;
+            /** Format: int32 */
+            seat: number;
+            ticketNo?: string | null;
+        };
+        /**
          * @description Which side the sibling sits on.
          * @enum {string}
          */
@@ -3948,6 +4825,71 @@ export interface components {
             siteId: string;
             siteName: string;
             subjects: components["schemas"]["SubjectOption"][];
+        };
+        /** @description A 考核站点编排 row: one plan subject at one site. */
+        SiteRow: {
+            arrangedAt?: string | null;
+            arrangedBy?: string | null;
+            /** @description Another school's site (借考): arranged by its host, read here. */
+            borrowed: boolean;
+            certificateId: string;
+            certificateName: string;
+            /** @description 考试时间. */
+            exam: components["schemas"]["Window"];
+            /** @description 考试单位: the school running the site. */
+            hostSchoolName: string;
+            /** @description `<计划 id>.<站点 id>.<科目 id>`. */
+            id: string;
+            level: components["schemas"]["Level"];
+            method: components["schemas"]["ExamMethod"];
+            planId: string;
+            planName: string;
+            /**
+             * Format: int64
+             * @description 报考人数: paid registrations of the subject at the site.
+             */
+            registered: number;
+            /** @description 排考时间. */
+            scheduling: components["schemas"]["Window"];
+            /**
+             * Format: int64
+             * @description 已排人数.
+             */
+            seated: number;
+            siteId: string;
+            siteName: string;
+            status: components["schemas"]["ArrangeStatus"];
+            subjectCode: string;
+            subjectId: string;
+            subjectName: string;
+        };
+        /** @description 查看 a 考核站点编排 row: the site's rooms for the subject and their fill. */
+        SiteRowDetail: {
+            /** Format: int64 */
+            free: number;
+            /**
+             * Format: int32
+             * @description 每个考场的监考人数.
+             */
+            invigilatorsPerRoom: number;
+            rooms: components["schemas"]["RoomFill"][];
+            row: components["schemas"]["SiteRow"];
+            /**
+             * Format: int64
+             * @description 考位 in all and free.
+             */
+            seats: number;
+            /** @description The interleaving seed, once arranged. */
+            seed?: string | null;
+        };
+        /** @description Export request: selected ids, or the filter. */
+        SiteRowExportRequest: {
+            certificateId?: components["schemas"]["RecordId"] | null;
+            ids?: components["schemas"]["RecordId"][];
+            planId?: components["schemas"]["RecordId"] | null;
+            site?: string | null;
+            status?: string | null;
+            subject?: string | null;
         };
         /**
          * @description 考核站点状态.
@@ -8157,6 +9099,336 @@ export interface operations {
             };
         };
     };
+    invigilators_list: {
+        parameters: {
+            query?: {
+                /** @description 教师编号 (contains). */
+                teacherNo?: string;
+                /** @description 姓名 (contains). */
+                name?: string;
+                certificateId?: string;
+                /**
+                 * @description 认证状态 (待认证 / 已认证 / 未通过): invigilators with a certificate
+                 *     (of `certificateId`, when given) in it.
+                 */
+                status?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_InvigilatorView"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    invigilators_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvigilatorInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvigilatorView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    invigilators_batch_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIds"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOutcome"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录状态不允许此操作，或已被他人修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    invigilators_certificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateOption"][];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    invigilators_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvigilatorExportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录状态不允许此操作，或已被他人修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     invigilators_health: {
         parameters: {
             query?: never;
@@ -8172,6 +9444,683 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    invigilators_review_list: {
+        parameters: {
+            query?: {
+                /** @description 证书 (answered by the index). */
+                certificateId?: string;
+                /** @description 认证状态 (待认证 / 已认证 / 未通过). */
+                status?: string;
+                /** @description 教师编号 (contains). */
+                teacherNo?: string;
+                /** @description 教师姓名 (contains). */
+                name?: string;
+                /** @description 所属院校 (contains). */
+                schoolName?: string;
+                /** @description The `nextCursor` of the page before; none for the first page. */
+                cursor?: string;
+                /** @description Rows per page, 1 to 100 (default 20). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CursorPage_Certification"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    invigilators_batch_certify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIds"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOutcome"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录状态不允许此操作，或已被他人修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    invigilators_batch_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchRejectInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOutcome"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录状态不允许此操作，或已被他人修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    invigilators_review_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certification"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    invigilators_certify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certification"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    invigilators_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certification"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    invigilators_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvigilatorView"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    invigilators_edit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvigilatorInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvigilatorView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    invigilators_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    invigilators_reapply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReapplyInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvigilatorView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -10282,6 +12231,147 @@ export interface operations {
             };
         };
     };
+    scheduling_details: {
+        parameters: {
+            query?: {
+                planId?: string;
+                subjectId?: string;
+                /** @description 考生姓名、考生编号或准考证号 (contains). */
+                candidate?: string;
+                /** @description 考场名称 (contains). */
+                room?: string;
+                /** @description 待考试 / 考试中 / 已结束. */
+                status?: string;
+                /** @description The `nextCursor` of the page before; none for the first page. */
+                cursor?: string;
+                /** @description Rows per page, 1 to 100 (default 20). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatRowPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scheduling_export_details: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeatRowExportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录状态不允许此操作，或已被他人修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     scheduling_health: {
         parameters: {
             query?: never;
@@ -10297,6 +12387,616 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    scheduling_rooms: {
+        parameters: {
+            query?: {
+                planId?: string;
+                certificateId?: string;
+                /** @description 考核站点名称 (contains). */
+                site?: string;
+                /** @description 考试科目 (name or code, contains). */
+                subject?: string;
+                /** @description 考场名称 (contains). */
+                room?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_RoomRow"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scheduling_export_rooms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoomRowExportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录状态不允许此操作，或已被他人修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scheduling_room: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <考场 id>.<科目 id> */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomDetail"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scheduling_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <考场 id>.<科目 id> */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scheduling_adjust: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <考场 id>.<科目 id> */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdjustInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scheduling_sites: {
+        parameters: {
+            query?: {
+                planId?: string;
+                certificateId?: string;
+                /** @description 考核站点名称 (contains). */
+                site?: string;
+                /** @description 考试科目 (name or code, contains). */
+                subject?: string;
+                /** @description 未开始 / 未排考 / 排考中 / 已排完 / 已结束. */
+                status?: string;
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (10/20/50/100 in the UI). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_SiteRow"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scheduling_export_sites: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteRowExportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录状态不允许此操作，或已被他人修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scheduling_site: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <计划 id>.<站点 id>.<科目 id> */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteRowDetail"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scheduling_arrange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <计划 id>.<站点 id>.<科目 id> */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArrangeInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArrangeOutcome"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

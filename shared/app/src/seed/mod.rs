@@ -4,6 +4,8 @@
 pub mod catalogue;
 pub mod declarations;
 pub mod exam;
+pub mod invigilators;
+pub mod scheduling;
 
 use vslc_accounts::{Role, Tenant, TenantKind, User, UserStatus, password};
 use vslc_ports::AppState;
@@ -112,6 +114,10 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<bool> {
     catalogue::seed(state).await?;
     exam::seed(state).await?;
     declarations::seed(state).await?;
+    if state.config.seed_scheduling {
+        scheduling::seed(state).await?;
+    }
+    invigilators::seed(state).await?;
     let at = state.clock.now_cst().to_rfc3339();
     state
         .table

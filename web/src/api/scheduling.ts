@@ -1,0 +1,52 @@
+// 排考管理 (manual §5.2.8): 考核站点编排, 考场编排, 排考明细.
+import { call, client } from './http'
+import type { components, paths } from './schema'
+
+export type SiteRow = components['schemas']['SiteRow']
+export type SiteRowDetail = components['schemas']['SiteRowDetail']
+export type RoomFill = components['schemas']['RoomFill']
+export type RoomRow = components['schemas']['RoomRow']
+export type RoomDetail = components['schemas']['RoomDetail']
+export type SeatView = components['schemas']['SeatView']
+export type SeatRow = components['schemas']['SeatRow']
+export type OnDuty = components['schemas']['OnDuty']
+export type ArrangeOutcome = components['schemas']['ArrangeOutcome']
+export type AdjustInput = components['schemas']['AdjustInput']
+export type ArrangeStatus = components['schemas']['ArrangeStatus']
+export type SiteRowExportRequest = components['schemas']['SiteRowExportRequest']
+export type RoomRowExportRequest = components['schemas']['RoomRowExportRequest']
+export type SeatRowExportRequest = components['schemas']['SeatRowExportRequest']
+export type SiteQuery = NonNullable<paths['/api/scheduling/sites']['get']['parameters']['query']>
+export type RoomQuery = NonNullable<paths['/api/scheduling/rooms']['get']['parameters']['query']>
+export type DetailQuery = NonNullable<paths['/api/scheduling/details']['get']['parameters']['query']>
+
+export const SITE_STATUSES: ArrangeStatus[] = ['未开始', '未排考', '排考中', '已排完', '已结束']
+export const SEAT_STATUSES = ['待考试', '考试中', '已结束']
+
+export const sites = (query: SiteQuery) => call(client.GET('/api/scheduling/sites', { params: { query } }))
+export const site = (id: string) => call(client.GET('/api/scheduling/sites/{id}', { params: { path: { id } } }))
+export const arrange = (id: string, invigilatorsPerRoom?: number) =>
+  call(client.POST('/api/scheduling/sites/{id}/arrange', { params: { path: { id } }, body: { invigilatorsPerRoom: invigilatorsPerRoom ?? null } }))
+export const exportSites = (body: SiteRowExportRequest) => call(client.POST('/api/scheduling/sites/export', { body }))
+
+export const rooms = (query: RoomQuery) => call(client.GET('/api/scheduling/rooms', { params: { query } }))
+export const room = (id: string) => call(client.GET('/api/scheduling/rooms/{id}', { params: { path: { id } } }))
+export const adjust = (id: string, body: AdjustInput) => call(client.POST('/api/scheduling/rooms/{id}/adjust', { params: { path: { id } }, body }))
+export const cancel = (id: string) => call(client.DELETE('/api/scheduling/rooms/{id}', { params: { path: { id } } }))
+export const exportRooms = (body: RoomRowExportRequest) => call(client.POST('/api/scheduling/rooms/export', { body }))
+
+export const details = (query: DetailQuery) => call(client.GET('/api/scheduling/details', { params: { query } }))
+export const exportDetails = (body: SeatRowExportRequest) => call(client.POST('/api/scheduling/details/export', { body }))
+
+export function siteStatusType(s: string): 'info' | 'warning' | 'primary' | 'success' {
+  return ({ 未排考: 'warning', 排考中: 'primary', 已排完: 'success' } as Record<string, 'warning' | 'primary' | 'success'>)[s] ?? 'info'
+}
+
+export function seatStatusType(s: string): 'info' | 'warning' | 'primary' | 'success' {
+  return ({ 待考试: 'primary', 考试中: 'warning' } as Record<string, 'warning' | 'primary'>)[s] ?? 'info'
+}
+
+/** 监考人员 as the lists show them: 姓名（编号）、… */
+export function onDuty(list: OnDuty[]): string {
+  return list.length ? list.map((i) => `${i.name}（${i.teacherNo}）`).join('、') : '—'
+}
