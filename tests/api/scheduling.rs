@@ -290,7 +290,17 @@ async fn arrangement_interleaves_schools_is_reproducible_and_runs_once() {
         r.body
     );
 
-    f.at(&app, &clock, IN_WINDOW).await;
+    // The window's edges: a second before it opens, and the moment it does.
+    f.at(&app, &clock, "2026-03-16T07:59:59+08:00").await;
+    assert_eq!(
+        row(&app, &f.school, &f.site, SUBJECT1).await["status"],
+        "未开始"
+    );
+    assert_eq!(
+        arrange(&app, &f.school, &f.site, SUBJECT1).await.status,
+        409
+    );
+    f.at(&app, &clock, "2026-03-16T08:00:00+08:00").await;
     assert_eq!(
         row(&app, &f.school, &f.site, SUBJECT1).await["status"],
         "未排考"
@@ -538,8 +548,12 @@ async fn seats_move_swap_and_cancel_while_the_window_is_open_and_numbers_stay() 
     let was: HashSet<String> = before.into_iter().map(|s| s.2).collect();
     assert_eq!(again, was, "a registration keeps its 准考证号");
 
-    // After the window nothing moves.
-    f.at(&app, &clock, "2026-03-27T10:00:00+08:00").await;
+    // The window closes at its end: a second before, seats still move; at
+    // the end, nothing does.
+    f.at(&app, &clock, "2026-03-26T17:59:59+08:00").await;
+    let r = adjust(&app, &f.school, &big, json!({"seat": 1, "toSeat": 6})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    f.at(&app, &clock, "2026-03-26T18:00:00+08:00").await;
     let r = adjust(&app, &f.school, &big, json!({"seat": 1, "toSeat": 6})).await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert_eq!(r.body["code"], "SCHEDULING_CLOSED");
@@ -734,6 +748,14 @@ async fn every_route_keeps_to_its_schools() {
         let r = app.get(path, Some(&other)).await;
         assert_eq!(r.status, 200, "{path}: {}", r.body);
         assert_eq!(r.body["items"].as_array().unwrap().len(), 0, "{path}");
+        // Its exports, even naming the other school's rows, hold nothing.
+        let export = format!("{path}/export");
+        let ids = json!({"ids": [row.clone(), slot.clone()], "filter": {}});
+        let r = app.post(&export, Some(&other), ids.clone()).await;
+        assert_eq!(r.status, 200, "{export}: {}", r.body);
+        assert_eq!(r.body["rows"], 0, "{export}");
+        let r = app.post(&export, Some(&f.org), ids).await;
+        assert_eq!(r.status, 403, "{export}: {}", r.body);
     }
     // Orgs and provinces do not use the school's pages.
     let province = app.login("province-admin").await;
