@@ -120,7 +120,6 @@ pub async fn take_lease(
         subject_id: subject.subject.subject_id.clone(),
         seed: ulid::Ulid::new().0 as u64,
         seated: 0,
-        lease_until: None,
         arranged_at: None,
         arranged_by: None,
         invigilators_per_room: 2,
@@ -328,7 +327,8 @@ async fn run(
         .map(|s| s.registration_id)
         .collect();
     let mut clashes: HashMap<String, RegSubjectLabel> = HashMap::new();
-    for other in overlapping(subject) {
+    let others = overlapping(subject);
+    for &other in &others {
         for s in seated(state, subject, &other.subject_id).await? {
             clashes.insert(s.candidate_no, label_of(other));
         }
@@ -425,10 +425,6 @@ async fn run(
     // times are checked in the same write (another arrangement may be
     // seating it right now).
     let arr_key = Arrangement::key(&subject.plan.id, &subject.site.id, subject_id);
-    let clashing: Vec<String> = overlapping(subject)
-        .iter()
-        .map(|s| s.subject_id.clone())
-        .collect();
     let now = state.clock.now_text();
     let mut won = 0u64;
     let mut lost = 0u64;
@@ -455,9 +451,14 @@ async fn run(
             };
             let seat = new_seat(subject, sitter, room, seat_no, ticket, &w.reg, &now);
             let mut group = seat_group(&seat, &arr_key, new_ticket)?;
-            for other in &clashing {
+            for other in &others {
                 group = group.checking(
-                    Seat::school_key(&sitter.tenant, &subject.plan.id, other, &w.reg.id),
+                    Seat::school_key(
+                        &sitter.tenant,
+                        &subject.plan.id,
+                        &other.subject_id,
+                        &w.reg.id,
+                    ),
                     Condition::NotExists,
                 );
             }

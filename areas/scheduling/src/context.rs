@@ -30,6 +30,14 @@ pub enum ArrangeStatus {
 }
 
 impl ArrangeStatus {
+    pub const ALL: [ArrangeStatus; 5] = [
+        ArrangeStatus::NotStarted,
+        ArrangeStatus::NotArranged,
+        ArrangeStatus::Arranging,
+        ArrangeStatus::Arranged,
+        ArrangeStatus::Ended,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             ArrangeStatus::NotStarted => "未开始",

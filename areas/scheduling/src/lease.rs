@@ -80,10 +80,9 @@ pub async fn take(
 /// Gives a lease back, applying `also` with it; a lease lost meanwhile
 /// (expired and taken by another) is left to its new holder.
 pub async fn give_back(state: &AppState, lease: &Lease, also: Update) -> Result<(), DomainError> {
-    let mut update = also
+    let update = also
         .set(UNTIL, serde_json::Value::Null)
         .set(TOKEN, serde_json::Value::Null);
-    update.set.dedup_by(|a, b| a.0 == b.0);
     match state
         .table
         .update(

@@ -9,7 +9,7 @@
 //!   for good (`T#school#<id>#TKT#<shard>`, sort key `<计划>#<报考 id>`).
 //! - [`Arrangement`]: one per plan, site and subject — the recorded seed,
 //!   who arranged it and when, the lease that lets one arrangement run at
-//!   a time, and the counters of seated registrations (in all, and per
+//!   a time (its attributes are [`crate::lease`]'s), and the counters of seated registrations (in all, and per
 //!   room: `r#<考场 id>`).
 //! - [`RoomSlot`]: a room for one subject — its number within the site (the
 //!   准考证号's 考场 part), the generation of its seats and its invigilators.
@@ -195,9 +195,6 @@ pub struct Arrangement {
     /// Seated registrations (a counter).
     #[serde(default)]
     pub seated: i64,
-    /// While an arrangement runs: until when it holds the lease.
-    #[serde(default)]
-    pub lease_until: Option<String>,
     #[serde(default)]
     pub arranged_at: Option<String>,
     #[serde(default)]

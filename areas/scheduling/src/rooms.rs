@@ -35,6 +35,23 @@ pub struct RoomRow {
     pub row: SiteRow,
 }
 
+impl RoomRow {
+    fn of(fill: views::RoomFill, region: String, row: &SiteRow) -> Self {
+        RoomRow {
+            id: fill.id,
+            room_id: fill.room_id,
+            room_name: fill.room_name,
+            location: fill.location,
+            school_name: fill.school_name,
+            region,
+            seats: fill.seats,
+            seated: fill.seated,
+            invigilators: fill.invigilators,
+            row: row.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize, IntoParams, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
@@ -84,18 +101,7 @@ async fn rooms_of(state: &AppState, rows: &[RowData]) -> Result<Vec<RoomRow>, Do
             if fill.seated == 0 {
                 continue;
             }
-            out.push(RoomRow {
-                id: fill.id,
-                room_id: fill.room_id,
-                room_name: fill.room_name,
-                location: fill.location,
-                school_name: fill.school_name,
-                region: region.clone(),
-                seats: fill.seats,
-                seated: fill.seated,
-                invigilators: fill.invigilators,
-                row: data.row.clone(),
-            });
+            out.push(RoomRow::of(fill, region.clone(), &data.row));
         }
     }
     Ok(out)
@@ -237,21 +243,11 @@ async fn rooms_of_one(
         .await?
         .pop()
         .ok_or_else(|| DomainError::not_found("考场"))?;
-    Ok(RoomRow {
-        id: fill.id,
-        room_id: fill.room_id,
-        room_name: fill.room_name,
-        location: fill.location,
-        school_name: fill.school_name,
-        region: regions
-            .get(&data.subject.host.id)
-            .cloned()
-            .unwrap_or_default(),
-        seats: fill.seats,
-        seated: fill.seated,
-        invigilators: fill.invigilators,
-        row: data.row.clone(),
-    })
+    let region = regions
+        .get(&data.subject.host.id)
+        .cloned()
+        .unwrap_or_default();
+    Ok(RoomRow::of(fill, region, &data.row))
 }
 
 fn seat_view(s: &Seat, school: &Tenant, host: bool) -> SeatView {

@@ -34,21 +34,23 @@ impl OrderBook for Seats {
         school: &Tenant,
         regs: &[&Registration],
     ) -> Result<HashSet<String>, DomainError> {
-        let mut owners = Vec::new();
-        let mut keys = Vec::new();
-        for r in regs {
-            for s in &r.subjects {
-                owners.push(r.id.clone());
-                keys.push(Seat::school_key(school, &r.plan_id, &s.subject_id, &r.id));
-            }
-        }
+        // (registration, the key of its seat row for one of its subjects).
+        let wanted: Vec<(&str, _)> = regs
+            .iter()
+            .flat_map(|r| {
+                r.subjects.iter().map(move |s| {
+                    let key = Seat::school_key(school, &r.plan_id, &s.subject_id, &r.id);
+                    (r.id.as_str(), key)
+                })
+            })
+            .collect();
         let mut out = HashSet::new();
-        for chunk in (0..keys.len()).collect::<Vec<_>>().chunks(5000) {
-            let part: Vec<_> = chunk.iter().map(|&i| keys[i].clone()).collect();
-            let found = state.table.get_many_json(part).await?;
-            for (&i, f) in chunk.iter().zip(found) {
+        for chunk in wanted.chunks(5000) {
+            let keys = chunk.iter().map(|(_, k)| k.clone()).collect();
+            let found = state.table.get_many_json(keys).await?;
+            for ((id, _), f) in chunk.iter().zip(found) {
                 if f.is_some() {
-                    out.insert(owners[i].clone());
+                    out.insert((*id).to_owned());
                 }
             }
         }

@@ -12,7 +12,7 @@ use vslc_catalogue::certificate::Level;
 use vslc_exam::{ExamMethod, Window};
 use vslc_http::{ExportFilter, ExportRequest, PageParams, Paged, filter};
 use vslc_ports::domain::OptionalId;
-use vslc_ports::table::Item;
+use vslc_ports::table::{Item, from_item};
 use vslc_ports::{AppState, Caller, DomainError, keyset};
 use vslc_registrations::service::PaidCounts;
 use vslc_rooms::Room;
@@ -80,26 +80,21 @@ impl ExportFilter for SiteRowFilter {
 /// A subject at a site with its counters.
 pub(crate) struct RowData {
     pub subject: Subject,
+    /// The stored item (its per-room counters) and the record read from it.
     pub arrangement: Option<Item>,
+    pub record: Option<Arrangement>,
     pub row: SiteRow,
 }
 
 fn status_filter(status: Option<&str>) -> Result<Option<&str>, DomainError> {
     let s = status.map(str::trim).filter(|s| !s.is_empty());
-    if let Some(s) = s {
-        let all = [
-            ArrangeStatus::NotStarted,
-            ArrangeStatus::NotArranged,
-            ArrangeStatus::Arranging,
-            ArrangeStatus::Arranged,
-            ArrangeStatus::Ended,
-        ];
-        if !all.iter().any(|x| x.label() == s) {
-            return Err(DomainError::invalid(
-                "BAD_STATUS",
-                format!("排考状态“{s}”不正确"),
-            ));
-        }
+    if let Some(s) = s
+        && !ArrangeStatus::ALL.iter().any(|x| x.label() == s)
+    {
+        return Err(DomainError::invalid(
+            "BAD_STATUS",
+            format!("排考状态“{s}”不正确"),
+        ));
     }
     Ok(s)
 }
@@ -133,9 +128,7 @@ pub(crate) async fn rows_of(
         .zip(records)
         .map(|(subject, json)| {
             let item: Option<Item> = json.and_then(|j| serde_json::from_slice(&j).ok());
-            let record: Option<Arrangement> = item
-                .clone()
-                .and_then(|i| serde_json::from_value(serde_json::Value::Object(i)).ok());
+            let record: Option<Arrangement> = item.clone().and_then(|i| from_item(i).ok());
             let part = subject.part();
             let registered: u64 = subject
                 .sitters
@@ -179,6 +172,7 @@ pub(crate) async fn rows_of(
             RowData {
                 subject,
                 arrangement: item,
+                record,
                 row,
             }
         })
@@ -325,10 +319,7 @@ pub async fn site_row(
         .pop()
         .ok_or_else(|| DomainError::not_found("考核站点编排"))?;
     let fills = fills(state, &data, &rooms).await?;
-    let record: Option<Arrangement> = data
-        .arrangement
-        .clone()
-        .and_then(|i| serde_json::from_value(serde_json::Value::Object(i)).ok());
+    let record = data.record;
     let seats: u64 = fills.iter().map(|f| u64::from(f.seats)).sum();
     let taken: u64 = fills.iter().map(|f| u64::from(f.seated.min(f.seats))).sum();
     Ok(SiteRowDetail {
