@@ -22,13 +22,13 @@ use std::time::Instant;
 use chrono::Duration;
 use vslc_accounts::{Role, Session, Tenant, TenantKind};
 use vslc_app::seed::exam::DEMO_PLAN_ID;
-use vslc_candidates::CandidateKind;
 use vslc_exam::plans::{PlanSchool, RegistrationMode};
 use vslc_exam::{Plan, Window};
 use vslc_payments::{Order, OrderStatus};
 use vslc_ports::AppState;
 use vslc_ports::table::{BatchOp, to_item};
 use vslc_registrations::Registration;
+use vslc_registrations::import::insert_group;
 use vslc_registrations::model::{CandidateSnapshot, ClaimBody, RegSubject};
 use vslc_sites::{Allocation, Site, SiteStatus};
 
@@ -195,13 +195,17 @@ async fn populate(
             exam: s.exam.clone(),
         })
         .collect();
-    let mut people = common::People::new(17);
     let per_school = regs.div_ceil(ids.len());
     let mut left = regs;
     for (k, id) in ids.iter().enumerate() {
         let school = Tenant::new(TenantKind::School, id);
         let n = per_school.min(left);
         left -= n;
+        // The school's candidates and their registrations, stored as the
+        // import stores them (guards, counters), each claimed by one
+        // confirmed order.
+        let candidates = common::candidates(state, n).await?;
+        common::store_candidates(state, &school, &candidates).await?;
         let no = format!("JF20260301-{id}-{:06}", k + 1);
         let order = Order {
             no: no.clone(),
@@ -224,8 +228,8 @@ async fn populate(
             version: 2,
         };
         let mut ops = vec![BatchOp::Put(order.to_item()?)];
-        for j in 0..n {
-            let p = people.next_person();
+        let mut groups = Vec::with_capacity(n);
+        for c in &candidates {
             let reg_id = ulid::Ulid::new().to_string();
             let reg = Registration {
                 id: reg_id.clone(),
@@ -238,38 +242,15 @@ async fn populate(
                 certificate_name: site.certificate_name.clone(),
                 level: site.level,
                 subjects: reg_subjects.clone(),
-                candidate: CandidateSnapshot {
-                    candidate_no: format!(
-                        "{}2024{:010}{:06}",
-                        &p.id_number[..6],
-                        1_700_000_000 + k,
-                        j
-                    ),
-                    kind: CandidateKind::School,
-                    name: p.name,
-                    name_pinyin: p.pinyin,
-                    gender: if p.id_number.as_bytes()[16] % 2 == 1 {
-                        vslc_ports::domain::Gender::Male
-                    } else {
-                        vslc_ports::domain::Gender::Female
-                    },
-                    id_type: vslc_ports::domain::IdType::ResidentId,
-                    id_number: p.id_number,
-                    phone: Some(p.phone),
-                    major: None,
-                    major_level: None,
-                    photo_key: None,
-                },
+                candidate: CandidateSnapshot::of(c),
                 fee_cents: 12_000,
                 scheduled: false,
                 import_id: None,
                 created_at: stamp.clone(),
                 version: 1,
             };
-            ops.push(BatchOp::Put(to_item(
-                &Registration::key(&school, &plan.id, &reg_id),
-                &reg,
-            )?));
+            let (group, _) = insert_group(&school, &reg, c.kind, "bench")?;
+            groups.push(group);
             ops.push(BatchOp::Put(to_item(
                 &Registration::claim_key(&school, &plan.id, &reg_id),
                 &ClaimBody {
@@ -277,6 +258,8 @@ async fn populate(
                 },
             )?));
         }
+        let written = state.table.insert_guarded(groups).await?;
+        anyhow::ensure!(written.iter().all(|w| *w), "a registration was not stored");
         state.table.batch_write(ops).await?;
     }
     Ok(format!("{}.{}.{SUBJECT}", plan.id, site.id))

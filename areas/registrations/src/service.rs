@@ -221,6 +221,12 @@ impl GuardLine {
     pub fn key(&self) -> Key {
         Key::new(self.pk.clone(), self.sk.clone())
     }
+
+    /// The 考生编号 its key names (`<计划 id>#<考生编号>#<part>`: neither
+    /// a plan id nor a platform-given 考生编号 holds a `#`).
+    pub fn candidate_no(&self) -> Option<&str> {
+        self.sk.split('#').nth(1).filter(|no| !no.is_empty())
+    }
 }
 
 /// The guard lines of a school's plan.

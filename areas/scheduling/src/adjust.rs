@@ -7,11 +7,13 @@ use utoipa::ToSchema;
 
 use crate::arrange::{host_only, release_lease, take_lease, window_open};
 use crate::context::Subject;
-use crate::model::{Arrangement, Duty, RoomSlot, Seat};
+use crate::model::{Arrangement, Duty, RoomSlot, Seat, Ticket};
 use crate::rooms::{self, RoomDetail, slot_subject};
 use crate::views;
 use vslc_ports::domain::RecordId;
-use vslc_ports::table::{BatchOp, Condition, EncodedItem, Group, TableExt, TxOp, Update, to_item};
+use vslc_ports::table::{
+    BatchOp, Condition, EncodedItem, Group, TableError, TableExt, TxOp, Update, to_item,
+};
 use vslc_ports::{AppState, Caller, DomainError};
 
 /// 调整座位: move the candidate in `seat` to `toSeat` of `toRoomId` (this
@@ -240,23 +242,30 @@ async fn cancel_slot(
     let room_attr = Arrangement::room_attr(&slot.room_id);
     let groups = seats
         .iter()
-        .map(|s| Group {
-            ops: vec![
-                TxOp::Delete {
-                    key: s.own_room_key(),
-                    condition: Some(Condition::Exists),
-                },
-                TxOp::Delete {
-                    key: s.own_school_key(),
-                    condition: None,
-                },
-            ],
-            counts: vec![
-                vslc_ports::table::Count::new(arr.clone(), "seated", -1),
-                vslc_ports::table::Count::new(arr.clone(), room_attr.clone(), -1),
-            ],
+        .map(|s| {
+            Ok(Group {
+                ops: vec![
+                    TxOp::Delete {
+                        key: s.own_room_key(),
+                        condition: Some(Condition::Exists),
+                    },
+                    TxOp::Delete {
+                        key: s.own_school_key(),
+                        condition: None,
+                    },
+                    // The 准考证号 stays the registration's.
+                    TxOp::Put {
+                        item: Ticket::kept(s)?,
+                        condition: None,
+                    },
+                ],
+                counts: vec![
+                    vslc_ports::table::Count::new(arr.clone(), "seated", -1),
+                    vslc_ports::table::Count::new(arr.clone(), room_attr.clone(), -1),
+                ],
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, TableError>>()?;
     state.table.apply_groups(groups).await?;
     Ok(())
 }

@@ -17,19 +17,18 @@ use crate::context::{self, Sitter, Subject};
 use crate::interleave::{self, Person, Space};
 use crate::invigilate;
 use crate::lease::{self, Lease};
-use crate::model::{Arrangement, Seat, Ticket, ticket_no};
+use crate::model::{Arrangement, Seat, ticket_no};
 use crate::numbers;
 use vslc_accounts::Tenant;
 use vslc_exam::window::Position;
 use vslc_payments::service::Orders;
-use vslc_ports::domain::{Gender, IdType};
 use vslc_ports::keyset;
 use vslc_ports::table::{
     Condition, Count, EncodedItem, Guarded, Item, TableError, Update, to_item,
 };
 use vslc_ports::{AppState, Caller, DomainError};
 use vslc_registrations::Registration;
-use vslc_registrations::service::{OrderState, Payments};
+use vslc_registrations::service::{OrderState, Payments, guard_lines};
 use vslc_rooms::Room;
 
 /// 排考 options.
@@ -180,13 +179,12 @@ pub async fn arrange(
     outcome
 }
 
-/// A registration as 排考 reads it (a few fields of a large item).
+/// The subjects of a registration (a few fields of a large item), read
+/// only for guards written before they recorded them.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Reg {
-    id: String,
+struct RegSubjects {
     subjects: Vec<RegSubjectId>,
-    candidate: Cand,
 }
 
 #[derive(Debug, Deserialize)]
@@ -195,24 +193,14 @@ struct RegSubjectId {
     subject_id: String,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Cand {
-    candidate_no: String,
-    name: String,
-    gender: Gender,
-    id_type: IdType,
-    id_number: String,
-    #[serde(default)]
-    photo_key: Option<String>,
-}
-
 /// A seat as 排考 reads it back.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SeatRef {
     pub registration_id: String,
     pub candidate_no: String,
+    pub subject_id: String,
+    pub ticket_no: String,
     pub seat: u32,
     pub school_id: String,
 }
@@ -220,49 +208,110 @@ pub(crate) struct SeatRef {
 /// A paid registration of the subject, waiting for a seat.
 struct Waiting {
     sitter: usize,
-    reg: Reg,
+    id: String,
+    candidate_no: String,
 }
 
-/// The paid registrations of the subject at each sitting school.
+/// The paid registrations of the subject at each sitting school, from
+/// the registrations' guards (small: id, subjects, 考生编号 in the key)
+/// rather than the registrations.
 async fn waiting(state: &AppState, subject: &Subject) -> Result<Vec<Waiting>, DomainError> {
     let want = subject.subject.subject_id.as_str();
+    let plan_id = subject.plan.id.as_str();
     let mut out = Vec::new();
     for (i, sitter) in subject.sitters.iter().enumerate() {
         let school = &sitter.tenant;
-        let sources = Registration::partitions(school, Some(&subject.plan.id));
-        let regs: Vec<Reg> = keyset::each_in(state.table.as_ref(), &sources).await?;
-        let regs: Vec<Reg> = regs
-            .into_iter()
-            .filter(|r| r.subjects.iter().any(|s| s.subject_id == want))
-            .collect();
+        // 按科目 registrations have a guard per subject, each listing all.
+        let mut seen = HashSet::new();
+        let mut regs = Vec::new();
+        let mut unlisted = Vec::new();
+        for line in guard_lines(state, school, plan_id).await? {
+            let Some(no) = line.candidate_no() else {
+                continue;
+            };
+            let no = no.to_owned();
+            if line.subject_ids.is_empty() {
+                unlisted.push((line.id, no));
+            } else if line.subject_ids.iter().any(|s| s == want) && seen.insert(line.id.clone()) {
+                regs.push((line.id, no));
+            }
+        }
+        unlisted.sort();
+        unlisted.dedup();
+        for chunk in unlisted.chunks(1000) {
+            let keys = chunk
+                .iter()
+                .map(|(id, _)| Registration::key(school, plan_id, id))
+                .collect();
+            let found = state.table.get_many_json(keys).await?;
+            for ((id, no), json) in chunk.iter().zip(found) {
+                let Some(json) = json else { continue };
+                let r: RegSubjects =
+                    serde_json::from_slice(&json).map_err(DomainError::internal)?;
+                if r.subjects.iter().any(|s| s.subject_id == want) && seen.insert(id.clone()) {
+                    regs.push((id.clone(), no.clone()));
+                }
+            }
+        }
         if regs.is_empty() {
             continue;
         }
-        let payments = Payments::load(state, school, Some(&subject.plan.id), &Orders).await?;
+        let payments = Payments::load(state, school, Some(plan_id), &Orders).await?;
         out.extend(
             regs.into_iter()
-                .filter(|r| {
+                .filter(|(id, _)| {
                     payments
-                        .live_order(&r.id)
+                        .live_order(id)
                         .is_some_and(|o| o.state == OrderState::Confirmed)
                 })
-                .map(|reg| Waiting { sitter: i, reg }),
+                .map(|(id, candidate_no)| Waiting {
+                    sitter: i,
+                    id,
+                    candidate_no,
+                }),
         );
     }
+    // The registrations' own order (their ids are ULIDs): what the guards'
+    // key order (by 考生编号) would otherwise decide.
+    out.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
 }
 
-/// The seat rows of a subject at the sitting schools.
-pub(crate) async fn seated(
+/// What the sitting schools' seats of the plan tell 排考.
+struct Before {
+    /// Registrations seated for this subject.
+    done: HashSet<String>,
+    /// 考生编号 seated for an overlapping subject → that subject.
+    clashes: HashMap<String, RegSubjectLabel>,
+    /// Registration → its 准考证号: on its seats, or kept when a seat was
+    /// cancelled.
+    tickets: HashMap<String, String>,
+}
+
+async fn before(
     state: &AppState,
     subject: &Subject,
-    subject_id: &str,
-) -> Result<Vec<SeatRef>, DomainError> {
-    let mut out = Vec::new();
+    others: &[&vslc_exam::plans::PlanSubject],
+) -> Result<Before, DomainError> {
+    let this = subject.subject.subject_id.as_str();
+    let mut out = Before {
+        done: HashSet::new(),
+        clashes: HashMap::new(),
+        tickets: HashMap::new(),
+    };
     for sitter in &subject.sitters {
-        let sources =
-            Seat::school_sources(&sitter.tenant, Some(&subject.plan.id), Some(subject_id));
-        out.extend(keyset::each_in::<SeatRef>(state.table.as_ref(), &sources).await?);
+        for t in numbers::tickets_of(state, &sitter.tenant, &subject.plan.id).await? {
+            out.tickets.insert(t.registration_id, t.ticket_no);
+        }
+        let sources = Seat::school_sources(&sitter.tenant, Some(&subject.plan.id), None);
+        for s in keyset::each_in::<SeatRef>(state.table.as_ref(), &sources).await? {
+            if s.subject_id == this {
+                out.done.insert(s.registration_id.clone());
+            } else if let Some(other) = others.iter().find(|o| o.subject_id == s.subject_id) {
+                out.clashes.insert(s.candidate_no, label_of(other));
+            }
+            out.tickets.insert(s.registration_id, s.ticket_no);
+        }
     }
     Ok(out)
 }
@@ -290,7 +339,49 @@ fn clash(name: &str, no: &str, other: &RegSubjectLabel, this: &RegSubjectLabel) 
 }
 
 /// (name, time) of a subject, as messages show it.
+#[derive(Clone)]
 struct RegSubjectLabel(String, String);
+
+/// A candidate left unseated, named in the answer.
+struct Unseated {
+    sitter: usize,
+    id: String,
+    candidate_no: String,
+    /// The arranged subject at an overlapping time; none: the seat or the
+    /// registration was taken by another arrangement meanwhile.
+    clash: Option<RegSubjectLabel>,
+}
+
+/// The reasons of the candidates left unseated, with their names.
+async fn reasons(
+    state: &AppState,
+    subject: &Subject,
+    unseated: Vec<Unseated>,
+) -> Result<Vec<String>, DomainError> {
+    let keys = unseated
+        .iter()
+        .map(|u| {
+            let school = &subject.sitters[u.sitter].tenant;
+            let key = Registration::key(school, &subject.plan.id, &u.id);
+            (u.id.clone(), key)
+        })
+        .collect();
+    let names = crate::holders::by_key(state, keys).await?;
+    let this = label_of(&subject.subject);
+    Ok(unseated
+        .into_iter()
+        .map(|u| {
+            let name = names.get(&u.id).map_or("", |c| c.name.as_str());
+            match &u.clash {
+                Some(other) => clash(name, &u.candidate_no, other, &this),
+                None => format!(
+                    "考生{name}（{}）在排考时已被安排到其他座位或同时段的科目，请刷新后查看",
+                    u.candidate_no
+                ),
+            }
+        })
+        .collect())
+}
 
 fn label_of(s: &vslc_exam::plans::PlanSubject) -> RegSubjectLabel {
     RegSubjectLabel(
@@ -321,31 +412,28 @@ async fn run(
     let started = std::time::Instant::now();
     let waiting = waiting(state, subject).await?;
     let read_at = started.elapsed();
-    let done: HashSet<String> = seated(state, subject, subject_id)
-        .await?
-        .into_iter()
-        .map(|s| s.registration_id)
-        .collect();
-    let mut clashes: HashMap<String, RegSubjectLabel> = HashMap::new();
     let others = overlapping(subject);
-    for &other in &others {
-        for s in seated(state, subject, &other.subject_id).await? {
-            clashes.insert(s.candidate_no, label_of(other));
-        }
-    }
-    let this = label_of(&subject.subject);
-    let mut skipped = Vec::new();
+    let Before {
+        done,
+        clashes,
+        tickets,
+    } = before(state, subject, &others).await?;
+    let mut skipped: Vec<Unseated> = Vec::new();
     let mut skipped_count = 0u64;
     let mut already = 0u64;
     let mut todo: Vec<Waiting> = Vec::with_capacity(waiting.len());
     for w in waiting {
-        if done.contains(&w.reg.id) {
+        if done.contains(&w.id) {
             already += 1;
-        } else if let Some(other) = clashes.get(&w.reg.candidate.candidate_no) {
+        } else if let Some(other) = clashes.get(&w.candidate_no) {
             skipped_count += 1;
             if skipped.len() < REASONS {
-                let c = &w.reg.candidate;
-                skipped.push(clash(&c.name, &c.candidate_no, other, &this));
+                skipped.push(Unseated {
+                    sitter: w.sitter,
+                    id: w.id,
+                    candidate_no: w.candidate_no,
+                    clash: Some(other.clone()),
+                });
             }
         } else {
             todo.push(w);
@@ -393,7 +481,7 @@ async fn run(
     let people: Vec<Person<'_>> = todo
         .iter()
         .map(|w| Person {
-            id: &w.reg.id,
+            id: &w.id,
             school: school_ids[w.sitter],
         })
         .collect();
@@ -403,12 +491,6 @@ async fn run(
     // Numbers: the site's, each room slot's, each registration's ticket.
     let site_no = numbers::site_no(state, &subject.site.id).await?;
     let (mut slots, fresh) = numbers::slots(state, subject, &rooms).await?;
-    let mut tickets: HashMap<String, String> = HashMap::new();
-    for sitter in &subject.sitters {
-        for t in numbers::tickets_of(state, &sitter.tenant, &subject.plan.id).await? {
-            tickets.insert(t.registration_id, t.ticket_no);
-        }
-    }
     // Invigilators for the rooms that will hold candidates, and the room
     // slots, written before any seat: a seat always has its room slot.
     let mut fill: Vec<u32> = taken_rows.iter().map(|r| r.len() as u32).collect();
@@ -436,29 +518,21 @@ async fn run(
             let room = &rooms[r];
             let slot = &slots[r];
             let sitter = &subject.sitters[w.sitter];
-            let (ticket, new_ticket) = match tickets.get(&w.reg.id) {
-                Some(t) => (t.clone(), false),
-                None => (
-                    ticket_no(
-                        &subject.subject.exam.start,
-                        site_no.no,
-                        slot.no,
-                        slot.generation,
-                        seat_no,
-                    ),
-                    true,
+            let ticket = match tickets.get(&w.id) {
+                Some(t) => t.clone(),
+                None => ticket_no(
+                    &subject.subject.exam.start,
+                    site_no.no,
+                    slot.no,
+                    slot.generation,
+                    seat_no,
                 ),
             };
-            let seat = new_seat(subject, sitter, room, seat_no, ticket, &w.reg, &now);
-            let mut group = seat_group(&seat, &arr_key, new_ticket)?;
+            let seat = new_seat(subject, sitter, room, seat_no, ticket, w, &now);
+            let mut group = seat_group(&seat, &arr_key)?;
             for other in &others {
                 group = group.checking(
-                    Seat::school_key(
-                        &sitter.tenant,
-                        &subject.plan.id,
-                        &other.subject_id,
-                        &w.reg.id,
-                    ),
+                    Seat::school_key(&sitter.tenant, &subject.plan.id, &other.subject_id, &w.id),
                     Condition::NotExists,
                 );
             }
@@ -472,11 +546,13 @@ async fn run(
             } else {
                 lost += 1;
                 if skipped.len() < REASONS {
-                    let c = &todo[p].reg.candidate;
-                    skipped.push(format!(
-                        "考生{}（{}）在排考时已被安排到其他座位或同时段的科目，请刷新后查看",
-                        c.name, c.candidate_no
-                    ));
+                    let w = &todo[p];
+                    skipped.push(Unseated {
+                        sitter: w.sitter,
+                        id: w.id.clone(),
+                        candidate_no: w.candidate_no.clone(),
+                        clash: None,
+                    });
                 }
             }
         }
@@ -503,6 +579,7 @@ async fn run(
             }
         )
     };
+    let skipped = reasons(state, subject, skipped).await?;
     Ok(ArrangeOutcome {
         seated: won,
         already,
@@ -522,25 +599,19 @@ fn new_seat(
     room: &Room,
     seat: u32,
     ticket_no: String,
-    reg: &Reg,
+    w: &Waiting,
     now: &str,
 ) -> Seat {
-    let c = &reg.candidate;
     Seat {
         plan_id: subject.plan.id.clone(),
         room_id: room.id.clone(),
         subject_id: subject.subject.subject_id.clone(),
         seat,
         ticket_no,
-        registration_id: reg.id.clone(),
+        registration_id: w.id.clone(),
         school_id: sitter.tenant.id.clone(),
         school_name: sitter.name.clone(),
-        candidate_no: c.candidate_no.clone(),
-        candidate_name: c.name.clone(),
-        gender: c.gender,
-        id_type: c.id_type,
-        id_number: c.id_number.clone(),
-        photo_key: c.photo_key.clone(),
+        candidate_no: w.candidate_no.clone(),
         seated_at: now.to_owned(),
     }
 }
@@ -565,29 +636,19 @@ pub fn place(subject: &Subject, room: &Room) -> crate::model::SeatPlace {
     }
 }
 
-/// A seat's writes: its two keys as guards, a new ticket, the counters.
+/// A seat's writes: its two keys as guards (the 准考证号 is on both), the
+/// counters.
 pub(crate) fn seat_group(
     seat: &Seat,
     arr_key: &vslc_ports::table::Key,
-    new_ticket: bool,
 ) -> Result<Guarded, TableError> {
-    let mut items = Vec::new();
-    if new_ticket {
-        items.push(EncodedItem::new(
-            Ticket::key(&seat.school(), &seat.plan_id, &seat.registration_id),
-            &Ticket {
-                ticket_no: seat.ticket_no.clone(),
-                registration_id: seat.registration_id.clone(),
-            },
-        )?);
-    }
     let body = serde_json::to_vec(seat).map_err(|e| TableError::Invalid(e.to_string()))?;
     Ok(Guarded {
         guards: vec![
             EncodedItem::with_body(seat.own_room_key(), &body)?,
             EncodedItem::with_body(seat.own_school_key(), &body)?,
         ],
-        items,
+        items: Vec::new(),
         updates: Vec::new(),
         checks: Vec::new(),
         counts: vec![

@@ -6,12 +6,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use std::collections::HashMap;
 
+use crate::holders::{self, Holder};
 use crate::model::{RoomSlot, Seat, SeatPlace};
 use vslc_exam::window::Position;
 use vslc_files::export::{Cell, ExportFile};
 use vslc_http::{CursorParams, ExportFilter, ExportRequest, filter};
 use vslc_ports::domain::OptionalId;
-use vslc_ports::{AppState, Caller, DomainError, keyset, mask};
+use vslc_ports::{AppState, Caller, DomainError, keyset};
 use vslc_registrations::RegistrationStatus;
 
 /// A seat row as the school sees it (ID number masked).
@@ -22,6 +23,9 @@ pub struct SeatRow {
     pub id: String,
     #[serde(flatten)]
     pub seat: Seat,
+    /// Who sits there, from the registration.
+    #[serde(flatten)]
+    pub holder: Holder,
     #[serde(flatten)]
     pub place: SeatPlace,
     /// 待考试 / 考试中 / 已结束, from the subject's exam time.
@@ -72,18 +76,19 @@ pub(crate) fn status_of(place: &SeatPlace, now: chrono::NaiveDateTime) -> Regist
     }
 }
 
-fn row(mut seat: Seat, place: SeatPlace, now: chrono::NaiveDateTime) -> SeatRow {
-    seat.id_number = mask::id_number(&seat.id_number);
+fn row(seat: Seat, holder: Holder, place: SeatPlace, now: chrono::NaiveDateTime) -> SeatRow {
     SeatRow {
         id: seat.public_id(),
         status: status_of(&place, now),
         seat,
+        holder,
         place,
     }
 }
 
 /// The rows of some seats, each with its room slot's place (one read of
-/// the distinct slots); a seat whose slot is gone is left out.
+/// the distinct slots) and its candidate (one read of the registrations);
+/// a seat whose slot or registration is gone is left out.
 async fn rows(
     state: &AppState,
     seats: Vec<Seat>,
@@ -107,20 +112,22 @@ async fn rows(
             }
         }
     }
+    let people = holders::of(state, &seats).await?;
     Ok(seats
         .into_iter()
         .filter_map(|s| {
             let place = places
                 .get(&(s.room_id.clone(), s.subject_id.clone()))?
                 .clone();
-            Some(row(s, place, now))
+            let holder = Holder::masked(people.get(&s.registration_id)?);
+            Some(row(s, holder, place, now))
         })
         .collect())
 }
 
 fn keeps(r: &SeatRow, f: &SeatRowFilter) -> bool {
     let s = &r.seat;
-    (filter::text(&s.candidate_name, f.candidate.as_deref())
+    (filter::text(&r.holder.candidate_name, f.candidate.as_deref())
         || filter::text(&s.candidate_no, f.candidate.as_deref())
         || filter::text(&s.ticket_no, f.candidate.as_deref()))
         && filter::text(&r.place.room_name, f.room.as_deref())
@@ -231,13 +238,13 @@ pub async fn export(
         .into_iter()
         .filter(|r| chosen.keeps(&r.id, |f| keeps(r, f)))
         .map(|r| {
-            let (s, p) = (&r.seat, &r.place);
+            let (s, h, p) = (&r.seat, &r.holder, &r.place);
             vec![
                 p.plan_name.clone().into(),
                 s.ticket_no.clone().into(),
-                s.candidate_name.clone().into(),
+                h.candidate_name.clone().into(),
                 s.candidate_no.clone().into(),
-                s.id_number.clone().into(),
+                h.id_number.clone().into(),
                 s.school_name.clone().into(),
                 p.site_name.clone().into(),
                 p.certificate_name.clone().into(),

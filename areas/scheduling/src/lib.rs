@@ -5,13 +5,15 @@
 //! ([`model::ticket_no`]) and each room its invigilators ([`invigilate`]);
 //! then adjusts seats or cancels a room ([`adjust`]) while the 排考 window
 //! is open. Schools read 考核站点编排 ([`views`]), 考场编排 ([`rooms`]) and
-//! 排考明细 ([`details`]); a registration is 待考试 once seated
+//! 排考明细 ([`details`]), naming the candidates from their registrations
+//! ([`holders`]); a registration is 待考试 once seated
 //! ([`seated::Seats`]).
 
 pub mod adjust;
 pub mod arrange;
 pub mod context;
 pub mod details;
+pub mod holders;
 pub mod interleave;
 pub mod invigilate;
 pub mod lease;

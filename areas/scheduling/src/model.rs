@@ -5,8 +5,10 @@
 //!   one registration a seat) and in its school's sharded rows
 //!   (`T#school#<id>#SEATR#<shard>`, sort key `<计划>#<科目>#<报考 id>`: one
 //!   seat a registration and subject; the school's 排考明细).
-//! - [`Ticket`]: a registration's 准考证号, given at its first seat and kept
-//!   for good (`T#school#<id>#TKT#<shard>`, sort key `<计划>#<报考 id>`).
+//! - [`Ticket`]: a registration's 准考证号 when none of its seats holds it
+//!   (it is given at its first seat and is on each of its seats; 取消编排
+//!   keeps it here, so it is never lost): `T#school#<id>#TKT#<shard>`,
+//!   sort key `<计划>#<报考 id>`.
 //! - [`Arrangement`]: one per plan, site and subject — the recorded seed,
 //!   who arranged it and when, the lease that lets one arrangement run at
 //!   a time (its attributes are [`crate::lease`]'s), and the counters of seated registrations (in all, and per
@@ -23,10 +25,9 @@ use utoipa::ToSchema;
 use vslc_accounts::Tenant;
 use vslc_catalogue::certificate::Level;
 use vslc_exam::{ExamMethod, Window};
-use vslc_ports::domain::{Gender, IdType};
 use vslc_ports::keyset;
 use vslc_ports::shard;
-use vslc_ports::table::Key;
+use vslc_ports::table::{Item, Key, TableError, to_item};
 
 mod family {
     /// A school's seat rows (排考明细).
@@ -59,7 +60,10 @@ pub struct SeatPlace {
 }
 
 /// A registration seated for one subject, stored twice (its room's seat
-/// and its school's row); its room slot's [`SeatPlace`] tells the rest.
+/// and its school's row); its room slot's [`SeatPlace`] tells where and
+/// when. It holds no personal data beyond the 考生编号: the candidate's
+/// name, ID number and photo are read from the registration when the seat
+/// is shown, so 排考 writes two small items a seat.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Seat {
@@ -75,12 +79,6 @@ pub struct Seat {
     pub school_id: String,
     pub school_name: String,
     pub candidate_no: String,
-    pub candidate_name: String,
-    pub gender: Gender,
-    pub id_type: IdType,
-    pub id_number: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub photo_key: Option<String>,
     pub seated_at: String,
 }
 
@@ -163,6 +161,17 @@ pub struct Ticket {
 }
 
 impl Ticket {
+    /// The 准考证号 a seat carries, as the item that keeps it when the
+    /// seat is cancelled.
+    pub fn kept(seat: &Seat) -> Result<Item, TableError> {
+        let key = Self::key(&seat.school(), &seat.plan_id, &seat.registration_id);
+        let ticket = Self {
+            ticket_no: seat.ticket_no.clone(),
+            registration_id: seat.registration_id.clone(),
+        };
+        to_item(&key, &ticket)
+    }
+
     /// Where a school's tickets of a plan are: every shard.
     pub fn sources(school: &Tenant, plan_id: &str) -> Vec<keyset::Source> {
         shard::all()

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::context::{self, ArrangeStatus, Subject};
+use crate::holders;
 use crate::model::{OnDuty, RoomSlot, Seat};
 use crate::views::{self, RowData, SiteRow, SiteRowExportRequest, SiteRowFilter};
 use vslc_accounts::Tenant;
@@ -13,6 +14,7 @@ use vslc_http::{ExportFilter, ExportRequest, PageParams, Paged, filter};
 use vslc_ports::domain::{Gender, OptionalId};
 use vslc_ports::table::TableExt;
 use vslc_ports::{AppState, Caller, DomainError, mask};
+use vslc_registrations::model::CandidateSnapshot;
 
 /// A room arranged for a subject.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -207,11 +209,17 @@ pub async fn room(state: &AppState, caller: &Caller, id: &str) -> Result<RoomDet
         .collect();
     let row = rooms_of_one(state, &data, &rooms).await?;
     let taken = views::seats_of(state, &slot.room_id, &slot.subject_id).await?;
+    // Only the candidates this school may see are read.
+    let people = holders::of(
+        state,
+        taken.iter().filter(|s| host || s.school_id == school.id),
+    )
+    .await?;
     let seats = (1..=row
         .seats
         .max(taken.iter().map(|s| s.seat).max().unwrap_or(0)))
         .map(|n| match taken.iter().find(|s| s.seat == n) {
-            Some(s) => seat_view(s, school, host),
+            Some(s) => seat_view(s, people.get(&s.registration_id), school),
             None => SeatView {
                 seat: n,
                 ticket_no: None,
@@ -250,18 +258,19 @@ async fn rooms_of_one(
     Ok(RoomRow::of(fill, region, &data.row))
 }
 
-fn seat_view(s: &Seat, school: &Tenant, host: bool) -> SeatView {
-    let own = s.school_id == school.id;
-    let shown = own || host;
+/// A taken seat; `holder` is there only for a candidate the school may
+/// see (its own, or any to the host).
+fn seat_view(s: &Seat, holder: Option<&CandidateSnapshot>, school: &Tenant) -> SeatView {
+    let shown = holder.is_some();
     SeatView {
         seat: s.seat,
         ticket_no: shown.then(|| s.ticket_no.clone()),
-        candidate_name: shown.then(|| s.candidate_name.clone()),
+        candidate_name: holder.map(|c| c.name.clone()),
         candidate_no: shown.then(|| s.candidate_no.clone()),
-        gender: shown.then_some(s.gender),
-        id_number: shown.then(|| mask::id_number(&s.id_number)),
+        gender: holder.map(|c| c.gender),
+        id_number: holder.map(|c| mask::id_number(&c.id_number)),
         school_name: s.school_name.clone(),
-        own,
+        own: s.school_id == school.id,
     }
 }
 
@@ -290,13 +299,21 @@ async fn export_rows(
     rooms: &[RoomRow],
     hosts: &[bool],
 ) -> Result<Vec<Vec<Cell>>, DomainError> {
-    let mut out = Vec::with_capacity(rooms.len());
+    let mut seats = Vec::with_capacity(rooms.len());
     for (r, host) in rooms.iter().zip(hosts) {
-        let seats = views::seats_of(state, &r.room_id, &r.row.subject_id).await?;
-        let people = seats
-            .iter()
-            .filter(|s| *host || s.school_id == school.id)
-            .map(|s| format!("{}（{}）", s.candidate_name, s.ticket_no));
+        let mut room = views::seats_of(state, &r.room_id, &r.row.subject_id).await?;
+        room.retain(|s| *host || s.school_id == school.id);
+        seats.push(room);
+    }
+    let names = holders::of(state, seats.iter().flatten()).await?;
+    let mut out = Vec::with_capacity(rooms.len());
+    for (r, seats) in rooms.iter().zip(&seats) {
+        let people = seats.iter().map(|s| {
+            let name = names
+                .get(&s.registration_id)
+                .map_or("", |c| c.name.as_str());
+            format!("{name}（{}）", s.ticket_no)
+        });
         out.push(vec![
             r.row.plan_name.clone().into(),
             r.room_name.clone().into(),

@@ -3605,6 +3605,14 @@ export interface components {
             area: string;
             status: string;
         };
+        /** @description A seated candidate as lists show them (ID number masked). */
+        Holder: {
+            candidateName: string;
+            gender: components["schemas"]["Gender"];
+            /** @description 证件号码, masked. */
+            idNumber: string;
+            idType: components["schemas"]["IdType"];
+        };
         /**
          * @description 证件类型.
          * @enum {string}
@@ -4669,15 +4677,13 @@ export interface components {
         };
         /**
          * @description A registration seated for one subject, stored twice (its room's seat
-         *     and its school's row); its room slot's [`SeatPlace`] tells the rest.
+         *     and its school's row); its room slot's [`SeatPlace`] tells where and
+         *     when. It holds no personal data beyond the 考生编号: the candidate's
+         *     name, ID number and photo are read from the registration when the seat
+         *     is shown, so 排考 writes two small items a seat.
          */
         Seat: {
-            candidateName: string;
             candidateNo: string;
-            gender: components["schemas"]["Gender"];
-            idNumber: string;
-            idType: components["schemas"]["IdType"];
-            photoKey?: string | null;
             planId: string;
             /** @description The registration (its ULID) and its school. */
             registrationId: string;
@@ -4716,7 +4722,7 @@ export interface components {
             subjectName: string;
         };
         /** @description A seat row as the school sees it (ID number masked). */
-        SeatRow: components["schemas"]["Seat"] & components["schemas"]["SeatPlace"] & {
+        SeatRow: components["schemas"]["Seat"] & components["schemas"]["Holder"] & components["schemas"]["SeatPlace"] & {
             /** @description `<考场 id>.<科目 id>.<座位号>`. */
             id: string;
             /** @description 待考试 / 考试中 / 已结束, from the subject's exam time. */

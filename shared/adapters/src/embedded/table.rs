@@ -8,7 +8,9 @@ use anyhow::Context;
 use async_trait::async_trait;
 use redb::{Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 
-use super::store::{EmbeddedStore, GSI1, GSI2, HIGH, ITEMS, SEP, blocking, composite, split};
+use super::store::{
+    EmbeddedStore, GSI1, GSI2, GUARDED_TXN_BYTES, HIGH, ITEMS, SEP, blocking, composite, split,
+};
 use vslc_ports::table::{
     BatchOp, Condition, Count, Cursor, CursorPos, Group, Guarded, Index, Item, Key, PK, Query,
     QueryPage, SK, SkCond, SortedJson, Table, TableError, TxOp, Update, check_item,
@@ -501,6 +503,115 @@ impl EmbeddedTable {
         .await
         .map_err(backend)?
     }
+
+    /// One transaction of `insert_guarded`.
+    async fn insert_guarded_txn(&self, groups: Vec<Guarded>) -> Result<Vec<bool>, TableError> {
+        // Encoded items carry no index attributes, and updates may not move
+        // index keys: only the item table changes. Bulk writes skip the
+        // fsync: their callers finish with an ordinary write (the import
+        // record, the order's totals) that makes them durable, and a crash
+        // before it re-runs work that is idempotent.
+        //
+        // First every group is decided, in order, against the table and
+        // what the groups before it in this call wrote (an overlay); then
+        // the writes go in in key order, so that each B-tree page is
+        // visited once, not once per row of a sharded layout.
+        self.write_with(Durability::None, move |txn| {
+            let mut table = txn.open_table(ITEMS).map_err(backend)?;
+            let mut written = Vec::with_capacity(groups.len());
+            // Key → value this call writes; `true` marks a group's item,
+            // written only if the table holds none there (checked as it is
+            // written: one B-tree visit, not two).
+            let mut overlay: std::collections::HashMap<Vec<u8>, (Vec<u8>, bool)> =
+                std::collections::HashMap::new();
+            let mut counts: Vec<Count> = Vec::new();
+            let exists = |table: &redb::Table<'_, &'static [u8], &'static [u8]>,
+                          overlay: &std::collections::HashMap<Vec<u8>, (Vec<u8>, bool)>,
+                          k: &[u8]|
+             -> Result<bool, TableError> {
+                Ok(overlay.contains_key(k) || table.get(k).map_err(backend)?.is_some())
+            };
+            'group: for group in groups {
+                for guard in &group.guards {
+                    if exists(&table, &overlay, item_key(guard.key())?.as_slice())? {
+                        written.push(false);
+                        continue 'group;
+                    }
+                }
+                let mut updated = Vec::with_capacity(group.updates.len());
+                for (key, update, condition) in &group.updates {
+                    let k = item_key(key)?;
+                    let old = current_in(&table, &overlay, &k)?;
+                    if !condition.holds(old.as_ref()) {
+                        written.push(false);
+                        continue 'group;
+                    }
+                    let new = update.apply(key, old.clone())?;
+                    if Index::ALL
+                        .iter()
+                        .any(|i| i.key_of(&new) != old.as_ref().and_then(|o| i.key_of(o)))
+                    {
+                        return Err(TableError::Invalid(
+                            "insert_guarded updates may not move index keys".into(),
+                        ));
+                    }
+                    updated.push((k, encode(&new)?));
+                }
+                for (key, condition) in &group.checks {
+                    let k = item_key(key)?;
+                    let holds = match condition {
+                        Condition::Exists => exists(&table, &overlay, &k)?,
+                        Condition::NotExists => !exists(&table, &overlay, &k)?,
+                        c => c.holds(current_in(&table, &overlay, &k)?.as_ref()),
+                    };
+                    if !holds {
+                        written.push(false);
+                        continue 'group;
+                    }
+                }
+                for guard in group.guards {
+                    let (key, json) = guard.into_parts();
+                    overlay.insert(item_key(&key)?, (compact(&key, json), false));
+                }
+                for item in group.items {
+                    let (key, json) = item.into_parts();
+                    overlay
+                        .entry(item_key(&key)?)
+                        .or_insert_with(|| (compact(&key, json), true));
+                }
+                overlay.extend(updated.into_iter().map(|(k, v)| (k, (v, false))));
+                counts.extend(group.counts);
+                written.push(true);
+            }
+            for (key, update) in merge_counts(&counts) {
+                let k = item_key(&key)?;
+                let old = current_in(&table, &overlay, &k)?;
+                let new = update.apply(&key, old)?;
+                if Index::ALL.iter().any(|i| i.key_of(&new).is_some()) {
+                    return Err(TableError::Invalid(
+                        "a counter item may not be indexed".into(),
+                    ));
+                }
+                overlay.insert(k, (encode(&new)?, false));
+            }
+            let mut writes: Vec<_> = overlay.into_iter().collect();
+            writes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            for (k, (v, only_if_absent)) in writes {
+                let before = table
+                    .insert(k.as_slice(), v.as_slice())
+                    .map_err(backend)?
+                    .map(|old| old.value().to_vec());
+                if let Some(old) = before.filter(|_| only_if_absent) {
+                    // It was there already: it stays as it was.
+                    table
+                        .insert(k.as_slice(), old.as_slice())
+                        .map_err(backend)?;
+                }
+            }
+            Ok(written)
+        })
+        .await
+    }
 }
 
 #[async_trait]
@@ -640,113 +751,31 @@ impl Table for EmbeddedTable {
                 update.check()?;
             }
         }
-        // Encoded items carry no index attributes, and updates may not move
-        // index keys: only the item table changes. Bulk writes skip the
-        // fsync: their callers finish with an ordinary write (the import
-        // record, the order's totals) that makes them durable, and a crash
-        // before it re-runs work that is idempotent.
-        //
-        // First every group is decided, in order, against the table and
-        // what the groups before it in this call wrote (an overlay); then
-        // the writes go in in key order, so that each B-tree page is
-        // visited once, not once per row of a sharded layout.
-        self.write_with(Durability::None, move |txn| {
-            let mut table = txn.open_table(ITEMS).map_err(backend)?;
-            let mut written = Vec::with_capacity(groups.len());
-            // Key → value this call writes; `true` marks a group's item,
-            // written only if the table holds none there (checked as it is
-            // written: one B-tree visit, not two).
-            let mut overlay: std::collections::HashMap<Vec<u8>, (Vec<u8>, bool)> =
-                std::collections::HashMap::new();
-            let mut counts: Vec<Count> = Vec::new();
-            let exists = |table: &redb::Table<'_, &'static [u8], &'static [u8]>,
-                          overlay: &std::collections::HashMap<Vec<u8>, (Vec<u8>, bool)>,
-                          k: &[u8]|
-             -> Result<bool, TableError> {
-                Ok(overlay.contains_key(k) || table.get(k).map_err(backend)?.is_some())
-            };
-            'group: for group in groups {
-                for guard in &group.guards {
-                    if exists(&table, &overlay, item_key(guard.key())?.as_slice())? {
-                        written.push(false);
-                        continue 'group;
-                    }
-                }
-                let mut updated = Vec::with_capacity(group.updates.len());
-                for (key, update, condition) in &group.updates {
-                    let k = item_key(key)?;
-                    let old = current_in(&table, &overlay, &k)?;
-                    if !condition.holds(old.as_ref()) {
-                        written.push(false);
-                        continue 'group;
-                    }
-                    let new = update.apply(key, old.clone())?;
-                    if Index::ALL
-                        .iter()
-                        .any(|i| i.key_of(&new) != old.as_ref().and_then(|o| i.key_of(o)))
-                    {
-                        return Err(TableError::Invalid(
-                            "insert_guarded updates may not move index keys".into(),
-                        ));
-                    }
-                    updated.push((k, encode(&new)?));
-                }
-                for (key, condition) in &group.checks {
-                    let k = item_key(key)?;
-                    let holds = match condition {
-                        Condition::Exists => exists(&table, &overlay, &k)?,
-                        Condition::NotExists => !exists(&table, &overlay, &k)?,
-                        c => c.holds(current_in(&table, &overlay, &k)?.as_ref()),
-                    };
-                    if !holds {
-                        written.push(false);
-                        continue 'group;
-                    }
-                }
-                for guard in group.guards {
-                    let (key, json) = guard.into_parts();
-                    overlay.insert(item_key(&key)?, (compact(&key, json), false));
-                }
-                for item in group.items {
-                    let (key, json) = item.into_parts();
-                    overlay
-                        .entry(item_key(&key)?)
-                        .or_insert_with(|| (compact(&key, json), true));
-                }
-                overlay.extend(updated.into_iter().map(|(k, v)| (k, (v, false))));
-                counts.extend(group.counts);
-                written.push(true);
+        // Whole groups, up to `GUARDED_TXN_BYTES` of them per redb
+        // transaction: however large the call, a transaction's dirty pages
+        // stay bounded. Each group is still all-or-nothing.
+        let mut written = Vec::with_capacity(groups.len());
+        let mut batch = Vec::new();
+        let mut bytes = 0usize;
+        for group in groups {
+            let size: usize = group
+                .guards
+                .iter()
+                .chain(&group.items)
+                .map(|i| i.json().len())
+                .sum();
+            if !batch.is_empty() && bytes + size > GUARDED_TXN_BYTES {
+                written.extend(self.insert_guarded_txn(std::mem::take(&mut batch)).await?);
+                bytes = 0;
             }
-            for (key, update) in merge_counts(&counts) {
-                let k = item_key(&key)?;
-                let old = current_in(&table, &overlay, &k)?;
-                let new = update.apply(&key, old)?;
-                if Index::ALL.iter().any(|i| i.key_of(&new).is_some()) {
-                    return Err(TableError::Invalid(
-                        "a counter item may not be indexed".into(),
-                    ));
-                }
-                overlay.insert(k, (encode(&new)?, false));
-            }
-            let mut writes: Vec<(Vec<u8>, (Vec<u8>, bool))> = overlay.into_iter().collect();
-            writes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            for (k, (v, only_if_absent)) in writes {
-                let before = table
-                    .insert(k.as_slice(), v.as_slice())
-                    .map_err(backend)?
-                    .map(|old| old.value().to_vec());
-                if let Some(old) = before.filter(|_| only_if_absent) {
-                    // It was there already: it stays as it was.
-                    table
-                        .insert(k.as_slice(), old.as_slice())
-                        .map_err(backend)?;
-                }
-            }
-            Ok(written)
-        })
-        .await
+            bytes += size;
+            batch.push(group);
+        }
+        if !batch.is_empty() {
+            written.extend(self.insert_guarded_txn(batch).await?);
+        }
+        Ok(written)
     }
-
     async fn apply_groups(&self, groups: Vec<Group>) -> Result<Vec<bool>, TableError> {
         for g in &groups {
             if !g.ops.is_empty() {
