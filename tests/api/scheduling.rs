@@ -548,6 +548,30 @@ async fn seats_move_swap_and_cancel_while_the_window_is_open_and_numbers_stay() 
     let was: HashSet<String> = before.into_iter().map(|s| s.2).collect();
     assert_eq!(again, was, "a registration keeps its 准考证号");
 
+    // A move to another room counts in both rooms' 排考人数.
+    let small = f.rooms[0].clone();
+    let map = seat_map(&app, &f.school, &big, SUBJECT1).await;
+    assert_eq!(map["room"]["seated"], 5, "{map}");
+    let free = map["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["candidateName"].is_null())
+        .and_then(|s| s["seat"].as_u64())
+        .expect("a free seat in the big room");
+    let r = adjust(
+        &app,
+        &f.school,
+        &small,
+        json!({"seat": 1, "toSeat": free, "toRoomId": big}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["room"]["seated"], 4, "{}", r.body);
+    let map = seat_map(&app, &f.school, &big, SUBJECT1).await;
+    assert_eq!(map["room"]["seated"], 6, "{map}");
+    assert_eq!(row(&app, &f.school, &f.site, SUBJECT1).await["seated"], 10);
+
     // The window closes at its end: a second before, seats still move; at
     // the end, nothing does.
     f.at(&app, &clock, "2026-03-26T17:59:59+08:00").await;

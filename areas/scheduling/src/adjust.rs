@@ -120,8 +120,9 @@ async fn apply(
             if slot.generation >= MAX_GENERATION {
                 return Err(used_up());
             }
-            let (slots, fresh) =
-                crate::numbers::slots(state, subject, std::slice::from_ref(to_room)).await?;
+            let target = std::slice::from_ref(to_room);
+            let have = crate::numbers::existing(state, subject_id, target).await?;
+            let (slots, fresh) = crate::numbers::slots(state, subject, target, have).await?;
             if fresh[0] {
                 state
                     .table
@@ -132,7 +133,11 @@ async fn apply(
                     .await?;
             }
             let a = placed(&from, to_room, input.to_seat);
-            let arr = Arrangement::key(&subject.plan.id, &subject.site.id, subject_id);
+            let moved = to_room.id != slot.room_id;
+            let mut left = Update::new().add("generation", 1).bump_version();
+            if moved {
+                left = left.add(RoomSlot::SEATED, -1);
+            }
             let mut ops = vec![
                 TxOp::Delete {
                     key: from.own_room_key(),
@@ -142,16 +147,14 @@ async fn apply(
                 put(&a, a.own_school_key(), holds(&from))?,
                 TxOp::Update {
                     key: RoomSlot::key(&slot.room_id, subject_id),
-                    update: Update::new().add("generation", 1).bump_version(),
+                    update: left,
                     condition: Some(Condition::Exists),
                 },
             ];
-            if to_room.id != slot.room_id {
+            if moved {
                 ops.push(TxOp::Update {
-                    key: arr,
-                    update: Update::new()
-                        .add(Arrangement::room_attr(&slot.room_id), -1)
-                        .add(Arrangement::room_attr(&to_room.id), 1),
+                    key: RoomSlot::key(&to_room.id, subject_id),
+                    update: Update::new().add(RoomSlot::SEATED, 1),
                     condition: Some(Condition::Exists),
                 });
             }
@@ -239,7 +242,7 @@ async fn cancel_slot(
         state.table.batch_write(duties).await?;
     }
     let arr = Arrangement::key(&subject.plan.id, &subject.site.id, &slot.subject_id);
-    let room_attr = Arrangement::room_attr(&slot.room_id);
+    let slot_key = RoomSlot::key(&slot.room_id, &slot.subject_id);
     let groups = seats
         .iter()
         .map(|s| {
@@ -261,7 +264,7 @@ async fn cancel_slot(
                 ],
                 counts: vec![
                     vslc_ports::table::Count::new(arr.clone(), "seated", -1),
-                    vslc_ports::table::Count::new(arr.clone(), room_attr.clone(), -1),
+                    vslc_ports::table::Count::new(slot_key.clone(), RoomSlot::SEATED, -1),
                 ],
             })
         })

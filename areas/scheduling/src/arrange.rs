@@ -17,7 +17,7 @@ use crate::context::{self, Sitter, Subject};
 use crate::interleave::{self, Person, Space};
 use crate::invigilate;
 use crate::lease::{self, Lease};
-use crate::model::{Arrangement, Seat, ticket_no};
+use crate::model::{Arrangement, RoomSlot, Seat, room_fill, ticket_no};
 use crate::numbers;
 use vslc_accounts::Tenant;
 use vslc_exam::window::Position;
@@ -441,9 +441,10 @@ async fn run(
     }
     drop(done);
     // The seats free in each room.
+    let have = numbers::existing(state, subject_id, &rooms).await?;
     let mut taken_rows: Vec<Vec<SeatRef>> = Vec::with_capacity(rooms.len());
-    for room in &rooms {
-        let rows = if Arrangement::room_fill(item, &room.id) > 0 {
+    for (room, slot) in rooms.iter().zip(&have) {
+        let rows = if room_fill(slot.as_ref(), Some(item), &room.id) > 0 {
             let source = Seat::room_source(&room.id, subject_id);
             keyset::each_in::<SeatRef>(state.table.as_ref(), &[source]).await?
         } else {
@@ -490,7 +491,7 @@ async fn run(
     drop(spaces);
     // Numbers: the site's, each room slot's, each registration's ticket.
     let site_no = numbers::site_no(state, &subject.site.id).await?;
-    let (mut slots, fresh) = numbers::slots(state, subject, &rooms).await?;
+    let (mut slots, fresh) = numbers::slots(state, subject, &rooms, have).await?;
     // Invigilators for the rooms that will hold candidates, and the room
     // slots, written before any seat: a seat always has its room slot.
     let mut fill: Vec<u32> = taken_rows.iter().map(|r| r.len() as u32).collect();
@@ -653,7 +654,11 @@ pub(crate) fn seat_group(
         checks: Vec::new(),
         counts: vec![
             Count::new(arr_key.clone(), "seated", 1),
-            Count::new(arr_key.clone(), Arrangement::room_attr(&seat.room_id), 1),
+            Count::new(
+                RoomSlot::key(&seat.room_id, &seat.subject_id),
+                RoomSlot::SEATED,
+                1,
+            ),
         ],
     })
 }

@@ -11,10 +11,12 @@
 //!   sort key `<计划>#<报考 id>`.
 //! - [`Arrangement`]: one per plan, site and subject — the recorded seed,
 //!   who arranged it and when, the lease that lets one arrangement run at
-//!   a time (its attributes are [`crate::lease`]'s), and the counters of seated registrations (in all, and per
-//!   room: `r#<考场 id>`).
+//!   a time (its attributes are [`crate::lease`]'s), and the counter of
+//!   seated registrations (per room it is on the [`RoomSlot`]; records of
+//!   earlier versions count per room here too, as `r#<考场 id>`).
 //! - [`RoomSlot`]: a room for one subject — its number within the site (the
-//!   准考证号's 考场 part), the generation of its seats and its invigilators.
+//!   准考证号's 考场 part), the generation of its seats, its invigilators and
+//!   the count of its seated registrations.
 //! - [`SiteNo`]: the site's platform-wide number and its room counter.
 //! - [`Duty`]: an invigilator's duty (one room slot, its exam time), in the
 //!   host school's partition, so overlaps are checked in one read.
@@ -224,16 +226,31 @@ impl Arrangement {
     }
 
     /// The counter attribute of one room's seated registrations.
-    pub fn room_attr(room_id: &str) -> String {
+    fn room_attr(room_id: &str) -> String {
         format!("r#{room_id}")
     }
 
-    /// Seated in a room, from the stored item.
-    pub fn room_fill(item: &vslc_ports::table::Item, room_id: &str) -> u32 {
+    /// Seated in a room as this record counted it (rooms arranged before
+    /// the count moved to [`RoomSlot::seated`]; nothing raises it now).
+    fn legacy_fill(item: &vslc_ports::table::Item, room_id: &str) -> i64 {
         item.get(&Self::room_attr(room_id))
             .and_then(|v| v.as_i64())
-            .map_or(0, |n| u32::try_from(n.max(0)).unwrap_or(0))
+            .unwrap_or(0)
     }
+}
+
+/// Seated in a room for a subject: its slot's count, plus what the
+/// arrangement record counted for it before the count moved to the slot
+/// (so old data stays right without a backfill: moves and cancellations
+/// since then are on the slot).
+pub fn room_fill(
+    slot: Option<&RoomSlot>,
+    arrangement: Option<&vslc_ports::table::Item>,
+    room_id: &str,
+) -> u32 {
+    let n = slot.map_or(0, |s| s.seated)
+        + arrangement.map_or(0, |a| Arrangement::legacy_fill(a, room_id));
+    u32::try_from(n.max(0)).unwrap_or(0)
 }
 
 /// An invigilator on duty in a room slot.
@@ -264,10 +281,17 @@ pub struct RoomSlot {
     pub generation: u32,
     #[serde(default)]
     pub invigilators: Vec<OnDuty>,
+    /// Seated registrations (a counter, raised with the seats: per room
+    /// here, so no one item grows with the rooms of a site).
+    #[serde(default)]
+    pub seated: i64,
     pub version: u64,
 }
 
 impl RoomSlot {
+    /// The counter attribute of [`Self::seated`].
+    pub const SEATED: &'static str = "seated";
+
     pub fn key(room_id: &str, subject_id: &str) -> Key {
         Key::new(format!("RSLOT#{room_id}"), subject_id.to_owned())
     }
@@ -375,5 +399,31 @@ mod tests {
                 .sk
                 .starts_with(&src[0].prefix)
         );
+    }
+
+    #[test]
+    fn a_rooms_fill_is_its_slots_count_plus_what_an_older_record_counted() {
+        let old: vslc_ports::table::Item =
+            serde_json::from_value(serde_json::json!({"r#R1": 5, "seated": 9})).unwrap();
+        let slot = |seated: i64| -> RoomSlot {
+            serde_json::from_value(serde_json::json!({
+                "roomId": "R1", "subjectId": "S", "planId": "P", "siteId": "X",
+                "place": {
+                    "planName": "p", "siteId": "X", "siteName": "s", "hostSchoolName": "h",
+                    "roomName": "r", "certificateId": "C", "certificateName": "c",
+                    "level": "初级", "subjectCode": "1", "subjectName": "n", "method": "笔试",
+                    "exam": {"start": "2026-12-18 09:00:00", "end": "2026-12-18 11:00:00"}
+                },
+                "no": 1, "seated": seated, "version": 1
+            }))
+            .unwrap()
+        };
+        // Counted on the record before; two moved out and one cancelled since.
+        assert_eq!(room_fill(Some(&slot(-3)), Some(&old), "R1"), 2);
+        // New rooms count on their slot only.
+        assert_eq!(room_fill(Some(&slot(7)), Some(&old), "R2"), 7);
+        assert_eq!(room_fill(None, None, "R1"), 0);
+        // Never below zero.
+        assert_eq!(room_fill(Some(&slot(-9)), Some(&old), "R1"), 0);
     }
 }

@@ -36,24 +36,34 @@ fn anyhow_msg(m: &'static str) -> std::io::Error {
     std::io::Error::other(m)
 }
 
-/// The room slots of the subject's rooms: those there, and new ones
-/// numbered from the site's room counter (not yet written).
-pub async fn slots(
+/// The room slots the subject's rooms have (one bulk read).
+pub async fn existing(
     state: &AppState,
-    subject: &crate::context::Subject,
+    subject_id: &str,
     rooms: &[Room],
-) -> Result<(Vec<RoomSlot>, Vec<bool>), DomainError> {
-    let site_id = subject.site.id.as_str();
-    let subject_id = subject.subject.subject_id.as_str();
+) -> Result<Vec<Option<RoomSlot>>, DomainError> {
     let keys = rooms
         .iter()
         .map(|r| RoomSlot::key(&r.id, subject_id))
         .collect();
     let found: Vec<Option<Vec<u8>>> = state.table.get_many_json(keys).await?;
-    let mut have: Vec<Option<RoomSlot>> = found
+    Ok(found
         .into_iter()
         .map(|j| j.and_then(|j| serde_json::from_slice(&j).ok()))
-        .collect();
+        .collect())
+}
+
+/// The room slots of the subject's rooms: those there (`have`, from
+/// [`existing`]), and new ones numbered from the site's room counter (not
+/// yet written).
+pub async fn slots(
+    state: &AppState,
+    subject: &crate::context::Subject,
+    rooms: &[Room],
+    mut have: Vec<Option<RoomSlot>>,
+) -> Result<(Vec<RoomSlot>, Vec<bool>), DomainError> {
+    let site_id = subject.site.id.as_str();
+    let subject_id = subject.subject.subject_id.as_str();
     let missing = have.iter().filter(|s| s.is_none()).count() as u64;
     let mut next = 0u64;
     if missing > 0 {
@@ -99,6 +109,7 @@ pub async fn slots(
                     no,
                     generation: 0,
                     invigilators: Vec::new(),
+                    seated: 0,
                     version: 1,
                 }
             }

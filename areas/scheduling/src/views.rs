@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::context::{self, ArrangeStatus, Subject};
-use crate::model::{Arrangement, OnDuty, RoomSlot, Seat};
+use crate::model::{Arrangement, OnDuty, RoomSlot, Seat, room_fill};
 use vslc_accounts::Tenant;
 use vslc_catalogue::certificate::Level;
 use vslc_exam::{ExamMethod, Window};
@@ -296,10 +296,7 @@ pub(crate) async fn fills(
                 location: room.location.clone(),
                 school_name: school_name(&data.subject, &room.school_id),
                 seats: room.seats,
-                seated: data
-                    .arrangement
-                    .as_ref()
-                    .map_or(0, |i| Arrangement::room_fill(i, &room.id)),
+                seated: room_fill(slot.as_ref(), data.arrangement.as_ref(), &room.id),
                 invigilators: slot.map(|s| s.invigilators).unwrap_or_default(),
             }
         })
