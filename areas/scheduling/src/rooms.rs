@@ -219,7 +219,7 @@ pub async fn room(state: &AppState, caller: &Caller, id: &str) -> Result<RoomDet
         .seats
         .max(taken.iter().map(|s| s.seat).max().unwrap_or(0)))
         .map(|n| match taken.iter().find(|s| s.seat == n) {
-            Some(s) => seat_view(s, people.get(&s.registration_id), school),
+            Some(s) => seat_view(s, people.get(&s.registration_id), school, host),
             None => SeatView {
                 seat: n,
                 ticket_no: None,
@@ -258,10 +258,18 @@ async fn rooms_of_one(
     Ok(RoomRow::of(fill, region, &data.row))
 }
 
-/// A taken seat; `holder` is there only for a candidate the school may
-/// see (its own, or any to the host).
-fn seat_view(s: &Seat, holder: Option<&CandidateSnapshot>, school: &Tenant) -> SeatView {
-    let shown = holder.is_some();
+/// A taken seat: a candidate the school may see (its own, or any to the
+/// host) is shown, with `holder` (read only for those) when its
+/// registration is found; others by school only.
+fn seat_view(
+    s: &Seat,
+    holder: Option<&CandidateSnapshot>,
+    school: &Tenant,
+    host: bool,
+) -> SeatView {
+    let own = s.school_id == school.id;
+    let shown = own || host;
+    let holder = holder.filter(|_| shown);
     SeatView {
         seat: s.seat,
         ticket_no: shown.then(|| s.ticket_no.clone()),
@@ -270,7 +278,7 @@ fn seat_view(s: &Seat, holder: Option<&CandidateSnapshot>, school: &Tenant) -> S
         gender: holder.map(|c| c.gender),
         id_number: holder.map(|c| mask::id_number(&c.id_number)),
         school_name: s.school_name.clone(),
-        own: s.school_id == school.id,
+        own,
     }
 }
 

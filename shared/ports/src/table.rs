@@ -483,8 +483,10 @@ pub trait Table: Send + Sync {
     /// if none of its guard keys exists and every update's condition holds:
     /// guards and items put (items only if absent), updates applied.
     /// Answers, per group, whether it was written; racing callers see
-    /// exactly one `true` per guard key. The embedded adapter writes whole
-    /// groups in transactions of up to 16 MB each; DynamoDB packs them into
+    /// exactly one `true` per guard key. Groups are written in several
+    /// transactions — whole groups, up to 16 MB a transaction on the
+    /// embedded store — so on both adapters an error may leave the groups
+    /// of earlier transactions written. DynamoDB packs them into
     /// transactions of up to 100 operations on distinct keys, retrying
     /// without the groups a cancellation names. Updates must not move an
     /// item's index keys. A group's items are new by construction (keys
