@@ -19,6 +19,7 @@ use crate::invigilate;
 use crate::lease::{self, Lease};
 use crate::model::{Arrangement, RoomSlot, Seat, room_fill, ticket_no};
 use crate::numbers;
+use futures_util::StreamExt;
 use vslc_accounts::Tenant;
 use vslc_exam::window::Position;
 use vslc_payments::service::Orders;
@@ -64,8 +65,8 @@ pub struct ArrangeOutcome {
 }
 
 const LEASE_MINUTES: i64 = 10;
-/// Seats written per bulk call.
-const CHUNK: usize = 10_000;
+/// Seats built and handed to the store at a time.
+const CHUNK: usize = 2_000;
 /// Reasons listed in an answer (the count says how many in all).
 const REASONS: usize = 50;
 
@@ -495,6 +496,7 @@ async fn run(
     let placements = interleave::arrange(record.seed, &spaces, &people);
     let placed_at = started.elapsed();
     drop(spaces);
+    drop(people);
     // Numbers: the site's, each room slot's, each registration's ticket.
     let site_no = numbers::site_no(state, &subject.site.id).await?;
     let (mut slots, fresh) = numbers::slots(state, subject, &rooms, have).await?;
@@ -510,57 +512,73 @@ async fn run(
         state, subject, &rooms, &mut slots, &fresh, &planned, per_room,
     )
     .await?;
-    // The seats, written in chunks; a registration's seats at overlapping
-    // times are checked in the same write (another arrangement may be
-    // seating it right now).
+    // The seats, built and written chunk by chunk (on the embedded store
+    // in one transaction); a registration's seats at overlapping times
+    // are checked in the same write (another arrangement may be seating
+    // it right now).
     let arr_key = Arrangement::key(&subject.plan.id, &subject.site.id, subject_id);
     let now = state.clock.now_text();
+    let staffed_at = started.elapsed();
+    let build = |chunk: &[(usize, u32, usize)]| -> Result<Vec<Guarded>, TableError> {
+        chunk
+            .iter()
+            .map(|&(r, seat_no, p)| {
+                let w = &todo[p];
+                let room = &rooms[r];
+                let slot = &slots[r];
+                let sitter = &subject.sitters[w.sitter];
+                let ticket = match tickets.get(&w.id) {
+                    Some(t) => t.clone(),
+                    None => ticket_no(
+                        &subject.subject.exam.start,
+                        site_no.no,
+                        slot.no,
+                        slot.generation,
+                        seat_no,
+                    ),
+                };
+                let seat = new_seat(subject, sitter, room, seat_no, ticket, w, &now);
+                let mut group = seat_group(&seat, &arr_key)?;
+                for other in &others {
+                    group = group.checking(
+                        Seat::school_key(
+                            &sitter.tenant,
+                            &subject.plan.id,
+                            &other.subject_id,
+                            &w.id,
+                        ),
+                        Condition::NotExists,
+                    );
+                }
+                Ok(group)
+            })
+            .collect()
+    };
+    let chunks = futures_util::stream::iter(placements.chunks(CHUNK).map(build)).boxed();
+    let results = state.table.insert_guarded_chunks(chunks).await?;
+    if results.len() != placements.len() {
+        return Err(DomainError::internal(TableError::Invalid(format!(
+            "排考: {} answers for {} seats",
+            results.len(),
+            placements.len()
+        ))));
+    }
     let mut won = 0u64;
     let mut lost = 0u64;
-    let staffed_at = started.elapsed();
-    for chunk in placements.chunks(CHUNK) {
-        let mut groups = Vec::with_capacity(chunk.len());
-        for &(r, seat_no, p) in chunk {
-            let w = &todo[p];
-            let room = &rooms[r];
-            let slot = &slots[r];
-            let sitter = &subject.sitters[w.sitter];
-            let ticket = match tickets.get(&w.id) {
-                Some(t) => t.clone(),
-                None => ticket_no(
-                    &subject.subject.exam.start,
-                    site_no.no,
-                    slot.no,
-                    slot.generation,
-                    seat_no,
-                ),
-            };
-            let seat = new_seat(subject, sitter, room, seat_no, ticket, w, &now);
-            let mut group = seat_group(&seat, &arr_key)?;
-            for other in &others {
-                group = group.checking(
-                    Seat::school_key(&sitter.tenant, &subject.plan.id, &other.subject_id, &w.id),
-                    Condition::NotExists,
-                );
-            }
-            groups.push(group);
-        }
-        let results = state.table.insert_guarded(groups).await?;
-        for (&(r, _, p), ok) in chunk.iter().zip(results) {
-            if ok {
-                won += 1;
-                fill[r] += 1;
-            } else {
-                lost += 1;
-                if skipped.len() < REASONS {
-                    let w = &todo[p];
-                    skipped.push(Unseated {
-                        sitter: w.sitter,
-                        id: w.id.clone(),
-                        candidate_no: w.candidate_no.clone(),
-                        clash: None,
-                    });
-                }
+    for (&(r, _, p), ok) in placements.iter().zip(results) {
+        if ok {
+            won += 1;
+            fill[r] += 1;
+        } else {
+            lost += 1;
+            if skipped.len() < REASONS {
+                let w = &todo[p];
+                skipped.push(Unseated {
+                    sitter: w.sitter,
+                    id: w.id.clone(),
+                    candidate_no: w.candidate_no.clone(),
+                    clash: None,
+                });
             }
         }
     }

@@ -1135,3 +1135,99 @@ async fn keyset_pages_merge_shards_in_order() {
         }
     }
 }
+
+#[tokio::test]
+async fn guarded_chunks_decide_every_group_in_order_across_chunks() {
+    use futures_util::StreamExt;
+    #[derive(serde::Serialize)]
+    struct Rec {
+        n: u32,
+    }
+    // The count and the items sort before the guards, so that a guard
+    // found taken as it is written undoes writes that replaced something.
+    let group = |pk: &str, k: &str| {
+        let mut g = Guarded::new(
+            EncodedItem::new(Key::new(pk, format!("ID#{k}")), &Rec { n: 1 }).unwrap(),
+            vec![EncodedItem::new(Key::new(pk, format!("B#{k}")), &Rec { n: 1 }).unwrap()],
+        );
+        g.counts
+            .push(vslc_ports::table::Count::new(Key::new(pk, "COUNT"), "n", 1));
+        g
+    };
+    let chunks = |pk: &'static str, ks: Vec<Vec<&'static str>>| {
+        futures_util::stream::iter(ks.into_iter().map(move |c| {
+            Ok::<_, TableError>(c.into_iter().map(|k| group(pk, k)).collect::<Vec<_>>())
+        }))
+        .boxed()
+    };
+    for b in backends().await {
+        let t = &b.table;
+        t.put(item(json!({"pk":"GS","sk":"ID#taken"})), None)
+            .await
+            .unwrap();
+        // An item already there fails its group on DynamoDB and stays as
+        // it was on the embedded store (see the port's doc): only there.
+        let embedded = b.name == "embedded";
+        if embedded {
+            t.put(item(json!({"pk":"GS","sk":"B#c","by":"earlier"})), None)
+                .await
+                .unwrap();
+        }
+        // A guard taken before, and one taken by an earlier chunk, fail
+        // their groups; the answers follow the groups across chunks.
+        let won = t
+            .insert_guarded_chunks(chunks("GS", vec![vec!["a", "taken", "b"], vec!["a", "c"]]))
+            .await
+            .unwrap();
+        assert_eq!(won, vec![true, false, true, false, true], "{}", b.name);
+        let total = t.get(&Key::new("GS", "COUNT")).await.unwrap().unwrap();
+        assert_eq!(total["n"].as_i64(), Some(3), "{}", b.name);
+        if embedded {
+            let kept = t.get(&Key::new("GS", "B#c")).await.unwrap().unwrap();
+            assert_eq!(kept["by"], json!("earlier"));
+        }
+        assert!(t.get(&Key::new("GS", "B#taken")).await.unwrap().is_none());
+
+        // A stream that fails part-way fails the call; the embedded store
+        // writes nothing of it (one transaction).
+        let failing = futures_util::stream::iter(vec![
+            Ok(vec![group("GF", "x")]),
+            Err(TableError::Invalid(
+                "the second chunk could not be built".into(),
+            )),
+        ])
+        .boxed();
+        assert!(
+            t.insert_guarded_chunks(failing).await.is_err(),
+            "{}",
+            b.name
+        );
+        if b.name == "embedded" {
+            assert!(
+                t.get(&Key::new("GF", "ID#x")).await.unwrap().is_none(),
+                "a failed stream leaves nothing written"
+            );
+        }
+
+        // Two bulk writers racing over overlapping guards: each once.
+        let ks: Vec<&'static str> = (0..60)
+            .map(|i| &*Box::leak(format!("r{i:02}").into_boxed_str()))
+            .collect();
+        let (x, y) = race(
+            &b,
+            t.insert_guarded_chunks(chunks(
+                "GR2",
+                ks[..40].chunks(15).map(<[_]>::to_vec).collect(),
+            )),
+            t.insert_guarded_chunks(chunks(
+                "GR2",
+                ks[20..].chunks(15).map(<[_]>::to_vec).collect(),
+            )),
+        )
+        .await;
+        let won = x.unwrap().iter().chain(&y.unwrap()).filter(|w| **w).count();
+        assert_eq!(won, 60, "{}", b.name);
+        let total = t.get(&Key::new("GR2", "COUNT")).await.unwrap().unwrap();
+        assert_eq!(total["n"].as_i64(), Some(60), "{}", b.name);
+    }
+}

@@ -161,18 +161,23 @@ pub async fn all_in<T: serde::de::DeserializeOwned + Send>(
     table: &dyn Table,
     sources: &[Source],
 ) -> Result<Vec<T>, TableError> {
-    let reads = sources.iter().map(|s| {
-        let q = Query::partition(s.pk.clone());
-        table.query_all_json(if s.prefix.is_empty() {
-            q
-        } else {
-            q.begins_with(s.prefix.clone())
+    let queries = sources
+        .iter()
+        .map(|s| {
+            let q = Query::partition(s.pk.clone());
+            if s.prefix.is_empty() {
+                q
+            } else {
+                q.begins_with(s.prefix.clone())
+            }
         })
-    });
-    let mut json = Vec::new();
-    for part in futures_util::future::join_all(reads).await {
-        json.extend(part?);
-    }
+        .collect();
+    let json: Vec<Vec<u8>> = table
+        .query_all_many_json(queries)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
     crate::table::parse_all(&json)
 }
 

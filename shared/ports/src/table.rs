@@ -494,6 +494,29 @@ pub trait Table: Send + Sync {
     /// never overwritten — it fails its group on DynamoDB and stays as it
     /// was on the embedded store — so callers must not rely on either.
     async fn insert_guarded(&self, groups: Vec<Guarded>) -> Result<Vec<bool>, TableError>;
+    /// `insert_guarded` for more groups than one call should hold at once
+    /// (排考's seats): the groups arrive in chunks, built as they are
+    /// asked for, and are decided by the same rule, in order. Answers, per
+    /// group of every chunk, whether it was written. The embedded store
+    /// writes every chunk in one transaction — one commit, nothing written
+    /// if an error (of the store or of the stream) ends it, and a chunk
+    /// built while the one before it is written. Meanwhile every other
+    /// write of the process waits, so the stream must not await anything
+    /// that writes to the table (it would wait for itself); dropping the
+    /// call before its end rolls it back. The default, DynamoDB's, writes
+    /// each chunk as `insert_guarded` does: an error may leave the earlier
+    /// chunks written.
+    async fn insert_guarded_chunks(
+        &self,
+        mut chunks: GuardedChunks<'_>,
+    ) -> Result<Vec<bool>, TableError> {
+        use futures_util::StreamExt;
+        let mut written = Vec::new();
+        while let Some(chunk) = chunks.next().await {
+            written.extend(self.insert_guarded(chunk?).await?);
+        }
+        Ok(written)
+    }
     /// Applies each group all at once — its operations and its counts —
     /// if every condition in it holds; answers, per group, whether it was
     /// applied. Groups are independent of each other (a group's keys are
@@ -575,6 +598,17 @@ pub trait Table: Send + Sync {
                 .transpose()
             })
             .collect()
+    }
+
+    /// Every item of several queries as JSON text, in the order asked:
+    /// one read of the store, on one blocking thread, locally; concurrent
+    /// requests on DynamoDB (the default).
+    async fn query_all_many_json(
+        &self,
+        queries: Vec<Query>,
+    ) -> Result<Vec<Vec<Vec<u8>>>, TableError> {
+        futures_util::future::try_join_all(queries.into_iter().map(|q| self.query_all_json(q)))
+            .await
     }
 
     /// Every item of a query as JSON text, following cursors, for bulk
@@ -746,6 +780,10 @@ impl Group {
         ops
     }
 }
+
+/// The chunks of groups `Table::insert_guarded_chunks` writes, built as
+/// the store asks for them.
+pub type GuardedChunks<'a> = futures_util::stream::BoxStream<'a, Result<Vec<Guarded>, TableError>>;
 
 /// One group of `Table::insert_guarded`: uniqueness guards, the items
 /// written with them, conditional updates applied with them, conditions
