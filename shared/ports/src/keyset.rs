@@ -26,6 +26,18 @@ pub struct Source {
     pub prefix: String,
 }
 
+impl Source {
+    /// The query of every row of the source.
+    pub fn query(&self) -> Query {
+        let q = Query::partition(self.pk.clone());
+        if self.prefix.is_empty() {
+            q
+        } else {
+            q.begins_with(self.prefix.clone())
+        }
+    }
+}
+
 /// A row of a merged page.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -161,19 +173,8 @@ pub async fn all_in<T: serde::de::DeserializeOwned + Send>(
     table: &dyn Table,
     sources: &[Source],
 ) -> Result<Vec<T>, TableError> {
-    let queries = sources
-        .iter()
-        .map(|s| {
-            let q = Query::partition(s.pk.clone());
-            if s.prefix.is_empty() {
-                q
-            } else {
-                q.begins_with(s.prefix.clone())
-            }
-        })
-        .collect();
     let json: Vec<Vec<u8>> = table
-        .query_all_many_json(queries)
+        .query_all_many_json(sources.iter().map(Source::query).collect())
         .await?
         .into_iter()
         .flatten()
@@ -192,10 +193,7 @@ pub async fn each_in<T: serde::de::DeserializeOwned + Send>(
     const PAGE: usize = 1000;
     let mut out = Vec::new();
     for s in sources {
-        let mut query = Query::partition(s.pk.clone()).limit(PAGE);
-        if !s.prefix.is_empty() {
-            query = query.begins_with(s.prefix.clone());
-        }
+        let mut query = s.query().limit(PAGE);
         loop {
             let (items, next) = table.query_json(query.clone()).await?;
             out.extend(crate::table::parse_all::<T>(&items)?);
