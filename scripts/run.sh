@@ -9,5 +9,7 @@ echo "==> building the web front-end (web/dist)"
   [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
   npm run -s build > /dev/null
 )
+echo "==> the print font (assets/fonts)"
+./scripts/fonts.sh
 echo "==> starting vslc-local"
 exec cargo run --quiet -p vslc-local --bin vslc-local

@@ -7,7 +7,8 @@
 # build and browser tests, then Schemathesis against the live OpenAPI
 # document.
 # Needs only Rust, Python 3 and Node.js; installs the rest (Python tools into
-# .venv, npm packages into web/node_modules, Debian's Chromium).
+# .venv, npm packages into web/node_modules, the print font into
+# assets/fonts, Debian's Chromium and poppler-utils).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -36,6 +37,16 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
+
+step "the print font (assets/fonts) and poppler-utils, which the PDF tests read documents with"
+./scripts/fonts.sh
+if ! command -v pdftotext > /dev/null || ! command -v pdftoppm > /dev/null; then
+  if [ "$(id -u)" -ne 0 ]; then echo "poppler-utils is missing: apt-get install poppler-utils (as root)"; exit 1; fi
+  mkdir -p target
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils > target/apt-poppler.log 2>&1 \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >> target/apt-poppler.log 2>&1; } \
+    || { tail -20 target/apt-poppler.log; exit 1; }
+fi
 
 step "moto server on 127.0.0.1"
 port=$(free_port)

@@ -6,8 +6,8 @@
 2. No IAM statement grants a wildcard action.
 3. Every function has an alarm on its Errors metric and every dead-letter
    queue one on its depth, each telling the alarm topic.
-4. The SAM transform (aws-sam-translator, CodeUri replaced by an s3://
-   placeholder) succeeds, and cfn-lint finds 0 errors in the result.
+4. The SAM transform (aws-sam-translator, CodeUri and the layers'
+   ContentUri replaced by s3:// placeholders) succeeds, and cfn-lint finds 0 errors in the result.
 """
 import copy
 import json
@@ -87,6 +87,8 @@ def main():
     for fn in placeholder["Resources"].values():
         if fn["Type"] == "AWS::Serverless::Function":
             fn["Properties"]["CodeUri"] = "s3://vslc-placeholder/bootstrap.zip"
+        if fn["Type"] == "AWS::Serverless::LayerVersion":
+            fn["Properties"]["ContentUri"] = "s3://vslc-placeholder/layer.zip"
     out = transform(placeholder, {}, OfflinePolicies())
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(out, f, indent=1)

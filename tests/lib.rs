@@ -338,7 +338,27 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
+/// A red `w`×`h` JPEG, like a checked candidate photo.
+pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(w, h, image::Rgb([210, 30, 30]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg)
+        .expect("JPEG encoded");
+    out.into_inner()
+}
+
 impl TestApp {
+    /// Stores a generated document directly (a photo the tests attach
+    /// without its upload round trip).
+    pub async fn put_document(&self, key: &str, bytes: Vec<u8>, content_type: &str) {
+        let state = self.running.as_ref().expect("running").state.clone();
+        state
+            .documents
+            .put(key, bytes, content_type)
+            .await
+            .expect("document stored");
+    }
+
     /// PUT bytes to an upload URL the API handed out.
     pub async fn put_upload(&self, answer: &Value, bytes: Vec<u8>) -> u16 {
         let url = answer["uploadUrl"].as_str().expect("upload URL");

@@ -16,6 +16,7 @@ mod institutions;
 mod invigilators;
 mod lambda_bootstraps;
 mod platform;
+mod printing;
 mod registration_lists;
 mod registrations;
 mod scheduling;

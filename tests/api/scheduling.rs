@@ -24,14 +24,14 @@ use vslc_app::seed::exam::DEMO_PLAN_ID;
 use vslc_ports::ManualClock;
 use vslc_ports::table::Update;
 
-const SUBJECT1: &str = "01DEMOSUBJ0000000000000001";
-const SUBJECT2: &str = "01DEMOSUBJ0000000000000002";
+pub(crate) const SUBJECT1: &str = "01DEMOSUBJ0000000000000001";
+pub(crate) const SUBJECT2: &str = "01DEMOSUBJ0000000000000002";
 const CERT: &str = "Web前端开发职业技能等级证书";
 
 /// 2026-03-01 08:00 China time: the demo plan is in 报名; its 排考时间 is
 /// 2026-03-16 08:00 to 03-26 18:00, 理论知识 on 03-31 09:00–10:30 and
 /// 实操技能 on 03-31 14:00–16:00.
-async fn app() -> (TestApp, Arc<ManualClock>) {
+pub(crate) async fn app() -> (TestApp, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::new(
         DateTime::parse_from_rfc3339("2026-03-01T00:00:00Z")
             .unwrap()
@@ -40,7 +40,7 @@ async fn app() -> (TestApp, Arc<ManualClock>) {
     (spawn_app_with(clock.clone()).await, clock)
 }
 
-fn at(clock: &ManualClock, cst: &str) {
+pub(crate) fn at(clock: &ManualClock, cst: &str) {
     clock.set(
         DateTime::parse_from_rfc3339(cst)
             .unwrap()
@@ -48,11 +48,11 @@ fn at(clock: &ManualClock, cst: &str) {
     );
 }
 
-const IN_WINDOW: &str = "2026-03-17T10:00:00+08:00";
+pub(crate) const IN_WINDOW: &str = "2026-03-17T10:00:00+08:00";
 
 /// Declares and approves the 初级 Web前端 site of 北方工业大学, and lends
 /// it to 北京示范职业技术学院 for the demo plan.
-async fn site(app: &TestApp, school: &str, org: &str) -> String {
+pub(crate) async fn site(app: &TestApp, school: &str, org: &str) -> String {
     let id = crate::exam::approved_site(app, school, org).await;
     let r = app
         .post(
@@ -66,7 +66,7 @@ async fn site(app: &TestApp, school: &str, org: &str) -> String {
     id
 }
 
-async fn room(
+pub(crate) async fn room(
     app: &TestApp,
     token: &str,
     site: &str,
@@ -87,7 +87,7 @@ async fn room(
 }
 
 /// Registers `n` new 信息准确 candidates of a school for 初级 (both subjects).
-async fn register(app: &TestApp, token: &str, school_id: &str, seed: u32, n: u32) {
+pub(crate) async fn register(app: &TestApp, token: &str, school_id: &str, seed: u32, n: u32) {
     let mut nos = Vec::new();
     for i in 0..n {
         let r = app
@@ -101,8 +101,16 @@ async fn register(app: &TestApp, token: &str, school_id: &str, seed: u32, n: u32
             .await;
         assert_eq!(r.status, 201, "{}", r.body);
         let no = r.body["candidateNo"].as_str().unwrap().to_owned();
-        app.set_candidate_of(school_id, &no, Update::new().set("status", "信息准确"))
+        // With a photo, as the 准考证 and 桌贴 show it.
+        let key = format!("photos/school/{school_id}/{no}.jpg");
+        app.put_document(&key, vslc_api_tests::jpeg(295, 413), "image/jpeg")
             .await;
+        app.set_candidate_of(
+            school_id,
+            &no,
+            Update::new().set("status", "信息准确").set("photoKey", key),
+        )
+        .await;
         nos.push(no);
     }
     let mut rows = vec![vec![
@@ -127,7 +135,7 @@ async fn register(app: &TestApp, token: &str, school_id: &str, seed: u32, n: u32
 }
 
 /// Generates the school's order and has the org confirm it.
-async fn pay(app: &TestApp, token: &str, org: &str) {
+pub(crate) async fn pay(app: &TestApp, token: &str, org: &str) {
     let r = app
         .post(
             "/api/payments",
@@ -147,17 +155,17 @@ async fn pay(app: &TestApp, token: &str, org: &str) {
     assert_eq!(r.status, 200, "{}", r.body);
 }
 
-struct Fixture {
-    school: String,
-    school2: String,
-    org: String,
-    site: String,
-    rooms: Vec<String>,
+pub(crate) struct Fixture {
+    pub(crate) school: String,
+    pub(crate) school2: String,
+    pub(crate) org: String,
+    pub(crate) site: String,
+    pub(crate) rooms: Vec<String>,
 }
 
 impl Fixture {
     /// Moves the clock and logs in again (sessions expire over days).
-    async fn at(&mut self, app: &TestApp, clock: &ManualClock, cst: &str) {
+    pub(crate) async fn at(&mut self, app: &TestApp, clock: &ManualClock, cst: &str) {
         at(clock, cst);
         self.school = app.login("school-admin").await;
         self.school2 = app.login("school2-admin").await;
@@ -168,7 +176,7 @@ impl Fixture {
 /// 北方工业大学 runs the site with a room of 5 seats; 北京示范 borrows it and
 /// sets up a room of 6 there, both for 理论知识. 6 and 4 paid candidates,
 /// and one more of the host's registered but not paid.
-async fn fixture(app: &TestApp) -> Fixture {
+pub(crate) async fn fixture(app: &TestApp) -> Fixture {
     let school = app.login("school-admin").await;
     let school2 = app.login("school2-admin").await;
     let org = app.login("org-admin").await;
@@ -191,11 +199,11 @@ async fn fixture(app: &TestApp) -> Fixture {
     }
 }
 
-fn row_id(site: &str, subject: &str) -> String {
+pub(crate) fn row_id(site: &str, subject: &str) -> String {
     format!("{DEMO_PLAN_ID}.{site}.{subject}")
 }
 
-async fn rows(app: &TestApp, token: &str) -> Vec<Value> {
+pub(crate) async fn rows(app: &TestApp, token: &str) -> Vec<Value> {
     let r = app
         .get(
             &format!("/api/scheduling/sites?planId={DEMO_PLAN_ID}&pageSize=100"),
@@ -206,7 +214,7 @@ async fn rows(app: &TestApp, token: &str) -> Vec<Value> {
     r.body["items"].as_array().unwrap().clone()
 }
 
-async fn row(app: &TestApp, token: &str, site: &str, subject: &str) -> Value {
+pub(crate) async fn row(app: &TestApp, token: &str, site: &str, subject: &str) -> Value {
     rows(app, token)
         .await
         .into_iter()
@@ -214,7 +222,12 @@ async fn row(app: &TestApp, token: &str, site: &str, subject: &str) -> Value {
         .expect("the row")
 }
 
-async fn arrange(app: &TestApp, token: &str, site: &str, subject: &str) -> vslc_api_tests::Resp {
+pub(crate) async fn arrange(
+    app: &TestApp,
+    token: &str,
+    site: &str,
+    subject: &str,
+) -> vslc_api_tests::Resp {
     app.post(
         &format!("/api/scheduling/sites/{}/arrange", row_id(site, subject)),
         Some(token),
@@ -223,7 +236,7 @@ async fn arrange(app: &TestApp, token: &str, site: &str, subject: &str) -> vslc_
     .await
 }
 
-async fn seat_map(app: &TestApp, token: &str, room: &str, subject: &str) -> Value {
+pub(crate) async fn seat_map(app: &TestApp, token: &str, room: &str, subject: &str) -> Value {
     let r = app
         .get(
             &format!("/api/scheduling/rooms/{room}.{subject}"),
@@ -235,7 +248,7 @@ async fn seat_map(app: &TestApp, token: &str, room: &str, subject: &str) -> Valu
 }
 
 /// (seat, school, 准考证号) of the taken seats of a room.
-fn taken(map: &Value) -> Vec<(u64, String, String)> {
+pub(crate) fn taken(map: &Value) -> Vec<(u64, String, String)> {
     map["seats"]
         .as_array()
         .unwrap()

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { choose, login, rowAction, toolbarMenu } from './helpers'
 import { idNumber, readSheet } from './files'
@@ -41,7 +43,7 @@ async function screen(page: Page, name: string) {
 
 test.use({ viewport: { width: 1280, height: 800 } })
 
-test('监考人员认证, 排考, the seat map, the room export and a borrowing school’s 排考明细', async ({ page }) => {
+test('监考人员认证, 排考, the seat map, the room export, the print documents and a borrowing school’s 排考明细', async ({ page }) => {
   test.setTimeout(120_000)
 
   // (a) The org certifies one 待认证 application and rejects another.
@@ -186,6 +188,27 @@ test('监考人员认证, 排考, the seat map, the room export and a borrowing 
   expect(sheet[0]).toEqual(ROOM_HEADERS)
   expect(sheet.length).toBeGreaterThanOrEqual(3)
 
+  // (d') 打印: each of the room's documents downloads as a PDF that reads
+  // back (pdftotext) and renders (pdftoppm, kept beside the screenshots).
+  const documents: [string, string, RegExp][] = [
+    ['下载考场门贴', '门贴', /第1考场[\s\S]*座位号：1–\d+号，共\d+人/],
+    ['下载考场桌贴', '桌贴', /座位号[\s\S]*准考证号：\d{26}/],
+    ['下载考场签到表', '签到表', /考场签到表[\s\S]*准考证号[\s\S]*考生签名/],
+    ['导出准考证', '准考证', /准考证[\s\S]*考试须知/],
+  ]
+  for (const [action, name, says] of documents) {
+    const pdfDownload = page.waitForEvent('download')
+    await rowAction(page, first, action)
+    const pdf = await pdfDownload
+    expect(pdf.suggestedFilename()).toMatch(/\.pdf$/)
+    const path = `${SCREENS}/scheduling-打印-${name}.pdf`
+    await pdf.saveAs(path)
+    expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-')
+    expect(execFileSync('pdftotext', ['-layout', path, '-']).toString()).toMatch(says)
+    execFileSync('pdftoppm', ['-png', '-singlefile', '-r', '60', path, `${SCREENS}/scheduling-打印-${name}`])
+    await expect(page.locator('.el-message--success').filter({ hasText: '已生成' }).last()).toBeVisible()
+  }
+
   await open(page, '排考明细')
   await expect(rows.first()).toBeVisible()
   await screen(page, '排考明细')
@@ -203,6 +226,13 @@ test('监考人员认证, 排考, the seat map, the room export and a borrowing 
     await expect(await cell(page, rows.nth(i), '所属院校')).toHaveText('北京信息职业技术学院')
   }
   await screen(page, '排考明细-借考院校')
+  // Its own candidates' 准考证 from 排考明细: one page each.
+  await choose(page, '考试计划', '排考演示')
+  const ticketDownload = page.waitForEvent('download')
+  await page.locator('.toolbar').getByRole('button', { name: '导出准考证' }).click()
+  const tickets = `${SCREENS}/scheduling-打印-借考院校准考证.pdf`
+  await (await ticketDownload).saveAs(tickets)
+  expect(execFileSync('pdfinfo', [tickets]).toString()).toMatch(/Pages:\s+10\b/)
   await open(page, '考场编排')
   await rowAction(page, rows.filter({ hasText: '第1考场' }), '查看')
   // Another school's candidates show as their school only.

@@ -100,6 +100,9 @@ pub struct Plan {
     pub publicity: Window,
     #[serde(default)]
     pub remark: String,
+    /// 考试须知, printed on every 准考证 (a standard text when empty).
+    #[serde(default)]
+    pub exam_notice: String,
     pub status: PublishStatus,
     pub created_at: String,
     #[serde(default)]
@@ -319,6 +322,10 @@ pub struct PlanInput {
     pub publicity: Window,
     #[serde(default)]
     pub remark: String,
+    /// 考试须知 for the 准考证 (up to 1,000 characters; empty: the standard
+    /// text).
+    #[serde(default)]
+    pub exam_notice: String,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -407,6 +414,9 @@ async fn checked(
     }
     if input.remark.chars().count() > 500 {
         return Err(bad("备注不能超过500个字符"));
+    }
+    if input.exam_notice.chars().count() > 1000 {
+        return Err(bad("考试须知不能超过1000个字符"));
     }
     if input.certificates.is_empty() {
         return Err(bad("请至少选择一个考试证书"));
@@ -617,6 +627,7 @@ pub async fn create(
         score_entry: c.score_entry,
         publicity: c.publicity,
         remark: input.remark.trim().into(),
+        exam_notice: input.exam_notice.trim().into(),
         status: PublishStatus::Draft,
         created_at: state.clock.now_text(),
         published_at: None,
@@ -750,7 +761,8 @@ pub async fn edit(
         .set_json("scheduling", &c.scheduling)?
         .set_json("scoreEntry", &c.score_entry)?
         .set_json("publicity", &c.publicity)?
-        .set("remark", input.remark.trim());
+        .set("remark", input.remark.trim())
+        .set("examNotice", input.exam_notice.trim());
     let after = state
         .table
         .update_versioned(&Plan::key(id), plan.version, update)

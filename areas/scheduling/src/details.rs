@@ -221,6 +221,25 @@ const HEADERS: [&str; 16] = [
     "状态",
 ];
 
+/// The rows an export request names: the ticked ones, or those the
+/// filter matches.
+pub(crate) async fn chosen_rows(
+    state: &AppState,
+    school: &vslc_accounts::Tenant,
+    req: &SeatRowExportRequest,
+) -> Result<Vec<SeatRow>, DomainError> {
+    let (chosen, any) = (req.selection(), SeatRowFilter::default());
+    let f = chosen.filter_or(&any);
+    let sources = sources(school, f)?;
+    let now = state.clock.now_local();
+    let seats: Vec<Seat> = keyset::each_in(state.table.as_ref(), &sources).await?;
+    Ok(rows(state, seats, now)
+        .await?
+        .into_iter()
+        .filter(|r| chosen.keeps(&r.id, |f| keeps(r, f)))
+        .collect())
+}
+
 /// 导出排考明细 (masked).
 pub async fn export(
     state: &AppState,
@@ -228,15 +247,9 @@ pub async fn export(
     req: SeatRowExportRequest,
 ) -> Result<ExportFile, DomainError> {
     let school = caller.school_reader()?;
-    let (chosen, any) = (req.selection(), SeatRowFilter::default());
-    let f = chosen.filter_or(&any);
-    let sources = sources(school, f)?;
-    let now = state.clock.now_local();
-    let seats: Vec<Seat> = keyset::each_in(state.table.as_ref(), &sources).await?;
-    let cells: Vec<Vec<Cell>> = rows(state, seats, now)
+    let cells: Vec<Vec<Cell>> = chosen_rows(state, school, &req)
         .await?
         .into_iter()
-        .filter(|r| chosen.keeps(&r.id, |f| keeps(r, f)))
         .map(|r| {
             let (s, h, p) = (&r.seat, &r.holder, &r.place);
             vec![

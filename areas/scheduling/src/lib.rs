@@ -19,6 +19,7 @@ pub mod invigilate;
 pub mod lease;
 pub mod model;
 pub mod numbers;
+pub mod print;
 pub mod rooms;
 pub mod seated;
 pub mod views;

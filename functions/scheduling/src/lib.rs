@@ -8,6 +8,7 @@ use vslc_http::{Area, AreaRouter, CursorParams, Paged};
 use vslc_scheduling::adjust::{self, AdjustInput};
 use vslc_scheduling::arrange::{self, ArrangeInput, ArrangeOutcome};
 use vslc_scheduling::details::{self, SeatRowExportRequest, SeatRowFilter, SeatRowPage};
+use vslc_scheduling::print::{self, PrintFile};
 use vslc_scheduling::rooms::{self, RoomDetail, RoomRow, RoomRowExportRequest, RoomRowFilter};
 use vslc_scheduling::views::{self, SiteRow, SiteRowDetail, SiteRowExportRequest, SiteRowFilter};
 
@@ -35,6 +36,15 @@ vslc_http::handlers! {
     post export_rooms "/rooms/export" (body RoomRowExportRequest) -> ExportFile [403] => rooms::export;
     /// 查看考点编排详情: the room's seats (ID numbers masked).
     get room "/rooms/{id}" (path "id" "<考场 id>.<科目 id>") -> RoomDetail [403, 404] => rooms::room;
+    /// 下载考场门贴 (PDF, A4 landscape): every school that sees the room.
+    post door_sign "/rooms/{id}/door-sign" (path "id" "<考场 id>.<科目 id>") -> PrintFile [403, 404] => print::door;
+    /// 下载考场桌贴 (PDF, eight labels a page with photos): the site's school.
+    post desk_labels "/rooms/{id}/desk-labels" (path "id" "<考场 id>.<科目 id>") -> PrintFile [403, 404] => print::desk;
+    /// 下载考场签到表 (PDF, header on every page): the site's school.
+    post sign_in_sheet "/rooms/{id}/sign-in-sheet" (path "id" "<考场 id>.<科目 id>") -> PrintFile [403, 404] => print::sign_in;
+    /// 导出准考证 of a room (PDF, a page each): all its candidates for the
+    /// site's school, a school's own for the others.
+    post room_tickets "/rooms/{id}/tickets" (path "id" "<考场 id>.<科目 id>") -> PrintFile [403, 404, 409] => print::room_tickets;
     /// 手动调整: move a candidate to a free seat, or swap two.
     post adjust "/rooms/{id}/adjust" (path "id" "<考场 id>.<科目 id>", body AdjustInput) -> RoomDetail [400, 403, 404, 409] => adjust::adjust;
     /// 取消编排 of a room: its candidates go back to 未排考.
@@ -43,4 +53,7 @@ vslc_http::handlers! {
     get details "/details" (query SeatRowFilter, query CursorParams) -> SeatRowPage [400, 403] => details::list;
     /// 导出排考明细 (ID numbers masked).
     post export_details "/details/export" (body SeatRowExportRequest) -> ExportFile [400, 403] => details::export;
+    /// 导出准考证 of the ticked 排考明细 rows, or of all matching (one plan;
+    /// at most 500 candidates a file).
+    post detail_tickets "/details/tickets" (body SeatRowExportRequest) -> PrintFile [400, 403, 409] => print::detail_tickets;
 }

@@ -35,6 +35,26 @@ export const adjust = (id: string, body: AdjustInput) => call(client.POST('/api/
 export const cancel = (id: string) => call(client.DELETE('/api/scheduling/rooms/{id}', { params: { path: { id } } }))
 export const exportRooms = (body: RoomRowExportRequest) => call(client.POST('/api/scheduling/rooms/export', { body }))
 
+export type PrintFile = components['schemas']['PrintFile']
+/** A room's print documents (PDF): 门贴, 桌贴, 签到表, 准考证. */
+export type RoomDocument = 'door-sign' | 'desk-labels' | 'sign-in-sheet' | 'tickets'
+export const ROOM_DOCUMENTS: Record<RoomDocument, string> = {
+  'door-sign': '考场门贴',
+  'desk-labels': '考场桌贴',
+  'sign-in-sheet': '考场签到表',
+  tickets: '准考证',
+}
+export const printRoom = (id: string, doc: RoomDocument) => {
+  const path = { id }
+  switch (doc) {
+    case 'door-sign': return call(client.POST('/api/scheduling/rooms/{id}/door-sign', { params: { path } }))
+    case 'desk-labels': return call(client.POST('/api/scheduling/rooms/{id}/desk-labels', { params: { path } }))
+    case 'sign-in-sheet': return call(client.POST('/api/scheduling/rooms/{id}/sign-in-sheet', { params: { path } }))
+    case 'tickets': return call(client.POST('/api/scheduling/rooms/{id}/tickets', { params: { path } }))
+  }
+}
+export const detailTickets = (body: SeatRowExportRequest) => call(client.POST('/api/scheduling/details/tickets', { body }))
+
 export const details = (query: DetailQuery) => call(client.GET('/api/scheduling/details', { params: { query } }))
 export const exportDetails = (body: SeatRowExportRequest) => call(client.POST('/api/scheduling/details/export', { body }))
 

@@ -140,6 +140,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         score_entry: window(day(35, 8), day(45, 18)),
         publicity: window(day(46, 8), day(53, 18)),
         remark: "演示数据：报名时间自首次启动起开放两周。".into(),
+        exam_notice: String::new(),
         status: PublishStatus::Published,
         created_at: created.clone(),
         published_at: Some(created),
