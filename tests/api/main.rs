@@ -13,6 +13,7 @@ mod hostile_files;
 mod hostile_input;
 mod imports;
 mod institutions;
+mod invigilation;
 mod invigilators;
 mod lambda_bootstraps;
 mod platform;

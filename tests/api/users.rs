@@ -26,9 +26,17 @@ async fn roles_are_those_of_the_tenant() {
         .collect();
     assert_eq!(
         names,
-        vec!["院校管理员", "考务管理员", "证书负责人", "统计查看"]
+        vec![
+            "院校管理员",
+            "考务管理员",
+            "证书负责人",
+            "统计查看",
+            "监考员"
+        ]
     );
     assert_eq!(r.body[0]["assignable"], false);
+    // 监考员 logins are opened from 监考人员, never given in 新增用户.
+    assert_eq!(r.body[4]["assignable"], false);
     let org = app.login("org-admin").await;
     let r = app.get("/api/users/roles", Some(&org)).await;
     assert_eq!(r.body[0]["name"], "培训评价组织管理员");

@@ -276,7 +276,7 @@ async fn the_next_period_closes_the_last_and_the_closer_marks_missing_reports_on
     );
 
     // Nothing ended yet: the closer changes nothing.
-    assert_eq!(app.run_period_closer().await, vec!["weekly-reports: 0"]);
+    assert_eq!(app.run_period_closer().await[0], "weekly-reports: 0");
 
     // Sunday 23:59 is still this week; Monday 00:00 is the next.
     clock.set(at("2026-03-08T23:59:00"));
@@ -308,15 +308,15 @@ async fn the_next_period_closes_the_last_and_the_closer_marks_missing_reports_on
     assert!(r.body["report"].is_null());
 
     // The closer: the draft becomes 逾期未提交; the submitted one stays.
-    assert_eq!(app.run_period_closer().await, vec!["weekly-reports: 1"]);
+    assert_eq!(app.run_period_closer().await[0], "weekly-reports: 1");
     let r = app
         .get(&format!("/api/weekly-reports/{draft}"), Some(&school2))
         .await;
     assert_eq!(r.body["status"], "逾期未提交");
     let version = r.body["version"].clone();
     assert_eq!(
-        app.run_period_closer().await,
-        vec!["weekly-reports: 0"],
+        app.run_period_closer().await[0],
+        "weekly-reports: 0",
         "idempotent"
     );
     let r = app
@@ -329,8 +329,8 @@ async fn the_next_period_closes_the_last_and_the_closer_marks_missing_reports_on
 
     // Two weeks pass without reports: each school gets one 逾期未提交 per week.
     clock.set(at("2026-03-23T09:00:00"));
-    assert_eq!(app.run_period_closer().await, vec!["weekly-reports: 4"]);
-    assert_eq!(app.run_period_closer().await, vec!["weekly-reports: 0"]);
+    assert_eq!(app.run_period_closer().await[0], "weekly-reports: 4");
+    assert_eq!(app.run_period_closer().await[0], "weekly-reports: 0");
     let province = app.login("province-admin").await;
     let overdue = app
         .get(
@@ -432,7 +432,7 @@ async fn the_province_switches_to_half_months_from_the_next_period() {
     assert_eq!(r.body["periodLabel"], "2026-03-16 至 2026-03-31");
     // The closer closed the weeks 03-02 and 03-09 (one school reported for
     // the second).
-    assert_eq!(app.run_period_closer().await, vec!["weekly-reports: 3"]);
+    assert_eq!(app.run_period_closer().await[0], "weekly-reports: 3");
     app.stop().await;
 }
 
@@ -471,7 +471,7 @@ async fn a_switch_never_leaves_a_period_of_a_day_or_two() {
     // On 12-16 nothing but the week 12-07 – 12-13 has ended: no school is
     // overdue for a two-day period.
     clock.set(at("2026-12-16T09:00:00"));
-    assert_eq!(app.run_period_closer().await, vec!["weekly-reports: 2"]);
+    assert_eq!(app.run_period_closer().await[0], "weekly-reports: 2");
     let school = app.login("school-admin").await;
     let r = app.get("/api/weekly-reports", Some(&school)).await;
     let labels: Vec<&str> = r.body["items"]

@@ -372,6 +372,7 @@ async fn dynamodb() -> anyhow::Result<()> {
             roles: vec![Role::SchoolAdmin],
             cert_lead: false,
             certificates: Vec::new(),
+            invigilator_id: None,
         },
         epoch: 0,
         expires_at: i64::MAX,

@@ -241,4 +241,81 @@ test('监考人员认证, 排考, the seat map, the room export, the print docum
   await expect(other).toContainText('北京电子科技职业学院')
   await expect(other.locator('.ticket')).toHaveCount(0)
   await screen(page, '考场编排-借考院校座位表')
+
+  // (f) 考场签到: the host opens a 监考员 login for an invigilator of
+  // 第1考场; on the exam day, before the start, the invigilator signs a
+  // candidate in by typed 准考证号 on the phone page.
+  await login(page, 'school3-admin')
+  await open(page, '考场编排')
+  const roomOne = rows.filter({ hasText: '第1考场' })
+  const duty = await (await cell(page, roomOne, '监考人员')).innerText()
+  const teacherNo = /（([A-Za-z0-9]+)）/.exec(duty)?.[1]
+  expect(teacherNo, duty).toBeTruthy()
+  const examText = await (await cell(page, roomOne, '考试时间')).innerText()
+  const [, day, hour, minute] = /(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2})/.exec(examText) ?? []
+  expect(day, examText).toBeTruthy()
+  await open(page, '监考人员')
+  const person = rows.filter({ hasText: teacherNo! })
+  await rowAction(page, person, '开通监考员账号')
+  const opening = page.getByRole('dialog', { name: '开通监考员账号' })
+  const account = await opening.locator('input[data-test=login-account]').inputValue()
+  await opening.getByRole('button', { name: '确 定' }).click()
+  const issued = page.getByRole('dialog', { name: '监考员账号已开通' })
+  const password = await issued.locator('input[data-test=issued-password]').inputValue()
+  expect(password.length).toBeGreaterThan(7)
+  await screen(page, '监考人员-开通监考员账号')
+  await issued.getByRole('button', { name: '我已记下' }).click()
+  await expect(person).toContainText(account)
+
+  // Half an hour before the exam (the dev server's clock, moved for the test).
+  const start = new Date(`${day}T${hour}:${minute}:00+08:00`).getTime()
+  const at = new Date(start - 30 * 60_000).toISOString()
+  expect((await page.request.post('/api/dev/clock', { data: { at } })).status()).toBe(204)
+  try {
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.goto('/login')
+    await page.evaluate(() => localStorage.clear())
+    await page.goto('/login')
+    await page.getByPlaceholder('账号').fill(account)
+    await page.getByPlaceholder('密码').fill(password)
+    await page.getByRole('button', { name: '登 录' }).click()
+    await expect(page).toHaveURL(/\/door/)
+    const dutyRoom = page.locator('[data-test=duty-room]').filter({ hasText: '第1考场' })
+    await expect(dutyRoom).toContainText('签到中')
+    await screen(page, '考场签到-考场')
+    await dutyRoom.click()
+    const people = page.locator('[data-test=door-candidate]')
+    await expect(people.first()).toBeVisible()
+    const count = await people.count()
+    expect(count).toBeGreaterThan(8)
+    // Another page of the school is not for a 监考员: back to the door.
+    await page.goto('/scheduling/rooms')
+    await expect(page).toHaveURL(/\/door/)
+    await page.locator('[data-test=duty-room]').filter({ hasText: '第1考场' }).click()
+    // The first candidate's 准考证号, as read from the 排考 data.
+    const first = await people.first().innerText()
+    const tail = /(\d{6})/.exec(first)?.[1]
+    expect(tail, first).toBeTruthy()
+    const full = (await page.request.get(`/api/scheduling/invigilation/rooms/${encodeURIComponent(new URL(page.url()).searchParams.get('room')!)}`, {
+      headers: { authorization: `Bearer ${await page.evaluate(() => JSON.parse(localStorage.getItem('vslc.session') ?? '{}').token)}` },
+    }).then((r) => r.json())).candidates[0].ticketNo as string
+    expect(full.endsWith(tail!)).toBe(true)
+    await page.locator('input[data-test=ticket-input]').fill(full)
+    await page.getByRole('button', { name: '签到', exact: true }).click()
+    const result = page.locator('[data-test=sign-in-result]')
+    await expect(result).toContainText('签到成功')
+    await expect(people.first()).toContainText('已签到')
+    await screen(page, '考场签到-签到成功')
+    // The same number again: already signed in, nothing changes.
+    await page.locator('input[data-test=ticket-input]').fill(full)
+    await page.getByRole('button', { name: '签到', exact: true }).click()
+    await expect(result).toContainText('已于')
+    // A number of no one in this room says so.
+    await page.locator('input[data-test=ticket-input]').fill('20991231000000000000000001')
+    await page.getByRole('button', { name: '签到', exact: true }).click()
+    await expect(result).toContainText('不在本考场')
+  } finally {
+    await page.request.post('/api/dev/clock', { data: { at: null } })
+    await page.setViewportSize({ width: 1280, height: 800 })
+  }
 })

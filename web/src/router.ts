@@ -10,6 +10,8 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', component: () => import('./views/Login.vue') },
+    // 考场签到: the 监考员's phone page, outside the admin layout.
+    { path: '/door', component: () => import('./views/Door.vue') },
     {
       path: '/',
       component: Layout,
@@ -48,8 +50,13 @@ export const router = createRouter({
   ],
 })
 
+/** A 监考员 login: it has the door page and nothing else. */
+const doorOnly = () => !!session.user?.roles.length && session.user.roles.every((r) => r === '监考员')
+
 router.beforeEach((to) => {
   if (to.path !== '/login' && !session.token) return { path: '/login', query: { redirect: to.fullPath } }
-  if (to.path === '/login' && session.token) return { path: '/' }
+  if (to.path === '/login' && session.token) return { path: doorOnly() ? '/door' : '/' }
+  if (session.token && doorOnly() && to.path !== '/door') return { path: '/door' }
+  if (session.token && !doorOnly() && to.path === '/door') return { path: '/' }
   return true
 })

@@ -281,6 +281,7 @@ pub async fn create(
         cert_lead,
         certificates,
         phone: Some(phone),
+        invigilator_id: None,
         status: UserStatus::Active,
         password_hash: hash_password(password.as_str()).await?,
         session_epoch: 0,
@@ -306,6 +307,90 @@ pub async fn create(
         user: UserView::of(&user, true),
         password: password.as_str().to_owned(),
     })
+}
+
+/// 开通监考员账号: a 监考员 login for an invigilator of the caller's school
+/// (the invigilators area checks it is one, certified); its phone is the
+/// invigilator's on record. Answers the initial password once.
+pub async fn open_invigilator_login(
+    state: &AppState,
+    caller: &Caller,
+    account: &str,
+    name: &str,
+    phone: &str,
+    invigilator_id: &str,
+) -> Result<IssuedPassword, DomainError> {
+    let school = caller.require_kind(TenantKind::School)?;
+    caller.require_admin()?;
+    let account = AccountName::parse(account).map_err(bad("BAD_ACCOUNT"))?;
+    let name = PersonName::parse(name).map_err(bad("BAD_NAME"))?;
+    let phone = Phone::parse(phone).map_err(bad("BAD_PHONE"))?;
+    let table = state.table.as_ref();
+    if User::by_account(table, account.as_str()).await?.is_some() {
+        return Err(DomainError::conflict(
+            "ACCOUNT_TAKEN",
+            "该账号已存在，请换一个账号",
+        ));
+    }
+    let password = NewPassword::random();
+    let user = User {
+        id: ulid::Ulid::new().to_string(),
+        account: account.as_str().to_owned(),
+        name: name.as_str().to_owned(),
+        tenant: school.clone(),
+        tenant_name: caller.tenant_name.clone(),
+        role: Role::Invigilator,
+        cert_lead: false,
+        certificates: Vec::new(),
+        phone: Some(phone),
+        invigilator_id: Some(invigilator_id.to_owned()),
+        status: UserStatus::Active,
+        password_hash: hash_password(password.as_str()).await?,
+        session_epoch: 0,
+        builtin: false,
+        created_at: state.clock.now_text(),
+        version: 1,
+    };
+    user.create(table).await.map_err(|e| match e {
+        TableError::TransactionCanceled { .. } => {
+            DomainError::conflict("ACCOUNT_TAKEN", "该账号已存在，请换一个账号")
+        }
+        other => other.into(),
+    })?;
+    audited(
+        state,
+        caller,
+        &user,
+        Event::new(AuditKind::Create, "user.create", "开通监考员账号")
+            .detail(format!("角色：{}", roles_text(&user))),
+    )
+    .await;
+    Ok(IssuedPassword {
+        user: UserView::of(&user, true),
+        password: password.as_str().to_owned(),
+    })
+}
+
+/// Removes a login (the invigilators area undoing an opening it lost).
+pub async fn remove_login(
+    state: &AppState,
+    school: &Tenant,
+    user: &UserView,
+) -> Result<(), DomainError> {
+    state
+        .table
+        .transact(vec![
+            TxOp::Delete {
+                key: User::key(school, &user.id),
+                condition: None,
+            },
+            TxOp::Delete {
+                key: User::account_key(&user.account),
+                condition: Some(Condition::attr_equals("userId", user.id.clone())),
+            },
+        ])
+        .await?;
+    Ok(())
 }
 
 /// 角色 with the certificates of a 证书负责人, for the 操作日志.

@@ -58,6 +58,7 @@ impl Session {
                 roles: vec![user.role],
                 cert_lead: user.cert_lead,
                 certificates: user.certificates.clone(),
+                invigilator_id: user.invigilator_id.clone(),
             },
             epoch: user.session_epoch,
             expires_at: state.clock.now().timestamp() + state.config.session_ttl.as_secs() as i64,
@@ -121,6 +122,24 @@ impl FromRequestParts<AppState> for Session {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).ok_or_else(|| ApiError::unauthorized("请先登录"))?;
-        Ok(Session::resolve(state, token).await?)
+        let session = Session::resolve(state, token).await?;
+        // The path as the client sent it (areas are nested under their prefix).
+        let path = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or(parts.uri.path(), |u| u.0.path());
+        if session.invigilator_only() && !invigilator_may(path) {
+            return Err(DomainError::forbidden(vslc_ports::caller::INVIGILATOR_ONLY).into());
+        }
+        Ok(session)
     }
+}
+
+/// The routes a 监考员 login may call: its own sign-in (login, password)
+/// and the door sign-in pages. Every domain check refuses it too
+/// (`Caller::require_kind`); this keeps it off routes that read without one.
+fn invigilator_may(path: &str) -> bool {
+    ["/api/auth/", "/api/scheduling/invigilation"]
+        .iter()
+        .any(|p| path.starts_with(p))
 }

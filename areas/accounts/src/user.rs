@@ -45,6 +45,9 @@ pub struct User {
     pub certificates: Vec<String>,
     #[serde(default)]
     pub phone: Option<Phone>,
+    /// 监考员: the invigilator this login signs candidates in for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invigilator_id: Option<String>,
     pub status: UserStatus,
     pub password_hash: String,
     /// Sessions carry the epoch they were issued in; bumping it (stop,

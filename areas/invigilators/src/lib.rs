@@ -8,6 +8,7 @@
 
 pub mod export;
 pub mod import;
+pub mod login;
 pub mod manage;
 pub mod model;
 pub mod review;

@@ -77,6 +77,8 @@ pub fn new_invigilator(
         id_type: c.id.id_type,
         id_number: c.id.number.clone(),
         import_id,
+        login_account: None,
+        login_user_id: None,
         created_at: now.clone(),
         updated_at: now,
         version: 1,

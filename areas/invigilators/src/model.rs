@@ -75,6 +75,11 @@ pub struct Invigilator {
     /// The import that created it, if any (a re-run recognises its own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub import_id: Option<String>,
+    /// 监考员账号, once opened ([`crate::login`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_user_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub version: u64,

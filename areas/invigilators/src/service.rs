@@ -99,6 +99,8 @@ pub struct InvigilatorView {
     /// 所在区域.
     pub region: String,
     pub certificates: Vec<CertificateView>,
+    /// 监考员账号, once opened.
+    pub login_account: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -126,6 +128,7 @@ impl InvigilatorView {
             school_name: p.school_name.clone(),
             region: p.region.clone(),
             certificates,
+            login_account: p.login_account.clone(),
             created_at: p.created_at.clone(),
             updated_at: p.updated_at.clone(),
         }

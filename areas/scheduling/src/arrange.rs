@@ -638,6 +638,9 @@ fn new_seat(
         school_name: sitter.name.clone(),
         candidate_no: w.candidate_no.clone(),
         seated_at: now.to_owned(),
+        attendance: None,
+        signed_in_at: None,
+        signed_in_by: None,
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::context::Subject;
 use crate::lease;
-use crate::model::{Duty, OnDuty, RoomSlot};
+use crate::model::{AttendanceDue, Duty, OnDuty, RoomSlot};
 use vslc_ports::keyset;
 use vslc_ports::table::{
     Condition, EncodedItem, Group, Guarded, TableError, TxOp, Update, to_item,
@@ -162,6 +162,14 @@ async fn write(
             .collect::<Result<Vec<_>, _>>()?;
         if *is_new {
             let guard = EncodedItem::new(RoomSlot::key(&slot.room_id, &slot.subject_id), slot)?;
+            // Its 缺考 to mark once the exam ends.
+            let due = AttendanceDue {
+                room_id: slot.room_id.clone(),
+                subject_id: slot.subject_id.clone(),
+                end: subject.subject.exam.end.clone(),
+            };
+            let mut items = items;
+            items.push(EncodedItem::new(due.key(), &due)?);
             new_groups.push(Guarded::new(guard, items));
         } else if !ds.is_empty() {
             let mut ops = vec![TxOp::Update {

@@ -16,12 +16,14 @@ pub mod details;
 pub mod holders;
 pub mod interleave;
 pub mod invigilate;
+pub mod invigilation;
 pub mod lease;
 pub mod model;
 pub mod numbers;
 pub mod print;
 pub mod rooms;
 pub mod seated;
+pub mod token;
 pub mod views;
 
 pub use context::ArrangeStatus;

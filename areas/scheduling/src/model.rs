@@ -82,6 +82,67 @@ pub struct Seat {
     pub school_name: String,
     pub candidate_no: String,
     pub seated_at: String,
+    /// 签到: 已签到 at the door, or 缺考 once the exam ended without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attendance: Option<Attendance>,
+    /// When and by whom (监考人员 name) 已签到 was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_in_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_in_by: Option<String>,
+}
+
+/// A seated candidate's attendance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum Attendance {
+    #[serde(rename = "已签到")]
+    Present,
+    #[serde(rename = "缺考")]
+    Absent,
+}
+
+impl Attendance {
+    pub fn label(self) -> &'static str {
+        match self {
+            Attendance::Present => "已签到",
+            Attendance::Absent => "缺考",
+        }
+    }
+}
+
+/// A room slot whose 缺考 are still to be marked when its exam ends
+/// (written with the slot; the closer marks and removes it). Sharded by
+/// room, so no one partition takes every slot of a large arrangement.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendanceDue {
+    pub room_id: String,
+    pub subject_id: String,
+    /// The exam's end, `YYYY-MM-DD HH:MM:SS` (China time).
+    pub end: String,
+}
+
+impl AttendanceDue {
+    fn pk(shard: u8) -> String {
+        format!("ATTDUE#{shard:02}")
+    }
+
+    pub fn key(&self) -> Key {
+        Key::new(
+            Self::pk(shard::of(&self.room_id)),
+            format!("{}#{}#{}", self.end, self.room_id, self.subject_id),
+        )
+    }
+
+    /// Every shard.
+    pub fn sources() -> Vec<keyset::Source> {
+        shard::all()
+            .map(|s| keyset::Source {
+                pk: Self::pk(s),
+                prefix: String::new(),
+            })
+            .collect()
+    }
 }
 
 impl Seat {

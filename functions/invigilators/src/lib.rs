@@ -5,6 +5,7 @@
 
 use axum::extract::State;
 use utoipa_axum::routes;
+use vslc_accounts::manage::IssuedPassword;
 use vslc_accounts::{Session, TenantKind};
 use vslc_files::export::ExportFile;
 use vslc_http::{
@@ -13,6 +14,7 @@ use vslc_http::{
 };
 use vslc_invigilators::Certification;
 use vslc_invigilators::export::{self, InvigilatorExportRequest};
+use vslc_invigilators::login::{self, OpenLogin};
 use vslc_invigilators::manage;
 use vslc_invigilators::review::{self, BatchRejectInput, RejectInput, ReviewFilter};
 use vslc_invigilators::service::{
@@ -54,6 +56,9 @@ vslc_http::handlers! {
     put edit "/{id}" (id, body InvigilatorInput) -> InvigilatorView [400, 403, 404, 409] => manage::edit;
     /// 删除监考人员 (not with a 已认证 certificate).
     delete delete "/{id}" (id) [403, 404, 409] => manage::delete;
+    /// 开通监考员账号 (院校管理员) for an invigilator with a 已认证 certificate:
+    /// answers the initial password once.
+    post open_login "/{id}/login" (id, body OpenLogin) -> IssuedPassword [400, 403, 404, 409] => login::open;
     /// 重新申请 a 未通过 certificate: 待认证 again.
     post reapply "/{id}/reapply" (id, body ReapplyInput) -> InvigilatorView [400, 403, 404, 409] => manage::reapply;
 }

@@ -58,6 +58,31 @@ async fn dev_sms(State(sms): State<Arc<OutboxSms>>) -> ApiResult<axum::Json<Vec<
     Ok(axum::Json(sms.recent(50).await?))
 }
 
+/// The dev server's movable clock (`VSLC_DEV_CLOCK=1`, set by `main`).
+pub static DEV_CLOCK: std::sync::OnceLock<Arc<vslc_ports::ShiftedClock>> =
+    std::sync::OnceLock::new();
+
+#[derive(serde::Deserialize)]
+struct DevClock {
+    /// RFC 3339; absent or null: back to the system time.
+    at: Option<String>,
+}
+
+/// `POST /api/dev/clock {"at": "2026-12-12T08:30:00+08:00"}`: browser tests
+/// move the dev server to an exam day (only with `VSLC_DEV_CLOCK=1`).
+async fn dev_clock(axum::Json(req): axum::Json<DevClock>) -> axum::http::StatusCode {
+    let Some(clock) = DEV_CLOCK.get() else {
+        return axum::http::StatusCode::NOT_FOUND;
+    };
+    let at = match req.at.as_deref().map(chrono::DateTime::parse_from_rfc3339) {
+        Some(Ok(t)) => Some(t.to_utc()),
+        Some(Err(_)) => return axum::http::StatusCode::BAD_REQUEST,
+        None => None,
+    };
+    clock.set_now(at);
+    axum::http::StatusCode::NO_CONTENT
+}
+
 /// Where the built web front-end is, if it was built.
 fn web_dist() -> Option<PathBuf> {
     let candidates = [
@@ -84,9 +109,12 @@ pub fn router(state: &AppState, blobs: Option<BlobServer>) -> Router {
     }
     let (api, _) = vslc_audit::router::finish(api, state.clone());
     let sms = Arc::new(OutboxSms::new(state.table.clone(), state.clock.clone()));
-    let dev = Router::new()
+    let mut dev = Router::new()
         .route("/api/dev/sms", get(dev_sms))
         .with_state(sms);
+    if DEV_CLOCK.get().is_some() {
+        dev = dev.route("/api/dev/clock", axum::routing::post(dev_clock));
+    }
     let mut app = api.merge(vslc_api_docs::router()).merge(dev);
     if let Some(blobs) = blobs {
         app = app.merge(blobs.router());

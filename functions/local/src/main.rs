@@ -100,7 +100,16 @@ async fn serve() -> anyhow::Result<()> {
         return Ok(());
     }
     let show_accounts = config.seed_demo;
-    let running = vslc_local::start(config, Arc::new(SystemClock)).await?;
+    // Browser tests move the server to an exam day (never in the cloud).
+    let clock: Arc<dyn vslc_ports::Clock> = if std::env::var("VSLC_DEV_CLOCK").as_deref() == Ok("1")
+    {
+        let shifted = Arc::new(vslc_ports::ShiftedClock::default());
+        let _ = vslc_local::DEV_CLOCK.set(shifted.clone());
+        shifted
+    } else {
+        Arc::new(SystemClock)
+    };
+    let running = vslc_local::start(config, clock).await?;
     println!("vslc-local listening on {}", running.base_url);
     println!("  storage:        {place}");
     println!("  API document:   {}/api/openapi.json", running.base_url);

@@ -8,6 +8,7 @@ use vslc_http::{Area, AreaRouter, CursorParams, Paged};
 use vslc_scheduling::adjust::{self, AdjustInput};
 use vslc_scheduling::arrange::{self, ArrangeInput, ArrangeOutcome};
 use vslc_scheduling::details::{self, SeatRowExportRequest, SeatRowFilter, SeatRowPage};
+use vslc_scheduling::invigilation::{self, DoorRoom, DutyRoom, SignInInput, SignInOutcome};
 use vslc_scheduling::print::{self, PrintFile};
 use vslc_scheduling::rooms::{self, RoomDetail, RoomRow, RoomRowExportRequest, RoomRowFilter};
 use vslc_scheduling::views::{self, SiteRow, SiteRowDetail, SiteRowExportRequest, SiteRowFilter};
@@ -53,6 +54,14 @@ vslc_http::handlers! {
     get details "/details" (query SeatRowFilter, query CursorParams) -> SeatRowPage [400, 403] => details::list;
     /// 导出排考明细 (ID numbers masked).
     post export_details "/details/export" (body SeatRowExportRequest) -> ExportFile [400, 403] => details::export;
+    /// 考场签到 (监考员): the rooms the invigilator is on duty in, today's
+    /// and those to come.
+    get my_rooms "/invigilation/rooms" () -> Vec<DutyRoom> [403] => invigilation::my_rooms;
+    /// 考场签到 (监考员): one of those rooms with its candidates.
+    get door "/invigilation/rooms/{id}" (path "id" "<考场 id>.<科目 id>") -> DoorRoom [403, 404] => invigilation::door;
+    /// 签到 (监考员): the 准考证's QR code or a typed 准考证号, from an hour
+    /// before the exam until it ends.
+    post sign_in "/invigilation/rooms/{id}/sign-in" (path "id" "<考场 id>.<科目 id>", body SignInInput) -> SignInOutcome [400, 403, 404, 409] => invigilation::sign_in;
     /// 导出准考证 of the ticked 排考明细 rows, or of all matching (one plan;
     /// at most 500 candidates a file).
     post detail_tickets "/details/tickets" (body SeatRowExportRequest) -> PrintFile [400, 403, 409] => print::detail_tickets;

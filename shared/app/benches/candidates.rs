@@ -187,6 +187,7 @@ async fn export(dir: &std::path::Path) -> anyhow::Result<()> {
             roles: vec![vslc_accounts::Role::SchoolAdmin],
             cert_lead: false,
             certificates: Vec::new(),
+            invigilator_id: None,
         },
         epoch: 0,
         expires_at: i64::MAX,

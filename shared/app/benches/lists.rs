@@ -146,6 +146,7 @@ fn school_admin(school: &Tenant) -> Caller {
         roles: vec![Role::SchoolAdmin],
         cert_lead: false,
         certificates: Vec::new(),
+        invigilator_id: None,
     }
 }
 

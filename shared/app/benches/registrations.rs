@@ -109,6 +109,7 @@ async fn run() -> anyhow::Result<()> {
             roles: vec![Role::SchoolAdmin],
             cert_lead: false,
             certificates: Vec::new(),
+            invigilator_id: None,
         },
         epoch: 0,
         expires_at: i64::MAX,

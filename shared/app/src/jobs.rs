@@ -7,5 +7,8 @@ use std::sync::Arc;
 use vslc_ports::jobs::Closer;
 
 pub fn closers() -> Vec<Arc<dyn Closer>> {
-    vec![Arc::new(vslc_weekly::closer::WeeklyReportCloser)]
+    vec![
+        Arc::new(vslc_weekly::closer::WeeklyReportCloser),
+        Arc::new(vslc_scheduling::invigilation::AbsenceCloser),
+    ]
 }

@@ -424,6 +424,29 @@ mod tests {
     }
 
     #[test]
+    fn a_qr_code_scans_back_from_the_printed_page() {
+        let token = "VSLC1.MTAwMDl-MDFERU1PUExBTjAwMDAwMDAwMDAwMDAwMDE.c2lnbmF0dXJlLWJ5dGVz";
+        let mut pdf = Pdf::new("QR").unwrap();
+        pdf.page(Orientation::Portrait, |c| {
+            c.qr(20.0, 20.0, 30.0, token.as_bytes()).unwrap()
+        });
+        let bytes = pdf.finish().unwrap();
+        // At 150 dpi, a little under what an office printer gives.
+        let out = std::env::temp_dir().join(format!("vslc-qr-{}", std::process::id()));
+        let png = crate::poppler::render_png(&bytes, 1, 150, &out);
+        let img = image::open(&png).unwrap().to_luma8();
+        let _ = std::fs::remove_file(&png);
+        let (w, h) = (img.width() as usize, img.height() as usize);
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+            img.get_pixel(x as u32, y as u32).0[0]
+        });
+        let grids = prepared.detect_grids();
+        assert_eq!(grids.len(), 1, "one QR code on the page");
+        let (_, content) = grids[0].decode().expect("the code decodes");
+        assert_eq!(content, token);
+    }
+
+    #[test]
     fn photos_are_sniffed_by_content() {
         assert!(Photo::from_bytes(b"not an image".to_vec()).is_none());
         assert!(Photo::from_bytes(vec![0xFF, 0xD8, 0xFF, 0x00]).is_none());

@@ -23,7 +23,13 @@ pub struct Caller {
     pub cert_lead: bool,
     #[serde(default)]
     pub certificates: Vec<String>,
+    /// 监考员: the invigilator (监考人员 id) this login is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invigilator_id: Option<String>,
 }
+
+/// What a 监考员 login is told of any page but its own.
+pub const INVIGILATOR_ONLY: &str = "监考员账号只能使用考场签到";
 
 /// The caller may not do this; the message says why (403 at the edge).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,8 +43,28 @@ impl Denied {
 }
 
 impl Caller {
-    /// Denied unless the caller's tenant is of this kind.
+    /// A 监考员 login and nothing more: it may only sign candidates in.
+    pub fn invigilator_only(&self) -> bool {
+        !self.roles.is_empty() && self.roles.iter().all(|r| *r == Role::Invigilator)
+    }
+
+    /// A 监考员: its school and its invigilator's id.
+    pub fn invigilator(&self) -> Result<(&Tenant, &str), Denied> {
+        match (
+            &self.invigilator_id,
+            self.roles.contains(&Role::Invigilator),
+        ) {
+            (Some(id), true) if self.tenant.kind == TenantKind::School => Ok((&self.tenant, id)),
+            _ => Err(Denied::new("仅监考员账号可以进行考场签到")),
+        }
+    }
+
+    /// Denied unless the caller's tenant is of this kind (never for a
+    /// 监考员 login, which sees only its own rooms).
     pub fn require_kind(&self, kind: TenantKind) -> Result<&Tenant, Denied> {
+        if self.invigilator_only() {
+            return Err(Denied::new(INVIGILATOR_ONLY));
+        }
         if self.tenant.kind == kind {
             Ok(&self.tenant)
         } else {

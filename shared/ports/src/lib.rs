@@ -29,7 +29,7 @@ pub mod worker;
 
 pub use blobs::{Blob, BlobError, BlobInfo, Blobs};
 pub use caller::{Caller, Denied};
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, ShiftedClock, SystemClock};
 pub use error::{DomainError, DomainResult, OnConflict};
 pub use identity::{IdentityCheck, IdentityError, IdentityRequest, IdentityVerdict};
 pub use queue::{Queue, QueueError, QueueName, QueuePolicy, QueueRef, Received};

@@ -20,6 +20,10 @@ pub enum Role {
     /// Read-only, statistics included.
     #[serde(rename = "统计查看")]
     StatsViewer,
+    /// 监考员: one certified invigilator's login, for signing candidates in
+    /// at the door of the rooms they invigilate, and nothing else.
+    #[serde(rename = "监考员")]
+    Invigilator,
     #[serde(rename = "培训评价组织管理员")]
     OrgAdmin,
     #[serde(rename = "省级管理员")]
@@ -42,9 +46,11 @@ pub struct RoleInfo {
 impl Role {
     pub fn tenant_kind(self) -> TenantKind {
         match self {
-            Role::SchoolAdmin | Role::ExamAdmin | Role::CertLead | Role::StatsViewer => {
-                TenantKind::School
-            }
+            Role::SchoolAdmin
+            | Role::ExamAdmin
+            | Role::CertLead
+            | Role::StatsViewer
+            | Role::Invigilator => TenantKind::School,
             Role::OrgAdmin => TenantKind::Org,
             Role::ProvinceAdmin | Role::CityReviewer => TenantKind::Province,
         }
@@ -64,6 +70,7 @@ impl Role {
             Role::ExamAdmin => "考务管理员",
             Role::CertLead => "证书负责人",
             Role::StatsViewer => "统计查看",
+            Role::Invigilator => "监考员",
             Role::OrgAdmin => "培训评价组织管理员",
             Role::ProvinceAdmin => "省级管理员",
             Role::CityReviewer => "市级审核员",
@@ -76,6 +83,9 @@ impl Role {
             Role::ExamAdmin => "考务管理：考生、考核站点、考场、报考、缴费、排考、成绩",
             Role::CertLead => "考务管理，仅限其负责的证书",
             Role::StatsViewer => "只读查看与统计分析",
+            Role::Invigilator => {
+                "考场签到：本人监考的考场，扫码或输入准考证号为考生签到（在监考人员中开通）"
+            }
             Role::OrgAdmin => "培训评价组织全部功能",
             Role::ProvinceAdmin => "省级教育行政部门全部功能",
             Role::CityReviewer => "地市级教育局审批：证书试点申报的市级审核",
@@ -89,6 +99,7 @@ impl Role {
             Role::ExamAdmin,
             Role::CertLead,
             Role::StatsViewer,
+            Role::Invigilator,
             Role::OrgAdmin,
             Role::ProvinceAdmin,
             Role::CityReviewer,
@@ -98,8 +109,9 @@ impl Role {
         .map(|r| RoleInfo {
             name: r,
             description: r.description(),
-            // Schools have one administrator; org and province accounts are all admins.
-            assignable: r != Role::SchoolAdmin,
+            // Schools have one administrator; org and province accounts
+            // are all admins; 监考员 logins are opened from 监考人员.
+            assignable: !matches!(r, Role::SchoolAdmin | Role::Invigilator),
         })
         .collect()
     }

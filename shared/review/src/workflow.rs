@@ -588,6 +588,7 @@ mod tests {
             roles: vec![Role::ProvinceAdmin],
             cert_lead: false,
             certificates: Vec::new(),
+            invigilator_id: None,
         }
     }
 

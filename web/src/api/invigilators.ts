@@ -25,6 +25,9 @@ export const remove = (id: string) => call(client.DELETE('/api/invigilators/{id}
 export const batchDelete = (ids: string[]) => call(client.POST('/api/invigilators/batch-delete', { body: { ids } }))
 export const reapply = (id: string, certificateId: string) =>
   call(client.POST('/api/invigilators/{id}/reapply', { params: { path: { id } }, body: { certificateId } }))
+/** 开通监考员账号: answers the initial password once. */
+export const openLogin = (id: string, account: string) =>
+  call(client.POST('/api/invigilators/{id}/login', { params: { path: { id } }, body: { account } }))
 export const certificates = () => call(client.GET('/api/invigilators/certificates'))
 export const exportFile = (body: InvigilatorExportRequest) => call(client.POST('/api/invigilators/export', { body }))
 

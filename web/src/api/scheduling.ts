@@ -70,3 +70,13 @@ export function seatStatusType(s: string): 'info' | 'warning' | 'primary' | 'suc
 export function onDuty(list: OnDuty[]): string {
   return list.length ? list.map((i) => `${i.name}（${i.teacherNo}）`).join('、') : '—'
 }
+
+// 考场签到 (监考员): the rooms on duty, a room's candidates, 签到.
+export type DutyRoom = components['schemas']['DutyRoom']
+export type DoorRoom = components['schemas']['DoorRoom']
+export type DoorCandidate = components['schemas']['DoorCandidate']
+export type SignInOutcome = components['schemas']['SignInOutcome']
+export const myRooms = () => call(client.GET('/api/scheduling/invigilation/rooms'))
+export const door = (id: string) => call(client.GET('/api/scheduling/invigilation/rooms/{id}', { params: { path: { id } } }))
+export const signIn = (id: string, code: string) =>
+  call(client.POST('/api/scheduling/invigilation/rooms/{id}/sign-in', { params: { path: { id } }, body: { code } }), true)

@@ -1066,6 +1066,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/invigilators/{id}/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 开通监考员账号 (院校管理员) for an invigilator with a 已认证 certificate:
+         *     answers the initial password once.
+         */
+        post: operations["invigilators_open_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invigilators/{id}/reapply": {
         parameters: {
             query?: never;
@@ -1651,6 +1671,63 @@ export interface paths {
         get: operations["scheduling_health"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduling/invigilation/rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 考场签到 (监考员): the rooms the invigilator is on duty in, today's
+         *     and those to come.
+         */
+        get: operations["scheduling_my_rooms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduling/invigilation/rooms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 考场签到 (监考员): one of those rooms with its candidates. */
+        get: operations["scheduling_door"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduling/invigilation/rooms/{id}/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 签到 (监考员): the 准考证's QR code or a typed 准考证号, from an hour
+         *     before the exam until it ends.
+         */
+        post: operations["scheduling_sign_in"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2791,6 +2868,11 @@ export interface components {
          */
         ArrangeStatus: "未开始" | "未排考" | "排考中" | "已排完" | "已结束";
         /**
+         * @description A seated candidate's attendance.
+         * @enum {string}
+         */
+        Attendance: "已签到" | "缺考";
+        /**
          * @description 参考对象: who sits a subject. Anything but 所有考生 makes registration
          *     ask for the candidate's 参考对象 type.
          * @enum {string}
@@ -3601,6 +3683,43 @@ export interface components {
             /** @description 专业版本. */
             version: string;
         };
+        /** @description A candidate at the door. */
+        DoorCandidate: {
+            attendance?: components["schemas"]["Attendance"] | null;
+            candidateName: string;
+            gender: string;
+            /** @description Masked. */
+            idNumber: string;
+            /** @description A short-lived link to the photo, to compare with the person. */
+            photoUrl?: string | null;
+            schoolName: string;
+            /** Format: int32 */
+            seat: number;
+            signedInAt?: string | null;
+            ticketNo: string;
+        };
+        /**
+         * @description Where a room is in its day, for the 监考员.
+         * @enum {string}
+         */
+        DoorPhase: "未开始" | "签到中" | "已结束";
+        /** @description One of the 监考员's rooms with its candidates in seat order. */
+        DoorRoom: {
+            candidates: components["schemas"]["DoorCandidate"][];
+            room: components["schemas"]["DutyRoom"];
+        };
+        /** @description One of the 监考员's rooms. */
+        DutyRoom: components["schemas"]["SeatPlace"] & {
+            /** Format: int32 */
+            absent: number;
+            /** @description `<考场 id>.<科目 id>`. */
+            id: string;
+            phase: components["schemas"]["DoorPhase"];
+            /** Format: int32 */
+            seated: number;
+            /** Format: int32 */
+            signedIn: number;
+        };
         /** @description 编辑用户 (only while 停用). A new phone needs its own SMS code. */
         EditUser: {
             certLead?: boolean;
@@ -3787,6 +3906,8 @@ export interface components {
             id: string;
             idNumber: string;
             idType: components["schemas"]["IdType"];
+            /** @description 监考员账号, once opened. */
+            loginAccount?: string | null;
             name: string;
             phone: string;
             /** @description 所在区域. */
@@ -3906,6 +4027,11 @@ export interface components {
             region: string;
             schoolName: string;
             teacherNo: string;
+        };
+        /** @description 开通监考员账号. */
+        OpenLogin: {
+            /** @description The login name (unique on the platform). */
+            account: string;
         };
         Order: {
             certificateId: string;
@@ -4088,6 +4214,8 @@ export interface components {
                 id: string;
                 idNumber: string;
                 idType: components["schemas"]["IdType"];
+                /** @description 监考员账号, once opened. */
+                loginAccount?: string | null;
                 name: string;
                 phone: string;
                 /** @description 所在区域. */
@@ -4592,7 +4720,7 @@ export interface components {
         /** @description Sanitised HTML, at most `MAX_CHARS` characters of input. */
         RichText: string;
         /** @enum {string} */
-        Role: "院校管理员" | "考务管理员" | "证书负责人" | "统计查看" | "培训评价组织管理员" | "省级管理员" | "市级审核员";
+        Role: "院校管理员" | "考务管理员" | "证书负责人" | "统计查看" | "监考员" | "培训评价组织管理员" | "省级管理员" | "市级审核员";
         /** @description A role as `GET /api/users/roles` lists it. */
         RoleInfo: {
             /** @description Whether a new sub-account may be given this role. */
@@ -4790,6 +4918,7 @@ export interface components {
          *     is shown, so 排考 writes two small items a seat.
          */
         Seat: {
+            attendance?: components["schemas"]["Attendance"] | null;
             candidateNo: string;
             planId: string;
             /** @description The registration (its ULID) and its school. */
@@ -4803,6 +4932,9 @@ export interface components {
              */
             seat: number;
             seatedAt: string;
+            /** @description When and by whom (监考人员 name) 已签到 was recorded. */
+            signedInAt?: string | null;
+            signedInBy?: string | null;
             subjectId: string;
             /** @description 准考证号. */
             ticketNo: string;
@@ -4871,6 +5003,17 @@ export interface components {
          * @enum {string}
          */
         Side: "left" | "right";
+        /** @description 签到: the QR code's text or a typed 准考证号. */
+        SignInInput: {
+            code: string;
+        };
+        /** @description Who was signed in (or already was). */
+        SignInOutcome: {
+            /** @description Signed in before this scan (nothing changed). */
+            already: boolean;
+            candidate: components["schemas"]["DoorCandidate"];
+            message: string;
+        };
         Site: {
             /** @description 站点地址. */
             address: string;
@@ -10163,6 +10306,81 @@ export interface operations {
             };
         };
     };
+    invigilators_open_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenLogin"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedPassword"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     invigilators_reapply: {
         parameters: {
             query?: never;
@@ -12574,6 +12792,174 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    scheduling_my_rooms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyRoom"][];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scheduling_door: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <考场 id>.<科目 id> */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DoorRoom"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scheduling_sign_in: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <考场 id>.<科目 id> */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInOutcome"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -46,6 +46,8 @@ pub struct Sitter {
     pub id_number: String,
     /// The photo as stored (JPEG or PNG), when there is one.
     pub photo: Option<Vec<u8>>,
+    /// 已签到 (with the time) or 缺考, once known.
+    pub attendance: Option<String>,
 }
 
 /// A room slot's documents' data.
@@ -94,6 +96,7 @@ pub(crate) async fn room_sheet(
                 gender: String::new(),
                 id_number: String::new(),
                 photo: None,
+                attendance: attendance_of(s),
             })
             .collect()
     };
@@ -106,6 +109,17 @@ pub(crate) async fn room_sheet(
         seats: sitters,
         printed_at: printed_at(state),
     })
+}
+
+/// "已签到 08:12" or "缺考".
+fn attendance_of(s: &Seat) -> Option<String> {
+    let a = s.attendance?;
+    Some(
+        match (a, s.signed_in_at.as_deref().and_then(|t| t.get(11..16))) {
+            (crate::model::Attendance::Present, Some(hm)) => format!("{} {hm}", a.label()),
+            _ => a.label().to_owned(),
+        },
+    )
 }
 
 fn printed_at(state: &AppState) -> String {
@@ -140,6 +154,7 @@ async fn sitters(state: &AppState, seats: &[Seat]) -> Result<Vec<Sitter>, Domain
                 gender: c.gender.label().to_owned(),
                 id_number: mask::id_number(&c.id_number),
                 photo,
+                attendance: attendance_of(s),
             })
         })
         .collect();
@@ -185,6 +200,8 @@ pub struct TicketLine {
 #[derive(Debug, Clone)]
 pub struct TicketPage {
     pub person: Sitter,
+    /// The sign-in QR code's text ([`crate::token`]).
+    pub qr: Option<String>,
     pub plan_name: String,
     pub site_name: String,
     pub site_address: String,
@@ -287,8 +304,25 @@ pub(crate) async fn ticket_sheet(
         ));
     }
     let people = sitters(state, &firsts).await?;
+    let key = crate::token::signing_key(state).await?;
+    let expires_at = crate::token::expiry_of(plan);
+    let schools: HashMap<&str, &str> = firsts
+        .iter()
+        .map(|s| (s.registration_id.as_str(), s.school_id.as_str()))
+        .collect();
     let mut candidates = Vec::with_capacity(people.len());
     for person in people {
+        let qr = schools.get(person.registration_id.as_str()).map(|school| {
+            crate::token::sign(
+                &key,
+                &crate::token::TicketToken {
+                    school_id: (*school).to_owned(),
+                    plan_id: plan.id.clone(),
+                    registration_id: person.registration_id.clone(),
+                    expires_at,
+                },
+            )
+        });
         let mut mine = lines
             .remove(person.registration_id.as_str())
             .unwrap_or_default();
@@ -303,6 +337,7 @@ pub(crate) async fn ticket_sheet(
         };
         candidates.push(TicketPage {
             person,
+            qr,
             plan_name: plan.name.clone(),
             site_name,
             site_address,

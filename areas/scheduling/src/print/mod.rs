@@ -298,6 +298,7 @@ mod tests {
             gender: "女".into(),
             id_number: "110105********002X".into(),
             photo: None,
+            attendance: None,
         }
     }
 
@@ -401,6 +402,15 @@ mod tests {
         let people: Vec<TicketPage> = (1..=30)
             .map(|n| TicketPage {
                 person: sitter(n),
+                qr: Some(crate::token::sign(
+                    &[7u8; 32],
+                    &crate::token::TicketToken {
+                        school_id: "10009".into(),
+                        plan_id: "PLAN".into(),
+                        registration_id: format!("REG{n:03}"),
+                        expires_at: 2_000_000_000,
+                    },
+                )),
                 plan_name: "2026年第一批Web前端开发考试".into(),
                 site_name: "北方工业大学考核站点".into(),
                 site_address: "北京市石景山区晋元庄路5号".into(),

@@ -56,7 +56,10 @@ pub(super) fn render(sheet: &RoomSheet) -> Result<(Vec<u8>, usize), PdfError> {
                     Cell::Text(time.clone()),
                     Cell::Text(s.name.clone()),
                     Cell::Photo(photo),
-                    Cell::Blank,
+                    match &s.attendance {
+                        Some(a) => Cell::Text(a.clone()),
+                        None => Cell::Blank,
+                    },
                 ];
                 y = table.row(c, x, y, &cells);
             }
@@ -114,10 +117,30 @@ fn foot(c: &mut Canvas, sheet: &RoomSheet, page: usize, pages: usize) {
     };
     let y = FOOT_TOP + 3.0;
     c.text_in((MARGIN, y, 190.0, 6.0), 10.0, &staff, Align::Left, Regular);
+    // Filled in once the door's sign-in is known (after the exam).
+    let present = sheet
+        .seats
+        .iter()
+        .filter(|s| {
+            s.attendance
+                .as_deref()
+                .is_some_and(|a| a.starts_with("已签到"))
+        })
+        .count();
+    let absent = sheet
+        .seats
+        .iter()
+        .filter(|s| s.attendance.as_deref() == Some("缺考"))
+        .count();
+    let counts = if present + absent > 0 {
+        format!("实到考生：{present}人    缺考考生：{absent}人")
+    } else {
+        "实到考生：______人    缺考考生：______人".to_owned()
+    };
     c.text_in(
         (MARGIN, y + 8.0, 190.0, 6.0),
         10.0,
-        "实到考生：______人    缺考考生：______人    监考人员签字：________________  ________________",
+        &format!("{counts}    监考人员签字：________________  ________________"),
         Align::Left,
         Regular,
     );

@@ -74,6 +74,23 @@ fn page(c: &mut Canvas, sheet: &TicketSheet, t: &TicketPage) {
         ("考核站点", t.site_name.clone()),
         ("考点地址", t.site_address.clone()),
     ];
+    // The sign-in QR code under the photo.
+    let mut qr_bottom = 47.0 + ph;
+    if let Some(code) = &t.qr {
+        let side = 30.0;
+        if c.qr(photo_x, 47.0 + ph + 2.0, side, code.as_bytes())
+            .is_ok()
+        {
+            c.text_in(
+                (photo_x, 47.0 + ph + 2.0 + side, pw, 4.0),
+                7.5,
+                "签到二维码",
+                Align::Center,
+                Regular,
+            );
+            qr_bottom = 47.0 + ph + 2.0 + side + 4.0;
+        }
+    }
     let mut y = 47.0;
     for (label, value) in &fields {
         c.text_in(
@@ -100,7 +117,7 @@ fn page(c: &mut Canvas, sheet: &TicketSheet, t: &TicketPage) {
     // The arranged subjects.
     let table = table();
     let x = (210.0 - table.width()) / 2.0;
-    let mut y = table.header(c, x, y + 4.0);
+    let mut y = table.header(c, x, y.max(qr_bottom) + 4.0);
     for l in &t.lines {
         let room = if l.room_location.is_empty() {
             l.room_name.clone()

@@ -91,6 +91,7 @@ pub async fn add_account(state: &AppState, a: &DemoAccount) -> anyhow::Result<()
         cert_lead: false,
         certificates: Vec::new(),
         phone: None,
+        invigilator_id: None,
         status: UserStatus::Active,
         password_hash: password::hash(DEMO_PASSWORD)?,
         session_epoch: 0,
