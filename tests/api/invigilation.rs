@@ -14,20 +14,13 @@ use vslc_scheduling::token::{self, TicketToken};
 use crate::scheduling::{IN_WINDOW, SUBJECT1, app, arrange, at, fixture, seat_map};
 
 /// A token for a registration, signed with the app's own key.
-async fn ticket_token(
-    app: &TestApp,
-    school: &str,
-    plan: &str,
-    reg: &str,
-    expires_at: i64,
-) -> String {
+async fn ticket_token(app: &TestApp, school: &str, reg: &str, expires_at: i64) -> String {
     let state = app.running.as_ref().unwrap().state.clone();
     let key = token::signing_key(&state).await.unwrap();
     token::sign(
         &key,
         &TicketToken {
             school_id: school.into(),
-            plan_id: plan.into(),
             registration_id: reg.into(),
             expires_at,
         },
@@ -168,7 +161,7 @@ async fn an_invigilator_signs_candidates_in_at_their_own_door_and_the_rest_are_a
     );
     let reg = |r: &Value| r["registrationId"].as_str().unwrap().to_owned();
     let far = 4_000_000_000;
-    let good = ticket_token(&app, "10009", DEMO_PLAN_ID, &reg(&here[0]), far).await;
+    let good = ticket_token(&app, "10009", &reg(&here[0]), far).await;
 
     // Before the door opens (an hour before 09:00 on 03-31).
     let r = sign_in(&app, &me, &room0, &good).await;
@@ -216,7 +209,7 @@ async fn an_invigilator_signs_candidates_in_at_their_own_door_and_the_rest_are_a
     assert_eq!(r.body["candidate"]["ticketNo"], other_ticket.as_str());
 
     // Codes that do not belong here, each saying why.
-    let elsewhere = ticket_token(&app, "10009", DEMO_PLAN_ID, &reg(&there[0]), far).await;
+    let elsewhere = ticket_token(&app, "10009", &reg(&there[0]), far).await;
     let r = sign_in(&app, &me, &room0, &elsewhere).await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert_eq!(r.body["code"], "OTHER_ROOM");
@@ -237,27 +230,15 @@ async fn an_invigilator_signs_candidates_in_at_their_own_door_and_the_rest_are_a
         "{}",
         r.body
     );
-    let stale = ticket_token(
-        &app,
-        "10009",
-        DEMO_PLAN_ID,
-        &reg(&here[1 % here.len()]),
-        1_000,
-    )
-    .await;
+    let stale = ticket_token(&app, "10009", &reg(&here[1 % here.len()]), 1_000).await;
     let r = sign_in(&app, &me, &room0, &stale).await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert_eq!(r.body["code"], "EXPIRED");
-    let foreign = ticket_token(
-        &app,
-        "10009",
-        "01OTHERPLAN000000000000000",
-        &reg(&here[0]),
-        far,
-    )
-    .await;
+    // A registration with no seat at this time (another plan's, say).
+    let foreign = ticket_token(&app, "10009", "01OTHERPLANREGISTRATION000", far).await;
     let r = sign_in(&app, &me, &room0, &foreign).await;
-    assert_eq!(r.body["code"], "OTHER_PLAN", "{}", r.body);
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(r.body["code"], "OTHER_TIME", "{}", r.body);
     for junk in ["", "https://example.com/x", "VSLC1.nonsense", "<script>"] {
         let r = sign_in(&app, &me, &room0, junk).await;
         assert_eq!(r.status, 400, "{junk}: {}", r.body);

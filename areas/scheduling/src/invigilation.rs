@@ -269,12 +269,6 @@ pub async fn sign_in(
             TokenError::Expired => DomainError::conflict("EXPIRED", e.message()),
             _ => DomainError::invalid("BAD_CODE", e.message()),
         })?;
-        if t.plan_id != slot.plan_id {
-            return Err(DomainError::conflict(
-                "OTHER_PLAN",
-                "该准考证不属于本场考试的考试计划",
-            ));
-        }
         match seats
             .iter()
             .find(|s| s.registration_id == t.registration_id)

@@ -111,6 +111,28 @@ impl Typeface {
         self.advances.advance_width(gid).unwrap_or(0.0)
     }
 
+    /// `text` as positioned glyphs: one a character, each advancing by its
+    /// own width — the same widths [`Self::width`] measures with. Chinese,
+    /// digits and Latin need no shaping beyond that, and shaping each line
+    /// (rustybuzz, through krilla's `draw_text`) parsed the 10 MB font's
+    /// tables every time: most of a page's cost.
+    pub(crate) fn glyphs(&self, text: &str) -> Vec<krilla::text::KrillaGlyph> {
+        text.char_indices()
+            .map(|(i, c)| {
+                let gid = self.charmap.map(c).unwrap_or_default();
+                krilla::text::KrillaGlyph {
+                    glyph_id: krilla::text::GlyphId::new(gid.to_u32()),
+                    text_range: i..i + c.len_utf8(),
+                    x_advance: self.advances.advance_width(gid).unwrap_or(0.0),
+                    x_offset: 0.0,
+                    y_offset: 0.0,
+                    y_advance: 0.0,
+                    location: None,
+                }
+            })
+            .collect()
+    }
+
     /// How far the tallest glyph rises above the baseline at `size`.
     pub fn ascent(&self, size: f32) -> f32 {
         self.ascent * size

@@ -317,7 +317,6 @@ pub(crate) async fn ticket_sheet(
                 &key,
                 &crate::token::TicketToken {
                     school_id: (*school).to_owned(),
-                    plan_id: plan.id.clone(),
                     registration_id: person.registration_id.clone(),
                     expires_at,
                 },

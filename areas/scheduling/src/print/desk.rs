@@ -12,7 +12,7 @@ const MARGIN: f32 = 10.0;
 const LABEL_W: f32 = (210.0 - 2.0 * MARGIN) / COLS as f32;
 const LABEL_H: f32 = (297.0 - 2.0 * MARGIN) / ROWS as f32;
 
-pub(super) fn render(sheet: &RoomSheet) -> Result<(Vec<u8>, usize), PdfError> {
+pub fn render(sheet: &RoomSheet) -> Result<(Vec<u8>, usize), PdfError> {
     let p = &sheet.place;
     let mut pdf = Pdf::new(&format!("考场桌贴 {} {}", p.room_name, p.subject_name))?;
     let per_page = COLS * ROWS;

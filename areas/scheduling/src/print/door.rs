@@ -15,7 +15,7 @@ pub(super) fn seat_range(sheet: &RoomSheet) -> String {
     }
 }
 
-pub(super) fn render(sheet: &RoomSheet) -> Result<(Vec<u8>, usize), PdfError> {
+pub fn render(sheet: &RoomSheet) -> Result<(Vec<u8>, usize), PdfError> {
     let p = &sheet.place;
     let mut pdf = Pdf::new(&format!("考场门贴 {} {}", p.room_name, p.subject_name))?;
     pdf.page(Orientation::Landscape, |c| {

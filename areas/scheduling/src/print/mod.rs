@@ -39,6 +39,14 @@ pub struct PrintFile {
 /// The PDF content type.
 const PDF: &str = "application/pdf";
 
+/// The documents' layouts, for the benches: pure functions of their data.
+pub mod render {
+    pub use super::desk::render as desk;
+    pub use super::door::render as door;
+    pub use super::signin::render as sign_in;
+    pub use super::ticket::render as tickets;
+}
+
 fn render_error(e: PdfError) -> DomainError {
     DomainError::internal(anyhow::anyhow!(e))
 }
@@ -406,7 +414,6 @@ mod tests {
                     &[7u8; 32],
                     &crate::token::TicketToken {
                         school_id: "10009".into(),
-                        plan_id: "PLAN".into(),
                         registration_id: format!("REG{n:03}"),
                         expires_at: 2_000_000_000,
                     },

@@ -30,7 +30,7 @@ fn table() -> Table {
     }
 }
 
-pub(super) fn render(sheet: &RoomSheet) -> Result<(Vec<u8>, usize), PdfError> {
+pub fn render(sheet: &RoomSheet) -> Result<(Vec<u8>, usize), PdfError> {
     let p = &sheet.place;
     let table = table();
     let per_page = table.rows_fitting(TABLE_TOP, FOOT_TOP).max(1);

@@ -27,7 +27,7 @@ fn table() -> Table {
     }
 }
 
-pub(super) fn render(sheet: &TicketSheet) -> Result<(Vec<u8>, usize), PdfError> {
+pub fn render(sheet: &TicketSheet) -> Result<(Vec<u8>, usize), PdfError> {
     let title = match sheet.candidates.first() {
         Some(t) => format!("准考证 {}", t.plan_name),
         None => "准考证".to_owned(),
