@@ -515,6 +515,12 @@ pub async fn edit(
     caller.require_admin()?;
     let pilots = &pilots_for(state, book, caller, &req.certificates).await?;
     let user = load(state, caller, id).await?;
+    if user.role == Role::Invigilator {
+        return Err(DomainError::conflict(
+            "INVIGILATOR_LOGIN",
+            "监考员账号随监考人员开通，不能编辑；可停用、删除或重置密码",
+        ));
+    }
     require_status(&user, UserStatus::Disabled, "编辑")?;
     let name = PersonName::parse(&req.name).map_err(bad("BAD_NAME"))?;
     let phone = Phone::parse(&req.phone).map_err(bad("BAD_PHONE"))?;

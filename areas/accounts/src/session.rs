@@ -139,7 +139,7 @@ impl FromRequestParts<AppState> for Session {
 /// and the door sign-in pages. Every domain check refuses it too
 /// (`Caller::require_kind`); this keeps it off routes that read without one.
 fn invigilator_may(path: &str) -> bool {
-    ["/api/auth/", "/api/scheduling/invigilation"]
-        .iter()
-        .any(|p| path.starts_with(p))
+    path.starts_with("/api/auth/")
+        || path.starts_with("/api/scheduling/invigilation/")
+        || path == "/api/scheduling/invigilation"
 }

@@ -40,10 +40,14 @@ pub async fn open(
         ));
     }
     if let Some(account) = &person.login_account {
-        return Err(DomainError::conflict(
-            "LOGIN_EXISTS",
-            format!("{}已开通监考员账号“{account}”", person.name),
-        ));
+        // Its login still there (a deleted one may be opened again).
+        let user = vslc_accounts::User::by_account(state.table.as_ref(), account).await?;
+        if user.is_some_and(|u| Some(&u.id) == person.login_user_id.as_ref()) {
+            return Err(DomainError::conflict(
+                "LOGIN_EXISTS",
+                format!("{}已开通监考员账号“{account}”", person.name),
+            ));
+        }
     }
     let issued = manage::open_invigilator_login(
         state,
@@ -65,7 +69,9 @@ pub async fn open(
         .update(&key, claim, Some(Condition::VersionIs(person.version)))
         .await
     {
-        manage::remove_login(state, school, &issued.user).await?;
+        if let Err(undo) = manage::remove_login(state, school, &issued.user).await {
+            tracing::error!(account = %issued.user.account, error = %undo, "a 监考员 login lost its claim and stays; remove it in 用户管理");
+        }
         return Err(match e {
             vslc_ports::table::TableError::ConditionFailed => {
                 DomainError::conflict("STATE_CONFLICT", "监考人员信息已变化，请刷新后重试")

@@ -66,7 +66,7 @@ fn sitter(n: usize, photo: Option<&[u8]>) -> Sitter {
         ),
         gender: if n.is_multiple_of(2) { "女" } else { "男" }.into(),
         id_number: "110105********002X".into(),
-        photo: photo.map(<[u8]>::to_vec),
+        photo: photo.map(|p| std::sync::Arc::new(p.to_vec())),
         attendance: None,
     }
 }

@@ -131,6 +131,13 @@ async fn apply(
                         Some(Condition::NotExists),
                     )
                     .await?;
+                // Its 缺考 to mark once the exam ends, like every slot's.
+                let due = crate::model::AttendanceDue {
+                    room_id: to_room.id.clone(),
+                    subject_id: subject_id.to_owned(),
+                    end: subject.subject.exam.end.clone(),
+                };
+                state.table.put(to_item(&due.key(), &due)?, None).await?;
             }
             let a = placed(&from, to_room, input.to_seat);
             let moved = to_room.id != slot.room_id;

@@ -16,7 +16,7 @@ use crate::model::{Attendance, AttendanceDue, Duty, RoomSlot, Seat, SeatPlace};
 use crate::token::{self, TokenError};
 use vslc_accounts::Tenant;
 use vslc_ports::keyset;
-use vslc_ports::table::{Group, TableExt, TxOp, Update};
+use vslc_ports::table::{Condition, Group, TableError, TableExt, TxOp, Update};
 use vslc_ports::{AppState, Caller, DomainError, mask};
 
 /// How long before the exam the door opens.
@@ -304,36 +304,31 @@ pub async fn sign_in(
     let c = person
         .get(&here.registration_id)
         .ok_or_else(|| DomainError::not_found("考生"))?;
-    let already = here.attendance == Some(Attendance::Present);
+    let mut already = here.attendance == Some(Attendance::Present);
     let mut at = here.signed_in_at.clone();
     if !already {
         let when = state.clock.now_text();
-        let update = Update::new()
-            .set("attendance", Attendance::Present.label())
-            .set("signedInAt", when.clone())
-            .set("signedInBy", caller.name.clone());
-        state
-            .table
-            .transact(vec![
-                TxOp::Update {
-                    key: here.own_room_key(),
-                    update: update.clone(),
-                    condition: Some(vslc_ports::table::Condition::Exists),
-                },
-                TxOp::Update {
-                    key: here.own_school_key(),
-                    update,
-                    condition: Some(vslc_ports::table::Condition::Exists),
-                },
-            ])
-            .await
-            .map_err(|e| match e {
-                vslc_ports::table::TableError::TransactionCanceled { .. } => {
-                    DomainError::conflict("SEAT_CHANGED", "该考生的座位刚刚被调整，请刷新后重试")
+        if mark_present(state, &here, &when, &caller.name).await? {
+            at = Some(when);
+        } else {
+            // Someone else signed them in just now, or the seat changed.
+            let now: Option<Seat> = state.table.get_as(&here.own_room_key()).await?;
+            match now {
+                Some(s)
+                    if s.registration_id == here.registration_id
+                        && s.attendance == Some(Attendance::Present) =>
+                {
+                    already = true;
+                    at = s.signed_in_at;
                 }
-                other => other.into(),
-            })?;
-        at = Some(when);
+                _ => {
+                    return Err(DomainError::conflict(
+                        "SEAT_CHANGED",
+                        "该考生的座位刚刚发生变化，请刷新后重试",
+                    ));
+                }
+            }
+        }
     }
     let candidate = DoorCandidate {
         seat: here.seat,
@@ -361,6 +356,46 @@ pub async fn sign_in(
         already,
         message,
     })
+}
+
+/// Writes 已签到 on both rows of a seat, only if the seat still holds this
+/// registration and has no attendance yet; whether it did.
+async fn mark_present(
+    state: &AppState,
+    seat: &Seat,
+    when: &str,
+    by: &str,
+) -> Result<bool, DomainError> {
+    let update = Update::new()
+        .set("attendance", Attendance::Present.label())
+        .set("signedInAt", when.to_owned())
+        .set("signedInBy", by.to_owned());
+    let unmarked = || {
+        Some(Condition::And(vec![
+            Condition::attr_equals("registrationId", seat.registration_id.clone()),
+            Condition::AttrAbsent("attendance".into()),
+        ]))
+    };
+    match state
+        .table
+        .transact(vec![
+            TxOp::Update {
+                key: seat.own_room_key(),
+                update: update.clone(),
+                condition: unmarked(),
+            },
+            TxOp::Update {
+                key: seat.own_school_key(),
+                update,
+                condition: unmarked(),
+            },
+        ])
+        .await
+    {
+        Ok(()) => Ok(true),
+        Err(TableError::TransactionCanceled { .. } | TableError::ConditionFailed) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Why a signed ticket does not belong at this door: the candidate's seat
@@ -425,35 +460,58 @@ impl vslc_ports::jobs::Closer for AbsenceCloser {
             if now < end {
                 continue;
             }
-            let seats = crate::views::seats_of(state, &d.room_id, &d.subject_id).await?;
-            let absent: Vec<&Seat> = seats.iter().filter(|s| s.attendance.is_none()).collect();
-            for chunk in absent.chunks(ABSENT_CHUNK) {
-                let groups = chunk
-                    .iter()
-                    .map(|s| {
-                        let update = Update::new().set("attendance", Attendance::Absent.label());
-                        Group {
-                            ops: vec![
-                                TxOp::Update {
-                                    key: s.own_room_key(),
-                                    update: update.clone(),
-                                    condition: Some(vslc_ports::table::Condition::Exists),
-                                },
-                                TxOp::Update {
-                                    key: s.own_school_key(),
-                                    update,
-                                    condition: Some(vslc_ports::table::Condition::Exists),
-                                },
-                            ],
-                            counts: Vec::new(),
-                        }
-                    })
-                    .collect();
-                let won = state.table.apply_groups(groups).await?;
-                marked += won.iter().filter(|w| **w).count();
+            // One room's failure is the next run's to retry, not the others'.
+            match mark_absent(state, &d).await {
+                Ok(n) => marked += n,
+                Err(e) => {
+                    tracing::error!(due = ?d, error = %e, "缺考标记 of a room failed; retried next run")
+                }
             }
-            state.table.delete(&d.key(), None).await?;
         }
         Ok(marked)
     }
+}
+
+/// Marks 缺考 the seats of an ended room slot left without attendance, if
+/// the room signed anyone in at the door (a room that did not use the
+/// electronic sign-in keeps its paper sheet as the record); then drops
+/// the slot's due record. How many were marked.
+async fn mark_absent(state: &AppState, d: &AttendanceDue) -> Result<usize, DomainError> {
+    let seats = crate::views::seats_of(state, &d.room_id, &d.subject_id).await?;
+    let used = seats
+        .iter()
+        .any(|s| s.attendance == Some(Attendance::Present));
+    let mut marked = 0;
+    if used {
+        let absent: Vec<&Seat> = seats.iter().filter(|s| s.attendance.is_none()).collect();
+        for chunk in absent.chunks(ABSENT_CHUNK) {
+            let groups = chunk
+                .iter()
+                .map(|s| {
+                    let update = Update::new().set("attendance", Attendance::Absent.label());
+                    // Never over a sign-in that landed after the read.
+                    let unmarked = || Some(Condition::AttrAbsent("attendance".into()));
+                    Group {
+                        ops: vec![
+                            TxOp::Update {
+                                key: s.own_room_key(),
+                                update: update.clone(),
+                                condition: unmarked(),
+                            },
+                            TxOp::Update {
+                                key: s.own_school_key(),
+                                update,
+                                condition: unmarked(),
+                            },
+                        ],
+                        counts: Vec::new(),
+                    }
+                })
+                .collect();
+            let won = state.table.apply_groups(groups).await?;
+            marked += won.iter().filter(|w| **w).count();
+        }
+    }
+    state.table.delete(&d.key(), None).await?;
+    Ok(marked)
 }

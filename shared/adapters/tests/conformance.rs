@@ -226,6 +226,42 @@ async fn conditional_writes_conflict_cleanly() {
 }
 
 #[tokio::test]
+async fn attr_absent_holds_only_on_an_item_without_the_attribute() {
+    for b in backends().await {
+        let t = &b.table;
+        let key = Key::new("SEAT#R1", "S1#0001");
+        t.put(item(json!({"pk":"SEAT#R1","sk":"S1#0001","seat":1})), None)
+            .await
+            .unwrap();
+        let absent = || Some(Condition::AttrAbsent("attendance".into()));
+        t.update(&key, Update::new().set("attendance", "已签到"), absent())
+            .await
+            .unwrap();
+        let again = t
+            .update(&key, Update::new().set("attendance", "缺考"), absent())
+            .await;
+        assert!(
+            matches!(again, Err(TableError::ConditionFailed)),
+            "{}: {again:?}",
+            b.name
+        );
+        let got = t.get(&key).await.unwrap().unwrap();
+        assert_eq!(got["attendance"], json!("已签到"), "{}", b.name);
+        // No item: the condition does not hold either (nothing is created).
+        let none = Key::new("SEAT#R1", "S1#0002");
+        let missing = t
+            .update(&none, Update::new().set("attendance", "缺考"), absent())
+            .await;
+        assert!(
+            matches!(missing, Err(TableError::ConditionFailed)),
+            "{}: {missing:?}",
+            b.name
+        );
+        assert!(t.get(&none).await.unwrap().is_none(), "{}", b.name);
+    }
+}
+
+#[tokio::test]
 async fn transactions_are_all_or_nothing() {
     for b in backends().await {
         let t = &b.table;

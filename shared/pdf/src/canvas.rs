@@ -64,6 +64,11 @@ impl Photo {
     /// A photo from its bytes (JPEG or PNG by content); `None` when it is
     /// neither or does not decode — the page shows an empty frame instead.
     pub fn from_bytes(bytes: Vec<u8>) -> Option<Self> {
+        Self::from_shared(std::sync::Arc::new(bytes))
+    }
+
+    /// [`Self::from_bytes`] without copying bytes held elsewhere too.
+    pub fn from_shared(bytes: std::sync::Arc<Vec<u8>>) -> Option<Self> {
         let data: Data = bytes.into();
         let image = match data.as_ref() {
             [0xFF, 0xD8, 0xFF, ..] => Image::from_jpeg(data, true),

@@ -101,6 +101,8 @@ pub enum Condition {
     VersionIs(u64),
     /// The item exists and attribute `name` equals the value.
     AttrEquals(String, Value),
+    /// The item exists and has no attribute `name`.
+    AttrAbsent(String),
     /// All of the conditions hold.
     And(Vec<Condition>),
     /// At least one of the conditions holds (none given: never).
@@ -125,6 +127,7 @@ impl Condition {
             Condition::AttrEquals(name, value) => current
                 .and_then(|i| i.get(name))
                 .is_some_and(|v| json_eq(v, value)),
+            Condition::AttrAbsent(name) => current.is_some_and(|i| !i.contains_key(name)),
             Condition::And(all) => all.iter().all(|c| c.holds(current)),
             Condition::Or(any) => any.iter().any(|c| c.holds(current)),
         }

@@ -20,7 +20,11 @@ pub const MAX_TICKETS: usize = 500;
 
 /// Photos above this are left out of a document (a checked 295×413 photo
 /// is far smaller; this bounds a document's memory).
-const MAX_PHOTO_BYTES: usize = 1024 * 1024;
+const MAX_PHOTO_BYTES: usize = 512 * 1024;
+
+/// The photos one document holds at most, together (a 256 MB function
+/// holds them, and the PDF that embeds them, at once).
+const PHOTO_BUDGET: usize = 48 * 1024 * 1024;
 
 /// Photos read at a time.
 const PHOTO_READS: usize = 8;
@@ -45,7 +49,7 @@ pub struct Sitter {
     /// Masked.
     pub id_number: String,
     /// The photo as stored (JPEG or PNG), when there is one.
-    pub photo: Option<Vec<u8>>,
+    pub photo: Option<std::sync::Arc<Vec<u8>>>,
     /// 已签到 (with the time) or 缺考, once known.
     pub attendance: Option<String>,
 }
@@ -163,12 +167,12 @@ async fn sitters(state: &AppState, seats: &[Seat]) -> Result<Vec<Sitter>, Domain
 }
 
 /// Photos by key, in order, a few reads at a time; a missing or oversized
-/// one is `None`.
+/// one is `None`. Refused when together they pass the document's budget.
 async fn photos(
     state: &AppState,
     keys: Vec<Option<String>>,
-) -> Result<Vec<Option<Vec<u8>>>, DomainError> {
-    futures_util::stream::iter(keys)
+) -> Result<Vec<Option<std::sync::Arc<Vec<u8>>>>, DomainError> {
+    let got: Vec<Option<Vec<u8>>> = futures_util::stream::iter(keys)
         .map(|key| async move {
             let Some(key) = key else { return Ok(None) };
             match state.documents.get(&key).await {
@@ -179,7 +183,22 @@ async fn photos(
         })
         .buffered(PHOTO_READS)
         .try_collect()
-        .await
+        .await?;
+    let total: usize = got.iter().flatten().map(Vec::len).sum();
+    if total > PHOTO_BUDGET {
+        return Err(DomainError::invalid(
+            "PHOTOS_TOO_LARGE",
+            format!(
+                "所选考生的照片合计{}MB，超过单个文件的上限{}MB，请分批导出",
+                total / (1024 * 1024),
+                PHOTO_BUDGET / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(got
+        .into_iter()
+        .map(|p| p.map(std::sync::Arc::new))
+        .collect())
 }
 
 /// One line of a 准考证's table: an arranged subject.

@@ -76,7 +76,7 @@ fn label(c: &mut Canvas, sheet: &RoomSheet, s: &Sitter, x: f32, y: f32) {
     );
     // Photo, top right (a one-inch photo's proportions).
     let (pw, ph) = (24.0, 33.6);
-    let photo = s.photo.clone().and_then(Photo::from_bytes);
+    let photo = s.photo.clone().and_then(Photo::from_shared);
     c.photo((x + LABEL_W - pad - pw, y + pad, pw, ph), photo.as_ref());
     let text_w = LABEL_W - 2.0 * pad - pw - 3.0;
     let name_y = y + pad + 31.0;

@@ -48,7 +48,7 @@ pub fn render(sheet: &RoomSheet) -> Result<(Vec<u8>, usize), PdfError> {
             let x = (210.0 - table.width()) / 2.0;
             let mut y = table.header(c, x, TABLE_TOP);
             for s in chunk {
-                let photo = s.photo.clone().and_then(Photo::from_bytes);
+                let photo = s.photo.clone().and_then(Photo::from_shared);
                 let cells = [
                     Cell::Text(s.ticket_no.clone()),
                     Cell::Text(s.school_name.clone()),

@@ -60,7 +60,7 @@ fn page(c: &mut Canvas, sheet: &TicketSheet, t: &TicketPage) {
     // The fields, left; the photo, right.
     let (pw, ph) = (30.0, 42.0);
     let photo_x = 210.0 - MARGIN - pw;
-    let photo = s.photo.clone().and_then(Photo::from_bytes);
+    let photo = s.photo.clone().and_then(Photo::from_shared);
     c.photo((photo_x, 47.0, pw, ph), photo.as_ref());
     let label_w = 22.0;
     let value_w = photo_x - MARGIN - label_w - 4.0;

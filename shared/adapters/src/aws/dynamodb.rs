@@ -133,6 +133,11 @@ impl Expr {
                 let (n_, v) = (self.name(attr), self.value(to_attr(value)));
                 format!("{n_} = {v}")
             }
+            Condition::AttrAbsent(attr) => format!(
+                "attribute_exists({}) AND attribute_not_exists({})",
+                self.name(PK),
+                self.name(attr)
+            ),
             Condition::And(all) if all.is_empty() => format!(
                 "attribute_exists({}) OR attribute_not_exists({})",
                 self.name(PK),
