@@ -270,18 +270,52 @@ pub async fn create(
         ));
     }
     code::verify(state, &caller.tenant, &phone, &req.code).await?;
-    let password = NewPassword::random();
-    let user = User {
-        id: ulid::Ulid::new().to_string(),
-        account: account.as_str().to_owned(),
-        name: name.as_str().to_owned(),
+    let user = Opening {
+        account,
+        name,
         tenant: caller.tenant.clone(),
-        tenant_name: caller.tenant_name.clone(),
         role: req.role,
         cert_lead,
         certificates,
-        phone: Some(phone),
+        phone,
         invigilator_id: None,
+    };
+    open(state, caller, user, "新增用户").await
+}
+
+/// A new account's parts, checked.
+struct Opening {
+    account: AccountName,
+    name: PersonName,
+    tenant: Tenant,
+    role: Role,
+    cert_lead: bool,
+    certificates: Vec<String>,
+    phone: Phone,
+    invigilator_id: Option<String>,
+}
+
+/// Stores a new active account with a random password (the account name
+/// taken meanwhile: ACCOUNT_TAKEN), records `what` in the 操作日志 and
+/// answers the password once.
+async fn open(
+    state: &AppState,
+    caller: &Caller,
+    o: Opening,
+    what: &'static str,
+) -> Result<IssuedPassword, DomainError> {
+    let password = NewPassword::random();
+    let user = User {
+        id: ulid::Ulid::new().to_string(),
+        account: o.account.as_str().to_owned(),
+        name: o.name.as_str().to_owned(),
+        tenant: o.tenant,
+        tenant_name: caller.tenant_name.clone(),
+        role: o.role,
+        cert_lead: o.cert_lead,
+        certificates: o.certificates,
+        phone: Some(o.phone),
+        invigilator_id: o.invigilator_id,
         status: UserStatus::Active,
         password_hash: hash_password(password.as_str()).await?,
         session_epoch: 0,
@@ -289,17 +323,19 @@ pub async fn create(
         created_at: state.clock.now_text(),
         version: 1,
     };
-    user.create(table).await.map_err(|e| match e {
-        TableError::TransactionCanceled { .. } => {
-            DomainError::conflict("ACCOUNT_TAKEN", "该账号已存在，请换一个账号")
-        }
-        other => other.into(),
-    })?;
+    user.create(state.table.as_ref())
+        .await
+        .map_err(|e| match e {
+            TableError::TransactionCanceled { .. } => {
+                DomainError::conflict("ACCOUNT_TAKEN", "该账号已存在，请换一个账号")
+            }
+            other => other.into(),
+        })?;
     audited(
         state,
         caller,
         &user,
-        Event::new(AuditKind::Create, "user.create", "新增用户")
+        Event::new(AuditKind::Create, "user.create", what)
             .detail(format!("角色：{}", roles_text(&user))),
     )
     .await;
@@ -332,43 +368,17 @@ pub async fn open_invigilator_login(
             "该账号已存在，请换一个账号",
         ));
     }
-    let password = NewPassword::random();
-    let user = User {
-        id: ulid::Ulid::new().to_string(),
-        account: account.as_str().to_owned(),
-        name: name.as_str().to_owned(),
+    let user = Opening {
+        account,
+        name,
         tenant: school.clone(),
-        tenant_name: caller.tenant_name.clone(),
         role: Role::Invigilator,
         cert_lead: false,
         certificates: Vec::new(),
-        phone: Some(phone),
+        phone,
         invigilator_id: Some(invigilator_id.to_owned()),
-        status: UserStatus::Active,
-        password_hash: hash_password(password.as_str()).await?,
-        session_epoch: 0,
-        builtin: false,
-        created_at: state.clock.now_text(),
-        version: 1,
     };
-    user.create(table).await.map_err(|e| match e {
-        TableError::TransactionCanceled { .. } => {
-            DomainError::conflict("ACCOUNT_TAKEN", "该账号已存在，请换一个账号")
-        }
-        other => other.into(),
-    })?;
-    audited(
-        state,
-        caller,
-        &user,
-        Event::new(AuditKind::Create, "user.create", "开通监考员账号")
-            .detail(format!("角色：{}", roles_text(&user))),
-    )
-    .await;
-    Ok(IssuedPassword {
-        user: UserView::of(&user, true),
-        password: password.as_str().to_owned(),
-    })
+    open(state, caller, user, "开通监考员账号").await
 }
 
 /// Removes a login (the invigilators area undoing an opening it lost).

@@ -94,24 +94,7 @@ async fn rows(
     seats: Vec<Seat>,
     now: chrono::NaiveDateTime,
 ) -> Result<Vec<SeatRow>, DomainError> {
-    let mut keys: Vec<(String, String)> = seats
-        .iter()
-        .map(|s| (s.room_id.clone(), s.subject_id.clone()))
-        .collect();
-    keys.sort();
-    keys.dedup();
-    let mut places: HashMap<(String, String), SeatPlace> = HashMap::new();
-    for chunk in keys.chunks(1000) {
-        let found = state
-            .table
-            .get_many_json(chunk.iter().map(|(r, s)| RoomSlot::key(r, s)).collect())
-            .await?;
-        for (k, json) in chunk.iter().zip(found) {
-            if let Some(slot) = json.and_then(|j| serde_json::from_slice::<RoomSlot>(&j).ok()) {
-                places.insert(k.clone(), slot.place);
-            }
-        }
-    }
+    let places = places_of(state, &seats).await?;
     let people = holders::of(state, &seats).await?;
     Ok(seats
         .into_iter()
@@ -123,6 +106,33 @@ async fn rows(
             Some(row(s, holder, place, now))
         })
         .collect())
+}
+
+/// Where and when some seats are: their room slots' places (each slot read
+/// once), by (room, subject); a slot gone is absent.
+pub(crate) async fn places_of(
+    state: &AppState,
+    seats: &[Seat],
+) -> Result<HashMap<(String, String), SeatPlace>, DomainError> {
+    let mut keys: Vec<(String, String)> = seats
+        .iter()
+        .map(|s| (s.room_id.clone(), s.subject_id.clone()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let mut places = HashMap::new();
+    for chunk in keys.chunks(1000) {
+        let found = state
+            .table
+            .get_many_json(chunk.iter().map(|(r, s)| RoomSlot::key(r, s)).collect())
+            .await?;
+        for (k, json) in chunk.iter().zip(found) {
+            if let Some(slot) = json.and_then(|j| serde_json::from_slice::<RoomSlot>(&j).ok()) {
+                places.insert(k.clone(), slot.place);
+            }
+        }
+    }
+    Ok(places)
 }
 
 fn keeps(r: &SeatRow, f: &SeatRowFilter) -> bool {

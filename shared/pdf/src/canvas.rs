@@ -304,13 +304,8 @@ impl Canvas<'_, '_> {
     }
 
     /// A rectangle's outline.
-    pub fn frame(&mut self, (x, y, w, h): (f32, f32, f32, f32), width: f32) {
-        let Some(rect) = Rect::from_xywh(mm(x), mm(y), mm(w), mm(h)) else {
-            return;
-        };
-        let mut pb = PathBuilder::new();
-        pb.push_rect(rect);
-        let Some(path) = pb.finish() else { return };
+    pub fn frame(&mut self, rect: (f32, f32, f32, f32), width: f32) {
+        let Some(path) = rect_path(rect) else { return };
         self.surface.set_fill(None);
         self.surface.set_stroke(Some(Stroke {
             width: mm(width),
@@ -321,13 +316,8 @@ impl Canvas<'_, '_> {
     }
 
     /// A rectangle filled with a grey (0 black … 255 white).
-    pub fn shade(&mut self, (x, y, w, h): (f32, f32, f32, f32), grey: u8) {
-        let Some(rect) = Rect::from_xywh(mm(x), mm(y), mm(w), mm(h)) else {
-            return;
-        };
-        let mut pb = PathBuilder::new();
-        pb.push_rect(rect);
-        let Some(path) = pb.finish() else { return };
+    pub fn shade(&mut self, rect: (f32, f32, f32, f32), grey: u8) {
+        let Some(path) = rect_path(rect) else { return };
         self.surface.set_stroke(None);
         self.surface.set_fill(Some(Fill {
             paint: luma::Color::new(grey).into(),
@@ -391,6 +381,14 @@ impl Canvas<'_, '_> {
         self.surface.pop();
         Ok(())
     }
+}
+
+/// A rectangle in millimetres as a path (none if it has no area).
+fn rect_path((x, y, w, h): (f32, f32, f32, f32)) -> Option<krilla::geom::Path> {
+    let rect = Rect::from_xywh(mm(x), mm(y), mm(w), mm(h))?;
+    let mut pb = PathBuilder::new();
+    pb.push_rect(rect);
+    pb.finish()
 }
 
 /// A QR code's side and modules (error correction M), with one mask

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use futures_util::{StreamExt, TryStreamExt};
 
 use crate::holders;
-use crate::model::{OnDuty, RoomSlot, Seat, SeatPlace};
+use crate::model::{OnDuty, Seat, SeatPlace};
 use crate::rooms;
 use vslc_accounts::Tenant;
 use vslc_exam::Plan;
@@ -284,24 +284,7 @@ pub(crate) async fn ticket_sheet(
         }
     }
     // Where and when each seat is: its room slot's place.
-    let mut slot_keys: Vec<(String, String)> = all
-        .iter()
-        .map(|s| (s.room_id.clone(), s.subject_id.clone()))
-        .collect();
-    slot_keys.sort();
-    slot_keys.dedup();
-    let mut places: HashMap<(String, String), SeatPlace> = HashMap::new();
-    for chunk in slot_keys.chunks(1000) {
-        let found = state
-            .table
-            .get_many_json(chunk.iter().map(|(r, s)| RoomSlot::key(r, s)).collect())
-            .await?;
-        for (k, json) in chunk.iter().zip(found) {
-            if let Some(slot) = json.and_then(|j| serde_json::from_slice::<RoomSlot>(&j).ok()) {
-                places.insert(k.clone(), slot.place);
-            }
-        }
-    }
+    let places = crate::details::places_of(state, &all).await?;
     let sites = site_addresses(state, places.values()).await?;
     let mut lines: HashMap<&str, Vec<(TicketLine, &SeatPlace)>> = HashMap::new();
     for s in &all {

@@ -91,16 +91,7 @@ pub fn render(sheet: &RoomSheet) -> Result<(Vec<u8>, usize), PdfError> {
             Align::Left,
             Regular,
         );
-        let staff: Vec<String> = sheet
-            .invigilators
-            .iter()
-            .map(|i| format!("{}（{}）", i.name, i.teacher_no))
-            .collect();
-        let staff = if staff.is_empty() {
-            "监考人员：未安排".to_owned()
-        } else {
-            format!("监考人员：{}", staff.join("、"))
-        };
+        let staff = super::staff_line(&sheet.invigilators);
         c.text_in(
             (24.0, 182.0, inner - 8.0, 9.0),
             14.0,

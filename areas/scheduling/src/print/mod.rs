@@ -47,6 +47,18 @@ pub mod render {
     pub use super::ticket::render as tickets;
 }
 
+/// "监考人员：李伟（JE10001）、王宏伟（JE10002）" (or 未安排).
+fn staff_line(on_duty: &[crate::model::OnDuty]) -> String {
+    if on_duty.is_empty() {
+        return "监考人员：未安排".to_owned();
+    }
+    let names: Vec<String> = on_duty
+        .iter()
+        .map(|i| format!("{}（{}）", i.name, i.teacher_no))
+        .collect();
+    format!("监考人员：{}", names.join("、"))
+}
+
 fn render_error(e: PdfError) -> DomainError {
     DomainError::internal(anyhow::anyhow!(e))
 }

@@ -105,16 +105,7 @@ fn head(c: &mut Canvas, sheet: &RoomSheet) {
 }
 
 fn foot(c: &mut Canvas, sheet: &RoomSheet, page: usize, pages: usize) {
-    let staff: Vec<String> = sheet
-        .invigilators
-        .iter()
-        .map(|i| format!("{}（{}）", i.name, i.teacher_no))
-        .collect();
-    let staff = if staff.is_empty() {
-        "监考人员：未安排".to_owned()
-    } else {
-        format!("监考人员：{}", staff.join("、"))
-    };
+    let staff = super::staff_line(&sheet.invigilators);
     let y = FOOT_TOP + 3.0;
     c.text_in((MARGIN, y, 190.0, 6.0), 10.0, &staff, Align::Left, Regular);
     // Filled in once the door's sign-in is known (after the exam).
