@@ -42,6 +42,10 @@ pub struct Typeface {
     pub(crate) font: Font,
     charmap: skrifa::charmap::Charmap<'static>,
     advances: GlyphMetrics<'static>,
+    /// Glyph and advance of every Basic Multilingual Plane character, read
+    /// from the cmap once (a lookup per character was a tenth of a page's
+    /// cost); others are looked up.
+    bmp: Box<[(u32, f32)]>,
     /// Ascender and descender (positive, below the baseline), per point.
     ascent: f32,
     descent: f32,
@@ -91,10 +95,20 @@ impl Typeface {
         if face.charmap().map('中').is_none() {
             return Err("the font has no Chinese glyphs".into());
         }
+        let charmap = face.charmap();
+        let advances = face.glyph_metrics(Size::new(1.0), LocationRef::default());
+        let notdef = (0, advances.advance_width(Default::default()).unwrap_or(0.0));
+        let mut bmp = vec![notdef; 0x1_0000].into_boxed_slice();
+        for (cp, gid) in charmap.mappings() {
+            if let Some(slot) = bmp.get_mut(cp as usize) {
+                *slot = (gid.to_u32(), advances.advance_width(gid).unwrap_or(0.0));
+            }
+        }
         Ok(Self {
             font,
-            charmap: face.charmap(),
-            advances: face.glyph_metrics(Size::new(1.0), LocationRef::default()),
+            charmap,
+            advances,
+            bmp,
             ascent: metrics.ascent / upem,
             descent: -metrics.descent / upem,
         })
@@ -105,10 +119,21 @@ impl Typeface {
         text.chars().map(|c| self.advance(c)).sum::<f32>() * size
     }
 
-    /// One character's advance at 1 pt (a missing glyph: the .notdef's).
-    fn advance(&self, c: char) -> f32 {
+    /// One character's glyph and advance at 1 pt (a missing glyph: the
+    /// .notdef's).
+    fn glyph(&self, c: char) -> (u32, f32) {
+        if let Some(g) = self.bmp.get(c as usize) {
+            return *g;
+        }
         let gid = self.charmap.map(c).unwrap_or_default();
-        self.advances.advance_width(gid).unwrap_or(0.0)
+        (
+            gid.to_u32(),
+            self.advances.advance_width(gid).unwrap_or(0.0),
+        )
+    }
+
+    fn advance(&self, c: char) -> f32 {
+        self.glyph(c).1
     }
 
     /// `text` as positioned glyphs: one a character, each advancing by its
@@ -119,11 +144,11 @@ impl Typeface {
     pub(crate) fn glyphs(&self, text: &str) -> Vec<krilla::text::KrillaGlyph> {
         text.char_indices()
             .map(|(i, c)| {
-                let gid = self.charmap.map(c).unwrap_or_default();
+                let (gid, advance) = self.glyph(c);
                 krilla::text::KrillaGlyph {
-                    glyph_id: krilla::text::GlyphId::new(gid.to_u32()),
+                    glyph_id: krilla::text::GlyphId::new(gid),
                     text_range: i..i + c.len_utf8(),
-                    x_advance: self.advances.advance_width(gid).unwrap_or(0.0),
+                    x_advance: advance,
                     x_offset: 0.0,
                     y_offset: 0.0,
                     y_advance: 0.0,
@@ -146,7 +171,7 @@ impl Typeface {
     /// Whether every character of `text` has a glyph.
     pub fn covers(&self, text: &str) -> bool {
         text.chars()
-            .all(|c| c.is_whitespace() || self.charmap.map(c).is_some())
+            .all(|c| c.is_whitespace() || self.glyph(c).0 != 0)
     }
 
     /// `text` cut to fit `width` at `size`, ending in "…" when cut.
