@@ -297,6 +297,17 @@ impl Canvas<'_, '_> {
         pb.move_to(mm(from.0), mm(from.1));
         pb.line_to(mm(to.0), mm(to.1));
         let Some(path) = pb.finish() else { return };
+        self.stroke(&path, width, dash);
+    }
+
+    /// A rectangle's outline.
+    pub fn frame(&mut self, rect: (f32, f32, f32, f32), width: f32) {
+        let Some(path) = rect_path(rect) else { return };
+        self.stroke(&path, width, false);
+    }
+
+    /// Strokes a path `width` mm wide (dashed when `dash`), unfilled.
+    fn stroke(&mut self, path: &krilla::geom::Path, width: f32, dash: bool) {
         self.surface.set_fill(None);
         self.surface.set_stroke(Some(Stroke {
             width: mm(width),
@@ -306,19 +317,7 @@ impl Canvas<'_, '_> {
             }),
             ..Stroke::default()
         }));
-        self.surface.draw_path(&path);
-        self.surface.set_stroke(None);
-    }
-
-    /// A rectangle's outline.
-    pub fn frame(&mut self, rect: (f32, f32, f32, f32), width: f32) {
-        let Some(path) = rect_path(rect) else { return };
-        self.surface.set_fill(None);
-        self.surface.set_stroke(Some(Stroke {
-            width: mm(width),
-            ..Stroke::default()
-        }));
-        self.surface.draw_path(&path);
+        self.surface.draw_path(path);
         self.surface.set_stroke(None);
     }
 
