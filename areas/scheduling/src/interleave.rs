@@ -8,9 +8,15 @@
 //! to the school first in the seeded order. This greedy choice leaves a
 //! school beside itself only when the rest cannot separate it (a school
 //! with k candidates among n needs n − k ≥ k − 1 others); room ends only
-//! help. Within a school candidates go in the seeded order of their ids.
+//! help. Within a school candidates go shard by shard of their ids (the
+//! shards in seeded order), in id order within a shard: the order of the
+//! school's seat rows ([`crate::model::Seat::school_key`]), so that a bulk
+//! arrangement writes them in key order and each storage page once, not
+//! once for every few rooms.
 
 use std::collections::{BinaryHeap, HashMap};
+
+use vslc_ports::shard;
 
 /// A reproducible 64-bit mix of a seed and a text (SplitMix64 over FNV-1a).
 pub fn mix(seed: u64, text: &str) -> u64 {
@@ -60,9 +66,11 @@ pub fn arrange(seed: u64, rooms: &[Space<'_>], people: &[Person<'_>]) -> Vec<Pla
     schools.dedup();
     schools.sort_by_key(|s| mix(seed, s));
     let rank: HashMap<&str, usize> = schools.iter().enumerate().map(|(i, s)| (*s, i)).collect();
-    let mut queues: Vec<Vec<(u64, usize)>> = vec![Vec::new(); schools.len()];
+    let shards: Vec<u64> = shard::all().map(|s| mix(seed, &s.to_string())).collect();
+    let mut queues: Vec<Vec<((u64, &str), usize)>> = vec![Vec::new(); schools.len()];
     for (i, p) in people.iter().enumerate() {
-        queues[rank[p.school]].push((mix(seed, p.id), i));
+        let order = (shards[usize::from(shard::of(p.id))], p.id);
+        queues[rank[p.school]].push((order, i));
     }
     for q in &mut queues {
         q.sort_unstable_by(|a, b| b.cmp(a));
@@ -223,6 +231,42 @@ mod tests {
             .map(|(_, _, i)| ps[*i].school)
             .collect();
         assert_eq!(beside, vec!["B", "B"]);
+    }
+
+    #[test]
+    fn a_school_goes_shard_by_shard_in_id_order() {
+        let ids: Vec<String> = (0..200).map(|i| format!("01REG{i:05}")).collect();
+        let ps = people(&[("A", 200)], &ids);
+        let rooms = vec![Space {
+            seats: 200,
+            ..Default::default()
+        }];
+        let placed = arrange(5, &rooms, &ps);
+        let order: Vec<(u8, &str)> = placed
+            .iter()
+            .map(|(_, _, i)| (shard::of(ps[*i].id), ps[*i].id))
+            .collect();
+        // Each shard's ids come together, ascending.
+        let mut shards_seen = Vec::new();
+        for w in order.windows(2) {
+            if w[0].0 == w[1].0 {
+                assert!(w[0].1 < w[1].1, "{w:?}");
+            } else {
+                shards_seen.push(w[0].0);
+            }
+        }
+        shards_seen.push(order.last().unwrap().0);
+        let mut distinct = shards_seen.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(
+            distinct.len(),
+            shards_seen.len(),
+            "a shard once: {shards_seen:?}"
+        );
+        // Another seed takes the shards in another order.
+        let other = arrange(6, &rooms, &ps);
+        assert_ne!(placed, other);
     }
 
     #[test]
