@@ -313,3 +313,151 @@ async fn who_may_print_what() {
     assert_eq!(r.status, 409, "nothing of its own: {}", r.body);
     app.stop().await;
 }
+
+/// Polls a 批量打印 job until it is finished (or 60 s pass).
+async fn wait_job(app: &TestApp, token: &str, id: &str) -> Value {
+    for _ in 0..600 {
+        let r = app
+            .get(&format!("/api/scheduling/prints/{id}"), Some(token))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        if matches!(r.body["status"].as_str(), Some("已完成" | "失败")) {
+            return r.body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("print job {id} did not finish");
+}
+
+#[tokio::test]
+async fn a_print_job_zips_the_documents_of_every_room_the_school_runs() {
+    let (app, clock) = app().await;
+    let mut f = fixture(&app).await;
+    f.at(&app, &clock, IN_WINDOW).await;
+    assert_eq!(
+        arrange(&app, &f.school, &f.site, SUBJECT1).await.status,
+        200
+    );
+    let jobs = "/api/scheduling/prints";
+    let all = ["考场门贴", "考场签到表", "考场桌贴", "准考证"];
+
+    // Checked at the door: documents named, the plan exists.
+    let r = app
+        .post(
+            jobs,
+            Some(&f.school),
+            json!({"planId": DEMO_PLAN_ID, "documents": []}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (400, Some("NO_DOCUMENTS")),
+        "{}",
+        r.body
+    );
+    let r = app
+        .post(
+            jobs,
+            Some(&f.school),
+            json!({"planId": DEMO_PLAN_ID, "documents": ["成绩单"]}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = app
+        .post(
+            jobs,
+            Some(&f.school),
+            json!({"planId": "NO-SUCH-PLAN", "documents": ["考场门贴"]}),
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+
+    let r = app
+        .post(
+            jobs,
+            Some(&f.school),
+            json!({"planId": DEMO_PLAN_ID, "documents": all}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let job = wait_job(&app, &f.school, &id).await;
+    assert_eq!(job["status"], "已完成", "{job}");
+    assert_eq!(
+        job["roomsTotal"], 2,
+        "both rooms at the school's site: {job}"
+    );
+    assert_eq!(
+        (job["roomsDone"].as_u64(), job["progress"].as_u64()),
+        (Some(2), Some(100))
+    );
+    assert_eq!(job["files"], 8, "{job}");
+    assert!(job["fileName"].as_str().unwrap().ends_with(".zip"), "{job}");
+
+    // The zip: each document of each room, a PDF naming the room and the
+    // room's candidates (as the seat map shows them).
+    let bytes = app.download(job["url"].as_str().unwrap()).await;
+    assert_eq!(bytes.len() as u64, job["size"].as_u64().unwrap());
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(zip.len(), 8);
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    for (n, room) in f.rooms.iter().enumerate() {
+        let name = format!("第{}考场", n + 1);
+        let seats = seated(&seat_map(&app, &f.school, room, SUBJECT1).await);
+        assert!(!seats.is_empty());
+        for doc in all {
+            let entry = names
+                .iter()
+                .find(|e| e.starts_with(&format!("{doc}/")) && e.ends_with(&format!("/{name}.pdf")))
+                .unwrap_or_else(|| panic!("no {doc} of {name}"));
+            let mut pdf = Vec::new();
+            std::io::Read::read_to_end(&mut zip.by_name(entry).unwrap(), &mut pdf).unwrap();
+            let text = poppler::text(&pdf);
+            if doc == "准考证" {
+                assert_eq!(poppler::page_count(&pdf), seats.len(), "{entry}");
+            }
+            if doc != "考场门贴" {
+                for (_, ticket, person, _) in &seats {
+                    assert!(text.contains(ticket.as_str()), "{entry} lacks {ticket}");
+                    assert!(text.contains(person.as_str()), "{entry} lacks {person}");
+                }
+            }
+            assert!(text.contains(&name), "{entry}:\n{text}");
+            assert!(!text.contains("110105199"), "{entry}: ID numbers masked");
+        }
+    }
+
+    // Listed for the school, newest first; another school neither sees it
+    // nor prints rooms it does not run.
+    let r = app.get(jobs, Some(&f.school)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body[0]["id"], id.as_str(), "{}", r.body);
+    let r = app.get(&format!("{jobs}/{id}"), Some(&f.school2)).await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    let r = app.get(jobs, Some(&f.school2)).await;
+    assert_eq!(r.body.as_array().map(Vec::len), Some(0), "{}", r.body);
+    let r = app
+        .post(
+            jobs,
+            Some(&f.school2),
+            json!({"planId": DEMO_PLAN_ID, "documents": ["考场门贴"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let theirs = wait_job(&app, &f.school2, r.body["id"].as_str().unwrap()).await;
+    assert_eq!(theirs["status"], "失败", "{theirs}");
+    assert!(
+        theirs["message"].as_str().unwrap().contains("本校考场"),
+        "{theirs}"
+    );
+    assert!(theirs["url"].is_null());
+    // Orgs print nothing.
+    let r = app
+        .post(
+            jobs,
+            Some(&f.org),
+            json!({"planId": DEMO_PLAN_ID, "documents": ["考场门贴"]}),
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+}

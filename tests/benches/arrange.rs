@@ -12,6 +12,12 @@
 //!   `POST /api/scheduling/sites/{id}/arrange` over loopback, printing the
 //!   request's wall time, the process's CPU time and its peak RSS while
 //!   the request ran (target ≤ 2 s, ≤ 150 MB);
+//! - `print` starts the platform on the arranged directory, sends
+//!   `POST /api/scheduling/prints` for the 3,000 rooms' 考场门贴 and
+//!   考场签到表 and polls the job until the print worker (in the same
+//!   process, as `vslc-local` runs it) has stored the zip, printing the
+//!   wall time from the request to 已完成, the CPU time, the peak RSS and
+//!   the zip's size (target ≤ 20 s on 2 cores, ≤ 150 MB);
 //! - `dynamodb` (when `VSLC_MOTO_ENDPOINT` is set) does the same at 2,000
 //!   registrations and 60 rooms on a fresh moto table through the service
 //!   call, counting the write requests the SDK sends (target ≤ 50 per
@@ -45,7 +51,7 @@ const SCHOOLS: usize = 20;
 const SUBJECT: &str = "01DEMOSUBJ0000000000000001";
 
 fn main() -> anyhow::Result<()> {
-    let mut all = vec!["prepare", "arrange"];
+    let mut all = vec!["prepare", "arrange", "print"];
     if std::env::var_os("VSLC_MOTO_ENDPOINT").is_some() {
         all.push("dynamodb");
     }
@@ -53,6 +59,7 @@ fn main() -> anyhow::Result<()> {
     match common::steps(&all)?.as_deref() {
         Some("prepare") => rt()?.block_on(prepare()),
         Some("arrange") => rt()?.block_on(arrange()),
+        Some("print") => rt()?.block_on(print()),
         Some("dynamodb") => rt()?.block_on(dynamodb()),
         _ => Ok(()),
     }
@@ -294,14 +301,7 @@ async fn arrange() -> anyhow::Result<()> {
     )
     .await?;
     let http = reqwest::Client::new();
-    let login: serde_json::Value = http
-        .post(format!("{}/api/auth/login", running.base_url))
-        .json(&serde_json::json!({"account": "school-admin", "password": vslc_app::seed::DEMO_PASSWORD}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = login["token"].as_str().unwrap_or_default().to_owned();
+    let token = login(&http, &running.base_url).await?;
     let before = peak_mb();
     reset_peak();
     let (t, cpu) = (Instant::now(), cpu_secs());
@@ -350,6 +350,73 @@ async fn arrange() -> anyhow::Result<()> {
         times.sort_by(f64::total_cmp);
         println!("GET {path}: median {:.1} ms of 5", times[2]);
     }
+    running.shutdown().await?;
+    Ok(())
+}
+
+async fn login(http: &reqwest::Client, base: &str) -> anyhow::Result<String> {
+    let login: serde_json::Value = http
+        .post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({"account": "school-admin", "password": vslc_app::seed::DEMO_PASSWORD}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(login["token"].as_str().unwrap_or_default().to_owned())
+}
+
+/// 批量打印 of the arranged plan: 考场门贴 and 考场签到表 of every room.
+async fn print() -> anyhow::Result<()> {
+    let dir = data_dir();
+    let running = vslc_local::start(
+        config(&dir).await?,
+        std::sync::Arc::new(vslc_ports::SystemClock),
+    )
+    .await?;
+    let http = reqwest::Client::new();
+    let token = login(&http, &running.base_url).await?;
+    let before = peak_mb();
+    reset_peak();
+    let (t, cpu) = (Instant::now(), cpu_secs());
+    let r: serde_json::Value = http
+        .post(format!("{}/api/scheduling/prints", running.base_url))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"planId": DEMO_PLAN_ID, "documents": ["考场门贴", "考场签到表"]}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let id = r["id"].as_str().unwrap_or_default().to_owned();
+    anyhow::ensure!(!id.is_empty(), "print job refused: {r}");
+    let job = loop {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let job: serde_json::Value = http
+            .get(format!("{}/api/scheduling/prints/{id}", running.base_url))
+            .bearer_auth(&token)
+            .send()
+            .await?
+            .json()
+            .await?;
+        if matches!(job["status"].as_str(), Some("已完成" | "失败")) {
+            break job;
+        }
+    };
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "print: {} rooms, {} PDFs, zip {:.0} MB, {secs:.2} s, CPU {:.2} s, peak RSS {:.0} MB (before the request {before:.0} MB; target ≤ 20 s on 2 cores, ≤ 150 MB)",
+        job["roomsTotal"],
+        job["files"],
+        job["size"].as_f64().unwrap_or_default() / 1e6,
+        cpu_secs() - cpu,
+        peak_mb()
+    );
+    anyhow::ensure!(
+        job["status"] == "已完成"
+            && job["roomsTotal"].as_u64().unwrap_or_default() * SEATS as u64
+                >= REGISTRATIONS as u64
+            && job["files"] == 2 * job["roomsTotal"].as_u64().unwrap_or_default(),
+        "print job failed: {job}"
+    );
     running.shutdown().await?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

@@ -209,6 +209,26 @@ test('监考人员认证, 排考, the seat map, the room export, the print docum
     await expect(page.locator('.el-message--success').filter({ hasText: '已生成' }).last()).toBeVisible()
   }
 
+  // (d'') 批量打印: the plan's rooms' 门贴 and 签到表 in one zip, made by
+  // the print worker; the page shows the job until its link appears.
+  await page.getByRole('button', { name: '批量打印' }).click()
+  const jobs = page.locator('.el-dialog').filter({ hasText: '打印任务' })
+  await jobs.locator('[data-test=print-plan]').click()
+  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '排考演示' }).first().click()
+  await jobs.locator('[data-test=print-submit]').click()
+  const link = jobs.locator('[data-test=print-jobs]').getByRole('link', { name: /下载（\d+ 个PDF/ })
+  await expect(link).toBeVisible({ timeout: 30_000 })
+  await expect(link).toContainText('4 个PDF')
+  await screen(page, '考场编排-批量打印')
+  const zipDownload = page.waitForEvent('download')
+  await link.click()
+  const zip = await zipDownload
+  expect(zip.suggestedFilename()).toMatch(/^批量打印_.*\.zip$/)
+  const zipPath = `${SCREENS}/scheduling-批量打印.zip`
+  await zip.saveAs(zipPath)
+  expect(readFileSync(zipPath).subarray(0, 2).toString()).toBe('PK')
+  await jobs.getByRole('button', { name: 'Close' }).or(jobs.locator('.el-dialog__headerbtn')).first().click()
+
   await open(page, '排考明细')
   await expect(rows.first()).toBeVisible()
   await screen(page, '排考明细')

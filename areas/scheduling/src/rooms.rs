@@ -111,7 +111,7 @@ async fn rooms_of(state: &AppState, rows: &[RowData]) -> Result<Vec<RoomRow>, Do
 
 /// The rows whose rooms 考场编排 lists: arranged (已排完, or ended with
 /// candidates seated).
-async fn arranged_rows(
+pub(crate) async fn arranged_rows(
     state: &AppState,
     school: &Tenant,
     f: &RoomRowFilter,

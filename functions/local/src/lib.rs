@@ -203,7 +203,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
     let mut tasks = Vec::new();
     // Each worker with the template's batch size; imports get `workers`
     // consumers, as Lambda would run several at once.
-    let consumers: [(Arc<dyn Worker>, usize, usize); 3] = [
+    let consumers: [(Arc<dyn Worker>, usize, usize); 4] = [
         (
             Arc::new(ImportWorker::new(state.clone(), vslc_app::import_kinds())),
             1,
@@ -217,6 +217,11 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
             1,
         ),
         (Arc::new(IssuanceWorker::new(state.clone())), 10, 1),
+        (
+            Arc::new(vslc_scheduling::print::job::PrintWorker::new(state.clone())),
+            1,
+            1,
+        ),
     ];
     for (worker, batch, count) in consumers {
         for _ in 0..count {

@@ -9,6 +9,7 @@ use vslc_scheduling::adjust::{self, AdjustInput};
 use vslc_scheduling::arrange::{self, ArrangeInput, ArrangeOutcome};
 use vslc_scheduling::details::{self, SeatRowExportRequest, SeatRowFilter, SeatRowPage};
 use vslc_scheduling::invigilation::{self, DoorRoom, DutyRoom, SignInInput, SignInOutcome};
+use vslc_scheduling::print::job::{self, PrintJobInput, PrintJobView};
 use vslc_scheduling::print::{self, PrintFile};
 use vslc_scheduling::rooms::{self, RoomDetail, RoomRow, RoomRowExportRequest, RoomRowFilter};
 use vslc_scheduling::views::{self, SiteRow, SiteRowDetail, SiteRowExportRequest, SiteRowFilter};
@@ -65,4 +66,12 @@ vslc_http::handlers! {
     /// 导出准考证 of the ticked 排考明细 rows, or of all matching (one plan;
     /// at most 500 candidates a file).
     post detail_tickets "/details/tickets" (body SeatRowExportRequest) -> PrintFile [400, 403, 409] => print::detail_tickets;
+    /// 批量打印: the chosen documents of every room the school runs among
+    /// the 考场编排 rows the filter matches (a plan, or a site of it), made
+    /// into one zip by the print worker; one job of a school at a time.
+    post create_print_job "/prints" (body PrintJobInput) -> PrintJobView [400, 403, 404, 409] => job::create;
+    /// 批量打印: the school's latest 20 jobs, newest first.
+    get print_jobs "/prints" () -> Vec<PrintJobView> [403] => job::list;
+    /// One 批量打印 job: its progress, and the zip's download link once done.
+    get print_job "/prints/{id}" (path "id" "任务 id") -> PrintJobView [403, 404] => job::get;
 }

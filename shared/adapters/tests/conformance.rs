@@ -547,6 +547,30 @@ async fn presigned_urls_round_trip_over_http() {
             .put("imports/school/S2/x.xlsx", b"x".to_vec(), XLSX)
             .await
             .unwrap();
+        // A file stored from disk reads back whole, with its type.
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(file.path(), &big).unwrap();
+        b.blobs
+            .put_file("prints/school/S2/job.zip", file.path(), "application/zip")
+            .await
+            .unwrap();
+        let got = b
+            .blobs
+            .get("prints/school/S2/job.zip")
+            .await
+            .unwrap()
+            .expect("stored from a file");
+        assert!(got.bytes == big, "{}: the file's bytes", b.name);
+        assert_eq!(got.content_type, "application/zip", "{}", b.name);
+        assert!(
+            b.blobs
+                .put_file("../x", file.path(), "application/zip")
+                .await
+                .is_err(),
+            "{}: keys checked",
+            b.name
+        );
         let listed = b.blobs.list("imports/school/S1/").await.unwrap();
         assert_eq!(listed.len(), 1, "{}: list by prefix", b.name);
         assert_eq!(listed[0].key, key, "{}", b.name);

@@ -54,6 +54,14 @@ pub trait Blobs: Send + Sync {
     /// The bucket's name (an S3 bucket, or a folder locally).
     fn bucket(&self) -> &str;
     async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), BlobError>;
+    /// Stores a local file's content without reading it into memory (a
+    /// generated zip of hundreds of megabytes).
+    async fn put_file(
+        &self,
+        key: &str,
+        path: &std::path::Path,
+        content_type: &str,
+    ) -> Result<(), BlobError>;
     async fn get(&self, key: &str) -> Result<Option<Blob>, BlobError>;
     /// Deleting a missing object is not an error.
     async fn delete(&self, key: &str) -> Result<(), BlobError>;

@@ -14,16 +14,24 @@ pub enum QueueName {
     Issuance,
     /// Identity checks of candidates.
     Identity,
+    /// Whole-plan print jobs (a zip of rooms' documents) for `print-worker`.
+    Prints,
 }
 
 impl QueueName {
-    pub const ALL: [QueueName; 3] = [QueueName::Imports, QueueName::Issuance, QueueName::Identity];
+    pub const ALL: [QueueName; 4] = [
+        QueueName::Imports,
+        QueueName::Issuance,
+        QueueName::Identity,
+        QueueName::Prints,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             QueueName::Imports => "imports",
             QueueName::Issuance => "issuance",
             QueueName::Identity => "identity",
+            QueueName::Prints => "prints",
         }
     }
 }

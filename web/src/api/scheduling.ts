@@ -55,6 +55,17 @@ export const printRoom = (id: string, doc: RoomDocument) => {
 }
 export const detailTickets = (body: SeatRowExportRequest) => call(client.POST('/api/scheduling/details/tickets', { body }))
 
+// 批量打印: a zip of the chosen documents of every room the school runs, made by the print worker.
+export type PrintDoc = components['schemas']['PrintDoc']
+export type PrintJobInput = components['schemas']['PrintJobInput']
+export type PrintJobView = components['schemas']['PrintJobView']
+export const PRINT_DOCS: PrintDoc[] = ['考场门贴', '考场签到表', '考场桌贴', '准考证']
+export const createPrintJob = (body: PrintJobInput) => call(client.POST('/api/scheduling/prints', { body }))
+export const printJobs = () => call(client.GET('/api/scheduling/prints'))
+export const printJob = (id: string) => call(client.GET('/api/scheduling/prints/{id}', { params: { path: { id } } }))
+export const printJobStatusType = (s: string): 'info' | 'primary' | 'success' | 'danger' =>
+  (({ 生成中: 'primary', 已完成: 'success', 失败: 'danger' }) as Record<string, 'primary' | 'success' | 'danger'>)[s] ?? 'info'
+
 export const details = (query: DetailQuery) => call(client.GET('/api/scheduling/details', { params: { query } }))
 export const exportDetails = (body: SeatRowExportRequest) => call(client.POST('/api/scheduling/details/export', { body }))
 

@@ -1734,6 +1734,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/scheduling/prints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 批量打印: the school's latest 20 jobs, newest first. */
+        get: operations["scheduling_print_jobs"];
+        put?: never;
+        /**
+         * 批量打印: the chosen documents of every room the school runs among
+         *     the 考场编排 rows the filter matches (a plan, or a site of it), made
+         *     into one zip by the print worker; one job of a school at a time.
+         */
+        post: operations["scheduling_create_print_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduling/prints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One 批量打印 job: its progress, and the zip's download link once done. */
+        get: operations["scheduling_print_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/scheduling/rooms": {
         parameters: {
             query?: never;
@@ -4572,6 +4611,11 @@ export interface components {
             phase: components["schemas"]["PlanPhase"];
         };
         /**
+         * @description A document a job prints for each room.
+         * @enum {string}
+         */
+        PrintDoc: "考场门贴" | "考场签到表" | "考场桌贴" | "准考证";
+        /**
          * @description A generated PDF: where to download it (for a limited time), its name
          *     and how many pages it has.
          */
@@ -4579,6 +4623,59 @@ export interface components {
             fileName: string;
             pages: number;
             url: string;
+        };
+        /**
+         * @description 批量打印: the rooms (the 考场编排 filter; the plan is required) and the
+         *     documents to print for each.
+         */
+        PrintJobInput: {
+            certificateId?: components["schemas"]["RecordId"] | null;
+            /** @description At least one. */
+            documents: components["schemas"]["PrintDoc"][];
+            planId: components["schemas"]["RecordId"];
+            /** @description 考场名称 (contains). */
+            room?: string | null;
+            /** @description 考核站点名称 (contains). */
+            site?: string | null;
+            /** @description 考试科目 (name or code, contains). */
+            subject?: string | null;
+        };
+        /**
+         * @description 打印状态.
+         * @enum {string}
+         */
+        PrintJobStatus: "排队中" | "生成中" | "已完成" | "失败";
+        /** @description A job as 批量打印 shows it. */
+        PrintJobView: {
+            createdAt: string;
+            createdByName: string;
+            documents: components["schemas"]["PrintDoc"][];
+            fileName?: string | null;
+            /** Format: int32 */
+            files: number;
+            finishedAt?: string | null;
+            id: string;
+            message?: string | null;
+            planName: string;
+            /**
+             * Format: int32
+             * @description 0–100.
+             */
+            progress: number;
+            /** Format: int32 */
+            roomsDone: number;
+            /** Format: int32 */
+            roomsTotal: number;
+            /** @description The filter beside the plan, as the page shows it (考核站点 …). */
+            scope: string;
+            /**
+             * Format: int64
+             * @description Bytes of the zip, once made.
+             */
+            size: number;
+            status: components["schemas"]["PrintJobStatus"];
+            /** @description Once 已完成: where to download the zip (for a limited time). */
+            url?: string | null;
         };
         /** @description One step of an inclusion proof. */
         ProofStep: {
@@ -12955,6 +13052,171 @@ export interface operations {
             };
             /** @description 请求内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scheduling_print_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintJobView"][];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scheduling_create_print_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrintJobInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintJobView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scheduling_print_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 任务 id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintJobView"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 use futures_util::{StreamExt, TryStreamExt};
 
+use crate::context::Subject;
 use crate::holders;
-use crate::model::{OnDuty, Seat, SeatPlace};
+use crate::model::{OnDuty, RoomSlot, Seat, SeatPlace};
 use crate::rooms;
 use vslc_accounts::Tenant;
 use vslc_exam::Plan;
@@ -79,13 +80,27 @@ pub(crate) async fn room_sheet(
     people: bool,
 ) -> Result<RoomSheet, DomainError> {
     let (slot, subject) = rooms::slot_subject(state, school, id).await?;
-    let seats = crate::views::seats_of(state, &slot.room_id, &slot.subject_id).await?;
     let room: Option<vslc_rooms::Room> = state
         .table
         .get_as(&vslc_rooms::Room::key(&subject.host, &slot.room_id))
         .await?;
     let capacity = room.map(|r| r.seats).unwrap_or_default();
-    let sitters = if people && subject.host == *school {
+    let people = people && subject.host == *school;
+    Ok(sheet_of(state, &slot, &subject, capacity, people).await?.0)
+}
+
+/// A room slot's sheet from its slot and subject, and the seats it was
+/// made from; with `people`, the candidates' names and photos (the caller
+/// checked the school may see them: the host).
+pub(crate) async fn sheet_of(
+    state: &AppState,
+    slot: &RoomSlot,
+    subject: &Subject,
+    capacity: u32,
+    people: bool,
+) -> Result<(RoomSheet, Vec<Seat>), DomainError> {
+    let seats = crate::views::seats_of(state, &slot.room_id, &slot.subject_id).await?;
+    let sitters = if people {
         sitters(state, &seats).await?
     } else {
         seats
@@ -104,7 +119,7 @@ pub(crate) async fn room_sheet(
             })
             .collect()
     };
-    Ok(RoomSheet {
+    let sheet = RoomSheet {
         host: subject.host.clone(),
         place: slot.place.clone(),
         site_address: subject.site.address.clone(),
@@ -112,7 +127,8 @@ pub(crate) async fn room_sheet(
         invigilators: slot.invigilators.clone(),
         seats: sitters,
         printed_at: printed_at(state),
-    })
+    };
+    Ok((sheet, seats))
 }
 
 /// "已签到 08:12" or "缺考".

@@ -12,6 +12,7 @@
 pub mod data;
 mod desk;
 mod door;
+pub mod job;
 mod signin;
 mod ticket;
 

@@ -72,6 +72,27 @@ impl Blobs for S3Blobs {
         Ok(())
     }
 
+    async fn put_file(
+        &self,
+        key: &str,
+        path: &std::path::Path,
+        content_type: &str,
+    ) -> Result<(), BlobError> {
+        check_key(key)?;
+        // Streamed from the file (one PUT: S3 takes up to 5 GB so).
+        let body = ByteStream::from_path(path).await.map_err(backend)?;
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .body(body)
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
     async fn get(&self, key: &str) -> Result<Option<Blob>, BlobError> {
         check_key(key)?;
         let res = self

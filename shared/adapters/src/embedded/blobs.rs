@@ -80,6 +80,16 @@ async fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Copies a file in through a temporary file and a rename.
+async fn copy_atomic(from: &Path, path: &Path) -> anyhow::Result<()> {
+    let dir = path.parent().context("object path has a parent")?;
+    tokio::fs::create_dir_all(dir).await?;
+    let tmp = dir.join(format!(".{}.tmp", ulid::Ulid::new()));
+    tokio::fs::copy(from, &tmp).await?;
+    tokio::fs::rename(&tmp, path).await?;
+    Ok(())
+}
+
 fn walk(dir: &Path, root: &Path, out: &mut Vec<BlobInfo>) -> std::io::Result<()> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -122,6 +132,14 @@ impl Blobs for DirBlobs {
             .await
             .map_err(backend)?;
         write_atomic(&path, &bytes).await.map_err(backend)
+    }
+
+    async fn put_file(&self, key: &str, from: &Path, content_type: &str) -> Result<(), BlobError> {
+        let path = self.object_path(key)?;
+        write_atomic(&self.meta_path(key), content_type.as_bytes())
+            .await
+            .map_err(backend)?;
+        copy_atomic(from, &path).await.map_err(backend)
     }
 
     async fn get(&self, key: &str) -> Result<Option<Blob>, BlobError> {
