@@ -22,8 +22,15 @@ pub(crate) const SEP: u8 = 0;
 pub(crate) const HIGH: u8 = 0xFF;
 
 /// redb's page cache (reads and the write buffer). redb's default is 1 GiB,
-/// which a bulk import would fill with pages it never reads again.
-const CACHE_BYTES: usize = 32 * 1024 * 1024;
+/// which a bulk import would fill with pages it never reads again. 16 MB:
+/// the bulk jobs (排考, 批量打印) read far more than any cache holds, and
+/// since 排考 writes each side of its seats in key order its transaction
+/// no longer needs the buffer (release benches at 32 MB → 16 MB: 排考 of
+/// 100,000 seats 164–168 → 134–152 MB at the same time, 批量打印 of
+/// 2,942 rooms 142–151 → 126–127 MB; the roster import's bench moved
+/// within the machine's noise: 2.83–2.98 s, 203–216 MB against 3.18–3.45
+/// s, 225–236 MB at 32 MB in the same hour).
+const CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 /// The encoded bytes of one `insert_guarded` transaction at most, so that
 /// one call never holds the writer for long (redb spills dirty pages
@@ -31,7 +38,7 @@ const CACHE_BYTES: usize = 32 * 1024 * 1024;
 /// smaller: every commit costs, and 排考 measured 3,000-seat transactions
 /// slower than 10,000-seat ones (it now writes through
 /// `insert_guarded_chunks`, one transaction).
-pub(crate) const GUARDED_TXN_BYTES: usize = CACHE_BYTES / 2;
+pub(crate) const GUARDED_TXN_BYTES: usize = 16 * 1024 * 1024;
 
 /// The redb database; cheap to clone.
 #[derive(Clone)]
