@@ -11,7 +11,7 @@ use vslc_app::seed::exam::DEMO_PLAN_ID;
 use vslc_pdf::poppler;
 use vslc_scheduling::token::{self, TicketToken};
 
-use crate::scheduling::{IN_WINDOW, SUBJECT1, app, arrange, at, fixture, seat_map};
+use crate::scheduling::{SUBJECT1, arranged, at, seat_map};
 
 /// A token for a registration, signed with the app's own key.
 async fn ticket_token(app: &TestApp, school: &str, reg: &str, expires_at: i64) -> String {
@@ -56,13 +56,7 @@ async fn details(app: &TestApp, token: &str) -> Vec<Value> {
 
 #[tokio::test]
 async fn an_invigilator_signs_candidates_in_at_their_own_door_and_the_rest_are_absent() {
-    let (app, clock) = app().await;
-    let mut f = fixture(&app).await;
-    f.at(&app, &clock, IN_WINDOW).await;
-    assert_eq!(
-        arrange(&app, &f.school, &f.site, SUBJECT1).await.status,
-        200
-    );
+    let (app, clock, mut f) = arranged().await;
     let room0 = format!("{}.{SUBJECT1}", f.rooms[0]);
     let room1 = format!("{}.{SUBJECT1}", f.rooms[1]);
     let map = seat_map(&app, &f.school, &f.rooms[0], SUBJECT1).await;

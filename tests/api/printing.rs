@@ -8,7 +8,7 @@ use vslc_api_tests::TestApp;
 use vslc_app::seed::exam::DEMO_PLAN_ID;
 use vslc_pdf::poppler;
 
-use crate::scheduling::{IN_WINDOW, SUBJECT1, app, arrange, fixture, seat_map};
+use crate::scheduling::{SUBJECT1, arranged, seat_map};
 
 async fn print(app: &TestApp, token: &str, slot: &str, doc: &str) -> vslc_api_tests::Resp {
     app.post(
@@ -68,11 +68,7 @@ fn seated(map: &Value) -> Vec<(u64, String, String, String)> {
 
 #[tokio::test]
 async fn room_documents_carry_the_arrangement_and_mask_id_numbers() {
-    let (app, clock) = app().await;
-    let mut f = fixture(&app).await;
-    f.at(&app, &clock, IN_WINDOW).await;
-    let r = arrange(&app, &f.school, &f.site, SUBJECT1).await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    let (app, _clock, f) = arranged().await;
     let slot = format!("{}.{SUBJECT1}", f.rooms[0]);
     let map = seat_map(&app, &f.school, &f.rooms[0], SUBJECT1).await;
     let seats = seated(&map);
@@ -208,13 +204,7 @@ async fn room_documents_carry_the_arrangement_and_mask_id_numbers() {
 
 #[tokio::test]
 async fn who_may_print_what() {
-    let (app, clock) = app().await;
-    let mut f = fixture(&app).await;
-    f.at(&app, &clock, IN_WINDOW).await;
-    assert_eq!(
-        arrange(&app, &f.school, &f.site, SUBJECT1).await.status,
-        200
-    );
+    let (app, _clock, f) = arranged().await;
     // The borrowing school's candidates sit in both rooms (interleaved).
     let mut own = 0;
     for room in &f.rooms {
@@ -331,13 +321,7 @@ async fn wait_job(app: &TestApp, token: &str, id: &str) -> Value {
 
 #[tokio::test]
 async fn a_print_job_zips_the_documents_of_every_room_the_school_runs() {
-    let (app, clock) = app().await;
-    let mut f = fixture(&app).await;
-    f.at(&app, &clock, IN_WINDOW).await;
-    assert_eq!(
-        arrange(&app, &f.school, &f.site, SUBJECT1).await.status,
-        200
-    );
+    let (app, _clock, f) = arranged().await;
     let jobs = "/api/scheduling/prints";
     let all = ["考场门贴", "考场签到表", "考场桌贴", "准考证"];
 
@@ -371,6 +355,32 @@ async fn a_print_job_zips_the_documents_of_every_room_the_school_runs() {
         )
         .await;
     assert_eq!(r.status, 404, "{}", r.body);
+
+    // One job of a school at a time: of two at once, one is refused; the
+    // filter chooses the rooms (第2考场 only).
+    let one = json!({"planId": DEMO_PLAN_ID, "room": "第2", "documents": ["考场门贴"]});
+    let (a, b) = tokio::join!(
+        app.post(jobs, Some(&f.school), one.clone()),
+        app.post(jobs, Some(&f.school), one.clone())
+    );
+    let mut codes = [a.status, b.status];
+    codes.sort_unstable();
+    assert_eq!(codes, [200, 409], "{} / {}", a.body, b.body);
+    let (won, lost) = if a.status == 200 { (a, b) } else { (b, a) };
+    assert_eq!(lost.body["code"], "PRINT_JOB_RUNNING", "{}", lost.body);
+    let job = wait_job(&app, &f.school, won.body["id"].as_str().unwrap()).await;
+    assert_eq!(
+        (job["status"].as_str(), job["roomsTotal"].as_u64()),
+        (Some("已完成"), Some(1)),
+        "{job}"
+    );
+    let bytes = app.download(job["url"].as_str().unwrap()).await;
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    assert!(
+        names.len() == 1 && names[0].starts_with("考场门贴/") && names[0].ends_with("/第2考场.pdf"),
+        "{names:?}"
+    );
 
     let r = app
         .post(
@@ -432,6 +442,24 @@ async fn a_print_job_zips_the_documents_of_every_room_the_school_runs() {
     let r = app.get(jobs, Some(&f.school)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body[0]["id"], id.as_str(), "{}", r.body);
+    // Each answer carrying download links to the zips is in 操作日志.
+    let r = app
+        .get(
+            "/api/audit?pageSize=100&action=print-job.download",
+            Some(&f.school),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let logged = r.body["items"].as_array().unwrap();
+    assert!(
+        logged.len() >= 2
+            && logged.iter().any(|e| e["targetId"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(id.as_str())),
+        "{}",
+        r.body
+    );
     let r = app.get(&format!("{jobs}/{id}"), Some(&f.school2)).await;
     assert_eq!(r.status, 404, "{}", r.body);
     let r = app.get(jobs, Some(&f.school2)).await;
@@ -460,4 +488,5 @@ async fn a_print_job_zips_the_documents_of_every_room_the_school_runs() {
         )
         .await;
     assert_eq!(r.status, 403, "{}", r.body);
+    app.stop().await;
 }

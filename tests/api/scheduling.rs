@@ -40,6 +40,18 @@ pub(crate) async fn app() -> (TestApp, Arc<ManualClock>) {
     (spawn_app_with(clock.clone()).await, clock)
 }
 
+/// The fixture inside the 排考 window with 理论知识 arranged by the host.
+pub(crate) async fn arranged() -> (TestApp, Arc<ManualClock>, Fixture) {
+    let (app, clock) = app().await;
+    let mut f = fixture(&app).await;
+    f.at(&app, &clock, IN_WINDOW).await;
+    assert_eq!(
+        arrange(&app, &f.school, &f.site, SUBJECT1).await.status,
+        200
+    );
+    (app, clock, f)
+}
+
 pub(crate) fn at(clock: &ManualClock, cst: &str) {
     clock.set(
         DateTime::parse_from_rfc3339(cst)
@@ -738,13 +750,7 @@ async fn rooms_get_certified_invigilators_and_the_exports_carry_the_manuals_colu
 
 #[tokio::test]
 async fn every_route_keeps_to_its_schools() {
-    let (app, clock) = app().await;
-    let mut f = fixture(&app).await;
-    f.at(&app, &clock, IN_WINDOW).await;
-    assert_eq!(
-        arrange(&app, &f.school, &f.site, SUBJECT1).await.status,
-        200
-    );
+    let (app, _clock, f) = arranged().await;
     app.add_account(
         "school3-admin",
         vslc_accounts::Tenant::new(vslc_accounts::TenantKind::School, "10010"),

@@ -295,13 +295,7 @@ async fn prepare() -> anyhow::Result<()> {
 async fn arrange() -> anyhow::Result<()> {
     let dir = data_dir();
     let row = std::fs::read_to_string(dir.join("bench-row"))?;
-    let running = vslc_local::start(
-        config(&dir).await?,
-        std::sync::Arc::new(vslc_ports::SystemClock),
-    )
-    .await?;
-    let http = reqwest::Client::new();
-    let token = login(&http, &running.base_url).await?;
+    let (running, http, token) = signed_in(&dir).await?;
     let before = peak_mb();
     reset_peak();
     let (t, cpu) = (Instant::now(), cpu_secs());
@@ -354,27 +348,32 @@ async fn arrange() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn login(http: &reqwest::Client, base: &str) -> anyhow::Result<String> {
+/// The platform started on the prepared directory, and the host school's
+/// session.
+async fn signed_in(
+    dir: &std::path::Path,
+) -> anyhow::Result<(vslc_local::Running, reqwest::Client, String)> {
+    let running = vslc_local::start(
+        config(dir).await?,
+        std::sync::Arc::new(vslc_ports::SystemClock),
+    )
+    .await?;
+    let http = reqwest::Client::new();
     let login: serde_json::Value = http
-        .post(format!("{base}/api/auth/login"))
+        .post(format!("{}/api/auth/login", running.base_url))
         .json(&serde_json::json!({"account": "school-admin", "password": vslc_app::seed::DEMO_PASSWORD}))
         .send()
         .await?
         .json()
         .await?;
-    Ok(login["token"].as_str().unwrap_or_default().to_owned())
+    let token = login["token"].as_str().unwrap_or_default().to_owned();
+    Ok((running, http, token))
 }
 
 /// 批量打印 of the arranged plan: 考场门贴 and 考场签到表 of every room.
 async fn print() -> anyhow::Result<()> {
     let dir = data_dir();
-    let running = vslc_local::start(
-        config(&dir).await?,
-        std::sync::Arc::new(vslc_ports::SystemClock),
-    )
-    .await?;
-    let http = reqwest::Client::new();
-    let token = login(&http, &running.base_url).await?;
+    let (running, http, token) = signed_in(&dir).await?;
     let before = peak_mb();
     reset_peak();
     let (t, cpu) = (Instant::now(), cpu_secs());

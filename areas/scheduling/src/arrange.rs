@@ -123,6 +123,7 @@ pub async fn take_lease(
         arranged_at: None,
         arranged_by: None,
         invigilators_per_room: 2,
+        seating: crate::model::SEATING,
         version: 1,
     };
     let item = to_item(&key, &fresh)?;
@@ -143,7 +144,8 @@ pub async fn release_lease(
         update = update
             .set("arrangedAt", state.clock.now_text())
             .set("arrangedBy", by)
-            .set("invigilatorsPerRoom", per_room);
+            .set("invigilatorsPerRoom", per_room)
+            .set("seating", crate::model::SEATING);
     }
     lease::give_back(state, held, update).await
 }

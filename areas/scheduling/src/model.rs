@@ -274,11 +274,23 @@ pub struct Arrangement {
     /// 每个考场的监考人数.
     #[serde(default = "default_per_room")]
     pub invigilators_per_room: u8,
+    /// Which seating order the seed reproduces: 1, a school's candidates
+    /// in the seeded order of their ids (arrangements before 2026-12-02);
+    /// 2, shard by shard of their ids in id order ([`crate::interleave`]).
+    #[serde(default = "first_seating")]
+    pub seating: u8,
     pub version: u64,
 }
 
+/// The seating order [`crate::interleave::arrange`] follows now.
+pub const SEATING: u8 = 2;
+
 fn default_per_room() -> u8 {
     2
+}
+
+fn first_seating() -> u8 {
+    1
 }
 
 impl Arrangement {

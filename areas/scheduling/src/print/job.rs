@@ -36,12 +36,18 @@ use vslc_accounts::{Tenant, TenantKind};
 use vslc_http::filter;
 use vslc_ports::domain::{OptionalId, RecordId};
 use vslc_ports::queue::{QueueName, QueueRef, send};
-use vslc_ports::table::{Condition, Key, Query, TableError, TableExt, Update, to_item};
+use vslc_ports::table::{Condition, Key, Query, TableError, TableExt, TxOp, Update, to_item};
 use vslc_ports::worker::{Message, Worker};
 use vslc_ports::{AppState, Caller, DomainError};
 
-/// Rooms read and rendered at once: one a core.
-const ROOMS_AT_ONCE: usize = 2;
+/// Rooms read at once (on DynamoDB a room's reads wait on the network)
+/// and rendered at once (one a core).
+const READS_AT_ONCE: usize = 6;
+const RENDERS_AT_ONCE: usize = 2;
+
+/// The zip's size at most: S3 takes one PUT up to 5 GB, and the worker's
+/// temporary storage is 4 GB.
+const MAX_ZIP_BYTES: u64 = 3 * 1024 * 1024 * 1024;
 
 /// How often progress is saved (and at least every this many rooms).
 const PROGRESS_EVERY: Duration = Duration::from_secs(1);
@@ -54,6 +60,9 @@ pub const MAX_ATTEMPTS: u32 = 3;
 /// new one (its message was lost: three deliveries take at most 48
 /// minutes).
 const STALE_AFTER: chrono::Duration = chrono::Duration::hours(1);
+
+/// How long the zips are kept (the bucket's lifecycle rule on `prints/`).
+const KEPT: chrono::Duration = chrono::Duration::days(30);
 
 /// The jobs 批量打印 lists.
 const LISTED: usize = 20;
@@ -81,10 +90,6 @@ impl PrintDoc {
             PrintDoc::DeskLabels => "考场桌贴",
             PrintDoc::Tickets => "准考证",
         }
-    }
-
-    fn needs_people(self) -> bool {
-        !matches!(self, PrintDoc::DoorSign)
     }
 }
 
@@ -175,9 +180,24 @@ impl PrintJob {
         Key::new(Self::pk(school), id)
     }
 
-    fn filter(&self) -> RoomRowFilter {
-        RoomRowFilter {
-            plan_id: RecordId::parse(&self.plan_id).ok().into(),
+    /// The lock that lets a school have one job at a time: the job that
+    /// holds it.
+    fn lock_key(school: &Tenant) -> Key {
+        Key::new(school.index("PRINTLOCK"), "LOCK")
+    }
+
+    /// Not finished long after it was queued: its message was lost.
+    fn stale(&self, now: chrono::NaiveDateTime) -> bool {
+        !self.status.is_final()
+            && chrono::NaiveDateTime::parse_from_str(&self.created_at, "%Y-%m-%d %H:%M:%S")
+                .is_ok_and(|at| now - at >= STALE_AFTER)
+    }
+
+    fn filter(&self) -> Result<RoomRowFilter, Stop> {
+        let plan = RecordId::parse(&self.plan_id)
+            .map_err(|_| Stop::Refused("考试计划编号不正确".into()))?;
+        Ok(RoomRowFilter {
+            plan_id: Some(plan).into(),
             certificate_id: self
                 .certificate_id
                 .as_deref()
@@ -186,7 +206,7 @@ impl PrintJob {
             site: self.site.clone(),
             subject: self.subject.clone(),
             room: self.room.clone(),
-        }
+        })
     }
 
     /// Saves `update` if the job is still the version read; `false` when
@@ -243,7 +263,21 @@ fn file_name(job: &PrintJob) -> String {
     format!("批量打印_{}_{stamp}.zip", super::file_safe(&job.plan_name))
 }
 
-async fn view(state: &AppState, job: PrintJob) -> Result<PrintJobView, DomainError> {
+async fn view(state: &AppState, mut job: PrintJob) -> Result<PrintJobView, DomainError> {
+    let now = state.clock.now_local();
+    if job.stale(now) {
+        job.status = PrintJobStatus::Failed;
+        job.message = Some("生成超时未完成，请重新提交".into());
+    }
+    let expired = job
+        .finished_at
+        .as_deref()
+        .and_then(|t| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").ok())
+        .is_some_and(|at| now - at >= KEPT);
+    if expired && job.status == PrintJobStatus::Done {
+        job.zip_key = None;
+        job.message = Some("文件已超过保留期（30天），请重新生成".into());
+    }
     let url = match (&job.zip_key, job.status) {
         (Some(key), PrintJobStatus::Done) => Some(
             state
@@ -348,16 +382,27 @@ pub async fn create(
         .filter(|p| p.status == vslc_exam::PublishStatus::Published)
         .ok_or_else(|| DomainError::not_found("考试计划"))?;
     let now = state.clock.now_local();
-    let busy = latest(state, school).await?.into_iter().any(|j| {
-        !j.status.is_final()
-            && chrono::NaiveDateTime::parse_from_str(&j.created_at, "%Y-%m-%d %H:%M:%S")
-                .is_ok_and(|at| now - at < STALE_AFTER)
-    });
-    if busy {
-        return Err(DomainError::conflict(
+    let busy = || {
+        DomainError::conflict(
             "PRINT_JOB_RUNNING",
             "本校已有批量打印任务正在生成，请等待完成后再提交",
-        ));
+        )
+    };
+    // The lock names the school's last job: taken over only while that
+    // job is finished (or stale), and only by one request at a time (the
+    // version read).
+    let lock_key = PrintJob::lock_key(school);
+    let lock = state.table.get(&lock_key).await?;
+    let holder = lock
+        .as_ref()
+        .and_then(|l| l.get("jobId"))
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    if let Some(holder) = &holder {
+        let held: Option<PrintJob> = state.table.get_as(&PrintJob::key(school, holder)).await?;
+        if held.is_some_and(|j| !j.status.is_final() && !j.stale(now)) {
+            return Err(busy());
+        }
     }
     let job = PrintJob {
         id: ulid::Ulid::new().to_string(),
@@ -384,10 +429,35 @@ pub async fn create(
         version: 1,
     };
     let key = PrintJob::key(school, &job.id);
-    state
+    let lock_version = lock
+        .as_ref()
+        .and_then(|l| l.get("version"))
+        .and_then(|v| v.as_u64());
+    let lock_item = to_item(
+        &lock_key,
+        &serde_json::json!({"jobId": job.id, "version": lock_version.unwrap_or(0) + 1}),
+    )?;
+    let taken = state
         .table
-        .put(to_item(&key, &job)?, Some(Condition::NotExists))
-        .await?;
+        .transact(vec![
+            TxOp::Put {
+                item: lock_item,
+                condition: Some(match lock_version {
+                    Some(v) => Condition::VersionIs(v),
+                    None => Condition::NotExists,
+                }),
+            },
+            TxOp::Put {
+                item: to_item(&key, &job)?,
+                condition: Some(Condition::NotExists),
+            },
+        ])
+        .await;
+    match taken {
+        Ok(()) => {}
+        Err(e) if e.is_conflict() => return Err(busy()),
+        Err(e) => return Err(e.into()),
+    }
     let body = serde_json::to_string(&PrintMessage {
         school_id: school.id.clone(),
         job_id: job.id.clone(),
@@ -424,7 +494,26 @@ pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<PrintJobView>
     for job in latest(state, school).await? {
         out.push(view(state, job).await?);
     }
+    audit_links(state, caller, &out).await;
     Ok(out)
+}
+
+/// The zips name candidates: each answer carrying download links is in
+/// 操作日志.
+async fn audit_links(state: &AppState, caller: &Caller, views: &[PrintJobView]) {
+    let ids: Vec<&str> = views
+        .iter()
+        .filter(|v| v.url.is_some())
+        .map(|v| v.id.as_str())
+        .collect();
+    vslc_audit::record::links_handed_out(
+        state,
+        caller,
+        ("print-job.download", "下载批量打印文件"),
+        "print-job",
+        &ids,
+    )
+    .await;
 }
 
 /// One job with its progress, and the download link once done.
@@ -435,7 +524,9 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<PrintJob
         .get_as(&PrintJob::key(school, id))
         .await?
         .ok_or_else(|| DomainError::not_found("批量打印任务"))?;
-    view(state, job).await
+    let view = view(state, job).await?;
+    audit_links(state, caller, std::slice::from_ref(&view)).await;
+    Ok(view)
 }
 
 /// A room a job prints: the room and its subject at the site.
@@ -551,7 +642,7 @@ async fn fail(state: &AppState, job: &mut PrintJob, message: &str) -> Result<(),
 
 async fn build(state: &AppState, job: &mut PrintJob) -> Result<(), Stop> {
     let school = job.school.clone();
-    let rooms = rooms_of(state, &school, &job.filter()).await?;
+    let rooms = rooms_of(state, &school, &job.filter()?).await?;
     if rooms.is_empty() {
         return Err(Stop::Refused(
             "没有符合条件的本校考场：批量打印只包括本校考核站点中已排考的考场".into(),
@@ -564,17 +655,18 @@ async fn build(state: &AppState, job: &mut PrintJob) -> Result<(), Stop> {
     {
         return Err(Stop::Superseded);
     }
-    let dir = tempfile::tempdir().map_err(|e| Stop::Failed(e.into()))?;
-    let path = dir.path().join("prints.zip");
-    let (tx, rx) = tokio::sync::mpsc::channel::<Vec<Packed>>(ROOMS_AT_ONCE);
+    let dir = work_dir().map_err(Stop::Failed)?;
+    let path = dir.join(format!("{}.zip", job.id));
+    let (tx, rx) = tokio::sync::mpsc::channel::<Vec<Packed>>(RENDERS_AT_ONCE);
     let writer = {
         let path = path.clone();
         tokio::task::spawn_blocking(move || write_zip(&path, rx))
     };
     let documents = Arc::new(job.documents.clone());
+    let renders = Arc::new(tokio::sync::Semaphore::new(RENDERS_AT_ONCE));
     let mut made = futures_util::stream::iter(rooms)
-        .map(|r| room_files(state, r, documents.clone()))
-        .buffered(ROOMS_AT_ONCE);
+        .map(|r| room_files(state, r, documents.clone(), renders.clone()))
+        .buffered(READS_AT_ONCE);
     let (mut done, mut saved_at) = (0u32, Instant::now());
     let mut outcome = Ok(());
     while let Some(files) = made.next().await {
@@ -606,15 +698,37 @@ async fn build(state: &AppState, job: &mut PrintJob) -> Result<(), Stop> {
     }
     drop(made);
     drop(tx);
-    let written = writer.await.map_err(|e| Stop::Failed(e.into()))?;
-    outcome?;
-    let (files, size) = written.map_err(Stop::Failed)?;
-    let key = format!("prints/{}/jobs/{}.zip", school.path(), job.id);
-    state
-        .documents
-        .put_file(&key, &path, ZIP)
-        .await
-        .map_err(|e| Stop::Failed(e.into()))?;
+    let written = writer.await.map_err(|e| Stop::Failed(e.into()));
+    let stored = async {
+        let (files, size) = match written? {
+            Ok(w) => w,
+            Err(e) if e.is::<TooLarge>() => {
+                return Err(Stop::Refused(format!(
+                    "打印文件超过{}GB，请按考核站点或科目筛选后分批打印",
+                    MAX_ZIP_BYTES >> 30
+                )));
+            }
+            Err(e) => return Err(Stop::Failed(e)),
+        };
+        outcome?;
+        // A key per delivery: one that lost the job never overwrites the
+        // zip of the one that finished it.
+        let key = format!(
+            "prints/{}/jobs/{}-{}.zip",
+            school.path(),
+            job.id,
+            job.attempts
+        );
+        state
+            .documents
+            .put_file(&key, &path, ZIP)
+            .await
+            .map_err(|e| Stop::Failed(e.into()))?;
+        Ok((files, size, key))
+    }
+    .await;
+    let _ = std::fs::remove_file(&path);
+    let (files, size, key) = stored?;
     let finish = Update::new()
         .set("status", "已完成")
         .set("roomsDone", total)
@@ -634,13 +748,17 @@ async fn room_files(
     state: &AppState,
     r: JobRoom,
     documents: Arc<Vec<PrintDoc>>,
+    renders: Arc<tokio::sync::Semaphore>,
 ) -> Result<Vec<Packed>, Stop> {
     let slot: RoomSlot = state
         .table
         .get_as(&RoomSlot::key(&r.room.id, &r.subject.subject.subject_id))
         .await?
         .ok_or_else(|| Stop::Refused(format!("考场“{}”的编排已被取消，请重新提交", r.room.name)))?;
-    let people = documents.iter().any(|d| d.needs_people());
+    // 准考证 read their candidates themselves.
+    let people = documents
+        .iter()
+        .any(|d| matches!(d, PrintDoc::SignInSheet | PrintDoc::DeskLabels));
     let (sheet, seats) = data::sheet_of(state, &slot, &r.subject, r.room.seats, people).await?;
     let tickets = if documents.contains(&PrintDoc::Tickets) {
         Some(data::ticket_sheet(state, &r.subject.plan, seats).await?)
@@ -648,13 +766,20 @@ async fn room_files(
         None
     };
     let folder = format!(
-        "{}/{}{}",
+        "{}/{}",
         super::file_safe(&sheet.place.site_name),
-        super::file_safe(&sheet.place.subject_code),
-        super::file_safe(&sheet.place.subject_name)
+        super::file_safe(&format!(
+            "{}{}",
+            sheet.place.subject_code, sheet.place.subject_name
+        ))
     );
     let room = super::file_safe(&sheet.place.room_name);
+    let permit = renders
+        .acquire_owned()
+        .await
+        .map_err(|e| Stop::Failed(e.into()))?;
     tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let mut out = Vec::with_capacity(documents.len());
         for doc in documents.iter() {
             let rendered = match doc {
@@ -702,8 +827,13 @@ fn write_zip(
     let mut zip = ZipWriter::new(file);
     let mut names: HashSet<String> = HashSet::new();
     let mut files = 0u32;
+    let mut bytes = 0u64;
     while let Some(room) = rx.blocking_recv() {
         for p in room {
+            bytes += p.zip.len() as u64;
+            if bytes > MAX_ZIP_BYTES {
+                return Err(TooLarge.into());
+            }
             let name = unique(&mut names, p.name);
             let mut one = ZipArchive::new(Cursor::new(p.zip))?;
             zip.raw_copy_file_rename(one.by_index_raw(0)?, name)?;
@@ -714,6 +844,33 @@ fn write_zip(
     file.flush()?;
     let size = file.get_ref().metadata()?.len();
     Ok((files, size))
+}
+
+/// The zip would pass [`MAX_ZIP_BYTES`].
+#[derive(Debug, thiserror::Error)]
+#[error("the zip would pass its size limit")]
+struct TooLarge;
+
+/// Where jobs build their zips (`<job id>.zip`). A job the platform
+/// stopped (a Lambda timeout) leaves its file behind for the next
+/// invocation of the same environment: files older than any job may run
+/// are removed at each job's start.
+fn work_dir() -> anyhow::Result<std::path::PathBuf> {
+    const LEFT_BEHIND: Duration = Duration::from_secs(20 * 60);
+    let dir = std::env::temp_dir().join("vslc-prints");
+    std::fs::create_dir_all(&dir)?;
+    for entry in std::fs::read_dir(&dir)?.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > LEFT_BEHIND);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    Ok(dir)
 }
 
 /// `name`, or `name` with ` (2)`, ` (3)` … before `.pdf` when taken.

@@ -96,9 +96,10 @@ async fn deliver(
 }
 
 /// A title usable as a file name (no path separators or control
-/// characters, at most 80 characters).
+/// characters, at most 80 characters; never `.` or `..`, which would
+/// climb out of a zip's folder).
 fn file_safe(title: &str) -> String {
-    title
+    let name: String = title
         .chars()
         .map(|c| {
             if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
@@ -108,7 +109,12 @@ fn file_safe(title: &str) -> String {
             }
         })
         .take(80)
-        .collect()
+        .collect();
+    if name.trim().chars().all(|c| c == '.') {
+        "_".repeat(name.chars().count().max(1))
+    } else {
+        name
+    }
 }
 
 fn host_only(sheet: &RoomSheet, school: &Tenant, what: &str) -> Result<(), DomainError> {
@@ -270,6 +276,10 @@ mod tests {
     fn file_names_lose_separators() {
         assert_eq!(file_safe("考场门贴_101/A:1"), "考场门贴_101_A_1");
         assert_eq!(file_safe(&"长".repeat(100)).chars().count(), 80);
+        assert_eq!(file_safe(".."), "__");
+        assert_eq!(file_safe(" . "), "___");
+        assert_eq!(file_safe(""), "_");
+        assert_eq!(file_safe("第1考场..A"), "第1考场..A");
     }
 
     fn place() -> SeatPlace {
