@@ -111,6 +111,15 @@ pub enum PrintJobStatus {
 }
 
 impl PrintJobStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            PrintJobStatus::Queued => "排队中",
+            PrintJobStatus::Running => "生成中",
+            PrintJobStatus::Done => "已完成",
+            PrintJobStatus::Failed => "失败",
+        }
+    }
+
     pub fn is_final(self) -> bool {
         matches!(self, PrintJobStatus::Done | PrintJobStatus::Failed)
     }
@@ -192,9 +201,7 @@ impl PrintJob {
 
     /// Not finished long after it was queued: its message was lost.
     fn stale(&self, now: chrono::NaiveDateTime) -> bool {
-        !self.status.is_final()
-            && chrono::NaiveDateTime::parse_from_str(&self.created_at, "%Y-%m-%d %H:%M:%S")
-                .is_ok_and(|at| now - at >= STALE_AFTER)
+        !self.status.is_final() && age(&self.created_at, now).is_some_and(|a| a >= STALE_AFTER)
     }
 
     fn filter(&self) -> Result<RoomRowFilter, Stop> {
@@ -258,6 +265,13 @@ pub struct PrintJobView {
     pub finished_at: Option<String>,
 }
 
+/// How long ago a recorded time (`Clock::now_text`) was.
+fn age(recorded: &str, now: chrono::NaiveDateTime) -> Option<chrono::Duration> {
+    chrono::NaiveDateTime::parse_from_str(recorded, vslc_ports::clock::TIME_FORMAT)
+        .ok()
+        .map(|at| now - at)
+}
+
 fn file_name(job: &PrintJob) -> String {
     let stamp: String = job
         .created_at
@@ -276,8 +290,8 @@ async fn view(state: &AppState, mut job: PrintJob) -> Result<PrintJobView, Domai
     let expired = job
         .finished_at
         .as_deref()
-        .and_then(|t| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").ok())
-        .is_some_and(|at| now - at >= KEPT);
+        .and_then(|t| age(t, now))
+        .is_some_and(|a| a >= KEPT);
     if expired && job.status == PrintJobStatus::Done {
         job.zip_key = None;
         job.message = Some("文件已超过保留期（30天），请重新生成".into());
@@ -479,7 +493,7 @@ pub async fn create(
             .update(
                 &key,
                 Update::new()
-                    .set("status", "失败")
+                    .set("status", PrintJobStatus::Failed.label())
                     .set("message", "任务未能提交，请重试"),
                 None,
             )
@@ -615,7 +629,7 @@ pub async fn run(state: &AppState, school: &Tenant, id: &str) -> anyhow::Result<
         return Ok(());
     }
     let claim = Update::new()
-        .set("status", "生成中")
+        .set("status", PrintJobStatus::Running.label())
         .add("attempts", 1)
         .set("roomsDone", 0)
         .set("files", 0)
@@ -638,7 +652,7 @@ pub async fn run(state: &AppState, school: &Tenant, id: &str) -> anyhow::Result<
 
 async fn fail(state: &AppState, job: &mut PrintJob, message: &str) -> Result<(), TableError> {
     let update = Update::new()
-        .set("status", "失败")
+        .set("status", PrintJobStatus::Failed.label())
         .set("message", message)
         .set("finishedAt", state.clock.now_text());
     job.save(state, update).await.map(|_| ())
@@ -734,7 +748,7 @@ async fn build(state: &AppState, job: &mut PrintJob) -> Result<(), Stop> {
     let _ = std::fs::remove_file(&path);
     let (files, size, key) = stored?;
     let finish = Update::new()
-        .set("status", "已完成")
+        .set("status", PrintJobStatus::Done.label())
         .set("roomsDone", total)
         .set("files", files)
         .set("size", size)
@@ -916,6 +930,14 @@ impl Worker for PrintWorker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_labels_are_the_stored_values() {
+        use PrintJobStatus::*;
+        for s in [Queued, Running, Done, Failed] {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.label());
+        }
+    }
 
     #[test]
     fn names_taken_get_a_number() {
