@@ -512,6 +512,12 @@ impl TestApp {
             .expect("account added");
     }
 
+    /// The running platform's state: for a test that must reach past the
+    /// API (tampering with a stored record to see it detected).
+    pub fn state(&self) -> vslc_ports::AppState {
+        self.running.as_ref().expect("running").state.clone()
+    }
+
     /// Runs the period closer once, as its schedule would; returns what it
     /// reported.
     pub async fn run_period_closer(&self) -> Vec<String> {

@@ -21,5 +21,6 @@ mod printing;
 mod registration_lists;
 mod registrations;
 mod scheduling;
+mod scores;
 mod users;
 mod weekly_reports;

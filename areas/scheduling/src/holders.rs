@@ -49,7 +49,7 @@ const CHUNK: usize = 1000;
 
 /// The candidates of registrations, by registration id, from their keys
 /// (a registration gone meanwhile is absent).
-pub(crate) async fn by_key(
+pub async fn by_key(
     state: &AppState,
     mut wanted: Vec<(String, Key)>,
 ) -> Result<HashMap<String, CandidateSnapshot>, DomainError> {

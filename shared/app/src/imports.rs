@@ -23,4 +23,5 @@ pub fn import_kinds() -> Registry {
         .with(Arc::new(vslc_candidates::photo_import::PhotosImport))
         .with(Arc::new(vslc_candidates::update_import::CandidatesUpdate))
         .with(Arc::new(vslc_invigilators::import::InvigilatorsImport))
+        .with(Arc::new(vslc_scores::import::ScoresImport))
 }

@@ -10,5 +10,6 @@ pub fn closers() -> Vec<Arc<dyn Closer>> {
     vec![
         Arc::new(vslc_weekly::closer::WeeklyReportCloser),
         Arc::new(vslc_scheduling::invigilation::AbsenceCloser),
+        Arc::new(vslc_scores::lock::ScoreLockCloser),
     ]
 }

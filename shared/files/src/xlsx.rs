@@ -235,14 +235,29 @@ pub fn template(
     sample: &[&str],
     instructions: &[String],
 ) -> anyhow::Result<Vec<u8>> {
+    let sample: Vec<String> = sample.iter().map(|s| (*s).to_owned()).collect();
+    template_with(title, columns, &[sample], instructions)
+}
+
+/// A template already holding rows to complete (a subject's candidates
+/// to give scores to), instead of a sample row; text that would run as a
+/// formula is escaped.
+pub fn template_with(
+    title: &str,
+    columns: &[Column],
+    rows: &[Vec<String>],
+    instructions: &[String],
+) -> anyhow::Result<Vec<u8>> {
     let mut wb = Workbook::new();
     let mut lists: Vec<(usize, Vec<String>)> = Vec::new();
     {
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(title))?;
         write_header(ws, columns, &[])?;
-        for (i, v) in sample.iter().enumerate() {
-            ws.write_string(1, i as u16, *v)?;
+        for (r, row) in rows.iter().enumerate() {
+            for (i, v) in row.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
+                ws.write_string(r as u32 + 1, i as u16, safe_text(v))?;
+            }
         }
         for (i, c) in columns.iter().enumerate() {
             if let Some(choices) = &c.choices {
@@ -292,9 +307,10 @@ pub fn template(
         ));
     }
     {
+        let last_row = (rows.len() as u32 + 1_000).max(50_000);
         let ws = wb.worksheet_from_index(0)?;
         for (col, dv) in &validations {
-            ws.add_data_validation(1, *col, 50_000, *col, dv)?;
+            ws.add_data_validation(1, *col, last_row, *col, dv)?;
         }
     }
     let ws = wb.add_worksheet();

@@ -2056,6 +2056,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 科目成绩: a school's candidates' scores, or (the org, a plan named)
+         *     its plan's; by keyset cursor.
+         */
+        get: operations["scores_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scores/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量导出科目成绩 (ID numbers masked): the ticked rows, or all matching. */
+        post: operations["scores_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/scores/health": {
         parameters: {
             query?: never;
@@ -2067,6 +2104,111 @@ export interface paths {
         get: operations["scores_health"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scores/sheets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The org's subjects of a plan: scores recorded, status, 上链信息. */
+        get: operations["scores_sheets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scores/sheets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One subject of the org's plan. */
+        get: operations["scores_sheet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scores/sheets/{id}/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 下载成绩登记表: every candidate seated for the subject, with the
+         *     scores recorded, in the import's columns.
+         */
+        post: operations["scores_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scores/sheets/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 校验: the locked sheet as stored now against its anchor on the ledger. */
+        post: operations["scores_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scores/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看: a score with its history of changes. */
+        get: operations["scores_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scores/{id}/correct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修改成绩 (the org, in 公示期 only, with a reason). */
+        post: operations["scores_correct"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3259,6 +3401,13 @@ export interface components {
         CodeRequest: {
             phone: string;
         };
+        /** @description 修改成绩 in 公示期: the new score and why. */
+        CorrectionInput: {
+            mark?: components["schemas"]["Mark"] | null;
+            /** @description 修改原因. */
+            reason: string;
+            score?: components["schemas"]["Points"] | null;
+        };
         /** @description Where to PUT the file. */
         CreatedImport: {
             /** @description The `Content-Type` the PUT must carry. */
@@ -4020,6 +4169,11 @@ export interface components {
             name: string;
             version: string;
         };
+        /**
+         * @description 缺考 or 违纪, instead of (违纪: beside) a score.
+         * @enum {string}
+         */
+        Mark: "缺考" | "违纪";
         /** @description The signed-in user as the front-end shows it. */
         Me: {
             account: string;
@@ -4610,6 +4764,8 @@ export interface components {
             /** @description 计划状态 (derived). */
             phase: components["schemas"]["PlanPhase"];
         };
+        /** @description 成绩, 最多一位小数 */
+        Points: number;
         /**
          * @description A document a job prints for each room.
          * @enum {string}
@@ -5007,6 +5163,82 @@ export interface components {
             id: string;
             name: string;
         };
+        /** @description One change of a score: who, when, from what to what, why. */
+        ScoreChange: {
+            after: string;
+            at: string;
+            before: string;
+            by: string;
+            reason: string;
+        };
+        /** @description A score with its history, newest change last. */
+        ScoreDetail: components["schemas"]["ScoreRow"] & {
+            history: components["schemas"]["ScoreChange"][];
+        };
+        /** @description Export request: selected ids, or the filter. */
+        ScoreExportRequest: {
+            candidate?: string | null;
+            ids?: components["schemas"]["RecordId"][];
+            outcome?: string | null;
+            planId?: components["schemas"]["RecordId"] | null;
+            schoolId?: string | null;
+            status?: string | null;
+            subjectId?: components["schemas"]["RecordId"] | null;
+        };
+        /** @description One page of 科目成绩. */
+        ScorePage: {
+            items: components["schemas"]["ScoreRow"][];
+            /** @description Where the next page starts; none on the last page. */
+            nextCursor?: string | null;
+        };
+        /** @description A score as lists show it (ID number masked). */
+        ScoreRow: {
+            candidateKind: components["schemas"]["CandidateKind"];
+            candidateName: string;
+            candidateNo: string;
+            certificateId: string;
+            certificateName: string;
+            /**
+             * Format: int32
+             * @description Changes after the first recording.
+             */
+            changes: number;
+            fullMark: components["schemas"]["Points"];
+            /** @description `<计划 id>.<科目 id>.<报考 id>`. */
+            id: string;
+            /** @description 证件号码, masked. */
+            idNumber: string;
+            idType: components["schemas"]["IdType"];
+            level: components["schemas"]["Level"];
+            mark?: components["schemas"]["Mark"] | null;
+            method: components["schemas"]["ExamMethod"];
+            /** @description 考核单位. */
+            orgName: string;
+            passMark: components["schemas"]["Points"];
+            /** @description Reaches the 合格分 (no mark). */
+            passed: boolean;
+            planId: string;
+            /** @description 考试计划 (the manual's 考试类别). */
+            planName: string;
+            recordedAt: string;
+            recordedBy: string;
+            registrationId: string;
+            schoolId: string;
+            schoolName: string;
+            score?: components["schemas"]["Points"] | null;
+            /** @description 成绩 as shown: `86.5`, `缺考`, `违纪（52）`. */
+            scoreText: string;
+            status: components["schemas"]["ScoreStatus"];
+            subjectCode: string;
+            subjectId: string;
+            subjectName: string;
+            ticketNo: string;
+        };
+        /**
+         * @description 成绩状态, from the plan's 公示期 and the sheet's lock.
+         * @enum {string}
+         */
+        ScoreStatus: "待公示" | "公示中" | "已锁定";
         /**
          * @description A registration seated for one subject, stored twice (its room's seat
          *     and its school's row); its room slot's [`SeatPlace`] tells where and
@@ -5094,6 +5326,44 @@ export interface components {
             /** Format: int32 */
             seat: number;
             ticketNo?: string | null;
+        };
+        /** @description 校验: whether the sheet as stored now still hashes to its anchor. */
+        SheetCheck: {
+            /** @description The hash on the ledger. */
+            anchoredHash: string;
+            chain: components["schemas"]["ChainInfo"];
+            /** @description The hash of the scores as stored now. */
+            currentHash: string;
+            /** @description The sheet is unchanged since it was locked. */
+            intact: boolean;
+            message: string;
+        };
+        /** @description A plan subject's scores, as the org sees them. */
+        SheetView: {
+            certificateName: string;
+            chain?: components["schemas"]["ChainInfo"] | null;
+            fullMark: components["schemas"]["Points"];
+            /** @description `<计划 id>.<科目 id>`. */
+            id: string;
+            level: components["schemas"]["Level"];
+            lockedAt?: string | null;
+            method: components["schemas"]["ExamMethod"];
+            passMark: components["schemas"]["Points"];
+            planId: string;
+            planName: string;
+            publicity: components["schemas"]["Window"];
+            /**
+             * Format: int64
+             * @description 已登记成绩.
+             */
+            recorded: number;
+            /** @description 成绩登记时间 and 公示期. */
+            scoreEntry: components["schemas"]["Window"];
+            sheetHash?: string | null;
+            status: components["schemas"]["ScoreStatus"];
+            subjectCode: string;
+            subjectId: string;
+            subjectName: string;
         };
         /**
          * @description Which side the sibling sits on.
@@ -14324,6 +14594,149 @@ export interface operations {
             };
         };
     };
+    scores_list: {
+        parameters: {
+            query?: {
+                planId?: string;
+                subjectId?: string;
+                /** @description 考生姓名、考生编号或准考证号 (contains). */
+                candidate?: string;
+                /** @description 所属院校 (the org's list): a school id. */
+                schoolId?: string;
+                /** @description 待公示 / 公示中 / 已锁定. */
+                status?: string;
+                /** @description 合格 / 不合格 / 缺考 / 违纪. */
+                outcome?: string;
+                /** @description The `nextCursor` of the page before; none for the first page. */
+                cursor?: string;
+                /** @description Rows per page, 1 to 100 (default 20). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScorePage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scores_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoreExportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录状态不允许此操作，或已被他人修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     scores_health: {
         parameters: {
             query?: never;
@@ -14339,6 +14752,379 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    scores_sheets: {
+        parameters: {
+            query: {
+                /** @description 考试计划 (required). */
+                planId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetView"][];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scores_sheet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <计划 id>.<科目 id> */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetView"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scores_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <计划 id>.<科目 id> */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录状态不允许此操作，或已被他人修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scores_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <计划 id>.<科目 id> */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetCheck"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scores_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <计划 id>.<科目 id>.<报考 id> */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoreDetail"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scores_correct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <计划 id>.<科目 id>.<报考 id> */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoreDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
