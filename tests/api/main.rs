@@ -20,6 +20,7 @@ mod platform;
 mod printing;
 mod registration_lists;
 mod registrations;
+mod results;
 mod scheduling;
 mod scores;
 mod users;

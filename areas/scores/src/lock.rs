@@ -186,6 +186,9 @@ impl Closer for ScoreLockCloser {
                 .map_err(anyhow::Error::from)?
             {
                 changed += lock_plan(state, &plan).await?;
+                // Then the results, from the locked sheets (the same items
+                // however often this runs).
+                changed += crate::results::compute_plan(state, &plan).await?;
             }
             match state.table.delete(&d.key(), None).await {
                 Ok(()) => {}

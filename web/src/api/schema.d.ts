@@ -1467,6 +1467,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 考证结果: a school's candidates', or (the org, a plan named) its
+         *     plan's; by keyset cursor.
+         */
+        get: operations["results_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/results/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量导出证书考核详情 (ID numbers masked): the ticked rows, or all matching. */
+        post: operations["results_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/results/health": {
         parameters: {
             query?: never;
@@ -1476,6 +1513,23 @@ export interface paths {
         };
         /** Liveness of one area. */
         get: operations["results_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/results/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看考证详情: the result with every subject's score. */
+        get: operations["results_detail"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2513,6 +2567,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/statistics/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 按证书统计. */
+        get: operations["statistics_by_certificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/certificates/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导出按证书统计. */
+        post: operations["statistics_export_by_certificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/statistics/health": {
         parameters: {
             query?: never;
@@ -2524,6 +2612,40 @@ export interface paths {
         get: operations["statistics_health"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/levels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 按证书等级统计. */
+        get: operations["statistics_by_level"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/levels/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导出按证书等级统计. */
+        post: operations["statistics_export_by_level"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4731,6 +4853,21 @@ export interface components {
          * @enum {string}
          */
         PlanPhase: "未发布" | "未开始" | "报名中" | "待排考" | "排考中" | "待考试" | "考试中" | "成绩登记中" | "公示中" | "已结束";
+        /** @description One plan's figures, for the trend over plans. */
+        PlanPoint: {
+            /** Format: double */
+            passRate?: number | null;
+            /** Format: int64 */
+            passed: number;
+            planId: string;
+            planName: string;
+            /** Format: int64 */
+            registered: number;
+            /** Format: int64 */
+            sat: number;
+            /** Format: int32 */
+            year: number;
+        };
         PlanSchool: {
             schoolId: string;
             schoolName: string;
@@ -4947,6 +5084,54 @@ export interface components {
          * @enum {string}
          */
         ReportStatus: "未提交" | "待审核" | "审核通过" | "审核退回" | "逾期未提交";
+        /** @description Export request: selected ids, or the filter. */
+        ResultExportRequest: {
+            candidate?: string | null;
+            certificateId?: string | null;
+            ids?: components["schemas"]["RecordId"][];
+            level?: string | null;
+            planId?: components["schemas"]["RecordId"] | null;
+            schoolId?: string | null;
+            status?: string | null;
+        };
+        /** @description One page of 考证结果. */
+        ResultPage: {
+            items: components["schemas"]["ResultRow"][];
+            nextCursor?: string | null;
+        };
+        /** @description A result as lists show it (ID number masked). */
+        ResultRow: {
+            candidateKind: components["schemas"]["CandidateKind"];
+            candidateName: string;
+            candidateNo: string;
+            certificateId: string;
+            certificateName: string;
+            /** @description 通过条件. */
+            condition: string;
+            decidedAt: string;
+            /** @description `<计划 id>.<报考 id>`. */
+            id: string;
+            /** @description 证件号码, masked. */
+            idNumber: string;
+            idType: components["schemas"]["IdType"];
+            level: components["schemas"]["Level"];
+            /** @description 考核单位. */
+            orgName: string;
+            planId: string;
+            planName: string;
+            registrationId: string;
+            schoolId: string;
+            schoolName: string;
+            /** @description 考核状态. */
+            status: components["schemas"]["ResultStatus"];
+            subjects: components["schemas"]["SubjectLine"][];
+            ticketNo: string;
+        };
+        /**
+         * @description 考核状态.
+         * @enum {string}
+         */
+        ResultStatus: "已通过" | "未通过";
         /** @description Input of every 退回. */
         ReturnInput: {
             reason: string;
@@ -5570,6 +5755,45 @@ export interface components {
          * @enum {string}
          */
         StandardStatus: "已启用" | "已停用";
+        /** @description 统计分析 filters. */
+        StatFilter: {
+            /** @description 证书. */
+            certificateId?: string | null;
+            /** @description 考试计划. */
+            planId?: string | null;
+            /**
+             * Format: int32
+             * @description 年度.
+             */
+            year?: number | null;
+        };
+        /** @description A row of 按证书统计 (no level) or 按证书等级统计. */
+        StatRow: {
+            certificateId: string;
+            certificateName: string;
+            level?: components["schemas"]["Level"] | null;
+            /**
+             * Format: double
+             * @description 通过率 (%): 通过人数 of 实考人数, one decimal; none when nobody sat.
+             */
+            passRate?: number | null;
+            /** Format: int64 */
+            passed: number;
+            /** Format: int64 */
+            registered: number;
+            /** Format: int64 */
+            sat: number;
+        };
+        /**
+         * @description What a 统计分析 page shows: the rows, the total, the trend over plans
+         *     and what the filters can choose.
+         */
+        Statistics: {
+            plans: components["schemas"]["PlanPoint"][];
+            rows: components["schemas"]["StatRow"][];
+            total: components["schemas"]["StatRow"];
+            years: number[];
+        };
         Subject: {
             /** @description 参考对象. */
             audience: components["schemas"]["Audience"];
@@ -5618,6 +5842,18 @@ export interface components {
             name: string;
             /** Format: int32 */
             passMark: number;
+        };
+        /** @description A subject of a result, named. */
+        SubjectLine: {
+            mark?: components["schemas"]["Mark"] | null;
+            passMark: components["schemas"]["Points"];
+            passed: boolean;
+            score?: components["schemas"]["Points"] | null;
+            /** @description `86.5`, `缺考`, `违纪（52）`, or `未登记成绩`. */
+            scoreText: string;
+            subjectCode: string;
+            subjectId: string;
+            subjectName: string;
         };
         SubjectOption: {
             code: string;
@@ -12275,6 +12511,149 @@ export interface operations {
             };
         };
     };
+    results_list: {
+        parameters: {
+            query?: {
+                planId?: string;
+                certificateId?: string;
+                /** @description 初级 / 中级 / 高级. */
+                level?: string;
+                /** @description 已通过 / 未通过. */
+                status?: string;
+                /** @description 考生姓名、考生编号或准考证号 (contains). */
+                candidate?: string;
+                /** @description 所属院校 (the org's list). */
+                schoolId?: string;
+                /** @description The `nextCursor` of the page before; none for the first page. */
+                cursor?: string;
+                /** @description Rows per page, 1 to 100 (default 20). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    results_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResultExportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录状态不允许此操作，或已被他人修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     results_health: {
         parameters: {
             query?: never;
@@ -12290,6 +12669,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    results_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <计划 id>.<报考 id> */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultRow"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -16579,6 +17014,143 @@ export interface operations {
             };
         };
     };
+    statistics_by_certificate: {
+        parameters: {
+            query?: {
+                /** @description 年度. */
+                year?: number;
+                /** @description 考试计划. */
+                planId?: string;
+                /** @description 证书. */
+                certificateId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statistics"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    statistics_export_by_certificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatFilter"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录状态不允许此操作，或已被他人修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     statistics_health: {
         parameters: {
             query?: never;
@@ -16594,6 +17166,143 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    statistics_by_level: {
+        parameters: {
+            query?: {
+                /** @description 年度. */
+                year?: number;
+                /** @description 考试计划. */
+                planId?: string;
+                /** @description 证书. */
+                certificateId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statistics"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    statistics_export_by_level: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatFilter"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFile"];
+                };
+            };
+            /** @description 请求参数或内容有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录不存在或无权访问 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 记录状态不允许此操作，或已被他人修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
