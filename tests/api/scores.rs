@@ -507,3 +507,98 @@ async fn score_routes_keep_to_their_tenants() {
     }
     app.stop().await;
 }
+
+/// The 证件号码 of a score row's candidate, as registered.
+async fn id_number_of(app: &TestApp, row: &Value) -> String {
+    use vslc_accounts::{Tenant, TenantKind};
+    let school = Tenant::new(TenantKind::School, row["schoolId"].as_str().unwrap());
+    let key = vslc_registrations::Registration::key(
+        &school,
+        DEMO_PLAN_ID,
+        row["registrationId"].as_str().unwrap(),
+    );
+    let reg: vslc_registrations::Registration =
+        vslc_ports::table::TableExt::get_as(app.state().table.as_ref(), &key)
+            .await
+            .unwrap()
+            .unwrap();
+    reg.candidate.id_number
+}
+
+async fn lookup(app: &TestApp, ticket: &str, id: &str) -> vslc_api_tests::Resp {
+    app.post(
+        "/api/scores/public/lookup",
+        None,
+        json!({"ticketNo": ticket, "idNumber": id}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn public_lookup_answers_only_the_holder_and_is_rate_limited() {
+    let (app, clock, mut f) = arranged().await;
+    f.at(&app, &clock, IN_ENTRY).await;
+    let sheet = score_sheet(&app, &f.org).await;
+    let rows: Vec<Vec<&str>> = sheet
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let score = if i == 0 { "91.5" } else { "75" };
+            vec![r[0].as_str(), r[1].as_str(), r[2].as_str(), score, ""]
+        })
+        .collect();
+    let (rec, _) = import(&app, &f.org, &rows).await;
+    assert_eq!(rec["success"], 10, "{rec}");
+    let (t0, t1) = (sheet[0][0].clone(), sheet[1][0].clone());
+    let row0 = by_ticket(&app, &f.org, &t0).await;
+    let row1 = by_ticket(&app, &f.org, &t1).await;
+    let (id0, id1) = (
+        id_number_of(&app, &row0).await,
+        id_number_of(&app, &row1).await,
+    );
+    // Not before 公示期, even to the holder.
+    let r = lookup(&app, &t0, &id0).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    f.at(&app, &clock, IN_PUBLICITY).await;
+    let r = lookup(&app, &t0, &id0.to_lowercase()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let subjects = r.body["subjects"].as_array().unwrap();
+    assert_eq!(subjects.len(), 2, "both subjects of 初级: {}", r.body);
+    assert_eq!(subjects[0]["scoreText"], "91.5");
+    assert_eq!(subjects[0]["status"], "公示中");
+    assert_eq!(subjects[1]["scoreText"], "未登记");
+    assert!(r.body["candidateName"].as_str().unwrap().contains('*'));
+    assert!(r.body.get("result").is_none());
+    // Another's ID number, an unknown ticket, a malformed one: alike.
+    let wrong = lookup(&app, &t0, &id1).await;
+    let unknown = lookup(&app, "99999999", &id0).await;
+    let malformed = lookup(&app, "<script>", &id0).await;
+    for r in [&wrong, &unknown, &malformed] {
+        assert_eq!(r.status, 404, "{}", r.body);
+        assert_eq!(r.body, wrong.body);
+    }
+    assert_eq!(lookup(&app, " ", &id0).await.status, 400);
+    // One ticket from anywhere: ten attempts a window (two on it in this
+    // window above).
+    let mut statuses = Vec::new();
+    for _ in 0..9 {
+        statuses.push(lookup(&app, &t0, "110101199001011234").await.status);
+    }
+    assert_eq!(statuses[..8], [404; 8], "{statuses:?}");
+    assert_eq!(statuses[8], 429, "{statuses:?}");
+    // The right numbers are refused too while the ticket is stopped.
+    assert_eq!(lookup(&app, &t0, &id0).await.status, 429);
+    // Other tickets are not held back by it.
+    assert_eq!(lookup(&app, &t1, &id1).await.status, 200);
+    // The next window opens again.
+    f.at(&app, &clock, "2026-04-17T10:20:00+08:00").await;
+    assert_eq!(lookup(&app, &t0, &id0).await.status, 200);
+    // One address, whatever the tickets: thirty attempts a window.
+    let mut statuses = Vec::new();
+    for i in 0..30 {
+        statuses.push(lookup(&app, &format!("5{i:07}"), &id0).await.status);
+    }
+    assert_eq!(statuses[..29], [404; 29], "{statuses:?}");
+    assert_eq!(statuses[29], 429, "{statuses:?}");
+    app.stop().await;
+}

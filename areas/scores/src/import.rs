@@ -16,6 +16,7 @@ use crate::context::{self, Sitter, SubjectContext};
 use crate::model::{
     LockDue, Mark, Outcome, Points, Score, ScoreChange, ScoreId, ScoreSheet, SheetId,
 };
+use crate::public::TicketRef;
 use vslc_exam::window::Position;
 use vslc_imports::{About, Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
 use vslc_ports::table::{Condition, Count, EncodedItem, Guarded, TableError, TxOp, to_item};
@@ -388,6 +389,17 @@ impl RowSink for ScoresSink {
                 .map(|(_, s)| score_group(s))
                 .collect::<Result<Vec<_>, _>>()?;
             let written = ctx.state.table.insert_guarded(groups).await?;
+            // Where each 准考证号 leads, for 成绩查询 (the same item for
+            // every subject of a registration).
+            let tickets = fresh
+                .iter()
+                .zip(&written)
+                .filter(|(_, ok)| **ok)
+                .map(|((_, s), _)| TicketRef::put_of(s))
+                .collect::<Result<Vec<_>, _>>()?;
+            for chunk in tickets.chunks(1_000) {
+                ctx.state.table.batch_write(chunk.to_vec()).await?;
+            }
             for ((slot, score), ok) in fresh.into_iter().zip(written) {
                 if ok {
                     self.saved.row(

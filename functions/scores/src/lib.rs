@@ -2,12 +2,18 @@
 //! candidates or an org's plans with their export, a score with its
 //! history, the org's correction in 公示期, and the org's subjects with
 //! the 成绩登记表 to import and the check of a locked sheet against the
-//! ledger. The import itself is the `scores` type of `/api/imports`.
+//! ledger; and the public 成绩查询. The import itself is the `scores` type
+//! of `/api/imports`.
 
+use axum::extract::State;
+use utoipa_axum::routes;
 use vslc_accounts::Session;
 use vslc_files::export::ExportFile;
+use vslc_http::{ApiResult, ClientAddr, ErrorBody, Json, reply};
 use vslc_http::{Area, AreaRouter, CursorParams};
+use vslc_ports::AppState;
 use vslc_scores::lock::SheetCheck;
+use vslc_scores::public::{self, LookupAnswer, LookupInput};
 use vslc_scores::service::{
     self, CorrectionInput, ScoreDetail, ScoreExportRequest, ScoreFilter, ScorePage,
 };
@@ -16,7 +22,7 @@ use vslc_scores::sheets::{self, SheetFilter, SheetView};
 pub const AREA: Area = Area::new("scores", "/api/scores", "科目成绩");
 
 pub fn routes() -> AreaRouter {
-    handlers()
+    handlers().routes(routes!(lookup))
 }
 
 vslc_http::handlers! {
@@ -39,4 +45,21 @@ vslc_http::handlers! {
     get detail "/{id}" (path "id" "<计划 id>.<科目 id>.<报考 id>") -> ScoreDetail [403, 404] => service::detail;
     /// 修改成绩 (the org, in 公示期 only, with a reason).
     post correct "/{id}/correct" (path "id" "<计划 id>.<科目 id>.<报考 id>", body CorrectionInput) -> ScoreDetail [400, 403, 404, 409] => service::correct;
+}
+
+/// 成绩查询 (public, no login): 准考证号 and 证件号码 answer that
+/// registration's subject scores once 公示期 has begun. A wrong number of
+/// either answers alike (404); too many attempts from one address or on one
+/// 准考证号 answer 429 until the window ends.
+#[utoipa::path(post, path = "/public/lookup", tag = "scores", request_body = LookupInput,
+    responses((status = 200, body = LookupAnswer), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "准考证号或证件号码不正确"),
+        (status = 409, body = ErrorBody, description = "成绩公示期尚未开始"),
+        (status = 429, body = ErrorBody, description = "查询过于频繁")))]
+async fn lookup(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    Json(input): Json<LookupInput>,
+) -> ApiResult<axum::Json<LookupAnswer>> {
+    reply(public::lookup(&state, addr.as_str(), input)).await
 }

@@ -2164,6 +2164,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/scores/public/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 成绩查询 (public, no login): 准考证号 and 证件号码 answer that
+         *     registration's subject scores once 公示期 has begun. A wrong number of
+         *     either answers alike (404); too many attempts from one address or on one
+         *     准考证号 answer 429 until the window ends.
+         */
+        post: operations["scores_lookup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/scores/sheets": {
         parameters: {
             query?: never;
@@ -4251,6 +4273,37 @@ export interface components {
         LoginResponse: {
             token: string;
             user: components["schemas"]["Me"];
+        };
+        /** @description What the candidate is told. */
+        LookupAnswer: {
+            /** @description 姓名, all but the first character masked. */
+            candidateName: string;
+            certificateName: string;
+            level: components["schemas"]["Level"];
+            planName: string;
+            /** @description 公示期. */
+            publicity: components["schemas"]["Window"];
+            result?: components["schemas"]["ResultStatus"] | null;
+            subjects: components["schemas"]["LookupSubject"][];
+            ticketNo: string;
+        };
+        /** @description 成绩查询. */
+        LookupInput: {
+            /** @description 证件号码. */
+            idNumber: string;
+            /** @description 准考证号. */
+            ticketNo: string;
+        };
+        /** @description A subject's score as the candidate sees it. */
+        LookupSubject: {
+            mark?: components["schemas"]["Mark"] | null;
+            passMark: components["schemas"]["Points"];
+            score?: components["schemas"]["Points"] | null;
+            /** @description `86.5`, `缺考`, `违纪（52）` or `未登记`. */
+            scoreText: string;
+            status: components["schemas"]["ScoreStatus"];
+            subjectCode: string;
+            subjectName: string;
         };
         /** @description 专业: 专业代码, 专业名称, 专业版本, 专业层次. */
         Major: {
@@ -15187,6 +15240,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    scores_lookup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LookupInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LookupAnswer"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 准考证号或证件号码不正确 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 成绩公示期尚未开始 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 查询过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
