@@ -501,7 +501,19 @@ async fn score_routes_keep_to_their_tenants() {
         )
         .await;
     assert_eq!(r.status, 403, "{}", r.body);
-    // Malformed ids are 404, not 500.
+    // An empty or malformed plan is a bad request; malformed ids are 404,
+    // never 500.
+    for q in ["", "%23", "a%23b"] {
+        let r = app
+            .get(&format!("/api/scores/sheets?planId={q}"), Some(&f.org))
+            .await;
+        assert!(
+            [400, 404].contains(&r.status),
+            "{q}: {} {}",
+            r.status,
+            r.body
+        );
+    }
     for bad in ["x", "a.b", "a.b.c.d", "%E4%B8%AD.b.c"] {
         assert_eq!(detail(&app, &f.org, bad).await.status, 404, "{bad}");
     }

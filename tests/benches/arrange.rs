@@ -12,6 +12,15 @@
 //!   `POST /api/scheduling/sites/{id}/arrange` over loopback, printing the
 //!   request's wall time, the process's CPU time and its peak RSS while
 //!   the request ran (target ≤ 2 s, ≤ 150 MB);
+//! - `scores` starts the platform on the arranged directory with the plan's
+//!   成绩登记 window open, has the org download the subject's 成绩登记表
+//!   (100,000 candidates) over HTTP, fills in a score a row and imports it
+//!   through the import worker (timed from the upload to 已完成, as the
+//!   candidates bench times imports; target ≤ 1 s), imports it again
+//!   (nothing changes), then ends the 公示期 and times the lock with the
+//!   anchor and the 100,000 results (the period closer's calls, in the
+//!   process; target ≤ 2 s), and a 统计分析 request over HTTP (median of
+//!   20; target ≤ 20 ms);
 //! - `print` starts the platform on the arranged directory, sends
 //!   `POST /api/scheduling/prints` for the 3,000 rooms' 考场门贴 and
 //!   考场签到表 and polls the job until the print worker (in the same
@@ -51,7 +60,7 @@ const SCHOOLS: usize = 20;
 const SUBJECT: &str = "01DEMOSUBJ0000000000000001";
 
 fn main() -> anyhow::Result<()> {
-    let mut all = vec!["prepare", "arrange", "print"];
+    let mut all = vec!["prepare", "arrange", "scores", "print"];
     if std::env::var_os("VSLC_MOTO_ENDPOINT").is_some() {
         all.push("dynamodb");
     }
@@ -59,6 +68,7 @@ fn main() -> anyhow::Result<()> {
     match common::steps(&all)?.as_deref() {
         Some("prepare") => rt()?.block_on(prepare()),
         Some("arrange") => rt()?.block_on(arrange()),
+        Some("scores") => rt()?.block_on(scores()),
         Some("print") => rt()?.block_on(print()),
         Some("dynamodb") => rt()?.block_on(dynamodb()),
         _ => Ok(()),
@@ -353,6 +363,15 @@ async fn arrange() -> anyhow::Result<()> {
 async fn signed_in(
     dir: &std::path::Path,
 ) -> anyhow::Result<(vslc_local::Running, reqwest::Client, String)> {
+    signed_in_as(dir, "school-admin").await
+}
+
+/// The platform started on the prepared directory, and a demo account's
+/// session.
+async fn signed_in_as(
+    dir: &std::path::Path,
+    account: &str,
+) -> anyhow::Result<(vslc_local::Running, reqwest::Client, String)> {
     let running = vslc_local::start(
         config(dir).await?,
         std::sync::Arc::new(vslc_ports::SystemClock),
@@ -361,13 +380,145 @@ async fn signed_in(
     let http = reqwest::Client::new();
     let login: serde_json::Value = http
         .post(format!("{}/api/auth/login", running.base_url))
-        .json(&serde_json::json!({"account": "school-admin", "password": vslc_app::seed::DEMO_PASSWORD}))
+        .json(&serde_json::json!({"account": account, "password": vslc_app::seed::DEMO_PASSWORD}))
         .send()
         .await?
         .json()
         .await?;
     let token = login["token"].as_str().unwrap_or_default().to_owned();
     Ok((running, http, token))
+}
+
+/// Median of `n` GETs of `path`, in ms.
+async fn median_ms(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    path: &str,
+    n: usize,
+) -> anyhow::Result<f64> {
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        let r = http
+            .get(format!("{base}{path}"))
+            .bearer_auth(token)
+            .send()
+            .await?;
+        anyhow::ensure!(r.status().is_success(), "{path}: {}", r.status());
+        let _ = r.bytes().await?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(times[n / 2])
+}
+
+/// 科目成绩 of the arranged subject: the 成绩登记表, the import (twice),
+/// the lock with the results, and 统计分析.
+async fn scores() -> anyhow::Result<()> {
+    let dir = data_dir();
+    let (running, http, token) = signed_in_as(&dir, "org-admin").await?;
+    let state = running.state.clone();
+    let now = state.clock.now_local();
+    let mut plan = Plan::load(&state, DEMO_PLAN_ID)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no demo plan"))?;
+    plan.score_entry = Window::new(now - Duration::hours(1), now + Duration::days(1));
+    plan.publicity = Window::new(now + Duration::days(1), now + Duration::days(2));
+    state.table.put(plan.to_item()?, None).await?;
+    // The 成绩登记表 over HTTP.
+    let t = Instant::now();
+    let r: serde_json::Value = http
+        .post(format!(
+            "{}/api/scores/sheets/{DEMO_PLAN_ID}.{SUBJECT}/template",
+            running.base_url
+        ))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let url = r["url"].as_str().unwrap_or_default().to_owned();
+    anyhow::ensure!(!url.is_empty(), "no 成绩登记表: {r}");
+    let bytes = http.get(&url).send().await?.bytes().await?.to_vec();
+    println!(
+        "成绩登记表: {} candidates, {:.0} KB, {:.2} s (request and download)",
+        r["rows"],
+        bytes.len() as f64 / 1e3,
+        t.elapsed().as_secs_f64()
+    );
+    let rows = vslc_imports::xlsx::read_first_sheet(&bytes)?;
+    let filled: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut r: Vec<String> = r.iter().take(3).cloned().collect();
+            if i > 0 {
+                r.resize(3, String::new());
+                if i % 50 == 0 {
+                    r.extend([String::new(), "缺考".into()]);
+                } else {
+                    r.push(format!("{}.{}", 40 + i % 60, i % 10));
+                }
+            }
+            r
+        })
+        .collect();
+    let refs: Vec<Vec<&str>> = filled
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    let file = vslc_api_tests::workbook(&refs);
+    let org = Tenant::new(TenantKind::Org, &plan.org_id);
+    let params = serde_json::json!({"planId": DEMO_PLAN_ID, "subjectId": SUBJECT});
+    for (label, target) in [
+        ("import", " (target ≤ 1 s)"),
+        ("import again", " (nothing changes)"),
+    ] {
+        let queued =
+            common::queue_import(&state, &org, "scores", params.clone(), file.clone()).await?;
+        let run = common::run_queued(&state, &org, queued).await?;
+        println!("scores {label}: {}{target}", run.summary("rows"));
+        anyhow::ensure!(
+            run.record.success as usize == REGISTRATIONS,
+            "scores not all saved: {:?}",
+            run.record.message
+        );
+    }
+    // The 公示期 over: the lock, the anchor and the results, as the period
+    // closer runs them.
+    plan.publicity = Window::new(now - Duration::days(2), now - Duration::hours(1));
+    state.table.put(plan.to_item()?, None).await?;
+    let before = peak_mb();
+    reset_peak();
+    let (t, cpu) = (Instant::now(), cpu_secs());
+    let locked = vslc_scores::lock::lock_plan(&state, &plan).await?;
+    let locked_at = t.elapsed().as_secs_f64();
+    let results = vslc_scores::results::compute_plan(&state, &plan).await?;
+    println!(
+        "lock + results: {locked} sheet steps ({locked_at:.2} s) and {results} results, {:.2} s, CPU {:.2} s, peak RSS {:.0} MB (before {before:.0} MB; target ≤ 2 s)",
+        t.elapsed().as_secs_f64(),
+        cpu_secs() - cpu,
+        peak_mb()
+    );
+    anyhow::ensure!(results == REGISTRATIONS, "results: {results}");
+    for path in [
+        "/api/statistics/certificates?year=2026",
+        "/api/statistics/levels",
+    ] {
+        let ms = median_ms(&http, &running.base_url, &token, path, 20).await?;
+        println!("GET {path}: median {ms:.1} ms of 20 (target ≤ 20 ms)");
+    }
+    for path in [
+        format!("/api/scores?planId={DEMO_PLAN_ID}&pageSize=20"),
+        format!("/api/results?planId={DEMO_PLAN_ID}&pageSize=20"),
+    ] {
+        let ms = median_ms(&http, &running.base_url, &token, &path, 5).await?;
+        println!("GET {path}: median {ms:.1} ms of 5");
+    }
+    running.shutdown().await?;
+    Ok(())
 }
 
 /// 批量打印 of the arranged plan: 考场门贴 and 考场签到表 of every room.

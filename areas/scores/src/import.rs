@@ -397,8 +397,8 @@ impl RowSink for ScoresSink {
                 .filter(|(_, ok)| **ok)
                 .map(|((_, s), _)| TicketRef::put_of(s))
                 .collect::<Result<Vec<_>, _>>()?;
-            for chunk in tickets.chunks(1_000) {
-                ctx.state.table.batch_write(chunk.to_vec()).await?;
+            if !tickets.is_empty() {
+                ctx.state.table.batch_write(tickets).await?;
             }
             for ((slot, score), ok) in fresh.into_iter().zip(written) {
                 if ok {

@@ -13,6 +13,7 @@ pub mod context;
 pub mod import;
 pub mod lock;
 pub mod model;
+mod paging;
 pub mod public;
 pub mod result_views;
 pub mod results;

@@ -220,8 +220,6 @@ fn row(r: CertResult, plan: &Plan, person: &CandidateSnapshot) -> ResultRow {
     }
 }
 
-const MAX_ROUNDS: usize = 4;
-
 /// 考证结果 list.
 pub async fn list(
     state: &AppState,
@@ -230,37 +228,16 @@ pub async fn list(
     paging: &CursorParams,
 ) -> Result<ResultPage, DomainError> {
     let tenant = reader(caller)?;
-    let size = paging.size()?;
     let sources = sources(tenant, f)?;
-    let mut after = keyset::decode(paging.cursor.as_deref(), |b| !b.is_empty())?;
-    let mut items = Vec::with_capacity(size);
-    let mut more = false;
-    for _ in 0..MAX_ROUNDS {
-        let page = keyset::merge(
-            state.table.as_ref(),
-            &sources,
-            after.as_deref(),
-            size - items.len(),
-        )
-        .await?;
-        let json: Vec<Vec<u8>> = page.rows.iter().map(|r| r.json.clone()).collect();
-        let results: Vec<CertResult> = vslc_ports::table::parse_all(&json)?;
-        items.extend(
-            rows(state, results)
-                .await?
-                .into_iter()
-                .filter(|r| keeps(r, f)),
-        );
-        after = page.rows.last().map(|r| r.body.clone()).or(after);
-        more = page.more;
-        if items.len() >= size || !more {
-            break;
-        }
-    }
-    Ok(ResultPage {
-        items,
-        next_cursor: more.then(|| after.as_deref().map(keyset::encode)).flatten(),
-    })
+    let (items, next_cursor) = crate::paging::page(
+        state,
+        &sources,
+        paging,
+        |results: Vec<CertResult>| rows(state, results),
+        |r| keeps(r, f),
+    )
+    .await?;
+    Ok(ResultPage { items, next_cursor })
 }
 
 /// 查看考证详情.
@@ -308,28 +285,31 @@ pub async fn export(
         _ => chosen.filter_or(&any),
     };
     let sources = sources(tenant, f)?;
-    let results: Vec<CertResult> = keyset::each_in(state.table.as_ref(), &sources).await?;
-    let mut cells = Vec::new();
-    for chunk in results.chunks(5_000) {
-        for r in rows(state, chunk.to_vec()).await? {
-            if !chosen.keeps(&r.id, |f| keeps(&r, f)) {
-                continue;
-            }
-            cells.push(vec![
-                Cell::from(r.plan_name.clone()),
-                r.candidate_name.clone().into(),
-                r.candidate_no.clone().into(),
-                r.id_number.clone().into(),
+    let chosen_rows = crate::paging::all(
+        state,
+        &sources,
+        |results: Vec<CertResult>| rows(state, results),
+        |r| chosen.keeps(&r.id, |f| keeps(r, f)),
+    )
+    .await?;
+    let cells = chosen_rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::from(r.plan_name),
+                r.candidate_name.into(),
+                r.candidate_no.into(),
+                r.id_number.into(),
                 r.candidate_kind.label().into(),
-                r.school_name.clone().into(),
-                r.certificate_name.clone().into(),
+                r.school_name.into(),
+                r.certificate_name.into(),
                 r.level.label().into(),
-                r.org_name.clone().into(),
-                r.condition.clone().into(),
+                r.org_name.into(),
+                r.condition.into(),
                 r.status.label().into(),
-            ]);
-        }
-    }
+            ]
+        })
+        .collect();
     vslc_files::export::deliver_sheet(state, tenant, "results", "证书考核详情", &HEADERS, cells)
         .await
 }

@@ -246,7 +246,7 @@ fn decide(
 }
 
 /// Items written per batch.
-const BATCH: usize = 1_000;
+const BATCH: usize = 10_000;
 
 /// Computes and stores the results of a plan whose scores are locked, and
 /// the figures they add up to; returns how many results.

@@ -267,9 +267,6 @@ async fn rows(state: &AppState, scores: Vec<Score>) -> Result<Vec<ScoreRow>, Dom
     Ok(scores.into_iter().filter_map(|s| row(s, &l, now)).collect())
 }
 
-/// Rounds of the merge one request reads at most.
-const MAX_ROUNDS: usize = 4;
-
 /// 科目成绩 list.
 pub async fn list(
     state: &AppState,
@@ -278,37 +275,16 @@ pub async fn list(
     paging: &CursorParams,
 ) -> Result<ScorePage, DomainError> {
     let tenant = reader(caller)?;
-    let size = paging.size()?;
     let sources = sources(tenant, f)?;
-    let mut after = keyset::decode(paging.cursor.as_deref(), |b| !b.is_empty())?;
-    let mut items = Vec::with_capacity(size);
-    let mut more = false;
-    for _ in 0..MAX_ROUNDS {
-        let page = keyset::merge(
-            state.table.as_ref(),
-            &sources,
-            after.as_deref(),
-            size - items.len(),
-        )
-        .await?;
-        let json: Vec<Vec<u8>> = page.rows.iter().map(|r| r.json.clone()).collect();
-        let scores: Vec<Score> = vslc_ports::table::parse_all(&json)?;
-        items.extend(
-            rows(state, scores)
-                .await?
-                .into_iter()
-                .filter(|r| keeps(r, f)),
-        );
-        after = page.rows.last().map(|r| r.body.clone()).or(after);
-        more = page.more;
-        if items.len() >= size || !more {
-            break;
-        }
-    }
-    Ok(ScorePage {
-        items,
-        next_cursor: more.then(|| after.as_deref().map(keyset::encode)).flatten(),
-    })
+    let (items, next_cursor) = crate::paging::page(
+        state,
+        &sources,
+        paging,
+        |scores: Vec<Score>| rows(state, scores),
+        |r| keeps(r, f),
+    )
+    .await?;
+    Ok(ScorePage { items, next_cursor })
 }
 
 /// The score a caller may see: the school's own, or one of the org's plans.
@@ -497,32 +473,35 @@ pub async fn export(
         _ => chosen.filter_or(&any),
     };
     let sources = sources(tenant, f)?;
-    let scores: Vec<Score> = keyset::each_in(state.table.as_ref(), &sources).await?;
-    let mut cells = Vec::new();
-    for chunk in scores.chunks(5_000) {
-        for r in rows(state, chunk.to_vec()).await? {
-            if !chosen.keeps(&r.id, |f| keeps(&r, f)) {
-                continue;
-            }
-            cells.push(vec![
-                Cell::from(r.plan_name.clone()),
-                r.candidate_name.clone().into(),
-                r.candidate_no.clone().into(),
-                r.id_number.clone().into(),
-                r.ticket_no.clone().into(),
+    let chosen_rows = crate::paging::all(
+        state,
+        &sources,
+        |scores: Vec<Score>| rows(state, scores),
+        |r| chosen.keeps(&r.id, |f| keeps(r, f)),
+    )
+    .await?;
+    let cells = chosen_rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::from(r.plan_name),
+                r.candidate_name.into(),
+                r.candidate_no.into(),
+                r.id_number.into(),
+                r.ticket_no.into(),
                 r.candidate_kind.label().into(),
-                r.school_name.clone().into(),
-                r.subject_code.clone().into(),
-                r.subject_name.clone().into(),
+                r.school_name.into(),
+                r.subject_code.into(),
+                r.subject_name.into(),
                 r.method.label().into(),
-                r.certificate_name.clone().into(),
+                r.certificate_name.into(),
                 r.level.label().into(),
-                r.org_name.clone().into(),
+                r.org_name.into(),
                 format!("全科合格（本科目{}分合格）", r.pass_mark).into(),
-                r.score_text.clone().into(),
+                r.score_text.into(),
                 r.status.label().into(),
-            ]);
-        }
-    }
+            ]
+        })
+        .collect();
     vslc_files::export::deliver_sheet(state, tenant, "scores", "科目成绩", &HEADERS, cells).await
 }

@@ -15,6 +15,7 @@ use vslc_catalogue::certificate::Level;
 use vslc_exam::{ExamMethod, Plan, PublishStatus};
 use vslc_files::export::ExportFile;
 use vslc_ledger::ChainInfo;
+use vslc_ports::domain::RecordId;
 use vslc_ports::table::TableExt;
 use vslc_ports::{AppState, Caller, DomainError};
 use vslc_scheduling::model::Attendance;
@@ -55,7 +56,9 @@ pub struct SheetView {
 #[into_params(parameter_in = Query)]
 pub struct SheetFilter {
     /// 考试计划 (required).
-    pub plan_id: String,
+    #[param(value_type = String)]
+    #[schema(value_type = String)]
+    pub plan_id: RecordId,
 }
 
 async fn own_plan(state: &AppState, caller: &Caller, plan_id: &str) -> Result<Plan, DomainError> {
@@ -119,7 +122,7 @@ pub async fn sheets(
     caller: &Caller,
     f: &SheetFilter,
 ) -> Result<Vec<SheetView>, DomainError> {
-    let plan = own_plan(state, caller, f.plan_id.trim()).await?;
+    let plan = own_plan(state, caller, f.plan_id.as_str()).await?;
     views(state, &plan).await
 }
 
