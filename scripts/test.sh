@@ -128,7 +128,9 @@ step "browser tests: Playwright → Chromium → vslc-local (fresh data dir)"
 cargo build --quiet -p vslc-local --bin vslc-local
 web_port=$(free_port)
 web_data=$(mktemp -d)
-VSLC_DATA_DIR="$web_data" PORT="$web_port" VSLC_WEB_DIR=web/dist VSLC_DEV_CLOCK=1 RUST_LOG=warn \
+# The period closer every 2 s (300 s by default): scores.spec.ts moves the
+# clock past 公示期 and waits for the lock it makes.
+VSLC_DATA_DIR="$web_data" PORT="$web_port" VSLC_WEB_DIR=web/dist VSLC_DEV_CLOCK=1 VSLC_PERIOD_CLOSER_SECS=2 RUST_LOG=warn \
   target/debug/vslc-local > target/e2e-server.log 2>&1 &
 server_pid=$!
 trap 'kill "$moto_pid" "$server_pid" 2>/dev/null || true; rm -rf "$web_data"' EXIT

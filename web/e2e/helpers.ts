@@ -48,3 +48,49 @@ export async function toolbarMenu(page: Page, button: string, item: string) {
   await page.locator('.toolbar').getByRole('button', { name: button }).click()
   await page.locator('.el-dropdown-menu:visible').getByRole('menuitem', { name: item, exact: true }).click()
 }
+
+/** Where the specs keep their screenshots (and files) for a reviewer. */
+export const SCREENS = '../target/e2e-results/screens'
+
+/** Opens a sidebar page and waits until it has drawn its data. */
+export async function open(page: Page, title: string) {
+  await page.getByRole('menuitem', { name: title, exact: true }).click()
+  await expect(page.locator('.header .el-breadcrumb')).toContainText(title)
+  await expect(page.locator('.main .el-loading-mask:visible')).toHaveCount(0)
+}
+
+/** The cell of a row under the header `label` (the table's own header;
+ *  `table` when the page has more than one list). */
+export async function cell(page: Page, row: Locator, label: string, table?: Locator): Promise<Locator> {
+  const headers = (await (table ?? page.locator('.main')).locator('.el-table__header-wrapper th').allInnerTexts()).map((t) => t.trim())
+  const i = headers.indexOf(label)
+  expect(i, `a column ${label} among ${headers.join(' | ')}`).toBeGreaterThanOrEqual(0)
+  return row.locator('td').nth(i)
+}
+
+/** Answers the confirmation box (checking what it says, when given). */
+export async function confirmBox(page: Page, says?: RegExp) {
+  const box = page.locator('.el-message-box')
+  if (says) await expect(box).toContainText(says)
+  await box.getByRole('button', { name: /确定|OK/ }).click()
+}
+
+/** A screenshot of the page as it is, once Element's transitions settled. */
+export async function screenshot(page: Page, name: string) {
+  await page.waitForTimeout(400)
+  await page.screenshot({ path: `${SCREENS}/${name}.png` })
+}
+
+/** Moves the dev server's clock (VSLC_DEV_CLOCK=1) to `at`, or back to the
+ *  system time with null. */
+export async function moveClock(page: Page, at: Date | null) {
+  const r = await page.request.post('/api/dev/clock', { data: { at: at ? at.toISOString() : null } })
+  expect(r.status(), 'the dev clock (is the server running with VSLC_DEV_CLOCK=1?)').toBe(204)
+}
+
+/** A bearer token of a demo account, for reading what the pages mask. */
+export async function token(page: Page, account: string, password = PASSWORD): Promise<string> {
+  const r = await page.request.post('/api/auth/login', { data: { account, password } })
+  expect(r.status(), `signing ${account} in`).toBe(200)
+  return ((await r.json()) as { token: string }).token
+}

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { expect, test, type Locator, type Page } from '@playwright/test'
-import { choose, login, rowAction, toolbarMenu } from './helpers'
+import { expect, test, type Page } from '@playwright/test'
+import { SCREENS, cell, choose, confirmBox, login, open, rowAction, screenshot, toolbarMenu } from './helpers'
 import { idNumber, readSheet } from './files'
 
 // 排考管理 and 监考人员 on the demo data: the 排考演示 plan's 排考 window is
@@ -10,36 +10,12 @@ import { idNumber, readSheet } from './files'
 // registrations, rooms 第1考场 and 第2考场 (16 seats each) for 理论知识, and
 // four certified invigilators of 10010.
 
-const SCREENS = '../target/e2e-results/screens'
 const ROOM_HEADERS = [
   '考试计划', '考场名称', '所属院校', '所在地区', '考核站点', '考试单位', '考试证书', '考试科目',
   '考试时间', '排考人数', '准考证姓名（编号）', '监考人员姓名（编号）', '监考人员所在区域（院校）',
 ]
 
-async function open(page: Page, title: string) {
-  await page.getByRole('menuitem', { name: title, exact: true }).click()
-  await expect(page.locator('.header .el-breadcrumb')).toContainText(title)
-  await expect(page.locator('.main .el-loading-mask:visible')).toHaveCount(0)
-}
-
-/** The cell of a row under the header `label` (the table's own header). */
-async function cell(page: Page, row: Locator, label: string): Promise<Locator> {
-  const headers = (await page.locator('.main .el-table__header-wrapper th').allInnerTexts()).map((t) => t.trim())
-  const i = headers.indexOf(label)
-  expect(i, `a column ${label} among ${headers.join(' | ')}`).toBeGreaterThanOrEqual(0)
-  return row.locator('td').nth(i)
-}
-
-async function confirmBox(page: Page, says?: RegExp) {
-  const box = page.locator('.el-message-box')
-  if (says) await expect(box).toContainText(says)
-  await box.getByRole('button', { name: /确定|OK/ }).click()
-}
-
-async function screen(page: Page, name: string) {
-  await page.waitForTimeout(400)
-  await page.screenshot({ path: `${SCREENS}/scheduling-${name}.png` })
-}
+const screen = (page: Page, name: string) => screenshot(page, `scheduling-${name}`)
 
 test.use({ viewport: { width: 1280, height: 800 } })
 

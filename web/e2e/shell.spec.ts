@@ -109,10 +109,10 @@ test('open pages stay as tabs; the sidebar folds; an area still being built says
   await page.getByRole('button', { name: '展开菜单' }).click()
   await expect(page.locator('.aside')).toHaveCSS('width', '220px')
 
-  // 科目成绩 is in the manual's menu but not built yet: its page says so.
-  await page.getByRole('menuitem', { name: /科目成绩/ }).click()
-  await expect(page).toHaveURL(/\/scores$/)
-  await expect(page.getByText('科目成绩：建设中')).toBeVisible()
+  // 证书发放管理 is in the manual's menu but not built yet: its page says so.
+  await page.getByRole('menuitem', { name: /证书发放管理/ }).click()
+  await expect(page).toHaveURL(/\/issuance$/)
+  await expect(page.getByText('证书发放管理：建设中')).toBeVisible()
   await page.goto('/no-such-page')
   await expect(page.getByText('页面不存在')).toBeVisible()
 })

@@ -66,8 +66,8 @@ export const MENU: MenuGroup[] = [
       { path: '/scheduling/sites', title: '考核站点编排', kinds: ['school'] },
       { path: '/scheduling/rooms', title: '考场编排', kinds: ['school'] },
       { path: '/scheduling/details', title: '排考明细', kinds: ['school'] },
-      { path: '/scores', title: '科目成绩', pending: true },
-      { path: '/results', title: '考证结果', pending: true },
+      { path: '/scores', title: '科目成绩', kinds: ['school', 'org'] },
+      { path: '/results', title: '考证结果', kinds: ['school', 'org'] },
       { path: '/invigilators', title: '监考人员', kinds: ['school'] },
       { path: '/invigilators/review', title: '监考人员认证', kinds: ['org'] },
     ],
@@ -83,7 +83,7 @@ export const MENU: MenuGroup[] = [
   {
     title: '统计分析',
     icon: 'DataAnalysis',
-    items: [{ path: '/statistics', title: '证书通过率统计', roles: ['院校管理员', '统计查看', '培训评价组织管理员', '省级管理员'], pending: true }],
+    items: [{ path: '/statistics', title: '证书通过率统计', roles: ['院校管理员', '统计查看', '培训评价组织管理员', '省级管理员'] }],
   },
   {
     title: '系统管理',

@@ -10,6 +10,8 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', component: () => import('./views/Login.vue') },
+    // 成绩查询: candidates look up their scores without an account.
+    { path: '/score-lookup', component: () => import('./views/ScoreLookup.vue') },
     // 考场签到: the 监考员's phone page, outside the admin layout.
     { path: '/door', component: () => import('./views/Door.vue') },
     {
@@ -36,6 +38,9 @@ export const router = createRouter({
         { path: 'scheduling/sites', component: () => import('./views/SchedulingSites.vue') },
         { path: 'scheduling/rooms', component: () => import('./views/SchedulingRooms.vue') },
         { path: 'scheduling/details', component: () => import('./views/SchedulingDetails.vue') },
+        { path: 'scores', component: () => import('./views/ScoreList.vue') },
+        { path: 'results', component: () => import('./views/ResultList.vue') },
+        { path: 'statistics', component: () => import('./views/Statistics.vue') },
         { path: 'invigilators', component: () => import('./views/InvigilatorList.vue') },
         { path: 'invigilators/review', component: () => import('./views/InvigilatorReview.vue') },
         { path: 'declarations', component: () => import('./views/DeclarationList.vue') },
@@ -53,7 +58,11 @@ export const router = createRouter({
 /** A 监考员 login: it has the door page and nothing else. */
 const doorOnly = () => !!session.user?.roles.length && session.user.roles.every((r) => r === '监考员')
 
+/** Pages anyone may open, signed in or not. */
+const PUBLIC = ['/score-lookup']
+
 router.beforeEach((to) => {
+  if (PUBLIC.includes(to.path)) return true
   if (to.path !== '/login' && !session.token) return { path: '/login', query: { redirect: to.fullPath } }
   if (to.path === '/login' && session.token) return { path: doorOnly() ? '/door' : '/' }
   if (session.token && doorOnly() && to.path !== '/door') return { path: '/door' }

@@ -67,3 +67,26 @@ export function nothingToExport(shown: unknown[], selected: unknown[] = []): boo
   ElMessage.warning('当前列表没有数据，无可导出的内容')
   return true
 }
+
+/** Copies text to the clipboard (a hidden textarea where the Clipboard API
+ *  is refused) and says so. */
+export async function copyText(text: string, what = '内容') {
+  try {
+    await navigator.clipboard.writeText(text)
+  } catch {
+    const area = document.createElement('textarea')
+    area.value = text
+    area.setAttribute('readonly', '')
+    area.style.position = 'fixed'
+    area.style.opacity = '0'
+    document.body.appendChild(area)
+    area.select()
+    const ok = document.execCommand('copy')
+    area.remove()
+    if (!ok) {
+      ElMessage.warning(`复制失败，请手动复制：${text}`)
+      return
+    }
+  }
+  ElMessage.success(`已复制${what}`)
+}
