@@ -453,14 +453,15 @@ async fn scores() -> anyhow::Result<()> {
         .iter()
         .enumerate()
         .map(|(i, r)| {
+            if i == 0 {
+                return r.clone();
+            }
             let mut r: Vec<String> = r.iter().take(3).cloned().collect();
-            if i > 0 {
-                r.resize(3, String::new());
-                if i % 50 == 0 {
-                    r.extend([String::new(), "缺考".into()]);
-                } else {
-                    r.push(format!("{}.{}", 40 + i % 60, i % 10));
-                }
+            r.resize(3, String::new());
+            if i % 50 == 0 {
+                r.extend([String::new(), "缺考".into()]);
+            } else {
+                r.push(format!("{}.{}", 40 + i % 60, i % 10));
             }
             r
         })

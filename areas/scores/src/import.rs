@@ -333,6 +333,9 @@ impl ScoresSink {
     }
 }
 
+/// A new score's writes: its two rows as guards, where its 准考证号 leads
+/// (written if absent: the registration's other subjects write the same),
+/// and the sheet's count.
 fn score_group(score: &Score) -> Result<Guarded, TableError> {
     let body = serde_json::to_vec(score).map_err(|e| TableError::Invalid(e.to_string()))?;
     Ok(Guarded {
@@ -340,7 +343,7 @@ fn score_group(score: &Score) -> Result<Guarded, TableError> {
             EncodedItem::with_body(score.own_org_key(), &body)?,
             EncodedItem::with_body(score.own_school_key(), &body)?,
         ],
-        items: Vec::new(),
+        items: vec![TicketRef::encoded(score)?],
         updates: Vec::new(),
         checks: Vec::new(),
         counts: vec![Count::new(
@@ -389,17 +392,6 @@ impl RowSink for ScoresSink {
                 .map(|(_, s)| score_group(s))
                 .collect::<Result<Vec<_>, _>>()?;
             let written = ctx.state.table.insert_guarded(groups).await?;
-            // Where each 准考证号 leads, for 成绩查询 (the same item for
-            // every subject of a registration).
-            let tickets = fresh
-                .iter()
-                .zip(&written)
-                .filter(|(_, ok)| **ok)
-                .map(|((_, s), _)| TicketRef::put_of(s))
-                .collect::<Result<Vec<_>, _>>()?;
-            if !tickets.is_empty() {
-                ctx.state.table.batch_write(tickets).await?;
-            }
             for ((slot, score), ok) in fresh.into_iter().zip(written) {
                 if ok {
                     self.saved.row(

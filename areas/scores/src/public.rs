@@ -17,7 +17,7 @@ use crate::model::{Mark, Outcome, Points, Score, ScoreStatus};
 use crate::results::{CertResult, ResultStatus};
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_exam::Plan;
-use vslc_ports::table::{BatchOp, EXPIRES_AT, Key, Query, TableExt, Update, to_item};
+use vslc_ports::table::{EXPIRES_AT, EncodedItem, Key, Query, TableExt, Update};
 use vslc_ports::{AppState, DomainError};
 use vslc_registrations::Registration;
 use vslc_registrations::model::CandidateSnapshot;
@@ -40,18 +40,15 @@ impl TicketRef {
         Key::new(Self::pk(ticket_no), plan_id.to_owned())
     }
 
-    /// The put that records where a score's 准考证号 leads (the same item
-    /// for every subject of the registration).
-    pub fn put_of(score: &Score) -> Result<BatchOp, vslc_ports::table::TableError> {
+    /// Where a score's 准考证号 leads, as an item (the same for every
+    /// subject of the registration).
+    pub fn encoded(score: &Score) -> Result<EncodedItem, vslc_ports::table::TableError> {
         let r = TicketRef {
             plan_id: score.plan_id.clone(),
             school_id: score.school_id.clone(),
             registration_id: score.registration_id.clone(),
         };
-        Ok(BatchOp::Put(to_item(
-            &Self::key(&score.ticket_no, &score.plan_id),
-            &r,
-        )?))
+        EncodedItem::new(Self::key(&score.ticket_no, &score.plan_id), &r)
     }
 }
 

@@ -19,7 +19,7 @@ use crate::stats::{self, Tally};
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_catalogue::certificate::Level;
 use vslc_exam::Plan;
-use vslc_ports::table::{BatchOp, Key, to_item};
+use vslc_ports::table::{EncodedItem, Guarded, Key, TableError};
 use vslc_ports::{AppState, DomainError, keyset, shard};
 use vslc_scheduling::Seat;
 
@@ -245,8 +245,31 @@ fn decide(
     })
 }
 
-/// Items written per batch.
+/// Results written per call.
 const BATCH: usize = 10_000;
+
+/// A result's two rows, written if absent: a result is decided once, from
+/// locked scores, so one already there is the same (a second run writes
+/// nothing).
+fn result_group(r: &CertResult) -> Result<Guarded, TableError> {
+    let body = serde_json::to_vec(r).map_err(|e| TableError::Invalid(e.to_string()))?;
+    Ok(Guarded {
+        guards: vec![
+            EncodedItem::with_body(
+                CertResult::school_key(&r.school_id, &r.plan_id, &r.registration_id),
+                &body,
+            )?,
+            EncodedItem::with_body(
+                CertResult::org_key(&r.org_id, &r.plan_id, &r.registration_id),
+                &body,
+            )?,
+        ],
+        items: Vec::new(),
+        updates: Vec::new(),
+        checks: Vec::new(),
+        counts: Vec::new(),
+    })
+}
 
 /// Computes and stores the results of a plan whose scores are locked, and
 /// the figures they add up to; returns how many results.
@@ -258,7 +281,7 @@ pub async fn compute_plan(state: &AppState, plan: &Plan) -> anyhow::Result<usize
         .collect();
     let gathered = gather(state, plan).await?;
     let mut tallies: BTreeMap<(String, String, Level), Tally> = BTreeMap::new();
-    let mut ops = Vec::with_capacity(BATCH);
+    let mut groups = Vec::with_capacity(BATCH);
     let mut count = 0;
     for (reg_id, g) in gathered {
         let Some(r) = decide(plan, reg_id, g, &pass_marks) else {
@@ -268,21 +291,17 @@ pub async fn compute_plan(state: &AppState, plan: &Plan) -> anyhow::Result<usize
             .entry((r.school_id.clone(), r.certificate_id.clone(), r.level))
             .or_insert_with(|| stats::tally_of(plan, &r))
             .add(&r);
-        ops.push(BatchOp::Put(to_item(
-            &CertResult::school_key(&r.school_id, &r.plan_id, &r.registration_id),
-            &r,
-        )?));
-        ops.push(BatchOp::Put(to_item(
-            &CertResult::org_key(&r.org_id, &r.plan_id, &r.registration_id),
-            &r,
-        )?));
+        groups.push(result_group(&r)?);
         count += 1;
-        if ops.len() >= BATCH {
-            state.table.batch_write(std::mem::take(&mut ops)).await?;
+        if groups.len() >= BATCH {
+            state
+                .table
+                .insert_guarded(std::mem::take(&mut groups))
+                .await?;
         }
     }
-    if !ops.is_empty() {
-        state.table.batch_write(ops).await?;
+    if !groups.is_empty() {
+        state.table.insert_guarded(groups).await?;
     }
     stats::store(state, plan, tallies.into_values().collect()).await?;
     Ok(count)

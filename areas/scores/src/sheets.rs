@@ -105,7 +105,11 @@ async fn views(state: &AppState, plan: &Plan) -> Result<Vec<SheetView>, DomainEr
                 full_mark: full,
                 pass_mark: pass,
                 recorded: sheet.map_or(0, |x| x.recorded),
-                status: ScoreStatus::at(&plan.publicity, now),
+                // A lock is for good, whatever the clock says.
+                status: match sheet.and_then(|x| x.locked_at.as_ref()) {
+                    Some(_) => ScoreStatus::Locked,
+                    None => ScoreStatus::at(&plan.publicity, now),
+                },
                 score_entry: plan.score_entry.clone(),
                 publicity: plan.publicity.clone(),
                 locked_at: sheet.and_then(|x| x.locked_at.clone()),
