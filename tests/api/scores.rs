@@ -375,6 +375,34 @@ async fn scores_are_imported_corrected_in_publicity_and_locked_on_the_ledger() {
     assert_eq!(r.body["intact"], false, "{}", r.body);
     assert!(r.body["message"].as_str().unwrap().contains("不一致"));
 
+    // So does one changed in a school's copy only.
+    state
+        .table
+        .update(&key, Update::new().set("points", 88.0), None)
+        .await
+        .unwrap();
+    let school_key = vslc_scores::Score::school_key(
+        first["schoolId"].as_str().unwrap(),
+        DEMO_PLAN_ID,
+        SUBJECT1,
+        reg,
+    );
+    state
+        .table
+        .update(&school_key, Update::new().set("points", 99.0), None)
+        .await
+        .unwrap();
+    let r = app
+        .post(
+            &format!("/api/scores/sheets/{}/verify", sheet_id()),
+            Some(&f.org),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.body["intact"], false, "{}", r.body);
+    assert_eq!(r.body["currentHash"], r.body["anchoredHash"], "{}", r.body);
+    assert!(r.body["message"].as_str().unwrap().contains("院校"));
+
     // The school's export: the manual's columns, ID numbers masked.
     let r = app
         .post(
@@ -501,6 +529,14 @@ async fn score_routes_keep_to_their_tenants() {
         )
         .await;
     assert_eq!(r.status, 403, "{}", r.body);
+    let r = app
+        .post(
+            "/api/imports",
+            Some(&f.org),
+            json!({"type": "scores", "fileName": "a.xlsx", "params": {"planId": "a#b", "subjectId": SUBJECT1}}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
     // An empty or malformed plan is a bad request; malformed ids are 404,
     // never 500.
     for q in ["", "%23", "a%23b"] {

@@ -111,6 +111,7 @@ pub struct Sitter {
     pub candidate_no: String,
     /// From the registration (empty if it is gone).
     pub name: String,
+    pub id_number: String,
     pub attendance: Option<Attendance>,
     /// The registration's subjects.
     pub subjects: Vec<String>,
@@ -124,8 +125,10 @@ struct RegPart {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Named {
     name: String,
+    id_number: String,
 }
 
 #[derive(Deserialize)]
@@ -158,12 +161,13 @@ pub async fn sitters(state: &AppState, cx: &SubjectContext) -> Result<Vec<Sitter
                     .map(|j| serde_json::from_slice::<RegPart>(&j))
                     .transpose()
                     .map_err(DomainError::internal)?;
-                let (name, subjects) = match reg {
+                let (name, id_number, subjects) = match reg {
                     Some(r) => (
                         r.candidate.name,
+                        r.candidate.id_number,
                         r.subjects.into_iter().map(|s| s.subject_id).collect(),
                     ),
-                    None => (String::new(), vec![subject_id.to_owned()]),
+                    None => (String::new(), String::new(), vec![subject_id.to_owned()]),
                 };
                 out.push(Sitter {
                     registration_id: seat.registration_id.clone(),
@@ -172,6 +176,7 @@ pub async fn sitters(state: &AppState, cx: &SubjectContext) -> Result<Vec<Sitter
                     ticket_no: seat.ticket_no.clone(),
                     candidate_no: seat.candidate_no.clone(),
                     name,
+                    id_number,
                     attendance: seat.attendance,
                     subjects,
                 });

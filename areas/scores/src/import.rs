@@ -19,6 +19,7 @@ use crate::model::{
 use crate::public::TicketRef;
 use vslc_exam::window::Position;
 use vslc_imports::{About, Column, ImportContext, ImportKind, Row, RowSink, Saved, Saving, saved};
+use vslc_ports::domain::RecordId;
 use vslc_ports::table::{Condition, Count, EncodedItem, Guarded, TableError, TxOp, to_item};
 use vslc_ports::{AppState, DomainError};
 use vslc_scheduling::model::Attendance;
@@ -72,7 +73,12 @@ impl ImportKind for ScoresImport {
     }
     fn check_params(&self, params: &serde_json::Value) -> Result<(), String> {
         match (param(params, "planId"), param(params, "subjectId")) {
-            (Some(_), Some(_)) => Ok(()),
+            (Some(p), Some(s)) => {
+                for (name, v) in [("考试计划", p), ("考试科目", s)] {
+                    RecordId::parse(v).map_err(|e| format!("{name}{e}"))?;
+                }
+                Ok(())
+            }
             _ => Err("请先选择考试计划和考试科目".into()),
         }
     }
@@ -123,12 +129,20 @@ impl ImportKind for ScoresImport {
             }
             _ => (Vec::new(), HashMap::new()),
         };
-        let by_ticket = sitters
+        let by_ticket: HashMap<String, usize> = sitters
             .iter()
             .enumerate()
             .map(|(i, s)| (s.ticket_no.clone(), i))
             .collect();
+        // What an earlier delivery of this import recorded (first
+        // recordings only), for `undo` to take back with this run's.
+        let earlier = scores
+            .values()
+            .filter(|s| s.import_id.as_deref() == Some(ctx.record.id.as_str()) && s.changes == 0)
+            .map(|s| fresh_keys(s))
+            .collect();
         Ok(Box::new(ScoresSink {
+            earlier,
             cx,
             refusal,
             sitters,
@@ -182,6 +196,8 @@ pub(crate) async fn open_sheet(state: &AppState, cx: &SubjectContext) -> anyhow:
 }
 
 struct ScoresSink {
+    /// First recordings an earlier delivery of this import made.
+    earlier: Vec<vslc_imports::SavedRow>,
     cx: Option<SubjectContext>,
     /// Why every row fails (no such subject, outside the window).
     refusal: Option<String>,
@@ -193,9 +209,9 @@ struct ScoresSink {
     /// 准考证号 → its first row in this file.
     first_row: HashMap<String, usize>,
     saved: Saved,
-    /// Scores this import replaced, as they were, with the history entry
-    /// it wrote: what `undo` puts back.
-    replaced: Vec<(Score, vslc_ports::table::Key)>,
+    /// Scores this import replaced, as they were, with the version it
+    /// left and the history entry it wrote: what `undo` puts back.
+    replaced: Vec<(Score, u64, vslc_ports::table::Key)>,
 }
 
 /// A row checked: its sitter and its score.
@@ -319,6 +335,10 @@ impl ScoresSink {
                 item: to_item(&change_key, &change)?,
                 condition: Some(Condition::NotExists),
             },
+            TxOp::Check {
+                key: ScoreSheet::key(&old.plan_id, &old.subject_id),
+                condition: Condition::AttrAbsent(ScoreSheet::LOCKED_AT.into()),
+            },
         ];
         match ctx.state.table.transact(ops).await {
             Ok(()) => {}
@@ -327,23 +347,38 @@ impl ScoresSink {
             }
             Err(e) => return Err(e.into()),
         }
-        self.replaced.push((old, change_key));
+        self.replaced.push((old, new.version, change_key));
         self.scores.insert(new.registration_id.clone(), new);
         Ok(Ok(()))
     }
 }
 
+/// What a first recording wrote: its two rows and its 准考证号 item, and
+/// the count it raised.
+fn fresh_keys(score: &Score) -> vslc_imports::SavedRow {
+    (
+        vec![
+            score.own_org_key(),
+            score.own_school_key(),
+            TicketRef::key(&score.ticket_no, &score.plan_id, &score.subject_id),
+        ],
+        Some((
+            ScoreSheet::key(&score.plan_id, &score.subject_id),
+            ScoreSheet::RECORDED,
+        )),
+    )
+}
+
 /// A new score's writes: its two rows as guards, where its 准考证号 leads
-/// (written if absent: the registration's other subjects write the same),
-/// and the sheet's count.
-fn score_group(score: &Score) -> Result<Guarded, TableError> {
+/// (an item of this subject's, new with the score), and the sheet's count.
+fn score_group(score: &Score, id_number: &str) -> Result<Guarded, TableError> {
     let body = serde_json::to_vec(score).map_err(|e| TableError::Invalid(e.to_string()))?;
     Ok(Guarded {
         guards: vec![
             EncodedItem::with_body(score.own_org_key(), &body)?,
             EncodedItem::with_body(score.own_school_key(), &body)?,
         ],
-        items: vec![TicketRef::encoded(score)?],
+        items: vec![TicketRef::encoded(score, id_number)?],
         updates: Vec::new(),
         checks: Vec::new(),
         counts: vec![Count::new(
@@ -357,6 +392,12 @@ fn score_group(score: &Score) -> Result<Guarded, TableError> {
 #[async_trait]
 impl RowSink for ScoresSink {
     async fn apply(&mut self, ctx: &ImportContext<'_>, rows: &[Row]) -> anyhow::Result<Saving> {
+        // The window may close while a long import runs: each chunk looks.
+        if self.refusal.is_none()
+            && let Some(cx) = &self.cx
+        {
+            self.refusal = closed(cx, ctx.state.clock.now_local());
+        }
         let mut outcomes: Vec<Result<(), String>> = Vec::with_capacity(rows.len());
         // New scores of the chunk: (its outcome slot, the score).
         let mut fresh: Vec<(usize, Score)> = Vec::new();
@@ -389,18 +430,16 @@ impl RowSink for ScoresSink {
         if !fresh.is_empty() {
             let groups = fresh
                 .iter()
-                .map(|(_, s)| score_group(s))
+                .map(|(_, s)| {
+                    let sitter = self.by_ticket.get(&s.ticket_no).map(|&i| &self.sitters[i]);
+                    score_group(s, sitter.map_or("", |x| x.id_number.as_str()))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let written = ctx.state.table.insert_guarded(groups).await?;
             for ((slot, score), ok) in fresh.into_iter().zip(written) {
                 if ok {
-                    self.saved.row(
-                        [score.own_org_key(), score.own_school_key()],
-                        Some((
-                            ScoreSheet::key(&score.plan_id, &score.subject_id),
-                            ScoreSheet::RECORDED,
-                        )),
-                    );
+                    let (keys, count) = fresh_keys(&score);
+                    self.saved.row(keys, count);
                     self.scores.insert(score.registration_id.clone(), score);
                 } else {
                     outcomes[slot] = Err("该考生的成绩刚被另一次导入登记，请重新导入".into());
@@ -412,24 +451,33 @@ impl RowSink for ScoresSink {
 
     async fn undo(&mut self, ctx: &ImportContext<'_>) -> anyhow::Result<usize> {
         let table = ctx.state.table.as_ref();
-        let mut rows = self.saved.undo(table).await?;
-        for (old, change) in std::mem::take(&mut self.replaced) {
+        let earlier = std::mem::take(&mut self.earlier);
+        let mut rows = self.saved.undo_with(table, earlier).await?;
+        // A replaced score goes back only if nobody changed it since (a
+        // later version stays, with its history), at a version after both.
+        for (old, left, change) in std::mem::take(&mut self.replaced) {
+            let mut back = old.clone();
+            back.version = left + 1;
+            let at = Some(Condition::VersionIs(left));
             let ops = vec![
                 TxOp::Put {
-                    item: to_item(&old.own_org_key(), &old)?,
-                    condition: None,
+                    item: to_item(&back.own_org_key(), &back)?,
+                    condition: at.clone(),
                 },
                 TxOp::Put {
-                    item: to_item(&old.own_school_key(), &old)?,
-                    condition: None,
+                    item: to_item(&back.own_school_key(), &back)?,
+                    condition: at,
                 },
                 TxOp::Delete {
                     key: change,
                     condition: None,
                 },
             ];
-            table.transact(ops).await?;
-            rows += 1;
+            match table.transact(ops).await {
+                Ok(()) => rows += 1,
+                Err(e) if e.is_conflict() => {}
+                Err(e) => return Err(e.into()),
+            }
         }
         Ok(rows)
     }

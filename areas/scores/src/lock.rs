@@ -208,8 +208,10 @@ pub struct SheetCheck {
     pub intact: bool,
     /// The hash on the ledger.
     pub anchored_hash: String,
-    /// The hash of the scores as stored now.
+    /// The hash of the scores as stored now (the org's rows).
     pub current_hash: String,
+    /// The same of the schools' copies.
+    pub school_hash: String,
     pub chain: ChainInfo,
     pub message: String,
 }
@@ -223,25 +225,50 @@ pub async fn verify(state: &AppState, sheet: &ScoreSheet) -> Result<SheetCheck, 
     let proof = ledger::prove(state.table.as_ref(), &chain.tx_hash)
         .await
         .map_err(DomainError::internal)?;
+    // The transaction must be this sheet's anchor, not any on the chain.
+    let field = |p: &vslc_ledger::InclusionProof, name: &str| {
+        p.payload
+            .get(name)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
     let anchored_hash = proof
         .as_ref()
-        .and_then(|p| p.payload.get("sheetHash"))
-        .and_then(|h| h.as_str())
-        .unwrap_or_default()
-        .to_owned();
+        .filter(|p| {
+            p.kind == ANCHOR_KIND
+                && field(p, "planId") == sheet.plan_id
+                && field(p, "subjectId") == sheet.subject_id
+        })
+        .map(|p| field(p, "sheetHash"))
+        .unwrap_or_default();
     let current_hash = sheet_hash(&scores_of(state, sheet).await?);
-    let intact = !anchored_hash.is_empty() && anchored_hash == current_hash;
+    // The schools' copies (what their lists, exports and 成绩查询 read).
+    let mut copies = Vec::new();
+    if let Some(plan) = Plan::load(state, &sheet.plan_id).await? {
+        for s in &plan.schools {
+            let school = Tenant::new(TenantKind::School, &s.school_id);
+            let sources = Score::sources(&school, Some(&sheet.plan_id), Some(&sheet.subject_id));
+            copies.extend(keyset::each_in::<Score>(state.table.as_ref(), &sources).await?);
+        }
+    }
+    let school_hash = sheet_hash(&copies);
+    let intact =
+        !anchored_hash.is_empty() && anchored_hash == current_hash && school_hash == current_hash;
     let message = if intact {
         "成绩与锁定时上链的成绩单一致".to_owned()
     } else if anchored_hash.is_empty() {
         "链上找不到该科目成绩单的锁定记录".to_owned()
-    } else {
+    } else if anchored_hash != current_hash {
         "成绩与锁定时上链的成绩单不一致：锁定后有成绩被改动".to_owned()
+    } else {
+        "院校所见的成绩与锁定时上链的成绩单不一致：锁定后有成绩被改动".to_owned()
     };
     Ok(SheetCheck {
         intact,
         anchored_hash,
         current_hash,
+        school_hash,
         chain,
         message,
     })

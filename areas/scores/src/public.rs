@@ -20,15 +20,19 @@ use vslc_exam::Plan;
 use vslc_ports::table::{EXPIRES_AT, EncodedItem, Key, Query, TableExt, Update};
 use vslc_ports::{AppState, DomainError};
 use vslc_registrations::Registration;
-use vslc_registrations::model::CandidateSnapshot;
 
-/// Where a 准考证号 leads: written with a registration's first score.
+/// Where a 准考证号 leads, written with each of its scores (one item a
+/// subject, so that each is new when written): the registration, and a
+/// hash of the candidate's 证件号码 to compare the typed one with before
+/// anything else is read.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TicketRef {
     pub plan_id: String,
     pub school_id: String,
     pub registration_id: String,
+    /// SHA-256 (hex) of `<计划 id>#<证件号码 in capitals>`.
+    pub id_hash: String,
 }
 
 impl TicketRef {
@@ -36,19 +40,31 @@ impl TicketRef {
         format!("SCORETICKET#{ticket_no}")
     }
 
-    pub fn key(ticket_no: &str, plan_id: &str) -> Key {
-        Key::new(Self::pk(ticket_no), plan_id.to_owned())
+    pub fn key(ticket_no: &str, plan_id: &str, subject_id: &str) -> Key {
+        Key::new(Self::pk(ticket_no), format!("{plan_id}#{subject_id}"))
     }
 
-    /// Where a score's 准考证号 leads, as an item (the same for every
-    /// subject of the registration).
-    pub fn encoded(score: &Score) -> Result<EncodedItem, vslc_ports::table::TableError> {
+    /// The hash a typed 证件号码 is compared by.
+    pub fn id_hash(plan_id: &str, id_number: &str) -> String {
+        let id = id_number.trim().to_uppercase();
+        hex::encode(Sha256::digest(format!("{plan_id}#{id}").as_bytes()))
+    }
+
+    /// Where a score's 准考证号 leads, as an item new with the score.
+    pub fn encoded(
+        score: &Score,
+        id_number: &str,
+    ) -> Result<EncodedItem, vslc_ports::table::TableError> {
         let r = TicketRef {
             plan_id: score.plan_id.clone(),
             school_id: score.school_id.clone(),
             registration_id: score.registration_id.clone(),
+            id_hash: Self::id_hash(&score.plan_id, id_number),
         };
-        EncodedItem::new(Self::key(&score.ticket_no, &score.plan_id), &r)
+        EncodedItem::new(
+            Self::key(&score.ticket_no, &score.plan_id, &score.subject_id),
+            &r,
+        )
     }
 }
 
@@ -163,33 +179,30 @@ pub async fn lookup(
     if ticket.len() > 40 || !ticket.bytes().all(|b| b.is_ascii_digit()) || id_number.len() > 40 {
         return Err(not_found());
     }
+    // One query whether the ticket is known or not, and the 证件号码
+    // compared by its hash before anything else is read: a wrong number
+    // and an unknown ticket cost the same.
     let refs: Vec<TicketRef> = state
         .table
         .query_all_as(Query::partition(TicketRef::pk(ticket)))
         .await?;
-    for r in refs {
-        let school = Tenant::new(TenantKind::School, &r.school_id);
-        let key = Registration::key(&school, &r.plan_id, &r.registration_id);
-        let Some(reg) = state.table.get_as::<Registration>(&key).await? else {
-            continue;
-        };
-        if !same_id(&reg.candidate, &id_number) {
-            continue;
-        }
-        let Some(plan) = Plan::load(state, &r.plan_id).await? else {
-            continue;
-        };
-        return answer(state, &plan, &reg, ticket).await;
+    let matching = refs.into_iter().find(|r| {
+        subtle_eq::eq(
+            r.id_hash.as_bytes(),
+            TicketRef::id_hash(&r.plan_id, &id_number).as_bytes(),
+        )
+    });
+    let Some(r) = matching else {
+        return Err(not_found());
+    };
+    let school = Tenant::new(TenantKind::School, &r.school_id);
+    let key = Registration::key(&school, &r.plan_id, &r.registration_id);
+    let reg = state.table.get_as::<Registration>(&key).await?;
+    let plan = Plan::load(state, &r.plan_id).await?;
+    match (reg, plan) {
+        (Some(reg), Some(plan)) => answer(state, &plan, &reg, ticket).await,
+        _ => Err(not_found()),
     }
-    Err(not_found())
-}
-
-fn same_id(c: &CandidateSnapshot, typed: &str) -> bool {
-    use subtle_eq::eq;
-    eq(
-        c.id_number.trim().to_uppercase().as_bytes(),
-        typed.as_bytes(),
-    )
 }
 
 /// Constant-time comparison of two byte strings of any lengths.

@@ -94,7 +94,7 @@ pub struct CertResult {
     pub candidate_no: String,
     pub condition: PassCondition,
     pub status: ResultStatus,
-    /// 实考: sat at least one subject (a score, not 缺考).
+    /// 实考: sat at least one subject (recorded, not 缺考).
     pub sat: bool,
     pub subjects: Vec<SubjectResult>,
     /// The 公示期's end: when the scores it comes from were locked.
@@ -219,10 +219,11 @@ fn decide(
         })
         .collect();
     let passed = !subjects.is_empty() && subjects.iter().all(|s| s.passed);
+    // 实考: present for at least one subject (a 违纪 without a score sat).
     let sat = g
         .scores
         .values()
-        .any(|o| o.points.is_some() && o.mark != Some(crate::model::Mark::Absent));
+        .any(|o| o.mark != Some(crate::model::Mark::Absent));
     Some(CertResult {
         plan_id: plan.id.clone(),
         registration_id: reg_id,

@@ -5570,11 +5570,13 @@ export interface components {
             /** @description The hash on the ledger. */
             anchoredHash: string;
             chain: components["schemas"]["ChainInfo"];
-            /** @description The hash of the scores as stored now. */
+            /** @description The hash of the scores as stored now (the org's rows). */
             currentHash: string;
             /** @description The sheet is unchanged since it was locked. */
             intact: boolean;
             message: string;
+            /** @description The same of the schools' copies. */
+            schoolHash: string;
         };
         /** @description A plan subject's scores, as the org sees them. */
         SheetView: {
