@@ -14,7 +14,7 @@ use async_trait::async_trait;
 
 use crate::context::{self, Sitter, SubjectContext};
 use crate::model::{
-    LockDue, Mark, Outcome, Points, Score, ScoreChange, ScoreId, ScoreSheet, SheetId,
+    Changed, LockDue, Mark, Outcome, Points, Score, ScoreSheet, SheetId, attendance_conflict,
 };
 use crate::public::TicketRef;
 use vslc_exam::window::Position;
@@ -262,14 +262,14 @@ impl ScoresSink {
             p => Some(Points::parse(p)?),
         };
         let outcome = Outcome::checked(points, mark, cx.full)?;
-        match (s.attendance, outcome.mark) {
-            (Some(Attendance::Absent), m) if m != Some(Mark::Absent) => {
+        match attendance_conflict(s.attendance, outcome.mark) {
+            Some(Attendance::Absent) => {
                 return Err("考场签到记录为缺考，请在“缺考/违纪”列选择缺考".into());
             }
-            (Some(Attendance::Present), Some(Mark::Absent)) => {
+            Some(Attendance::Present) => {
                 return Err("考场签到记录为已签到，不能标记缺考".into());
             }
-            _ => {}
+            None => {}
         }
         self.first_row.insert(ticket.to_owned(), row.number);
         Ok(Checked { sitter: i, outcome })
@@ -305,41 +305,17 @@ impl ScoresSink {
         outcome: Outcome,
     ) -> anyhow::Result<Result<(), String>> {
         let now = ctx.state.clock.now_text();
-        let mut new = old.clone();
-        new.outcome = outcome;
-        new.recorded_at = now.clone();
-        new.recorded_by = ctx.record.created_by_name.clone();
-        new.import_id = Some(ctx.record.id.clone());
-        new.changes += 1;
-        new.version += 1;
-        let id = ScoreId::parse(&old.public_id()).ok_or_else(|| anyhow::anyhow!("bad score id"))?;
-        let change_key = ScoreChange::key(&id, &now);
-        let change = ScoreChange {
-            at: now,
-            by: new.recorded_by.clone(),
-            before: old.outcome.text(),
-            after: outcome.text(),
-            reason: format!("重新导入（导入记录{}）", ctx.record.id),
-        };
-        let at = Some(Condition::VersionIs(old.version));
-        let ops = vec![
-            TxOp::Put {
-                item: to_item(&new.own_org_key(), &new)?,
-                condition: at.clone(),
-            },
-            TxOp::Put {
-                item: to_item(&new.own_school_key(), &new)?,
-                condition: at,
-            },
-            TxOp::Put {
-                item: to_item(&change_key, &change)?,
-                condition: Some(Condition::NotExists),
-            },
-            TxOp::Check {
-                key: ScoreSheet::key(&old.plan_id, &old.subject_id),
-                condition: Condition::AttrAbsent(ScoreSheet::LOCKED_AT.into()),
-            },
-        ];
+        let Changed {
+            score: new,
+            change_key,
+            ops,
+        } = old.changed(
+            outcome,
+            &ctx.record.created_by_name,
+            &now,
+            format!("重新导入（导入记录{}）", ctx.record.id),
+            Some(&ctx.record.id),
+        )?;
         match ctx.state.table.transact(ops).await {
             Ok(()) => {}
             Err(e) if e.is_conflict() => {

@@ -297,6 +297,92 @@ impl Score {
     }
 }
 
+/// A recorded score changed (a re-import before 公示期, a correction in
+/// it): the new score, its history entry's key, and the one transaction
+/// that writes both rows at the version read and the entry, and holds only
+/// while the sheet is not locked.
+pub struct Changed {
+    pub score: Score,
+    pub change_key: Key,
+    pub ops: Vec<vslc_ports::table::TxOp>,
+}
+
+impl Score {
+    /// This score changed to `outcome` by `by` at `at` for `reason`;
+    /// `import_id` names the import that changed it (a correction keeps
+    /// the one that recorded it).
+    pub fn changed(
+        &self,
+        outcome: Outcome,
+        by: &str,
+        at: &str,
+        reason: String,
+        import_id: Option<&str>,
+    ) -> Result<Changed, vslc_ports::table::TableError> {
+        use vslc_ports::table::{Condition, TxOp, to_item};
+        let mut new = self.clone();
+        new.outcome = outcome;
+        new.recorded_at = at.to_owned();
+        new.recorded_by = by.to_owned();
+        if let Some(id) = import_id {
+            new.import_id = Some(id.to_owned());
+        }
+        new.changes += 1;
+        new.version += 1;
+        let id = ScoreId {
+            plan_id: self.plan_id.clone(),
+            subject_id: self.subject_id.clone(),
+            registration_id: self.registration_id.clone(),
+        };
+        let change_key = ScoreChange::key(&id, at);
+        let change = ScoreChange {
+            at: at.to_owned(),
+            by: by.to_owned(),
+            before: self.outcome.text(),
+            after: outcome.text(),
+            reason,
+        };
+        let read = Some(Condition::VersionIs(self.version));
+        let ops = vec![
+            TxOp::Put {
+                item: to_item(&new.own_org_key(), &new)?,
+                condition: read.clone(),
+            },
+            TxOp::Put {
+                item: to_item(&new.own_school_key(), &new)?,
+                condition: read,
+            },
+            TxOp::Put {
+                item: to_item(&change_key, &change)?,
+                condition: Some(Condition::NotExists),
+            },
+            TxOp::Check {
+                key: ScoreSheet::key(&self.plan_id, &self.subject_id),
+                condition: Condition::AttrAbsent(ScoreSheet::LOCKED_AT.into()),
+            },
+        ];
+        Ok(Changed {
+            score: new,
+            change_key,
+            ops,
+        })
+    }
+}
+
+/// What the door's sign-in says against a score, if they disagree: 缺考
+/// at the door needs 缺考 in the score; 已签到 rules 缺考 out.
+pub fn attendance_conflict(
+    attendance: Option<vslc_scheduling::model::Attendance>,
+    mark: Option<Mark>,
+) -> Option<vslc_scheduling::model::Attendance> {
+    use vslc_scheduling::model::Attendance;
+    match (attendance, mark) {
+        (Some(Attendance::Absent), m) if m != Some(Mark::Absent) => Some(Attendance::Absent),
+        (Some(Attendance::Present), Some(Mark::Absent)) => Some(Attendance::Present),
+        _ => None,
+    }
+}
+
 /// A score's public id, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScoreId {

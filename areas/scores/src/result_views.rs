@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::model::{Mark, Outcome, Points};
 use crate::results::{CertResult, ResultStatus};
+use crate::service::reader;
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_candidates::CandidateKind;
 use vslc_catalogue::certificate::Level;
@@ -102,13 +103,6 @@ impl ExportFilter for ResultFilter {
 pub struct ResultPage {
     pub items: Vec<ResultRow>,
     pub next_cursor: Option<String>,
-}
-
-fn reader(caller: &Caller) -> Result<&Tenant, DomainError> {
-    match caller.tenant.kind {
-        TenantKind::Org => Ok(caller.require_kind(TenantKind::Org)?),
-        _ => Ok(caller.school_reader()?),
-    }
 }
 
 fn sources(tenant: &Tenant, f: &ResultFilter) -> Result<Vec<keyset::Source>, DomainError> {

@@ -149,6 +149,20 @@ struct Gathered {
     scores: HashMap<String, Outcome>,
 }
 
+impl Gathered {
+    /// A registration first met (at a seat or a score), nothing gathered yet.
+    fn new(school_id: &str, school_name: &str, ticket_no: &str, candidate_no: &str) -> Self {
+        Self {
+            school_id: school_id.to_owned(),
+            school_name: school_name.to_owned(),
+            ticket_no: ticket_no.to_owned(),
+            candidate_no: candidate_no.to_owned(),
+            subjects: BTreeSet::new(),
+            scores: HashMap::new(),
+        }
+    }
+}
+
 /// The registrations of a plan with what decides their results: every
 /// seat at every school of the plan, and every locked score.
 async fn gather(state: &AppState, plan: &Plan) -> Result<BTreeMap<String, Gathered>, DomainError> {
@@ -158,16 +172,9 @@ async fn gather(state: &AppState, plan: &Plan) -> Result<BTreeMap<String, Gather
         let sources = Seat::school_sources(&tenant, Some(&plan.id), None);
         let seats: Vec<Seat> = keyset::each_in(state.table.as_ref(), &sources).await?;
         for s in seats {
-            let g = out
-                .entry(s.registration_id.clone())
-                .or_insert_with(|| Gathered {
-                    school_id: s.school_id.clone(),
-                    school_name: s.school_name.clone(),
-                    ticket_no: s.ticket_no.clone(),
-                    candidate_no: s.candidate_no.clone(),
-                    subjects: BTreeSet::new(),
-                    scores: HashMap::new(),
-                });
+            let g = out.entry(s.registration_id.clone()).or_insert_with(|| {
+                Gathered::new(&s.school_id, &s.school_name, &s.ticket_no, &s.candidate_no)
+            });
             g.subjects.insert(s.subject_id);
         }
     }
@@ -178,16 +185,9 @@ async fn gather(state: &AppState, plan: &Plan) -> Result<BTreeMap<String, Gather
     )
     .await?;
     for s in scores {
-        let g = out
-            .entry(s.registration_id.clone())
-            .or_insert_with(|| Gathered {
-                school_id: s.school_id.clone(),
-                school_name: s.school_name.clone(),
-                ticket_no: s.ticket_no.clone(),
-                candidate_no: s.candidate_no.clone(),
-                subjects: BTreeSet::new(),
-                scores: HashMap::new(),
-            });
+        let g = out.entry(s.registration_id.clone()).or_insert_with(|| {
+            Gathered::new(&s.school_id, &s.school_name, &s.ticket_no, &s.candidate_no)
+        });
         g.subjects.extend(s.subjects.iter().cloned());
         g.subjects.insert(s.subject_id.clone());
         g.scores.insert(s.subject_id, s.outcome);

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::context;
-use crate::model::{Mark, Outcome, Points, Score, ScoreChange, ScoreId, ScoreSheet, ScoreStatus};
+use crate::model::{
+    Mark, Outcome, Points, Score, ScoreChange, ScoreId, ScoreStatus, attendance_conflict,
+};
 use vslc_accounts::{Tenant, TenantKind};
 use vslc_candidates::CandidateKind;
 use vslc_catalogue::certificate::Level;
@@ -17,7 +19,7 @@ use vslc_exam::{ExamMethod, Plan};
 use vslc_files::export::{Cell, ExportFile};
 use vslc_http::{CursorParams, ExportFilter, ExportRequest, filter};
 use vslc_ports::domain::{IdType, OptionalId};
-use vslc_ports::table::{Condition, TableExt, TxOp, to_item};
+use vslc_ports::table::TableExt;
 use vslc_ports::{AppState, Caller, DomainError, keyset, mask};
 use vslc_registrations::Registration;
 use vslc_registrations::model::CandidateSnapshot;
@@ -117,7 +119,7 @@ pub struct ScorePage {
 }
 
 /// Whose rows a caller reads: a school its own, an org those of its plans.
-fn reader(caller: &Caller) -> Result<&Tenant, DomainError> {
+pub(crate) fn reader(caller: &Caller) -> Result<&Tenant, DomainError> {
     match caller.tenant.kind {
         TenantKind::Org => Ok(caller.require_kind(TenantKind::Org)?),
         _ => Ok(caller.school_reader()?),
@@ -378,55 +380,26 @@ pub async fn correct(
     let school = Tenant::new(TenantKind::School, &old.school_id);
     let seat_key = Seat::school_key(&school, &old.plan_id, &old.subject_id, &old.registration_id);
     if let Some(seat) = state.table.get_as::<Seat>(&seat_key).await? {
-        match (seat.attendance, outcome.mark) {
-            (Some(Attendance::Absent), m) if m != Some(Mark::Absent) => {
+        match attendance_conflict(seat.attendance, outcome.mark) {
+            Some(Attendance::Absent) => {
                 return Err(DomainError::invalid(
                     "ABSENT",
                     "考场签到记录为缺考，只能标记缺考",
                 ));
             }
-            (Some(Attendance::Present), Some(Mark::Absent)) => {
+            Some(Attendance::Present) => {
                 return Err(DomainError::invalid(
                     "PRESENT",
                     "考场签到记录为已签到，不能标记缺考",
                 ));
             }
-            _ => {}
+            None => {}
         }
     }
     let now = state.clock.now_text();
-    let mut new = old.clone();
-    new.outcome = outcome;
-    new.recorded_at = now.clone();
-    new.recorded_by = caller.name.clone();
-    new.changes += 1;
-    new.version += 1;
-    let change = ScoreChange {
-        at: now.clone(),
-        by: caller.name.clone(),
-        before: old.outcome.text(),
-        after: outcome.text(),
-        reason: reason.to_owned(),
-    };
-    let at = Some(Condition::VersionIs(old.version));
-    let ops = vec![
-        TxOp::Put {
-            item: to_item(&new.own_org_key(), &new)?,
-            condition: at.clone(),
-        },
-        TxOp::Put {
-            item: to_item(&new.own_school_key(), &new)?,
-            condition: at,
-        },
-        TxOp::Put {
-            item: to_item(&ScoreChange::key(&sid, &now), &change)?,
-            condition: Some(Condition::NotExists),
-        },
-        TxOp::Check {
-            key: ScoreSheet::key(&old.plan_id, &old.subject_id),
-            condition: Condition::AttrAbsent(ScoreSheet::LOCKED_AT.into()),
-        },
-    ];
+    let ops = old
+        .changed(outcome, &caller.name, &now, reason.to_owned(), None)?
+        .ops;
     match state.table.transact(ops).await {
         Ok(()) => {}
         Err(e) if e.is_conflict() => {
